@@ -1,0 +1,159 @@
+# git-spec: one non-recursive Makefile.
+#
+#   make                 build the library and the programs into $(BUILD)
+#   make test            build and run every test, plain and under ASan/UBSan
+#   make unit e2e        the suites of one build (BUILD=..., SANITIZE=...)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make bench           the benchmark of DESIGN.md 4
+#   make fuzz            bounded fuzzing runs (clang, libFuzzer)
+#   make valgrind        the unit and end-to-end suites under valgrind
+#
+# BUILD=dir puts every output below dir (default: build). SANITIZE=address,undefined
+# builds with those sanitizers. V=1 shows the commands. DEVELOPER=1 adds -Werror.
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+bindir = $(PREFIX)/bin
+mandir = $(PREFIX)/share/man
+datadir = $(PREFIX)/share
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libgit2 yaml-0.1 tree-sitter
+OPTFLAGS ?= -O2 -g
+WARNFLAGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ifdef DEVELOPER
+WARNFLAGS += -Werror
+endif
+ifdef SANITIZE
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+GITSPEC_VERSION = 0.1.0
+ALL_CFLAGS = -DGITSPEC_VERSION=\"$(GITSPEC_VERSION)\" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPTFLAGS) $(SANFLAGS) \
+	-Iinclude -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lpthread
+
+ifeq ($(V),1)
+Q =
+QUIET_CC =
+QUIET_LINK =
+QUIET_AR =
+else
+Q = @
+QUIET_CC = @echo '   ' CC $@;
+QUIET_LINK = @echo '   ' LINK $@;
+QUIET_AR = @echo '   ' AR $@;
+endif
+
+GRAMMAR_DIR = deps/tree-sitter-python
+GRAMMAR_SRCS = $(GRAMMAR_DIR)/src/parser.c $(GRAMMAR_DIR)/src/scanner.c
+GRAMMAR_OBJS = $(BUILD)/grammar/parser.o $(BUILD)/grammar/scanner.o
+
+LIB_SRCS = $(sort $(wildcard src/lib/*.c))
+LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB = $(BUILD)/libgitspec.a
+
+CMD_SRCS = $(sort $(wildcard src/cmd/*.c))
+CMD_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(CMD_SRCS))
+
+PROGRAMS = $(BUILD)/bin/git-spec $(BUILD)/bin/git-spec-hook $(BUILD)/bin/git-spec-merge
+
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
+	$(BUILD)/src/git-spec-merge.o $(patsubst %,%.o,$(UNIT_BINS))
+
+.PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(PROGRAMS)
+
+deps-check:
+	@$(PKG_CONFIG) --exists $(PKGS) cmocka || { \
+	  echo "error: missing build dependencies; install them with:" >&2; \
+	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev libcmocka-dev pkg-config npm" >&2; \
+	  exit 1; }
+
+# Rebuild everything when the flags change.
+$(BUILD)/FLAGS: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(WARNFLAGS) $(ALL_LDFLAGS)' > $@.new
+	@if cmp -s $@ $@.new; then rm -f $@.new; else mv $@.new $@; fi
+FORCE:
+
+$(GRAMMAR_DIR)/src/parser.c:
+	$(Q)scripts/fetch-grammar.sh $(GRAMMAR_DIR)
+$(GRAMMAR_DIR)/src/scanner.c: $(GRAMMAR_DIR)/src/parser.c
+grammar: $(GRAMMAR_DIR)/src/parser.c
+
+$(BUILD)/grammar/%.o: $(GRAMMAR_DIR)/src/%.c $(BUILD)/FLAGS | deps-check
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) -std=c11 $(OPTFLAGS) $(SANFLAGS) -I$(GRAMMAR_DIR)/src $(CFLAGS) -w -c -o $@ $<
+
+$(BUILD)/%.o: %.c $(BUILD)/FLAGS | deps-check
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS) $(GRAMMAR_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(QUIET_AR)ar rcs $@ $^
+
+$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(LIB) $(LIBS)
+
+$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(LIB) $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(BUILD)
+
+e2e: $(PROGRAMS)
+	@tests/run-e2e.sh $(BUILD)
+
+# The README's test command: everything, plain and under the sanitizers.
+test check:
+	@tests/run.sh
+
+valgrind:
+	@tests/run.sh --valgrind
+
+bench: $(PROGRAMS)
+	@bench/run.sh $(BUILD)
+
+fuzz:
+	@fuzz/run.sh
+
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
+		$(DESTDIR)$(datadir)/bash-completion/completions $(DESTDIR)$(datadir)/git-spec/hooks
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(bindir)
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(mandir)/man1
+	install -m 644 share/bash-completion/completions/git-spec $(DESTDIR)$(datadir)/bash-completion/completions
+	install -m 755 $(wildcard hooks/*) $(DESTDIR)$(datadir)/git-spec/hooks
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(bindir)/,$(notdir $(PROGRAMS)))
+	rm -f $(addprefix $(DESTDIR)$(mandir)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(DESTDIR)$(datadir)/bash-completion/completions/git-spec
+	rm -rf $(DESTDIR)$(datadir)/git-spec
+
+clean:
+	rm -rf build build-*
+
+-include $(ALL_OBJS:.o=.d)

@@ -1,0 +1,51 @@
+#ifndef GITSPEC_BUF_H
+#define GITSPEC_BUF_H
+
+/*
+ * A growable byte buffer, always NUL-terminated (git's strbuf).
+ *
+ * `ptr` is never NULL: an empty buffer points at a shared empty string, so a
+ * buffer initialised with GS_BUF_INIT can be printed without a check.
+ * gs_buf_detach() hands the allocation to the caller (who frees it) and leaves
+ * the buffer empty and reusable.
+ */
+
+#include <stddef.h>
+#include "common.h"
+
+typedef struct gs_buf {
+	char *ptr;
+	size_t size;  /* bytes used, not counting the NUL */
+	size_t asize; /* bytes allocated; 0 while ptr is the shared empty string */
+} gs_buf;
+
+extern char gs_buf__initbuf[];
+#define GS_BUF_INIT { gs_buf__initbuf, 0, 0 }
+
+void gs_buf_init(gs_buf *buf, size_t hint);
+void gs_buf_release(gs_buf *buf);
+void gs_buf_grow(gs_buf *buf, size_t extra);
+void gs_buf_setlen(gs_buf *buf, size_t len);
+void gs_buf_clear(gs_buf *buf);
+char *gs_buf_detach(gs_buf *buf, size_t *size_out);
+
+void gs_buf_put(gs_buf *buf, const void *data, size_t len);
+void gs_buf_puts(gs_buf *buf, const char *s);
+void gs_buf_putc(gs_buf *buf, char c);
+void gs_buf_printf(gs_buf *buf, const char *fmt, ...) GS_PRINTF(2, 3);
+void gs_buf_vprintf(gs_buf *buf, const char *fmt, va_list ap);
+void gs_buf_set(gs_buf *buf, const void *data, size_t len);
+void gs_buf_sets(gs_buf *buf, const char *s);
+/* Remove trailing ASCII white space. */
+void gs_buf_rtrim(gs_buf *buf);
+int gs_buf_equal(const gs_buf *a, const gs_buf *b);
+
+/*
+ * Append `s` as a JSON string literal, quotes included. Control characters,
+ * quotes and backslashes are escaped; bytes that are not valid UTF-8 are
+ * written as the text \\xNN (escaped for JSON) so that the output is always
+ * valid UTF-8.
+ */
+void gs_buf_put_json_string(gs_buf *buf, const char *s);
+
+#endif

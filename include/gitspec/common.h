@@ -1,0 +1,79 @@
+#ifndef GITSPEC_COMMON_H
+#define GITSPEC_COMMON_H
+
+/*
+ * Error handling and allocation shared by the whole library.
+ *
+ * Library functions never print and never exit. They return 0 or one of the
+ * negative codes below and record one message with gs_error_set(); the
+ * programs' main() decides what the user sees (gs_error_last()) and the exit
+ * status (gs_exit_status()). Allocation failure is the one exception: like
+ * git's xmalloc, the x* helpers abort, since nothing sensible can follow.
+ */
+
+#include <stddef.h>
+#include <stdarg.h>
+
+enum gs_error_code {
+	GS_OK = 0,
+	GS_ERROR = -1,     /* git or system error: exit 128 */
+	GS_EUSAGE = -2,    /* usage error: exit 2 */
+	GS_EINPUT = -3,    /* bad input (syntax error, bad YAML, unsafe path): exit 3 */
+	GS_ENOTFOUND = -4, /* the thing asked for does not exist */
+	GS_ELOCKED = -5,   /* a lock file is held by someone else: exit 128 */
+	GS_ECHECK = -6     /* a check failed (stale, conflict, invalid registry): exit 1 */
+};
+
+enum gs_exit_status {
+	GS_EXIT_OK = 0,
+	GS_EXIT_CHECK = 1,
+	GS_EXIT_USAGE = 2,
+	GS_EXIT_INPUT = 3,
+	GS_EXIT_SYSTEM = 128
+};
+
+#if defined(__GNUC__)
+# define GS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+# define GS_NORETURN __attribute__((noreturn))
+#else
+# define GS_PRINTF(a, b)
+# define GS_NORETURN
+#include "banned.h"
+
+#endif
+
+/* Record the message of the last error (thread-local); returns `code`. */
+int gs_error_set(int code, const char *fmt, ...) GS_PRINTF(2, 3);
+int gs_error_setv(int code, const char *fmt, va_list ap);
+/* Record the message of libgit2's last error, prefixed by `what`. */
+int gs_error_set_git(const char *what);
+/* The last recorded message, or "unknown error"; never NULL. */
+const char *gs_error_last(void);
+void gs_error_clear(void);
+/* Map a library return code to the documented exit status. */
+int gs_exit_status(int code);
+
+void *gs_xmalloc(size_t size);
+void *gs_xcalloc(size_t nmemb, size_t size);
+void *gs_xrealloc(void *ptr, size_t size);
+char *gs_xstrdup(const char *s);
+char *gs_xstrndup(const char *s, size_t n);
+/* Multiplication and addition that abort on overflow. */
+size_t gs_st_mult(size_t a, size_t b);
+size_t gs_st_add(size_t a, size_t b);
+
+/* Grow `arr` (with `nr` used and `alloc` allocated) to hold at least `n`. */
+#define GS_ALLOC_GROW(arr, n, alloc) do { \
+	if ((n) > (alloc)) { \
+		size_t gs_new_alloc_ = (alloc) < 8 ? 8 : (alloc) * 2; \
+		if (gs_new_alloc_ < (n)) gs_new_alloc_ = (n); \
+		(arr) = gs_xrealloc((arr), gs_st_mult(gs_new_alloc_, sizeof(*(arr)))); \
+		(alloc) = gs_new_alloc_; \
+	} \
+} while (0)
+
+#define GS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#include "banned.h"
+
+#endif

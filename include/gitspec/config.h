@@ -1,0 +1,44 @@
+#ifndef GITSPEC_CONFIG_H
+#define GITSPEC_CONFIG_H
+
+/*
+ * Configuration (DESIGN.md 3.5): the committed .gitspec.yaml at the root of
+ * the source, overridden per clone by git config keys spec.*.
+ *
+ * .gitspec.yaml                 git config
+ *   specs: specify/tech           spec.specsDir
+ *   roots: [src, apps/*\/src]     spec.roots (multi-valued)
+ *   ignore: [build, dist, ...]    spec.ignore (multi-valued)
+ *   tests: [test_*.py, ...]       spec.testPatterns (multi-valued)
+ *   requireSpecs: false           spec.requireSpecs
+ */
+
+#include <git2.h>
+#include "strvec.h"
+
+struct gs_source;
+
+typedef struct gs_config {
+	char *specs_dir;         /* repository-relative, no trailing '/' */
+	gs_strvec roots;         /* import roots, glob patterns allowed */
+	gs_strvec ignore;        /* directory names/patterns skipped when scanning */
+	gs_strvec test_patterns; /* basename globs of test files */
+	int require_specs;
+} gs_config;
+
+#define GS_CONFIG_FILE ".gitspec.yaml"
+
+void gs_config_init(gs_config *cfg);        /* the defaults */
+void gs_config_release(gs_config *cfg);
+/*
+ * Load .gitspec.yaml from `src` (when present) over the defaults, then the
+ * git configuration of `repo` (when not NULL) over that. GS_EINPUT with
+ * ".gitspec.yaml: FIELD: problem" on bad YAML or a bad value.
+ */
+int gs_config_load(gs_config *cfg, git_repository *repo, struct gs_source *src);
+/* Whether the base name of `path` matches a test pattern. */
+int gs_config_is_test_file(const gs_config *cfg, const char *path);
+/* Whether a directory with base name `name` (at repo path `path`) is skipped. */
+int gs_config_is_ignored_dir(const gs_config *cfg, const char *path, const char *name);
+
+#endif

@@ -1,0 +1,47 @@
+#ifndef GITSPEC_ENGINE_H
+#define GITSPEC_ENGINE_H
+
+/*
+ * The contract engine: from a source, a package and a variant to the
+ * rendered contract, with the models of files cached by blob id and files
+ * extracted on both cores.
+ */
+
+#include <stddef.h>
+#include <git2.h>
+#include "buf.h"
+#include "config.h"
+#include "source.h"
+#include "packages.h"
+#include "render.h"
+#include "model.h"
+#include "cache.h"
+
+typedef struct gs_engine gs_engine;
+
+/* `cache` may be NULL; it is borrowed. */
+int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache);
+void gs_engine_free(gs_engine *eng);
+
+/*
+ * Extract (or fetch from cache) the models of many entries of `src` at once,
+ * on several threads; later gs_engine_module calls for them are free.
+ * Errors are reported by gs_engine_module.
+ */
+int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **entries, size_t nr);
+/* The model of one entry; owned by the engine. GS_EINPUT on a syntax error. */
+int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
+		     const gs_source_entry *entry);
+
+typedef enum gs_format { GS_FORMAT_MARKDOWN, GS_FORMAT_JSON } gs_format;
+
+/*
+ * Render the contract of `pkg` (its own files, or with `rollup` every file
+ * below it) for `variant` from `src`. GS_EINPUT when a selected file (or the
+ * package's __init__.py) has a syntax error: the message names it.
+ */
+int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
+		       const gs_package_list *pkgs, const gs_package *pkg,
+		       const char *module, int rollup, gs_variant variant, gs_format format);
+
+#endif

@@ -1,0 +1,61 @@
+#ifndef GITSPEC_INDEX_H
+#define GITSPEC_INDEX_H
+
+/*
+ * A reader for git's index file (versions 2, 3 and 4, the TREE cache-tree
+ * extension), memory-mapped, independent of libgit2's index. It exists
+ * because the pre-commit hook must read the index named by GIT_INDEX_FILE
+ * (index.lock, next-index-*.lock) and must answer "what changed against
+ * HEAD" in the time git does, by skipping directories whose cache-tree id
+ * equals HEAD's tree (DESIGN.md 3.2, 4).
+ *
+ * Split and sparse indexes are refused with GS_ERROR and a message saying
+ * so. The trailing checksum is verified unless the file was written with
+ * index.skipHash (an all-zero trailer), as git does.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+#include "strvec.h"
+
+typedef struct gs_index_entry {
+	const char *path;    /* NUL-terminated; owned by the index */
+	size_t path_len;
+	uint32_t mode;       /* 0100644, 0100755, 0120000, 0160000 */
+	git_oid oid;
+	int stage;           /* 0 normally, 1-3 while conflicted */
+	uint32_t ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
+	uint32_t dev, ino, uid, gid, size;
+	int intent_to_add;
+	int skip_worktree;
+} gs_index_entry;
+
+typedef struct gs_index gs_index;
+
+/* Open and parse the index at `path`. A missing file is an empty index. */
+int gs_index_open(gs_index **out, const char *path);
+void gs_index_free(gs_index *idx);
+
+size_t gs_index_entrycount(const gs_index *idx);
+/* Entries sorted by path (byte order), then stage. */
+const gs_index_entry *gs_index_get(const gs_index *idx, size_t n);
+/* Stage-0 entry at exactly `path`, or NULL. */
+const gs_index_entry *gs_index_find(const gs_index *idx, const char *path);
+/* [*begin, *end) of the entries whose path starts with `prefix`. */
+void gs_index_prefix_range(const gs_index *idx, const char *prefix,
+			   size_t *begin, size_t *end);
+
+/*
+ * Paths that differ between `head` (NULL: the empty tree) and the index:
+ * added, deleted, modified, type-changed, and every path of a conflicted
+ * entry. Sorted, unique. Uses the cache-tree to skip unchanged directories
+ * and falls back to a full comparison where it is missing or invalidated.
+ */
+int gs_index_changed_paths(gs_strvec *out, const gs_index *idx,
+			   git_repository *repo, const git_tree *head);
+
+/* Whether the index has a valid cache-tree entry for `dir` ("" = root); fills `oid`. */
+int gs_index_cache_tree_oid(git_oid *oid, const gs_index *idx, const char *dir);
+
+#endif

@@ -1,0 +1,33 @@
+#ifndef GITSPEC_PYTHON_H
+#define GITSPEC_PYTHON_H
+
+/*
+ * Extraction of the model of one Python source file with tree-sitter
+ * (DESIGN.md 2.1-2.3, 2.6).
+ */
+
+#include <stddef.h>
+#include "model.h"
+
+/* A parser; reusable across files, not shared between threads. */
+typedef struct gs_python gs_python;
+
+int gs_python_new(gs_python **out);
+void gs_python_free(gs_python *py);
+
+/*
+ * Extract the model of `data` (the raw bytes of the file at `path`). The
+ * bytes are decoded as DESIGN 2.6 says (PEP 263 coding, BOM, CRLF and lone
+ * CR). On a syntax error returns GS_EINPUT with the message
+ * "PATH:LINE:COLUMN: syntax error" (1-based line and column).
+ */
+int gs_python_extract(gs_module **out, gs_python *py, const char *path,
+		      const char *data, size_t len);
+
+/*
+ * Normalise the source text of an expression (DESIGN 2.1 "Expression
+ * text"); exposed for tests.
+ */
+void gs_python_normalize_expr(gs_buf *out, const char *text, size_t len);
+
+#endif

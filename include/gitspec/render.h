@@ -1,0 +1,39 @@
+#ifndef GITSPEC_RENDER_H
+#define GITSPEC_RENDER_H
+
+/*
+ * Rendering of one contract (one variant of one package) to Markdown
+ * (DESIGN.md 2.4) and JSON (2.5), and parsing a rendered Markdown contract
+ * back into entries for the structural merge.
+ */
+
+#include <stddef.h>
+#include "buf.h"
+#include "model.h"
+
+typedef enum gs_variant {
+	GS_VARIANT_PUBLIC,
+	GS_VARIANT_ALL,
+	GS_VARIANT_TESTS
+} gs_variant;
+
+#define GS_VARIANT_COUNT 3
+
+/* "public", "all", "tests" */
+const char *gs_variant_name(gs_variant v);
+/* Accepts public/all/tests and spec-driver's api/implementation; -1 if unknown. */
+int gs_variant_parse(const char *name);
+
+typedef struct gs_contract_view {
+	const char *package;      /* repository-relative package path */
+	const char *module;       /* dotted module name */
+	gs_variant variant;
+	const gs_module *init;    /* the package's __init__.py, or NULL: source of Exports */
+	const gs_module **files;  /* the files the variant selects, in path order */
+	size_t files_nr;
+} gs_contract_view;
+
+void gs_render_markdown(gs_buf *out, const gs_contract_view *view);
+void gs_render_json(gs_buf *out, const gs_contract_view *view);
+
+#endif

@@ -1,0 +1,84 @@
+#ifndef GITSPEC_SOURCE_H
+#define GITSPEC_SOURCE_H
+
+/*
+ * One abstraction over the three places sources come from: the work tree,
+ * an index file, and a commit's tree. Every command runs on any of them.
+ *
+ * A source is a list of entries (path, mode, blob id) sorted by path in byte
+ * order (strcmp on '/'-separated paths), which is exactly the order files
+ * are rendered in. Only regular blobs are ever read: symlinks (0120000) and
+ * submodules (0160000) are listed with their mode so that callers can
+ * refuse to follow them, and are never opened.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+#include "buf.h"
+#include "strvec.h"
+
+typedef enum gs_source_kind {
+	GS_SOURCE_WORKTREE,
+	GS_SOURCE_INDEX,
+	GS_SOURCE_TREE
+} gs_source_kind;
+
+#define GS_MODE_FILE 0100644
+#define GS_MODE_EXEC 0100755
+#define GS_MODE_LINK 0120000
+#define GS_MODE_GITLINK 0160000
+#define GS_MODE_IS_REGULAR(m) ((m) == GS_MODE_FILE || (m) == GS_MODE_EXEC)
+
+typedef struct gs_source_entry {
+	const char *path;
+	uint32_t mode;
+	git_oid oid;         /* blob id; for the work tree valid only when has_oid */
+	int has_oid;
+	uint64_t size;       /* work tree: st_size; otherwise 0 (unknown) */
+} gs_source_entry;
+
+typedef struct gs_source gs_source;
+
+/*
+ * The work tree: files on disk that git would consider (tracked, or
+ * untracked and not ignored), below the repository's work directory,
+ * skipping `ignore_dirs` (directory base names or glob patterns) and .git.
+ * Blob ids come from the index when its stat data matches the file (as
+ * git does), so unchanged files need not be read.
+ */
+int gs_source_open_worktree(gs_source **out, git_repository *repo,
+			    const gs_strvec *ignore_dirs);
+/*
+ * An index file. `index_path` NULL means $GIT_INDEX_FILE when set (relative
+ * to the current directory, as git exports it), else the repository's index.
+ */
+int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path);
+/* The tree of the commit (or tree) `rev` resolves to. */
+int gs_source_open_tree(gs_source **out, git_repository *repo, const char *rev);
+/* The tree `tree` (borrowed; the source keeps its own reference). */
+int gs_source_open_git_tree(gs_source **out, git_repository *repo, const git_tree *tree);
+void gs_source_free(gs_source *src);
+
+gs_source_kind gs_source_get_kind(const gs_source *src);
+git_repository *gs_source_repo(const gs_source *src);
+/* For GS_SOURCE_INDEX: the parsed index (see index.h), else NULL. */
+struct gs_index *gs_source_index(const gs_source *src);
+/* Human name: "the work tree", "the index", "REV". */
+const char *gs_source_describe(const gs_source *src);
+
+size_t gs_source_count(const gs_source *src);
+const gs_source_entry *gs_source_get(const gs_source *src, size_t n);
+const gs_source_entry *gs_source_lookup(const gs_source *src, const char *path);
+/* [*begin, *end) of the entries whose path starts with `prefix` (e.g. "pkg/"). */
+void gs_source_prefix_range(const gs_source *src, const char *prefix,
+			    size_t *begin, size_t *end);
+/* Whether a path component of `path` (a proper prefix) is a symlink or submodule in the source. */
+int gs_source_path_crosses_link(const gs_source *src, const char *path);
+
+/* Read the content of a regular entry. */
+int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e);
+/* The blob id of a regular entry (hashing the work-tree file when needed). */
+int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e);
+
+#endif

@@ -1,0 +1,103 @@
+#ifndef GITSPEC_SPEC_H
+#define GITSPEC_SPEC_H
+
+/*
+ * Specs (Markdown with YAML front matter) and the registry computed from
+ * them (DESIGN.md 1 "Spec", 3.4, 3.6).
+ *
+ * A spec file is SPECS_DIR/NAME/NAME.md (default specify/tech/SPEC-001/SPEC-001.md).
+ */
+
+#include <stddef.h>
+#include "buf.h"
+#include "strvec.h"
+#include "render.h"
+#include "source.h"
+#include "config.h"
+#include "packages.h"
+
+typedef struct gs_spec_variant {
+	gs_variant variant;
+	char *name;       /* as written: "public", "api", ... */
+	char *path;       /* as written, relative to the spec's directory */
+	char *repo_path;  /* normalised repository-relative path, NULL when unsafe */
+} gs_spec_variant;
+
+typedef struct gs_spec_source {
+	char *language;
+	char *identifier; /* package path, repository-relative, no trailing '/' */
+	char *module;     /* as written, or NULL */
+	int rollup;
+	gs_spec_variant *variants;
+	size_t variants_nr;
+} gs_spec_source;
+
+typedef struct gs_spec {
+	char *id;         /* "SPEC-045" */
+	char *path;       /* the spec file, repository-relative */
+	char *dir;        /* its directory */
+	char *name;
+	char *slug;
+	char *status;
+	gs_spec_source *sources;
+	size_t sources_nr;
+} gs_spec;
+
+/*
+ * Parse the front matter of the spec at repository path `path`. GS_EINPUT
+ * with "PATH: FIELD: problem" when the front matter is missing, is not
+ * closed, is not valid YAML, uses aliases, has a field of the wrong type, or
+ * names an unknown variant. Contract paths are resolved against the spec's
+ * directory; an unsafe one (absolute, '..', '.git' component) is GS_EINPUT.
+ */
+int gs_spec_parse(gs_spec **out, const char *path, const char *data, size_t len);
+void gs_spec_free(gs_spec *spec);
+/* A fresh spec file's text for a package (create). */
+void gs_spec_format(gs_buf *out, const char *id, const char *package, const char *module,
+		    const char *name, const char *date);
+
+/* Validate a repository-relative path for writing (DESIGN 3.6). 0 or GS_EINPUT. */
+int gs_path_check_safe(const char *path);
+
+typedef struct gs_registry_entry {
+	const gs_spec *spec;
+	const gs_spec_source *source;
+} gs_registry_entry;
+
+typedef struct gs_registry {
+	gs_spec **specs;   /* sorted by id, then path */
+	size_t specs_nr, specs_alloc;
+	gs_strvec errors;  /* "PATH: message" for specs that did not parse */
+} gs_registry;
+
+/*
+ * Load every spec of `src` under cfg->specs_dir. A spec that does not parse
+ * is recorded in `errors` and skipped (callers decide if that is fatal).
+ * Uses the cache (when not NULL) keyed by the spec blobs' ids.
+ */
+struct gs_cache;
+int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, struct gs_cache *cache);
+void gs_registry_free(gs_registry *reg);
+
+/*
+ * Registry integrity (DESIGN 3.4, 3.6): every identifier a package, no
+ * package covered twice, unique ids, known variants, safe contract paths
+ * (no symlink on the way, no collision with a source file). Appends one
+ * "PATH: message" line per problem to `problems`; returns the number.
+ */
+size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
+			    const gs_package_list *pkgs, gs_strvec *problems);
+
+/*
+ * The spec source covering the package at `pkg_path`: its own, or (rollup)
+ * the nearest ancestor's. Returns 0 and fills `out`, or GS_ENOTFOUND.
+ */
+int gs_registry_find_package(gs_registry_entry *out, const gs_registry *reg, const char *pkg_path);
+const gs_spec *gs_registry_find_id(const gs_registry *reg, const char *id);
+/* The spec source whose variant writes the contract at `contract_path`. */
+int gs_registry_find_contract(gs_registry_entry *out, const gs_spec_variant **variant,
+			      const gs_registry *reg, const char *contract_path);
+/* The next free SPEC-NNN id; caller frees. */
+char *gs_registry_next_id(const gs_registry *reg);
+
+#endif

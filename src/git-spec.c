@@ -1,0 +1,82 @@
+/*
+ * git-spec: the `git spec` subcommand. A table of subcommands, as in git's
+ * git.c; each lives in src/cmd/NAME.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <locale.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "cmd/cmd.h"
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, const char **argv);
+	const char *help;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "init", cmd_init, "write the default configuration, then install" },
+	{ "install", cmd_install, "install the hooks and the merge driver" },
+	{ "uninstall", cmd_uninstall, "remove exactly what install added" },
+	{ "packages", cmd_packages, "list leaf packages (or every package)" },
+	{ "create", cmd_create, "create a spec for a package and write its contracts" },
+	{ "sync", cmd_sync, "regenerate contracts (work tree, or the index with --staged)" },
+	{ "check", cmd_check, "verify that contracts are fresh, writing nothing" },
+	{ "list", cmd_list, "list specs, or resolve a file to its package and spec" },
+	{ "show", cmd_show, "show a spec's metadata, packages, files and contracts" },
+	{ "contract", cmd_contract, "print one contract" },
+	{ "validate", cmd_validate, "check the registry's integrity" },
+};
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: git spec <command> [<args>]\n\n");
+	for (i = 0; i < GS_ARRAY_SIZE(commands); i++)
+		fprintf(fp, "   %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(fp, "\n'git spec <command> -h' shows a command's options; 'git spec --help' opens git-spec(1).\n");
+}
+
+int main(int argc, const char **argv)
+{
+	const char *name;
+	size_t i;
+	int status;
+
+	/* Output never depends on the locale: everything is byte-oriented. */
+	setlocale(LC_ALL, "C");
+	if (argc < 2) {
+		usage(stderr);
+		return GS_EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "-h")) {
+		usage(stdout);
+		return GS_EXIT_OK;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "help")) {
+		/* As git does for its own commands: open the manual page. */
+		execlp("man", "man", "git-spec", (char *)NULL);
+		fprintf(stderr, "error: cannot run 'man git-spec'\n");
+		usage(stderr);
+		return GS_EXIT_SYSTEM;
+	}
+	if (!strcmp(name, "--version")) {
+		printf("git-spec version %s\n", GITSPEC_VERSION);
+		return GS_EXIT_OK;
+	}
+	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
+		if (strcmp(commands[i].name, name))
+			continue;
+		git_libgit2_init();
+		status = commands[i].fn(argc - 1, argv + 1);
+		git_libgit2_shutdown();
+		return status;
+	}
+	fprintf(stderr, "error: '%s' is not a git spec command; see 'git spec -h'\n", name);
+	return GS_EXIT_USAGE;
+}

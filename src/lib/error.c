@@ -1,0 +1,128 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+
+static _Thread_local char error_msg[4096];
+static _Thread_local int error_is_set;
+
+int gs_error_setv(int code, const char *fmt, va_list ap)
+{
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	error_is_set = 1;
+	return code;
+}
+
+int gs_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gs_error_setv(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int gs_error_set_git(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	if (e && e->message)
+		return gs_error_set(GS_ERROR, "%s: %s", what, e->message);
+	return gs_error_set(GS_ERROR, "%s", what);
+}
+
+const char *gs_error_last(void)
+{
+	return error_is_set ? error_msg : "unknown error";
+}
+
+void gs_error_clear(void)
+{
+	error_is_set = 0;
+	error_msg[0] = '\0';
+}
+
+int gs_exit_status(int code)
+{
+	switch (code) {
+	case GS_OK:
+		return GS_EXIT_OK;
+	case GS_ECHECK:
+		return GS_EXIT_CHECK;
+	case GS_EUSAGE:
+		return GS_EXIT_USAGE;
+	case GS_EINPUT:
+		return GS_EXIT_INPUT;
+	default:
+		return GS_EXIT_SYSTEM;
+	}
+}
+
+static GS_NORETURN void die_oom(size_t size)
+{
+	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", size);
+	abort();
+}
+
+void *gs_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		die_oom(size);
+	return p;
+}
+
+void *gs_xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		die_oom(gs_st_mult(nmemb, size));
+	return p;
+}
+
+void *gs_xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (!p)
+		die_oom(size);
+	return p;
+}
+
+char *gs_xstrdup(const char *s)
+{
+	return gs_xstrndup(s, strlen(s));
+}
+
+char *gs_xstrndup(const char *s, size_t n)
+{
+	char *p = gs_xmalloc(gs_st_add(n, 1));
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+size_t gs_st_mult(size_t a, size_t b)
+{
+	if (b && a > SIZE_MAX / b) {
+		fprintf(stderr, "fatal: size overflow: %zu * %zu\n", a, b);
+		abort();
+	}
+	return a * b;
+}
+
+size_t gs_st_add(size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b) {
+		fprintf(stderr, "fatal: size overflow: %zu + %zu\n", a, b);
+		abort();
+	}
+	return a + b;
+}
