@@ -191,6 +191,22 @@ static void report_diff(const char *name, const gs_buf *expect, const gs_buf *go
 		g += gl;
 		line++;
 	}
+	/* And the common lines at the end. */
+	while (ee > e && ge > g) {
+		const char *el = ee, *gl = ge;
+
+		/* Start of the last line of each side (its '\n' included). */
+		el--;
+		gl--;
+		while (el > e && el[-1] != '\n')
+			el--;
+		while (gl > g && gl[-1] != '\n')
+			gl--;
+		if (ee - el != ge - gl || memcmp(el, gl, (size_t)(ee - el)))
+			break;
+		ee = el;
+		ge = gl;
+	}
 	print_message("--- expected %s\n+++ actual %s\n@@ line %zu @@\n", name, name, line);
 	for (shown = 0; shown < 3; shown++) {
 		if (ctx[shown]) {
@@ -199,14 +215,14 @@ static void report_diff(const char *name, const gs_buf *expect, const gs_buf *go
 			print_message(" %.*s\n", (int)(n ? n - ctx[shown] : (long)strlen(ctx[shown])), ctx[shown]);
 		}
 	}
-	for (shown = 0; e < ee && shown < 30; shown++) {
+	for (shown = 0; e < ee && shown < 40; shown++) {
 		const char *n = memchr(e, '\n', (size_t)(ee - e));
 		size_t l = n ? (size_t)(n - e) : (size_t)(ee - e);
 
 		print_message("-%.*s\n", (int)l, e);
 		e += l + (n ? 1 : 0);
 	}
-	for (shown = 0; g < ge && shown < 30; shown++) {
+	for (shown = 0; g < ge && shown < 40; shown++) {
 		const char *n = memchr(g, '\n', (size_t)(ge - g));
 		size_t l = n ? (size_t)(n - g) : (size_t)(ge - g);
 
