@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <git2.h>
@@ -691,7 +692,171 @@ static void test_lookup(void **state)
 	gs_index_free(idx);
 }
 
-int main(void)
+/* ---- performance (not part of the suite): test_index --perf DIR ---- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define PERF_RUNS 15
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), dbl_cmp);
+	return v[n / 2];
+}
+
+/*
+ * A repository of 100,000 files in 2,000 directories (pkgNNNN/modNN.py),
+ * committed, then one file changed and staged with `git add`. Times the
+ * reader (open + changed paths, each run in this process with a fresh
+ * open) against `git diff --cached --name-only` (a whole process each).
+ */
+static int perf(const char *dir)
+{
+	git_repository *repo = NULL;
+	git_object *head = NULL;
+	double t_open[PERF_RUNS], t_diff[PERF_RUNS], t_total[PERF_RUNS], t_git[PERF_RUNS];
+	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS];
+	struct stat st;
+	int i, d, f;
+	gs_buf p = GS_BUF_INIT;
+	size_t nchanged = 0;
+
+	if (stat(dir, &st) < 0) {
+		printf("# generating %s\n", dir);
+		if (mkdir(dir, 0777) < 0 || chdir(dir) < 0)
+			return 1;
+		run("git init -q -b main .");
+		for (d = 0; d < 2000; d++) {
+			gs_buf_clear(&p);
+			gs_buf_printf(&p, "pkg%04d", d);
+			mkdir(p.ptr, 0777);
+			for (f = 0; f < 50; f++) {
+				FILE *fp;
+
+				gs_buf_clear(&p);
+				gs_buf_printf(&p, "pkg%04d/mod%02d.py", d, f);
+				fp = fopen(p.ptr, "w");
+				fprintf(fp, "def f%d_%d():\n    return %d\n", d, f, d * 50 + f);
+				fclose(fp);
+			}
+		}
+		run("git add . && git -c user.name=x -c user.email=y commit -q -m base");
+	} else if (chdir(dir) < 0) {
+		return 1;
+	}
+	run("echo '# changed' >> pkg1234/mod07.py && git add pkg1234/mod07.py");
+
+	git_libgit2_init();
+	for (i = 0; i < PERF_RUNS; i++) {
+		gs_index *idx = NULL;
+		gs_strvec out = GS_STRVEC_INIT;
+		double t0, t1, t2;
+
+		t0 = now_ms();
+		if (git_repository_open(&repo, ".") < 0 ||
+		    git_revparse_single(&head, repo, "HEAD^{tree}") < 0)
+			return 1;
+		t1 = now_ms();
+		t_repo[i] = t1 - t0;
+		t0 = now_ms();
+		if (gs_index_open(&idx, ".git/index") < 0) {
+			printf("error: %s\n", gs_error_last());
+			return 1;
+		}
+		t1 = now_ms();
+		if (gs_index_changed_paths(&out, idx, repo, (git_tree *)head) < 0) {
+			printf("error: %s\n", gs_error_last());
+			return 1;
+		}
+		t2 = now_ms();
+		t_open[i] = t1 - t0;
+		t_diff[i] = t2 - t1;
+		t_total[i] = t2 - t0;
+		nchanged = out.nr;
+		if (i == 0)
+			printf("# %zu entries, index version %u, changed: %s\n", gs_index_entrycount(idx),
+			       gs_index_version(idx), out.nr ? out.v[0] : "(none)");
+		gs_strvec_clear(&out);
+		gs_index_free(idx);
+		git_object_free(head);
+		git_repository_free(repo);
+		head = NULL;
+		repo = NULL;
+
+		gs_sha1_use_hw(0);
+		t0 = now_ms();
+		gs_index_open(&idx, ".git/index");
+		t_nohash[i] = now_ms() - t0;
+		gs_index_free(idx);
+		gs_sha1_use_hw(1);
+
+		/* the same file with an all-zero trailer, as index.skipHash writes it */
+		run("cp .git/index ../perf-index-skiphash && "
+		    "printf '%%040d' 0 | xxd -r -p | dd of=../perf-index-skiphash bs=1 "
+		    "seek=$(($(stat -c %%s .git/index) - 20)) conv=notrunc");
+		t0 = now_ms();
+		gs_index_open(&idx, "../perf-index-skiphash");
+		t_skip[i] = now_ms() - t0;
+		gs_index_free(idx);
+
+		t0 = now_ms();
+		run("git diff --cached --name-only");
+		t_git[i] = now_ms() - t0;
+	}
+	{
+		FILE *fp = fopen(".git/index", "rb");
+		unsigned char *buf;
+		long n;
+		double t0, t_sha_hw, t_sha_sw;
+		unsigned char out[20];
+
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		buf = malloc((size_t)n);
+		if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+			return 1;
+		fclose(fp);
+		t0 = now_ms();
+		gs_sha1(out, buf, (size_t)n);
+		t_sha_hw = now_ms() - t0;
+		gs_sha1_use_hw(0);
+		t0 = now_ms();
+		gs_sha1(out, buf, (size_t)n);
+		t_sha_sw = now_ms() - t0;
+		gs_sha1_use_hw(1);
+		printf("index file: %ld bytes; SHA-1 of it: %.2f ms with SHA extensions (%s), %.2f ms portable\n",
+		       n, t_sha_hw, gs_sha1_hw() ? "present" : "absent", t_sha_sw);
+		free(buf);
+	}
+	printf("medians of %d runs (ms):\n", PERF_RUNS);
+	printf("  libgit2 open repository + HEAD tree:  %7.2f\n", median(t_repo, PERF_RUNS));
+	printf("  gs_index_open (checksum verified):    %7.2f\n", median(t_open, PERF_RUNS));
+	printf("  gs_index_open, portable SHA-1:        %7.2f\n", median(t_nohash, PERF_RUNS));
+	printf("  gs_index_open, no checksum (skipHash):%7.2f\n", median(t_skip, PERF_RUNS));
+	printf("  gs_index_changed_paths:               %7.2f\n", median(t_diff, PERF_RUNS));
+	printf("  open + changed paths:                 %7.2f\n", median(t_total, PERF_RUNS));
+	printf("  git diff --cached --name-only:        %7.2f (whole process)\n", median(t_git, PERF_RUNS));
+	run("git reset -q --hard");
+	gs_buf_release(&p);
+	git_libgit2_shutdown();
+	return nchanged == 1 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha1),
@@ -710,5 +875,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 	};
 
+	if (argc == 3 && !strcmp(argv[1], "--perf"))
+		return perf(argv[2]);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
