@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,7 +420,8 @@ static void maybe_prune(gs_cache *cache, const char *ns, const char *subdir)
 
 int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char *data, size_t len)
 {
-	static unsigned int counter;
+	/* Atomic: models may be cached from several threads. */
+	static atomic_uint counter;
 	int error = 0, fd = -1, have_tmp = 0, tries;
 	gs_buf dir = GS_BUF_INIT, tmp = GS_BUF_INIT, path = GS_BUF_INIT;
 	char rest[GIT_OID_HEXSZ + 1];
@@ -453,7 +455,7 @@ int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char
 	for (tries = 0; tries < 100; tries++) {
 		gs_buf_clear(&tmp);
 		gs_buf_printf(&tmp, "%s/" TMP_PREFIX "%ld-%u-%ld", dir.ptr, (long)getpid(),
-			      counter++, (long)ts.tv_nsec);
+			      atomic_fetch_add(&counter, 1), (long)ts.tv_nsec);
 		/* Read-only, like git's objects: entries are never modified in place. */
 		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 		if (fd >= 0)

@@ -132,7 +132,7 @@ done:
 
 int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode)
 {
-	static unsigned int counter;
+	static atomic_uint counter;
 	int error = 0, dirfd = -1, fd = -1, have_tmp = 0, keep_mode = 0, tries;
 	gs_buf scratch = GS_BUF_INIT, tmp = GS_BUF_INIT;
 	const char *base = NULL;
@@ -166,7 +166,7 @@ int gs_write_file_atomic(const char *root, const char *path, const char *data, s
 	 */
 	for (tries = 0; tries < 100; tries++) {
 		gs_buf_clear(&tmp);
-		gs_buf_printf(&tmp, ".gs-tmp-%ld-%u", (long)getpid(), counter++);
+		gs_buf_printf(&tmp, ".gs-tmp-%ld-%u", (long)getpid(), atomic_fetch_add(&counter, 1));
 		fd = openat(dirfd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			    keep_mode ? 0600 : mode);
 		if (fd >= 0 || errno != EEXIST)
