@@ -208,6 +208,32 @@ static void test_round_trip(void **state)
 	gs_buf_release(&big);
 }
 
+static void test_unwritable(void **state)
+{
+	struct fixture *f = *state;
+	gs_buf dir = GS_BUF_INIT, b = GS_BUF_INIT;
+	gs_cache *c = NULL;
+	git_oid key;
+	FILE *fp;
+
+	/* A regular file where a directory of the cache should be. */
+	gs_buf_printf(&dir, "%s/file", f->root);
+	fp = fopen(dir.ptr, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	gs_buf_puts(&dir, "/cache");
+	assert_int_equal(gs_cache_open_dir(&c, dir.ptr), 0);
+	assert_non_null(c);
+	make_key(&key, 5);
+	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "cannot write cache entry in '"));
+	assert_int_equal(gs_cache_get(&b, c, "model", &key), GS_ENOTFOUND);
+	assert_int_equal(gs_cache_prune(c, "model"), 0);
+	gs_cache_free(c);
+	gs_buf_release(&dir);
+	gs_buf_release(&b);
+}
+
 static void rewrite(const char *path, const char *data, size_t len)
 {
 	int fd;
@@ -491,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_repo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_oldest, setup, teardown),
