@@ -7,7 +7,7 @@
  *
  * .gitspec.yaml                 git config
  *   specs: specify/tech           spec.specsDir
- *   roots: [src, apps/*\/src]     spec.roots (multi-valued)
+ *   roots: [src, apps/NAME/src]   spec.roots (multi-valued)
  *   ignore: [build, dist, ...]    spec.ignore (multi-valued)
  *   tests: [test_*.py, ...]       spec.testPatterns (multi-valued)
  *   requireSpecs: false           spec.requireSpecs
