@@ -45,14 +45,30 @@ struct slot {
 	struct slot *next;
 };
 
+/*
+ * A chained hash table of slots, keyed by (path, oid), or by path alone
+ * when `by_path`.
+ */
+struct table {
+	struct slot **b;
+	size_t cap, nr;          /* cap: a power of two */
+	int by_path;
+};
+
 struct gs_engine {
 	const gs_config *cfg;
 	gs_cache *cache;
 	gs_python *py;           /* the calling thread's parser */
 	gs_python **workers;     /* one per extra thread, made on first use */
 	size_t workers_nr;
-	struct slot **buckets;
-	size_t buckets_nr, nr;
+	struct table models;     /* (path, blob id) -> model or error */
+	/*
+	 * Work-tree files whose id the index could not vouch for must be read
+	 * to be hashed: remember path -> id for the current source, so that
+	 * the three variants of a package do not hash them three times.
+	 */
+	struct table hashed;
+	const gs_source *hashed_src;
 	int threads;
 };
 
@@ -70,19 +86,6 @@ static int engine_threads(void)
 	return n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
-int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache)
-{
-	gs_engine *eng = gs_xcalloc(1, sizeof(*eng));
-
-	eng->cfg = cfg;
-	eng->cache = cache;
-	eng->threads = engine_threads();
-	eng->buckets_nr = 1024;
-	eng->buckets = gs_xcalloc(eng->buckets_nr, sizeof(*eng->buckets));
-	*out = eng;
-	return 0;
-}
-
 static void slot_free(struct slot *s)
 {
 	free(s->path);
@@ -91,21 +94,52 @@ static void slot_free(struct slot *s)
 	free(s);
 }
 
-void gs_engine_free(gs_engine *eng)
+static void table_init(struct table *t, int by_path)
+{
+	t->cap = 1024;
+	t->nr = 0;
+	t->by_path = by_path;
+	t->b = gs_xcalloc(t->cap, sizeof(*t->b));
+}
+
+static void table_release(struct table *t)
 {
 	size_t i;
 
-	if (!eng)
-		return;
-	for (i = 0; i < eng->buckets_nr; i++) {
-		struct slot *s = eng->buckets[i], *next;
+	for (i = 0; t->b && i < t->cap; i++) {
+		struct slot *s = t->b[i], *next;
 
 		for (; s; s = next) {
 			next = s->next;
 			slot_free(s);
 		}
 	}
-	free(eng->buckets);
+	free(t->b);
+	t->b = NULL;
+	t->cap = t->nr = 0;
+}
+
+int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache)
+{
+	gs_engine *eng = gs_xcalloc(1, sizeof(*eng));
+
+	eng->cfg = cfg;
+	eng->cache = cache;
+	eng->threads = engine_threads();
+	table_init(&eng->models, 0);
+	table_init(&eng->hashed, 1);
+	*out = eng;
+	return 0;
+}
+
+void gs_engine_free(gs_engine *eng)
+{
+	size_t i;
+
+	if (!eng)
+		return;
+	table_release(&eng->models);
+	table_release(&eng->hashed);
 	for (i = 0; i < eng->workers_nr; i++)
 		gs_python_free(eng->workers[i]);
 	free(eng->workers);
@@ -113,7 +147,7 @@ void gs_engine_free(gs_engine *eng)
 	free(eng);
 }
 
-static size_t slot_hash(const char *path, const git_oid *oid)
+static size_t table_hash(const struct table *t, const char *path, const git_oid *oid)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const unsigned char *p;
@@ -121,59 +155,104 @@ static size_t slot_hash(const char *path, const git_oid *oid)
 
 	for (p = (const unsigned char *)path; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	for (i = 0; i < GIT_OID_RAWSZ; i++)
-		h = (h ^ oid->id[i]) * 1099511628211ULL;
-	return (size_t)h;
+	if (!t->by_path)
+		for (i = 0; i < GIT_OID_RAWSZ; i++)
+			h = (h ^ oid->id[i]) * 1099511628211ULL;
+	return (size_t)h & (t->cap - 1);
 }
 
-static struct slot *slot_find(const gs_engine *eng, const char *path, const git_oid *oid)
+static struct slot *table_find(const struct table *t, const char *path, const git_oid *oid)
 {
-	struct slot *s = eng->buckets[slot_hash(path, oid) & (eng->buckets_nr - 1)];
+	struct slot *s = t->b[table_hash(t, path, oid)];
 
 	for (; s; s = s->next)
-		if (git_oid_equal(&s->oid, oid) && !strcmp(s->path, path))
+		if ((t->by_path || git_oid_equal(&s->oid, oid)) && !strcmp(s->path, path))
 			return s;
 	return NULL;
 }
 
-static void engine_grow(gs_engine *eng)
+static void table_grow(struct table *t)
 {
-	size_t nr = eng->buckets_nr * 2, i;
-	struct slot **b = gs_xcalloc(nr, sizeof(*b));
+	struct table bigger = *t;
+	size_t i;
 
-	for (i = 0; i < eng->buckets_nr; i++) {
-		struct slot *s = eng->buckets[i], *next;
+	bigger.cap = t->cap * 2;
+	bigger.b = gs_xcalloc(bigger.cap, sizeof(*bigger.b));
+	for (i = 0; i < t->cap; i++) {
+		struct slot *s = t->b[i], *next;
 
 		for (; s; s = next) {
-			size_t h = slot_hash(s->path, &s->oid) & (nr - 1);
+			size_t h = table_hash(&bigger, s->path, &s->oid);
 
 			next = s->next;
-			s->next = b[h];
-			b[h] = s;
+			s->next = bigger.b[h];
+			bigger.b[h] = s;
 		}
 	}
-	free(eng->buckets);
-	eng->buckets = b;
-	eng->buckets_nr = nr;
+	free(t->b);
+	*t = bigger;
 }
 
-/* Insert `s` unless an equal slot exists; returns the slot kept. */
-static struct slot *slot_insert(gs_engine *eng, struct slot *s)
+/* Insert `s` unless an equal slot exists (then `s` is freed); returns the slot kept. */
+static struct slot *table_insert(struct table *t, struct slot *s)
 {
-	struct slot *old = slot_find(eng, s->path, &s->oid);
+	struct slot *old = table_find(t, s->path, &s->oid);
 	size_t h;
 
 	if (old) {
 		slot_free(s);
 		return old;
 	}
-	if (eng->nr >= eng->buckets_nr)
-		engine_grow(eng);
-	h = slot_hash(s->path, &s->oid) & (eng->buckets_nr - 1);
-	s->next = eng->buckets[h];
-	eng->buckets[h] = s;
-	eng->nr++;
+	if (t->nr >= t->cap)
+		table_grow(t);
+	h = table_hash(t, s->path, &s->oid);
+	s->next = t->b[h];
+	t->b[h] = s;
+	t->nr++;
 	return s;
+}
+
+static struct slot *slot_find(const gs_engine *eng, const char *path, const git_oid *oid)
+{
+	return table_find(&eng->models, path, oid);
+}
+
+static struct slot *slot_insert(gs_engine *eng, struct slot *s)
+{
+	return table_insert(&eng->models, s);
+}
+
+/*
+ * The id of `e` when known without reading: from the source, or from an
+ * earlier hash of the same work-tree file in the same source.
+ */
+static int known_oid(git_oid *out, const gs_engine *eng, const gs_source *src,
+		     const gs_source_entry *e)
+{
+	const struct slot *s;
+
+	if (e->has_oid) {
+		git_oid_cpy(out, &e->oid);
+		return 1;
+	}
+	if (eng->hashed_src != src || !(s = table_find(&eng->hashed, e->path, NULL)))
+		return 0;
+	git_oid_cpy(out, &s->oid);
+	return 1;
+}
+
+static void remember_hash(gs_engine *eng, const gs_source *src, const char *path, const git_oid *oid)
+{
+	struct slot *s = gs_xcalloc(1, sizeof(*s));
+
+	if (eng->hashed_src != src) {
+		table_release(&eng->hashed);
+		table_init(&eng->hashed, 1);
+		eng->hashed_src = src;
+	}
+	s->path = gs_xstrdup(path);
+	git_oid_cpy(&s->oid, oid);
+	table_insert(&eng->hashed, s);
 }
 
 /* ---- computing one model ------------------------------------------------- */
@@ -352,9 +431,11 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 	for (i = 0; i < nr; i++) {
 		const gs_source_entry *e = entries[i];
 
+		git_oid oid;
+
 		if (!e || !GS_MODE_IS_REGULAR(e->mode))
 			continue;
-		if (e->has_oid && slot_find(eng, e->path, &e->oid))
+		if (known_oid(&oid, eng, src, e) && slot_find(eng, e->path, &oid))
 			continue;
 		pool.todo[todo_nr++] = e;
 	}
@@ -398,8 +479,13 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&pool.next_lock);
 
-	for (i = 0; i < todo_nr; i++)
-		slot_insert(eng, pool.results[i]);
+	for (i = 0; i < todo_nr; i++) {
+		struct slot *r = pool.results[i];
+
+		if (!pool.todo[i]->has_oid && !git_oid_is_zero(&r->oid))
+			remember_hash(eng, src, r->path, &r->oid);
+		slot_insert(eng, r);
+	}
 done:
 	free(pool.todo);
 	free(pool.results);
@@ -419,18 +505,17 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 	*out = NULL;
 	if (!GS_MODE_IS_REGULAR(entry->mode))
 		return gs_error_set(GS_EINPUT, "cannot read '%s': not a regular file", entry->path);
-	if (entry->has_oid) {
-		git_oid_cpy(&oid, &entry->oid);
-	} else if ((error = gs_source_oid(&oid, src, entry)) < 0) {
-		return error;
-	}
-	s = slot_find(eng, entry->path, &oid);
+	if (known_oid(&oid, eng, src, entry))
+		s = slot_find(eng, entry->path, &oid);
 	if (!s) {
 		struct job job = { eng, src, NULL };
 
 		if ((error = ensure_parser(&eng->py)) < 0)
 			return error;
-		s = slot_insert(eng, compute(&job, eng->py, entry));
+		s = compute(&job, eng->py, entry);
+		if (!entry->has_oid && !git_oid_is_zero(&s->oid))
+			remember_hash(eng, src, s->path, &s->oid);
+		s = slot_insert(eng, s);
 	}
 	if (s->error)
 		return gs_error_set(s->code, "%s", s->error);

@@ -507,7 +507,12 @@ static int has_entries_below(const gs_source *src, const char *dir)
 }
 
 /* Why the contract at `path` cannot be written, or NULL. */
-static const char *contract_path_problem(const gs_registry *reg, const gs_source *src,
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_source *src,
 					 const char *path, gs_buf *scratch)
 {
 	static const char *const git_files[] = {
@@ -525,9 +530,8 @@ static const char *contract_path_problem(const gs_registry *reg, const gs_source
 		if (!strcmp(base ? base + 1 : path, git_files[i]))
 			return "names a git or git-spec control file";
 	}
-	for (i = 0; i < reg->specs_nr; i++)
-		if (!strcmp(reg->specs[i]->path, path))
-			return "is the path of a spec file";
+	if (spec_paths && bsearch(&path, spec_paths->v, spec_paths->nr, sizeof(char *), cmp_str))
+		return "is the path of a spec file";
 	if (gs_source_path_crosses_link(src, path))
 		return "passes through a symbolic link or submodule; contracts are never "
 			"written through links";
@@ -551,10 +555,15 @@ static const char *contract_path_problem(const gs_registry *reg, const gs_source
 size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 			    const gs_package_list *pkgs, gs_strvec *problems)
 {
-	gs_strvec found = GS_STRVEC_INIT;
+	gs_strvec found = GS_STRVEC_INIT, spec_paths = GS_STRVEC_INIT;
 	gs_buf scratch = GS_BUF_INIT;
 	char *next = gs_registry_next_id(reg);
 	size_t i, j, k, nr;
+
+	/* sorted, for the "is a spec file" check of every contract path */
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_strvec_push(&spec_paths, reg->specs[i]->path);
+	gs_strvec_sort_uniq(&spec_paths);
 
 	/* duplicate ids: specs are sorted by id */
 	for (i = 1; i < reg->specs_nr; i++) {
@@ -622,7 +631,7 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 							v->path);
 					continue;
 				}
-				why = contract_path_problem(reg, src, v->repo_path, &scratch);
+				why = contract_path_problem(&spec_paths, src, v->repo_path, &scratch);
 				if (why)
 					gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: "
 							"'%s' %s", spec->path, j, k, v->path, why);
@@ -635,6 +644,7 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 	for (i = 0; i < found.nr; i++)
 		gs_strvec_push(problems, found.v[i]);
 	gs_strvec_clear(&found);
+	gs_strvec_clear(&spec_paths);
 	gs_buf_release(&scratch);
 	free(next);
 	return nr;
