@@ -27,7 +27,7 @@ int cmd_packages(int argc, const char **argv)
 	};
 	struct cmd_ctx ctx;
 	gs_buf out = GS_BUF_INIT;
-	size_t i, width = 0;
+	size_t i, width = 0, mwidth = 0;
 
 	argc = cmd_parse_options(argc, argv, opts, packages_usage);
 	if (argc < 0)
@@ -45,8 +45,14 @@ int cmd_packages(int argc, const char **argv)
 	for (i = 0; i < ctx.pkgs.nr; i++) {
 		size_t n = strlen(ctx.pkgs.v[i].path);
 
-		if ((all || ctx.pkgs.v[i].leaf) && n > width)
+		size_t m = ctx.pkgs.v[i].module ? strlen(ctx.pkgs.v[i].module) : 1;
+
+		if (!all && !ctx.pkgs.v[i].leaf)
+			continue;
+		if (n > width)
 			width = n;
+		if (m > mwidth)
+			mwidth = m;
 	}
 	if (json)
 		gs_buf_putc(&out, '[');
@@ -70,8 +76,8 @@ int cmd_packages(int argc, const char **argv)
 
 			if (all)
 				gs_buf_puts(&out, pkg->leaf ? "leaf    " : "parent  ");
-			gs_buf_printf(&out, "%-*s  %s  ", (int)width, pkg->path,
-				      pkg->module ? pkg->module : "-");
+			gs_buf_printf(&out, "%-*s  %-*s  ", (int)width, pkg->path,
+				      (int)mwidth, pkg->module ? pkg->module : "-");
 			for (j = 0; j < specs.nr; j++)
 				gs_buf_printf(&out, "%s%s", j ? "," : "", specs.v[j]);
 			if (!specs.nr)

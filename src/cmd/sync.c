@@ -68,7 +68,8 @@ done:
  * Write a new index holding `items` (stage 0, blob mode, zero stat data so
  * that git re-reads the files) into the held lock, and commit it.
  */
-static int write_index(struct cmd_ctx *ctx, gs_lockfile *lk, gs_plan_item **items, size_t nr)
+static int write_index(struct cmd_ctx *ctx, gs_lockfile *lk, gs_plan_item **items, size_t nr,
+		       int *conflicted)
 {
 	gs_buf scratch = GS_BUF_INIT, data = GS_BUF_INIT;
 	git_index *idx = NULL;
@@ -83,14 +84,21 @@ static int write_index(struct cmd_ctx *ctx, gs_lockfile *lk, gs_plan_item **item
 	}
 	for (i = 0; i < nr; i++) {
 		git_index_entry entry;
+		const git_index_entry *anc, *ours, *theirs;
 
 		memset(&entry, 0, sizeof(entry));
 		entry.mode = GIT_FILEMODE_BLOB;
 		entry.path = items[i]->path;
 		git_oid_cpy(&entry.id, &items[i]->oid);
 		/* Staging a derived contract resolves a conflict on it. */
-		if (git_index_conflict_remove(idx, items[i]->path) < 0)
-			git_error_clear();
+		if (!git_index_conflict_get(&anc, &ours, &theirs, idx, items[i]->path)) {
+			conflicted[i] = 1;
+			if (git_index_conflict_remove(idx, items[i]->path) < 0) {
+				error = gs_error_set_git("cannot update the index");
+				goto done;
+			}
+		}
+		git_error_clear();
 		if (git_index_add(idx, &entry) < 0) {
 			error = gs_error_set_git("cannot update the index");
 			goto done;
@@ -116,10 +124,11 @@ done:
 
 /*
  * After --staged: the work-tree copy follows the index when it had no
- * unstaged edits (it equals the old staged blob) or does not exist.
+ * unstaged edits (it equals the old staged blob), does not exist, or was
+ * conflicted in the index.
  */
 static int update_worktree_copy(struct cmd_ctx *ctx, const gs_plan_item *item,
-				const git_oid *old, int *written)
+				const git_oid *old, int conflicted, int *written)
 {
 	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT;
 	git_oid disk;
@@ -140,7 +149,8 @@ static int update_worktree_copy(struct cmd_ctx *ctx, const gs_plan_item *item,
 		}
 		if (git_oid_equal(&disk, &item->oid))
 			goto done;
-		if (!old || !git_oid_equal(&disk, old)) {
+		/* A conflicted copy holds markers, not edits: replace it. */
+		if (!conflicted && (!old || !git_oid_equal(&disk, old))) {
 			cmd_warning("'%s' has unstaged changes; left it alone in the work tree",
 				    item->path);
 			goto done;
@@ -170,7 +180,7 @@ int cmd_sync(int argc, const char **argv)
 	gs_plan plan = GS_PLAN_INIT;
 	gs_plan_item **todo = NULL;
 	git_oid *old = NULL;
-	int *had_old = NULL;
+	int *had_old = NULL, *conflicted = NULL;
 	size_t i, todo_nr = 0, updated_wt = 0;
 
 	memset(&lk, 0, sizeof(lk));
@@ -230,6 +240,7 @@ int cmd_sync(int argc, const char **argv)
 	todo = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*todo));
 	old = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*old));
 	had_old = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*had_old));
+	conflicted = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*conflicted));
 	for (i = 0; i < plan.nr; i++) {
 		gs_plan_item *item = &plan.items[i];
 		const gs_source_entry *e;
@@ -260,7 +271,7 @@ int cmd_sync(int argc, const char **argv)
 				goto done;
 			}
 		if (todo_nr) {
-			if ((error = write_index(&ctx, &lk, todo, todo_nr)) < 0)
+			if ((error = write_index(&ctx, &lk, todo, todo_nr, conflicted)) < 0)
 				goto done;
 		} else {
 			gs_lockfile_rollback(&lk);
@@ -271,7 +282,7 @@ int cmd_sync(int argc, const char **argv)
 
 			if (ctx.workdir &&
 			    (error = update_worktree_copy(&ctx, todo[i], had_old[i] ? &old[i] : NULL,
-							  &written)) < 0)
+							  conflicted[i], &written)) < 0)
 				goto done;
 			updated_wt += written;
 			if (!cmd_quiet)
@@ -294,6 +305,7 @@ done:
 	free(todo);
 	free(old);
 	free(had_old);
+	free(conflicted);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
 	gs_strvec_clear(&problems);
