@@ -188,6 +188,23 @@ static void test_index_file_env(void **state)
 	assert_int_equal(gs_repo_prefix(&path, repo), 0);
 	assert_string_equal(path.ptr, "a");
 	git_repository_free(repo);
+
+	/* as git runs a hook there: GIT_DIR is the worktree's gitdir, cwd its top */
+	cd("linked");
+	gs_buf_clear(&want);
+	gs_buf_printf(&want, "%s/repo/.git/worktrees/linked", top);
+	setenv("GIT_DIR", want.ptr, 1);
+	gs_buf_puts(&want, "/index.lock");
+	setenv("GIT_INDEX_FILE", want.ptr, 1);
+	assert_int_equal(gs_repo_open(&repo), 0);
+	gs_buf_clear(&want);
+	gs_buf_printf(&want, "%s/linked/", top);
+	assert_string_equal(git_repository_workdir(repo), want.ptr);
+	assert_int_equal(gs_repo_index_path(&path, repo), 0);
+	gs_buf_clear(&want);
+	gs_buf_printf(&want, "%s/repo/.git/worktrees/linked/index.lock", top);
+	assert_string_equal(path.ptr, want.ptr);
+	git_repository_free(repo);
 	gs_buf_release(&path);
 	gs_buf_release(&want);
 }
