@@ -352,6 +352,9 @@ static int variant_parse(const char *name)
 struct parse_ctx {
 	const char *path;   /* the spec file, for messages */
 	gs_buf field;       /* the field being read, for messages */
+	/* deserialising: the field is named only on error, from these */
+	int variant_field;
+	size_t source_nr, variant_nr;
 };
 
 static int field_error(struct parse_ctx *ctx, const char *fmt, ...) GS_PRINTF(2, 3);
@@ -426,21 +429,35 @@ static int resolve_variant_path(gs_spec_variant *v, struct parse_ctx *ctx, const
 	gs_buf norm = GS_BUF_INIT, full = GS_BUF_INIT;
 	int error = 0;
 
+	/* no printf here: the registry resolves thousands of these per run */
 	normalize_written_path(&norm, v->path);
 	if (gs_path_check_safe(norm.size ? norm.ptr : v->path) < 0) {
-		error = field_error(ctx, "%s", gs_error_last());
+		error = GS_EINPUT;
 		goto done;
 	}
-	if (*dir)
-		gs_buf_printf(&full, "%s/%s", dir, norm.ptr);
-	else
-		gs_buf_sets(&full, norm.ptr);
-	if (gs_path_check_safe(full.ptr) < 0) {
-		error = field_error(ctx, "%s", gs_error_last());
+	if (*dir) {
+		gs_buf_grow(&full, strlen(dir) + norm.size + 2);
+		gs_buf_puts(&full, dir);
+		gs_buf_putc(&full, '/');
+	}
+	gs_buf_put(&full, norm.ptr, norm.size);
+	if (*dir && gs_path_check_safe(full.ptr) < 0) {
+		error = GS_EINPUT;
 		goto done;
 	}
 	v->repo_path = gs_buf_detach(&full, NULL);
 done:
+	if (error) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_buf_sets(&msg, gs_error_last());
+		if (!ctx->field.size && ctx->variant_field) {
+			gs_buf_printf(&ctx->field, "sources[%zu].variants[%zu].path",
+				      ctx->source_nr, ctx->variant_nr);
+		}
+		error = field_error(ctx, "%s", msg.ptr);
+		gs_buf_release(&msg);
+	}
 	gs_buf_release(&norm);
 	gs_buf_release(&full);
 	return error;
@@ -564,7 +581,7 @@ static char *dir_of(const char *path)
 /* Build a gs_spec from the YAML tree of its front matter. */
 static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *root)
 {
-	struct parse_ctx ctx = { path, GS_BUF_INIT };
+	struct parse_ctx ctx = { path, GS_BUF_INIT, 0, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	const gs_yaml_node *sources;
 	gs_buf prefix = GS_BUF_INIT;
@@ -767,7 +784,7 @@ static char *get_str(struct reader *r)
 int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_t len)
 {
 	struct reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
-	struct parse_ctx ctx = { path, GS_BUF_INIT };
+	struct parse_ctx ctx = { path, GS_BUF_INIT, 1, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	uint32_t nr, i, j;
 	int error = 0;
@@ -817,8 +834,8 @@ int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_
 				break;
 			}
 			v->variant = (gs_variant)kind;
-			gs_buf_clear(&ctx.field);
-			gs_buf_printf(&ctx.field, "sources[%u].variants[%u].path", i, j);
+			ctx.source_nr = i;
+			ctx.variant_nr = j;
 			if ((error = resolve_variant_path(v, &ctx, spec->dir)) < 0)
 				goto done;
 		}
