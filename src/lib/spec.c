@@ -334,21 +334,6 @@ void gs_spec_free(gs_spec *spec)
 	free(spec);
 }
 
-/*
- * Variant names. render.c's gs_variant_parse holds the same table; spec.c
- * keeps its own so that parsing specs needs nothing but libyaml.
- */
-static int variant_parse(const char *name)
-{
-	if (!strcmp(name, "public") || !strcmp(name, "api"))
-		return GS_VARIANT_PUBLIC;
-	if (!strcmp(name, "all") || !strcmp(name, "implementation"))
-		return GS_VARIANT_ALL;
-	if (!strcmp(name, "tests"))
-		return GS_VARIANT_TESTS;
-	return -1;
-}
-
 struct parse_ctx {
 	const char *path;   /* the spec file, for messages */
 	gs_buf field;       /* the field being read, for messages */
@@ -492,7 +477,7 @@ static int parse_variant(gs_spec_variant *v, struct parse_ctx *ctx, const gs_yam
 	}
 	if ((error = get_string(&v->name, ctx, n, prefix, "name", 1)) < 0)
 		return error;
-	kind = variant_parse(v->name);
+	kind = gs_variant_parse(v->name);
 	if (kind < 0)
 		return field_error(ctx, "unknown variant '%s'; use public, all or tests "
 				   "(or api, implementation)", v->name);
@@ -829,7 +814,7 @@ int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_
 			s->variants_nr = j + 1;
 			v->name = get_str(&r);
 			v->path = get_str(&r);
-			if (r.bad || !v->name || !v->path || (kind = variant_parse(v->name)) < 0) {
+			if (r.bad || !v->name || !v->path || (kind = gs_variant_parse(v->name)) < 0) {
 				r.bad = 1;
 				break;
 			}
