@@ -416,6 +416,12 @@ static int resolve_variant_path(gs_spec_variant *v, struct parse_ctx *ctx, const
 
 	/* no printf here: the registry resolves thousands of these per run */
 	normalize_written_path(&norm, v->path);
+	if (*v->path && v->path[strlen(v->path) - 1] == '/') {
+		gs_error_set(GS_EINPUT, "'%s' names a directory; give the contract a file name",
+			     v->path);
+		error = GS_EINPUT;
+		goto done;
+	}
 	if (gs_path_check_safe(norm.size ? norm.ptr : v->path) < 0) {
 		error = GS_EINPUT;
 		goto done;

@@ -130,6 +130,9 @@ static void test_unsafe_paths(void **state)
 	BAD(VARIANT_SPEC(".GIT/config"), "'.git' component");
 	BAD(VARIANT_SPEC("x/.Git/y"), "'.git' component");
 	BAD(VARIANT_SPEC("a//b.md"), "empty path component");
+	BAD(VARIANT_SPEC("contracts/"), "sources[0].variants[1].path: 'contracts/' names a directory");
+	BAD(VARIANT_SPEC("."), "sources[0].variants[1].path: '.' has a '.' component");
+	BAD(VARIANT_SPEC("''"), "sources[0].variants[1].path: empty path");
 	BAD(VARIANT_SPEC("\"a\\nb.md\""), "line break");
 	BAD(VARIANT_SPEC("\"a\\0b.md\""), "NUL");
 	BAD("---\nid: SPEC-001\nsources:\n- identifier: ../pkg\n  variants: []\n---\n",
