@@ -939,9 +939,13 @@ void gs_spec_format(gs_buf *out, const char *id, const char *package, const char
 	size_t i;
 
 	slugify(&slug, package);
-	if (name)
-		gs_buf_sets(&title, name);
-	else
+	if (name) {
+		/* a spec's fields are one line each: line breaks become spaces */
+		const char *p;
+
+		for (p = name; *p; p++)
+			gs_buf_putc(&title, *p == '\n' || *p == '\r' ? ' ' : *p);
+	} else
 		gs_buf_printf(&title, "%s Specification", package);
 
 	gs_buf_puts(out, "---\nid: ");
