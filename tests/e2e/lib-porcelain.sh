@@ -48,14 +48,21 @@ write_spec() {
 
 # snapshot [DIR]: every file, symlink and directory below DIR (default .)
 # with its content hash, except git's object store and git-spec's cache,
-# which may legitimately change; for "nothing was written" checks.
+# which may legitimately change, and the tests' own scratch files at the
+# top (listed in SCRATCH); for "nothing was written" checks.
+SCRATCH="before after err out expect actual out.json line1 changes stat staged unstaged
+blob edited inode.before inode.after cli.before sorted st unmerged fp.json files
+sections symbols.before symbols.after spec.before changed idx wt rev head all impl
+api public tests paths index.before expect.sorted out.sorted left"
 snapshot() {
 	(cd "${1:-.}" &&
-	 find . \( -path ./.git/objects -o -path ./.git/gitspec \) -prune -o -type f -print0 |
+	 prune="-path ./.git/objects -o -path ./.git/gitspec" &&
+	 for f in $SCRATCH; do prune="$prune -o -path ./$f"; done &&
+	 find . \( $prune \) -prune -o -type f -print0 |
 		LC_ALL=C sort -z | xargs -0 -r sha1sum &&
-	 find . \( -path ./.git/objects -o -path ./.git/gitspec \) -prune -o -type l -print |
+	 find . \( $prune \) -prune -o -type l -print |
 		LC_ALL=C sort | while read -r l; do echo "$l -> $(readlink "$l")"; done &&
-	 find . \( -path ./.git/objects -o -path ./.git/gitspec \) -prune -o -type d -print |
+	 find . \( $prune \) -prune -o -type d -print |
 		LC_ALL=C sort)
 }
 

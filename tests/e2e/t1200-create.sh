@@ -51,7 +51,8 @@ test_expect_success 'the contracts are exactly what contract prints' '
 
 test_expect_success 'create does not stage anything' '
 	cd repo &&
-	git status --porcelain >out &&
+	git diff --cached --quiet &&
+	git status --porcelain -- specify src >out &&
 	echo "?? specify/" >expect &&
 	test_cmp expect out
 '

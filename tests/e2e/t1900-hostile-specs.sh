@@ -101,7 +101,7 @@ test_expect_success 'a symlinked spec directory' '
 	git add -A && git commit -q -m "spec dir outside" &&
 	echo "def stale_now() -> None: ..." >>src/acme/pricing/rules.py &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.before" &&
-	git spec sync -q 2>err || : &&
+	git spec sync -q 2>"$TRASH/err" || : &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.after" &&
 	test_cmp "$TRASH/outside.before" "$TRASH/outside.after" &&
 	git reset -q --hard base
@@ -120,8 +120,8 @@ test_expect_success 'a contract that is itself a symlink' '
 
 test_expect_success 'after all that, the repository still syncs' '
 	cd repo &&
-	git status --porcelain >st &&
-	test_must_fail test -s st &&
+	git status --porcelain >"$TRASH/st" &&
+	test_must_fail test -s "$TRASH/st" &&
 	git spec check -q
 '
 
