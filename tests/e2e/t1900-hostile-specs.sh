@@ -22,7 +22,7 @@ hostile() {
 	git add src/acme/pricing/rules.py &&
 	snapshot >"$TRASH/before" &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.before" &&
-	ls -la .git/hooks >"$TRASH/hooks.before" &&
+	ls -l .git/hooks >"$TRASH/hooks.before" &&
 	test_expect_code 3 git spec sync 2>"$TRASH/err.sync" &&
 	test_expect_code 3 git spec sync --staged 2>"$TRASH/err.staged" &&
 	test_expect_code 3 git spec check 2>"$TRASH/err.check" &&
@@ -31,7 +31,7 @@ hostile() {
 	test_expect_code 3 git spec validate 2>/dev/null &&
 	snapshot >"$TRASH/after" &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.after" &&
-	ls -la .git/hooks >"$TRASH/hooks.after" &&
+	ls -l .git/hooks >"$TRASH/hooks.after" &&
 	test_cmp "$TRASH/before" "$TRASH/after" &&
 	test_cmp "$TRASH/outside.before" "$TRASH/outside.after" &&
 	test_cmp "$TRASH/hooks.before" "$TRASH/hooks.after" &&
