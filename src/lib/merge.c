@@ -153,17 +153,20 @@ static entry *contract_add(gs_contract *c, enum entry_kind kind, const char *fil
 	return e;
 }
 
-/* Number the entries that share a key, in the order they were parsed. */
+/*
+ * Number the entries that share a key (overloads), in parse order. The
+ * parser then insists on contract order, in which such entries are
+ * adjacent, so comparing with the previous entry is enough.
+ */
 static void contract_number(gs_contract *c)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < c->nr; i++) {
-		c->v[i].occ = 0;
-		for (j = 0; j < i; j++)
-			if (c->v[j].kind == c->v[i].kind && !strcmp(c->v[j].name, c->v[i].name) &&
-			    !strcmp(c->v[j].file, c->v[i].file) && !strcmp(c->v[j].cls, c->v[i].cls))
-				c->v[i].occ++;
+		entry *e = &c->v[i], *p = i ? &c->v[i - 1] : NULL;
+
+		e->occ = p && p->kind == e->kind && !strcmp(p->name, e->name) &&
+			 !strcmp(p->file, e->file) && !strcmp(p->cls, e->cls) ? p->occ + 1 : 0;
 	}
 }
 
@@ -528,6 +531,12 @@ int gs_contract_parse(gs_contract **out, const char *data, size_t len)
 	if ((error = parse_blocks(c, blocks, blocks_nr)) < 0)
 		goto done;
 	contract_number(c);
+	/* The merge sorts its result: only contracts in contract order are understood. */
+	for (i = 1; i < c->nr; i++)
+		if (entry_cmp(&c->v[i - 1], &c->v[i]) >= 0) {
+			error = GS_EINPUT;
+			goto done;
+		}
 	/* Only what renders back to the very same bytes is understood. */
 	gs_contract_render(&check, c);
 	if (check.size != len || memcmp(check.ptr, data, len))
