@@ -63,3 +63,19 @@ add_func() {
 
 PUBLIC=specify/tech/SPEC-001/contracts/public.md
 ALL=specify/tech/SPEC-001/contracts/all.md
+
+# insert_func FILE AFTER NAME: insert a function after the first line
+# matching the fixed string AFTER (so that two branches can change one
+# file in places far enough apart to merge cleanly).
+insert_func() {
+	printf '\n\ndef %s(value: int) -> int:\n    return value\n' "$3" >"$TRASH/.insert" &&
+	awk -v pat="$2" -v f="$TRASH/.insert" '
+		{ print }
+		!done && index($0, pat) { while ((getline l < f) > 0) print l; done = 1 }
+	' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
+# commit_synced MSG: stage everything, regenerate the staged contracts, commit.
+commit_synced() {
+	git add -A && git spec sync --staged -q && git commit -q -m "$1"
+}
