@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='pre-commit hook: judges the staged index, never the work tree'
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-gitint.sh"
+. "$TEST_SRC/tests/e2e/lib-gitint.sh"
 
 test_expect_success 'setup' '
 	setup_repo repo &&
@@ -68,7 +68,7 @@ test_expect_success 'git commit -a: stale is refused, fresh is accepted' '
 	git diff --cached --quiet &&
 	git spec sync -q &&
 	git commit -a -q -m "add d" &&
-	git status --porcelain >status && ! test -s status &&
+	git status --porcelain -uno >../status && ! test -s ../status &&
 	git show HEAD:$PUBLIC | test_grep "def d(" &&
 	git spec check --rev HEAD
 '

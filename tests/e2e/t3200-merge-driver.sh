@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='merge driver: contracts stay fresh through merge, pull, rebase, cherry-pick, revert, stash'
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-gitint.sh"
+. "$TEST_SRC/tests/e2e/lib-gitint.sh"
 
 # Two branches off the base commit of setup_repo:
 #  feature: b() after a(), and an __all__ that leaves out the c() main adds
@@ -34,20 +34,20 @@ test_expect_success 'setup' '
 test_expect_success 'the contracts alone would conflict as text' '
 	cd repo &&
 	base=$(git merge-base main feature) &&
-	git show $base:$PUBLIC >O && git show main:$PUBLIC >A && git show feature:$PUBLIC >B &&
-	test_must_fail git merge-file -p A O B >/dev/null
+	git show $base:$PUBLIC >../O && git show main:$PUBLIC >../A && git show feature:$PUBLIC >../B &&
+	test_must_fail git merge-file -p ../A ../O ../B >/dev/null
 '
 
 test_expect_success 'git merge: no conflict, contracts re-derived and fresh' '
 	cd repo &&
 	git checkout -q -b m1 main &&
-	git merge -q --no-edit feature 2>err &&
+	git merge -q --no-edit feature 2>../err &&
 	test "$(git rev-list --count --merges HEAD)" = 1 &&
 	git spec check --rev HEAD &&
-	git show HEAD:$PUBLIC >pub &&
-	test_grep "def b(" pub && ! test_grep "def c(" pub &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub &&
 	git show HEAD:$ALL | test_grep "def c(" &&
-	git status --porcelain >st && ! test -s st
+	git status --porcelain -uno >../st && ! test -s ../st
 '
 
 test_expect_success 'git pull (merge): fresh' '
@@ -72,8 +72,8 @@ test_expect_success 'git rebase (merge backend): every rewritten commit fresh' '
 	git checkout -q -b r1 feature &&
 	git rebase -q main &&
 	git spec check --range main..HEAD &&
-	git show HEAD:$PUBLIC >pub &&
-	test_grep "def b(" pub && ! test_grep "def c(" pub
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
 '
 
 test_expect_success 'git merge-tree: a tree with merged contracts' '
@@ -95,10 +95,10 @@ test_expect_success 'setup simple branches (no __all__)' '
 test_expect_success 'git cherry-pick: structural merge, fresh' '
 	cd simple &&
 	git checkout -q -b cp main &&
-	git cherry-pick feature >out 2>&1 &&
+	git cherry-pick feature >../out 2>&1 &&
 	git spec check --rev HEAD &&
-	git show HEAD:$PUBLIC >pub &&
-	test_grep "def b(" pub && test_grep "def c(" pub
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && test_grep "def c(" ../pub
 '
 
 test_expect_success 'git revert: structural merge, fresh' '
@@ -107,10 +107,10 @@ test_expect_success 'git revert: structural merge, fresh' '
 	test_tick &&
 	insert_func pkg/fmt.py "return str(x)" d &&
 	commit_synced "d" &&
-	git revert --no-edit HEAD~1 >out 2>&1 &&
+	git revert --no-edit HEAD~1 >../out 2>&1 &&
 	git spec check --rev HEAD &&
-	git show HEAD:$PUBLIC >pub &&
-	! test_grep "def c(" pub && test_grep "def d(" pub
+	git show HEAD:$PUBLIC >../pub &&
+	! test_grep "def c(" ../pub && test_grep "def d(" ../pub
 '
 
 test_expect_success 'git stash apply: merged contracts in the work tree are fresh' '
@@ -120,7 +120,7 @@ test_expect_success 'git stash apply: merged contracts in the work tree are fres
 	git spec sync -q &&
 	git stash -q &&
 	git checkout -q main &&
-	git stash apply >out 2>&1 &&
+	git stash apply >../out 2>&1 &&
 	git spec check &&
 	test_grep "def e(" $PUBLIC && test_grep "def c(" $PUBLIC &&
 	git reset -q --hard && git stash drop -q
@@ -138,13 +138,13 @@ test_expect_success 'setup a source conflict' '
 
 test_expect_success 'a source conflict makes the contract a reported conflict' '
 	cd conflict &&
-	test_must_fail git merge --no-edit feature >out 2>err &&
-	cat out >>err &&
-	test_grep "source .pkg/fmt.py. conflicts" err &&
-	test_grep "git spec sync --staged" err &&
-	git ls-files -u >unmerged &&
-	test_grep "pkg/fmt.py" unmerged &&
-	test_grep "$PUBLIC" unmerged &&
+	test_must_fail git merge --no-edit feature >../out 2>../err &&
+	cat ../out >>../err &&
+	test_grep "source .pkg/fmt.py. conflicts" ../err &&
+	test_grep "git spec sync --staged" ../err &&
+	git ls-files -u >../unmerged &&
+	test_grep "pkg/fmt.py" ../unmerged &&
+	test_grep "$PUBLIC" ../unmerged &&
 	test_grep "^<<<<<<<" $PUBLIC &&
 	test_grep "x: float" $PUBLIC && test_grep "x: str" $PUBLIC
 '

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='pre-push hook: every pushed commit must have fresh contracts'
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-gitint.sh"
+. "$TEST_SRC/tests/e2e/lib-gitint.sh"
 
 test_expect_success 'setup' '
 	setup_repo repo &&

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='merge driver safety: odd inputs end in a correct contract or a conflict holding both sides'
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-gitint.sh"
+. "$TEST_SRC/tests/e2e/lib-gitint.sh"
 
 # run_driver O A B [P]: run git-spec-merge like git does; prints the status.
 run_driver() {
@@ -83,24 +83,34 @@ test_expect_success 'bad arguments: usage, exit 2' '
 	test_expect_code 2 git-spec-merge only-one
 '
 
-test_expect_success 'through git: hand-edited contracts on both sides end in a conflict with both' '
+test_expect_success 'through git merge: hand-edited contracts on both sides are re-derived' '
 	cd repo &&
 	git checkout -q -b left &&
 	echo "left edit" >>$PUBLIC && git commit -q --no-verify -am left &&
 	git checkout -q main &&
 	git checkout -q -b right &&
 	echo "right edit" >>$PUBLIC && git commit -q --no-verify -am right &&
-	test_must_fail git merge --no-edit left 2>err &&
+	git merge --no-edit left &&
+	! test_grep "left edit" $PUBLIC && ! test_grep "right edit" $PUBLIC &&
+	git spec check --rev HEAD
+'
+
+test_expect_success 'through git cherry-pick: hand-edited contracts end in a conflict with both sides' '
+	cd repo &&
+	git checkout -q -b right2 right~1 &&
+	echo "right edit" >>$PUBLIC && git commit -q --no-verify -am right2 &&
+	test_must_fail git cherry-pick left >../out 2>&1 &&
 	test_grep "left edit" $PUBLIC && test_grep "right edit" $PUBLIC &&
+	test_grep "^<<<<<<<" $PUBLIC &&
 	git ls-files -u | test_grep "$PUBLIC" &&
-	git merge --abort
+	git cherry-pick --abort
 '
 
 test_expect_success 'through git: a contract deleted on one side and edited on the other' '
 	cd repo &&
 	git checkout -q -b del main &&
 	git rm -q $PUBLIC && git commit -q --no-verify -m del &&
-	test_must_fail git merge --no-edit right >out 2>&1 &&
+	test_must_fail git merge --no-edit right2 >../out 2>&1 &&
 	git ls-files -u | test_grep "$PUBLIC" &&
 	git merge --abort
 '
