@@ -135,6 +135,32 @@ test_expect_success 'two specs covering one package are refused' '
 	git reset -q --hard && git clean -q -fd
 '
 
+test_expect_success 'removing a covered package is refused (its spec names no package)' '
+	cd repo &&
+	git rm -q -r pkg &&
+	test_expect_code 1 git commit -q -m "drop pkg" 2>err &&
+	test_grep "invalid registry: .*pkg" err &&
+	git reset -q --hard
+'
+
+test_expect_success 'as the pre-commit framework runs it: stashed work tree, clean environment' '
+	cd repo &&
+	test_grep "entry: git spec check --staged" "$TEST_SRC/.pre-commit-hooks.yaml" &&
+	test_grep "pass_filenames: false" "$TEST_SRC/.pre-commit-hooks.yaml" &&
+	test_grep "always_run: true" "$TEST_SRC/.pre-commit-hooks.yaml" &&
+	test_grep "language: system" "$TEST_SRC/.pre-commit-hooks.yaml" &&
+	add_func pkg/fmt.py g && git add pkg/fmt.py &&
+	printf "\ndef broken(:\n" >>pkg/fmt.py &&
+	cp pkg/fmt.py ../unstaged.py &&
+	git checkout -- pkg/fmt.py &&
+	test_expect_code 1 env -i PATH="$PATH" HOME="$HOME" git spec check --staged &&
+	git spec sync --staged -q &&
+	env -i PATH="$PATH" HOME="$HOME" git spec check --staged &&
+	cp ../unstaged.py pkg/fmt.py &&
+	test_grep "def broken" pkg/fmt.py &&
+	git reset -q --hard
+'
+
 test_expect_success 'a new package in a new repository (unborn branch)' '
 	test_create_repo unborn && cd unborn &&
 	git checkout -q --orphan fresh && git rm -q -rf . &&
