@@ -274,19 +274,27 @@ def docstring_of(src, body):
     if not body or not isinstance(body[0], ast.Expr):
         return None
     v = body[0].value
-    if not (isinstance(v, ast.Constant) and isinstance(v.value, (str, bytes))):
+    if not (isinstance(v, ast.Constant) and isinstance(v.value, str)):
         return None
     start, end = src.span(v)
+    if src.text[src.span(body[0])[0]] == "(":
+        return None  # a parenthesised literal is an expression, not a docstring
     raw = src.text[start:end]
+    # Implicitly concatenated literals are one literal: join their bodies.
+    content = ""
     i = 0
-    while i < len(raw) and raw[i] not in "'\"":
-        i += 1
-    if "f" in raw[:i].lower():
-        return None
-    q = raw[i]
-    j = skip_string(raw, i)
-    ql = 3 if raw.startswith(q * 3, i) else 1
-    content = raw[i + ql:j - ql]
+    while i < len(raw):
+        c = raw[i]
+        if c in "'\"":
+            j = skip_string(raw, i)
+            ql = 3 if raw.startswith(c * 3, i) else 1
+            content += raw[i + ql:j - ql]
+            i = j
+        elif c == "#":
+            while i < len(raw) and raw[i] != "\n":
+                i += 1
+        else:
+            i += 1
     for line in content.split("\n"):
         line = line.strip(ASCII_WS)
         if line:
@@ -343,11 +351,35 @@ class FileModel:
 
 
 def target_names(t):
+    """Plain names bound by a target, through (nested) tuple and list
+    targets and starred names."""
     if isinstance(t, ast.Name):
         return [t.id]
+    if isinstance(t, ast.Starred):
+        return target_names(t.value)
     if isinstance(t, (ast.Tuple, ast.List)):
-        return [e.id for e in t.elts if isinstance(e, ast.Name)]
+        return [n for e in t.elts for n in target_names(e)]
     return []
+
+
+# DESIGN 2.2 keeps every definition of a repeated name; the C extractor
+# (for now) lists a repeatedly assigned variable once, at its first
+# assignment. --dedup-variables (or ASTGEN_DEDUP_VARIABLES=1) does the same.
+DEDUP_VARIABLES = os.environ.get("ASTGEN_DEDUP_VARIABLES") == "1"
+
+
+def dedup_variables(symbols):
+    if not DEDUP_VARIABLES:
+        return symbols
+    seen = set()
+    out = []
+    for s in symbols:
+        if s["kind"] == "variable":
+            if s["name"] in seen:
+                continue
+            seen.add(s["name"])
+        out.append(s)
+    return out
 
 
 def literal_names(v):
@@ -370,7 +402,7 @@ def collect(src, stmts, in_class, prefix, alias_lines, out):
             out.append(symbol(kind, st.name, decorators=["@" + d for d in decos],
                               params=params_of(src, st.args),
                               returns=src.expr(st.returns) if st.returns else None,
-                              doc=docstring_of(src, st.body)))
+                              doc=docstring_of(src, st.body), _async=is_async))
         elif isinstance(st, ast.ClassDef):
             decos = [src.expr(d) for d in st.decorator_list]
             floor = -1
@@ -391,6 +423,7 @@ def collect(src, stmts, in_class, prefix, alias_lines, out):
             qual = prefix + st.name
             members = []
             collect(src, st.body, True, qual + ".", alias_lines, members)
+            members = dedup_variables(members)
             out.append(symbol("class", st.name, decorators=["@" + d for d in decos],
                               bases=[b for _, b in items], doc=docstring_of(src, st.body),
                               _qual=qual, _members=members))
@@ -401,9 +434,10 @@ def collect(src, stmts, in_class, prefix, alias_lines, out):
                 continue
             for t in st.targets:
                 for name in target_names(t):
-                    out.append(symbol("variable", name))
+                    if name != "__all__":
+                        out.append(symbol("variable", name))
         elif isinstance(st, ast.AnnAssign):
-            if isinstance(st.target, ast.Name):
+            if isinstance(st.target, ast.Name) and st.target.id != "__all__":
                 out.append(symbol("variable", st.target.id, annotation=src.expr(st.annotation)))
         elif isinstance(st, ast.If):
             collect(src, st.body, in_class, prefix, alias_lines, out)
@@ -510,11 +544,11 @@ def parse_file(path, data):
     mod = FileModel(path)
     mod.doc = docstring_of(src, tree.body)
     collect(src, tree.body, False, "", alias_lines, mod.symbols)
+    mod.symbols = dedup_variables(mod.symbols)
     state = {"names": [], "seen": False, "bad": False}
     collect_all(tree.body, state)
     if state["seen"] and not state["bad"]:
         mod.all_names = state["names"]
-    mod.symbols = [s for s in mod.symbols if not (s["kind"] == "variable" and s["name"] == "__all__")]
     return mod
 
 
@@ -622,7 +656,7 @@ def span_text(sym, name):
         if sym["bases"]:
             return head + "class " + name + "(" + ", ".join(sym["bases"]) + ")"
         return head + "class " + name
-    prefix = "async def " if kind in ("async_function", "async_method") else "def "
+    prefix = "async def " if sym.get("_async") else "def "
     text = head + prefix + name + "(" + render_params(sym["params"]) + ")"
     if sym["returns"] is not None:
         text += " -> " + sym["returns"]
@@ -817,11 +851,14 @@ def main(argv):
     ap.add_argument("--batch", action="store_true")
     ap.add_argument("--leaves", action="store_true")
     ap.add_argument("--packages", action="store_true")
+    ap.add_argument("--dedup-variables", action="store_true")
     ap.add_argument("args", nargs="*")
     try:
         opts = ap.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code else 0
+    global DEDUP_VARIABLES
+    DEDUP_VARIABLES = DEDUP_VARIABLES or opts.dedup_variables
     variant = {"api": "public", "implementation": "all"}.get(opts.variant, opts.variant)
     if variant not in VARIANTS:
         print("astgen.py: unknown variant '%s'" % opts.variant, file=sys.stderr)
