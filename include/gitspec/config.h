@@ -7,7 +7,7 @@
  *
  * .gitspec.yaml                 git config
  *   specs: specify/tech           spec.specsDir
- *   roots: [src, apps/*\/src]     spec.roots (multi-valued)
+ *   roots: [src, apps/NAME/src]   spec.roots (multi-valued)
  *   ignore: [build, dist, ...]    spec.ignore (multi-valued)
  *   tests: [test_*.py, ...]       spec.testPatterns (multi-valued)
  *   requireSpecs: false           spec.requireSpecs
@@ -36,6 +36,13 @@ void gs_config_release(gs_config *cfg);
  * ".gitspec.yaml: FIELD: problem" on bad YAML or a bad value.
  */
 int gs_config_load(gs_config *cfg, git_repository *repo, struct gs_source *src);
+/*
+ * Parse the text of a .gitspec.yaml over `cfg` (what gs_config_load does
+ * with the file it finds). Keys: specs (or specsDir), roots, ignore, tests
+ * (or testPatterns), requireSpecs; unknown keys are ignored. A list given
+ * replaces the one below it.
+ */
+int gs_config_parse(gs_config *cfg, const char *data, size_t len);
 /* Whether the base name of `path` matches a test pattern. */
 int gs_config_is_test_file(const gs_config *cfg, const char *path);
 /* Whether a directory with base name `name` (at repo path `path`) is skipped. */

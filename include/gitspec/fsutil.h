@@ -16,27 +16,68 @@
  * exist) atomically, creating missing directories. Refuses (GS_EINPUT) when
  * any existing component of the path below `root` is a symbolic link or the
  * target is not a regular file. `mode` as for open(2) (umask applies).
+ *
+ * `root` itself may be reached through a symbolic link (it is the caller's
+ * trusted starting point, e.g. the work tree); `path` must be relative and
+ * must not contain "." or ".." components.
+ *
+ * Permissions: a new file gets `mode & ~umask`; an existing file keeps its
+ * permission bits (as an editor saving it would). Missing directories are
+ * created with 0777 & ~umask.
+ *
+ * The data is not fsync'ed: like git's work-tree writes (core.fsync does not
+ * cover them by default), a crash may lose the new content but the rename
+ * guarantees that readers see either the old or the new file, never a
+ * partial one. On any error the temporary file is removed and the target is
+ * left as it was.
  */
 int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode);
 /* Read a whole file; GS_ENOTFOUND when it does not exist. */
 int gs_read_file(gs_buf *out, const char *path);
-/* Whether any component of `path` below `root` is a symlink (1), not (0). */
+/*
+ * Whether any component of `path` below `root` (the last one included) is a
+ * symlink (1), not (0). Components that do not exist end the walk (0).
+ * Negative with a message when a component cannot be examined.
+ */
 int gs_path_has_symlink(const char *root, const char *path);
 
 /*
- * A lock file as git takes them: PATH.lock created with O_CREAT|O_EXCL.
- * GS_ELOCKED with a message naming the lock when it exists. Commit renames
- * the lock over PATH; rollback removes it.
+ * A lock file as git takes them: PATH.lock created with O_CREAT|O_EXCL
+ * (mode 0666 & ~umask). GS_ELOCKED with a message naming the lock when it
+ * exists; holding never waits. Commit renames the lock over PATH; rollback
+ * removes it. Both release the structure's memory; rollback may be called
+ * any number of times, also on a lock file that was never held (when
+ * initialised with GS_LOCKFILE_INIT) or after commit.
+ *
+ * Rollback frees memory and is therefore not async-signal-safe itself; the
+ * signal path is gs_lockfile_cleanup_on_signal(), which removes every held
+ * lock with nothing but unlink(2). Rollback removes the file before it
+ * forgets the lock, so a signal arriving in between at worst unlinks an
+ * already removed path.
  */
 typedef struct gs_lockfile {
 	char *path;       /* the target */
 	char *lock_path;  /* PATH.lock */
 	int fd;
+	int slot;         /* index in the signal-cleanup table, or -1 */
 } gs_lockfile;
+
+#define GS_LOCKFILE_INIT { NULL, NULL, -1, -1 }
 
 int gs_lockfile_hold(gs_lockfile *lk, const char *path);
 int gs_lockfile_write(gs_lockfile *lk, const char *data, size_t len);
 int gs_lockfile_commit(gs_lockfile *lk);
 void gs_lockfile_rollback(gs_lockfile *lk);
+
+/*
+ * Install handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE (and an
+ * atexit hook) that remove every lock file this process holds, then restore
+ * the previous disposition and re-raise the signal. Idempotent. The
+ * handlers use only async-signal-safe calls (getpid, unlink, sigaction,
+ * raise) over a static table of preallocated paths; a lock whose path does
+ * not fit the table (longer than 4095 bytes, or more than 16 held at once)
+ * is still removed by rollback but not by the signal handler.
+ */
+void gs_lockfile_cleanup_on_signal(void);
 
 #endif

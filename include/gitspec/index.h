@@ -10,8 +10,10 @@
  * equals HEAD's tree (DESIGN.md 3.2, 4).
  *
  * Split and sparse indexes are refused with GS_ERROR and a message saying
- * so. The trailing checksum is verified unless the file was written with
- * index.skipHash (an all-zero trailer), as git does.
+ * how to turn them off. The trailing checksum is verified unless the file
+ * was written with index.skipHash (an all-zero trailer). A file that is
+ * truncated or malformed in any way gives GS_ERROR "corrupt index 'PATH':
+ * ...". See docs/adr/0002-index-reader.md.
  */
 
 #include <stddef.h>
@@ -27,7 +29,7 @@ typedef struct gs_index_entry {
 	int stage;           /* 0 normally, 1-3 while conflicted */
 	uint32_t ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
 	uint32_t dev, ino, uid, gid, size;
-	int intent_to_add;
+	int intent_to_add;   /* `git add -N`: listed, but not part of the next commit */
 	int skip_worktree;
 } gs_index_entry;
 
@@ -35,22 +37,45 @@ typedef struct gs_index gs_index;
 
 /* Open and parse the index at `path`. A missing file is an empty index. */
 int gs_index_open(gs_index **out, const char *path);
+/*
+ * Parse an index held in memory (`name` is used in messages). The bytes
+ * are borrowed and must outlive the index. For tests and fuzzing.
+ */
+int gs_index_parse(gs_index **out, const void *data, size_t len, const char *name);
 void gs_index_free(gs_index *idx);
+
+/* The file's format version (2, 3 or 4; 0 for a missing file). */
+unsigned int gs_index_version(const gs_index *idx);
+/* The path given to gs_index_open. */
+const char *gs_index_path(const gs_index *idx);
+/*
+ * The file's modification time (0 for a missing file): a work-tree file
+ * whose mtime is not older is "racily clean" and its cached id cannot be
+ * trusted.
+ */
+void gs_index_mtime(const gs_index *idx, int64_t *sec, uint32_t *nsec);
 
 size_t gs_index_entrycount(const gs_index *idx);
 /* Entries sorted by path (byte order), then stage. */
 const gs_index_entry *gs_index_get(const gs_index *idx, size_t n);
 /* Stage-0 entry at exactly `path`, or NULL. */
 const gs_index_entry *gs_index_find(const gs_index *idx, const char *path);
+/* Position of the first entry (any stage) at exactly `path`, or -1. */
+long gs_index_find_pos(const gs_index *idx, const char *path);
 /* [*begin, *end) of the entries whose path starts with `prefix`. */
 void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 			   size_t *begin, size_t *end);
+/* Whether any entry is conflicted (stage > 0). */
+int gs_index_has_conflicts(const gs_index *idx);
 
 /*
  * Paths that differ between `head` (NULL: the empty tree) and the index:
  * added, deleted, modified, type-changed, and every path of a conflicted
- * entry. Sorted, unique. Uses the cache-tree to skip unchanged directories
- * and falls back to a full comparison where it is missing or invalidated.
+ * entry. Sorted, unique; the same list as `git diff --cached --name-only
+ * --no-renames`. Intent-to-add entries are not part of the next commit and
+ * are not compared (as git does). Uses the cache-tree to skip unchanged
+ * directories and falls back to a full comparison where it is missing or
+ * invalidated.
  */
 int gs_index_changed_paths(gs_strvec *out, const gs_index *idx,
 			   git_repository *repo, const git_tree *head);

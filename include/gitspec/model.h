@@ -55,6 +55,8 @@ typedef struct gs_symbol {
 	char *name;          /* qualified: "Outer.Inner.method" */
 	int parent;          /* index of the enclosing class in gs_module.symbols, or -1 */
 	int public;          /* public under DESIGN 2.3 for this module */
+	int is_async;        /* callables: declared with `async def` (a
+			      * classmethod may be async too) */
 	char **decorators;   /* expression text without the '@', source order */
 	size_t decorators_nr;
 	gs_param *params;    /* callables only (has_params) */
@@ -81,6 +83,8 @@ typedef struct gs_module {
 } gs_module;
 
 void gs_module_free(gs_module *mod);
+/* The name a member shows in Markdown: the part after the last '.'. */
+const char *gs_symbol_own_name(const gs_symbol *sym);
 void gs_symbol_release(gs_symbol *sym);
 
 /*
@@ -91,5 +95,13 @@ void gs_symbol_release(gs_symbol *sym);
 void gs_module_serialize(gs_buf *out, const gs_module *mod);
 /* GS_EINPUT when `data` is not a well-formed serialisation. */
 int gs_module_deserialize(gs_module **out, const char *path, const char *data, size_t len);
+
+/*
+ * Append `len` bytes of `s`, writing every byte that is not part of a valid
+ * UTF-8 sequence as the four characters \xNN (uppercase hex).
+ */
+void gs_utf8_put_escaped(gs_buf *out, const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at `s` (at most `n` bytes), or 0. */
+size_t gs_utf8_seq_len(const char *s, size_t n);
 
 #endif

@@ -4,6 +4,16 @@
 /*
  * Packages, leaf packages, files of a package and module names
  * (DESIGN.md 1).
+ *
+ * Ignored directories: a directory whose base name starts with '.' is always
+ * ignored; so is one whose base name matches a pattern of cfg->ignore
+ * without '/', or whose repository path matches a pattern with '/'
+ * (fnmatch, FNM_PATHNAME; a leading '/' anchors nothing more), exactly as
+ * gs_config_is_ignored_dir(). Without a configuration the defaults of
+ * DESIGN 3.5 apply (node_modules, .venv, venv, build, dist). Nothing at or
+ * below an ignored directory is a package or a file of a package, whatever
+ * the source, so that the work tree (which skips those directories) and
+ * the index agree.
  */
 
 #include <stddef.h>
@@ -20,33 +30,62 @@ typedef struct gs_package {
 typedef struct gs_package_list {
 	gs_package *v;   /* sorted by path */
 	size_t nr, alloc;
+	gs_strvec ignore; /* the ignore patterns of the scan (for gs_package_files) */
 } gs_package_list;
 
-#define GS_PACKAGE_LIST_INIT { NULL, 0, 0 }
+#define GS_PACKAGE_LIST_INIT { NULL, 0, 0, GS_STRVEC_INIT }
 
 /*
- * Every package of `src`: directories holding a regular `__init__.py`,
- * outside ignored directories. The repository root itself is never a
- * package.
+ * Every package of `src`: directories holding a regular `__init__.py`
+ * (mode 100644 or 100755; a symlink does not count), outside ignored
+ * directories. The repository root itself is never a package. `out` must
+ * be initialised; what it held is released. `cfg` may be NULL (defaults).
+ * One pass over the source's entries plus O(p log p) in the packages.
  */
 int gs_packages_scan(gs_package_list *out, const gs_source *src, const gs_config *cfg);
+/* The same over a plain array of entries sorted by path (strcmp). */
+int gs_packages_scan_entries(gs_package_list *out, const gs_source_entry *entries, size_t nr,
+			     const gs_config *cfg);
 void gs_package_list_clear(gs_package_list *list);
 
+/* The package at `path` exactly (binary search), or NULL. */
 const gs_package *gs_packages_find(const gs_package_list *list, const char *path);
-/* The deepest package whose directory contains `file` (at any depth), or NULL. */
+/*
+ * The deepest package whose directory strictly contains `file` (at any
+ * depth: a file in a non-package subdirectory of a package belongs to that
+ * package), or NULL.
+ */
 const gs_package *gs_packages_for_file(const gs_package_list *list, const char *file);
-/* The nearest package at or above / below `path`, for "did you mean" hints. */
+/*
+ * For "did you mean" hints: the package at `path` or the deepest one above
+ * it; else the shallowest package below it (the first by path among equals);
+ * else NULL. A trailing '/' on `path` is ignored.
+ */
 const gs_package *gs_packages_nearest(const gs_package_list *list, const char *path);
 
 /*
  * The entries of the `*.py` regular files of `pkg`: in its directory and
  * subdirectories, except at or below a subdirectory that is itself a
- * package (unless `rollup`). Sorted by path. Entries point into `src`.
+ * package (unless `rollup`) or is ignored. Symlinks and gitlinks are never
+ * included. Sorted by path. Entries point into `src`; the array is the
+ * caller's to free() (NULL when there are none).
  */
 int gs_package_files(const gs_source_entry ***out, size_t *out_nr, const gs_source *src,
 		     const gs_package_list *list, const gs_package *pkg, int rollup);
+/* The same over a plain array of entries sorted by path (strcmp). */
+int gs_package_files_entries(const gs_source_entry ***out, size_t *out_nr,
+			     const gs_source_entry *entries, size_t nr,
+			     const gs_package_list *list, const gs_package *pkg, int rollup);
 
-/* The module name of the package at `path` (DESIGN 1 "Module name"); caller frees. */
+/*
+ * The module name of the package at `path` (DESIGN 1 "Module name"); caller
+ * frees. With import roots (cfg->roots: glob patterns matched against whole
+ * leading path components, so that "apps/" "*" "/src" matches apps/web/src
+ * but not apps/web/lib/src; "." is the repository root), the path below the
+ * deepest root strictly containing `path`, '/' replaced by '.'. Otherwise
+ * the chain of package directories of `list` ending at `path` (walking up
+ * while the parent directory is a package).
+ */
 char *gs_module_name(const gs_package_list *list, const gs_config *cfg, const char *path);
 
 #endif

@@ -24,6 +24,13 @@ const char *gs_variant_name(gs_variant v);
 /* Accepts public/all/tests and spec-driver's api/implementation; -1 if unknown. */
 int gs_variant_parse(const char *name);
 
+/*
+ * Does variant `v` render the file at `path` (`is_test_file` as decided by
+ * the configured test patterns)? public/all: the non-test files except any
+ * __init__.py; tests: the test files.
+ */
+int gs_variant_selects(gs_variant v, const char *path, int is_test_file);
+
 typedef struct gs_contract_view {
 	const char *package;      /* repository-relative package path */
 	const char *module;       /* dotted module name */

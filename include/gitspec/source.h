@@ -10,6 +10,16 @@
  * are rendered in. Only regular blobs are ever read: symlinks (0120000) and
  * submodules (0160000) are listed with their mode so that callers can
  * refuse to follow them, and are never opened.
+ *
+ * The index source lists what the next commit would hold: stage-0 entries,
+ * without intent-to-add ones (`git add -N`), which git leaves out of the
+ * commit. An unmerged path is listed once, as its stage 2 ("ours", what
+ * HEAD's side had) with `conflicted` set, or not at all when ours deleted
+ * it; callers that write derived files must refuse conflicted packages
+ * (gs_index_has_conflicts() tells whether there are any).
+ *
+ * gs_source_read() and gs_source_oid() may be called from several threads
+ * at once on one source; nothing else may.
  */
 
 #include <stddef.h>
@@ -36,6 +46,7 @@ typedef struct gs_source_entry {
 	git_oid oid;         /* blob id; for the work tree valid only when has_oid */
 	int has_oid;
 	uint64_t size;       /* work tree: st_size; otherwise 0 (unknown) */
+	int conflicted;      /* index: the path is unmerged; the entry is stage 2 ("ours") */
 } gs_source_entry;
 
 typedef struct gs_source gs_source;
@@ -76,9 +87,19 @@ void gs_source_prefix_range(const gs_source *src, const char *prefix,
 /* Whether a path component of `path` (a proper prefix) is a symlink or submodule in the source. */
 int gs_source_path_crosses_link(const gs_source *src, const char *path);
 
-/* Read the content of a regular entry. */
+/*
+ * Read the content of a regular entry: the blob, or the work-tree file as
+ * it is on disk (no filters), opened without following symbolic links
+ * anywhere along its path. GS_EINPUT for a symlink, a submodule or a path
+ * that is no longer a regular file.
+ */
 int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e);
-/* The blob id of a regular entry (hashing the work-tree file when needed). */
+/*
+ * The blob id of a regular entry: for the work tree, the index's id when
+ * the file's stat data matches the index entry and the entry is not racily
+ * clean (the file is not newer than the index), else the hash of the bytes
+ * gs_source_read() returns.
+ */
 int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e);
 
 #endif

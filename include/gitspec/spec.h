@@ -52,12 +52,56 @@ typedef struct gs_spec {
  */
 int gs_spec_parse(gs_spec **out, const char *path, const char *data, size_t len);
 void gs_spec_free(gs_spec *spec);
+/*
+ * A compact byte form of a parsed spec for the cache. Only what is written
+ * in the file is stored; repository paths are resolved again from `path` by
+ * gs_spec_deserialize (one blob may live at several paths).
+ */
+void gs_spec_serialize(gs_buf *out, const gs_spec *spec);
+/* GS_EINPUT when `data` is not a well-formed serialisation or is unsafe. */
+int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_t len);
 /* A fresh spec file's text for a package (create). */
 void gs_spec_format(gs_buf *out, const char *id, const char *package, const char *module,
 		    const char *name, const char *date);
 
-/* Validate a repository-relative path for writing (DESIGN 3.6). 0 or GS_EINPUT. */
+/*
+ * Validate a repository-relative path for writing (DESIGN 3.6): refuses an
+ * empty or absolute path, and any component that is empty, ".", ".." or
+ * ".git" (in any case), and newline or carriage return characters. 0 or
+ * GS_EINPUT with "'PATH' leaves the repository" (and the like).
+ */
 int gs_path_check_safe(const char *path);
+
+/*
+ * A small YAML document tree built from libyaml's event API, shared by the
+ * spec parser and the configuration loader. Anchors and aliases are refused
+ * (no alias bombs), as are more than one document, nesting deeper than 64,
+ * more than 100000 nodes and scalars longer than 64 KiB.
+ */
+typedef enum gs_yaml_type { GS_YAML_SCALAR, GS_YAML_SEQUENCE, GS_YAML_MAPPING } gs_yaml_type;
+
+typedef struct gs_yaml_node {
+	gs_yaml_type type;
+	char *value;        /* scalars: NUL-terminated (may hold NULs) */
+	size_t len;
+	int plain;          /* scalars: unquoted, so null/true/false apply */
+	struct gs_yaml_node **items; /* sequences: items; mappings: key, value, ... */
+	size_t nr, alloc;
+	size_t line, column; /* 1-based, in the parsed text (plus line_offset) */
+} gs_yaml_node;
+
+/*
+ * Parse `data`. *out is NULL for an empty document. On error returns
+ * GS_EINPUT with "line L column C: problem" recorded.
+ */
+int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_offset);
+void gs_yaml_free(gs_yaml_node *node);
+/* Whether a scalar is a YAML null (~, null, empty, when plain). */
+int gs_yaml_is_null(const gs_yaml_node *node);
+/* A plain true/false/yes/no/on/off scalar: 0 and *out set; else -1. */
+int gs_yaml_bool(int *out, const gs_yaml_node *node);
+/* The value of `key` in a mapping; NULL when absent. *dup set when it appears twice. */
+const gs_yaml_node *gs_yaml_get(const gs_yaml_node *map, const char *key, int *dup);
 
 typedef struct gs_registry_entry {
 	const gs_spec *spec;
@@ -68,7 +112,21 @@ typedef struct gs_registry {
 	gs_spec **specs;   /* sorted by id, then path */
 	size_t specs_nr, specs_alloc;
 	gs_strvec errors;  /* "PATH: message" for specs that did not parse */
+	gs_strvec names;   /* base names of every directory below the specs
+			    * directory (taken ids, even when their spec does
+			    * not parse), sorted */
+	/* lookup tables built by gs_registry_load */
+	gs_registry_entry *by_package;  /* sorted by identifier, then spec order */
+	size_t by_package_nr;
+	struct gs_registry_contract *by_contract; /* sorted by repo_path */
+	size_t by_contract_nr;
 } gs_registry;
+
+typedef struct gs_registry_contract {
+	const char *path;  /* repo_path of the variant */
+	gs_registry_entry entry;
+	const gs_spec_variant *variant;
+} gs_registry_contract;
 
 /*
  * Load every spec of `src` under cfg->specs_dir. A spec that does not parse

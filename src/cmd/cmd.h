@@ -6,6 +6,9 @@
  * from the table in src/git-spec.c. Each returns the process exit status.
  */
 
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+
 int cmd_init(int argc, const char **argv);
 int cmd_install(int argc, const char **argv);
 int cmd_uninstall(int argc, const char **argv);
@@ -21,5 +24,29 @@ int cmd_validate(int argc, const char **argv);
 /* Shared by the commands: print "error: MSG" (and hints) and map to an exit status. */
 int cmd_report(int code);
 extern int cmd_quiet;
+
+/*
+ * Remember a hint ("hint: MSG") that cmd_report prints after the error
+ * message (unless quiet). A later call replaces it.
+ */
+void cmd_set_hint(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+/* Print "warning: MSG" on standard error unless quiet. */
+void cmd_warning(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+/* Write `buf` to standard output; GS_ERROR when that fails (e.g. a closed pipe). */
+int cmd_write_stdout(const gs_buf *buf);
+/* Append `["a", "b"]` to `out`. */
+void cmd_json_strvec(gs_buf *out, const gs_strvec *sv);
+/* Append a JSON string, or null for NULL. */
+void cmd_json_string_or_null(gs_buf *out, const char *s);
 
 #endif

@@ -1,0 +1,592 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/source.h"
+#include "gitspec/packages.h"
+#include "gitspec/render.h"
+#include "gitspec/model.h"
+#include "gitspec/python.h"
+#include "gitspec/cache.h"
+#include "gitspec/engine.h"
+
+/*
+ * The contract engine. Models of files are looked up, in order, in a map
+ * kept for the engine's lifetime (keyed by path and blob id), in the cache
+ * (namespace "model", keyed by blob id), and only then extracted.
+ *
+ * Extraction is the expensive part and runs on several threads, each with
+ * its own parser. libgit2 objects (the repository behind a source) must be
+ * used from one thread at a time, and the source and cache are not
+ * documented as thread-safe, so reads of blobs and cache entries are
+ * serialised under one lock; results are stored per input index and merged
+ * in input order, so the outcome never depends on thread timing.
+ *
+ * A syntax error is cached too, as a negative entry holding
+ * "LINE:COLUMN: syntax error", so that a broken file is parsed once.
+ */
+
+#define CACHE_NS "model"
+#define CACHE_TAG_MODEL 'M'
+#define CACHE_TAG_ERROR 'E'
+#define DEFAULT_THREADS 2
+#define MAX_THREADS 64
+
+struct slot {
+	char *path;
+	git_oid oid;
+	gs_module *mod;  /* NULL when `error` */
+	char *error;
+	int code;
+	struct slot *next;
+};
+
+/*
+ * A chained hash table of slots, keyed by (path, oid), or by path alone
+ * when `by_path`.
+ */
+struct table {
+	struct slot **b;
+	size_t cap, nr;          /* cap: a power of two */
+	int by_path;
+};
+
+struct gs_engine {
+	const gs_config *cfg;
+	gs_cache *cache;
+	gs_python *py;           /* the calling thread's parser */
+	gs_python **workers;     /* one per extra thread, made on first use */
+	size_t workers_nr;
+	struct table models;     /* (path, blob id) -> model or error */
+	/*
+	 * Work-tree files whose id the index could not vouch for must be read
+	 * to be hashed: remember path -> id for the current source, so that
+	 * the three variants of a package do not hash them three times.
+	 */
+	struct table hashed;
+	const gs_source *hashed_src;
+	int threads;
+};
+
+static int engine_threads(void)
+{
+	const char *env = getenv("GIT_SPEC_THREADS");
+	long n;
+	char *end;
+
+	if (!env || !*env)
+		return DEFAULT_THREADS;
+	n = strtol(env, &end, 10);
+	if (*end || n < 1)
+		return DEFAULT_THREADS;
+	return n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+static void slot_free(struct slot *s)
+{
+	free(s->path);
+	gs_module_free(s->mod);
+	free(s->error);
+	free(s);
+}
+
+static void table_init(struct table *t, int by_path)
+{
+	t->cap = 1024;
+	t->nr = 0;
+	t->by_path = by_path;
+	t->b = gs_xcalloc(t->cap, sizeof(*t->b));
+}
+
+static void table_release(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; t->b && i < t->cap; i++) {
+		struct slot *s = t->b[i], *next;
+
+		for (; s; s = next) {
+			next = s->next;
+			slot_free(s);
+		}
+	}
+	free(t->b);
+	t->b = NULL;
+	t->cap = t->nr = 0;
+}
+
+int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache)
+{
+	gs_engine *eng = gs_xcalloc(1, sizeof(*eng));
+
+	eng->cfg = cfg;
+	eng->cache = cache;
+	eng->threads = engine_threads();
+	table_init(&eng->models, 0);
+	table_init(&eng->hashed, 1);
+	*out = eng;
+	return 0;
+}
+
+void gs_engine_free(gs_engine *eng)
+{
+	size_t i;
+
+	if (!eng)
+		return;
+	table_release(&eng->models);
+	table_release(&eng->hashed);
+	for (i = 0; i < eng->workers_nr; i++)
+		gs_python_free(eng->workers[i]);
+	free(eng->workers);
+	gs_python_free(eng->py);
+	free(eng);
+}
+
+static size_t table_hash(const struct table *t, const char *path, const git_oid *oid)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *p;
+	size_t i;
+
+	for (p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	if (!t->by_path)
+		for (i = 0; i < GIT_OID_RAWSZ; i++)
+			h = (h ^ oid->id[i]) * 1099511628211ULL;
+	return (size_t)h & (t->cap - 1);
+}
+
+static struct slot *table_find(const struct table *t, const char *path, const git_oid *oid)
+{
+	struct slot *s = t->b[table_hash(t, path, oid)];
+
+	for (; s; s = s->next)
+		if ((t->by_path || git_oid_equal(&s->oid, oid)) && !strcmp(s->path, path))
+			return s;
+	return NULL;
+}
+
+static void table_grow(struct table *t)
+{
+	struct table bigger = *t;
+	size_t i;
+
+	bigger.cap = t->cap * 2;
+	bigger.b = gs_xcalloc(bigger.cap, sizeof(*bigger.b));
+	for (i = 0; i < t->cap; i++) {
+		struct slot *s = t->b[i], *next;
+
+		for (; s; s = next) {
+			size_t h = table_hash(&bigger, s->path, &s->oid);
+
+			next = s->next;
+			s->next = bigger.b[h];
+			bigger.b[h] = s;
+		}
+	}
+	free(t->b);
+	*t = bigger;
+}
+
+/* Insert `s` unless an equal slot exists (then `s` is freed); returns the slot kept. */
+static struct slot *table_insert(struct table *t, struct slot *s)
+{
+	struct slot *old = table_find(t, s->path, &s->oid);
+	size_t h;
+
+	if (old) {
+		slot_free(s);
+		return old;
+	}
+	if (t->nr >= t->cap)
+		table_grow(t);
+	h = table_hash(t, s->path, &s->oid);
+	s->next = t->b[h];
+	t->b[h] = s;
+	t->nr++;
+	return s;
+}
+
+static struct slot *slot_find(const gs_engine *eng, const char *path, const git_oid *oid)
+{
+	return table_find(&eng->models, path, oid);
+}
+
+static struct slot *slot_insert(gs_engine *eng, struct slot *s)
+{
+	return table_insert(&eng->models, s);
+}
+
+/*
+ * The id of `e` when known without reading: from the source, or from an
+ * earlier hash of the same work-tree file in the same source.
+ */
+static int known_oid(git_oid *out, const gs_engine *eng, const gs_source *src,
+		     const gs_source_entry *e)
+{
+	const struct slot *s;
+
+	if (e->has_oid) {
+		git_oid_cpy(out, &e->oid);
+		return 1;
+	}
+	if (eng->hashed_src != src || !(s = table_find(&eng->hashed, e->path, NULL)))
+		return 0;
+	git_oid_cpy(out, &s->oid);
+	return 1;
+}
+
+static void remember_hash(gs_engine *eng, const gs_source *src, const char *path, const git_oid *oid)
+{
+	struct slot *s = gs_xcalloc(1, sizeof(*s));
+
+	if (eng->hashed_src != src) {
+		table_release(&eng->hashed);
+		table_init(&eng->hashed, 1);
+		eng->hashed_src = src;
+	}
+	s->path = gs_xstrdup(path);
+	git_oid_cpy(&s->oid, oid);
+	table_insert(&eng->hashed, s);
+}
+
+/* ---- computing one model ------------------------------------------------- */
+
+struct job {
+	gs_engine *eng;
+	gs_source *src;
+	pthread_mutex_t *lock;   /* NULL when single-threaded */
+};
+
+static void job_lock(struct job *job)
+{
+	if (job->lock)
+		pthread_mutex_lock(job->lock);
+}
+
+static void job_unlock(struct job *job)
+{
+	if (job->lock)
+		pthread_mutex_unlock(job->lock);
+}
+
+static struct slot *error_slot(struct slot *s, int code, const char *msg)
+{
+	s->code = code;
+	s->error = gs_xstrdup(msg);
+	return s;
+}
+
+/*
+ * The model of `e`, never NULL: a slot holding the model or the error.
+ * Runs on any thread with its own parser `py`.
+ */
+static struct slot *compute(struct job *job, gs_python *py, const gs_source_entry *e)
+{
+	struct slot *s = gs_xcalloc(1, sizeof(*s));
+	gs_buf data = GS_BUF_INIT, cached = GS_BUF_INIT;
+	int have_data = 0, rc;
+	size_t plen = strlen(e->path);
+
+	s->path = gs_xstrdup(e->path);
+	if (!GS_MODE_IS_REGULAR(e->mode)) {
+		s->code = GS_EINPUT;
+		gs_buf_printf(&data, "cannot read '%s': not a regular file", e->path);
+		s->error = gs_buf_detach(&data, NULL);
+		goto done;
+	}
+
+	job_lock(job);
+	if (e->has_oid) {
+		git_oid_cpy(&s->oid, &e->oid);
+	} else {
+		/* the work tree without a matching index entry: hash what we read */
+		rc = gs_source_read(&data, job->src, e);
+		if (rc < 0 || git_odb_hash(&s->oid, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
+			if (rc >= 0)
+				gs_error_set_git("cannot hash a file");
+			error_slot(s, rc < 0 ? rc : GS_ERROR, gs_error_last());
+			job_unlock(job);
+			goto done;
+		}
+		have_data = 1;
+	}
+	rc = job->eng->cache ? gs_cache_get(&cached, job->eng->cache, CACHE_NS, &s->oid) : -1;
+	job_unlock(job);
+
+	if (!rc && cached.size > 1) {
+		if (cached.ptr[0] == CACHE_TAG_MODEL &&
+		    !gs_module_deserialize(&s->mod, e->path, cached.ptr + 1, cached.size - 1))
+			goto done;
+		if (cached.ptr[0] == CACHE_TAG_ERROR) {
+			gs_buf msg = GS_BUF_INIT;
+
+			gs_buf_printf(&msg, "%s:%s", e->path, cached.ptr + 1);
+			error_slot(s, GS_EINPUT, msg.ptr);
+			gs_buf_release(&msg);
+			goto done;
+		}
+		/* anything else is a foreign entry: extract again */
+	}
+
+	if (!have_data) {
+		job_lock(job);
+		rc = gs_source_read(&data, job->src, e);
+		job_unlock(job);
+		if (rc < 0) {
+			error_slot(s, rc, gs_error_last());
+			goto done;
+		}
+	}
+	rc = gs_python_extract(&s->mod, py, e->path, data.ptr, data.size);
+	gs_buf_clear(&cached);
+	if (rc == GS_EINPUT) {
+		const char *msg = gs_error_last();
+
+		error_slot(s, rc, msg);
+		s->mod = NULL;
+		/* "PATH:L:C: syntax error": cache what follows the path */
+		if (!strncmp(msg, e->path, plen) && msg[plen] == ':') {
+			gs_buf_putc(&cached, CACHE_TAG_ERROR);
+			gs_buf_puts(&cached, msg + plen + 1);
+		}
+	} else if (rc < 0) {
+		error_slot(s, rc, gs_error_last());
+		s->mod = NULL;
+	} else {
+		gs_buf_putc(&cached, CACHE_TAG_MODEL);
+		gs_module_serialize(&cached, s->mod);
+	}
+	if (cached.size && job->eng->cache) {
+		job_lock(job);
+		gs_cache_put(job->eng->cache, CACHE_NS, &s->oid, cached.ptr, cached.size);
+		job_unlock(job);
+	}
+done:
+	gs_buf_release(&data);
+	gs_buf_release(&cached);
+	return s;
+}
+
+static int ensure_parser(gs_python **py)
+{
+	if (*py)
+		return 0;
+	return gs_python_new(py);
+}
+
+/* ---- prefetch on several threads ----------------------------------------- */
+
+struct pool {
+	struct job job;
+	const gs_source_entry **todo;
+	struct slot **results;
+	size_t nr, next;
+	pthread_mutex_t next_lock;
+};
+
+struct worker {
+	struct pool *pool;
+	gs_python *py;
+};
+
+static void pool_run(struct pool *pool, gs_python *py)
+{
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&pool->next_lock);
+		i = pool->next++;
+		pthread_mutex_unlock(&pool->next_lock);
+		if (i >= pool->nr)
+			break;
+		pool->results[i] = compute(&pool->job, py, pool->todo[i]);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	pool_run(w->pool, w->py);
+	return NULL;
+}
+
+int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **entries, size_t nr)
+{
+	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct pool pool;
+	struct worker *workers = NULL;
+	pthread_t *tids = NULL;
+	size_t i, todo_nr = 0, started = 0, nthreads;
+	int error = 0;
+
+	memset(&pool, 0, sizeof(pool));
+	pool.todo = gs_xcalloc(nr ? nr : 1, sizeof(*pool.todo));
+	for (i = 0; i < nr; i++) {
+		const gs_source_entry *e = entries[i];
+
+		git_oid oid;
+
+		if (!e || !GS_MODE_IS_REGULAR(e->mode))
+			continue;
+		if (known_oid(&oid, eng, src, e) && slot_find(eng, e->path, &oid))
+			continue;
+		pool.todo[todo_nr++] = e;
+	}
+	if (!todo_nr)
+		goto done;
+	if ((error = ensure_parser(&eng->py)) < 0)
+		goto done;
+
+	pool.job.eng = eng;
+	pool.job.src = src;
+	pool.nr = todo_nr;
+	pool.results = gs_xcalloc(todo_nr, sizeof(*pool.results));
+	pthread_mutex_init(&pool.next_lock, NULL);
+
+	nthreads = (size_t)eng->threads;
+	if (nthreads > todo_nr)
+		nthreads = todo_nr;
+	if (nthreads > 1) {
+		pool.job.lock = &io_lock;
+		if (eng->workers_nr < nthreads - 1) {
+			eng->workers = gs_xrealloc(eng->workers,
+						   gs_st_mult(nthreads - 1, sizeof(*eng->workers)));
+			for (i = eng->workers_nr; i < nthreads - 1; i++)
+				eng->workers[i] = NULL;
+			eng->workers_nr = nthreads - 1;
+		}
+		workers = gs_xcalloc(nthreads - 1, sizeof(*workers));
+		tids = gs_xcalloc(nthreads - 1, sizeof(*tids));
+		for (i = 0; i < nthreads - 1; i++) {
+			if (ensure_parser(&eng->workers[i]) < 0)
+				break;
+			workers[i].pool = &pool;
+			workers[i].py = eng->workers[i];
+			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]))
+				break; /* fewer threads; the work still gets done below */
+			started++;
+		}
+	}
+	pool_run(&pool, eng->py);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&pool.next_lock);
+
+	for (i = 0; i < todo_nr; i++) {
+		struct slot *r = pool.results[i];
+
+		if (!pool.todo[i]->has_oid && !git_oid_is_zero(&r->oid))
+			remember_hash(eng, src, r->path, &r->oid);
+		slot_insert(eng, r);
+	}
+done:
+	free(pool.todo);
+	free(pool.results);
+	free(workers);
+	free(tids);
+	pthread_mutex_destroy(&io_lock);
+	return error;
+}
+
+int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
+		     const gs_source_entry *entry)
+{
+	struct slot *s = NULL;
+	git_oid oid;
+	int error;
+
+	*out = NULL;
+	if (!GS_MODE_IS_REGULAR(entry->mode))
+		return gs_error_set(GS_EINPUT, "cannot read '%s': not a regular file", entry->path);
+	if (known_oid(&oid, eng, src, entry))
+		s = slot_find(eng, entry->path, &oid);
+	if (!s) {
+		struct job job = { eng, src, NULL };
+
+		if ((error = ensure_parser(&eng->py)) < 0)
+			return error;
+		s = compute(&job, eng->py, entry);
+		if (!entry->has_oid && !git_oid_is_zero(&s->oid))
+			remember_hash(eng, src, s->path, &s->oid);
+		s = slot_insert(eng, s);
+	}
+	if (s->error)
+		return gs_error_set(s->code, "%s", s->error);
+	*out = s->mod;
+	return 0;
+}
+
+/* ---- contracts ----------------------------------------------------------- */
+
+/* Whether `variant` renders the file at `path` (DESIGN 1 "Variants"). */
+static int variant_selects(const gs_config *cfg, gs_variant variant, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	int test = gs_config_is_test_file(cfg, path);
+
+	base = base ? base + 1 : path;
+	if (variant == GS_VARIANT_TESTS)
+		return test;
+	return !test && strcmp(base, "__init__.py");
+}
+
+int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
+		       const gs_package_list *pkgs, const gs_package *pkg,
+		       const char *module, int rollup, gs_variant variant, gs_format format)
+{
+	const gs_source_entry **files = NULL, **sel = NULL, *init_entry = NULL;
+	const gs_module **mods = NULL, *init = NULL;
+	gs_contract_view view;
+	gs_buf init_path = GS_BUF_INIT;
+	size_t files_nr = 0, sel_nr = 0, i;
+	int error;
+
+	if ((error = gs_package_files(&files, &files_nr, src, pkgs, pkg, rollup)) < 0)
+		goto done;
+	sel = gs_xcalloc(files_nr + 1, sizeof(*sel));
+	for (i = 0; i < files_nr; i++)
+		if (variant_selects(eng->cfg, variant, files[i]->path))
+			sel[sel_nr++] = files[i];
+	if (variant != GS_VARIANT_TESTS) {
+		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
+		init_entry = gs_source_lookup(src, init_path.ptr);
+		if (init_entry && !GS_MODE_IS_REGULAR(init_entry->mode))
+			init_entry = NULL;
+	}
+	/* the prefetch list is sel plus __init__.py in the spare slot */
+	sel[sel_nr] = init_entry;
+	if ((error = gs_engine_prefetch(eng, src, sel, sel_nr + (init_entry != NULL))) < 0)
+		goto done;
+
+	mods = gs_xcalloc(sel_nr ? sel_nr : 1, sizeof(*mods));
+	for (i = 0; i < sel_nr; i++)
+		if ((error = gs_engine_module(&mods[i], eng, src, sel[i])) < 0)
+			goto done;
+	if (init_entry && (error = gs_engine_module(&init, eng, src, init_entry)) < 0)
+		goto done;
+
+	memset(&view, 0, sizeof(view));
+	view.package = pkg->path;
+	view.module = module ? module : pkg->module;
+	view.variant = variant;
+	view.init = init;
+	view.files = mods;
+	view.files_nr = sel_nr;
+	if (format == GS_FORMAT_JSON)
+		gs_render_json(out, &view);
+	else
+		gs_render_markdown(out, &view);
+done:
+	free(files);
+	free(sel);
+	free(mods);
+	gs_buf_release(&init_path);
+	return error;
+}

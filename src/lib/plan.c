@@ -1,0 +1,241 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+#include "gitspec/source.h"
+#include "gitspec/packages.h"
+#include "gitspec/engine.h"
+#include "gitspec/spec.h"
+#include "gitspec/plan.h"
+
+/*
+ * The plan: every contract of the selected specs, derived from one source
+ * and compared with what the source holds at the contract path.
+ *
+ * All the files involved are handed to the engine in one prefetch first, so
+ * that extraction runs on every thread at once instead of package by
+ * package. The module name written in a spec wins over the computed one
+ * (DESIGN.md 1 shows it written); the computed one is used when the spec
+ * does not give it.
+ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Whether `s` is wanted: its package is listed, or (rollup) one below it. */
+static int source_wanted(const gs_spec_source *s, const char **sorted, size_t nr)
+{
+	size_t lo = 0, hi = nr, len = strlen(s->identifier);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(sorted[mid], s->identifier) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < nr && !strcmp(sorted[lo], s->identifier))
+		return 1;
+	if (!s->rollup)
+		return 0;
+	/* entries sorting right after the identifier: the first "ID/..." if any */
+	for (; lo < nr; lo++) {
+		int c = strncmp(sorted[lo], s->identifier, len);
+
+		if (c > 0)
+			break;
+		if (!c && sorted[lo][len] == '/')
+			return 1;
+		if (!c && (unsigned char)sorted[lo][len] > '/')
+			break;
+	}
+	return 0;
+}
+
+static gs_plan_item *plan_add(gs_plan *plan)
+{
+	gs_plan_item *item;
+
+	GS_ALLOC_GROW(plan->items, plan->nr + 1, plan->alloc);
+	item = &plan->items[plan->nr++];
+	memset(item, 0, sizeof(*item));
+	gs_buf_init(&item->content, 0);
+	return item;
+}
+
+void gs_plan_clear(gs_plan *plan)
+{
+	size_t i;
+
+	if (!plan)
+		return;
+	for (i = 0; i < plan->nr; i++) {
+		gs_buf_release(&plan->items[i].content);
+		free(plan->items[i].error);
+	}
+	free(plan->items);
+	plan->items = NULL;
+	plan->nr = plan->alloc = plan->stale_nr = plan->error_nr = 0;
+}
+
+static char *missing_package_message(const gs_source *src, const char *identifier)
+{
+	gs_buf msg = GS_BUF_INIT, prefix = GS_BUF_INIT;
+	size_t begin, end;
+
+	gs_buf_printf(&prefix, "%s/", identifier);
+	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
+	if (begin < end)
+		gs_buf_printf(&msg, "'%s' is not a package (no __init__.py)", identifier);
+	else
+		gs_buf_printf(&msg, "package '%s' does not exist", identifier);
+	gs_buf_release(&prefix);
+	return gs_buf_detach(&msg, NULL);
+}
+
+/* Compare the derived content of `item` with the source. */
+static int plan_compare(gs_plan_item *item, gs_source *src)
+{
+	const gs_source_entry *e;
+	git_oid have;
+	int error;
+
+	if (git_odb_hash(&item->oid, item->content.ptr, item->content.size, GIT_OBJECT_BLOB) < 0)
+		return gs_error_set_git("cannot hash a contract");
+	e = gs_source_lookup(src, item->path);
+	if (!e) {
+		item->missing = 1;
+		return 0;
+	}
+	if (!GS_MODE_IS_REGULAR(e->mode))
+		return 0; /* a link where a contract belongs is never fresh */
+	if (e->has_oid)
+		git_oid_cpy(&have, &e->oid);
+	else if ((error = gs_source_oid(&have, src, e)) < 0)
+		return error;
+	item->fresh = git_oid_equal(&have, &item->oid);
+	return 0;
+}
+
+int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
+		  const gs_package_list *pkgs, const gs_strvec *packages)
+{
+	const char **wanted = NULL;
+	const gs_spec_source **sel = NULL;
+	const gs_spec **sel_spec = NULL;
+	const gs_source_entry **fetch = NULL;
+	gs_buf init_path = GS_BUF_INIT;
+	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, i, j, k;
+	int error = 0;
+
+	if (packages) {
+		wanted = gs_xcalloc(packages->nr ? packages->nr : 1, sizeof(*wanted));
+		for (i = 0; i < packages->nr; i++)
+			wanted[wanted_nr++] = packages->v[i];
+		qsort(wanted, wanted_nr, sizeof(*wanted), cmp_str);
+	}
+
+	/* the sources to derive, in spec order */
+	for (i = 0; i < reg->specs_nr; i++)
+		sel_nr += reg->specs[i]->sources_nr;
+	sel = gs_xcalloc(sel_nr ? sel_nr : 1, sizeof(*sel));
+	sel_spec = gs_xcalloc(sel_nr ? sel_nr : 1, sizeof(*sel_spec));
+	sel_nr = 0;
+	for (i = 0; i < reg->specs_nr; i++) {
+		for (j = 0; j < reg->specs[i]->sources_nr; j++) {
+			const gs_spec_source *s = &reg->specs[i]->sources[j];
+
+			if (packages && !source_wanted(s, wanted, wanted_nr))
+				continue;
+			sel_spec[sel_nr] = reg->specs[i];
+			sel[sel_nr++] = s;
+		}
+	}
+
+	/* every file they need, extracted at once */
+	for (i = 0; i < sel_nr; i++) {
+		const gs_package *pkg = gs_packages_find(pkgs, sel[i]->identifier);
+		const gs_source_entry **files = NULL, *init;
+		size_t files_nr = 0;
+
+		if (!pkg)
+			continue;
+		if ((error = gs_package_files(&files, &files_nr, src, pkgs, pkg, sel[i]->rollup)) < 0)
+			goto done;
+		GS_ALLOC_GROW(fetch, fetch_nr + files_nr + 1, fetch_alloc);
+		for (k = 0; k < files_nr; k++)
+			fetch[fetch_nr++] = files[k];
+		free(files);
+		gs_buf_clear(&init_path);
+		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
+		if ((init = gs_source_lookup(src, init_path.ptr)))
+			fetch[fetch_nr++] = init;
+	}
+	if (fetch_nr) {
+		qsort(fetch, fetch_nr, sizeof(*fetch), cmp_ptr);
+		for (i = 1, k = 1; i < fetch_nr; i++)
+			if (fetch[i] != fetch[k - 1])
+				fetch[k++] = fetch[i];
+		fetch_nr = k;
+	}
+	if ((error = gs_engine_prefetch(eng, src, fetch, fetch_nr)) < 0)
+		goto done;
+
+	for (i = 0; i < sel_nr; i++) {
+		const gs_spec_source *s = sel[i];
+		const gs_package *pkg = gs_packages_find(pkgs, s->identifier);
+
+		for (j = 0; j < s->variants_nr; j++) {
+			const gs_spec_variant *v = &s->variants[j];
+			gs_plan_item *item = plan_add(out);
+
+			item->spec = sel_spec[i];
+			item->source = s;
+			item->variant = v;
+			item->package = s->identifier;
+			item->path = v->repo_path;
+			if (!item->path) {
+				item->error = gs_xstrdup("unsafe contract path");
+			} else if (!pkg) {
+				item->error = missing_package_message(src, s->identifier);
+			} else {
+				error = gs_engine_contract(&item->content, eng, src, pkgs, pkg,
+							   s->module, s->rollup, v->variant,
+							   GS_FORMAT_MARKDOWN);
+				if (error == GS_EINPUT) {
+					item->error = gs_xstrdup(gs_error_last());
+					gs_buf_clear(&item->content);
+					error = 0;
+				} else if (error < 0) {
+					goto done;
+				} else if ((error = plan_compare(item, src)) < 0) {
+					goto done;
+				}
+			}
+			if (item->error)
+				out->error_nr++;
+			else if (!item->fresh)
+				out->stale_nr++;
+		}
+	}
+done:
+	free(wanted);
+	free(sel);
+	free(sel_spec);
+	free(fetch);
+	gs_buf_release(&init_path);
+	return error;
+}

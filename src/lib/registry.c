@@ -1,0 +1,651 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+#include "gitspec/source.h"
+#include "gitspec/packages.h"
+#include "gitspec/cache.h"
+#include "gitspec/spec.h"
+
+/*
+ * The registry (DESIGN.md 3.4): every spec under the specs directory,
+ * parsed, with lookup tables from package and from contract path.
+ *
+ * It is recomputed on every run, so it must be cheap when nothing changed:
+ * the whole registry is cached under a key hashed from the list of spec
+ * paths and blob ids (taken from the source's entries, no blob read), and
+ * each spec under its blob id, so that one changed spec costs one parse.
+ */
+
+#define REGISTRY_MAGIC "gsreg1"
+#define REGISTRY_KEY_MAGIC "gitspec-registry-1"
+
+static void put_u32(gs_buf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	gs_buf_put(out, b, 4);
+}
+
+static void put_bytes(gs_buf *out, const char *s, size_t n)
+{
+	put_u32(out, (uint32_t)n);
+	gs_buf_put(out, s, n);
+}
+
+struct reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static uint32_t get_u32(struct reader *r)
+{
+	uint32_t v;
+
+	if (r->bad || r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+		(uint32_t)r->p[3] << 24;
+	r->p += 4;
+	return v;
+}
+
+static const char *get_bytes(struct reader *r, size_t *len)
+{
+	uint32_t n = get_u32(r);
+	const char *s;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = (const char *)r->p;
+	r->p += n;
+	*len = n;
+	return s;
+}
+
+void gs_registry_free(gs_registry *reg)
+{
+	size_t i;
+
+	if (!reg)
+		return;
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_spec_free(reg->specs[i]);
+	free(reg->specs);
+	gs_strvec_clear(&reg->errors);
+	gs_strvec_clear(&reg->names);
+	free(reg->by_package);
+	free(reg->by_contract);
+	free(reg);
+}
+
+static void registry_add(gs_registry *reg, gs_spec *spec)
+{
+	GS_ALLOC_GROW(reg->specs, reg->specs_nr + 1, reg->specs_alloc);
+	reg->specs[reg->specs_nr++] = spec;
+}
+
+static int spec_cmp(const void *a, const void *b)
+{
+	const gs_spec *x = *(const gs_spec *const *)a, *y = *(const gs_spec *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Sort keys carry the position in spec order so that equal keys stay in it. */
+struct sort_pkg {
+	gs_registry_entry entry;
+	size_t order;
+};
+
+static int sort_pkg_cmp(const void *a, const void *b)
+{
+	const struct sort_pkg *x = a, *y = b;
+	int c = strcmp(x->entry.source->identifier, y->entry.source->identifier);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+struct sort_contract {
+	gs_registry_contract c;
+	size_t order;
+};
+
+static int sort_contract_cmp(const void *a, const void *b)
+{
+	const struct sort_contract *x = a, *y = b;
+	int c = strcmp(x->c.path, y->c.path);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static void registry_index(gs_registry *reg)
+{
+	struct sort_pkg *pk = NULL;
+	struct sort_contract *ct = NULL;
+	size_t i, j, k, npk = 0, nct = 0;
+
+	qsort(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_cmp);
+	for (i = 0; i < reg->specs_nr; i++) {
+		npk += reg->specs[i]->sources_nr;
+		for (j = 0; j < reg->specs[i]->sources_nr; j++)
+			nct += reg->specs[i]->sources[j].variants_nr;
+	}
+	pk = gs_xcalloc(npk ? npk : 1, sizeof(*pk));
+	ct = gs_xcalloc(nct ? nct : 1, sizeof(*ct));
+	npk = nct = 0;
+	for (i = 0; i < reg->specs_nr; i++) {
+		const gs_spec *spec = reg->specs[i];
+
+		for (j = 0; j < spec->sources_nr; j++) {
+			const gs_spec_source *s = &spec->sources[j];
+
+			pk[npk].entry.spec = spec;
+			pk[npk].entry.source = s;
+			pk[npk].order = npk;
+			npk++;
+			for (k = 0; k < s->variants_nr; k++) {
+				if (!s->variants[k].repo_path)
+					continue;
+				ct[nct].c.path = s->variants[k].repo_path;
+				ct[nct].c.entry.spec = spec;
+				ct[nct].c.entry.source = s;
+				ct[nct].c.variant = &s->variants[k];
+				ct[nct].order = nct;
+				nct++;
+			}
+		}
+	}
+	qsort(pk, npk, sizeof(*pk), sort_pkg_cmp);
+	qsort(ct, nct, sizeof(*ct), sort_contract_cmp);
+	free(reg->by_package);
+	free(reg->by_contract);
+	reg->by_package = gs_xcalloc(npk ? npk : 1, sizeof(*reg->by_package));
+	reg->by_contract = gs_xcalloc(nct ? nct : 1, sizeof(*reg->by_contract));
+	for (i = 0; i < npk; i++)
+		reg->by_package[i] = pk[i].entry;
+	for (i = 0; i < nct; i++)
+		reg->by_contract[i] = ct[i].c;
+	reg->by_package_nr = npk;
+	reg->by_contract_nr = nct;
+	free(pk);
+	free(ct);
+}
+
+static void registry_serialize(gs_buf *out, const gs_registry *reg)
+{
+	gs_buf one = GS_BUF_INIT;
+	size_t i;
+
+	gs_buf_put(out, REGISTRY_MAGIC, sizeof(REGISTRY_MAGIC));
+	put_u32(out, (uint32_t)reg->specs_nr);
+	for (i = 0; i < reg->specs_nr; i++) {
+		gs_buf_clear(&one);
+		gs_spec_serialize(&one, reg->specs[i]);
+		put_bytes(out, reg->specs[i]->path, strlen(reg->specs[i]->path));
+		put_bytes(out, one.ptr, one.size);
+	}
+	put_u32(out, (uint32_t)reg->errors.nr);
+	for (i = 0; i < reg->errors.nr; i++)
+		put_bytes(out, reg->errors.v[i], strlen(reg->errors.v[i]));
+	gs_buf_release(&one);
+}
+
+/* Fill `reg` from a cached serialisation; -1 (and `reg` emptied) when it is not one. */
+static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
+{
+	struct reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
+	uint32_t nr, i;
+	size_t n = 0, m = 0;
+
+	if (len < sizeof(REGISTRY_MAGIC) || memcmp(data, REGISTRY_MAGIC, sizeof(REGISTRY_MAGIC)))
+		return -1;
+	r.p += sizeof(REGISTRY_MAGIC);
+	nr = get_u32(&r);
+	for (i = 0; i < nr && !r.bad; i++) {
+		const char *path = get_bytes(&r, &n), *body;
+		char *p;
+		gs_spec *spec;
+
+		body = get_bytes(&r, &m);
+		if (r.bad || memchr(path, '\0', n))
+			break;
+		p = gs_xstrndup(path, n);
+		if (gs_spec_deserialize(&spec, p, body, m) < 0)
+			r.bad = 1;
+		else
+			registry_add(reg, spec);
+		free(p);
+	}
+	nr = get_u32(&r);
+	for (i = 0; i < nr && !r.bad; i++) {
+		const char *msg = get_bytes(&r, &n);
+
+		if (!r.bad)
+			gs_strvec_push_nodup(&reg->errors, gs_xstrndup(msg, n));
+	}
+	if (r.bad || r.p != r.end) {
+		for (i = 0; i < reg->specs_nr; i++)
+			gs_spec_free(reg->specs[i]);
+		reg->specs_nr = 0;
+		gs_strvec_clear(&reg->errors);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether `rest` (below the specs directory) is NAME/NAME.md; *name_len set to NAME's length. */
+static int is_spec_file(const char *rest, size_t *name_len)
+{
+	const char *slash = strchr(rest, '/');
+	size_t n;
+
+	if (!slash)
+		return 0;
+	n = (size_t)(slash - rest);
+	*name_len = n;
+	return n && strlen(slash + 1) == n + 3 && !memcmp(slash + 1, rest, n) &&
+		!strcmp(slash + 1 + n, ".md");
+}
+
+static int load_one(gs_registry *reg, gs_source *src, const gs_source_entry *e,
+		    const git_oid *oid, gs_cache *cache)
+{
+	gs_buf data = GS_BUF_INIT;
+	gs_spec *spec = NULL;
+	int error = 0;
+
+	if (cache && !gs_cache_get(&data, cache, "spec", oid) &&
+	    !gs_spec_deserialize(&spec, e->path, data.ptr, data.size)) {
+		registry_add(reg, spec);
+		goto done;
+	}
+	gs_buf_clear(&data);
+	if ((error = gs_source_read(&data, src, e)) < 0)
+		goto done;
+	if (gs_spec_parse(&spec, e->path, data.ptr, data.size) < 0) {
+		/* a spec that does not parse is reported, not fatal here */
+		gs_strvec_push(&reg->errors, gs_error_last());
+		goto done;
+	}
+	registry_add(reg, spec);
+	if (cache) {
+		gs_buf_clear(&data);
+		gs_spec_serialize(&data, spec);
+		gs_cache_put(cache, "spec", oid, data.ptr, data.size);
+	}
+done:
+	gs_buf_release(&data);
+	return error;
+}
+
+int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache)
+{
+	gs_registry *reg = gs_xcalloc(1, sizeof(*reg));
+	gs_buf prefix = GS_BUF_INIT, listing = GS_BUF_INIT, data = GS_BUF_INIT;
+	const gs_source_entry **entries = NULL;
+	git_oid *oids = NULL, key;
+	size_t begin, end, i, nr = 0, alloc = 0;
+	int error = 0;
+
+	*out = NULL;
+	gs_strvec_init(&reg->errors);
+	gs_strvec_init(&reg->names);
+	gs_buf_printf(&prefix, "%s/", cfg->specs_dir);
+	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
+
+	gs_buf_put(&listing, REGISTRY_KEY_MAGIC, sizeof(REGISTRY_KEY_MAGIC));
+	for (i = begin; i < end; i++) {
+		const gs_source_entry *e = gs_source_get(src, i);
+		const char *rest = e->path + prefix.size, *slash = strchr(rest, '/');
+		size_t name_len;
+
+		if (slash) {
+			size_t n = (size_t)(slash - rest);
+			const char *last = reg->names.nr ? reg->names.v[reg->names.nr - 1] : NULL;
+
+			if (!last || strlen(last) != n || memcmp(last, rest, n))
+				gs_strvec_push_nodup(&reg->names, gs_xstrndup(rest, n));
+		}
+		if (!GS_MODE_IS_REGULAR(e->mode) || !is_spec_file(rest, &name_len))
+			continue;
+		GS_ALLOC_GROW(entries, nr + 1, alloc);
+		oids = gs_xrealloc(oids, gs_st_mult(alloc, sizeof(*oids)));
+		entries[nr] = e;
+		if (e->has_oid)
+			git_oid_cpy(&oids[nr], &e->oid);
+		else if ((error = gs_source_oid(&oids[nr], src, e)) < 0)
+			goto done;
+		gs_buf_put(&listing, e->path, strlen(e->path) + 1);
+		gs_buf_put(&listing, (const char *)oids[nr].id, GIT_OID_RAWSZ);
+		nr++;
+	}
+	gs_strvec_sort_uniq(&reg->names);
+
+	if (cache) {
+		if (git_odb_hash(&key, listing.ptr, listing.size, GIT_OBJECT_BLOB) < 0) {
+			error = gs_error_set_git("cannot hash the spec listing");
+			goto done;
+		}
+		if (!gs_cache_get(&data, cache, "registry", &key) &&
+		    !registry_deserialize(reg, data.ptr, data.size)) {
+			registry_index(reg);
+			goto done;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		if ((error = load_one(reg, src, entries[i], &oids[i], cache)) < 0)
+			goto done;
+	registry_index(reg);
+	if (cache) {
+		gs_buf_clear(&data);
+		registry_serialize(&data, reg);
+		gs_cache_put(cache, "registry", &key, data.ptr, data.size);
+	}
+done:
+	gs_buf_release(&prefix);
+	gs_buf_release(&listing);
+	gs_buf_release(&data);
+	free(entries);
+	free(oids);
+	if (error < 0)
+		gs_registry_free(reg);
+	else
+		*out = reg;
+	return error;
+}
+
+/* ---- lookups ------------------------------------------------------------- */
+
+/* The first by_package entry with `identifier`, or by_package_nr. */
+static size_t package_lower_bound(const gs_registry *reg, const char *identifier)
+{
+	size_t lo = 0, hi = reg->by_package_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(reg->by_package[mid].source->identifier, identifier) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int gs_registry_find_package(gs_registry_entry *out, const gs_registry *reg, const char *pkg_path)
+{
+	char *path = gs_xstrdup(pkg_path);
+	size_t i;
+	int error = GS_ENOTFOUND, own = 1;
+
+	for (;;) {
+		for (i = package_lower_bound(reg, path);
+		     i < reg->by_package_nr && !strcmp(reg->by_package[i].source->identifier, path);
+		     i++) {
+			if (own || reg->by_package[i].source->rollup) {
+				*out = reg->by_package[i];
+				error = 0;
+				goto done;
+			}
+		}
+		{
+			char *slash = strrchr(path, '/');
+
+			if (!slash)
+				break;
+			*slash = '\0';
+			own = 0;
+		}
+	}
+	gs_error_set(GS_ENOTFOUND, "no spec covers '%s'", pkg_path);
+done:
+	free(path);
+	return error;
+}
+
+const gs_spec *gs_registry_find_id(const gs_registry *reg, const char *id)
+{
+	size_t lo = 0, hi = reg->specs_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(reg->specs[mid]->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < reg->specs_nr && !strcmp(reg->specs[lo]->id, id) ? reg->specs[lo] : NULL;
+}
+
+int gs_registry_find_contract(gs_registry_entry *out, const gs_spec_variant **variant,
+			      const gs_registry *reg, const char *contract_path)
+{
+	size_t lo = 0, hi = reg->by_contract_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(reg->by_contract[mid].path, contract_path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < reg->by_contract_nr && !strcmp(reg->by_contract[lo].path, contract_path)) {
+		*out = reg->by_contract[lo].entry;
+		if (variant)
+			*variant = reg->by_contract[lo].variant;
+		return 0;
+	}
+	return gs_error_set(GS_ENOTFOUND, "no spec writes a contract at '%s'", contract_path);
+}
+
+/* The number of "SPEC-NNN", or 0 when `s` is not of that form. */
+static unsigned long spec_number(const char *s)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	if (strncmp(s, "SPEC-", 5) || !s[5])
+		return 0;
+	for (p = s + 5; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 100000000UL)
+			return 0;
+		n = n * 10 + (unsigned long)(*p - '0');
+	}
+	return n;
+}
+
+char *gs_registry_next_id(const gs_registry *reg)
+{
+	unsigned long max = 0, n;
+	gs_buf id = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < reg->specs_nr; i++)
+		if ((n = spec_number(reg->specs[i]->id)) > max)
+			max = n;
+	for (i = 0; i < reg->names.nr; i++)
+		if ((n = spec_number(reg->names.v[i])) > max)
+			max = n;
+	gs_buf_printf(&id, "SPEC-%03lu", max + 1);
+	return gs_buf_detach(&id, NULL);
+}
+
+/* ---- validation ---------------------------------------------------------- */
+
+static size_t source_index(const gs_spec *spec, const gs_spec_source *s)
+{
+	return (size_t)(s - spec->sources);
+}
+
+static size_t variant_index(const gs_spec_source *s, const gs_spec_variant *v)
+{
+	return (size_t)(v - s->variants);
+}
+
+static int has_entries_below(const gs_source *src, const char *dir)
+{
+	gs_buf prefix = GS_BUF_INIT;
+	size_t begin, end;
+
+	gs_buf_printf(&prefix, "%s/", dir);
+	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
+	gs_buf_release(&prefix);
+	return begin < end;
+}
+
+/* Why the contract at `path` cannot be written, or NULL. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_source *src,
+					 const char *path, gs_buf *scratch)
+{
+	static const char *const git_files[] = {
+		GS_CONFIG_FILE, ".gitattributes", ".gitignore", ".gitmodules", ".mailmap"
+	};
+	const gs_source_entry *e;
+	size_t len = strlen(path), i;
+	char *p;
+
+	if (len >= 3 && !strcmp(path + len - 3, ".py"))
+		return "is a Python source path; contracts must not overwrite sources";
+	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++) {
+		const char *base = strrchr(path, '/');
+
+		if (!strcmp(base ? base + 1 : path, git_files[i]))
+			return "names a git or git-spec control file";
+	}
+	if (spec_paths && bsearch(&path, spec_paths->v, spec_paths->nr, sizeof(char *), cmp_str))
+		return "is the path of a spec file";
+	if (gs_source_path_crosses_link(src, path))
+		return "passes through a symbolic link or submodule; contracts are never "
+			"written through links";
+	e = gs_source_lookup(src, path);
+	if (e && !GS_MODE_IS_REGULAR(e->mode))
+		return "is a symbolic link or submodule, not a file";
+	if (has_entries_below(src, path))
+		return "is a directory";
+	/* a leading component that is a file makes the path unwritable */
+	gs_buf_sets(scratch, path);
+	for (p = scratch->ptr; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		e = gs_source_lookup(src, scratch->ptr);
+		*p = '/';
+		if (e)
+			return "lies below a file";
+	}
+	return NULL;
+}
+
+size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
+			    const gs_package_list *pkgs, gs_strvec *problems)
+{
+	gs_strvec found = GS_STRVEC_INIT, spec_paths = GS_STRVEC_INIT;
+	gs_buf scratch = GS_BUF_INIT;
+	char *next = gs_registry_next_id(reg);
+	size_t i, j, k, nr;
+
+	/* sorted, for the "is a spec file" check of every contract path */
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_strvec_push(&spec_paths, reg->specs[i]->path);
+	gs_strvec_sort_uniq(&spec_paths);
+
+	/* duplicate ids: specs are sorted by id */
+	for (i = 1; i < reg->specs_nr; i++) {
+		const gs_spec *a = reg->specs[i - 1], *b = reg->specs[i];
+
+		if (!strcmp(a->id, b->id))
+			gs_strvec_pushf(&found, "%s: id: '%s' is also the id of %s; give one "
+					"of them a new id (the next free one is %s)",
+					b->path, b->id, a->path, next);
+	}
+
+	/* packages covered twice: by_package is sorted by identifier */
+	for (i = 1; i < reg->by_package_nr; i++) {
+		const gs_registry_entry *a = &reg->by_package[i - 1], *b = &reg->by_package[i];
+
+		if (strcmp(a->source->identifier, b->source->identifier))
+			continue;
+		if (a->spec == b->spec)
+			gs_strvec_pushf(&found, "%s: sources[%zu].identifier: '%s' is listed "
+					"twice in this spec; remove one", b->spec->path,
+					source_index(b->spec, b->source), b->source->identifier);
+		else
+			gs_strvec_pushf(&found, "%s: sources[%zu].identifier: '%s' is also "
+					"covered by %s (%s); remove it from one of them",
+					b->spec->path, source_index(b->spec, b->source),
+					b->source->identifier, a->spec->id, a->spec->path);
+	}
+
+	/* two variants writing one path: by_contract is sorted by path */
+	for (i = 1; i < reg->by_contract_nr; i++) {
+		const gs_registry_contract *a = &reg->by_contract[i - 1], *b = &reg->by_contract[i];
+
+		if (strcmp(a->path, b->path))
+			continue;
+		gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: '%s' is also "
+				"written by %s sources[%zu].variants[%zu]; give each variant "
+				"its own path", b->entry.spec->path,
+				source_index(b->entry.spec, b->entry.source),
+				variant_index(b->entry.source, b->variant), b->path,
+				a->entry.spec->id, source_index(a->entry.spec, a->entry.source),
+				variant_index(a->entry.source, a->variant));
+	}
+
+	for (i = 0; i < reg->specs_nr; i++) {
+		const gs_spec *spec = reg->specs[i];
+
+		for (j = 0; j < spec->sources_nr; j++) {
+			const gs_spec_source *s = &spec->sources[j];
+
+			if (!pkgs || !gs_packages_find(pkgs, s->identifier)) {
+				const char *what = has_entries_below(src, s->identifier) ?
+					"is not a package (no __init__.py)" : "does not exist";
+
+				gs_strvec_pushf(&found, "%s: sources[%zu].identifier: '%s' %s; "
+						"fix the identifier or restore the package",
+						spec->path, j, s->identifier, what);
+			}
+			for (k = 0; k < s->variants_nr; k++) {
+				const gs_spec_variant *v = &s->variants[k];
+				const char *why;
+
+				if (!v->repo_path) {
+					gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: "
+							"'%s' is not a safe path", spec->path, j, k,
+							v->path);
+					continue;
+				}
+				why = contract_path_problem(&spec_paths, src, v->repo_path, &scratch);
+				if (why)
+					gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: "
+							"'%s' %s", spec->path, j, k, v->path, why);
+			}
+		}
+	}
+
+	gs_strvec_sort_uniq(&found);
+	nr = found.nr;
+	for (i = 0; i < found.nr; i++)
+		gs_strvec_push(problems, found.v[i]);
+	gs_strvec_clear(&found);
+	gs_strvec_clear(&spec_paths);
+	gs_buf_release(&scratch);
+	free(next);
+	return nr;
+}

@@ -1,0 +1,509 @@
+#include <stdlib.h>
+#include <string.h>
+#include "gitspec/render.h"
+
+/*
+ * Rendering of one contract to Markdown (DESIGN 2.4) and JSON (2.5). Both
+ * walk the same model in the same order; only what is shown differs.
+ */
+
+static const char *const variant_names[GS_VARIANT_COUNT] = { "public", "all", "tests" };
+
+const char *gs_variant_name(gs_variant v)
+{
+	if ((unsigned)v >= GS_VARIANT_COUNT)
+		return "unknown";
+	return variant_names[v];
+}
+
+int gs_variant_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	if (!strcmp(name, "public") || !strcmp(name, "api"))
+		return GS_VARIANT_PUBLIC;
+	if (!strcmp(name, "all") || !strcmp(name, "implementation"))
+		return GS_VARIANT_ALL;
+	if (!strcmp(name, "tests"))
+		return GS_VARIANT_TESTS;
+	return -1;
+}
+
+int gs_variant_selects(gs_variant v, const char *path, int is_test_file)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (v == GS_VARIANT_TESTS)
+		return !!is_test_file;
+	return !is_test_file && strcmp(base, "__init__.py") != 0;
+}
+
+static int shown(const gs_contract_view *view, const gs_symbol *sym)
+{
+	return view->variant != GS_VARIANT_PUBLIC || sym->public;
+}
+
+/* --- symbol text ------------------------------------------------------ */
+
+static void put_params(gs_buf *out, const gs_symbol *sym)
+{
+	size_t i;
+	int star = 0, first = 1;
+
+	for (i = 0; i < sym->params_nr; i++) {
+		const gs_param *p = &sym->params[i];
+
+		if (!first)
+			gs_buf_puts(out, ", ");
+		first = 0;
+		if (p->kind == GS_PARAM_KEYWORD_ONLY && !star) {
+			gs_buf_puts(out, "*, ");
+			star = 1;
+		}
+		if (p->kind == GS_PARAM_VAR_POSITIONAL) {
+			gs_buf_putc(out, '*');
+			star = 1;
+		} else if (p->kind == GS_PARAM_VAR_KEYWORD) {
+			gs_buf_puts(out, "**");
+		}
+		gs_buf_puts(out, p->name);
+		if (p->annotation) {
+			gs_buf_puts(out, ": ");
+			gs_buf_puts(out, p->annotation);
+		}
+		if (p->default_value) {
+			gs_buf_puts(out, p->annotation ? " = " : "=");
+			gs_buf_puts(out, p->default_value);
+		}
+		if (p->kind == GS_PARAM_POSITIONAL_ONLY &&
+		    (i + 1 == sym->params_nr || sym->params[i + 1].kind != GS_PARAM_POSITIONAL_ONLY))
+			gs_buf_puts(out, ", /");
+	}
+}
+
+/* The text of a symbol's code span; `name` is the name to show. */
+static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sym->decorators_nr; i++) {
+		gs_buf_putc(out, '@');
+		gs_buf_puts(out, sym->decorators[i]);
+		gs_buf_putc(out, ' ');
+	}
+	switch (sym->kind) {
+	case GS_SYM_VARIABLE:
+		gs_buf_puts(out, name);
+		if (sym->annotation) {
+			gs_buf_puts(out, ": ");
+			gs_buf_puts(out, sym->annotation);
+		}
+		break;
+	case GS_SYM_TYPE_ALIAS:
+		gs_buf_puts(out, "type ");
+		gs_buf_puts(out, name);
+		break;
+	case GS_SYM_CLASS:
+		gs_buf_puts(out, "class ");
+		gs_buf_puts(out, name);
+		if (sym->bases_nr) {
+			gs_buf_putc(out, '(');
+			for (i = 0; i < sym->bases_nr; i++) {
+				if (i)
+					gs_buf_puts(out, ", ");
+				gs_buf_puts(out, sym->bases[i]);
+			}
+			gs_buf_putc(out, ')');
+		}
+		break;
+	default:
+		if (sym->is_async || sym->kind == GS_SYM_ASYNC_FUNCTION ||
+		    sym->kind == GS_SYM_ASYNC_METHOD)
+			gs_buf_puts(out, "async ");
+		gs_buf_puts(out, "def ");
+		gs_buf_puts(out, name);
+		gs_buf_putc(out, '(');
+		put_params(out, sym);
+		gs_buf_putc(out, ')');
+		if (sym->returns) {
+			gs_buf_puts(out, " -> ");
+			gs_buf_puts(out, sym->returns);
+		}
+		break;
+	}
+}
+
+/*
+ * An inline code span of `text`: a text holding backticks is fenced with
+ * one more backtick than its longest run and padded with a space.
+ */
+static void put_code_span(gs_buf *out, const char *text, size_t len)
+{
+	size_t i, run = 0, longest = 0;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] == '`') {
+			if (++run > longest)
+				longest = run;
+		} else {
+			run = 0;
+		}
+	}
+	if (!longest) {
+		gs_buf_putc(out, '`');
+		gs_utf8_put_escaped(out, text, len);
+		gs_buf_putc(out, '`');
+		return;
+	}
+	for (i = 0; i <= longest; i++)
+		gs_buf_putc(out, '`');
+	gs_buf_putc(out, ' ');
+	gs_utf8_put_escaped(out, text, len);
+	gs_buf_putc(out, ' ');
+	for (i = 0; i <= longest; i++)
+		gs_buf_putc(out, '`');
+}
+
+static void put_code_span_str(gs_buf *out, const char *s)
+{
+	put_code_span(out, s, strlen(s));
+}
+
+/* --- Markdown --------------------------------------------------------- */
+
+static void put_bullet(gs_buf *out, gs_buf *tmp, const gs_symbol *sym, const char *name)
+{
+	gs_buf_clear(tmp);
+	symbol_text(tmp, sym, name);
+	gs_buf_puts(out, "- ");
+	put_code_span(out, tmp->ptr, tmp->size);
+	gs_buf_putc(out, '\n');
+	if (sym->doc) {
+		gs_buf_puts(out, "  ");
+		gs_utf8_put_escaped(out, sym->doc, strlen(sym->doc));
+		gs_buf_putc(out, '\n');
+	}
+}
+
+/* The list block of the top-level symbols of one group, when not empty. */
+static void top_level_list(gs_buf *out, gs_buf *tmp, const gs_contract_view *view,
+			   const gs_module *mod, const char *heading, int group)
+{
+	size_t i;
+	int started = 0;
+
+	for (i = 0; i < mod->symbols_nr; i++) {
+		const gs_symbol *sym = &mod->symbols[i];
+		int g;
+
+		if (sym->parent >= 0 || !shown(view, sym))
+			continue;
+		g = sym->kind == GS_SYM_VARIABLE ? 0 : sym->kind == GS_SYM_TYPE_ALIAS ? 1 :
+			sym->kind == GS_SYM_CLASS ? 3 : 2;
+		if (g != group)
+			continue;
+		if (!started) {
+			gs_buf_printf(out, "\n### %s\n\n", heading);
+			started = 1;
+		}
+		put_bullet(out, tmp, sym, sym->name);
+	}
+}
+
+static void render_file(gs_buf *out, gs_buf *tmp, const gs_contract_view *view, const gs_module *mod)
+{
+	size_t i, j;
+	int classes = 0;
+
+	gs_buf_puts(out, "\n## ");
+	put_code_span_str(out, mod->path);
+	gs_buf_putc(out, '\n');
+	if (mod->doc) {
+		gs_buf_putc(out, '\n');
+		gs_utf8_put_escaped(out, mod->doc, strlen(mod->doc));
+		gs_buf_putc(out, '\n');
+	}
+	top_level_list(out, tmp, view, mod, "Variables", 0);
+	top_level_list(out, tmp, view, mod, "Type aliases", 1);
+	top_level_list(out, tmp, view, mod, "Functions", 2);
+
+	for (i = 0; i < mod->symbols_nr; i++) {
+		const gs_symbol *cls = &mod->symbols[i];
+		int members = 0;
+
+		if (cls->kind != GS_SYM_CLASS || !shown(view, cls))
+			continue;
+		if (!classes) {
+			gs_buf_puts(out, "\n### Classes\n");
+			classes = 1;
+		}
+		gs_buf_clear(tmp);
+		symbol_text(tmp, cls, cls->name);
+		gs_buf_puts(out, "\n#### ");
+		put_code_span(out, tmp->ptr, tmp->size);
+		gs_buf_putc(out, '\n');
+		if (cls->doc) {
+			gs_buf_putc(out, '\n');
+			gs_utf8_put_escaped(out, cls->doc, strlen(cls->doc));
+			gs_buf_putc(out, '\n');
+		}
+		/* Members follow their class directly (model order). */
+		for (j = i + 1; j < mod->symbols_nr; j++) {
+			const gs_symbol *m = &mod->symbols[j];
+
+			if (m->parent != (int)i)
+				continue;
+			if (m->kind == GS_SYM_CLASS || !shown(view, m))
+				continue;
+			if (!members) {
+				gs_buf_putc(out, '\n');
+				members = 1;
+			}
+			put_bullet(out, tmp, m, gs_symbol_own_name(m));
+		}
+	}
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted, unique names of the __init__.py's literal __all__. */
+static char **sorted_exports(const gs_contract_view *view, size_t *nr_out)
+{
+	const gs_module *init = view->init;
+	char **v;
+	size_t i, n = 0;
+
+	*nr_out = 0;
+	if (view->variant == GS_VARIANT_TESTS || !init || !init->has_all || !init->all_nr)
+		return NULL;
+	v = gs_xcalloc(init->all_nr, sizeof(*v));
+	for (i = 0; i < init->all_nr; i++)
+		v[i] = init->all[i];
+	qsort(v, init->all_nr, sizeof(*v), cmp_strp);
+	for (i = 0; i < init->all_nr; i++) {
+		if (n && !strcmp(v[n - 1], v[i]))
+			continue;
+		v[n++] = v[i];
+	}
+	*nr_out = n;
+	return v;
+}
+
+void gs_render_markdown(gs_buf *out, const gs_contract_view *view)
+{
+	gs_buf tmp = GS_BUF_INIT;
+	char **ex;
+	size_t i, ex_nr;
+
+	gs_buf_puts(out, "# ");
+	put_code_span_str(out, view->module ? view->module : "");
+	gs_buf_printf(out, " \xe2\x80\x94 %s contract\n\n", gs_variant_name(view->variant));
+	gs_buf_puts(out, "<!-- Derived from the package sources by git-spec. "
+		    "Do not edit: run `git spec sync`. -->\n");
+
+	ex = sorted_exports(view, &ex_nr);
+	if (ex_nr) {
+		gs_buf_puts(out, "\n## Exports\n\n");
+		for (i = 0; i < ex_nr; i++) {
+			gs_buf_puts(out, "- ");
+			put_code_span_str(out, ex[i]);
+			gs_buf_putc(out, '\n');
+		}
+	}
+	free(ex);
+
+	for (i = 0; i < view->files_nr; i++)
+		render_file(out, &tmp, view, view->files[i]);
+	gs_buf_release(&tmp);
+}
+
+/* --- JSON ------------------------------------------------------------- */
+
+/*
+ * Laid out as Python's json.dumps(obj, indent=2, ensure_ascii=False)
+ * does, so that tools and tests can compare the two byte for byte.
+ */
+static void indent(gs_buf *out, int level)
+{
+	int i;
+
+	gs_buf_putc(out, '\n');
+	for (i = 0; i < level; i++)
+		gs_buf_puts(out, "  ");
+}
+
+static void json_key(gs_buf *out, int level, int *first, const char *key)
+{
+	if (!*first)
+		gs_buf_putc(out, ',');
+	*first = 0;
+	indent(out, level);
+	gs_buf_put_json_string(out, key);
+	gs_buf_puts(out, ": ");
+}
+
+static void json_ostr(gs_buf *out, const char *s)
+{
+	if (s)
+		gs_buf_put_json_string(out, s);
+	else
+		gs_buf_puts(out, "null");
+}
+
+/* A list of strings, each optionally prefixed (decorators get their '@'). */
+static void json_strings(gs_buf *out, int level, char **v, size_t nr, const char *prefix)
+{
+	gs_buf tmp = GS_BUF_INIT;
+	size_t i;
+
+	if (!nr) {
+		gs_buf_puts(out, "[]");
+		return;
+	}
+	gs_buf_putc(out, '[');
+	for (i = 0; i < nr; i++) {
+		if (i)
+			gs_buf_putc(out, ',');
+		indent(out, level + 1);
+		gs_buf_clear(&tmp);
+		gs_buf_puts(&tmp, prefix);
+		gs_buf_puts(&tmp, v[i]);
+		gs_buf_put_json_string(out, tmp.ptr);
+	}
+	indent(out, level);
+	gs_buf_putc(out, ']');
+	gs_buf_release(&tmp);
+}
+
+static void json_params(gs_buf *out, int level, const gs_symbol *sym)
+{
+	size_t i;
+
+	if (!sym->has_params) {
+		gs_buf_puts(out, "null");
+		return;
+	}
+	if (!sym->params_nr) {
+		gs_buf_puts(out, "[]");
+		return;
+	}
+	gs_buf_putc(out, '[');
+	for (i = 0; i < sym->params_nr; i++) {
+		const gs_param *p = &sym->params[i];
+		int first = 1;
+
+		if (i)
+			gs_buf_putc(out, ',');
+		indent(out, level + 1);
+		gs_buf_putc(out, '{');
+		json_key(out, level + 2, &first, "name");
+		gs_buf_put_json_string(out, p->name);
+		json_key(out, level + 2, &first, "kind");
+		gs_buf_put_json_string(out, gs_param_kind_name(p->kind));
+		json_key(out, level + 2, &first, "annotation");
+		json_ostr(out, p->annotation);
+		json_key(out, level + 2, &first, "default");
+		json_ostr(out, p->default_value);
+		indent(out, level + 1);
+		gs_buf_putc(out, '}');
+	}
+	indent(out, level);
+	gs_buf_putc(out, ']');
+}
+
+static void json_symbol(gs_buf *out, int level, const gs_symbol *sym)
+{
+	int first = 1;
+
+	gs_buf_putc(out, '{');
+	json_key(out, level + 1, &first, "kind");
+	gs_buf_put_json_string(out, gs_symbol_kind_name(sym->kind));
+	json_key(out, level + 1, &first, "name");
+	gs_buf_put_json_string(out, sym->name);
+	json_key(out, level + 1, &first, "decorators");
+	json_strings(out, level + 1, sym->decorators, sym->decorators_nr, "@");
+	json_key(out, level + 1, &first, "params");
+	json_params(out, level + 1, sym);
+	json_key(out, level + 1, &first, "returns");
+	json_ostr(out, sym->returns);
+	json_key(out, level + 1, &first, "bases");
+	if (sym->has_bases)
+		json_strings(out, level + 1, sym->bases, sym->bases_nr, "");
+	else
+		gs_buf_puts(out, "null");
+	json_key(out, level + 1, &first, "annotation");
+	json_ostr(out, sym->annotation);
+	json_key(out, level + 1, &first, "doc");
+	json_ostr(out, sym->doc);
+	indent(out, level);
+	gs_buf_putc(out, '}');
+}
+
+static void json_file(gs_buf *out, int level, const gs_contract_view *view, const gs_module *mod)
+{
+	int first = 1, any = 0;
+	size_t i;
+
+	gs_buf_putc(out, '{');
+	json_key(out, level + 1, &first, "path");
+	gs_buf_put_json_string(out, mod->path);
+	json_key(out, level + 1, &first, "doc");
+	json_ostr(out, mod->doc);
+	json_key(out, level + 1, &first, "symbols");
+	for (i = 0; i < mod->symbols_nr; i++) {
+		if (!shown(view, &mod->symbols[i]))
+			continue;
+		gs_buf_puts(out, any ? "," : "[");
+		any = 1;
+		indent(out, level + 2);
+		json_symbol(out, level + 2, &mod->symbols[i]);
+	}
+	if (any) {
+		indent(out, level + 1);
+		gs_buf_putc(out, ']');
+	} else {
+		gs_buf_puts(out, "[]");
+	}
+	indent(out, level);
+	gs_buf_putc(out, '}');
+}
+
+void gs_render_json(gs_buf *out, const gs_contract_view *view)
+{
+	int first = 1;
+	char **ex;
+	size_t i, ex_nr;
+
+	gs_buf_putc(out, '{');
+	json_key(out, 1, &first, "package");
+	gs_buf_put_json_string(out, view->package ? view->package : "");
+	json_key(out, 1, &first, "module");
+	gs_buf_put_json_string(out, view->module ? view->module : "");
+	json_key(out, 1, &first, "variant");
+	gs_buf_put_json_string(out, gs_variant_name(view->variant));
+	json_key(out, 1, &first, "exports");
+	ex = sorted_exports(view, &ex_nr);
+	json_strings(out, 1, ex, ex_nr, "");
+	free(ex);
+	json_key(out, 1, &first, "files");
+	if (!view->files_nr) {
+		gs_buf_puts(out, "[]");
+	} else {
+		gs_buf_putc(out, '[');
+		for (i = 0; i < view->files_nr; i++) {
+			if (i)
+				gs_buf_putc(out, ',');
+			indent(out, 2);
+			json_file(out, 2, view, view->files[i]);
+		}
+		indent(out, 1);
+		gs_buf_putc(out, ']');
+	}
+	indent(out, 0);
+	gs_buf_putc(out, '}');
+	gs_buf_putc(out, '\n');
+}

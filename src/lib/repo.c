@@ -1,0 +1,219 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/repo.h"
+
+int gs_repo_open(git_repository **out)
+{
+	char *index_file = NULL;
+	const char *env;
+	int error = 0;
+
+	*out = NULL;
+	/* see repo.h: keep libgit2 from parsing $GIT_INDEX_FILE eagerly */
+	if ((env = getenv("GIT_INDEX_FILE")) != NULL) {
+		index_file = gs_xstrdup(env);
+		unsetenv("GIT_INDEX_FILE");
+	}
+	if (git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
+		const git_error *e = git_error_last();
+
+		if (e && e->klass == GIT_ERROR_REPOSITORY && getenv("GIT_DIR") == NULL)
+			error = gs_error_set(GS_ERROR, "not a git repository (or any of the parent directories)");
+		else
+			error = gs_error_set_git("cannot open repository");
+		*out = NULL;
+	}
+	if (index_file)
+		setenv("GIT_INDEX_FILE", index_file, 1);
+	free(index_file);
+	return error;
+}
+
+static int real_path(gs_buf *out, const char *path)
+{
+	char *p = realpath(path, NULL);
+
+	if (!p)
+		return gs_error_set(GS_ERROR, "cannot resolve '%s': %s", path, strerror(errno));
+	gs_buf_sets(out, p);
+	free(p);
+	return 0;
+}
+
+static int current_dir(gs_buf *out)
+{
+	char *p = getcwd(NULL, 0);
+
+	if (!p)
+		return gs_error_set(GS_ERROR, "cannot get the current directory: %s", strerror(errno));
+	gs_buf_sets(out, p);
+	free(p);
+	return 0;
+}
+
+/* The work tree, resolved, without a trailing slash ("/" stays "/"). */
+static int workdir_real(gs_buf *out, git_repository *repo)
+{
+	const char *wd = git_repository_workdir(repo);
+	int error;
+
+	if (!wd)
+		return gs_error_set(GS_EUSAGE, "this operation must be run in a work tree");
+	if ((error = real_path(out, wd)) < 0)
+		return error;
+	return 0;
+}
+
+/* If `path` is `root` or below it, the part below ("" for root itself). */
+static const char *below(const char *path, const gs_buf *root)
+{
+	if (!strcmp(root->ptr, "/"))
+		return path[0] == '/' ? path + 1 : NULL;
+	if (strncmp(path, root->ptr, root->size))
+		return NULL;
+	if (path[root->size] == '\0')
+		return path + root->size;
+	if (path[root->size] == '/')
+		return path + root->size + 1;
+	return NULL;
+}
+
+int gs_repo_prefix(gs_buf *out, git_repository *repo)
+{
+	gs_buf wd = GS_BUF_INIT, cwd = GS_BUF_INIT;
+	const char *rest;
+	int error = 0;
+
+	gs_buf_clear(out);
+	if (git_repository_is_bare(repo))
+		goto done;
+	if ((error = workdir_real(&wd, repo)) < 0 || (error = current_dir(&cwd)) < 0)
+		goto done;
+	/* outside the work tree (in .git, or GIT_WORK_TREE elsewhere): as git, the top */
+	rest = below(cwd.ptr, &wd);
+	if (rest)
+		gs_buf_sets(out, rest);
+done:
+	gs_buf_release(&wd);
+	gs_buf_release(&cwd);
+	return error;
+}
+
+/* Resolve "." and ".." and repeated slashes of an absolute path, lexically (as git's normalize_path_copy). */
+static void normalize(gs_buf *out, const char *abs)
+{
+	const char *p = abs;
+
+	gs_buf_clear(out);
+	while (*p) {
+		const char *start;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		start = p;
+		while (*p && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (!len || (len == 1 && start[0] == '.'))
+			continue;
+		if (len == 2 && start[0] == '.' && start[1] == '.') {
+			char *slash = out->size ? strrchr(out->ptr, '/') : NULL;
+
+			gs_buf_setlen(out, slash ? (size_t)(slash - out->ptr) : 0);
+			continue;
+		}
+		gs_buf_putc(out, '/');
+		gs_buf_put(out, start, len);
+	}
+	if (!out->size)
+		gs_buf_putc(out, '/');
+}
+
+int gs_repo_relpath(gs_buf *out, git_repository *repo, const char *user_path)
+{
+	gs_buf wd = GS_BUF_INIT, abs = GS_BUF_INIT, norm = GS_BUF_INIT, real = GS_BUF_INIT;
+	const char *rest;
+	int error = 0;
+
+	gs_buf_clear(out);
+	if ((error = workdir_real(&wd, repo)) < 0)
+		goto done;
+	if (user_path[0] != '/') {
+		if ((error = current_dir(&abs)) < 0)
+			goto done;
+		gs_buf_putc(&abs, '/');
+	}
+	gs_buf_puts(&abs, user_path);
+	normalize(&norm, abs.ptr);
+	rest = below(norm.ptr, &wd);
+	if (!rest && user_path[0] == '/') {
+		/*
+		 * An absolute path may name the work tree through a symbolic
+		 * link (/tmp vs /private/tmp): resolve the longest existing
+		 * leading part and try again.
+		 */
+		gs_buf head = GS_BUF_INIT;
+		size_t cut = norm.size;
+
+		for (;;) {
+			if (cut)
+				gs_buf_set(&head, norm.ptr, cut);
+			else
+				gs_buf_sets(&head, "/");
+			if (!real_path(&real, head.ptr)) {
+				gs_buf_puts(&real, "/");
+				gs_buf_puts(&real, norm.ptr + cut);
+				break;
+			}
+			gs_buf_clear(&real);
+			if (!cut)
+				break;
+			while (cut > 0 && norm.ptr[cut - 1] != '/')
+				cut--;
+			if (cut)
+				cut--;
+		}
+		gs_buf_release(&head);
+		gs_error_clear();
+		if (real.size) {
+			gs_buf_sets(&abs, real.ptr);
+			normalize(&norm, abs.ptr);
+			rest = below(norm.ptr, &wd);
+		}
+	}
+	if (!rest) {
+		error = gs_error_set(GS_EUSAGE, "'%s' is outside repository", user_path);
+		goto done;
+	}
+	gs_buf_sets(out, rest);
+done:
+	gs_buf_release(&wd);
+	gs_buf_release(&abs);
+	gs_buf_release(&norm);
+	gs_buf_release(&real);
+	return error;
+}
+
+int gs_repo_index_path(gs_buf *out, git_repository *repo)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+
+	gs_buf_clear(out);
+	if (env && *env) {
+		gs_buf_sets(out, env);
+	} else {
+		/* git_repository_path is the worktree's own gitdir for linked worktrees */
+		gs_buf_sets(out, git_repository_path(repo));
+		if (out->size && out->ptr[out->size - 1] != '/')
+			gs_buf_putc(out, '/');
+		gs_buf_puts(out, "index");
+	}
+	return 0;
+}

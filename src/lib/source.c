@@ -1,0 +1,698 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+#include "gitspec/index.h"
+#include "gitspec/repo.h"
+#include "gitspec/source.h"
+
+struct gs_source {
+	gs_source_kind kind;
+	git_repository *repo;       /* borrowed */
+	char *describe;
+	gs_source_entry *entries;   /* sorted by path (strcmp) */
+	size_t nr, alloc;
+	gs_strvec paths;            /* owns the paths of tree and work-tree entries */
+	gs_index *idx;              /* index: the source itself; work tree: for stat data */
+	git_tree *tree;
+	char *workdir;              /* work tree: with a trailing '/' */
+	int trust_filemode;
+};
+
+static gs_source *source_new(gs_source_kind kind, git_repository *repo, const char *describe)
+{
+	gs_source *src = gs_xcalloc(1, sizeof(*src));
+
+	src->kind = kind;
+	src->repo = repo;
+	src->describe = gs_xstrdup(describe);
+	gs_strvec_init(&src->paths);
+	src->trust_filemode = 1;
+	return src;
+}
+
+void gs_source_free(gs_source *src)
+{
+	if (!src)
+		return;
+	free(src->entries);
+	gs_strvec_clear(&src->paths);
+	gs_index_free(src->idx);
+	git_tree_free(src->tree);
+	free(src->workdir);
+	free(src->describe);
+	free(src);
+}
+
+static gs_source_entry *add_entry(gs_source *src, const char *path, uint32_t mode)
+{
+	gs_source_entry *e;
+
+	GS_ALLOC_GROW(src->entries, src->nr + 1, src->alloc);
+	e = &src->entries[src->nr++];
+	memset(e, 0, sizeof(*e));
+	e->path = path;
+	e->mode = mode;
+	return e;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const gs_source_entry *)a)->path, ((const gs_source_entry *)b)->path);
+}
+
+static void sort_entries(gs_source *src)
+{
+	if (src->nr > 1)
+		qsort(src->entries, src->nr, sizeof(*src->entries), entry_cmp);
+}
+
+gs_source_kind gs_source_get_kind(const gs_source *src)
+{
+	return src->kind;
+}
+
+git_repository *gs_source_repo(const gs_source *src)
+{
+	return src->repo;
+}
+
+struct gs_index *gs_source_index(const gs_source *src)
+{
+	return src->kind == GS_SOURCE_INDEX ? src->idx : NULL;
+}
+
+const char *gs_source_describe(const gs_source *src)
+{
+	return src->describe;
+}
+
+size_t gs_source_count(const gs_source *src)
+{
+	return src->nr;
+}
+
+const gs_source_entry *gs_source_get(const gs_source *src, size_t n)
+{
+	return n < src->nr ? &src->entries[n] : NULL;
+}
+
+static size_t lower_bound(const gs_source *src, const char *path)
+{
+	size_t lo = 0, hi = src->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(src->entries[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const gs_source_entry *gs_source_lookup(const gs_source *src, const char *path)
+{
+	size_t pos = lower_bound(src, path);
+
+	if (pos < src->nr && !strcmp(src->entries[pos].path, path))
+		return &src->entries[pos];
+	return NULL;
+}
+
+void gs_source_prefix_range(const gs_source *src, const char *prefix,
+			    size_t *begin, size_t *end)
+{
+	size_t len = strlen(prefix), lo, hi;
+
+	*begin = lower_bound(src, prefix);
+	/* entries starting with `prefix` are contiguous from there */
+	lo = *begin;
+	hi = src->nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (!strncmp(src->entries[mid].path, prefix, len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*end = lo;
+}
+
+/* ---- the index ---- */
+
+int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path)
+{
+	gs_source *src = source_new(GS_SOURCE_INDEX, repo, "the index");
+	gs_buf path = GS_BUF_INIT;
+	size_t i, n;
+	int error = 0;
+
+	if (index_path)
+		gs_buf_sets(&path, index_path);
+	else if ((error = gs_repo_index_path(&path, repo)) < 0)
+		goto done;
+	if ((error = gs_index_open(&src->idx, path.ptr)) < 0)
+		goto done;
+	n = gs_index_entrycount(src->idx);
+	src->entries = gs_xmalloc(gs_st_mult(n ? n : 1, sizeof(*src->entries)));
+	src->alloc = n ? n : 1;
+	for (i = 0; i < n; i++) {
+		const gs_index_entry *ie = gs_index_get(src->idx, i);
+		gs_source_entry *e;
+
+		if (ie->intent_to_add)
+			continue;  /* not part of the next commit */
+		if (ie->stage != 0 && ie->stage != 2)
+			continue;
+		e = add_entry(src, ie->path, ie->mode);
+		git_oid_cpy(&e->oid, &ie->oid);
+		e->has_oid = 1;
+		e->conflicted = ie->stage != 0;
+	}
+	/* index order is path order, and only one stage per path is kept */
+done:
+	gs_buf_release(&path);
+	if (error < 0) {
+		gs_source_free(src);
+		src = NULL;
+	}
+	*out = src;
+	return error;
+}
+
+/* ---- a tree ---- */
+
+static int collect_tree(gs_source *src, const git_tree *tree, gs_buf *path)
+{
+	size_t i, n = git_tree_entrycount(tree), base = path->size;
+	int error = 0;
+
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
+		git_filemode_t mode = git_tree_entry_filemode(te);
+
+		gs_buf_setlen(path, base);
+		gs_buf_puts(path, git_tree_entry_name(te));
+		if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub = NULL;
+
+			if (git_tree_lookup(&sub, src->repo, git_tree_entry_id(te)) < 0) {
+				error = gs_error_set_git("cannot read tree");
+				goto done;
+			}
+			gs_buf_putc(path, '/');
+			error = collect_tree(src, sub, path);
+			git_tree_free(sub);
+			if (error < 0)
+				goto done;
+		} else {
+			gs_source_entry *e = add_entry(src, gs_strvec_push(&src->paths, path->ptr), (uint32_t)mode);
+
+			git_oid_cpy(&e->oid, git_tree_entry_id(te));
+			e->has_oid = 1;
+		}
+	}
+done:
+	gs_buf_setlen(path, base);
+	return error;
+}
+
+static int open_tree(gs_source **out, git_repository *repo, const git_tree *tree, const char *describe)
+{
+	gs_source *src = source_new(GS_SOURCE_TREE, repo, describe);
+	gs_buf path = GS_BUF_INIT;
+	int error = 0;
+
+	if (git_tree_dup(&src->tree, (git_tree *)tree) < 0) {
+		error = gs_error_set_git("cannot read tree");
+		goto done;
+	}
+	if ((error = collect_tree(src, tree, &path)) < 0)
+		goto done;
+	/* tree order puts "a/" after "a.py"; paths are compared as plain strings */
+	sort_entries(src);
+done:
+	gs_buf_release(&path);
+	if (error < 0) {
+		gs_source_free(src);
+		src = NULL;
+	}
+	*out = src;
+	return error;
+}
+
+int gs_source_open_git_tree(gs_source **out, git_repository *repo, const git_tree *tree)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, 13, git_tree_id(tree));
+	return open_tree(out, repo, tree, hex);
+}
+
+int gs_source_open_tree(gs_source **out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (git_revparse_single(&obj, repo, rev) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot resolve '%s': %s", rev,
+				     git_error_last() ? git_error_last()->message : "unknown revision");
+		goto done;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot resolve '%s': not a commit or tree", rev);
+		goto done;
+	}
+	error = open_tree(out, repo, (const git_tree *)peeled, rev);
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+/* ---- the work tree ---- */
+
+typedef struct wt_walk {
+	gs_source *src;
+	const gs_strvec *ignore_dirs;
+	gs_buf abs;      /* workdir + rel */
+	gs_buf rel;      /* repository-relative path being looked at */
+	int64_t index_mtime;
+} wt_walk;
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ignored_dir_name(const wt_walk *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; w->ignore_dirs && i < w->ignore_dirs->nr; i++) {
+		if (!fnmatch(w->ignore_dirs->v[i], name, 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int is_ignored(wt_walk *w, const char *rel, int *out)
+{
+	if (git_ignore_path_is_ignored(out, w->src->repo, rel) < 0)
+		return gs_error_set_git("cannot check .gitignore");
+	return 0;
+}
+
+/* Whether the index has entries below `dir/` (tracked content in an ignored directory). */
+static int index_has_dir(const gs_index *idx, const char *dir_slash)
+{
+	size_t b, e;
+
+	if (!idx)
+		return 0;
+	gs_index_prefix_range(idx, dir_slash, &b, &e);
+	return b < e;
+}
+
+static int has_dot_git(const char *abs_dir)
+{
+	gs_buf p = GS_BUF_INIT;
+	struct stat st;
+	int r;
+
+	gs_buf_printf(&p, "%s/.git", abs_dir);
+	r = lstat(p.ptr, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+	gs_buf_release(&p);
+	return r;
+}
+
+/* Take the blob id from the index when the file is as git last saw it. */
+static void stat_match(wt_walk *w, gs_source_entry *e, const struct stat *st)
+{
+	const gs_index_entry *ie = w->src->idx ? gs_index_find(w->src->idx, e->path) : NULL;
+
+	if (!ie || ie->intent_to_add || ie->mode != e->mode)
+		return;
+	if (ie->mtime_sec != (uint32_t)st->st_mtim.tv_sec ||
+	    ie->mtime_nsec != (uint32_t)st->st_mtim.tv_nsec ||
+	    ie->ctime_sec != (uint32_t)st->st_ctim.tv_sec ||
+	    ie->ctime_nsec != (uint32_t)st->st_ctim.tv_nsec ||
+	    ie->size != (uint32_t)st->st_size ||
+	    ie->ino != (uint32_t)st->st_ino ||
+	    ie->uid != (uint32_t)st->st_uid ||
+	    ie->gid != (uint32_t)st->st_gid)
+		return;
+	/*
+	 * Racily clean: the file changed in the same second the index was
+	 * written, after git hashed it, and the stat data cannot tell. Seconds
+	 * only, so that coarse file system timestamps are safe too.
+	 */
+	if ((int64_t)ie->mtime_sec >= w->index_mtime)
+		return;
+	git_oid_cpy(&e->oid, &ie->oid);
+	e->has_oid = 1;
+}
+
+static int walk_dir(wt_walk *w, int parent_ignored)
+{
+	DIR *dir = NULL;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nr = 0, alloc = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
+	int error = 0;
+
+	dir = opendir(w->abs.size ? w->abs.ptr : ".");
+	if (!dir) {
+		error = gs_error_set(GS_ERROR, "cannot read directory '%s': %s",
+				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
+		goto done;
+	}
+	while ((errno = 0, de = readdir(dir)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
+			continue;
+		GS_ALLOC_GROW(names, nr + 1, alloc);
+		names[nr++] = gs_xstrdup(de->d_name);
+	}
+	if (errno) {
+		error = gs_error_set(GS_ERROR, "cannot read directory '%s': %s",
+				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
+		goto done;
+	}
+	/* readdir order is arbitrary; walk in a fixed one */
+	if (nr > 1)
+		qsort(names, nr, sizeof(*names), name_cmp);
+
+	for (i = 0; i < nr; i++) {
+		struct stat st;
+		const gs_index_entry *ie;
+		int ignored = 0;
+
+		gs_buf_setlen(&w->abs, abs_base);
+		gs_buf_setlen(&w->rel, rel_base);
+		if (abs_base && w->abs.ptr[abs_base - 1] != '/')
+			gs_buf_putc(&w->abs, '/');
+		gs_buf_puts(&w->abs, names[i]);
+		if (rel_base)
+			gs_buf_putc(&w->rel, '/');
+		gs_buf_puts(&w->rel, names[i]);
+
+		if (lstat(w->abs.ptr, &st) < 0) {
+			if (errno == ENOENT)
+				continue;  /* removed while we walk */
+			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errno));
+			goto done;
+		}
+		ie = w->src->idx ? gs_index_find(w->src->idx, w->rel.ptr) : NULL;
+
+		if (S_ISDIR(st.st_mode)) {
+			size_t len = w->rel.size;
+
+			if (ignored_dir_name(w, names[i]))
+				continue;
+			if ((ie && ie->mode == GS_MODE_GITLINK) || has_dot_git(w->abs.ptr)) {
+				if (!ie && parent_ignored)
+					continue;
+				if (!ie && (error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
+					goto done;
+				if (!ie && ignored)
+					continue;
+				add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), GS_MODE_GITLINK);
+				continue;
+			}
+			ignored = parent_ignored;
+			if (!ignored && (error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
+				goto done;
+			gs_buf_putc(&w->rel, '/');
+			if (ignored && !index_has_dir(w->src->idx, w->rel.ptr))
+				continue;
+			gs_buf_setlen(&w->rel, len);
+			if ((error = walk_dir(w, ignored)) < 0)
+				goto done;
+		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+			gs_source_entry *e;
+			uint32_t mode;
+
+			if (!ie) {
+				if (parent_ignored)
+					continue;
+				if ((error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
+					goto done;
+				if (ignored)
+					continue;
+			}
+			if (S_ISLNK(st.st_mode))
+				mode = GS_MODE_LINK;
+			else if (!w->src->trust_filemode && ie && GS_MODE_IS_REGULAR(ie->mode))
+				mode = ie->mode;  /* core.fileMode=false: the executable bit is the index's */
+			else
+				mode = (st.st_mode & S_IXUSR) ? GS_MODE_EXEC : GS_MODE_FILE;
+			e = add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), mode);
+			e->size = (uint64_t)st.st_size;
+			stat_match(w, e, &st);
+		}
+		/* fifos, sockets, devices: git does not track them */
+	}
+done:
+	gs_buf_setlen(&w->abs, abs_base);
+	gs_buf_setlen(&w->rel, rel_base);
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	if (dir)
+		closedir(dir);
+	return error;
+}
+
+int gs_source_open_worktree(gs_source **out, git_repository *repo,
+			    const gs_strvec *ignore_dirs)
+{
+	gs_source *src = source_new(GS_SOURCE_WORKTREE, repo, "the work tree");
+	wt_walk w = { src, ignore_dirs, GS_BUF_INIT, GS_BUF_INIT, 0 };
+	gs_buf index_path = GS_BUF_INIT;
+	git_config *cfg = NULL;
+	const char *wd = git_repository_workdir(repo);
+	int error = 0, filemode = 1;
+	uint32_t nsec;
+
+	if (!wd) {
+		error = gs_error_set(GS_EUSAGE, "this operation must be run in a work tree");
+		goto done;
+	}
+	src->workdir = gs_xstrdup(wd);
+	if (git_repository_config_snapshot(&cfg, repo) == 0) {
+		if (git_config_get_bool(&filemode, cfg, "core.filemode") < 0)
+			filemode = 1;
+	}
+	git_error_clear();
+	src->trust_filemode = filemode;
+	if ((error = gs_repo_index_path(&index_path, repo)) < 0 ||
+	    (error = gs_index_open(&src->idx, index_path.ptr)) < 0)
+		goto done;
+	gs_index_mtime(src->idx, &w.index_mtime, &nsec);
+
+	gs_buf_sets(&w.abs, wd);
+	if (w.abs.size > 1 && w.abs.ptr[w.abs.size - 1] == '/')
+		gs_buf_setlen(&w.abs, w.abs.size - 1);
+	if ((error = walk_dir(&w, 0)) < 0)
+		goto done;
+	sort_entries(src);
+done:
+	git_config_free(cfg);
+	gs_buf_release(&index_path);
+	gs_buf_release(&w.abs);
+	gs_buf_release(&w.rel);
+	if (error < 0) {
+		gs_source_free(src);
+		src = NULL;
+	}
+	*out = src;
+	return error;
+}
+
+/* ---- reading ---- */
+
+/*
+ * Open `rel` below the work tree one component at a time, never following
+ * a symbolic link: a directory swapped for a link after the walk cannot
+ * make us read outside the work tree.
+ */
+static int open_below(int *out, const char *workdir, const char *rel)
+{
+	gs_buf comp = GS_BUF_INIT;
+	const char *p = rel;
+	int dirfd, fd = -1, error = 0;
+
+	*out = -1;
+	dirfd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		error = gs_error_set(GS_ERROR, "cannot open '%s': %s", workdir, strerror(errno));
+		goto done;
+	}
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		int next;
+
+		gs_buf_set(&comp, p, slash ? (size_t)(slash - p) : strlen(p));
+		if (!slash) {
+			fd = openat(dirfd, comp.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			if (fd < 0) {
+				error = gs_error_set(errno == ELOOP ? GS_EINPUT : GS_ERROR,
+						     "cannot read '%s': %s", rel,
+						     errno == ELOOP ? "symbolic link" : strerror(errno));
+				goto done;
+			}
+			break;
+		}
+		next = openat(dirfd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			error = gs_error_set(errno == ELOOP || errno == ENOTDIR ? GS_EINPUT : GS_ERROR,
+					     "cannot read '%s': %s", rel,
+					     errno == ELOOP || errno == ENOTDIR ? "path crosses a symbolic link" :
+					     strerror(errno));
+			goto done;
+		}
+		close(dirfd);
+		dirfd = next;
+		p = slash + 1;
+	}
+	*out = fd;
+	fd = -1;
+done:
+	if (dirfd >= 0)
+		close(dirfd);
+	if (fd >= 0)
+		close(fd);
+	gs_buf_release(&comp);
+	return error;
+}
+
+static int read_worktree_file(gs_buf *out, const gs_source *src, const char *rel)
+{
+	struct stat st;
+	int fd = -1, error;
+	size_t got = 0;
+
+	gs_buf_clear(out);
+	if ((error = open_below(&fd, src->workdir, rel)) < 0)
+		goto done;
+	if (fstat(fd, &st) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", rel, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = gs_error_set(GS_EINPUT, "cannot read '%s': not a regular file", rel);
+		goto done;
+	}
+	gs_buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		ssize_t n;
+
+		gs_buf_grow(out, 8192);
+		n = read(fd, out->ptr + got, out->asize - got - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", rel, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		gs_buf_setlen(out, got);
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	return error;
+}
+
+static int check_regular(const gs_source_entry *e)
+{
+	if (GS_MODE_IS_REGULAR(e->mode))
+		return 0;
+	return gs_error_set(GS_EINPUT, "cannot read '%s': %s", e->path,
+			    e->mode == GS_MODE_LINK ? "symbolic link" :
+			    e->mode == GS_MODE_GITLINK ? "submodule" : "not a regular file");
+}
+
+int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e)
+{
+	git_blob *blob = NULL;
+	int error;
+
+	if ((error = check_regular(e)) < 0)
+		goto done;
+	if (src->kind == GS_SOURCE_WORKTREE) {
+		error = read_worktree_file(out, src, e->path);
+		goto done;
+	}
+	if (git_blob_lookup(&blob, src->repo, &e->oid) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot read '%s': %s", e->path,
+				     git_error_last() ? git_error_last()->message : "not a blob");
+		goto done;
+	}
+	gs_buf_set(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+done:
+	git_blob_free(blob);
+	return error;
+}
+
+int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
+{
+	gs_buf data = GS_BUF_INIT;
+	int error;
+
+	if ((error = check_regular(e)) < 0)
+		goto done;
+	if (e->has_oid) {
+		git_oid_cpy(out, &e->oid);
+		goto done;
+	}
+	if ((error = read_worktree_file(&data, src, e->path)) < 0)
+		goto done;
+	if (git_odb_hash(out, data.ptr, data.size, GIT_OBJECT_BLOB) < 0)
+		error = gs_error_set_git("cannot hash file");
+done:
+	gs_buf_release(&data);
+	return error;
+}
+
+int gs_source_path_crosses_link(const gs_source *src, const char *path)
+{
+	gs_buf prefix = GS_BUF_INIT, abs = GS_BUF_INIT;
+	const char *slash;
+	int crosses = 0;
+
+	for (slash = strchr(path, '/'); slash && !crosses; slash = strchr(slash + 1, '/')) {
+		const gs_source_entry *e;
+
+		gs_buf_set(&prefix, path, (size_t)(slash - path));
+		e = gs_source_lookup(src, prefix.ptr);
+		if (e && (e->mode == GS_MODE_LINK || e->mode == GS_MODE_GITLINK))
+			crosses = 1;
+		if (!crosses && src->kind == GS_SOURCE_WORKTREE) {
+			struct stat st;
+
+			gs_buf_sets(&abs, src->workdir);
+			gs_buf_puts(&abs, prefix.ptr);
+			if (lstat(abs.ptr, &st) == 0 && S_ISLNK(st.st_mode))
+				crosses = 1;
+		}
+	}
+	gs_buf_release(&prefix);
+	gs_buf_release(&abs);
+	return crosses;
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+test_description='share/demo.sh runs the main job on the example repository'
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'the demo runs to the end' '
+	mkdir "$TRASH/tmp" &&
+	TMPDIR="$TRASH/tmp" GIT_SPEC_BUILD="$GIT_SPEC_BUILD" sh "$TEST_SRC/share/demo.sh" >out 2>err ||
+	{ cat out err; exit 1; }
+'
+
+test_expect_success 'it prints each command it runs' '
+	test_grep "^\$ git spec packages$" out &&
+	test_grep "^\$ git spec create src/acme/pricing$" out &&
+	test_grep "^\$ git spec check$" out &&
+	test_grep "^\$ git spec sync$" out
+'
+
+test_expect_success 'it creates four specs, sees check fail on the stale contract, then pass' '
+	test_grep "^created SPEC-004 for" out &&
+	test_grep "^(exit status 1)$" out &&
+	test_grep "stale: public contract .specify/tech/SPEC-004/contracts/public.md. of package .src/acme/pricing." err &&
+	test_grep "^updated specify/tech/SPEC-004/contracts/public.md$" out &&
+	test $(grep -c "contracts are fresh in the work tree" out) = 2
+'
+
+test_expect_success 'the contract diff it shows adds the new function only' '
+	sed -n "/^\$ git --no-pager diff -- specify\/tech$/,/^\$ git spec check$/p" out >diff &&
+	test_grep "^+- .def cheapest(items: list\[Priced\]) -> Priced | None.$" diff &&
+	test_must_fail grep "^-[^-]" diff
+'
+
+test_expect_success 'it leaves no temporary directory behind' '
+	ls -A "$TRASH/tmp" >left &&
+	test_must_fail test -s left
+'
+
+test_done

@@ -1,0 +1,881 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <git2.h>
+#include <cmocka.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+#include "gitspec/index.h"
+#include "gitspec/sha1.h"
+
+/*
+ * The index reader is checked against git itself: every scenario is built
+ * with real git commands in a temporary repository, and the reader's
+ * answer must equal `git diff --cached --name-only --no-renames` and
+ * `git ls-files -s`.
+ */
+
+static char top[4096];
+static char origin[4096];
+
+static void run(const char *fmt, ...) GS_PRINTF(1, 2);
+static void run(const char *fmt, ...)
+{
+	gs_buf cmd = GS_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	gs_buf_vprintf(&cmd, fmt, ap);
+	va_end(ap);
+	gs_buf_puts(&cmd, " >/dev/null 2>&1");
+	rc = system(cmd.ptr);
+	if (rc != 0)
+		fail_msg("command failed (%d): %s", rc, cmd.ptr);
+	gs_buf_release(&cmd);
+}
+
+/* Run a command and split its NUL-terminated output records into `out`. */
+static void capture_z(gs_strvec *out, const char *cmd)
+{
+	FILE *f = popen(cmd, "r");
+	gs_buf rec = GS_BUF_INIT;
+	int c;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF) {
+		if (c == 0) {
+			gs_strvec_push(out, rec.ptr);
+			gs_buf_clear(&rec);
+		} else {
+			gs_buf_putc(&rec, (char)c);
+		}
+	}
+	assert_int_equal(pclose(f), 0);
+	assert_int_equal(rec.size, 0);
+	gs_buf_release(&rec);
+}
+
+static void write_file(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)state;
+	if (!getcwd(origin, sizeof(origin)))
+		return -1;
+	snprintf(top, sizeof(top), "%s/gs-test-index.XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(top))
+		return -1;
+	if (chdir(top) < 0)
+		return -1;
+	setenv("HOME", top, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
+	setenv("GIT_AUTHOR_EMAIL", "author@example.com", 1);
+	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
+	setenv("GIT_COMMITTER_EMAIL", "committer@example.com", 1);
+	setenv("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z", 1);
+	setenv("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z", 1);
+	setenv("LC_ALL", "C", 1);
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	unsetenv("GIT_INDEX_FILE");
+	run("git init -q -b main repo");
+	if (chdir("repo") < 0)
+		return -1;
+	git_libgit2_init();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	git_libgit2_shutdown();
+	if (chdir(origin) < 0)
+		return -1;
+	run("rm -rf '%s'", top);
+	return 0;
+}
+
+/* The parsed entries equal `git ls-files -s` (ours: "MODE OID STAGE\tPATH"). */
+static void check_entries(const gs_index *idx, const char *index_file)
+{
+	gs_strvec want = GS_STRVEC_INIT;
+	gs_buf cmd = GS_BUF_INIT, got = GS_BUF_INIT;
+	size_t i;
+
+	gs_buf_printf(&cmd, "GIT_INDEX_FILE='%s' git ls-files -s -z 2>/dev/null", index_file);
+	capture_z(&want, cmd.ptr);
+	assert_int_equal(want.nr, gs_index_entrycount(idx));
+	for (i = 0; i < want.nr; i++) {
+		const gs_index_entry *e = gs_index_get(idx, i);
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &e->oid);
+		gs_buf_clear(&got);
+		gs_buf_printf(&got, "%06o %s %d\t%s", e->mode, hex, e->stage, e->path);
+		assert_string_equal(got.ptr, want.v[i]);
+		assert_int_equal(strlen(e->path), e->path_len);
+	}
+	gs_strvec_clear(&want);
+	gs_buf_release(&cmd);
+	gs_buf_release(&got);
+}
+
+/* Compare the reader with git on the index file `index_file` (default .git/index). */
+static void check_with(const char *index_file)
+{
+	git_repository *repo = NULL;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	gs_index *idx = NULL;
+	gs_strvec want = GS_STRVEC_INIT, got = GS_STRVEC_INIT;
+	gs_buf cmd = GS_BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (!index_file)
+		index_file = ".git/index";
+	gs_buf_printf(&cmd, "GIT_INDEX_FILE='%s' git diff --cached --name-only --no-renames -z 2>/dev/null", index_file);
+	capture_z(&want, cmd.ptr);
+
+	assert_int_equal(git_repository_open(&repo, "."), 0);
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0)
+		tree = (git_tree *)head;
+	rc = gs_index_open(&idx, index_file);
+	if (rc < 0)
+		fail_msg("gs_index_open: %s", gs_error_last());
+	check_entries(idx, index_file);
+	rc = gs_index_changed_paths(&got, idx, repo, tree);
+	if (rc < 0)
+		fail_msg("gs_index_changed_paths: %s", gs_error_last());
+	for (i = 0; i < want.nr || i < got.nr; i++) {
+		if (i >= want.nr || i >= got.nr || strcmp(want.v[i], got.v[i]))
+			fail_msg("changed path %zu: git says '%s', we say '%s'", i,
+				 i < want.nr ? want.v[i] : "(end)", i < got.nr ? got.v[i] : "(end)");
+	}
+	gs_strvec_clear(&want);
+	gs_strvec_clear(&got);
+	gs_buf_release(&cmd);
+	gs_index_free(idx);
+	git_object_free(head);
+	git_repository_free(repo);
+}
+
+static void check(void)
+{
+	check_with(NULL);
+}
+
+static unsigned int version_of(const char *path)
+{
+	gs_index *idx = NULL;
+	unsigned int v;
+
+	assert_int_equal(gs_index_open(&idx, path), 0);
+	v = gs_index_version(idx);
+	gs_index_free(idx);
+	return v;
+}
+
+/* A small tree with nesting, a file next to a same-named directory prefix, and an executable. */
+static void populate(void)
+{
+	run("mkdir -p a/b/c d e.d 'sp ace'");
+	write_file("top.py", "x = 1\n");
+	write_file("a.py", "a\n");
+	write_file("a/__init__.py", "");
+	write_file("a/b/mod.py", "def f(): pass\n");
+	write_file("a/b/c/deep.py", "deep\n");
+	write_file("a/b.py", "b\n");
+	write_file("d/one", "1\n");
+	write_file("d/two", "2\n");
+	write_file("e.d/x", "x\n");
+	write_file("sp ace/f g", "s\n");
+	run("chmod +x d/two");
+}
+
+static void test_sha1(void **state)
+{
+	static const struct { const char *in; const char *hex; } v[] = {
+		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+		{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+	};
+	unsigned char out[20], out2[20];
+	char hex[41];
+	size_t i, j, len = 100000;
+	unsigned char *big = malloc(len);
+	int hw;
+
+	(void)state;
+	for (hw = 0; hw < 2; hw++) {
+		gs_sha1_use_hw(hw);
+		for (i = 0; i < GS_ARRAY_SIZE(v); i++) {
+			gs_sha1(out, v[i].in, strlen(v[i].in));
+			for (j = 0; j < 20; j++)
+				snprintf(hex + 2 * j, 3, "%02x", out[j]);
+			assert_string_equal(hex, v[i].hex);
+		}
+	}
+	/* the accelerated and portable paths agree on every length and split */
+	for (i = 0; i < len; i++)
+		big[i] = (unsigned char)(i * 7 + (i >> 8));
+	for (i = 0; i < 300; i += 7) {
+		gs_sha1_ctx ctx;
+
+		gs_sha1_use_hw(1);
+		gs_sha1(out, big, len - i);
+		gs_sha1_use_hw(0);
+		gs_sha1_init(&ctx);
+		gs_sha1_update(&ctx, big, i);
+		gs_sha1_update(&ctx, big + i, len - 2 * i);
+		gs_sha1_final(out2, &ctx);
+		assert_memory_equal(out, out2, 20);
+	}
+	gs_sha1_use_hw(1);
+	free(big);
+}
+
+static void test_missing_index_no_head(void **state)
+{
+	(void)state;
+	/* a fresh repository: no index file, no HEAD */
+	check();
+	assert_int_equal(version_of(".git/index"), 0);
+	populate();
+	run("git add .");
+	check();   /* everything added against the empty tree */
+}
+
+static void test_after_commit_and_add(void **state)
+{
+	git_oid oid;
+	gs_index *idx = NULL;
+	gs_buf hex = GS_BUF_INIT;
+	FILE *f;
+	char line[64];
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	check();   /* nothing staged, cache-tree fully valid */
+
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	assert_true(gs_index_cache_tree_oid(&oid, idx, ""));
+	f = popen("git rev-parse HEAD:a/b", "r");
+	assert_non_null(fgets(line, sizeof(line), f));
+	pclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	assert_true(gs_index_cache_tree_oid(&oid, idx, "a/b"));
+	gs_buf_sets(&hex, git_oid_tostr_s(&oid));
+	assert_string_equal(hex.ptr, line);
+	assert_false(gs_index_cache_tree_oid(&oid, idx, "nope"));
+	gs_index_free(idx);
+
+	write_file("a/b/c/deep.py", "deeper\n");
+	run("git add a/b/c/deep.py");
+	/* a, a/b, a/b/c and the root are invalidated; d stays valid */
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	assert_false(gs_index_cache_tree_oid(&oid, idx, ""));
+	assert_false(gs_index_cache_tree_oid(&oid, idx, "a/b"));
+	assert_true(gs_index_cache_tree_oid(&oid, idx, "d"));
+	gs_index_free(idx);
+	check();
+
+	write_file("d/three", "3\n");
+	write_file("new.py", "n\n");
+	run("git add d/three new.py && git rm -q --cached top.py");
+	check();
+	gs_buf_release(&hex);
+}
+
+static void test_deletions_and_file_dir_swaps(void **state)
+{
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	/* a directory replaced by a file, a file by a directory */
+	run("git rm -q -r --cached d && rm -rf d && echo file > d && git add d");
+	run("git rm -q --cached a.py && rm a.py && mkdir a.py && echo inner > a.py/x && git add a.py/x");
+	check();
+	run("git commit -q -m two");
+	check();
+	/* whole directory deleted, new directory added */
+	run("git rm -q -r --cached a && mkdir -p z/y && echo z > z/y/z && git add z");
+	check();
+	run("git reset -q --hard");
+}
+
+static void test_modes_symlinks_gitlinks(void **state)
+{
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	run("git update-index --chmod=+x top.py");
+	run("ln -s top.py link && git add link");
+	run("git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub");
+	check();
+	run("git commit -q -m two");
+	check();
+	/* a symlink retargeted, a gitlink moved, a file replaced by a symlink */
+	run("rm link && ln -s a.py link && git add link");
+	run("git update-index --cacheinfo 160000,2222222222222222222222222222222222222222,sub");
+	run("git rm -q --cached d/one && rm d/one && ln -s two d/one && git add d/one");
+	check();
+	/* the same id, only the mode differs */
+	run("git update-index --chmod=-x d/two");
+	check();
+}
+
+static void test_conflicts(void **state)
+{
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m base");
+	run("git checkout -q -b side");
+	write_file("a/b/mod.py", "side\n");
+	write_file("d/one", "side one\n");
+	run("git commit -q -a -m side");
+	run("git checkout -q main");
+	write_file("a/b/mod.py", "main\n");
+	run("git rm -q d/one");
+	write_file("d/two", "main two\n");
+	run("git commit -q -a -m main");
+	/* the merge fails: a modify/modify and a modify/delete conflict */
+	assert_int_not_equal(system("git merge -q side >/dev/null 2>&1"), 0);
+	check();
+	{
+		gs_index *idx = NULL;
+
+		assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+		assert_true(gs_index_has_conflicts(idx));
+		assert_null(gs_index_find(idx, "a/b/mod.py"));
+		assert_true(gs_index_find_pos(idx, "a/b/mod.py") >= 0);
+		gs_index_free(idx);
+	}
+	/* resolving leaves a REUC extension, which is skipped */
+	run("git add a/b/mod.py && git rm -q d/one");
+	check();
+	run("git commit -q -m merged");
+	check();
+}
+
+static void test_v3_intent_to_add_and_skip_worktree(void **state)
+{
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	write_file("later.py", "l\n");
+	write_file("a/b/later.py", "l\n");
+	run("git add -N later.py a/b/later.py");
+	assert_int_equal(version_of(".git/index"), 3);
+	check();   /* intent-to-add entries are not staged content */
+	{
+		gs_index *idx = NULL;
+
+		assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+		assert_true(gs_index_find(idx, "later.py")->intent_to_add);
+		assert_false(gs_index_find(idx, "top.py")->intent_to_add);
+		gs_index_free(idx);
+	}
+	run("git add later.py");
+	check();
+	run("git update-index --skip-worktree d/one");
+	write_file("e.d/x", "changed\n");
+	run("git add e.d/x");
+	check();
+	{
+		gs_index *idx = NULL;
+
+		assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+		assert_int_equal(gs_index_version(idx), 3);
+		assert_true(gs_index_find(idx, "d/one")->skip_worktree);
+		gs_index_free(idx);
+	}
+}
+
+static void test_v4(void **state)
+{
+	(void)state;
+	populate();
+	run("mkdir -p long/name/path/with/many/parts && echo 1 > long/name/path/with/many/parts/file_one.py");
+	run("echo 2 > long/name/path/with/many/parts/file_two.py && echo 3 > long/name/path/other.py");
+	run("git add . && git commit -q -m one");
+	run("git update-index --index-version 4");
+	assert_int_equal(version_of(".git/index"), 4);
+	check();
+	write_file("a/b/mod.py", "v4\n");
+	run("git add a/b/mod.py && git rm -q --cached long/name/path/other.py");
+	run("git add -N top.py 2>/dev/null; true");
+	check();
+	run("git update-index --index-version 2");
+	assert_int_equal(version_of(".git/index"), 2);
+	check();
+}
+
+static void test_odd_names(void **state)
+{
+	(void)state;
+	write_file("plain", "p\n");
+	run("git add . && git commit -q -m one");
+	write_file("with space", "1\n");
+	write_file("quote\"d", "2\n");
+	write_file("new\nline", "3\n");
+	write_file("-dash", "4\n");
+	write_file("caf\xe9", "5\n");   /* latin-1, not UTF-8 */
+	write_file("tab\there", "6\n");
+	run("git add -- .");
+	check();
+	run("git commit -q -m two && git mv -- -dash --dash2");
+	check();
+}
+
+/* `git commit -a` and `git commit PATH` run the hook on index.lock / next-index-*.lock. */
+static void test_commit_hook_index_files(void **state)
+{
+	gs_strvec saved = GS_STRVEC_INIT;
+	size_t i;
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	run("mkdir -p ../saved");
+	write_file(".git/hooks/pre-commit",
+		   "#!/bin/sh\n"
+		   "n=$(ls ../saved/*.index 2>/dev/null | wc -l)\n"
+		   "cp \"$GIT_INDEX_FILE\" ../saved/$n.index\n"
+		   "echo \"$GIT_INDEX_FILE\" > ../saved/$n.name\n");
+	run("chmod +x .git/hooks/pre-commit");
+	write_file("a/b/mod.py", "all\n");
+	write_file("d/one", "partly\n");
+	run("git commit -q -a -m all");
+	write_file("a/b/mod.py", "path\n");
+	write_file("d/two", "not this one\n");
+	run("git add d/two && git commit -q -m path a/b/mod.py");
+	run("git reset -q --hard");
+	run("git reset -q --soft HEAD~2");
+	capture_z(&saved, "cd ../saved && for f in *.index; do printf '%s\\0' \"$f\"; done");
+	assert_int_equal(saved.nr, 2);
+	for (i = 0; i < saved.nr; i++) {
+		gs_buf p = GS_BUF_INIT;
+
+		gs_buf_printf(&p, "../saved/%s", saved.v[i]);
+		check_with(p.ptr);
+		gs_buf_release(&p);
+	}
+	/* the hook saw index.lock, then a next-index lock */
+	run("grep -q 'index.lock$' ../saved/0.name");
+	run("grep -q 'next-index-.*\\.lock$' ../saved/1.name");
+	gs_strvec_clear(&saved);
+	run("rm -rf ../saved .git/hooks/pre-commit");
+}
+
+static void test_split_and_sparse_refused(void **state)
+{
+	gs_index *idx = NULL;
+	int rc;
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	run("git update-index --split-index");
+	rc = gs_index_open(&idx, ".git/index");
+	assert_int_equal(rc, GS_ERROR);
+	assert_null(idx);
+	assert_non_null(strstr(gs_error_last(), "git update-index --no-split-index"));
+	run("git update-index --no-split-index");
+	check();
+
+	run("git sparse-checkout init --cone --sparse-index && git sparse-checkout set a");
+	rc = gs_index_open(&idx, ".git/index");
+	assert_int_equal(rc, GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "sparse index"));
+	run("git sparse-checkout disable");
+	check();
+}
+
+/* ---- corrupt files ---- */
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void rehash(unsigned char *data, size_t len)
+{
+	gs_sha1(data + len - 20, data, len - 20);
+}
+
+/* Parse a private, exactly-sized copy, so that the sanitizers see any over-read. */
+static int parse_copy(const unsigned char *data, size_t len)
+{
+	unsigned char *copy = malloc(len ? len : 1);
+	gs_index *idx = NULL;
+	int rc;
+
+	memcpy(copy, data, len);
+	rc = gs_index_parse(&idx, copy, len, "x/index");
+	if (rc == 0) {
+		gs_strvec paths = GS_STRVEC_INIT;
+		size_t i;
+
+		for (i = 0; i < gs_index_entrycount(idx); i++)
+			assert_int_equal(strlen(gs_index_get(idx, i)->path), gs_index_get(idx, i)->path_len);
+		gs_strvec_clear(&paths);
+	} else {
+		assert_int_equal(rc, GS_ERROR);
+		assert_null(idx);
+	}
+	gs_index_free(idx);
+	free(copy);
+	return rc;
+}
+
+static void test_corrupt(void **state)
+{
+	unsigned char *data, *mut;
+	size_t len, i;
+	int version, rc;
+	unsigned int seed = 12345;
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	write_file("a/b/mod.py", "x\n");
+	run("git add a/b/mod.py");
+	for (version = 2; version <= 4; version++) {
+		run("git update-index --index-version %d", version);
+		data = slurp(".git/index", &len);
+		assert_int_equal(parse_copy(data, len), 0);
+
+		/* the checksum catches a flipped byte */
+		mut = malloc(len);
+		memcpy(mut, data, len);
+		mut[len / 2] ^= 1;
+		assert_int_equal(parse_copy(mut, len), GS_ERROR);
+		assert_non_null(strstr(gs_error_last(), "corrupt index 'x/index': bad checksum"));
+
+		/* an all-zero trailer (index.skipHash) is not verified */
+		memcpy(mut, data, len);
+		memset(mut + len - 20, 0, 20);
+		assert_int_equal(parse_copy(mut, len), 0);
+
+		/* every truncation, with and without a valid checksum */
+		for (i = 0; i < len; i++) {
+			rc = parse_copy(data, i);
+			assert_int_equal(rc, GS_ERROR);
+			assert_non_null(strstr(gs_error_last(), "corrupt index 'x/index': "));
+			if (i >= 32) {
+				memcpy(mut, data, i);
+				rehash(mut, i);
+				parse_copy(mut, i);
+				memset(mut + i - 20, 0, 20);
+				parse_copy(mut, i);
+			}
+		}
+		/* random damage behind a valid (or skipped) checksum: errors, never crashes */
+		for (i = 0; i < 3000; i++) {
+			size_t k, flips = 1 + rand_r(&seed) % 4;
+
+			memcpy(mut, data, len);
+			for (k = 0; k < flips; k++) {
+				size_t at = 12 + (size_t)rand_r(&seed) % (len - 32);
+
+				mut[at] = (unsigned char)rand_r(&seed);
+			}
+			if (i & 1)
+				memset(mut + len - 20, 0, 20);
+			else
+				rehash(mut, len);
+			parse_copy(mut, len);
+		}
+		free(mut);
+		free(data);
+	}
+}
+
+static void append_extension(const char *sig)
+{
+	unsigned char *data, *out;
+	size_t len;
+	static const unsigned char body[5] = "hello";
+	FILE *f;
+
+	data = slurp(".git/index", &len);
+	out = malloc(len + 8 + sizeof(body));
+	memcpy(out, data, len - 20);
+	memcpy(out + len - 20, sig, 4);
+	out[len - 16] = 0;
+	out[len - 15] = 0;
+	out[len - 14] = 0;
+	out[len - 13] = sizeof(body);
+	memcpy(out + len - 12, body, sizeof(body));
+	len += 8 + sizeof(body);
+	rehash(out, len);
+	f = fopen(".git/index", "wb");
+	fwrite(out, 1, len, f);
+	fclose(f);
+	free(data);
+	free(out);
+}
+
+static void test_extensions(void **state)
+{
+	gs_index *idx = NULL;
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	/* the untracked cache (UNTR) and an unknown optional extension are skipped */
+	run("git update-index --untracked-cache && git status >/dev/null");
+	append_extension("ZZZZ");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	gs_index_free(idx);
+	check();
+	/* an unknown mandatory one is refused */
+	append_extension("zzzz");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "unsupported mandatory extension 'zzzz'"));
+}
+
+static void test_lookup(void **state)
+{
+	gs_index *idx = NULL;
+	size_t b, e;
+
+	(void)state;
+	populate();
+	run("git add .");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	assert_non_null(gs_index_find(idx, "a/b/mod.py"));
+	assert_null(gs_index_find(idx, "a/b"));
+	gs_index_prefix_range(idx, "a/", &b, &e);
+	assert_int_equal(e - b, 4);
+	assert_string_equal(gs_index_get(idx, b)->path, "a/__init__.py");
+	assert_string_equal(gs_index_get(idx, e - 1)->path, "a/b/mod.py");
+	gs_index_prefix_range(idx, "zz/", &b, &e);
+	assert_int_equal(b, e);
+	gs_index_prefix_range(idx, "", &b, &e);
+	assert_int_equal(e - b, gs_index_entrycount(idx));
+	assert_null(gs_index_get(idx, gs_index_entrycount(idx)));
+	gs_index_free(idx);
+}
+
+/* ---- performance (not part of the suite): test_index --perf DIR ---- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define PERF_RUNS 15
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), dbl_cmp);
+	return v[n / 2];
+}
+
+/*
+ * A repository of 100,000 files in 2,000 directories (pkgNNNN/modNN.py),
+ * committed, then one file changed and staged with `git add`. Times the
+ * reader (open + changed paths, each run in this process with a fresh
+ * open) against `git diff --cached --name-only` (a whole process each).
+ */
+static int perf(const char *dir)
+{
+	git_repository *repo = NULL;
+	git_object *head = NULL;
+	double t_open[PERF_RUNS], t_diff[PERF_RUNS], t_total[PERF_RUNS], t_git[PERF_RUNS];
+	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS];
+	struct stat st;
+	int i, d, f;
+	gs_buf p = GS_BUF_INIT;
+	size_t nchanged = 0;
+
+	if (stat(dir, &st) < 0) {
+		printf("# generating %s\n", dir);
+		if (mkdir(dir, 0777) < 0 || chdir(dir) < 0)
+			return 1;
+		run("git init -q -b main .");
+		for (d = 0; d < 2000; d++) {
+			gs_buf_clear(&p);
+			gs_buf_printf(&p, "pkg%04d", d);
+			mkdir(p.ptr, 0777);
+			for (f = 0; f < 50; f++) {
+				FILE *fp;
+
+				gs_buf_clear(&p);
+				gs_buf_printf(&p, "pkg%04d/mod%02d.py", d, f);
+				fp = fopen(p.ptr, "w");
+				fprintf(fp, "def f%d_%d():\n    return %d\n", d, f, d * 50 + f);
+				fclose(fp);
+			}
+		}
+		run("git add . && git -c user.name=x -c user.email=y commit -q -m base");
+	} else if (chdir(dir) < 0) {
+		return 1;
+	}
+	run("echo '# changed' >> pkg1234/mod07.py && git add pkg1234/mod07.py");
+
+	git_libgit2_init();
+	for (i = 0; i < PERF_RUNS; i++) {
+		gs_index *idx = NULL;
+		gs_strvec out = GS_STRVEC_INIT;
+		double t0, t1, t2;
+
+		t0 = now_ms();
+		if (git_repository_open(&repo, ".") < 0 ||
+		    git_revparse_single(&head, repo, "HEAD^{tree}") < 0)
+			return 1;
+		t1 = now_ms();
+		t_repo[i] = t1 - t0;
+		t0 = now_ms();
+		if (gs_index_open(&idx, ".git/index") < 0) {
+			printf("error: %s\n", gs_error_last());
+			return 1;
+		}
+		t1 = now_ms();
+		if (gs_index_changed_paths(&out, idx, repo, (git_tree *)head) < 0) {
+			printf("error: %s\n", gs_error_last());
+			return 1;
+		}
+		t2 = now_ms();
+		t_open[i] = t1 - t0;
+		t_diff[i] = t2 - t1;
+		t_total[i] = t2 - t0;
+		nchanged = out.nr;
+		if (i == 0)
+			printf("# %zu entries, index version %u, changed: %s\n", gs_index_entrycount(idx),
+			       gs_index_version(idx), out.nr ? out.v[0] : "(none)");
+		gs_strvec_clear(&out);
+		gs_index_free(idx);
+		git_object_free(head);
+		git_repository_free(repo);
+		head = NULL;
+		repo = NULL;
+
+		gs_sha1_use_hw(0);
+		t0 = now_ms();
+		gs_index_open(&idx, ".git/index");
+		t_nohash[i] = now_ms() - t0;
+		gs_index_free(idx);
+		gs_sha1_use_hw(1);
+
+		/* the same file with an all-zero trailer, as index.skipHash writes it */
+		run("cp .git/index ../perf-index-skiphash && "
+		    "printf '%%040d' 0 | xxd -r -p | dd of=../perf-index-skiphash bs=1 "
+		    "seek=$(($(stat -c %%s .git/index) - 20)) conv=notrunc");
+		t0 = now_ms();
+		gs_index_open(&idx, "../perf-index-skiphash");
+		t_skip[i] = now_ms() - t0;
+		gs_index_free(idx);
+
+		t0 = now_ms();
+		run("git diff --cached --name-only");
+		t_git[i] = now_ms() - t0;
+	}
+	{
+		FILE *fp = fopen(".git/index", "rb");
+		unsigned char *buf;
+		long n;
+		double t0, t_sha_hw, t_sha_sw;
+		unsigned char out[20];
+
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		buf = malloc((size_t)n);
+		if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+			return 1;
+		fclose(fp);
+		t0 = now_ms();
+		gs_sha1(out, buf, (size_t)n);
+		t_sha_hw = now_ms() - t0;
+		gs_sha1_use_hw(0);
+		t0 = now_ms();
+		gs_sha1(out, buf, (size_t)n);
+		t_sha_sw = now_ms() - t0;
+		gs_sha1_use_hw(1);
+		printf("index file: %ld bytes; SHA-1 of it: %.2f ms with SHA extensions (%s), %.2f ms portable\n",
+		       n, t_sha_hw, gs_sha1_hw() ? "present" : "absent", t_sha_sw);
+		free(buf);
+	}
+	printf("medians of %d runs (ms):\n", PERF_RUNS);
+	printf("  libgit2 open repository + HEAD tree:  %7.2f\n", median(t_repo, PERF_RUNS));
+	printf("  gs_index_open (checksum verified):    %7.2f\n", median(t_open, PERF_RUNS));
+	printf("  gs_index_open, portable SHA-1:        %7.2f\n", median(t_nohash, PERF_RUNS));
+	printf("  gs_index_open, no checksum (skipHash):%7.2f\n", median(t_skip, PERF_RUNS));
+	printf("  gs_index_changed_paths:               %7.2f\n", median(t_diff, PERF_RUNS));
+	printf("  open + changed paths:                 %7.2f\n", median(t_total, PERF_RUNS));
+	printf("  git diff --cached --name-only:        %7.2f (whole process)\n", median(t_git, PERF_RUNS));
+	run("git reset -q --hard");
+	gs_buf_release(&p);
+	git_libgit2_shutdown();
+	return nchanged == 1 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha1),
+		cmocka_unit_test_setup_teardown(test_missing_index_no_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_after_commit_and_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deletions_and_file_dir_swaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_modes_symlinks_gitlinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v3_intent_to_add_and_skip_worktree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_odd_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_hook_index_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_and_sparse_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extensions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+	};
+
+	if (argc == 3 && !strcmp(argv[1], "--perf"))
+		return perf(argv[2]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,647 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "gitspec/python.h"
+
+/*
+ * The extractor, one rule of DESIGN 2.1-2.3 and 2.6 at a time. Models are
+ * compared through a compact one-line-per-symbol dump:
+ *
+ *   KIND NAME[: ANN][(PARAMS)][ -> RET][ bases[B, ...]][ private][ @DECO...][ # DOC]
+ *
+ * with each parameter as KIND:NAME[: ANN][=DEFAULT], KIND one of po, pk,
+ * vp, ko, vk.
+ */
+
+static gs_python *py;
+
+static int setup(void **state)
+{
+	(void)state;
+	return gs_python_new(&py);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	gs_python_free(py);
+	return 0;
+}
+
+static const char *const pk_short[] = { "po", "pk", "vp", "ko", "vk" };
+
+static void dump(gs_buf *out, const gs_module *mod)
+{
+	size_t i, j;
+
+	if (mod->doc)
+		gs_buf_printf(out, "doc %s\n", mod->doc);
+	if (mod->has_all) {
+		gs_buf_puts(out, "__all__");
+		for (i = 0; i < mod->all_nr; i++)
+			gs_buf_printf(out, " %s", mod->all[i]);
+		gs_buf_putc(out, '\n');
+	}
+	for (i = 0; i < mod->symbols_nr; i++) {
+		const gs_symbol *s = &mod->symbols[i];
+
+		gs_buf_printf(out, "%s %s", gs_symbol_kind_name(s->kind), s->name);
+		if (s->annotation)
+			gs_buf_printf(out, ": %s", s->annotation);
+		if (s->has_params) {
+			gs_buf_putc(out, '(');
+			for (j = 0; j < s->params_nr; j++) {
+				const gs_param *p = &s->params[j];
+
+				gs_buf_printf(out, "%s%s:%s", j ? ", " : "", pk_short[p->kind], p->name);
+				if (p->annotation)
+					gs_buf_printf(out, ": %s", p->annotation);
+				if (p->default_value)
+					gs_buf_printf(out, "=%s", p->default_value);
+			}
+			gs_buf_putc(out, ')');
+		}
+		if (s->returns)
+			gs_buf_printf(out, " -> %s", s->returns);
+		if (s->has_bases) {
+			gs_buf_puts(out, " bases[");
+			for (j = 0; j < s->bases_nr; j++)
+				gs_buf_printf(out, "%s%s", j ? ", " : "", s->bases[j]);
+			gs_buf_putc(out, ']');
+		}
+		if (!s->public)
+			gs_buf_puts(out, " private");
+		for (j = 0; j < s->decorators_nr; j++)
+			gs_buf_printf(out, " @%s", s->decorators[j]);
+		if (s->doc)
+			gs_buf_printf(out, " # %s", s->doc);
+		gs_buf_putc(out, '\n');
+	}
+}
+
+static void check_len(const char *src, size_t len, const char *expect)
+{
+	gs_module *mod = NULL;
+	gs_buf out = GS_BUF_INIT;
+	int err = gs_python_extract(&mod, py, "m.py", src, len);
+
+	if (err)
+		fail_msg("extract failed: %s", gs_error_last());
+	assert_non_null(mod);
+	assert_string_equal(mod->path, "m.py");
+	dump(&out, mod);
+	if (strcmp(out.ptr, expect))
+		fail_msg("source:\n%s\nexpected:\n%s\ngot:\n%s", src, expect, out.ptr);
+	gs_buf_release(&out);
+	gs_module_free(mod);
+}
+
+static void check(const char *src, const char *expect)
+{
+	check_len(src, strlen(src), expect);
+}
+
+static void check_error_len(const char *src, size_t len, const char *message)
+{
+	gs_module *mod = (gs_module *)1;
+
+	assert_int_equal(gs_python_extract(&mod, py, "pkg/bad.py", src, len), GS_EINPUT);
+	assert_null(mod);
+	assert_string_equal(gs_error_last(), message);
+}
+
+static void check_error(const char *src, const char *message)
+{
+	check_error_len(src, strlen(src), message);
+}
+
+static void check_norm(const char *in, const char *expect)
+{
+	gs_buf out = GS_BUF_INIT;
+
+	gs_python_normalize_expr(&out, in, strlen(in));
+	assert_string_equal(out.ptr, expect);
+	gs_buf_release(&out);
+}
+
+/* --- 2.1 the table --------------------------------------------------- */
+
+static void test_functions(void **state)
+{
+	(void)state;
+	check("def f(): pass\nasync def g(): pass\n",
+	      "function f()\n"
+	      "async_function g()\n");
+}
+
+static void test_classes_nested(void **state)
+{
+	(void)state;
+	check("class A:\n"
+	      "    class B:\n"
+	      "        class C:\n"
+	      "            pass\n"
+	      "        def m(self): pass\n",
+	      "class A bases[]\n"
+	      "class A.B bases[]\n"
+	      "method A.B.m(pk:self)\n"
+	      "class A.B.C bases[]\n");
+}
+
+static void test_method_kinds(void **state)
+{
+	(void)state;
+	check("class A:\n"
+	      "    def a(self): pass\n"
+	      "    async def b(self): pass\n"
+	      "    @property\n    def c(self): pass\n"
+	      "    @c.setter\n    def c(self, v): pass\n"
+	      "    @c.getter\n    def c(self): pass\n"
+	      "    @c.deleter\n    def c(self): pass\n"
+	      "    @cached_property\n    def d(self): pass\n"
+	      "    @functools.cached_property\n    def e(self): pass\n"
+	      "    @classmethod\n    def f(cls): pass\n"
+	      "    @staticmethod\n    def g(): pass\n"
+	      "    @other\n    @classmethod\n    @staticmethod\n    def h(): pass\n"
+	      "    @classmethod\n    async def i(cls): pass\n"
+	      "    @wraps(x)\n    async def j(self): pass\n"
+	      "    @propertyish\n    def k(self): pass\n"
+	      "@property\ndef top(): pass\n",
+	      "function top() @property\n"
+	      "class A bases[]\n"
+	      "method A.a(pk:self)\n"
+	      "async_method A.b(pk:self)\n"
+	      "property A.c(pk:self) @property\n"
+	      "property A.c(pk:self, pk:v) @c.setter\n"
+	      "property A.c(pk:self) @c.getter\n"
+	      "property A.c(pk:self) @c.deleter\n"
+	      "property A.d(pk:self) @cached_property\n"
+	      "property A.e(pk:self) @functools.cached_property\n"
+	      "classmethod A.f(pk:cls) @classmethod\n"
+	      "staticmethod A.g() @staticmethod\n"
+	      "classmethod A.h() @other @classmethod @staticmethod\n"
+	      "classmethod A.i(pk:cls) @classmethod\n"
+	      "async_method A.j(pk:self) @wraps(x)\n"
+	      "method A.k(pk:self) @propertyish\n");
+}
+
+static void test_variables(void **state)
+{
+	(void)state;
+	check("X = 1\n"
+	      "Y: int = 2\n"
+	      "Z: 'str'\n"
+	      "a, b = 1, 2\n"
+	      "[c, d] = 1, 2\n"
+	      "(e, (f, g)), *h = x\n"
+	      "i = j = k = 0\n"
+	      "l, m = n = o\n"
+	      "p += 1\n"
+	      "obj.attr = 1\n"
+	      "seq[0] = 1\n"
+	      "class C:\n"
+	      "    v = 1\n"
+	      "    w: list[int]\n"
+	      "    def __init__(self):\n"
+	      "        self.inst = 1\n"
+	      "        local = 2\n"
+	      "def f():\n"
+	      "    inner = 1\n"
+	      "    global G\n"
+	      "    G = 2\n",
+	      "variable X\n"
+	      "variable Y: int\n"
+	      "variable Z: 'str'\n"
+	      "variable a\n"
+	      "variable b\n"
+	      "variable c\n"
+	      "variable d\n"
+	      "variable e\n"
+	      "variable f\n"
+	      "variable g\n"
+	      "variable h\n"
+	      "variable i\n"
+	      "variable j\n"
+	      "variable k\n"
+	      "variable l\n"
+	      "variable m\n"
+	      "variable n\n"
+	      "function f()\n"
+	      "class C bases[]\n"
+	      "variable C.v\n"
+	      "variable C.w: list[int]\n"
+	      "method C.__init__(pk:self)\n");
+}
+
+static void test_variable_duplicates(void **state)
+{
+	(void)state;
+	/* One variable per name and scope; the first annotation wins. */
+	check("X = 1\nX: int = 2\nX: str = 3\nif a:\n    Y = 1\nelse:\n    Y = 2\n",
+	      "variable X: int\n"
+	      "variable Y\n");
+}
+
+static void test_type_alias(void **state)
+{
+	(void)state;
+	check("type B = int\ntype A[T] = list[T]\nclass C:\n    type X = str\n",
+	      "type_alias A\n"
+	      "type_alias B\n"
+	      "class C bases[]\n"
+	      "type_alias C.X\n");
+}
+
+static void test_blocks(void **state)
+{
+	(void)state;
+	check("if a:\n    A = 1\nelif b:\n    B = 1\nelse:\n    C = 1\n"
+	      "try:\n    D = 1\nexcept E:\n    E = 1\nexcept F:\n    pass\n"
+	      "else:\n    F = 1\nfinally:\n    G = 1\n"
+	      "try:\n    pass\nexcept* X:\n    H = 1\n"
+	      "with a as b, c:\n    I = 1\n"
+	      "if a:\n    if b:\n        try:\n            with c:\n                def deep(): pass\n        finally:\n            pass\n"
+	      "for x in y:\n    NOPE = 1\n"
+	      "while x:\n    NOPE2 = 1\n"
+	      "class K:\n"
+	      "    if a:\n        def m(self): pass\n    else:\n        def m(self, x): pass\n"
+	      "    try:\n        class N: pass\n    except E:\n        N = None\n",
+	      "variable A\nvariable B\nvariable C\nvariable D\nvariable E\nvariable F\n"
+	      "variable G\nvariable H\nvariable I\n"
+	      "function deep()\n"
+	      "class K bases[]\n"
+	      "variable K.N\n"
+	      "method K.m(pk:self)\n"
+	      "method K.m(pk:self, pk:x)\n"
+	      "class K.N bases[]\n");
+}
+
+static void test_function_bodies_ignored(void **state)
+{
+	(void)state;
+	check("def f():\n"
+	      "    class Local: pass\n"
+	      "    def g(): pass\n"
+	      "    X = 1\n"
+	      "    if a:\n        Y = 1\n"
+	      "class C:\n"
+	      "    def m(self):\n"
+	      "        class L: pass\n",
+	      "function f()\n"
+	      "class C bases[]\n"
+	      "method C.m(pk:self)\n");
+}
+
+static void test_params(void **state)
+{
+	(void)state;
+	check("def f(a, b: int, c=1, d: str = 'x', /, e=2, *args: int, f, g: int = 3, **kw: Any) -> None: pass\n"
+	      "def g(a, *, b): pass\n"
+	      "def h(*args, **kwargs): pass\n"
+	      "def i(a, /): pass\n"
+	      "def j(): pass\n"
+	      "def k(self, # comment\n      x  :  Dict[ str , int ]  =  { } ,\n   ) -> Tuple[\n int,\n]: pass\n",
+	      "function f(po:a, po:b: int, po:c=1, po:d: str='x', pk:e=2, vp:args: int, ko:f, ko:g: int=3, vk:kw: Any) -> None\n"
+	      "function g(pk:a, ko:b)\n"
+	      "function h(vp:args, vk:kwargs)\n"
+	      "function i(po:a)\n"
+	      "function j()\n"
+	      "function k(pk:self, pk:x: Dict[str, int]={}) -> Tuple[int]\n");
+}
+
+static void test_decorators_and_bases(void **state)
+{
+	(void)state;
+	check("@ dataclass( frozen = True )\n"
+	      "@a.b.c\n"
+	      "class A(Base, Generic[T], metaclass=ABCMeta, **kw): pass\n"
+	      "class B(): pass\n"
+	      "class C(\n    Base,  # why\n    metaclass = M,\n): pass\n",
+	      "class A bases[Base, Generic[T], metaclass=ABCMeta, **kw] @dataclass(frozen = True) @a.b.c\n"
+	      "class B bases[]\n"
+	      "class C bases[Base, metaclass=M]\n");
+}
+
+static void test_docstrings(void **state)
+{
+	(void)state;
+	check("'''\n\n   Module   summary\there.  \n\n   More.\n'''\n"
+	      "def a():\n    \"Single.\"\n"
+	      "def b():\n    r'''Raw \\n kept.'''\n"
+	      "def c():\n    f'''Not {a} doc'''\n"
+	      "def d():\n    b'bytes'\n"
+	      "def e():\n    x = 1\n    'not first'\n"
+	      "def f():\n    'Part one' \\\n    ' and two.'\n"
+	      "def g():\n    \"\"\"\"\"\"\n"
+	      "def h():\n    \"Esc \\t \\u00e9 as written\"\n"
+	      "def i():\n    u'Unicode prefix.'\n"
+	      "def j():\n    'a' f'b'\n"
+	      "def k():\n    '''\n    Caf\xc3\xa9.\n    '''\n"
+	      "class K:\n    # comment first\n    \"Class doc.\"\n",
+	      "doc Module summary here.\n"
+	      "function a() # Single.\n"
+	      "function b() # Raw \\n kept.\n"
+	      "function c()\n"
+	      "function d()\n"
+	      "function e()\n"
+	      "function f() # Part one and two.\n"
+	      "function g()\n"
+	      "function h() # Esc \\t \\u00e9 as written\n"
+	      "function i() # Unicode prefix.\n"
+	      "function j()\n"
+	      "function k() # Caf\xc3\xa9.\n"
+	      "class K bases[] # Class doc.\n");
+	check("from __future__ import annotations\n'''Too late.'''\n", "");
+	check("# comment\n\n'''Doc after a comment.'''\n", "doc Doc after a comment.\n");
+}
+
+/* --- 2.2 order -------------------------------------------------------- */
+
+static void test_order(void **state)
+{
+	(void)state;
+	check("class Zed: pass\n"
+	      "class alpha: pass\n"
+	      "def b(): pass\n"
+	      "def _a(): pass\n"
+	      "def B(): pass\n"
+	      "type T = int\n"
+	      "z = 1\n"
+	      "_y = 1\n"
+	      "Y = 1\n"
+	      "@overload\ndef o(x: int) -> int: ...\n"
+	      "@overload\ndef o(x: str) -> str: ...\n"
+	      "def o(x): return x\n",
+	      "variable Y\nvariable _y private\nvariable z\n"
+	      "type_alias T\n"
+	      "function B()\nfunction _a() private\nfunction b()\n"
+	      "function o(pk:x: int) -> int @overload\n"
+	      "function o(pk:x: str) -> str @overload\n"
+	      "function o(pk:x)\n"
+	      "class Zed bases[]\nclass alpha bases[]\n");
+}
+
+static void test_class_member_order(void **state)
+{
+	(void)state;
+	check("class C:\n"
+	      "    class Z: pass\n"
+	      "    def b(self): pass\n"
+	      "    class A: pass\n"
+	      "    y = 1\n"
+	      "    @staticmethod\n    def a(): pass\n"
+	      "    x: int\n",
+	      "class C bases[]\n"
+	      "variable C.x: int\n"
+	      "variable C.y\n"
+	      "staticmethod C.a() @staticmethod\n"
+	      "method C.b(pk:self)\n"
+	      "class C.A bases[]\n"
+	      "class C.Z bases[]\n");
+}
+
+/* --- 2.3 public names ------------------------------------------------- */
+
+static void test_public_underscore(void **state)
+{
+	(void)state;
+	check("a = 1\n_b = 2\n__c__ = 3\n"
+	      "class P:\n    x = 1\n    _y = 2\n    __z = 3\n    def __init__(self): pass\n"
+	      "    def _m(self): pass\n    class _In:\n        v = 1\n    class Out:\n        w = 1\n"
+	      "class _Q:\n    x = 1\n    def __call__(self): pass\n",
+	      "variable __c__ private\nvariable _b private\nvariable a\n"
+	      "class P bases[]\n"
+	      "variable P.__z private\nvariable P._y private\nvariable P.x\n"
+	      "method P.__init__(pk:self)\nmethod P._m(pk:self) private\n"
+	      "class P.Out bases[]\nvariable P.Out.w\n"
+	      "class P._In bases[] private\nvariable P._In.v private\n"
+	      "class _Q bases[] private\nvariable _Q.x private\nmethod _Q.__call__(pk:self) private\n");
+}
+
+static void test_public_all(void **state)
+{
+	(void)state;
+	check("__all__ = ['a', \"_b\"]\n__all__ += ('C',)\n__all__.extend(['d'])\n__all__.append('e')\n"
+	      "a = 1\n_b = 2\nc = 3\nd = 4\ne = 5\nclass C:\n    x = 1\n",
+	      "__all__ a _b C d e\n"
+	      "variable _b\nvariable a\nvariable c private\nvariable d\nvariable e\n"
+	      "class C bases[]\nvariable C.x\n");
+	check("__all__: list[str] = []\nx = 1\n", "__all__\nvariable x private\n");
+	check("__all__ = ('x',)\nif TYPE_CHECKING:\n    __all__ += ['y']\nx = y = z = 1\n",
+	      "__all__ x y\nvariable x\nvariable y\nvariable z private\n");
+	/* Any other form falls back to the underscore rule. */
+	check("__all__ = ['a']\n__all__ += other.__all__\na = 1\nb = 1\n_c = 1\n",
+	      "variable _c private\nvariable a\nvariable b\n");
+	check("__all__ = [name for name in dir()]\nb = 1\n", "variable b\n");
+	check("__all__ = ['a'] + ['b']\nb = 1\n", "variable b\n");
+	check("__all__ = [f'a']\nb = 1\n", "variable b\n");
+	check("__all__ = x = ['a']\nb = 1\nx = 2\n", "variable b\nvariable x\n");
+	check("__all__.extend(names)\nb = 1\n", "variable b\n");
+	/* Class-level and function-level __all__ do not count, nor show. */
+	check("class A:\n    __all__ = ['x']\n    x = 1\ndef f():\n    __all__ = []\n",
+	      "function f()\nclass A bases[]\nvariable A.x\n");
+}
+
+/* --- 2.1 expression text ---------------------------------------------- */
+
+static void test_normalize(void **state)
+{
+	(void)state;
+	check_norm("Literal[\n \"a\",\n \"b\",\n]", "Literal[\"a\", \"b\"]");
+	check_norm("(1,)", "(1,)");
+	check_norm("( 1, )", "(1,)");
+	check_norm("f( a , b )", "f(a, b)");
+	check_norm("f( a ,b )", "f(a,b)");
+	check_norm("a  +\n\t b", "a + b");
+	check_norm("a+b", "a+b");
+	check_norm("x[ 1 ]", "x[1]");
+	check_norm("{ 'a' : 1 }", "{'a' : 1}");
+	check_norm("{\n}", "{}");
+	check_norm("Dict[  # key\n  str,  # value\n  int  # end\n]", "Dict[str, int]");
+	check_norm("a \\\n  + b", "a + b");
+	check_norm("'a  b' \"c\\\"  d\"", "'a  b' \"c\\\"  d\"");
+	check_norm("'''x\n\n  y'''", "'''x\n\n  y'''");
+	check_norm("f'{a  +  b}  '", "f'{a  +  b}  '");
+	check_norm("f\"{x[\"k\"]}\"  +  1", "f\"{x[\"k\"]}\" + 1");
+	check_norm("f'{x:>{w}}' , y", "f'{x:>{w}}', y");
+	check_norm("rb'\\'  # no'  # yes", "rb'\\'  # no'");
+	check_norm("[1,\n 2,]", "[1, 2,]");
+	check_norm("[1, 2,  # c\n]", "[1, 2]");
+	check_norm("(1,\n)", "(1)");
+	check_norm("  a  ", "a");
+	check_norm("", "");
+	check_norm("x ;y", "x;y");
+	check_norm("'\xff'  +  b", "'\\xFF' + b");
+	check_norm("\"unterminated", "\"unterminated");
+	check_norm("f'{", "f'{");
+}
+
+/* --- 2.6 bad sources -------------------------------------------------- */
+
+static void test_syntax_errors(void **state)
+{
+	(void)state;
+	check_error("x = 1\ndef f(:\n    pass\n", "pkg/bad.py:2:7: syntax error");
+	check_error("class A:\n    def f(self)\n        pass\n", "pkg/bad.py:2:5: syntax error");
+	check_error("x = 1\ny = (\n", "pkg/bad.py:2:1: syntax error");
+	/* Columns count characters, not bytes. */
+	check_error("x = 1\n\xc3\xa9 = f(\xc3\xa9, ])\n", "pkg/bad.py:2:10: syntax error");
+	/* A CRLF file has the line numbers of its lines. */
+	check_error("x = 1\r\ny = 2\r\nz = )\r\n", "pkg/bad.py:3:1: syntax error");
+	check_error("x = 1\n\nx = = 1\n", "pkg/bad.py:3:5: syntax error");
+}
+
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	check_error_len("x = 1\ny = '\0'\n", 12, "pkg/bad.py:2:6: syntax error");
+	check_error_len("\0", 1, "pkg/bad.py:1:1: syntax error");
+}
+
+static void test_codings(void **state)
+{
+	(void)state;
+	check("# -*- coding: latin-1 -*-\n'''Caf\xe9.'''\n", "doc Caf\xc3\xa9.\n");
+	check("#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-1 :\n'''\xe0 la.'''\n",
+	      "doc \xc3\xa0 la.\n");
+	check("# coding=cp1252\n'''\x80 \x93q\x94 \x81'''\n",
+	      "doc \xe2\x82\xac \xe2\x80\x9cq\xe2\x80\x9d \\x81\n");
+	check("# coding: utf-8\n'''Caf\xc3\xa9.'''\n", "doc Caf\xc3\xa9.\n");
+	check("# coding: UTF_8\n'''x'''\n", "doc x\n");
+	/* Only on line 1 or 2, and line 2 only after a comment or blank line. */
+	check("\n\n# coding: latin-1\n'''\xe9'''\n", "doc \\xE9\n");
+	check("x = 1\n# coding: latin-1\n'''\xe9'''\n", "variable x\n");
+	check_error("# coding: klingon\nx = 1\n", "pkg/bad.py: unknown encoding 'klingon'");
+	check_error("\xef\xbb\xbf# coding: latin-1\nx = 1\n",
+		    "pkg/bad.py: encoding problem: utf-8 byte order mark with a non-utf-8 coding");
+}
+
+static void test_bom_crlf_cr(void **state)
+{
+	(void)state;
+	check("\xef\xbb\xbf'''BOM.'''\nx = 1\n", "doc BOM.\nvariable x\n");
+	check("'''CRLF.\r\nmore'''\r\nclass A(\r\n  B,\r\n):\r\n  x = 1\r\n",
+	      "doc CRLF.\nclass A bases[B]\nvariable A.x\n");
+	check("'''CR.\rmore'''\rdef f(a,\r b): pass\r", "doc CR.\nfunction f(pk:a, pk:b)\n");
+}
+
+static void test_invalid_utf8(void **state)
+{
+	(void)state;
+	check("'''Bad \xff\xfe here \xc3.'''\nx: 'a\xe9' = 1\n# \xff\n",
+	      "doc Bad \\xFF\\xFE here \\xC3.\nvariable x: 'a\\xE9'\n");
+}
+
+static void test_deep_nesting(void **state)
+{
+	gs_buf src = GS_BUF_INIT;
+	int i;
+
+	(void)state;
+	/* 10,000 nested brackets: parsed, and normalised without recursion. */
+	gs_buf_puts(&src, "x: ");
+	for (i = 0; i < 10000; i++)
+		gs_buf_putc(&src, '[');
+	for (i = 0; i < 10000; i++)
+		gs_buf_putc(&src, ']');
+	gs_buf_puts(&src, " = 1\n");
+	{
+		gs_module *mod = NULL;
+
+		assert_int_equal(gs_python_extract(&mod, py, "m.py", src.ptr, src.size), 0);
+		assert_int_equal(mod->symbols_nr, 1);
+		assert_int_equal(strlen(mod->symbols[0].annotation), 20000);
+		gs_module_free(mod);
+	}
+
+	/* Blocks nested beyond Python's 100 levels are refused. */
+	gs_buf_clear(&src);
+	for (i = 0; i < 150; i++) {
+		gs_buf_printf(&src, "%*sclass C%d:\n", i, "", i);
+	}
+	gs_buf_printf(&src, "%*sx = 1\n", i, "");
+	check_error(src.ptr, "pkg/bad.py: nesting too deep");
+
+	gs_buf_clear(&src);
+	for (i = 0; i < 50; i++)
+		gs_buf_printf(&src, "%*sif a:\n", i, "");
+	gs_buf_printf(&src, "%*sX = 1\n", i, "");
+	check(src.ptr, "variable X\n");
+
+	/*
+	 * Deep nesting inside a function body is never walked (the grammar
+	 * itself gives up past 255 levels of indentation).
+	 */
+	gs_buf_clear(&src);
+	gs_buf_puts(&src, "def f():\n");
+	for (i = 1; i < 200; i++)
+		gs_buf_printf(&src, "%*sif a:\n", i, "");
+	gs_buf_printf(&src, "%*spass\n", i, "");
+	check(src.ptr, "function f()\n");
+
+	/* A long chain a0 = a1 = ... is a loop, not a recursion. */
+	gs_buf_clear(&src);
+	for (i = 0; i < 20000; i++)
+		gs_buf_printf(&src, "a%05d = ", i);
+	gs_buf_puts(&src, "1\n");
+	{
+		gs_module *mod = NULL;
+
+		assert_int_equal(gs_python_extract(&mod, py, "m.py", src.ptr, src.size), 0);
+		assert_int_equal(mod->symbols_nr, 20000);
+		assert_string_equal(mod->symbols[19999].name, "a19999");
+		gs_module_free(mod);
+	}
+	gs_buf_release(&src);
+}
+
+static void test_parser_reuse(void **state)
+{
+	gs_module *mod = NULL;
+
+	(void)state;
+	/* An error leaves the parser usable for the next file. */
+	check_error("def (:\n", "pkg/bad.py:1:1: syntax error");
+	check("def ok(): pass\n", "function ok()\n");
+	assert_int_equal(gs_python_extract(&mod, py, "empty.py", "", 0), 0);
+	assert_int_equal(mod->symbols_nr, 0);
+	assert_null(mod->doc);
+	assert_int_equal(mod->has_all, 0);
+	gs_module_free(mod);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_functions),
+		cmocka_unit_test(test_classes_nested),
+		cmocka_unit_test(test_method_kinds),
+		cmocka_unit_test(test_variables),
+		cmocka_unit_test(test_variable_duplicates),
+		cmocka_unit_test(test_type_alias),
+		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_function_bodies_ignored),
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_decorators_and_bases),
+		cmocka_unit_test(test_docstrings),
+		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_class_member_order),
+		cmocka_unit_test(test_public_underscore),
+		cmocka_unit_test(test_public_all),
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_codings),
+		cmocka_unit_test(test_bom_crlf_cr),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_parser_reuse),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
