@@ -135,25 +135,6 @@ static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
 }
 
 /*
- * The text of a code span: a line break (possible only inside a
- * triple-quoted string literal) is written as the two characters \n, so
- * that a symbol stays on one line as the layout requires.
- */
-static void put_span_text(gs_buf *out, const char *text, size_t len)
-{
-	size_t i, start = 0;
-
-	for (i = 0; i < len; i++) {
-		if (text[i] != '\n')
-			continue;
-		gs_utf8_put_escaped(out, text + start, i - start);
-		gs_buf_puts(out, "\\n");
-		start = i + 1;
-	}
-	gs_utf8_put_escaped(out, text + start, len - start);
-}
-
-/*
  * An inline code span of `text`: a text holding backticks is fenced with
  * one more backtick than its longest run and padded with a space.
  */
@@ -171,14 +152,14 @@ static void put_code_span(gs_buf *out, const char *text, size_t len)
 	}
 	if (!longest) {
 		gs_buf_putc(out, '`');
-		put_span_text(out, text, len);
+		gs_utf8_put_escaped(out, text, len);
 		gs_buf_putc(out, '`');
 		return;
 	}
 	for (i = 0; i <= longest; i++)
 		gs_buf_putc(out, '`');
 	gs_buf_putc(out, ' ');
-	put_span_text(out, text, len);
+	gs_utf8_put_escaped(out, text, len);
 	gs_buf_putc(out, ' ');
 	for (i = 0; i <= longest; i++)
 		gs_buf_putc(out, '`');
