@@ -170,7 +170,17 @@ static void test_index_file_env(void **state)
 	assert_int_equal(gs_repo_open(&repo), 0);
 	assert_string_equal(getenv("GIT_INDEX_FILE"), ".git/corrupt-index");
 	assert_int_equal(gs_repo_index_path(&path, repo), 0);
-	assert_string_equal(path.ptr, ".git/corrupt-index");
+	gs_buf_printf(&want, "%s/repo/.git/corrupt-index", top);
+	assert_string_equal(path.ptr, want.ptr);
+	/* relative to the top of the work tree, as git resolves it, even from below */
+	cd("repo/a/b");
+	assert_int_equal(gs_repo_index_path(&path, repo), 0);
+	assert_string_equal(path.ptr, want.ptr);
+	setenv("GIT_INDEX_FILE", "/abs/index", 1);
+	assert_int_equal(gs_repo_index_path(&path, repo), 0);
+	assert_string_equal(path.ptr, "/abs/index");
+	cd("repo");
+	gs_buf_clear(&want);
 	unsetenv("GIT_INDEX_FILE");
 	assert_int_equal(gs_repo_index_path(&path, repo), 0);
 	gs_buf_printf(&want, "%s/repo/.git/index", top);

@@ -287,7 +287,7 @@ static void test_index(void **state)
 	assert_true(gs_source_path_crosses_link(src, "linkdir/b.py"));
 	gs_source_free(src);
 
-	/* GIT_INDEX_FILE, relative to the current directory, as git exports it to hooks */
+	/* GIT_INDEX_FILE (relative: to the top of the work tree, where we are) */
 	run("cp .git/index .git/other-index");
 	run("git add a/b.py");
 	setenv("GIT_INDEX_FILE", ".git/other-index", 1);
