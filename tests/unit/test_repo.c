@@ -22,10 +22,12 @@ static void run(const char *fmt, ...)
 	va_list ap;
 	int rc;
 
+	/* the whole command line, not only its last command, is silenced */
+	gs_buf_puts(&cmd, "(");
 	va_start(ap, fmt);
 	gs_buf_vprintf(&cmd, fmt, ap);
 	va_end(ap);
-	gs_buf_puts(&cmd, " >/dev/null 2>&1");
+	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
 	rc = system(cmd.ptr);
 	if (rc != 0)
 		fail_msg("command failed (%d): %s", rc, cmd.ptr);
