@@ -519,6 +519,8 @@ static void test_split_and_sparse_refused(void **state)
 
 /* ---- corrupt files ---- */
 
+#define HEADER_SIZE_FOR_TEST 12
+
 static unsigned char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -627,6 +629,38 @@ static void test_corrupt(void **state)
 		free(mut);
 		free(data);
 	}
+}
+
+/* Above 1 MB the checksum is computed on a second thread while the entries are parsed. */
+static void test_large_index(void **state)
+{
+	unsigned char *data;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	run("blob=$(echo x | git hash-object -w --stdin) && "
+	    "awk -v b=$blob 'BEGIN { for (i = 0; i < 16000; i++) printf \"100644 %%s\\tdir%%03d/file%%05d.py\\n\", b, i %% 300, i }' "
+	    "| git update-index --index-info && git commit -q -m big");
+	run("git update-index --add --cacheinfo 100644,$(echo y | git hash-object -w --stdin),dir007/new.py");
+	data = slurp(".git/index", &len);
+	assert_true(len > (1u << 20));
+	check();
+	/* damage in an entry and in the trailer: the checksum is what is reported */
+	data[len / 3] ^= 0x40;
+	f = fopen(".git/index", "wb");
+	fwrite(data, 1, len, f);
+	fclose(f);
+	assert_int_equal(parse_copy(data, len), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad checksum");
+	data[len / 3] ^= 0x40;
+	data[HEADER_SIZE_FOR_TEST + 61] = 0xff;  /* the first entry's name length */
+	assert_int_equal(parse_copy(data, len), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad checksum");
+	rehash(data, len);
+	assert_int_equal(parse_copy(data, len), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad path length");
+	free(data);
 }
 
 static void append_extension(const char *sig)
@@ -978,6 +1012,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 	};
 
