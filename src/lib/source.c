@@ -391,6 +391,9 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
+	/* no descriptor stays open per level of nesting */
+	closedir(dir);
+	dir = NULL;
 	/* readdir order is arbitrary; walk in a fixed one */
 	if (nr > 1)
 		qsort(names, nr, sizeof(*names), name_cmp);
