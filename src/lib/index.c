@@ -886,6 +886,11 @@ static int add_tree_paths(diff_walk *w, const git_oid *oid)
 	size_t i, n, base = w->path.size;
 	int error = 0;
 
+	/* bounds the recursion on a hostile tree nested thousands deep */
+	if (w->path.size > MAX_PATH_LEN) {
+		error = gs_error_set(GS_ERROR, "cannot read HEAD's tree: path too long below '%.64s'", w->path.ptr);
+		goto done;
+	}
 	if (git_tree_lookup(&tree, w->repo, oid) < 0) {
 		error = gs_error_set_git("cannot read HEAD's tree");
 		goto done;
