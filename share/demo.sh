@@ -34,14 +34,26 @@ export GIT_AUTHOR_DATE="2026-11-21T12:00:00Z" GIT_COMMITTER_DATE="2026-11-21T12:
 export SOURCE_DATE_EPOCH=1795262400
 export GIT_CONFIG_NOSYSTEM=1
 
+# show CMD...: print the command as one would type it.
+show() {
+	printf '$'
+	for a; do
+		case $a in
+		*[!A-Za-z0-9_./=:@+-]* | '') printf " '%s'" "$a" ;;
+		*) printf ' %s' "$a" ;;
+		esac
+	done
+	echo
+}
+
 run() {
-	echo "\$ $*"
+	show "$@"
 	"$@"
 }
 
 # Like run, for a command that is expected to fail: show its status.
 run_fails() {
-	echo "\$ $*"
+	show "$@"
 	if "$@"; then
 		echo "demo: expected '$*' to fail" >&2
 		exit 1

@@ -12,7 +12,8 @@ test_expect_success 'it prints each command it runs' '
 	test_grep "^\$ git spec packages$" out &&
 	test_grep "^\$ git spec create src/acme/pricing$" out &&
 	test_grep "^\$ git spec check$" out &&
-	test_grep "^\$ git spec sync$" out
+	test_grep "^\$ git spec sync$" out &&
+	test_grep "^\$ git commit -q -m .acme-shop: initial import.$" out
 '
 
 test_expect_success 'it creates four specs, sees check fail on the stale contract, then pass' '
