@@ -81,7 +81,7 @@ static void error_path(gs_buf *out, const char *msg)
 
 static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix)
 {
-	gs_strvec problems = GS_STRVEC_INIT;
+	gs_strvec problems = GS_STRVEC_INIT, unsafe = GS_STRVEC_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	size_t i;
 	int error;
@@ -90,16 +90,17 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 		add_error(r, ctx->reg->errors.v[i]);
 		r->bad_input = 1;
 	}
-	if (cmd_ctx_unsafe_contracts(&problems, ctx, NULL, 0)) {
-		for (i = 0; i < problems.nr; i++)
-			add_error(r, problems.v[i]);
-		r->bad_input = 1;
-	}
-	gs_strvec_clear(&problems);
 	if (gs_registry_validate(ctx->reg, ctx->src, &ctx->pkgs, &problems)) {
 		for (i = 0; i < problems.nr; i++)
 			add_error(r, problems.v[i]);
 		r->invalid = 1;
+	}
+	/* An unsafe contract path is bad input, whoever reports it. */
+	if (cmd_ctx_unsafe_contracts(&unsafe, ctx, NULL, 0)) {
+		for (i = 0; i < unsafe.nr; i++)
+			if (!cmd_ctx_problem_reported(&problems, unsafe.v[i]))
+				add_error(r, unsafe.v[i]);
+		r->bad_input = 1;
 	}
 	if ((error = gs_plan_build(&plan, ctx->eng, ctx->src, ctx->reg, &ctx->pkgs, NULL)) < 0)
 		goto done;
@@ -136,6 +137,7 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 done:
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&problems);
+	gs_strvec_clear(&unsafe);
 	return error;
 }
 

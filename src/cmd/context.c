@@ -332,3 +332,14 @@ done:
 	gs_buf_release(&rel);
 	return error;
 }
+
+int cmd_ctx_problem_reported(const gs_strvec *problems, const char *unsafe)
+{
+	const char *sep = strstr(unsafe, ": ");
+	size_t n = sep ? (size_t)(sep - unsafe) + 2 : 0, i;
+
+	for (i = 0; n && i < problems->nr; i++)
+		if (!strncmp(problems->v[i], unsafe, n) && strstr(problems->v[i], "link"))
+			return 1;
+	return 0;
+}
