@@ -246,6 +246,9 @@ int cmd_ctx_relpath(gs_buf *out, struct cmd_ctx *ctx, const char *user_path)
 {
 	int error = gs_repo_relpath(out, ctx->repo, user_path);
 
+	/* A path outside the work tree names nothing git-spec can act on. */
+	if (error == GS_EUSAGE)
+		return gs_error_set(GS_EINPUT, "'%s' is outside the repository", user_path);
 	if (error < 0)
 		return error;
 	while (out->size > 0 && out->ptr[out->size - 1] == '/')

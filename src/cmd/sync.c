@@ -255,6 +255,7 @@ int cmd_sync(int argc, const char **argv)
 		for (i = 0; i < problems.nr; i++)
 			fprintf(stderr, "error: %s\n", problems.v[i]);
 		error = gs_error_set(GS_EINPUT, "unsafe contract paths; nothing was written");
+		cmd_set_hint("contract paths must stay inside the repository, outside .git, and not pass through symbolic links");
 		goto done;
 	}
 	if (gs_registry_validate(ctx.reg, ctx.src, &ctx.pkgs, &problems)) {
