@@ -149,6 +149,20 @@ test_expect_success 'guard: a spec that does not parse stops create (exit 3, not
 	rm -r specify/tech/SPEC-090
 '
 
+test_expect_success 'guard: a spec whose contract path escapes the repository (exit 3, nothing written)' '
+	cd repo &&
+	mkdir -p specify/tech/SPEC-091 &&
+	spec_text SPEC-091 src/acme/orders ../../../../.. >specify/tech/SPEC-091/SPEC-091.md &&
+	snapshot >before &&
+	test_expect_code 3 git spec create src/acme/cli 2>err &&
+	test_grep "specify/tech/SPEC-091/SPEC-091.md: .*leaves the repository" err &&
+	test_grep "^hint: fix the spec" err &&
+	snapshot >after &&
+	test_cmp before after &&
+	test_must_fail test -e ../public.md &&
+	rm -r specify/tech/SPEC-091
+'
+
 test_expect_success 'guard: a specs directory reached through a symlink (exit 3, nothing written)' '
 	test_create_repo linked && exclude_scratch linked &&
 	cp -R repo/src linked/ &&
