@@ -305,8 +305,15 @@ int cmd_check(int argc, const char **argv)
 		goto done;
 	}
 	if ((error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
-				  : CMD_SOURCE_WORKTREE, rev)) < 0)
+				  : CMD_SOURCE_WORKTREE, rev)) < 0) {
+		/* Bad input (a bad .gitspec.yaml) is still an answer in JSON. */
+		if (json && error == GS_EINPUT) {
+			add_error(&r, gs_error_last());
+			r.bad_input = 1;
+			print_json(&r, NULL, 0);
+		}
 		goto done;
+	}
 	fix = staged || rev ? "git spec sync --staged" : "git spec sync";
 	if ((error = check_source(&r, &ctx, fix)) < 0)
 		goto done;
