@@ -385,7 +385,7 @@ int gs_cache_prune(gs_cache *cache, const char *ns)
 	/* Down to 80%, so that the next prune is many puts away. */
 	target_files = cache->max_files / 5 * 4;
 	target_bytes = cache->max_bytes / 5 * 4;
-	qsort(list, nr, sizeof(*list), cmp_prune_entry);
+	GS_QSORT(list, nr, cmp_prune_entry);
 	for (i = 0; i < nr && (count > target_files || bytes > target_bytes); i++) {
 		/* A concurrent pruner may have removed it already: fine. */
 		unlink(list[i].path);
