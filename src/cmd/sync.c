@@ -272,7 +272,11 @@ int cmd_sync(int argc, const char **argv)
 	/* A package with a syntax error gets none of its contracts written. */
 	for (i = 0; i < plan.nr; i++)
 		if (plan.items[i].error) {
-			fprintf(stderr, "error: %s\n", plan.items[i].error);
+			/* Each variant reports the same file: say it once. */
+			if (!gs_strvec_contains(&problems, plan.items[i].error)) {
+				fprintf(stderr, "error: %s\n", plan.items[i].error);
+				gs_strvec_push(&problems, plan.items[i].error);
+			}
 			gs_strvec_push(&failed, plan.items[i].package);
 			syntax_errors = 1;
 		}
