@@ -159,4 +159,48 @@ test_expect_success 'resolving the source, sync --staged and commit succeed' '
 	git show HEAD:$PUBLIC | test_grep "def a(x: bytes) -> str"
 '
 
+test_expect_success 'both sides changed the spec too: the whole-tree merge decides' '
+	setup_repo specboth && cd specboth &&
+	git checkout -q -b feature &&
+	sed "s/^name: .*/name: feature name/" specify/tech/SPEC-001/SPEC-001.md >t &&
+	mv t specify/tech/SPEC-001/SPEC-001.md &&
+	insert_func pkg/fmt.py "return str(x)" b &&
+	commit_synced "feature" &&
+	git checkout -q main && test_tick &&
+	sed "s/^name: .*/name: main name/" specify/tech/SPEC-001/SPEC-001.md >t &&
+	mv t specify/tech/SPEC-001/SPEC-001.md &&
+	add_func pkg/fmt.py c &&
+	commit_synced "main" &&
+	test_must_fail git merge --no-edit feature >../out 2>&1 &&
+	test_grep "source .specify/tech/SPEC-001/SPEC-001.md. conflicts" ../out &&
+	git ls-files -u | test_grep "$PUBLIC" &&
+	git checkout --theirs specify/tech/SPEC-001/SPEC-001.md &&
+	git add specify/tech/SPEC-001/SPEC-001.md &&
+	git spec sync --staged -q &&
+	git commit -q --no-edit &&
+	git spec check --rev HEAD &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && test_grep "def c(" ../pub
+'
+
+test_expect_success 'criss-cross history (several merge bases): fresh' '
+	setup_repo criss && cd criss &&
+	git checkout -q -b x &&
+	insert_func pkg/fmt.py "return str(x)" b && commit_synced "x: b" &&
+	git checkout -q main && test_tick &&
+	add_func pkg/fmt.py c && commit_synced "main: c" &&
+	git checkout -q -b y &&
+	git merge -q --no-edit x && test_tick &&
+	git checkout -q x &&
+	git merge -q --no-edit main && test_tick &&
+	test "$(git merge-base --all x y | wc -l)" = 2 &&
+	insert_func pkg/fmt.py "Formatting helpers" d && commit_synced "x: d" &&
+	git checkout -q y && test_tick &&
+	add_func pkg/fmt.py e && commit_synced "y: e" &&
+	git merge -q --no-edit x &&
+	git spec check --rev HEAD &&
+	git show HEAD:$ALL >../all &&
+	for f in a b c d e z; do test_grep "def $f(" ../all || exit 1; done
+'
+
 test_done
