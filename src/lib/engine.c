@@ -525,18 +525,6 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 
 /* ---- contracts ----------------------------------------------------------- */
 
-/* Whether `variant` renders the file at `path` (DESIGN 1 "Variants"). */
-static int variant_selects(const gs_config *cfg, gs_variant variant, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	int test = gs_config_is_test_file(cfg, path);
-
-	base = base ? base + 1 : path;
-	if (variant == GS_VARIANT_TESTS)
-		return test;
-	return !test && strcmp(base, "__init__.py");
-}
-
 int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		       const gs_package_list *pkgs, const gs_package *pkg,
 		       const char *module, int rollup, gs_variant variant, gs_format format)
@@ -552,7 +540,8 @@ int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		goto done;
 	sel = gs_xcalloc(files_nr + 1, sizeof(*sel));
 	for (i = 0; i < files_nr; i++)
-		if (variant_selects(eng->cfg, variant, files[i]->path))
+		if (gs_variant_selects(variant, files[i]->path,
+				       gs_config_is_test_file(eng->cfg, files[i]->path)))
 			sel[sel_nr++] = files[i];
 	if (variant != GS_VARIANT_TESTS) {
 		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);

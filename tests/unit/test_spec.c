@@ -130,6 +130,9 @@ static void test_unsafe_paths(void **state)
 	BAD(VARIANT_SPEC(".GIT/config"), "'.git' component");
 	BAD(VARIANT_SPEC("x/.Git/y"), "'.git' component");
 	BAD(VARIANT_SPEC("a//b.md"), "empty path component");
+	BAD(VARIANT_SPEC("contracts/"), "sources[0].variants[1].path: 'contracts/' names a directory");
+	BAD(VARIANT_SPEC("."), "sources[0].variants[1].path: '.' has a '.' component");
+	BAD(VARIANT_SPEC("''"), "sources[0].variants[1].path: empty path");
 	BAD(VARIANT_SPEC("\"a\\nb.md\""), "line break");
 	BAD(VARIANT_SPEC("\"a\\0b.md\""), "NUL");
 	BAD("---\nid: SPEC-001\nsources:\n- identifier: ../pkg\n  variants: []\n---\n",
@@ -294,6 +297,18 @@ static void test_format_roundtrip(void **state)
 	roundtrip("123", "1.5", "'quoted'");
 	roundtrip("p\xc3\xa9kg/caf\xc3\xa9", NULL, "tab\there");
 	roundtrip("a/b#c/d: e", NULL, "%percent @at `tick`");
+
+	/* a line break in the name cannot survive in one line: it becomes a space */
+	{
+		gs_spec *spec = NULL;
+
+		gs_buf_clear(&text);
+		gs_spec_format(&text, "SPEC-008", "pkg", NULL, "two\nlines\r", "2026-11-21");
+		assert_int_equal(gs_spec_parse(&spec, "SPEC-008.md", text.ptr, text.size), 0);
+		assert_string_equal(spec->name, "two lines ");
+		gs_spec_free(spec);
+		gs_buf_release(&text);
+	}
 }
 
 static void test_serialize_roundtrip(void **state)
