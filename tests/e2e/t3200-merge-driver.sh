@@ -76,6 +76,27 @@ test_expect_success 'git rebase (merge backend): every rewritten commit fresh' '
 	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
 '
 
+test_expect_success 'git cherry-pick: the picked commit is found on its command line and re-derived' '
+	cd repo &&
+	git checkout -q -b cp1 main &&
+	git cherry-pick feature >../out 2>&1 &&
+	git spec check --rev HEAD &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
+'
+
+test_expect_success 'git cherry-pick of a range and git revert: fresh' '
+	cd repo &&
+	git checkout -q -b cp2 main &&
+	git cherry-pick main..feature >../out 2>&1 &&
+	git spec check --rev HEAD &&
+	test_tick &&
+	git revert --no-edit HEAD~1 >../out 2>&1 &&
+	git spec check --rev HEAD &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
+'
+
 test_expect_success 'git merge-tree: a tree with merged contracts' '
 	cd repo &&
 	tree=$(git merge-tree --write-tree main feature) &&
