@@ -1710,7 +1710,12 @@ static int identify_command(git_commit **theirs, git_commit **base, git_reposito
 	for (i = args; i < argv.nr; i++) {
 		const char *w = argv.v[i];
 
-		if (!strcmp(w, "--continue") || !strcmp(w, "--skip") || !strcmp(w, "--stdin"))
+		/*
+		 * --no-commit merges into the index, which may differ from HEAD:
+		 * ours would not be HEAD's tree.
+		 */
+		if (!strcmp(w, "--continue") || !strcmp(w, "--skip") || !strcmp(w, "--stdin") ||
+		    !strcmp(w, "-n") || !strcmp(w, "--no-commit"))
 			goto done;
 		if (!strcmp(w, "-m") || !strcmp(w, "--mainline")) {
 			if (i + 1 < argv.nr)
