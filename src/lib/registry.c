@@ -135,7 +135,8 @@ static void registry_index(gs_registry *reg)
 	struct sort_contract *ct = NULL;
 	size_t i, j, k, npk = 0, nct = 0;
 
-	qsort(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_cmp);
+	if (reg->specs_nr > 1)
+		qsort(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_cmp);
 	for (i = 0; i < reg->specs_nr; i++) {
 		npk += reg->specs[i]->sources_nr;
 		for (j = 0; j < reg->specs[i]->sources_nr; j++)
