@@ -157,3 +157,29 @@ clean:
 	rm -rf build build-*
 
 -include $(ALL_OBJS:.o=.d)
+
+# ---- bench and fuzz programs (owned by the bench/fuzz branch) ----------------
+# Helpers of `make bench` (bench/run.sh builds them through these rules) and
+# the libFuzzer targets of `make fuzz` (fuzz/run.sh builds them in a separate
+# BUILD with CC=clang SANITIZE=fuzzer-no-link,address,undefined).
+BENCH_PROGS = $(BUILD)/bench/measure $(BUILD)/bench/parse_only
+FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_PROGS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: bench-progs fuzz-progs
+bench-progs: $(BENCH_PROGS)
+bench: $(BENCH_PROGS)
+fuzz-progs: $(FUZZ_PROGS)
+
+$(BUILD)/bench/measure: bench/measure.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARNFLAGS) -o $@ $<
+
+$(BUILD)/bench/parse_only: bench/parse_only.c $(GRAMMAR_OBJS)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) -std=c11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNFLAGS) $(PKG_CFLAGS) -o $@ $< \
+		$(GRAMMAR_OBJS) $(PKG_LIBS) -lpthread
+
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)

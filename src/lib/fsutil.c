@@ -364,7 +364,12 @@ void gs_lockfile_cleanup_on_signal(void)
 
 static void lockfile_forget(gs_lockfile *lk)
 {
-	lock_unregister(lk->slot);
+	/*
+	 * Only a held lock owns its slot: a structure cleared with memset
+	 * (slot 0) and never held must not free another lock's slot.
+	 */
+	if (lk->lock_path)
+		lock_unregister(lk->slot);
 	lk->slot = -1;
 	free(lk->path);
 	free(lk->lock_path);
@@ -396,6 +401,8 @@ int gs_lockfile_hold(gs_lockfile *lk, const char *path)
 	}
 	lk->path = gs_xstrdup(path);
 	lk->lock_path = gs_buf_detach(&lock, NULL);
+	/* As git's lockfile API does: a held lock never outlives a ^C. */
+	gs_lockfile_cleanup_on_signal();
 	lk->slot = lock_register(lk->lock_path);
 done:
 	gs_buf_release(&lock);

@@ -248,8 +248,11 @@ static void render_file(gs_buf *out, gs_buf *tmp, const gs_contract_view *view, 
 			gs_utf8_put_escaped(out, cls->doc, strlen(cls->doc));
 			gs_buf_putc(out, '\n');
 		}
-		/* Members follow their class directly (model order). */
-		for (j = i + 1; j < mod->symbols_nr; j++) {
+		/*
+		 * A class's descendants directly follow it (model order), and
+		 * the first symbol after them has a parent before the class.
+		 */
+		for (j = i + 1; j < mod->symbols_nr && mod->symbols[j].parent >= (int)i; j++) {
 			const gs_symbol *m = &mod->symbols[j];
 
 			if (m->parent != (int)i)

@@ -51,7 +51,8 @@ test_expect_success 'the contracts are exactly what contract prints' '
 
 test_expect_success 'create does not stage anything' '
 	cd repo &&
-	git status --porcelain >out &&
+	git diff --cached --quiet &&
+	git status --porcelain -- specify src >out &&
 	echo "?? specify/" >expect &&
 	test_cmp expect out
 '
@@ -138,7 +139,7 @@ test_expect_success 'guard: a spec that does not parse stops create (exit 3, not
 '
 
 test_expect_success 'guard: a specs directory reached through a symlink (exit 3, nothing written)' '
-	test_create_repo linked &&
+	test_create_repo linked && exclude_scratch linked &&
 	cp -R repo/src linked/ &&
 	mkdir outside &&
 	cd linked &&
@@ -154,7 +155,7 @@ test_expect_success 'guard: a specs directory reached through a symlink (exit 3,
 '
 
 test_expect_success 'guard: a configured specs directory outside the repository (exit 3)' '
-	test_create_repo escape &&
+	test_create_repo escape && exclude_scratch escape &&
 	cp -R repo/src escape/ &&
 	cd escape &&
 	printf "specs: ../outside2\n" >.gitspec.yaml &&
@@ -168,7 +169,7 @@ test_expect_success 'guard: a configured specs directory outside the repository 
 '
 
 test_expect_success 'a package with spaces in its path and file names' '
-	test_create_repo spaced &&
+	test_create_repo spaced && exclude_scratch spaced &&
 	cd spaced &&
 	write_file "my lib/core pkg/__init__.py" </dev/null &&
 	write_file "my lib/core pkg/a module.py" <<-\PY &&

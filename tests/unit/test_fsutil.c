@@ -315,11 +315,15 @@ static int in_child(void (*fn)(const char *), const char *arg)
 
 static void child_killed_holding(const char *target)
 {
-	gs_lockfile lk = GS_LOCKFILE_INIT;
+	gs_lockfile lk = GS_LOCKFILE_INIT, zeroed;
 
-	gs_lockfile_cleanup_on_signal();
+	/* Holding installs the handlers by itself. */
 	if (gs_lockfile_hold(&lk, target) < 0)
 		_exit(1);
+	/* Rolling back a never-held, zeroed lock must not forget `lk`'s slot. */
+	memset(&zeroed, 0, sizeof(zeroed));
+	zeroed.fd = -1;
+	gs_lockfile_rollback(&zeroed);
 	kill(getpid(), SIGTERM);
 	_exit(2); /* not reached: the signal is re-raised */
 }

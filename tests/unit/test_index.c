@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -728,7 +729,7 @@ static int perf(const char *dir)
 	git_repository *repo = NULL;
 	git_object *head = NULL;
 	double t_open[PERF_RUNS], t_diff[PERF_RUNS], t_total[PERF_RUNS], t_git[PERF_RUNS];
-	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS];
+	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS], t_notree[PERF_RUNS];
 	struct stat st;
 	int i, d, f;
 	gs_buf p = GS_BUF_INIT;
@@ -842,12 +843,59 @@ static int perf(const char *dir)
 		       n, t_sha_hw, gs_sha1_hw() ? "present" : "absent", t_sha_sw);
 		free(buf);
 	}
+	{
+		/* the same index without its TREE extension: the full comparison */
+		FILE *fp = fopen(".git/index", "rb");
+		unsigned char *buf, *tree;
+		long n;
+		size_t at, ext;
+
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		buf = malloc((size_t)n);
+		if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+			return 1;
+		fclose(fp);
+		tree = memmem(buf, (size_t)n, "TREE", 4);
+		if (!tree)
+			return 1;
+		at = (size_t)(tree - buf);
+		ext = 8 + ((size_t)tree[4] << 24 | (size_t)tree[5] << 16 | (size_t)tree[6] << 8 | tree[7]);
+		memmove(tree, tree + ext, (size_t)n - at - ext);
+		n -= (long)ext;
+		gs_sha1(buf + n - 20, buf, (size_t)n - 20);
+		fp = fopen("../perf-index-notree", "wb");
+		fwrite(buf, 1, (size_t)n, fp);
+		fclose(fp);
+		free(buf);
+		for (i = 0; i < PERF_RUNS; i++) {
+			gs_index *idx = NULL;
+			gs_strvec out = GS_STRVEC_INIT;
+			double t0;
+
+			git_repository_open(&repo, ".");
+			git_revparse_single(&head, repo, "HEAD^{tree}");
+			if (gs_index_open(&idx, "../perf-index-notree") < 0)
+				return 1;
+			t0 = now_ms();
+			gs_index_changed_paths(&out, idx, repo, (git_tree *)head);
+			t_notree[i] = now_ms() - t0;
+			if (out.nr != 1)
+				return 1;
+			gs_strvec_clear(&out);
+			gs_index_free(idx);
+			git_object_free(head);
+			git_repository_free(repo);
+		}
+	}
 	printf("medians of %d runs (ms):\n", PERF_RUNS);
 	printf("  libgit2 open repository + HEAD tree:  %7.2f\n", median(t_repo, PERF_RUNS));
 	printf("  gs_index_open (checksum verified):    %7.2f\n", median(t_open, PERF_RUNS));
 	printf("  gs_index_open, portable SHA-1:        %7.2f\n", median(t_nohash, PERF_RUNS));
 	printf("  gs_index_open, no checksum (skipHash):%7.2f\n", median(t_skip, PERF_RUNS));
 	printf("  gs_index_changed_paths:               %7.2f\n", median(t_diff, PERF_RUNS));
+	printf("  gs_index_changed_paths, no cache-tree:%7.2f\n", median(t_notree, PERF_RUNS));
 	printf("  open + changed paths:                 %7.2f\n", median(t_total, PERF_RUNS));
 	printf("  git diff --cached --name-only:        %7.2f (whole process)\n", median(t_git, PERF_RUNS));
 	run("git reset -q --hard");

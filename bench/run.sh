@@ -1,0 +1,214 @@
+#!/bin/sh
+# The benchmark of DESIGN.md 4 (`make bench`): ratios measured in one run on
+# one machine, medians of several runs after warm-ups, peak memory of each.
+#
+#   bench/run.sh [BUILD]
+#
+# BUILD is the build directory holding bin/git-spec and bin/git-spec-hook
+# (default: build). Environment:
+#   BENCH_RUNS=5        measured runs per command (median reported)
+#   BENCH_WARMUP=1      warm-up runs per command
+#   BENCH_DJANGO=DIR    use this django package directory instead of fetching
+#                       Debian's python3-django with apt-get download
+#   BENCH_BIG=100000    files of the large generated repository (2,000 packages)
+#   BENCH_SMALL=10000   files of the small one (200 packages)
+#   BENCH_KEEP=1        keep the temporary directory
+# The corpus .deb is cached under bench/out/ (ignored by git); every
+# repository is built in a temporary directory.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+bin="$build/bin"
+runs=${BENCH_RUNS:-5}
+warm=${BENCH_WARMUP:-1}
+big=${BENCH_BIG:-100000}
+small=${BENCH_SMALL:-10000}
+export LC_ALL=C TZ=UTC NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_SPEC_NO_CACHE
+
+make -s -C "$top" BUILD="$build" bench-progs || { echo "bench: cannot build the helpers" >&2; exit 1; }
+measure="$build/bench/measure"
+parse_only="$build/bench/parse_only"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/git-spec-bench.XXXXXX")
+export HOME="$work/home"
+mkdir -p "$HOME" "$work/res"
+cleanup() {
+	if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "kept: $work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+git config --global user.name Bench
+git config --global user.email bench@example.com
+git config --global init.defaultBranch main
+start=$(date +%s)
+
+note() { printf '%s\n' "$*" >&2; }
+
+# bench NAME DIR EXIT CMD...: measure CMD in DIR; results in $work/res/NAME
+# as "MEDIAN_MS MIN_MS MAX_MS MAXRSS_KIB RUNS", or nothing when it failed.
+bench() {
+	name=$1 dir=$2 code=$3
+	shift 3
+	note "  $name: $*"
+	if out=$(cd "$dir" && "$measure" -n "$runs" -w "$warm" -x "$code" -- "$@" 2>"$work/res/$name.err"); then
+		echo "$out" > "$work/res/$name"
+	else
+		note "  $name FAILED: $(tail -n 3 "$work/res/$name.err")"
+		rm -f "$work/res/$name"
+	fi
+}
+
+# field NAME N: field N of a result (1 median, 4 max RSS), or "" when missing.
+field() {
+	[ -f "$work/res/$1" ] && awk -v n="$2" '{print $n}' "$work/res/$1"
+}
+
+echo "== machine"
+echo "cpu:    $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "cores:  $(nproc)"
+echo "kernel: $(uname -sr)"
+echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+echo "tools:  $(git --version), $(python3 --version 2>&1)"
+echo "runs:   median of $runs after $warm warm-up(s)"
+
+for prog in git-spec git-spec-hook; do
+	[ -x "$bin/$prog" ] || { echo "bench: $bin/$prog is missing; run make BUILD=$build first" >&2; exit 1; }
+done
+
+# ---- the Django corpus -------------------------------------------------------
+echo "== corpus"
+if [ -n "${BENCH_DJANGO:-}" ]; then
+	djsrc=$BENCH_DJANGO
+else
+	cache="$top/bench/out"
+	mkdir -p "$cache"
+	deb=$(ls "$cache"/python3-django_*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		(cd "$cache" && apt-get download python3-django >/dev/null 2>&1) ||
+		(apt-get update -q >/dev/null 2>&1 && cd "$cache" && apt-get download python3-django >/dev/null 2>&1) || {
+			echo "bench: cannot fetch python3-django with apt-get download" >&2
+			exit 1
+		}
+		deb=$(ls "$cache"/python3-django_*.deb | head -n 1)
+	fi
+	dpkg-deb -x "$deb" "$work/deb" || exit 1
+	djsrc="$work/deb/usr/lib/python3/dist-packages/django"
+	echo "source: $(basename "$deb")"
+fi
+dj="$work/django"
+python3 "$top/bench/mkrepo.py" corpus "$djsrc" django "$dj" >/dev/null || exit 1
+(cd "$dj" && git ls-files 'django/*.py') > "$work/pyfiles"
+(cd "$dj" && xargs cat < "$work/pyfiles" | wc -c) > "$work/pybytes"
+npkg=$(ls "$dj/specify/tech" | wc -l)
+echo "django: $(wc -l < "$work/pyfiles") files, $(cat "$work/pybytes") bytes, $npkg packages, $((npkg * 3)) contracts"
+
+note "writing the contracts once"
+t0=$(date +%s%N)
+if (cd "$dj" && GIT_SPEC_NO_CACHE=1 "$bin/git-spec" sync -q >/dev/null 2>"$work/sync.err"); then
+	t1=$(date +%s%N)
+	(cd "$dj" && git add -A && { git diff --cached --quiet || git commit -q --no-verify -m contracts; })
+	echo "sync:   $(( (t1 - t0) / 1000000 )) ms (one run, writes $(cd "$dj" && git ls-files '*/contracts/*.md' | wc -l) contracts)"
+else
+	echo "sync:   FAILED: $(tail -n 3 "$work/sync.err")"
+fi
+
+# ---- (a) cold generation ------------------------------------------------------
+echo "== measuring (this takes a few minutes)"
+note "(a) cold generation"
+bench cold "$dj" 0 env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" check
+bench astgen "$dj" 0 python3 "$top/bench/astgen.py" --batch "$dj" "$work/astgen-out"
+bench parse1 "$dj" 0 sh -c "exec '$parse_only' < '$work/pyfiles'"
+bench parseN "$dj" 0 sh -c "exec '$parse_only' -j $(nproc) < '$work/pyfiles'"
+
+# ---- (b) warm check ----------------------------------------------------------
+note "(b) check with nothing changed"
+(cd "$dj" && "$bin/git-spec" check >/dev/null 2>&1)
+bench warm "$dj" 0 "$bin/git-spec" check
+
+# ---- (c) the pre-commit hook -------------------------------------------------
+# synth FILES: a repository of FILES files in FILES/50 packages, contracts
+# written by the tool and committed, then one file changed and staged.
+synth() {
+	n=$1
+	repo="$work/synth$n"
+	python3 "$top/bench/mkrepo.py" synth $((n / 50)) 50 "$repo" >/dev/null || return 1
+	(cd "$repo" && "$bin/git-spec" sync -q >/dev/null 2>"$work/synth$n.err") || {
+		note "  sync in synth$n FAILED: $(tail -n 3 "$work/synth$n.err")"
+	}
+	(cd "$repo" && git add -A && { git diff --cached --quiet || git commit -q --no-verify -m contracts; }) || return 1
+	# A body-only change: the contract stays fresh, the hook must pass.
+	echo "# touched" >> "$repo/lib/g00/pkg0000/mod01.py"
+	(cd "$repo" && git add lib/g00/pkg0000/mod01.py)
+	echo "synth$n: $(cd "$repo" && git ls-files | wc -l) index entries, $((n / 50)) packages"
+}
+for n in $small $big; do
+	note "(c) hook at $n files"
+	synth $n || { echo "bench: cannot build the repository of $n files" >&2; continue; }
+	repo="$work/synth$n"
+	bench "hook$n" "$repo" 0 env GIT_INDEX_FILE="$repo/.git/index" "$bin/git-spec-hook" pre-commit
+	bench "diff$n" "$repo" 0 git diff --cached --name-only
+done
+
+# ---- report ------------------------------------------------------------------
+echo
+echo "== results"
+printf '%-44s %10s %10s\n' "command" "median ms" "max RSS"
+row() {
+	m=$(field "$1" 1)
+	r=$(field "$1" 4)
+	if [ -n "$m" ]; then
+		printf '%-44s %10s %7s MiB\n' "$2" "$m" "$(awk -v k="$r" 'BEGIN {printf "%.1f", k / 1024}')"
+	else
+		printf '%-44s %10s %10s\n' "$2" "FAILED" "-"
+	fi
+}
+row cold "git spec check, cold (GIT_SPEC_NO_CACHE=1)"
+row warm "git spec check, nothing changed (cache)"
+row astgen "python ast baseline (bench/astgen.py)"
+row parse1 "tree-sitter parse only, 1 thread"
+row parseN "tree-sitter parse only, $(nproc) threads"
+row "hook$small" "git-spec-hook pre-commit, $small files"
+row "diff$small" "git diff --cached --name-only, $small files"
+row "hook$big" "git-spec-hook pre-commit, $big files"
+row "diff$big" "git diff --cached --name-only, $big files"
+
+echo
+echo "== targets (DESIGN.md 4)"
+printf '%-52s %10s %10s  %s\n' "target" "measured" "goal" "verdict"
+pass=0 fail=0
+# check LABEL VALUE OP GOAL UNIT: one verdict line; VALUE "" is a failure.
+check() {
+	if [ -z "$2" ]; then
+		printf '%-52s %10s %10s  %s\n' "$1" "n/a" "$3 $4$5" "FAIL"
+		fail=$((fail + 1))
+		return
+	fi
+	if awk -v v="$2" -v g="$4" -v op="$3" 'BEGIN { exit !((op == "<=" && v <= g) || (op == ">=" && v >= g) || (op == "<" && v < g)) }'; then
+		verdict=PASS
+		pass=$((pass + 1))
+	else
+		verdict=FAIL
+		fail=$((fail + 1))
+	fi
+	printf '%-52s %10s %10s  %s\n' "$1" "$2$5" "$3 $4$5" "$verdict"
+}
+ratio() { # A / B with two decimals, "" when either is missing
+	a=$(field "$1" 1) b=$(field "$2" 1)
+	[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'
+}
+mib() { r=$(field "$1" 4); [ -n "$r" ] && awk -v k="$r" 'BEGIN {printf "%.1f", k / 1024}'; }
+check "cold: python baseline / git-spec (speed-up)" "$(ratio astgen cold)" ">=" 3 "x"
+check "cold: git-spec / parse-only 1 thread" "$(ratio cold parse1)" "<=" 1.5 "x"
+printf '%-52s %10s %10s  %s\n' "  (info) git-spec / parse-only $(nproc) threads" "$(ratio cold parseN)x" "" ""
+check "unchanged check: cold / warm (speed-up)" "$(ratio cold warm)" ">=" 20 "x"
+check "hook / git diff --cached, $big files" "$(ratio "hook$big" "diff$big")" "<=" 3 "x"
+check "hook time, $big files" "$(field "hook$big" 1)" "<" 50 " ms"
+check "hook growth $small -> $big files" "$(ratio "hook$big" "hook$small")" "<" 2 "x"
+check "peak memory, cold check on Django" "$(mib cold)" "<" 64 " MiB"
+check "peak memory, warm check on Django" "$(mib warm)" "<" 64 " MiB"
+printf '%-52s %10s\n' "  (info) peak memory, hook at $big files" "$(mib "hook$big") MiB"
+echo
+echo "bench: $pass passed, $fail failed ($(( $(date +%s) - start )) s)"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,2 @@
+from . import a
+__all__ = ["a"] + ["b"]

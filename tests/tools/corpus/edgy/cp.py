@@ -1,0 +1,4 @@
+#!/usr/bin/env python
+# vim: set fileencoding=cp1252 :
+"""Quote “this” €."""
+def g(x="…"): pass
