@@ -1092,7 +1092,7 @@ static void flatten(struct flat *f, struct scope *scope, int parent, const char 
 
 	if (!scope->nr)
 		return;
-	qsort(scope->v, scope->nr, sizeof(*scope->v), entry_cmp);
+	GS_QSORT(scope->v, scope->nr, entry_cmp);
 
 	/*
 	 * A variable assigned several times (in both branches of an `if`,
@@ -1462,7 +1462,7 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		f.all_sorted = gs_xcalloc(f.all_nr + 1, sizeof(char *));
 		for (i = 0; i < f.all_nr; i++)
 			f.all_sorted[i] = mod->all[i];
-		qsort(f.all_sorted, f.all_nr, sizeof(char *), str_cmp);
+		GS_QSORT(f.all_sorted, f.all_nr, str_cmp);
 	}
 	flatten(&f, &x.module, -1, NULL, 1);
 	free(f.all_sorted);
