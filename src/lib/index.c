@@ -474,8 +474,7 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 		size_t k;
 
 		if (n->child_nr > 1)
-			qsort(idx->ct_children + n->child_begin, n->child_nr,
-			      sizeof(*idx->ct_children), ct_child_cmp);
+			GS_QSORT(idx->ct_children + n->child_begin, n->child_nr, ct_child_cmp);
 		for (k = 1; k < n->child_nr; k++) {
 			if (!ct_name_cmp(idx->ct_children[n->child_begin + k - 1],
 					 idx->ct_children[n->child_begin + k]))

@@ -73,7 +73,7 @@ static int entry_cmp(const void *a, const void *b)
 static void sort_entries(gs_source *src)
 {
 	if (src->nr > 1)
-		qsort(src->entries, src->nr, sizeof(*src->entries), entry_cmp);
+		GS_QSORT(src->entries, src->nr, entry_cmp);
 }
 
 gs_source_kind gs_source_get_kind(const gs_source *src)
@@ -401,7 +401,7 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 	dir = NULL;
 	/* readdir order is arbitrary; walk in a fixed one */
 	if (nr > 1)
-		qsort(names, nr, sizeof(*names), name_cmp);
+		GS_QSORT(names, nr, name_cmp);
 
 	for (i = 0; i < nr; i++) {
 		struct stat st;
