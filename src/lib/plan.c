@@ -162,7 +162,8 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 	const gs_spec **sel_spec = NULL;
 	const gs_source_entry **fetch = NULL;
 	gs_buf init_path = GS_BUF_INIT;
-	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, i, j, k;
+	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, first, i, j, k;
+	char *need = NULL;
 	int error = 0;
 
 	if (packages) {
@@ -189,9 +190,39 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		}
 	}
 
-	/* every file they need, extracted at once */
+	/*
+	 * Every item, its contract taken from the cache when it is there:
+	 * then that package needs no model at all.
+	 */
+	first = out->nr;
+	need = gs_xcalloc(sel_nr ? sel_nr : 1, 1);
 	for (i = 0; i < sel_nr; i++) {
-		const gs_package *pkg = gs_packages_find(pkgs, sel[i]->identifier);
+		const gs_spec_source *s = sel[i];
+		const gs_package *pkg = gs_packages_find(pkgs, s->identifier);
+
+		for (j = 0; j < s->variants_nr; j++) {
+			const gs_spec_variant *v = &s->variants[j];
+			gs_plan_item *item = plan_add(out);
+
+			item->spec = sel_spec[i];
+			item->source = s;
+			item->variant = v;
+			item->package = s->identifier;
+			item->path = v->repo_path;
+			if (!item->path)
+				item->error = gs_xstrdup("unsafe contract path");
+			else if (!pkg)
+				item->error = missing_package_message(src, s->identifier);
+			else if (gs_engine_contract_lookup(&item->content, eng, src, pkgs, pkg,
+							   s->module, s->rollup, v->variant,
+							   GS_FORMAT_MARKDOWN) < 0)
+				need[i] = 1;
+		}
+	}
+
+	/* every file the others need, extracted at once */
+	for (i = 0; i < sel_nr; i++) {
+		const gs_package *pkg = need[i] ? gs_packages_find(pkgs, sel[i]->identifier) : NULL;
 		const gs_source_entry **files = NULL, *init;
 		size_t files_nr = 0;
 
@@ -209,7 +240,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			fetch[fetch_nr++] = init;
 	}
 	if (fetch_nr) {
-		GS_QSORT(fetch, fetch_nr, cmp_ptr);
+		qsort(fetch, fetch_nr, sizeof(*fetch), cmp_ptr);
 		for (i = 1, k = 1; i < fetch_nr; i++)
 			if (fetch[i] != fetch[k - 1])
 				fetch[k++] = fetch[i];
@@ -218,37 +249,26 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 	if ((error = gs_engine_prefetch(eng, src, fetch, fetch_nr)) < 0)
 		goto done;
 
-	for (i = 0; i < sel_nr; i++) {
-		const gs_spec_source *s = sel[i];
-		const gs_package *pkg = gs_packages_find(pkgs, s->identifier);
+	for (i = first, k = 0; k < sel_nr; k++) {
+		const gs_package *pkg = gs_packages_find(pkgs, sel[k]->identifier);
 
-		for (j = 0; j < s->variants_nr; j++) {
-			const gs_spec_variant *v = &s->variants[j];
-			gs_plan_item *item = plan_add(out);
+		for (j = 0; j < sel[k]->variants_nr; j++, i++) {
+			gs_plan_item *item = &out->items[i];
 
-			item->spec = sel_spec[i];
-			item->source = s;
-			item->variant = v;
-			item->package = s->identifier;
-			item->path = v->repo_path;
-			if (!item->path) {
-				item->error = gs_xstrdup("unsafe contract path");
-			} else if (!pkg) {
-				item->error = missing_package_message(src, s->identifier);
-			} else {
+			if (!item->error && need[k] && !item->content.size) {
 				error = gs_engine_contract(&item->content, eng, src, pkgs, pkg,
-							   s->module, s->rollup, v->variant,
-							   GS_FORMAT_MARKDOWN);
+							   item->source->module, item->source->rollup,
+							   item->variant->variant, GS_FORMAT_MARKDOWN);
 				if (error == GS_EINPUT) {
 					item->error = gs_xstrdup(gs_error_last());
 					gs_buf_clear(&item->content);
 					error = 0;
 				} else if (error < 0) {
 					goto done;
-				} else if ((error = plan_compare(item, src)) < 0) {
-					goto done;
 				}
 			}
+			if (!item->error && (error = plan_compare(item, src)) < 0)
+				goto done;
 			if (item->error)
 				out->error_nr++;
 			else if (!item->fresh)
@@ -256,6 +276,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		}
 	}
 done:
+	free(need);
 	free(wanted);
 	free(sel);
 	free(sel_spec);

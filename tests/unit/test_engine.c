@@ -283,6 +283,43 @@ static void test_syntax_errors(void **state)
 		close_fixture(&fx);
 	}
 
+	/* contracts are cached whole, keyed by their inputs */
+	open_fixture(&fx, cache);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	assert_int_equal(contract(&out, &fx, "pkg", NULL, GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	gs_buf_sets(&msg, out.ptr);
+	close_fixture(&fx);
+	open_fixture(&fx, cache);
+	gs_buf_clear(&out);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	assert_string_equal(out.ptr, msg.ptr);
+	/* another module name, variant or format is another contract */
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), "other", 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_ALL, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_JSON), GS_ENOTFOUND);
+	close_fixture(&fx);
+	/* a changed input file is another contract */
+	put("pkg/mod.py", "def changed(): pass\n");
+	commit();
+	open_fixture(&fx, cache);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	gs_buf_clear(&out);
+	assert_int_equal(contract(&out, &fx, "pkg", NULL, GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	CONTAINS(out, "changed");
+	close_fixture(&fx);
+
 	assert_int_equal(gs_source_open_tree(&fx.src, fx.repo, "HEAD"), 0);
 	e = gs_source_lookup(fx.src, "broken/bad.py");
 	assert_non_null(e);
