@@ -18,8 +18,32 @@ static const char usage_text[] =
 	"\n"
 	"Refuses a commit (or push) whose contracts are stale; installed by `git spec install`.\n";
 
+/*
+ * `git commit -a` and `git commit PATH` stage the work tree themselves
+ * (GIT_INDEX_FILE is index.lock or next-index-*.lock): regenerating the
+ * contracts in the index alone would not reach that commit.
+ */
+static const char *staging_hint(void)
+{
+	const char *env = getenv("GIT_INDEX_FILE"), *base;
+
+	if (!env || !*env)
+		return NULL;
+	base = strrchr(env, '/');
+	base = base ? base + 1 : env;
+	if (!strcmp(base, "index.lock"))
+		return "hint: `git commit -a` commits the work tree: run `git spec sync` "
+		       "(or `git add -u && git spec sync --staged`), then commit again";
+	if (!strncmp(base, "next-index-", 11))
+		return "hint: `git commit PATH...` commits those paths from the work tree: run "
+		       "`git spec sync` and name the contracts too, or stage everything and "
+		       "run `git spec sync --staged`";
+	return NULL;
+}
+
 static void print_report(const gs_hook_report *r, const char *what, const char *fix)
 {
+	const char *hint = staging_hint();
 	size_t i;
 
 	for (i = 0; i < r->warnings.nr; i++)
@@ -31,6 +55,8 @@ static void print_report(const gs_hook_report *r, const char *what, const char *
 		fprintf(stderr, "  error: %s\n", r->errors.v[i]);
 	for (i = 0; i < r->stale.nr; i++)
 		fprintf(stderr, "  %s\n", r->stale.v[i]);
+	if (r->stale.nr && hint && !strcmp(fix, GS_HOOK_FIX))
+		fprintf(stderr, "%s\n", hint);
 	if (r->stale.nr)
 		fprintf(stderr, "fix: %s\n", fix);
 	else

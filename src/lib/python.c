@@ -20,7 +20,11 @@ const TSLanguage *tree_sitter_python(void);
  * recursion of the walk.
  */
 #define MAX_DEPTH 100
-#define MAX_CURSORS (4 * MAX_DEPTH + 16)
+/*
+ * Cursors in use at once: three per level of blocks (block, statement,
+ * clause) plus one per level of a nested assignment target, and a few.
+ */
+#define MAX_CURSORS (8 * MAX_DEPTH + 16)
 
 enum sym {
 	S_MODULE, S_BLOCK, S_COMMENT, S_IDENTIFIER,
@@ -1459,6 +1463,11 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 done:
 	if (tree)
 		ts_tree_delete(tree);
+	/* Do not keep the copy of a huge file alive until the next one. */
+	if (py->decoded.asize > ((size_t)4 << 20))
+		gs_buf_release(&py->decoded);
+	if (py->tmp.asize > ((size_t)4 << 20))
+		gs_buf_release(&py->tmp);
 	scope_free(&x.module);
 	strlist_clear(&x.all);
 	free(x.nodes);

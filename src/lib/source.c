@@ -199,6 +199,11 @@ static int collect_tree(gs_source *src, const git_tree *tree, gs_buf *path)
 	size_t i, n = git_tree_entrycount(tree), base = path->size;
 	int error = 0;
 
+	/* no checkout can hold a longer path; this also bounds the recursion */
+	if (path->size > 4096) {
+		error = gs_error_set(GS_ERROR, "cannot read tree: path too long below '%.64s'", path->ptr);
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
 		git_filemode_t mode = git_tree_entry_filemode(te);
@@ -391,6 +396,9 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
+	/* no descriptor stays open per level of nesting */
+	closedir(dir);
+	dir = NULL;
 	/* readdir order is arbitrary; walk in a fixed one */
 	if (nr > 1)
 		GS_QSORT(names, nr, name_cmp);

@@ -167,4 +167,34 @@ test_expect_success 'a custom specs directory gets its own attribute glob' '
 	test_grep "^docs/specs/\*\*/contracts/\*.md merge=gitspec$" .gitattributes
 '
 
+# complete WORDS...: what git's bash completion offers for the last word.
+complete_git() {
+	bash -c '
+		. /usr/share/bash-completion/completions/git
+		. "$0"
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		__git_wrap__git_main
+		printf "%s\n" "${COMPREPLY[@]}"
+	' "$TEST_SRC/share/bash-completion/completions/git-spec" "$@"
+}
+
+test_expect_success 'bash completion: git spec subcommands and options' '
+	if ! test -f /usr/share/bash-completion/completions/git; then
+		echo "# skipped: no git completion installed"; exit 0
+	fi
+	test_create_repo compl && cd compl &&
+	test "$(complete_git git spec sy)" = "sync " &&
+	complete_git git spec "" >../words &&
+	for w in init install uninstall packages create sync check list show contract validate; do
+		test_grep "^$w \$" ../words || exit 1
+	done &&
+	complete_git git spec install --g >../words &&
+	test_grep "^--global \$" ../words &&
+	complete_git git spec check --r >../words &&
+	test_grep "^--rev=\$" ../words && test_grep "^--range=\$" ../words &&
+	test "$(complete_git git spec contract --variant al)" = "all " &&
+	! complete_git git spec zz | test_grep .
+'
+
 test_done

@@ -65,6 +65,8 @@ test_expect_success 'git commit -a: stale is refused, fresh is accepted' '
 	add_func pkg/fmt.py d &&
 	test_expect_code 1 git commit -a -q -m "add d" 2>err &&
 	test_grep "stale contract .$PUBLIC." err &&
+	test_grep "hint: .git commit -a. commits the work tree: run .git spec sync." err &&
+	test "$(tail -n 1 err)" = "fix: git spec sync --staged" &&
 	git diff --cached --quiet &&
 	git spec sync -q &&
 	git commit -a -q -m "add d" &&
@@ -79,6 +81,7 @@ test_expect_success 'git commit PATH: stale is refused, fresh is accepted' '
 	echo unrelated >>other.txt && git add other.txt &&
 	test_expect_code 1 git commit -q -m "add e" pkg/fmt.py 2>err &&
 	test_grep "stale contract .$PUBLIC." err &&
+	test_grep "hint: .git commit PATH.... commits those paths" err &&
 	git spec sync -q &&
 	git commit -q -m "add e" pkg/fmt.py specify &&
 	git show HEAD:$PUBLIC | test_grep "def e(" &&

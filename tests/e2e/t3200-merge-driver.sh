@@ -76,6 +76,27 @@ test_expect_success 'git rebase (merge backend): every rewritten commit fresh' '
 	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
 '
 
+test_expect_success 'git cherry-pick: the picked commit is found on its command line and re-derived' '
+	cd repo &&
+	git checkout -q -b cp1 main &&
+	git cherry-pick feature >../out 2>&1 &&
+	git spec check --rev HEAD &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
+'
+
+test_expect_success 'git cherry-pick of a range and git revert: fresh' '
+	cd repo &&
+	git checkout -q -b cp2 main &&
+	git cherry-pick main..feature >../out 2>&1 &&
+	git spec check --rev HEAD &&
+	test_tick &&
+	git revert --no-edit HEAD~1 >../out 2>&1 &&
+	git spec check --rev HEAD &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && ! test_grep "def c(" ../pub
+'
+
 test_expect_success 'git merge-tree: a tree with merged contracts' '
 	cd repo &&
 	tree=$(git merge-tree --write-tree main feature) &&
@@ -157,6 +178,50 @@ test_expect_success 'resolving the source, sync --staged and commit succeed' '
 	git commit -q --no-edit &&
 	git spec check --rev HEAD &&
 	git show HEAD:$PUBLIC | test_grep "def a(x: bytes) -> str"
+'
+
+test_expect_success 'both sides changed the spec too: the whole-tree merge decides' '
+	setup_repo specboth && cd specboth &&
+	git checkout -q -b feature &&
+	sed "s/^name: .*/name: feature name/" specify/tech/SPEC-001/SPEC-001.md >t &&
+	mv t specify/tech/SPEC-001/SPEC-001.md &&
+	insert_func pkg/fmt.py "return str(x)" b &&
+	commit_synced "feature" &&
+	git checkout -q main && test_tick &&
+	sed "s/^name: .*/name: main name/" specify/tech/SPEC-001/SPEC-001.md >t &&
+	mv t specify/tech/SPEC-001/SPEC-001.md &&
+	add_func pkg/fmt.py c &&
+	commit_synced "main" &&
+	test_must_fail git merge --no-edit feature >../out 2>&1 &&
+	test_grep "source .specify/tech/SPEC-001/SPEC-001.md. conflicts" ../out &&
+	git ls-files -u | test_grep "$PUBLIC" &&
+	git checkout --theirs specify/tech/SPEC-001/SPEC-001.md &&
+	git add specify/tech/SPEC-001/SPEC-001.md &&
+	git spec sync --staged -q &&
+	git commit -q --no-edit &&
+	git spec check --rev HEAD &&
+	git show HEAD:$PUBLIC >../pub &&
+	test_grep "def b(" ../pub && test_grep "def c(" ../pub
+'
+
+test_expect_success 'criss-cross history (several merge bases): fresh' '
+	setup_repo criss && cd criss &&
+	git checkout -q -b x &&
+	insert_func pkg/fmt.py "return str(x)" b && commit_synced "x: b" &&
+	git checkout -q main && test_tick &&
+	add_func pkg/fmt.py c && commit_synced "main: c" &&
+	git checkout -q -b y &&
+	git merge -q --no-edit x && test_tick &&
+	git checkout -q x &&
+	git merge -q --no-edit main && test_tick &&
+	test "$(git merge-base --all x y | wc -l)" = 2 &&
+	insert_func pkg/fmt.py "Formatting helpers" d && commit_synced "x: d" &&
+	git checkout -q y && test_tick &&
+	add_func pkg/fmt.py e && commit_synced "y: e" &&
+	git merge -q --no-edit x &&
+	git spec check --rev HEAD &&
+	git show HEAD:$ALL >../all &&
+	for f in a b c d e z; do test_grep "def $f(" ../all || exit 1; done
 '
 
 test_done
