@@ -255,6 +255,7 @@ int cmd_sync(int argc, const char **argv)
 		for (i = 0; i < problems.nr; i++)
 			fprintf(stderr, "error: %s\n", problems.v[i]);
 		error = gs_error_set(GS_EINPUT, "unsafe contract paths; nothing was written");
+		cmd_set_hint("contract paths must stay inside the repository, outside .git, and not pass through symbolic links");
 		goto done;
 	}
 	if (gs_registry_validate(ctx.reg, ctx.src, &ctx.pkgs, &problems)) {
@@ -271,7 +272,11 @@ int cmd_sync(int argc, const char **argv)
 	/* A package with a syntax error gets none of its contracts written. */
 	for (i = 0; i < plan.nr; i++)
 		if (plan.items[i].error) {
-			fprintf(stderr, "error: %s\n", plan.items[i].error);
+			/* Each variant reports the same file: say it once. */
+			if (!gs_strvec_contains(&problems, plan.items[i].error)) {
+				fprintf(stderr, "error: %s\n", plan.items[i].error);
+				gs_strvec_push(&problems, plan.items[i].error);
+			}
 			gs_strvec_push(&failed, plan.items[i].package);
 			syntax_errors = 1;
 		}

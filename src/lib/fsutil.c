@@ -357,8 +357,17 @@ void gs_lockfile_cleanup_on_signal(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = cleanup_signal_handler;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < GS_ARRAY_SIZE(cleanup_signals); i++)
-		sigaction(cleanup_signals[i], &sa, &old_actions[i]);
+	for (i = 0; i < GS_ARRAY_SIZE(cleanup_signals); i++) {
+		/*
+		 * A signal the process ignores stays ignored: removing the
+		 * locks and then carrying on would leave the caller holding
+		 * lock files that no longer exist.
+		 */
+		if (sigaction(cleanup_signals[i], NULL, &old_actions[i]) < 0 ||
+		    old_actions[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
 	atexit(remove_held_locks);
 }
 

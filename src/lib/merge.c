@@ -677,7 +677,7 @@ int gs_merge_contracts(gs_buf *out, gs_strvec *conflicts,
 			all[all_nr] = in[s]->v[i];
 			all[all_nr++].side = s;
 		}
-	qsort(all, all_nr, sizeof(*all), entry_qsort_cmp);
+	GS_QSORT(all, all_nr, entry_qsort_cmp);
 	for (i = 0; i < all_nr; i = j) {
 		entry *side[3] = { NULL, NULL, NULL }, *pick;
 

@@ -145,7 +145,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		wanted = gs_xcalloc(packages->nr ? packages->nr : 1, sizeof(*wanted));
 		for (i = 0; i < packages->nr; i++)
 			wanted[wanted_nr++] = packages->v[i];
-		qsort(wanted, wanted_nr, sizeof(*wanted), cmp_str);
+		GS_QSORT(wanted, wanted_nr, cmp_str);
 	}
 
 	/* the sources to derive, in spec order */
@@ -185,7 +185,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			fetch[fetch_nr++] = init;
 	}
 	if (fetch_nr) {
-		qsort(fetch, fetch_nr, sizeof(*fetch), cmp_ptr);
+		GS_QSORT(fetch, fetch_nr, cmp_ptr);
 		for (i = 1, k = 1; i < fetch_nr; i++)
 			if (fetch[i] != fetch[k - 1])
 				fetch[k++] = fetch[i];

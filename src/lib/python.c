@@ -20,7 +20,11 @@ const TSLanguage *tree_sitter_python(void);
  * recursion of the walk.
  */
 #define MAX_DEPTH 100
-#define MAX_CURSORS (4 * MAX_DEPTH + 16)
+/*
+ * Cursors in use at once: three per level of blocks (block, statement,
+ * clause) plus one per level of a nested assignment target, and a few.
+ */
+#define MAX_CURSORS (8 * MAX_DEPTH + 16)
 
 enum sym {
 	S_MODULE, S_BLOCK, S_COMMENT, S_IDENTIFIER,
@@ -1081,7 +1085,7 @@ static void flatten(struct flat *f, struct scope *scope, int parent, const char 
 
 	if (!scope->nr)
 		return;
-	qsort(scope->v, scope->nr, sizeof(*scope->v), entry_cmp);
+	GS_QSORT(scope->v, scope->nr, entry_cmp);
 
 	/*
 	 * A variable assigned several times (in both branches of an `if`,
@@ -1451,7 +1455,7 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		f.all_sorted = gs_xcalloc(f.all_nr + 1, sizeof(char *));
 		for (i = 0; i < f.all_nr; i++)
 			f.all_sorted[i] = mod->all[i];
-		qsort(f.all_sorted, f.all_nr, sizeof(char *), str_cmp);
+		GS_QSORT(f.all_sorted, f.all_nr, str_cmp);
 	}
 	flatten(&f, &x.module, -1, NULL, 1);
 	free(f.all_sorted);
@@ -1459,6 +1463,11 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 done:
 	if (tree)
 		ts_tree_delete(tree);
+	/* Do not keep the copy of a huge file alive until the next one. */
+	if (py->decoded.asize > ((size_t)4 << 20))
+		gs_buf_release(&py->decoded);
+	if (py->tmp.asize > ((size_t)4 << 20))
+		gs_buf_release(&py->tmp);
 	scope_free(&x.module);
 	strlist_clear(&x.all);
 	free(x.nodes);

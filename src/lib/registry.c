@@ -135,7 +135,7 @@ static void registry_index(gs_registry *reg)
 	struct sort_contract *ct = NULL;
 	size_t i, j, k, npk = 0, nct = 0;
 
-	qsort(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_cmp);
+	GS_QSORT(reg->specs, reg->specs_nr, spec_cmp);
 	for (i = 0; i < reg->specs_nr; i++) {
 		npk += reg->specs[i]->sources_nr;
 		for (j = 0; j < reg->specs[i]->sources_nr; j++)
@@ -166,8 +166,8 @@ static void registry_index(gs_registry *reg)
 			}
 		}
 	}
-	qsort(pk, npk, sizeof(*pk), sort_pkg_cmp);
-	qsort(ct, nct, sizeof(*ct), sort_contract_cmp);
+	GS_QSORT(pk, npk, sort_pkg_cmp);
+	GS_QSORT(ct, nct, sort_contract_cmp);
 	free(reg->by_package);
 	free(reg->by_contract);
 	reg->by_package = gs_xcalloc(npk ? npk : 1, sizeof(*reg->by_package));

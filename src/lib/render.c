@@ -286,7 +286,7 @@ static char **sorted_exports(const gs_contract_view *view, size_t *nr_out)
 	v = gs_xcalloc(init->all_nr, sizeof(*v));
 	for (i = 0; i < init->all_nr; i++)
 		v[i] = init->all[i];
-	qsort(v, init->all_nr, sizeof(*v), cmp_strp);
+	GS_QSORT(v, init->all_nr, cmp_strp);
 	for (i = 0; i < init->all_nr; i++) {
 		if (n && !strcmp(v[n - 1], v[i]))
 			continue;

@@ -41,6 +41,23 @@ static int has_core_worktree(git_repository *repo)
 	return found;
 }
 
+/*
+ * git_repository_set_workdir, except when the work tree is already `dir`:
+ * libgit2 1.5 leaks its path buffer in that case.
+ */
+static int set_workdir(git_repository *repo, const char *dir)
+{
+	const char *cur = git_repository_workdir(repo);
+	char *a = realpath(dir, NULL), *b = cur ? realpath(cur, NULL) : NULL;
+	int same = a && b && !strcmp(a, b);
+
+	free(a);
+	free(b);
+	if (same)
+		return 0;
+	return git_repository_set_workdir(repo, dir, 0);
+}
+
 int gs_repo_open(git_repository **out)
 {
 	git_repository *repo = NULL;
@@ -64,7 +81,7 @@ int gs_repo_open(git_repository **out)
 		goto done;
 	}
 	if (work_tree) {
-		if (git_repository_set_workdir(repo, work_tree, 0) < 0) {
+		if (set_workdir(repo, work_tree) < 0) {
 			error = gs_error_set_git("cannot use GIT_WORK_TREE");
 			goto done;
 		}
@@ -74,7 +91,7 @@ int gs_repo_open(git_repository **out)
 			error = gs_error_set(GS_ERROR, "cannot get the current directory: %s", strerror(errno));
 			goto done;
 		}
-		if (git_repository_set_workdir(repo, cwd, 0) < 0) {
+		if (set_workdir(repo, cwd) < 0) {
 			error = gs_error_set_git("cannot set the work tree");
 			goto done;
 		}
@@ -265,7 +282,20 @@ int gs_repo_index_path(gs_buf *out, git_repository *repo)
 
 	gs_buf_clear(out);
 	if (env && *env) {
-		gs_buf_sets(out, env);
+		/*
+		 * git reads the variable after moving to the top of the work
+		 * tree (or into the git directory of a bare repository), so a
+		 * relative path is relative to there, not to the current
+		 * directory; hooks run there anyway.
+		 */
+		if (env[0] != '/') {
+			const char *base = git_repository_workdir(repo);
+
+			gs_buf_sets(out, base ? base : git_repository_path(repo));
+			if (out->size && out->ptr[out->size - 1] != '/')
+				gs_buf_putc(out, '/');
+		}
+		gs_buf_puts(out, env);
 	} else {
 		/* git_repository_path is the worktree's own gitdir for linked worktrees */
 		gs_buf_sets(out, git_repository_path(repo));

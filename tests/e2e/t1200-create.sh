@@ -94,6 +94,17 @@ test_expect_success 'guard: a path that is not a package (exit 3, hint, nothing 
 	test_cmp before after
 '
 
+test_expect_success 'guard: a path outside the repository (exit 3, nothing written)' '
+	cd repo &&
+	snapshot >before &&
+	test_expect_code 3 git spec create "$TRASH" 2>err &&
+	test_grep "outside the repository" err &&
+	test_expect_code 3 git spec create ../.. 2>err &&
+	test_grep "outside the repository" err &&
+	snapshot >after &&
+	test_cmp before after
+'
+
 test_expect_success 'guard: a package a spec already covers (exit 1, hint, nothing written)' '
 	cd repo &&
 	snapshot >before &&
@@ -138,6 +149,20 @@ test_expect_success 'guard: a spec that does not parse stops create (exit 3, not
 	rm -r specify/tech/SPEC-090
 '
 
+test_expect_success 'guard: a spec whose contract path escapes the repository (exit 3, nothing written)' '
+	cd repo &&
+	mkdir -p specify/tech/SPEC-091 &&
+	spec_text SPEC-091 src/acme/orders ../../../../.. >specify/tech/SPEC-091/SPEC-091.md &&
+	snapshot >before &&
+	test_expect_code 3 git spec create src/acme/cli 2>err &&
+	test_grep "specify/tech/SPEC-091/SPEC-091.md: .*leaves the repository" err &&
+	test_grep "^hint: fix the spec" err &&
+	snapshot >after &&
+	test_cmp before after &&
+	test_must_fail test -e ../public.md &&
+	rm -r specify/tech/SPEC-091
+'
+
 test_expect_success 'guard: a specs directory reached through a symlink (exit 3, nothing written)' '
 	test_create_repo linked && exclude_scratch linked &&
 	cp -R repo/src linked/ &&
@@ -149,6 +174,7 @@ test_expect_success 'guard: a specs directory reached through a symlink (exit 3,
 	test_expect_code 3 git spec create src/acme/cli 2>err &&
 	test_grep "specify/tech/SPEC-001" err &&
 	test_grep "symbolic link" err &&
+	test_grep "^hint: the specs directory .specify/tech. must be a plain directory" err &&
 	snapshot >after &&
 	test_cmp before after &&
 	test_must_fail test -e ../outside/tech

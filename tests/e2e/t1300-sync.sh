@@ -107,6 +107,8 @@ test_expect_success 'a syntax error: exit 3 naming path:line:col; that package i
 	cp $C/SPEC-001/contracts/all.md cli.before &&
 	test_expect_code 3 git spec sync >out 2>err &&
 	test_grep "^error: src/acme/cli/main.py:[0-9]*:[0-9]*: syntax error" err &&
+	test $(grep -c "syntax error$" err) = 1 &&
+	test_grep "^error: 1 package not synced because of syntax errors$" err &&
 	test_cmp cli.before $C/SPEC-001/contracts/all.md &&
 	test_grep "SPEC-002/contracts/public.md" out &&
 	git checkout -q -- . && git spec sync -q && git spec check -q

@@ -38,7 +38,8 @@ hostile() {
 	test_must_fail test -e .git/index.lock &&
 	test_grep "$C/SPEC-009" "$TRASH/err.sync" &&
 	test_grep "$C/SPEC-009" "$TRASH/err.staged" &&
-	test_grep "$C/SPEC-009" "$TRASH/err.check"
+	test_grep "$C/SPEC-009" "$TRASH/err.check" &&
+	test_grep "^hint: " "$TRASH/err.sync"
 }
 
 # hostile_path PATH: a spec SPEC-009 whose public contract path is PATH.
@@ -79,6 +80,7 @@ test_expect_success 'a committed symlink named contracts pointing at .git/hooks'
 	hostile &&
 	test_grep "symbolic link" "$TRASH/err.sync" &&
 	test_grep "symbolic link" "$TRASH/err.staged" &&
+	test_grep "^hint: contract paths must stay inside the repository" "$TRASH/err.sync" &&
 	test_must_fail test -e .git/hooks/public.md &&
 	git reset -q --hard base
 '

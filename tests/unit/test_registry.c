@@ -241,10 +241,26 @@ static void test_load_and_lookups(void **state)
 
 static void test_next_id_empty(void **state)
 {
+	struct fixture fx = { 0 };
 	gs_registry reg;
+	gs_registry_entry entry;
 	char *next;
 
 	(void)state;
+	/* a repository without specs (and a second load from the cache) */
+	fx.repo = new_repo();
+	put("pkg/__init__.py", "");
+	commit();
+	load(&fx, NULL);
+	assert_int_equal(fx.reg->specs_nr, 0);
+	assert_int_equal(fx.problems.nr, 0);
+	assert_int_equal(gs_registry_find_package(&entry, fx.reg, "pkg"), GS_ENOTFOUND);
+	next = gs_registry_next_id(fx.reg);
+	assert_string_equal(next, "SPEC-001");
+	free(next);
+	unload(&fx);
+	git_repository_free(fx.repo);
+
 	memset(&reg, 0, sizeof(reg));
 	gs_strvec_init(&reg.names);
 	next = gs_registry_next_id(&reg);

@@ -216,6 +216,20 @@ static void test_backtick_spans(void **state)
 		 "- `` C: Literal['a`'] ``\n");
 }
 
+static void test_multiline_string_in_span(void **state)
+{
+	(void)state;
+	/*
+	 * Nothing inside a string literal is rewritten, line breaks included
+	 * (a CommonMark code span may hold one).
+	 */
+	check_md(GS_VARIANT_ALL, NULL, "def f(sep=\"\"\"a\n  b\"\"\"): pass\n",
+		 HEADER("pkg", "all")
+		 "\n## `pkg/mod.py`\n"
+		 "\n### Functions\n\n"
+		 "- `def f(sep=\"\"\"a\n  b\"\"\")`\n");
+}
+
 static void test_no_trailing_space_one_newline(void **state)
 {
 	gs_buf out = GS_BUF_INIT;
@@ -403,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_public_filter),
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_backtick_spans),
+		cmocka_unit_test(test_multiline_string_in_span),
 		cmocka_unit_test(test_no_trailing_space_one_newline),
 		cmocka_unit_test(test_invalid_utf8_everywhere),
 		cmocka_unit_test(test_json),

@@ -22,10 +22,12 @@ static void run(const char *fmt, ...)
 	va_list ap;
 	int rc;
 
+	/* the whole command line, not only its last command, is silenced */
+	gs_buf_puts(&cmd, "(");
 	va_start(ap, fmt);
 	gs_buf_vprintf(&cmd, fmt, ap);
 	va_end(ap);
-	gs_buf_puts(&cmd, " >/dev/null 2>&1");
+	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
 	rc = system(cmd.ptr);
 	if (rc != 0)
 		fail_msg("command failed (%d): %s", rc, cmd.ptr);
@@ -170,7 +172,17 @@ static void test_index_file_env(void **state)
 	assert_int_equal(gs_repo_open(&repo), 0);
 	assert_string_equal(getenv("GIT_INDEX_FILE"), ".git/corrupt-index");
 	assert_int_equal(gs_repo_index_path(&path, repo), 0);
-	assert_string_equal(path.ptr, ".git/corrupt-index");
+	gs_buf_printf(&want, "%s/repo/.git/corrupt-index", top);
+	assert_string_equal(path.ptr, want.ptr);
+	/* relative to the top of the work tree, as git resolves it, even from below */
+	cd("repo/a/b");
+	assert_int_equal(gs_repo_index_path(&path, repo), 0);
+	assert_string_equal(path.ptr, want.ptr);
+	setenv("GIT_INDEX_FILE", "/abs/index", 1);
+	assert_int_equal(gs_repo_index_path(&path, repo), 0);
+	assert_string_equal(path.ptr, "/abs/index");
+	cd("repo");
+	gs_buf_clear(&want);
 	unsetenv("GIT_INDEX_FILE");
 	assert_int_equal(gs_repo_index_path(&path, repo), 0);
 	gs_buf_printf(&want, "%s/repo/.git/index", top);

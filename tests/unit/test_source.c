@@ -31,10 +31,12 @@ static void run(const char *fmt, ...)
 	va_list ap;
 	int rc;
 
+	/* the whole command line, not only its last command, is silenced */
+	gs_buf_puts(&cmd, "(");
 	va_start(ap, fmt);
 	gs_buf_vprintf(&cmd, fmt, ap);
 	va_end(ap);
-	gs_buf_puts(&cmd, " >/dev/null 2>&1");
+	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
 	rc = system(cmd.ptr);
 	if (rc != 0)
 		fail_msg("command failed (%d): %s", rc, cmd.ptr);
@@ -287,7 +289,7 @@ static void test_index(void **state)
 	assert_true(gs_source_path_crosses_link(src, "linkdir/b.py"));
 	gs_source_free(src);
 
-	/* GIT_INDEX_FILE, relative to the current directory, as git exports it to hooks */
+	/* GIT_INDEX_FILE (relative: to the top of the work tree, where we are) */
 	run("cp .git/index .git/other-index");
 	run("git add a/b.py");
 	setenv("GIT_INDEX_FILE", ".git/other-index", 1);
@@ -578,6 +580,41 @@ static void test_git_tree_and_linked_worktree(void **state)
 	gs_buf_release(&content);
 }
 
+/* A tree nested 2,100 deep: refused, not recursed into until the stack runs out. */
+static void test_hostile_deep_tree(void **state)
+{
+	git_treebuilder *tb = NULL;
+	git_oid oid;
+	git_tree *tree = NULL;
+	gs_source *src = NULL;
+	gs_index *idx = NULL;
+	gs_strvec changed = GS_STRVEC_INIT;
+	int i;
+
+	(void)state;
+	assert_int_equal(git_blob_create_from_buffer(&oid, repo, "x", 1), 0);
+	assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, tb, "f", &oid, GIT_FILEMODE_BLOB), 0);
+	assert_int_equal(git_treebuilder_write(&oid, tb), 0);
+	for (i = 0; i < 2100; i++) {
+		git_treebuilder_clear(tb);
+		assert_int_equal(git_treebuilder_insert(NULL, tb, "d", &oid, GIT_FILEMODE_TREE), 0);
+		assert_int_equal(git_treebuilder_write(&oid, tb), 0);
+	}
+	git_treebuilder_free(tb);
+	assert_int_equal(git_tree_lookup(&tree, repo, &oid), 0);
+	assert_int_equal(gs_source_open_git_tree(&src, repo, tree), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "path too long"));
+	assert_null(src);
+	/* everything deleted against an empty index */
+	assert_int_equal(gs_index_open(&idx, ".git/no-such-index"), 0);
+	assert_int_equal(gs_index_changed_paths(&changed, idx, repo, tree), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "path too long"));
+	gs_index_free(idx);
+	gs_strvec_clear(&changed);
+	git_tree_free(tree);
+}
+
 static void test_empty_repository(void **state)
 {
 	gs_source *src = NULL;
@@ -606,6 +643,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_worktree_no_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_git_tree_and_linked_worktree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_deep_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_repository, setup, teardown),
 	};
 

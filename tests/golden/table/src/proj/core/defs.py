@@ -158,3 +158,8 @@ class Model(Base, metaclass=type):
 
 class Empty():
     pass
+
+
+def joiner(sep: str = """
+""", *parts: str) -> str:
+    """A line break inside a string literal stays in the model."""

@@ -1,0 +1,3 @@
+"""Bad ÿş bytes."""
+C = "Ã"
+def k(x="ÿ"): pass

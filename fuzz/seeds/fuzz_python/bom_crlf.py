@@ -1,0 +1,4 @@
+﻿"""BOM file."""
+A = 1
+def f(a,
+      b): pass

@@ -1,0 +1,4 @@
+# -*- coding: latin-1 -*-
+"""Café crème."""
+NAME = "été"
+def f(x="à"): pass

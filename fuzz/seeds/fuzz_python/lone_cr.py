@@ -1,0 +1,1 @@
+"""Lone CR."""B = 2def h(  x,):  pass
