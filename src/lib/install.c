@@ -719,28 +719,24 @@ done:
 	return error;
 }
 
-static int attributes_install(git_repository *repo, gs_strvec *log)
+static int attributes_install(git_repository *repo, const gs_strvec *patterns, gs_strvec *log)
 {
-	gs_strvec patterns = GS_STRVEC_INIT;
 	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT, out = GS_BUF_INIT;
-	int error, r;
+	int error = 0, r;
 
-	if ((error = attr_patterns(&patterns, repo)) < 0)
-		goto done;
 	gs_buf_printf(&path, "%s.gitattributes", git_repository_workdir(repo));
 	r = read_file(&text, path.ptr);
 	if (r < 0 && r != GS_ENOTFOUND) {
 		error = r;
 		goto done;
 	}
-	gs_attributes_add(&out, text.ptr, text.size, r == 0, &patterns);
+	gs_attributes_add(&out, text.ptr, text.size, r == 0, patterns);
 	if (r == 0 && gs_buf_equal(&out, &text))
 		goto done;
 	if ((error = write_file(path.ptr, out.ptr, out.size, 0644)) < 0)
 		goto done;
 	gs_strvec_pushf(log, "added the merge=gitspec attributes to '%s'", path.ptr);
 done:
-	gs_strvec_clear(&patterns);
 	gs_buf_release(&path);
 	gs_buf_release(&text);
 	gs_buf_release(&out);
@@ -784,7 +780,9 @@ done:
 
 int gs_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log)
 {
-	gs_buf cfgpath = GS_BUF_INIT;
+	gs_buf cfgpath = GS_BUF_INIT, attr = GS_BUF_INIT;
+	gs_strvec patterns = GS_STRVEC_INIT;
+	struct stat st;
 	int error = 0;
 
 	if (!repo && !opts->global) {
@@ -795,14 +793,27 @@ int gs_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log
 		error = gs_error_set(GS_EUSAGE, "cannot install into a bare repository");
 		goto done;
 	}
+	/* Everything that can refuse is checked before anything is written. */
+	if (repo) {
+		if ((error = attr_patterns(&patterns, repo)) < 0)
+			goto done;
+		gs_buf_printf(&attr, "%s.gitattributes", git_repository_workdir(repo));
+		if (!lstat(attr.ptr, &st) && !S_ISREG(st.st_mode)) {
+			error = gs_error_set(GS_EINPUT, "refusing to edit '%s': not a regular file",
+					     attr.ptr);
+			goto done;
+		}
+	}
 	if (repo && (error = hooks_install(repo, opts, log)) < 0)
 		goto done;
 	if ((error = config_path(&cfgpath, repo, opts->global)) < 0 ||
 	    (error = config_install(cfgpath.ptr, log)) < 0)
 		goto done;
 	if (repo)
-		error = attributes_install(repo, log);
+		error = attributes_install(repo, &patterns, log);
 done:
+	gs_strvec_clear(&patterns);
+	gs_buf_release(&attr);
 	gs_buf_release(&cfgpath);
 	return error;
 }

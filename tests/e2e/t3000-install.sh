@@ -67,6 +67,23 @@ test_expect_success 'attributes without a final newline survive the round trip' 
 	cmp ../attr3 .gitattributes
 '
 
+test_expect_success 'a symlinked .gitattributes or a bad .gitspec.yaml: refused, nothing written' '
+	test_create_repo unsafe && cd unsafe &&
+	echo "*.png binary" >../elsewhere && ln -s ../elsewhere .gitattributes &&
+	snapshot >../ubefore &&
+	test_expect_code 3 git spec install 2>err &&
+	test_grep "gitattributes" err &&
+	snapshot >../uafter &&
+	test_cmp ../ubefore ../uafter &&
+	test "$(cat ../elsewhere)" = "*.png binary" &&
+	rm .gitattributes &&
+	printf "specs: [unclosed\n" >.gitspec.yaml && git add .gitspec.yaml &&
+	snapshot >../ubefore &&
+	test_expect_code 3 git spec install 2>err &&
+	snapshot >../uafter &&
+	test_cmp ../ubefore ../uafter
+'
+
 test_expect_success 'a foreign hook is refused without --force' '
 	test_create_repo foreign && cd foreign &&
 	printf "#!/bin/sh\necho foreign-ran >>\"\$(git rev-parse --git-dir)/../foreign.log\"\nexit 0\n" >.git/hooks/pre-commit &&

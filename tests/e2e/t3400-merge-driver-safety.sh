@@ -95,15 +95,24 @@ test_expect_success 'through git merge: hand-edited contracts on both sides are 
 	git spec check --rev HEAD
 '
 
-test_expect_success 'through git cherry-pick: hand-edited contracts end in a conflict with both sides' '
+test_expect_success 'through git cherry-pick: hand-edited contracts are re-derived' '
 	cd repo &&
 	git checkout -q -b right2 right~1 &&
 	echo "right edit" >>$PUBLIC && git commit -q --no-verify -am right2 &&
-	test_must_fail git cherry-pick left >../out 2>&1 &&
+	git checkout -q -b right3 &&
+	git cherry-pick left >../out 2>&1 &&
+	! test_grep "left edit" $PUBLIC && ! test_grep "right edit" $PUBLIC &&
+	git spec check --rev HEAD
+'
+
+test_expect_success 'through git cherry-pick -n (not identifiable): a conflict with both sides' '
+	cd repo &&
+	git checkout -q right2 &&
+	test_must_fail git cherry-pick -n left >../out 2>&1 &&
 	test_grep "left edit" $PUBLIC && test_grep "right edit" $PUBLIC &&
 	test_grep "^<<<<<<<" $PUBLIC &&
 	git ls-files -u | test_grep "$PUBLIC" &&
-	git cherry-pick --abort
+	git reset -q --hard
 '
 
 test_expect_success 'through git: a contract deleted on one side and edited on the other' '
