@@ -164,6 +164,33 @@ test_expect_success 'as the pre-commit framework runs it: stashed work tree, cle
 	git reset -q --hard
 '
 
+test_expect_success 'in a linked worktree: its own index is judged' '
+	cd repo &&
+	git worktree add -q ../linked HEAD &&
+	cd ../linked &&
+	add_func pkg/fmt.py w1 && git add pkg/fmt.py &&
+	test_expect_code 1 git commit -q -m w1 2>../err &&
+	test_grep "stale contract .$PUBLIC." ../err &&
+	git spec sync --staged -q &&
+	git commit -q -m w1 &&
+	git spec check --rev HEAD &&
+	cd ../repo && git diff --quiet HEAD
+'
+
+test_expect_success 'with core.hooksPath: the hooks run from there' '
+	test_create_repo hooked && cd hooked &&
+	git config core.hooksPath .githooks &&
+	git spec install -q &&
+	test -x .githooks/pre-commit &&
+	write_file lib/__init__.py </dev/null &&
+	echo "def f(x): return x" >lib/core.py &&
+	write_spec SPEC-001 lib &&
+	git add lib specify &&
+	test_expect_code 1 git commit -q -m lib 2>../err &&
+	test_grep "contract .specify/tech/SPEC-001/contracts/public.md." ../err &&
+	git spec sync --staged -q && git commit -q -m lib
+'
+
 test_expect_success 'a new package in a new repository (unborn branch)' '
 	test_create_repo unborn && cd unborn &&
 	git checkout -q --orphan fresh && git rm -q -rf . &&
