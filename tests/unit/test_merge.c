@@ -230,7 +230,6 @@ static void test_parse_rejects(void **state)
 	for (i = 0; i < GS_ARRAY_SIZE(bad); i++) {
 		gs_contract *c = (gs_contract *)1;
 
-
 		assert_int_equal(gs_contract_parse(&c, bad[i], strlen(bad[i])), GS_EINPUT);
 		assert_null(c);
 	}
