@@ -92,6 +92,16 @@ test_expect_success 'git commit PATH: stale is refused, fresh is accepted' '
 	git reset -q --hard
 '
 
+test_expect_success 'git commit -a from a subdirectory' '
+	cd repo/pkg &&
+	add_func fmt.py sub1 &&
+	test_expect_code 1 git commit -a -q -m sub1 2>../../err &&
+	test_grep "stale contract .$PUBLIC." ../../err &&
+	git spec sync -q &&
+	git commit -a -q -m sub1 &&
+	git spec check --rev HEAD
+'
+
 test_expect_success 'a commit touching no package is accepted' '
 	cd repo &&
 	echo readme >README && git add README &&
