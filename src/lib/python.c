@@ -20,11 +20,13 @@ const TSLanguage *tree_sitter_python(void);
  * recursion of the walk.
  */
 #define MAX_DEPTH 100
+/* Python's tokenizer allows 200 nested brackets, in targets too. */
+#define MAX_TARGET_DEPTH 200
 /*
  * Cursors in use at once: three per level of blocks (block, statement,
  * clause) plus one per level of a nested assignment target, and a few.
  */
-#define MAX_CURSORS (8 * MAX_DEPTH + 16)
+#define MAX_CURSORS (3 * MAX_DEPTH + 2 * MAX_TARGET_DEPTH + 16)
 
 enum sym {
 	S_MODULE, S_BLOCK, S_COMMENT, S_IDENTIFIER,
@@ -531,13 +533,18 @@ static struct entry *scope_add(struct ctx *x, struct scope *s, int group, gs_sym
 	return e;
 }
 
-static int too_deep(struct ctx *x, int depth)
+static int too_deep_for(struct ctx *x, int depth, int limit)
 {
-	if (depth <= MAX_DEPTH)
+	if (depth <= limit)
 		return 0;
 	if (!x->error)
 		x->error = gs_error_set(GS_EINPUT, "%s: nesting too deep", x->path);
 	return 1;
+}
+
+static int too_deep(struct ctx *x, int depth)
+{
+	return too_deep_for(x, depth, MAX_DEPTH);
 }
 
 /* --- definitions ------------------------------------------------------ */
@@ -561,7 +568,7 @@ static void add_targets(struct ctx *x, struct scope *scope, TSNode target, int d
 	struct iter it;
 	TSNode n;
 
-	if (too_deep(x, depth))
+	if (too_deep_for(x, depth, MAX_TARGET_DEPTH))
 		return;
 	if (is(x, target, S_IDENTIFIER)) {
 		add_variable(x, scope, target, null_node);
@@ -616,7 +623,7 @@ static int binds_all(struct ctx *x, TSNode target, int depth)
 	TSNode n;
 	int found = 0;
 
-	if (depth > MAX_DEPTH)
+	if (depth > MAX_TARGET_DEPTH)
 		return 0;
 	if (is(x, target, S_IDENTIFIER))
 		return text_is(x, target, "__all__");

@@ -247,6 +247,25 @@ test_expect_success 'sync --staged resolves a conflicted contract by re-deriving
 	git spec check -q
 '
 
+test_expect_success 'sync and sync --staged in a linked worktree use its own index' '
+	cd repo &&
+	git worktree add -q ../linked -b linked &&
+	cd ../linked &&
+	echo "def linked_fn() -> None: ..." >>src/acme/orders/models.py &&
+	test_expect_code 1 git spec check -q 2>/dev/null &&
+	git add src/acme/orders/models.py &&
+	git spec sync --staged >out &&
+	test_grep "$C/SPEC-003/contracts/public.md (index and work tree)" out &&
+	git spec check --staged -q &&
+	git spec check -q &&
+	test_must_fail test -e "$(git rev-parse --git-dir)/index.lock" &&
+	git commit -q -m linked &&
+	cd ../repo &&
+	git diff --cached --quiet &&
+	git spec check -q &&
+	git spec check --rev linked -q
+'
+
 test_expect_success 'sync --staged when nothing is stale leaves the index byte-identical' '
 	cd repo &&
 	cp .git/index index.before &&

@@ -283,6 +283,43 @@ static void test_syntax_errors(void **state)
 		close_fixture(&fx);
 	}
 
+	/* contracts are cached whole, keyed by their inputs */
+	open_fixture(&fx, cache);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	assert_int_equal(contract(&out, &fx, "pkg", NULL, GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	gs_buf_sets(&msg, out.ptr);
+	close_fixture(&fx);
+	open_fixture(&fx, cache);
+	gs_buf_clear(&out);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	assert_string_equal(out.ptr, msg.ptr);
+	/* another module name, variant or format is another contract */
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), "other", 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_ALL, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_JSON), GS_ENOTFOUND);
+	close_fixture(&fx);
+	/* a changed input file is another contract */
+	put("pkg/mod.py", "def changed(): pass\n");
+	commit();
+	open_fixture(&fx, cache);
+	assert_int_equal(gs_engine_contract_lookup(&out, fx.eng, fx.src, &fx.pkgs,
+						   gs_packages_find(&fx.pkgs, "pkg"), NULL, 0,
+						   GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), GS_ENOTFOUND);
+	gs_buf_clear(&out);
+	assert_int_equal(contract(&out, &fx, "pkg", NULL, GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	CONTAINS(out, "changed");
+	close_fixture(&fx);
+
 	assert_int_equal(gs_source_open_tree(&fx.src, fx.repo, "HEAD"), 0);
 	e = gs_source_lookup(fx.src, "broken/bad.py");
 	assert_non_null(e);
@@ -346,9 +383,15 @@ static void test_plan(void **state)
 	assert_string_equal(plan.items[0].path, "specify/tech/SPEC-001/contracts/public.md");
 	assert_string_equal(plan.items[0].package, "pkg");
 	for (i = 0; i < 3; i++) {
+		git_oid want;
+
 		assert_null(plan.items[i].error);
 		assert_int_equal(plan.items[i].missing, 1);
 		assert_int_equal(plan.items[i].fresh, 0);
+		/* the blob id is git's */
+		assert_int_equal(git_odb_hash(&want, plan.items[i].content.ptr,
+					      plan.items[i].content.size, GIT_OBJECT_BLOB), 0);
+		assert_true(git_oid_equal(&want, &plan.items[i].oid));
 	}
 	assert_non_null(strstr(plan.items[3].error, "broken/bad.py:1:"));
 	assert_non_null(strstr(plan.items[4].error, "syntax error"));
@@ -426,6 +469,29 @@ static void test_plan(void **state)
 		build_plan(&plan, &fx, &reg, NULL);
 		assert_non_null(strstr(plan.items[1].content.ptr, "def h()"));
 		assert_int_equal(plan.items[1].fresh, 0);
+		assert_int_equal(plan.items[5].fresh, 1);
+		assert_int_equal(plan.items[9].fresh, 1);
+
+		/*
+		 * Rewritten with the same bytes (the index no longer vouches for
+		 * the file: its bytes are compared) and with one more byte.
+		 */
+		put_n(plan.items[5].path, plan.items[5].content.ptr, plan.items[5].content.size);
+		put_n(plan.items[9].path, plan.items[9].content.ptr, plan.items[9].content.size - 1);
+		gs_plan_clear(&plan);
+		gs_registry_free(reg);
+		close_fixture(&fx);
+
+		gs_config_init(&fx.cfg);
+		assert_int_equal(gs_source_open_worktree(&fx.src, fx.repo, &ignore), 0);
+		fx.pkgs = (gs_package_list)GS_PACKAGE_LIST_INIT;
+		assert_int_equal(gs_packages_scan(&fx.pkgs, fx.src, &fx.cfg), 0);
+		assert_int_equal(gs_engine_new(&fx.eng, &fx.cfg, NULL), 0);
+		build_plan(&plan, &fx, &reg, NULL);
+		assert_int_equal(gs_source_lookup(fx.src, plan.items[5].path)->has_oid, 0);
+		assert_int_equal(plan.items[5].fresh, 1);
+		assert_int_equal(plan.items[9].fresh, 0);
+		assert_int_equal(plan.items[9].missing, 0);
 		gs_plan_clear(&plan);
 		gs_registry_free(reg);
 		close_fixture(&fx);

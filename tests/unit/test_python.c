@@ -574,6 +574,24 @@ static void test_deep_nesting(void **state)
 	gs_buf_printf(&src, "%*sX = 1\n", i, "");
 	check(src.ptr, "variable X\n");
 
+	/* Targets nest as deep as Python's 200 brackets, not further. */
+	gs_buf_clear(&src);
+	for (i = 0; i < 150; i++)
+		gs_buf_putc(&src, '(');
+	gs_buf_puts(&src, "a, b");
+	for (i = 0; i < 150; i++)
+		gs_buf_putc(&src, ')');
+	gs_buf_puts(&src, " = 1, 2\n");
+	check(src.ptr, "variable a\nvariable b\n");
+	gs_buf_clear(&src);
+	for (i = 0; i < 250; i++)
+		gs_buf_putc(&src, '[');
+	gs_buf_puts(&src, "a, b");
+	for (i = 0; i < 250; i++)
+		gs_buf_putc(&src, ']');
+	gs_buf_puts(&src, " = 1, 2\n");
+	check_error(src.ptr, "pkg/bad.py: nesting too deep");
+
 	/*
 	 * Deep nesting inside a function body is never walked (the grammar
 	 * itself gives up past 255 levels of indentation).
