@@ -2,7 +2,9 @@
 # The main job of git-spec on the example repository: copy share/example
 # into a temporary directory, make it a git repository, create a spec for
 # every leaf package, see `git spec check` pass, change a source, see it
-# fail naming the stale contract, `git spec sync`, see it pass again.
+# fail naming the stale contract, `git spec sync`, see it pass again; then
+# install the hooks and see a commit with a stale staged contract refused
+# until `git spec sync --staged`.
 #
 # Uses the programs of the build in $GIT_SPEC_BUILD (default: build/), run
 # through `git spec` from PATH. Prints each command it runs. Keeps the
@@ -34,14 +36,26 @@ export GIT_AUTHOR_DATE="2026-11-21T12:00:00Z" GIT_COMMITTER_DATE="2026-11-21T12:
 export SOURCE_DATE_EPOCH=1795262400
 export GIT_CONFIG_NOSYSTEM=1
 
+# show CMD...: print the command as one would type it.
+show() {
+	printf '$'
+	for a; do
+		case $a in
+		*[!A-Za-z0-9_./=:@+-]* | '') printf " '%s'" "$a" ;;
+		*) printf ' %s' "$a" ;;
+		esac
+	done
+	echo
+}
+
 run() {
-	echo "\$ $*"
+	show "$@"
 	"$@"
 }
 
 # Like run, for a command that is expected to fail: show its status.
 run_fails() {
-	echo "\$ $*"
+	show "$@"
 	if "$@"; then
 		echo "demo: expected '$*' to fail" >&2
 		exit 1
@@ -91,3 +105,21 @@ run git spec sync
 run git --no-pager diff --stat
 run git --no-pager diff -- specify/tech
 run git spec check
+run git commit -q -a -m "pricing: cheapest()"
+echo
+
+echo "# the pre-commit hook refuses a commit whose staged contracts are stale"
+run git spec install
+run git add .gitattributes
+cat >>src/acme/inventory/stock.py <<'PY'
+
+
+def restock_all(stock: Stock, quantity: int = 10) -> None:
+    """Top every SKU up by the same amount."""
+PY
+run git add src/acme/inventory/stock.py
+run_fails git commit -q -m "inventory: restock_all()"
+run git spec sync --staged
+run git commit -q -m "inventory: restock_all()"
+run git spec check --range HEAD~3..HEAD
+run git status --short

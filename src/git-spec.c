@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <git2.h>
 #include "gitspec/common.h"
+#include "gitspec/buf.h"
 #include "cmd/cmd.h"
 
 struct cmd_struct {
@@ -41,6 +42,50 @@ static void usage(FILE *fp)
 	fprintf(fp, "\n'git spec <command> -h' shows a command's options; 'git spec --help' opens git-spec(1).\n");
 }
 
+/*
+ * The manual page beside the executable: PREFIX/share/man/man1 when
+ * installed, man/ of the source tree when run from BUILD/bin.
+ */
+static int find_manual(gs_buf *out)
+{
+	static const char *const candidates[] = {
+		"/../share/man/man1/git-spec.1",
+		"/../../man/git-spec.1",
+	};
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	for (i = 0; i < GS_ARRAY_SIZE(candidates); i++) {
+		gs_buf_sets(out, exe);
+		gs_buf_puts(out, candidates[i]);
+		if (!access(out->ptr, R_OK))
+			return 1;
+	}
+	return 0;
+}
+
+/* As git does for its own commands: `--help` opens the manual page. */
+static int show_manual(void)
+{
+	gs_buf path = GS_BUF_INIT;
+
+	if (find_manual(&path))
+		execlp("man", "man", "-l", path.ptr, (char *)NULL);
+	else
+		execlp("man", "man", "git-spec", (char *)NULL);
+	fprintf(stderr, "error: cannot run 'man' to show git-spec(1)%s%s\n",
+		path.size ? "; the manual is " : "", path.size ? path.ptr : "");
+	usage(stderr);
+	gs_buf_release(&path);
+	return GS_EXIT_SYSTEM;
+}
+
 int main(int argc, const char **argv)
 {
 	const char *name;
@@ -58,13 +103,8 @@ int main(int argc, const char **argv)
 		usage(stdout);
 		return GS_EXIT_OK;
 	}
-	if (!strcmp(name, "--help") || !strcmp(name, "help")) {
-		/* As git does for its own commands: open the manual page. */
-		execlp("man", "man", "git-spec", (char *)NULL);
-		fprintf(stderr, "error: cannot run 'man git-spec'\n");
-		usage(stderr);
-		return GS_EXIT_SYSTEM;
-	}
+	if (!strcmp(name, "--help") || !strcmp(name, "help"))
+		return show_manual();
 	if (!strcmp(name, "--version")) {
 		printf("git-spec version %s\n", GITSPEC_VERSION);
 		return GS_EXIT_OK;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdlib.h>
 
 enum gs_error_code {
 	GS_OK = 0,
@@ -70,6 +71,15 @@ size_t gs_st_add(size_t a, size_t b);
 		(arr) = gs_xrealloc((arr), gs_st_mult(gs_new_alloc_, sizeof(*(arr)))); \
 		(alloc) = gs_new_alloc_; \
 	} \
+} while (0)
+
+/*
+ * qsort() that accepts an empty (possibly NULL) array: calling qsort with a
+ * NULL base is undefined even when nmemb is 0 (git's QSORT/sane_qsort).
+ */
+#define GS_QSORT(base, nmemb, cmp) do { \
+	if ((nmemb) > 1) \
+		qsort((base), (nmemb), sizeof(*(base)), (cmp)); \
 } while (0)
 
 #define GS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

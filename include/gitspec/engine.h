@@ -43,5 +43,15 @@ typedef enum gs_format { GS_FORMAT_MARKDOWN, GS_FORMAT_JSON } gs_format;
 int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		       const gs_package_list *pkgs, const gs_package *pkg,
 		       const char *module, int rollup, gs_variant variant, gs_format format);
+/*
+ * The same contract when the cache holds it (namespace "contract", keyed
+ * by a hash of everything it is derived from: version, package, module,
+ * variant, format and every input file's path and blob id), without
+ * reading any model; GS_ENOTFOUND otherwise. gs_engine_contract looks
+ * there first too and stores what it renders.
+ */
+int gs_engine_contract_lookup(gs_buf *out, gs_engine *eng, gs_source *src,
+			      const gs_package_list *pkgs, const gs_package *pkg,
+			      const char *module, int rollup, gs_variant variant, gs_format format);
 
 #endif

@@ -72,7 +72,10 @@ void gs_lockfile_rollback(gs_lockfile *lk);
 /*
  * Install handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE (and an
  * atexit hook) that remove every lock file this process holds, then restore
- * the previous disposition and re-raise the signal. Idempotent. The
+ * the previous disposition and re-raise the signal. Idempotent; called by
+ * gs_lockfile_hold() (as git's lockfile API installs its own), so callers
+ * need not, unless they change those signals' dispositions afterwards.
+ * A signal that is ignored when the handlers are installed is left ignored. The
  * handlers use only async-signal-safe calls (getpid, unlink, sigaction,
  * raise) over a static table of preallocated paths; a lock whose path does
  * not fit the table (longer than 4095 bytes, or more than 16 held at once)

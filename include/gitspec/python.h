@@ -18,8 +18,17 @@ void gs_python_free(gs_python *py);
 /*
  * Extract the model of `data` (the raw bytes of the file at `path`). The
  * bytes are decoded as DESIGN 2.6 says (PEP 263 coding, BOM, CRLF and lone
- * CR). On a syntax error returns GS_EINPUT with the message
- * "PATH:LINE:COLUMN: syntax error" (1-based line and column).
+ * CR). Fails with GS_EINPUT and one of these messages:
+ *
+ *   PATH:LINE:COLUMN: syntax error    an ERROR or MISSING node, or a NUL
+ *                                     byte (1-based; COLUMN in characters)
+ *   PATH: unknown encoding 'NAME'     a PEP 263 coding it cannot decode
+ *   PATH: encoding problem: ...       a UTF-8 BOM with another coding
+ *   PATH: nesting too deep            blocks or classes nested past 100
+ *   PATH: file too large              2 GiB or more (tree-sitter offsets)
+ *
+ * The model does not depend on `path` beyond mod->path, so it may be cached
+ * by blob id. Decisions: docs/adr/0001-contract-extraction-decisions.md.
  */
 int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		      const char *data, size_t len);

@@ -3,8 +3,9 @@
 
 /*
  * Rendering of one contract (one variant of one package) to Markdown
- * (DESIGN.md 2.4) and JSON (2.5), and parsing a rendered Markdown contract
- * back into entries for the structural merge.
+ * (DESIGN.md 2.4) and JSON (2.5). Decisions DESIGN leaves open are in
+ * docs/adr/0001-contract-extraction-decisions.md; reading a rendered
+ * contract back for the structural merge is merge.h's job.
  */
 
 #include <stddef.h>

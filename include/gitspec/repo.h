@@ -28,9 +28,10 @@ int gs_repo_prefix(gs_buf *out, git_repository *repo);
  */
 int gs_repo_relpath(gs_buf *out, git_repository *repo, const char *user_path);
 /*
- * The index file git would use: $GIT_INDEX_FILE when set (relative to the
- * current directory, as git exports it to hooks), else the repository's
- * `index` (for a linked worktree, the one in its own git directory).
+ * The index file git would use: $GIT_INDEX_FILE when set, else the
+ * repository's `index` (for a linked worktree, the one in its own git
+ * directory). A relative $GIT_INDEX_FILE is relative to the top of the work
+ * tree, as git resolves it (git exports absolute paths to hooks anyway).
  */
 int gs_repo_index_path(gs_buf *out, git_repository *repo);
 

@@ -61,8 +61,8 @@ typedef struct gs_source gs_source;
 int gs_source_open_worktree(gs_source **out, git_repository *repo,
 			    const gs_strvec *ignore_dirs);
 /*
- * An index file. `index_path` NULL means $GIT_INDEX_FILE when set (relative
- * to the current directory, as git exports it), else the repository's index.
+ * An index file. `index_path` NULL means the index git would use:
+ * $GIT_INDEX_FILE when set, else the repository's (gs_repo_index_path()).
  */
 int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path);
 /* The tree of the commit (or tree) `rev` resolves to. */

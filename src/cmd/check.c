@@ -81,7 +81,7 @@ static void error_path(gs_buf *out, const char *msg)
 
 static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix)
 {
-	gs_strvec problems = GS_STRVEC_INIT;
+	gs_strvec problems = GS_STRVEC_INIT, unsafe = GS_STRVEC_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	size_t i;
 	int error;
@@ -90,16 +90,17 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 		add_error(r, ctx->reg->errors.v[i]);
 		r->bad_input = 1;
 	}
-	if (cmd_ctx_unsafe_contracts(&problems, ctx, NULL, 0)) {
-		for (i = 0; i < problems.nr; i++)
-			add_error(r, problems.v[i]);
-		r->bad_input = 1;
-	}
-	gs_strvec_clear(&problems);
 	if (gs_registry_validate(ctx->reg, ctx->src, &ctx->pkgs, &problems)) {
 		for (i = 0; i < problems.nr; i++)
 			add_error(r, problems.v[i]);
 		r->invalid = 1;
+	}
+	/* An unsafe contract path is bad input, whoever reports it. */
+	if (cmd_ctx_unsafe_contracts(&unsafe, ctx, NULL, 0)) {
+		for (i = 0; i < unsafe.nr; i++)
+			if (!cmd_ctx_problem_reported(&problems, unsafe.v[i]))
+				add_error(r, unsafe.v[i]);
+		r->bad_input = 1;
 	}
 	if ((error = gs_plan_build(&plan, ctx->eng, ctx->src, ctx->reg, &ctx->pkgs, NULL)) < 0)
 		goto done;
@@ -136,6 +137,7 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 done:
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&problems);
+	gs_strvec_clear(&unsafe);
 	return error;
 }
 
@@ -303,8 +305,15 @@ int cmd_check(int argc, const char **argv)
 		goto done;
 	}
 	if ((error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
-				  : CMD_SOURCE_WORKTREE, rev)) < 0)
+				  : CMD_SOURCE_WORKTREE, rev)) < 0) {
+		/* Bad input (a bad .gitspec.yaml) is still an answer in JSON. */
+		if (json && error == GS_EINPUT) {
+			add_error(&r, gs_error_last());
+			r.bad_input = 1;
+			print_json(&r, NULL, 0);
+		}
 		goto done;
+	}
 	fix = staged || rev ? "git spec sync --staged" : "git spec sync";
 	if ((error = check_source(&r, &ctx, fix)) < 0)
 		goto done;

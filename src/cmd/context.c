@@ -246,6 +246,9 @@ int cmd_ctx_relpath(gs_buf *out, struct cmd_ctx *ctx, const char *user_path)
 {
 	int error = gs_repo_relpath(out, ctx->repo, user_path);
 
+	/* A path outside the work tree names nothing git-spec can act on. */
+	if (error == GS_EUSAGE)
+		return gs_error_set(GS_EINPUT, "'%s' is outside the repository", user_path);
 	if (error < 0)
 		return error;
 	while (out->size > 0 && out->ptr[out->size - 1] == '/')
@@ -331,4 +334,15 @@ int cmd_ctx_resolve_targets(gs_strvec *out, struct cmd_ctx *ctx, int argc, const
 done:
 	gs_buf_release(&rel);
 	return error;
+}
+
+int cmd_ctx_problem_reported(const gs_strvec *problems, const char *unsafe)
+{
+	const char *sep = strstr(unsafe, ": ");
+	size_t n = sep ? (size_t)(sep - unsafe) + 2 : 0, i;
+
+	for (i = 0; n && i < problems->nr; i++)
+		if (!strncmp(problems->v[i], unsafe, n) && strstr(problems->v[i], "link"))
+			return 1;
+	return 0;
 }

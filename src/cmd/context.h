@@ -77,6 +77,13 @@ char *cmd_ctx_source_module(const struct cmd_ctx *ctx, const gs_spec_source *s);
 size_t cmd_ctx_unsafe_contracts(gs_strvec *problems, struct cmd_ctx *ctx,
 				const gs_strvec *packages, int disk);
 
+/*
+ * Whether the registry's own validation (`problems`) already reports the
+ * link problem `unsafe` (a message of cmd_ctx_unsafe_contracts) for the
+ * same spec, so that it need not be printed twice.
+ */
+int cmd_ctx_problem_reported(const gs_strvec *problems, const char *unsafe);
+
 /* Turn a user-given path into a repository-relative one; GS_EINPUT outside. */
 int cmd_ctx_relpath(gs_buf *out, struct cmd_ctx *ctx, const char *user_path);
 

@@ -150,6 +150,8 @@ int cmd_create(int argc, const char **argv)
 	if (gs_path_has_symlink(ctx.workdir, spec_path.ptr) > 0) {
 		error = gs_error_set(GS_EINPUT, "'%s' would be written through a symbolic link; refusing",
 				     spec_path.ptr);
+		cmd_set_hint("the specs directory '%s' must be a plain directory of the repository",
+			     ctx.cfg.specs_dir);
 		goto done;
 	}
 	if (gs_source_lookup(ctx.src, spec_path.ptr)) {
@@ -172,6 +174,8 @@ int cmd_create(int argc, const char **argv)
 			    gs_source_path_crosses_link(ctx.src, v->repo_path)) {
 				error = gs_error_set(GS_EINPUT, "contract path '%s' passes through a symbolic link; refusing to write it",
 						     v->repo_path);
+				cmd_set_hint("remove the link, or move the specs directory '%s'",
+					     ctx.cfg.specs_dir);
 				goto done;
 			}
 			if ((error = gs_engine_contract(&contracts[j], ctx.eng, ctx.src, &ctx.pkgs,

@@ -58,19 +58,33 @@ static void list_json(gs_buf *out, const gs_registry *reg)
 	gs_buf_puts(out, reg->specs_nr ? "\n]\n" : "]\n");
 }
 
+/* One line per spec: id, packages, spec file, in aligned columns. */
 static void list_text(gs_buf *out, const gs_registry *reg)
 {
-	size_t i, j;
+	gs_strvec packages = GS_STRVEC_INIT;
+	size_t i, j, idw = 0, pkgw = 0;
+	gs_buf line = GS_BUF_INIT;
 
 	for (i = 0; i < reg->specs_nr; i++) {
 		const gs_spec *spec = reg->specs[i];
 
-		gs_buf_printf(out, "%s  ", spec->id);
+		gs_buf_clear(&line);
 		for (j = 0; j < spec->sources_nr; j++)
-			gs_buf_printf(out, "%s%s%s", j ? "," : "", spec->sources[j].identifier,
+			gs_buf_printf(&line, "%s%s%s", j ? "," : "", spec->sources[j].identifier,
 				      spec->sources[j].rollup ? " (rollup)" : "");
-		gs_buf_printf(out, "  %s\n", spec->path);
+		if (!spec->sources_nr)
+			gs_buf_putc(&line, '-');
+		gs_strvec_push(&packages, line.ptr);
+		if (strlen(spec->id) > idw)
+			idw = strlen(spec->id);
+		if (line.size > pkgw)
+			pkgw = line.size;
 	}
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_buf_printf(out, "%-*s  %-*s  %s\n", (int)idw, reg->specs[i]->id,
+			      (int)pkgw, packages.v[i], reg->specs[i]->path);
+	gs_buf_release(&line);
+	gs_strvec_clear(&packages);
 }
 
 /*

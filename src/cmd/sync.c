@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
@@ -64,18 +66,94 @@ done:
 	return error;
 }
 
+/* One contract to stage. */
+struct staged {
+	gs_plan_item *item;
+	git_oid old;          /* the blob staged before, when had_old */
+	int had_old;
+	int conflicted;       /* the index held a conflict at this path */
+	int worktree;         /* the work-tree copy was written */
+	struct stat st;       /* of the written work-tree copy */
+};
+
 /*
- * Write a new index holding `items` (stage 0, blob mode, zero stat data so
- * that git re-reads the files) into the held lock, and commit it.
+ * The work-tree copy follows the index when it has no unstaged edits (it
+ * equals the old staged blob), does not exist, or was conflicted (it holds
+ * markers, not edits).
  */
-static int write_index(struct cmd_ctx *ctx, gs_lockfile *lk, gs_plan_item **items, size_t nr,
-		       int *conflicted)
+static int update_worktree_copy(struct cmd_ctx *ctx, struct staged *sg)
+{
+	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT;
+	const gs_plan_item *item = sg->item;
+	git_oid disk;
+	int error, need_write = 1;
+
+	gs_buf_printf(&path, "%s%s", ctx->workdir, item->path);
+	error = gs_read_file(&data, path.ptr);
+	if (error == GS_ENOTFOUND) {
+		gs_error_clear();
+		error = 0;
+	} else if (error < 0) {
+		goto done;
+	} else {
+		if (git_odb_hash(&disk, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
+			error = gs_error_set_git("cannot hash a file");
+			goto done;
+		}
+		if (git_oid_equal(&disk, &item->oid)) {
+			need_write = 0;
+		} else if (!sg->conflicted && (!sg->had_old || !git_oid_equal(&disk, &sg->old))) {
+			cmd_warning("'%s' has unstaged changes; left it alone in the work tree",
+				    item->path);
+			goto done;
+		}
+	}
+	if (need_write &&
+	    (error = gs_write_file_atomic(ctx->workdir, item->path, item->content.ptr,
+					  item->content.size, 0666)) < 0)
+		goto done;
+	/* Stat data in the index spares git from re-reading the file. */
+	if (!lstat(path.ptr, &sg->st) && S_ISREG(sg->st.st_mode))
+		sg->worktree = 1;
+
+done:
+	gs_buf_release(&path);
+	gs_buf_release(&data);
+	return error;
+}
+
+static void entry_from_stat(git_index_entry *e, const struct stat *st)
+{
+	e->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+	e->dev = (uint32_t)st->st_dev;
+	e->ino = (uint32_t)st->st_ino;
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->file_size = (uint32_t)st->st_size;
+}
+
+/*
+ * With index.lock held: read the index into a scratch copy libgit2 may
+ * rewrite, update the work-tree copies that follow the index, stage the new
+ * blobs (resolving conflicts on them), and commit the new index through the
+ * lock, so that it is only ever replaced by renaming a complete file.
+ */
+static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *sg, size_t nr)
 {
 	gs_buf scratch = GS_BUF_INIT, data = GS_BUF_INIT;
 	git_index *idx = NULL;
 	size_t i;
 	int error;
 
+	for (i = 0; i < nr; i++)
+		if (git_blob_create_from_buffer(&sg[i].item->oid, ctx->repo, sg[i].item->content.ptr,
+						sg[i].item->content.size) < 0) {
+			error = gs_error_set_git("cannot write a contract blob");
+			goto done;
+		}
 	if ((error = scratch_index(&scratch, ctx)) < 0)
 		goto done;
 	if (git_index_open(&idx, scratch.ptr) < 0) {
@@ -83,22 +161,27 @@ static int write_index(struct cmd_ctx *ctx, gs_lockfile *lk, gs_plan_item **item
 		goto done;
 	}
 	for (i = 0; i < nr; i++) {
-		git_index_entry entry;
 		const git_index_entry *anc, *ours, *theirs;
 
-		memset(&entry, 0, sizeof(entry));
-		entry.mode = GIT_FILEMODE_BLOB;
-		entry.path = items[i]->path;
-		git_oid_cpy(&entry.id, &items[i]->oid);
-		/* Staging a derived contract resolves a conflict on it. */
-		if (!git_index_conflict_get(&anc, &ours, &theirs, idx, items[i]->path)) {
-			conflicted[i] = 1;
-			if (git_index_conflict_remove(idx, items[i]->path) < 0) {
-				error = gs_error_set_git("cannot update the index");
-				goto done;
-			}
-		}
+		sg[i].conflicted = !git_index_conflict_get(&anc, &ours, &theirs, idx, sg[i].item->path);
 		git_error_clear();
+	}
+	for (i = 0; ctx->workdir && i < nr; i++)
+		if ((error = update_worktree_copy(ctx, &sg[i])) < 0)
+			goto done;
+	for (i = 0; i < nr; i++) {
+		git_index_entry entry;
+
+		memset(&entry, 0, sizeof(entry));
+		if (sg[i].worktree)
+			entry_from_stat(&entry, &sg[i].st);
+		entry.mode = GIT_FILEMODE_BLOB;
+		entry.path = sg[i].item->path;
+		git_oid_cpy(&entry.id, &sg[i].item->oid);
+		if (sg[i].conflicted && git_index_conflict_remove(idx, entry.path) < 0) {
+			error = gs_error_set_git("cannot update the index");
+			goto done;
+		}
 		if (git_index_add(idx, &entry) < 0) {
 			error = gs_error_set_git("cannot update the index");
 			goto done;
@@ -122,50 +205,6 @@ done:
 	return error;
 }
 
-/*
- * After --staged: the work-tree copy follows the index when it had no
- * unstaged edits (it equals the old staged blob), does not exist, or was
- * conflicted in the index.
- */
-static int update_worktree_copy(struct cmd_ctx *ctx, const gs_plan_item *item,
-				const git_oid *old, int conflicted, int *written)
-{
-	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT;
-	git_oid disk;
-	int error;
-
-	*written = 0;
-	gs_buf_printf(&path, "%s%s", ctx->workdir, item->path);
-	error = gs_read_file(&data, path.ptr);
-	if (error == GS_ENOTFOUND) {
-		gs_error_clear();
-		error = 0;
-	} else if (error < 0) {
-		goto done;
-	} else {
-		if (git_odb_hash(&disk, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
-			error = gs_error_set_git("cannot hash a file");
-			goto done;
-		}
-		if (git_oid_equal(&disk, &item->oid))
-			goto done;
-		/* A conflicted copy holds markers, not edits: replace it. */
-		if (!conflicted && (!old || !git_oid_equal(&disk, old))) {
-			cmd_warning("'%s' has unstaged changes; left it alone in the work tree",
-				    item->path);
-			goto done;
-		}
-	}
-	error = gs_write_file_atomic(ctx->workdir, item->path, item->content.ptr,
-				     item->content.size, 0666);
-	*written = !error;
-
-done:
-	gs_buf_release(&path);
-	gs_buf_release(&data);
-	return error;
-}
-
 int cmd_sync(int argc, const char **argv)
 {
 	int staged = 0, error = 0, locked = 0, syntax_errors = 0;
@@ -179,9 +218,8 @@ int cmd_sync(int argc, const char **argv)
 	gs_strvec targets = GS_STRVEC_INIT, problems = GS_STRVEC_INIT, failed = GS_STRVEC_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	gs_plan_item **todo = NULL;
-	git_oid *old = NULL;
-	int *had_old = NULL, *conflicted = NULL;
-	size_t i, todo_nr = 0, updated_wt = 0;
+	struct staged *sg = NULL;
+	size_t i, todo_nr = 0;
 
 	memset(&lk, 0, sizeof(lk));
 	lk.fd = -1;
@@ -217,6 +255,7 @@ int cmd_sync(int argc, const char **argv)
 		for (i = 0; i < problems.nr; i++)
 			fprintf(stderr, "error: %s\n", problems.v[i]);
 		error = gs_error_set(GS_EINPUT, "unsafe contract paths; nothing was written");
+		cmd_set_hint("contract paths must stay inside the repository, outside .git, and not pass through symbolic links");
 		goto done;
 	}
 	if (gs_registry_validate(ctx.reg, ctx.src, &ctx.pkgs, &problems)) {
@@ -233,14 +272,16 @@ int cmd_sync(int argc, const char **argv)
 	/* A package with a syntax error gets none of its contracts written. */
 	for (i = 0; i < plan.nr; i++)
 		if (plan.items[i].error) {
-			fprintf(stderr, "error: %s\n", plan.items[i].error);
+			/* Each variant reports the same file: say it once. */
+			if (!gs_strvec_contains(&problems, plan.items[i].error)) {
+				fprintf(stderr, "error: %s\n", plan.items[i].error);
+				gs_strvec_push(&problems, plan.items[i].error);
+			}
 			gs_strvec_push(&failed, plan.items[i].package);
 			syntax_errors = 1;
 		}
 	todo = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*todo));
-	old = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*old));
-	had_old = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*had_old));
-	conflicted = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*conflicted));
+	sg = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*sg));
 	for (i = 0; i < plan.nr; i++) {
 		gs_plan_item *item = &plan.items[i];
 		const gs_source_entry *e;
@@ -249,9 +290,10 @@ int cmd_sync(int argc, const char **argv)
 			continue;
 		e = gs_source_lookup(ctx.src, item->path);
 		if (e && GS_MODE_IS_REGULAR(e->mode) && e->has_oid) {
-			git_oid_cpy(&old[todo_nr], &e->oid);
-			had_old[todo_nr] = 1;
+			git_oid_cpy(&sg[todo_nr].old, &e->oid);
+			sg[todo_nr].had_old = 1;
 		}
+		sg[todo_nr].item = item;
 		todo[todo_nr++] = item;
 	}
 
@@ -264,31 +306,14 @@ int cmd_sync(int argc, const char **argv)
 				printf("updated %s\n", todo[i]->path);
 		}
 	} else {
-		for (i = 0; i < todo_nr; i++)
-			if (git_blob_create_from_buffer(&todo[i]->oid, ctx.repo, todo[i]->content.ptr,
-							todo[i]->content.size) < 0) {
-				error = gs_error_set_git("cannot write a contract blob");
-				goto done;
-			}
-		if (todo_nr) {
-			if ((error = write_index(&ctx, &lk, todo, todo_nr, conflicted)) < 0)
-				goto done;
-		} else {
+		if (todo_nr && (error = stage_contracts(&ctx, &lk, sg, todo_nr)) < 0)
+			goto done;
+		if (!todo_nr)
 			gs_lockfile_rollback(&lk);
-		}
 		locked = 0;
-		for (i = 0; i < todo_nr; i++) {
-			int written = 0;
-
-			if (ctx.workdir &&
-			    (error = update_worktree_copy(&ctx, todo[i], had_old[i] ? &old[i] : NULL,
-							  conflicted[i], &written)) < 0)
-				goto done;
-			updated_wt += written;
-			if (!cmd_quiet)
-				printf("updated %s (index%s)\n", todo[i]->path,
-				       written ? " and work tree" : "");
-		}
+		for (i = 0; !cmd_quiet && i < todo_nr; i++)
+			printf("updated %s (index%s)\n", todo[i]->path,
+			       sg[i].worktree ? " and work tree" : "");
 	}
 	if (!cmd_quiet && !todo_nr && !syntax_errors)
 		printf("%zu contract%s up to date\n", plan.nr, plan.nr == 1 ? " is" : "s are");
@@ -303,9 +328,7 @@ done:
 	if (locked)
 		gs_lockfile_rollback(&lk);
 	free(todo);
-	free(old);
-	free(had_old);
-	free(conflicted);
+	free(sg);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
 	gs_strvec_clear(&problems);

@@ -2,8 +2,9 @@
 #include "gitspec/common.h"
 #include "cmd.h"
 
+int cmd_install_common(int argc, const char **argv, int install);
+
 int cmd_uninstall(int argc, const char **argv)
 {
-	fprintf(stderr, "error: 'git spec uninstall' is not implemented yet\n");
-	return GS_EXIT_USAGE;
+	return cmd_install_common(argc, argv, 0);
 }

@@ -43,13 +43,21 @@ int cmd_validate(int argc, const char **argv)
 	for (i = 0; i < problems.nr; i++)
 		fprintf(stderr, "error: %s\n", problems.v[i]);
 	for (i = 0; i < unsafe.nr; i++)
-		if (!gs_strvec_contains(&problems, unsafe.v[i]))
+		if (!cmd_ctx_problem_reported(&problems, unsafe.v[i]))
 			fprintf(stderr, "error: %s\n", unsafe.v[i]);
 
 	/* Bad input (a spec that does not parse, an unsafe path) wins over a failed check. */
 	if (bad_specs || unsafe.nr) {
-		error = gs_error_set(GS_EINPUT, "the registry has %zu unreadable spec(s) and %zu unsafe contract path(s)",
-				     bad_specs, unsafe.nr);
+		if (bad_specs && unsafe.nr)
+			error = gs_error_set(GS_EINPUT, "%zu spec%s not parse and %zu contract path%s unsafe",
+					     bad_specs, bad_specs == 1 ? " does" : "s do",
+					     unsafe.nr, unsafe.nr == 1 ? " is" : "s are");
+		else if (bad_specs)
+			error = gs_error_set(GS_EINPUT, "%zu spec%s not parse", bad_specs,
+					     bad_specs == 1 ? " does" : "s do");
+		else
+			error = gs_error_set(GS_EINPUT, "%zu contract path%s unsafe", unsafe.nr,
+					     unsafe.nr == 1 ? " is" : "s are");
 		cmd_set_hint("fix the spec files named above");
 	} else if (problems.nr) {
 		error = gs_error_set(GS_ECHECK, "the registry is invalid (%zu problem%s)",

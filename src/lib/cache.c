@@ -183,7 +183,7 @@ int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *ke
 	gs_buf path = GS_BUF_INIT;
 	char rest[GIT_OID_HEXSZ + 1];
 	const unsigned char *h;
-	struct stat st;
+	struct stat st, now_st;
 	size_t got = 0;
 	uint64_t len;
 
@@ -243,7 +243,12 @@ int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *ke
 done:
 	if (fd >= 0)
 		close(fd);
-	if (corrupt)
+	/*
+	 * Remove a corrupt entry unless a writer has just renamed a new one
+	 * into place (the window left is harmless: a later miss).
+	 */
+	if (corrupt && !lstat(path.ptr, &now_st) &&
+	    now_st.st_ino == st.st_ino && now_st.st_dev == st.st_dev)
 		unlink(path.ptr);
 	if (error == GS_ENOTFOUND) {
 		gs_buf_clear(out);
@@ -385,7 +390,7 @@ int gs_cache_prune(gs_cache *cache, const char *ns)
 	/* Down to 80%, so that the next prune is many puts away. */
 	target_files = cache->max_files / 5 * 4;
 	target_bytes = cache->max_bytes / 5 * 4;
-	qsort(list, nr, sizeof(*list), cmp_prune_entry);
+	GS_QSORT(list, nr, cmp_prune_entry);
 	for (i = 0; i < nr && (count > target_files || bytes > target_bytes); i++) {
 		/* A concurrent pruner may have removed it already: fine. */
 		unlink(list[i].path);

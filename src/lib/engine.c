@@ -13,6 +13,7 @@
 #include "gitspec/python.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"
+#include "gitspec/sha1.h"
 
 /*
  * The contract engine. Models of files are looked up, in order, in a map
@@ -31,6 +32,11 @@
  */
 
 #define CACHE_NS "model"
+#define CONTRACT_NS "contract"
+#define CONTRACT_KEY_MAGIC "gitspec-contract-1"
+#ifndef GITSPEC_VERSION
+# define GITSPEC_VERSION "unknown"
+#endif
 #define CACHE_TAG_MODEL 'M'
 #define CACHE_TAG_ERROR 'E'
 #define DEFAULT_THREADS 2
@@ -525,51 +531,151 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 
 /* ---- contracts ----------------------------------------------------------- */
 
-/* Whether `variant` renders the file at `path` (DESIGN 1 "Variants"). */
-static int variant_selects(const gs_config *cfg, gs_variant variant, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	int test = gs_config_is_test_file(cfg, path);
+/* The files a contract is rendered from. */
+struct selection {
+	const gs_source_entry **files;
+	const gs_source_entry **sel;  /* sel_nr selected files, then a spare slot */
+	const gs_source_entry *init;  /* the package's __init__.py (public, all) */
+	size_t files_nr, sel_nr;
+};
 
-	base = base ? base + 1 : path;
-	if (variant == GS_VARIANT_TESTS)
-		return test;
-	return !test && strcmp(base, "__init__.py");
+static void selection_release(struct selection *s)
+{
+	free(s->files);
+	free(s->sel);
+	memset(s, 0, sizeof(*s));
+}
+
+static int select_files(struct selection *s, gs_engine *eng, gs_source *src,
+			const gs_package_list *pkgs, const gs_package *pkg, int rollup,
+			gs_variant variant)
+{
+	gs_buf init_path = GS_BUF_INIT;
+	size_t i;
+	int error;
+
+	memset(s, 0, sizeof(*s));
+	if ((error = gs_package_files(&s->files, &s->files_nr, src, pkgs, pkg, rollup)) < 0)
+		goto done;
+	s->sel = gs_xcalloc(s->files_nr + 1, sizeof(*s->sel));
+	for (i = 0; i < s->files_nr; i++)
+		if (gs_variant_selects(variant, s->files[i]->path,
+				       gs_config_is_test_file(eng->cfg, s->files[i]->path)))
+			s->sel[s->sel_nr++] = s->files[i];
+	if (variant != GS_VARIANT_TESTS) {
+		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
+		s->init = gs_source_lookup(src, init_path.ptr);
+		if (s->init && !GS_MODE_IS_REGULAR(s->init->mode))
+			s->init = NULL;
+	}
+done:
+	gs_buf_release(&init_path);
+	return error;
+}
+
+static void key_field(gs_sha1_ctx *ctx, const char *s)
+{
+	gs_sha1_update(ctx, s, strlen(s) + 1);
+}
+
+/*
+ * The cache key of a rendered contract: everything it is derived from (the
+ * program version, package, module name, variant, format, and the path and
+ * blob id of every input file). 0 when an input's id is not known without
+ * reading it (a work-tree file the index does not vouch for): such a
+ * contract is derived, not looked up.
+ */
+static int contract_key(git_oid *out, const gs_engine *eng, const gs_source *src,
+			const struct selection *s, const gs_package *pkg, const char *module,
+			int rollup, gs_variant variant, gs_format format)
+{
+	gs_sha1_ctx ctx;
+	git_oid oid;
+	char meta[64];
+	size_t i;
+
+	if (!eng->cache)
+		return 0;
+	gs_sha1_init(&ctx);
+	key_field(&ctx, CONTRACT_KEY_MAGIC);
+	key_field(&ctx, GITSPEC_VERSION);
+	key_field(&ctx, pkg->path);
+	key_field(&ctx, module ? module : pkg->module);
+	snprintf(meta, sizeof(meta), "%d %d %d", (int)variant, (int)format, !!rollup);
+	key_field(&ctx, meta);
+	for (i = 0; i < s->sel_nr; i++) {
+		if (!known_oid(&oid, eng, src, s->sel[i]))
+			return 0;
+		key_field(&ctx, s->sel[i]->path);
+		gs_sha1_update(&ctx, oid.id, GIT_OID_RAWSZ);
+	}
+	if (s->init) {
+		if (!known_oid(&oid, eng, src, s->init))
+			return 0;
+		key_field(&ctx, s->init->path);
+		gs_sha1_update(&ctx, oid.id, GIT_OID_RAWSZ);
+	} else {
+		key_field(&ctx, "");
+	}
+	gs_sha1_final(out->id, &ctx);
+	return 1;
+}
+
+int gs_engine_contract_lookup(gs_buf *out, gs_engine *eng, gs_source *src,
+			      const gs_package_list *pkgs, const gs_package *pkg,
+			      const char *module, int rollup, gs_variant variant, gs_format format)
+{
+	struct selection s;
+	gs_buf val = GS_BUF_INIT;
+	git_oid key;
+	int error;
+
+	if (!eng->cache)
+		return gs_error_set(GS_ENOTFOUND, "no cache");
+	if ((error = select_files(&s, eng, src, pkgs, pkg, rollup, variant)) < 0)
+		goto done;
+	if (!contract_key(&key, eng, src, &s, pkg, module, rollup, variant, format)) {
+		error = gs_error_set(GS_ENOTFOUND, "contract of '%s' not cached", pkg->path);
+		goto done;
+	}
+	if ((error = gs_cache_get(&val, eng->cache, CONTRACT_NS, &key)) < 0)
+		goto done;
+	gs_buf_put(out, val.ptr, val.size);
+done:
+	selection_release(&s);
+	gs_buf_release(&val);
+	return error;
 }
 
 int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		       const gs_package_list *pkgs, const gs_package *pkg,
 		       const char *module, int rollup, gs_variant variant, gs_format format)
 {
-	const gs_source_entry **files = NULL, **sel = NULL, *init_entry = NULL;
+	struct selection s;
 	const gs_module **mods = NULL, *init = NULL;
 	gs_contract_view view;
-	gs_buf init_path = GS_BUF_INIT;
-	size_t files_nr = 0, sel_nr = 0, i;
-	int error;
+	gs_buf val = GS_BUF_INIT;
+	git_oid key;
+	size_t i, start = out->size;
+	int error, keyed;
 
-	if ((error = gs_package_files(&files, &files_nr, src, pkgs, pkg, rollup)) < 0)
+	if ((error = select_files(&s, eng, src, pkgs, pkg, rollup, variant)) < 0)
 		goto done;
-	sel = gs_xcalloc(files_nr + 1, sizeof(*sel));
-	for (i = 0; i < files_nr; i++)
-		if (variant_selects(eng->cfg, variant, files[i]->path))
-			sel[sel_nr++] = files[i];
-	if (variant != GS_VARIANT_TESTS) {
-		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
-		init_entry = gs_source_lookup(src, init_path.ptr);
-		if (init_entry && !GS_MODE_IS_REGULAR(init_entry->mode))
-			init_entry = NULL;
+	keyed = contract_key(&key, eng, src, &s, pkg, module, rollup, variant, format);
+	if (keyed && !gs_cache_get(&val, eng->cache, CONTRACT_NS, &key)) {
+		gs_buf_put(out, val.ptr, val.size);
+		goto done;
 	}
 	/* the prefetch list is sel plus __init__.py in the spare slot */
-	sel[sel_nr] = init_entry;
-	if ((error = gs_engine_prefetch(eng, src, sel, sel_nr + (init_entry != NULL))) < 0)
+	s.sel[s.sel_nr] = s.init;
+	if ((error = gs_engine_prefetch(eng, src, s.sel, s.sel_nr + (s.init != NULL))) < 0)
 		goto done;
 
-	mods = gs_xcalloc(sel_nr ? sel_nr : 1, sizeof(*mods));
-	for (i = 0; i < sel_nr; i++)
-		if ((error = gs_engine_module(&mods[i], eng, src, sel[i])) < 0)
+	mods = gs_xcalloc(s.sel_nr ? s.sel_nr : 1, sizeof(*mods));
+	for (i = 0; i < s.sel_nr; i++)
+		if ((error = gs_engine_module(&mods[i], eng, src, s.sel[i])) < 0)
 			goto done;
-	if (init_entry && (error = gs_engine_module(&init, eng, src, init_entry)) < 0)
+	if (s.init && (error = gs_engine_module(&init, eng, src, s.init)) < 0)
 		goto done;
 
 	memset(&view, 0, sizeof(view));
@@ -578,15 +684,16 @@ int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 	view.variant = variant;
 	view.init = init;
 	view.files = mods;
-	view.files_nr = sel_nr;
+	view.files_nr = s.sel_nr;
 	if (format == GS_FORMAT_JSON)
 		gs_render_json(out, &view);
 	else
 		gs_render_markdown(out, &view);
+	if (keyed)
+		gs_cache_put(eng->cache, CONTRACT_NS, &key, out->ptr + start, out->size - start);
 done:
-	free(files);
-	free(sel);
+	selection_release(&s);
 	free(mods);
-	gs_buf_release(&init_path);
+	gs_buf_release(&val);
 	return error;
 }

@@ -357,14 +357,28 @@ void gs_lockfile_cleanup_on_signal(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = cleanup_signal_handler;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < GS_ARRAY_SIZE(cleanup_signals); i++)
-		sigaction(cleanup_signals[i], &sa, &old_actions[i]);
+	for (i = 0; i < GS_ARRAY_SIZE(cleanup_signals); i++) {
+		/*
+		 * A signal the process ignores stays ignored: removing the
+		 * locks and then carrying on would leave the caller holding
+		 * lock files that no longer exist.
+		 */
+		if (sigaction(cleanup_signals[i], NULL, &old_actions[i]) < 0 ||
+		    old_actions[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
 	atexit(remove_held_locks);
 }
 
 static void lockfile_forget(gs_lockfile *lk)
 {
-	lock_unregister(lk->slot);
+	/*
+	 * Only a held lock owns its slot: a structure cleared with memset
+	 * (slot 0) and never held must not free another lock's slot.
+	 */
+	if (lk->lock_path)
+		lock_unregister(lk->slot);
 	lk->slot = -1;
 	free(lk->path);
 	free(lk->lock_path);
@@ -396,6 +410,8 @@ int gs_lockfile_hold(gs_lockfile *lk, const char *path)
 	}
 	lk->path = gs_xstrdup(path);
 	lk->lock_path = gs_buf_detach(&lock, NULL);
+	/* As git's lockfile API does: a held lock never outlives a ^C. */
+	gs_lockfile_cleanup_on_signal();
 	lk->slot = lock_register(lk->lock_path);
 done:
 	gs_buf_release(&lock);

@@ -387,7 +387,7 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 		if (strcmp(out->v[i - 1].path, out->v[i].path) > 0)
 			break;
 	if (i < out->nr)
-		qsort(out->v, out->nr, sizeof(*out->v), cmp_package);
+		GS_QSORT(out->v, out->nr, cmp_package);
 
 	roots_init(&rs, cfg);
 

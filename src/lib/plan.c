@@ -10,6 +10,7 @@
 #include "gitspec/engine.h"
 #include "gitspec/spec.h"
 #include "gitspec/plan.h"
+#include "gitspec/sha1.h"
 
 /*
  * The plan: every contract of the selected specs, derived from one source
@@ -106,28 +107,51 @@ static char *missing_package_message(const gs_source *src, const char *identifie
 	return gs_buf_detach(&msg, NULL);
 }
 
+/*
+ * The blob id of `data`. The contracts of a whole repository are hashed on
+ * every run, and libgit2's collision-detecting SHA-1 costs several times
+ * the plain one; these are bytes we derived ourselves, so the plain one
+ * (the same ids) is enough.
+ */
+static void blob_id(git_oid *out, const char *data, size_t len)
+{
+	gs_sha1_ctx ctx;
+	char hdr[64];
+	int n = snprintf(hdr, sizeof(hdr), "blob %zu", len);
+
+	gs_sha1_init(&ctx);
+	gs_sha1_update(&ctx, hdr, (size_t)n + 1);
+	gs_sha1_update(&ctx, data, len);
+	gs_sha1_final(out->id, &ctx);
+}
+
 /* Compare the derived content of `item` with the source. */
 static int plan_compare(gs_plan_item *item, gs_source *src)
 {
 	const gs_source_entry *e;
-	git_oid have;
-	int error;
+	gs_buf have = GS_BUF_INIT;
+	int error = 0;
 
-	if (git_odb_hash(&item->oid, item->content.ptr, item->content.size, GIT_OBJECT_BLOB) < 0)
-		return gs_error_set_git("cannot hash a contract");
+	blob_id(&item->oid, item->content.ptr, item->content.size);
 	e = gs_source_lookup(src, item->path);
 	if (!e) {
 		item->missing = 1;
-		return 0;
+		goto done;
 	}
 	if (!GS_MODE_IS_REGULAR(e->mode))
-		return 0; /* a link where a contract belongs is never fresh */
-	if (e->has_oid)
-		git_oid_cpy(&have, &e->oid);
-	else if ((error = gs_source_oid(&have, src, e)) < 0)
-		return error;
-	item->fresh = git_oid_equal(&have, &item->oid);
-	return 0;
+		goto done; /* a link where a contract belongs is never fresh */
+	if (e->has_oid) {
+		item->fresh = git_oid_equal(&e->oid, &item->oid);
+		goto done;
+	}
+	/* a work-tree file the index does not vouch for: compare the bytes */
+	if ((error = gs_source_read(&have, src, e)) < 0)
+		goto done;
+	item->fresh = have.size == item->content.size &&
+		!memcmp(have.ptr, item->content.ptr, have.size);
+done:
+	gs_buf_release(&have);
+	return error;
 }
 
 int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
@@ -138,14 +162,15 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 	const gs_spec **sel_spec = NULL;
 	const gs_source_entry **fetch = NULL;
 	gs_buf init_path = GS_BUF_INIT;
-	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, i, j, k;
+	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, first, i, j, k;
+	char *need = NULL;
 	int error = 0;
 
 	if (packages) {
 		wanted = gs_xcalloc(packages->nr ? packages->nr : 1, sizeof(*wanted));
 		for (i = 0; i < packages->nr; i++)
 			wanted[wanted_nr++] = packages->v[i];
-		qsort(wanted, wanted_nr, sizeof(*wanted), cmp_str);
+		GS_QSORT(wanted, wanted_nr, cmp_str);
 	}
 
 	/* the sources to derive, in spec order */
@@ -165,9 +190,39 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		}
 	}
 
-	/* every file they need, extracted at once */
+	/*
+	 * Every item, its contract taken from the cache when it is there:
+	 * then that package needs no model at all.
+	 */
+	first = out->nr;
+	need = gs_xcalloc(sel_nr ? sel_nr : 1, 1);
 	for (i = 0; i < sel_nr; i++) {
-		const gs_package *pkg = gs_packages_find(pkgs, sel[i]->identifier);
+		const gs_spec_source *s = sel[i];
+		const gs_package *pkg = gs_packages_find(pkgs, s->identifier);
+
+		for (j = 0; j < s->variants_nr; j++) {
+			const gs_spec_variant *v = &s->variants[j];
+			gs_plan_item *item = plan_add(out);
+
+			item->spec = sel_spec[i];
+			item->source = s;
+			item->variant = v;
+			item->package = s->identifier;
+			item->path = v->repo_path;
+			if (!item->path)
+				item->error = gs_xstrdup("unsafe contract path");
+			else if (!pkg)
+				item->error = missing_package_message(src, s->identifier);
+			else if (gs_engine_contract_lookup(&item->content, eng, src, pkgs, pkg,
+							   s->module, s->rollup, v->variant,
+							   GS_FORMAT_MARKDOWN) < 0)
+				need[i] = 1;
+		}
+	}
+
+	/* every file the others need, extracted at once */
+	for (i = 0; i < sel_nr; i++) {
+		const gs_package *pkg = need[i] ? gs_packages_find(pkgs, sel[i]->identifier) : NULL;
 		const gs_source_entry **files = NULL, *init;
 		size_t files_nr = 0;
 
@@ -194,37 +249,26 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 	if ((error = gs_engine_prefetch(eng, src, fetch, fetch_nr)) < 0)
 		goto done;
 
-	for (i = 0; i < sel_nr; i++) {
-		const gs_spec_source *s = sel[i];
-		const gs_package *pkg = gs_packages_find(pkgs, s->identifier);
+	for (i = first, k = 0; k < sel_nr; k++) {
+		const gs_package *pkg = gs_packages_find(pkgs, sel[k]->identifier);
 
-		for (j = 0; j < s->variants_nr; j++) {
-			const gs_spec_variant *v = &s->variants[j];
-			gs_plan_item *item = plan_add(out);
+		for (j = 0; j < sel[k]->variants_nr; j++, i++) {
+			gs_plan_item *item = &out->items[i];
 
-			item->spec = sel_spec[i];
-			item->source = s;
-			item->variant = v;
-			item->package = s->identifier;
-			item->path = v->repo_path;
-			if (!item->path) {
-				item->error = gs_xstrdup("unsafe contract path");
-			} else if (!pkg) {
-				item->error = missing_package_message(src, s->identifier);
-			} else {
+			if (!item->error && need[k] && !item->content.size) {
 				error = gs_engine_contract(&item->content, eng, src, pkgs, pkg,
-							   s->module, s->rollup, v->variant,
-							   GS_FORMAT_MARKDOWN);
+							   item->source->module, item->source->rollup,
+							   item->variant->variant, GS_FORMAT_MARKDOWN);
 				if (error == GS_EINPUT) {
 					item->error = gs_xstrdup(gs_error_last());
 					gs_buf_clear(&item->content);
 					error = 0;
 				} else if (error < 0) {
 					goto done;
-				} else if ((error = plan_compare(item, src)) < 0) {
-					goto done;
 				}
 			}
+			if (!item->error && (error = plan_compare(item, src)) < 0)
+				goto done;
 			if (item->error)
 				out->error_nr++;
 			else if (!item->fresh)
@@ -232,6 +276,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		}
 	}
 done:
+	free(need);
 	free(wanted);
 	free(sel);
 	free(sel_spec);

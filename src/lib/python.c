@@ -20,7 +20,13 @@ const TSLanguage *tree_sitter_python(void);
  * recursion of the walk.
  */
 #define MAX_DEPTH 100
-#define MAX_CURSORS (4 * MAX_DEPTH + 16)
+/* Python's tokenizer allows 200 nested brackets, in targets too. */
+#define MAX_TARGET_DEPTH 200
+/*
+ * Cursors in use at once: three per level of blocks (block, statement,
+ * clause) plus one per level of a nested assignment target, and a few.
+ */
+#define MAX_CURSORS (3 * MAX_DEPTH + 2 * MAX_TARGET_DEPTH + 16)
 
 enum sym {
 	S_MODULE, S_BLOCK, S_COMMENT, S_IDENTIFIER,
@@ -527,13 +533,18 @@ static struct entry *scope_add(struct ctx *x, struct scope *s, int group, gs_sym
 	return e;
 }
 
-static int too_deep(struct ctx *x, int depth)
+static int too_deep_for(struct ctx *x, int depth, int limit)
 {
-	if (depth <= MAX_DEPTH)
+	if (depth <= limit)
 		return 0;
 	if (!x->error)
 		x->error = gs_error_set(GS_EINPUT, "%s: nesting too deep", x->path);
 	return 1;
+}
+
+static int too_deep(struct ctx *x, int depth)
+{
+	return too_deep_for(x, depth, MAX_DEPTH);
 }
 
 /* --- definitions ------------------------------------------------------ */
@@ -557,7 +568,7 @@ static void add_targets(struct ctx *x, struct scope *scope, TSNode target, int d
 	struct iter it;
 	TSNode n;
 
-	if (too_deep(x, depth))
+	if (too_deep_for(x, depth, MAX_TARGET_DEPTH))
 		return;
 	if (is(x, target, S_IDENTIFIER)) {
 		add_variable(x, scope, target, null_node);
@@ -612,7 +623,7 @@ static int binds_all(struct ctx *x, TSNode target, int depth)
 	TSNode n;
 	int found = 0;
 
-	if (depth > MAX_DEPTH)
+	if (depth > MAX_TARGET_DEPTH)
 		return 0;
 	if (is(x, target, S_IDENTIFIER))
 		return text_is(x, target, "__all__");
@@ -1081,7 +1092,7 @@ static void flatten(struct flat *f, struct scope *scope, int parent, const char 
 
 	if (!scope->nr)
 		return;
-	qsort(scope->v, scope->nr, sizeof(*scope->v), entry_cmp);
+	GS_QSORT(scope->v, scope->nr, entry_cmp);
 
 	/*
 	 * A variable assigned several times (in both branches of an `if`,
@@ -1451,7 +1462,7 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		f.all_sorted = gs_xcalloc(f.all_nr + 1, sizeof(char *));
 		for (i = 0; i < f.all_nr; i++)
 			f.all_sorted[i] = mod->all[i];
-		qsort(f.all_sorted, f.all_nr, sizeof(char *), str_cmp);
+		GS_QSORT(f.all_sorted, f.all_nr, str_cmp);
 	}
 	flatten(&f, &x.module, -1, NULL, 1);
 	free(f.all_sorted);
@@ -1459,6 +1470,11 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 done:
 	if (tree)
 		ts_tree_delete(tree);
+	/* Do not keep the copy of a huge file alive until the next one. */
+	if (py->decoded.asize > ((size_t)4 << 20))
+		gs_buf_release(&py->decoded);
+	if (py->tmp.asize > ((size_t)4 << 20))
+		gs_buf_release(&py->tmp);
 	scope_free(&x.module);
 	strlist_clear(&x.all);
 	free(x.nodes);

@@ -135,7 +135,7 @@ static void registry_index(gs_registry *reg)
 	struct sort_contract *ct = NULL;
 	size_t i, j, k, npk = 0, nct = 0;
 
-	qsort(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_cmp);
+	GS_QSORT(reg->specs, reg->specs_nr, spec_cmp);
 	for (i = 0; i < reg->specs_nr; i++) {
 		npk += reg->specs[i]->sources_nr;
 		for (j = 0; j < reg->specs[i]->sources_nr; j++)
@@ -166,8 +166,8 @@ static void registry_index(gs_registry *reg)
 			}
 		}
 	}
-	qsort(pk, npk, sizeof(*pk), sort_pkg_cmp);
-	qsort(ct, nct, sizeof(*ct), sort_contract_cmp);
+	GS_QSORT(pk, npk, sort_pkg_cmp);
+	GS_QSORT(ct, nct, sort_contract_cmp);
 	free(reg->by_package);
 	free(reg->by_contract);
 	reg->by_package = gs_xcalloc(npk ? npk : 1, sizeof(*reg->by_package));
@@ -500,55 +500,91 @@ static int has_entries_below(const gs_source *src, const char *dir)
 	gs_buf prefix = GS_BUF_INIT;
 	size_t begin, end;
 
-	gs_buf_printf(&prefix, "%s/", dir);
+	gs_buf_sets(&prefix, dir);
+	gs_buf_putc(&prefix, '/');
 	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
 	gs_buf_release(&prefix);
 	return begin < end;
 }
 
-/* Why the contract at `path` cannot be written, or NULL. */
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * Why the directories leading to `path` cannot hold a contract (a link or
+ * a file on the way), or NULL. The variants of a spec share their
+ * directory, so the last directory found fine is remembered in `ok_dir`.
+ */
+static const char *leading_dirs_problem(const gs_source *src, const char *path,
+					gs_buf *scratch, gs_buf *ok_dir)
+{
+	const char *last = strrchr(path, '/');
+	size_t dir_len = last ? (size_t)(last - path) : 0, i, shared = 0;
+	char *p, *slash;
+
+	if (!dir_len || (ok_dir->size == dir_len && !memcmp(ok_dir->ptr, path, dir_len)))
+		return NULL;
+	/* the work tree also checks the disk for links git does not list */
+	if (gs_source_get_kind(src) == GS_SOURCE_WORKTREE && gs_source_path_crosses_link(src, path))
+		return "passes through a symbolic link or submodule; contracts are never "
+			"written through links";
+	/* directories shared with the last good one were checked already */
+	for (i = 0; i < dir_len && i < ok_dir->size && path[i] == ok_dir->ptr[i]; i++)
+		if (path[i] == '/')
+			shared = i + 1;
+	if (i == ok_dir->size && i < dir_len && path[i] == '/')
+		shared = i + 1;
+	gs_buf_set(scratch, path, dir_len);
+	for (p = scratch->ptr + shared; ; p = slash + 1) {
+		char *end = strchr(p, '/');
+		const gs_source_entry *e;
+
+		slash = end;
+		if (!end)
+			end = scratch->ptr + scratch->size;
+		*end = '\0';
+		e = gs_source_lookup(src, scratch->ptr);
+		*end = slash ? '/' : '\0';
+		if (e && !GS_MODE_IS_REGULAR(e->mode))
+			return "passes through a symbolic link or submodule; contracts are never "
+				"written through links";
+		if (e)
+			return "lies below a file";
+		if (!slash)
+			break;
+	}
+	gs_buf_set(ok_dir, path, dir_len);
+	return NULL;
+}
+
+/* Why the contract at `path` cannot be written, or NULL. */
 static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_source *src,
-					 const char *path, gs_buf *scratch)
+					 const char *path, gs_buf *scratch, gs_buf *ok_dir)
 {
 	static const char *const git_files[] = {
 		GS_CONFIG_FILE, ".gitattributes", ".gitignore", ".gitmodules", ".mailmap"
 	};
+	const char *base = strrchr(path, '/'), *why;
 	const gs_source_entry *e;
 	size_t len = strlen(path), i;
-	char *p;
 
+	base = base ? base + 1 : path;
 	if (len >= 3 && !strcmp(path + len - 3, ".py"))
 		return "is a Python source path; contracts must not overwrite sources";
-	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++) {
-		const char *base = strrchr(path, '/');
-
-		if (!strcmp(base ? base + 1 : path, git_files[i]))
+	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++)
+		if (!strcmp(base, git_files[i]))
 			return "names a git or git-spec control file";
-	}
-	if (spec_paths && bsearch(&path, spec_paths->v, spec_paths->nr, sizeof(char *), cmp_str))
+	if (bsearch(&path, spec_paths->v, spec_paths->nr, sizeof(char *), cmp_str))
 		return "is the path of a spec file";
-	if (gs_source_path_crosses_link(src, path))
-		return "passes through a symbolic link or submodule; contracts are never "
-			"written through links";
+	if ((why = leading_dirs_problem(src, path, scratch, ok_dir)))
+		return why;
 	e = gs_source_lookup(src, path);
 	if (e && !GS_MODE_IS_REGULAR(e->mode))
 		return "is a symbolic link or submodule, not a file";
-	if (has_entries_below(src, path))
+	if (!e && has_entries_below(src, path))
 		return "is a directory";
-	/* a leading component that is a file makes the path unwritable */
-	gs_buf_sets(scratch, path);
-	for (p = scratch->ptr; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		e = gs_source_lookup(src, scratch->ptr);
-		*p = '/';
-		if (e)
-			return "lies below a file";
-	}
 	return NULL;
 }
 
@@ -556,7 +592,7 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 			    const gs_package_list *pkgs, gs_strvec *problems)
 {
 	gs_strvec found = GS_STRVEC_INIT, spec_paths = GS_STRVEC_INIT;
-	gs_buf scratch = GS_BUF_INIT;
+	gs_buf scratch = GS_BUF_INIT, ok_dir = GS_BUF_INIT;
 	char *next = gs_registry_next_id(reg);
 	size_t i, j, k, nr;
 
@@ -631,7 +667,8 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 							v->path);
 					continue;
 				}
-				why = contract_path_problem(&spec_paths, src, v->repo_path, &scratch);
+				why = contract_path_problem(&spec_paths, src, v->repo_path,
+							    &scratch, &ok_dir);
 				if (why)
 					gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: "
 							"'%s' %s", spec->path, j, k, v->path, why);
@@ -646,6 +683,7 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 	gs_strvec_clear(&found);
 	gs_strvec_clear(&spec_paths);
 	gs_buf_release(&scratch);
+	gs_buf_release(&ok_dir);
 	free(next);
 	return nr;
 }

@@ -248,8 +248,11 @@ static void render_file(gs_buf *out, gs_buf *tmp, const gs_contract_view *view, 
 			gs_utf8_put_escaped(out, cls->doc, strlen(cls->doc));
 			gs_buf_putc(out, '\n');
 		}
-		/* Members follow their class directly (model order). */
-		for (j = i + 1; j < mod->symbols_nr; j++) {
+		/*
+		 * A class's descendants directly follow it (model order), and
+		 * the first symbol after them has a parent before the class.
+		 */
+		for (j = i + 1; j < mod->symbols_nr && mod->symbols[j].parent >= (int)i; j++) {
 			const gs_symbol *m = &mod->symbols[j];
 
 			if (m->parent != (int)i)
@@ -283,7 +286,7 @@ static char **sorted_exports(const gs_contract_view *view, size_t *nr_out)
 	v = gs_xcalloc(init->all_nr, sizeof(*v));
 	for (i = 0; i < init->all_nr; i++)
 		v[i] = init->all[i];
-	qsort(v, init->all_nr, sizeof(*v), cmp_strp);
+	GS_QSORT(v, init->all_nr, cmp_strp);
 	for (i = 0; i < init->all_nr; i++) {
 		if (n && !strcmp(v[n - 1], v[i]))
 			continue;

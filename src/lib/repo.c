@@ -8,30 +8,101 @@
 #include "gitspec/buf.h"
 #include "gitspec/repo.h"
 
+/* Take `name` out of the environment for a while; returns its value (to free) or NULL. */
+static char *env_hide(const char *name)
+{
+	const char *v = getenv(name);
+	char *saved = v ? gs_xstrdup(v) : NULL;
+
+	if (saved)
+		unsetenv(name);
+	return saved;
+}
+
+static void env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	free(saved);
+}
+
+static int has_core_worktree(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_config_entry *entry = NULL;
+	int found = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_entry(&entry, cfg, "core.worktree") == 0)
+		found = 1;
+	git_config_entry_free(entry);
+	git_config_free(cfg);
+	git_error_clear();
+	return found;
+}
+
+/*
+ * git_repository_set_workdir, except when the work tree is already `dir`:
+ * libgit2 1.5 leaks its path buffer in that case.
+ */
+static int set_workdir(git_repository *repo, const char *dir)
+{
+	const char *cur = git_repository_workdir(repo);
+	char *a = realpath(dir, NULL), *b = cur ? realpath(cur, NULL) : NULL;
+	int same = a && b && !strcmp(a, b);
+
+	free(a);
+	free(b);
+	if (same)
+		return 0;
+	return git_repository_set_workdir(repo, dir, 0);
+}
+
 int gs_repo_open(git_repository **out)
 {
-	char *index_file = NULL;
-	const char *env;
-	int error = 0;
+	git_repository *repo = NULL;
+	char *index_file, *work_tree, *cwd = NULL;
+	int error = 0, explicit_git_dir = getenv("GIT_DIR") != NULL;
 
 	*out = NULL;
-	/* see repo.h: keep libgit2 from parsing $GIT_INDEX_FILE eagerly */
-	if ((env = getenv("GIT_INDEX_FILE")) != NULL) {
-		index_file = gs_xstrdup(env);
-		unsetenv("GIT_INDEX_FILE");
-	}
-	if (git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
+	/*
+	 * See repo.h for GIT_INDEX_FILE. libgit2 1.5 refuses GIT_WORK_TREE
+	 * ("unimplemented"): apply it ourselves once the repository is open.
+	 */
+	index_file = env_hide("GIT_INDEX_FILE");
+	work_tree = env_hide("GIT_WORK_TREE");
+	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		const git_error *e = git_error_last();
 
-		if (e && e->klass == GIT_ERROR_REPOSITORY && getenv("GIT_DIR") == NULL)
+		if (e && e->klass == GIT_ERROR_REPOSITORY && !explicit_git_dir)
 			error = gs_error_set(GS_ERROR, "not a git repository (or any of the parent directories)");
 		else
 			error = gs_error_set_git("cannot open repository");
-		*out = NULL;
+		goto done;
 	}
-	if (index_file)
-		setenv("GIT_INDEX_FILE", index_file, 1);
-	free(index_file);
+	if (work_tree) {
+		if (set_workdir(repo, work_tree) < 0) {
+			error = gs_error_set_git("cannot use GIT_WORK_TREE");
+			goto done;
+		}
+	} else if (explicit_git_dir && !git_repository_is_bare(repo) && !has_core_worktree(repo)) {
+		/* git's rule: GIT_DIR alone makes the current directory the top of the work tree */
+		if (!(cwd = getcwd(NULL, 0))) {
+			error = gs_error_set(GS_ERROR, "cannot get the current directory: %s", strerror(errno));
+			goto done;
+		}
+		if (set_workdir(repo, cwd) < 0) {
+			error = gs_error_set_git("cannot set the work tree");
+			goto done;
+		}
+	}
+	*out = repo;
+	repo = NULL;
+done:
+	env_restore("GIT_INDEX_FILE", index_file);
+	env_restore("GIT_WORK_TREE", work_tree);
+	free(cwd);
+	git_repository_free(repo);
 	return error;
 }
 
@@ -86,7 +157,7 @@ static const char *below(const char *path, const gs_buf *root)
 
 int gs_repo_prefix(gs_buf *out, git_repository *repo)
 {
-	gs_buf wd = GS_BUF_INIT, cwd = GS_BUF_INIT;
+	gs_buf wd = GS_BUF_INIT, cwd = GS_BUF_INIT, gd = GS_BUF_INIT;
 	const char *rest;
 	int error = 0;
 
@@ -96,12 +167,16 @@ int gs_repo_prefix(gs_buf *out, git_repository *repo)
 	if ((error = workdir_real(&wd, repo)) < 0 || (error = current_dir(&cwd)) < 0)
 		goto done;
 	/* outside the work tree (in .git, or GIT_WORK_TREE elsewhere): as git, the top */
+	if (!real_path(&gd, git_repository_path(repo)) && below(cwd.ptr, &gd))
+		goto done;
+	gs_error_clear();
 	rest = below(cwd.ptr, &wd);
 	if (rest)
 		gs_buf_sets(out, rest);
 done:
 	gs_buf_release(&wd);
 	gs_buf_release(&cwd);
+	gs_buf_release(&gd);
 	return error;
 }
 
@@ -207,7 +282,20 @@ int gs_repo_index_path(gs_buf *out, git_repository *repo)
 
 	gs_buf_clear(out);
 	if (env && *env) {
-		gs_buf_sets(out, env);
+		/*
+		 * git reads the variable after moving to the top of the work
+		 * tree (or into the git directory of a bare repository), so a
+		 * relative path is relative to there, not to the current
+		 * directory; hooks run there anyway.
+		 */
+		if (env[0] != '/') {
+			const char *base = git_repository_workdir(repo);
+
+			gs_buf_sets(out, base ? base : git_repository_path(repo));
+			if (out->size && out->ptr[out->size - 1] != '/')
+				gs_buf_putc(out, '/');
+		}
+		gs_buf_puts(out, env);
 	} else {
 		/* git_repository_path is the worktree's own gitdir for linked worktrees */
 		gs_buf_sets(out, git_repository_path(repo));

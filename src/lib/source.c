@@ -73,7 +73,7 @@ static int entry_cmp(const void *a, const void *b)
 static void sort_entries(gs_source *src)
 {
 	if (src->nr > 1)
-		qsort(src->entries, src->nr, sizeof(*src->entries), entry_cmp);
+		GS_QSORT(src->entries, src->nr, entry_cmp);
 }
 
 gs_source_kind gs_source_get_kind(const gs_source *src)
@@ -199,6 +199,11 @@ static int collect_tree(gs_source *src, const git_tree *tree, gs_buf *path)
 	size_t i, n = git_tree_entrycount(tree), base = path->size;
 	int error = 0;
 
+	/* no checkout can hold a longer path; this also bounds the recursion */
+	if (path->size > 4096) {
+		error = gs_error_set(GS_ERROR, "cannot read tree: path too long below '%.64s'", path->ptr);
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
 		git_filemode_t mode = git_tree_entry_filemode(te);
@@ -391,9 +396,12 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
+	/* no descriptor stays open per level of nesting */
+	closedir(dir);
+	dir = NULL;
 	/* readdir order is arbitrary; walk in a fixed one */
 	if (nr > 1)
-		qsort(names, nr, sizeof(*names), name_cmp);
+		GS_QSORT(names, nr, name_cmp);
 
 	for (i = 0; i < nr; i++) {
 		struct stat st;

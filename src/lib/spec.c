@@ -334,24 +334,12 @@ void gs_spec_free(gs_spec *spec)
 	free(spec);
 }
 
-/*
- * Variant names. render.c's gs_variant_parse holds the same table; spec.c
- * keeps its own so that parsing specs needs nothing but libyaml.
- */
-static int variant_parse(const char *name)
-{
-	if (!strcmp(name, "public") || !strcmp(name, "api"))
-		return GS_VARIANT_PUBLIC;
-	if (!strcmp(name, "all") || !strcmp(name, "implementation"))
-		return GS_VARIANT_ALL;
-	if (!strcmp(name, "tests"))
-		return GS_VARIANT_TESTS;
-	return -1;
-}
-
 struct parse_ctx {
 	const char *path;   /* the spec file, for messages */
 	gs_buf field;       /* the field being read, for messages */
+	/* deserialising: the field is named only on error, from these */
+	int variant_field;
+	size_t source_nr, variant_nr;
 };
 
 static int field_error(struct parse_ctx *ctx, const char *fmt, ...) GS_PRINTF(2, 3);
@@ -426,21 +414,41 @@ static int resolve_variant_path(gs_spec_variant *v, struct parse_ctx *ctx, const
 	gs_buf norm = GS_BUF_INIT, full = GS_BUF_INIT;
 	int error = 0;
 
+	/* no printf here: the registry resolves thousands of these per run */
 	normalize_written_path(&norm, v->path);
-	if (gs_path_check_safe(norm.size ? norm.ptr : v->path) < 0) {
-		error = field_error(ctx, "%s", gs_error_last());
+	if (*v->path && v->path[strlen(v->path) - 1] == '/') {
+		gs_error_set(GS_EINPUT, "'%s' names a directory; give the contract a file name",
+			     v->path);
+		error = GS_EINPUT;
 		goto done;
 	}
-	if (*dir)
-		gs_buf_printf(&full, "%s/%s", dir, norm.ptr);
-	else
-		gs_buf_sets(&full, norm.ptr);
-	if (gs_path_check_safe(full.ptr) < 0) {
-		error = field_error(ctx, "%s", gs_error_last());
+	if (gs_path_check_safe(norm.size ? norm.ptr : v->path) < 0) {
+		error = GS_EINPUT;
+		goto done;
+	}
+	if (*dir) {
+		gs_buf_grow(&full, strlen(dir) + norm.size + 2);
+		gs_buf_puts(&full, dir);
+		gs_buf_putc(&full, '/');
+	}
+	gs_buf_put(&full, norm.ptr, norm.size);
+	if (*dir && gs_path_check_safe(full.ptr) < 0) {
+		error = GS_EINPUT;
 		goto done;
 	}
 	v->repo_path = gs_buf_detach(&full, NULL);
 done:
+	if (error) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_buf_sets(&msg, gs_error_last());
+		if (!ctx->field.size && ctx->variant_field) {
+			gs_buf_printf(&ctx->field, "sources[%zu].variants[%zu].path",
+				      ctx->source_nr, ctx->variant_nr);
+		}
+		error = field_error(ctx, "%s", msg.ptr);
+		gs_buf_release(&msg);
+	}
 	gs_buf_release(&norm);
 	gs_buf_release(&full);
 	return error;
@@ -475,7 +483,7 @@ static int parse_variant(gs_spec_variant *v, struct parse_ctx *ctx, const gs_yam
 	}
 	if ((error = get_string(&v->name, ctx, n, prefix, "name", 1)) < 0)
 		return error;
-	kind = variant_parse(v->name);
+	kind = gs_variant_parse(v->name);
 	if (kind < 0)
 		return field_error(ctx, "unknown variant '%s'; use public, all or tests "
 				   "(or api, implementation)", v->name);
@@ -564,7 +572,7 @@ static char *dir_of(const char *path)
 /* Build a gs_spec from the YAML tree of its front matter. */
 static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *root)
 {
-	struct parse_ctx ctx = { path, GS_BUF_INIT };
+	struct parse_ctx ctx = { path, GS_BUF_INIT, 0, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	const gs_yaml_node *sources;
 	gs_buf prefix = GS_BUF_INIT;
@@ -767,7 +775,7 @@ static char *get_str(struct reader *r)
 int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_t len)
 {
 	struct reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
-	struct parse_ctx ctx = { path, GS_BUF_INIT };
+	struct parse_ctx ctx = { path, GS_BUF_INIT, 1, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	uint32_t nr, i, j;
 	int error = 0;
@@ -812,13 +820,13 @@ int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_
 			s->variants_nr = j + 1;
 			v->name = get_str(&r);
 			v->path = get_str(&r);
-			if (r.bad || !v->name || !v->path || (kind = variant_parse(v->name)) < 0) {
+			if (r.bad || !v->name || !v->path || (kind = gs_variant_parse(v->name)) < 0) {
 				r.bad = 1;
 				break;
 			}
 			v->variant = (gs_variant)kind;
-			gs_buf_clear(&ctx.field);
-			gs_buf_printf(&ctx.field, "sources[%u].variants[%u].path", i, j);
+			ctx.source_nr = i;
+			ctx.variant_nr = j;
 			if ((error = resolve_variant_path(v, &ctx, spec->dir)) < 0)
 				goto done;
 		}
@@ -931,9 +939,13 @@ void gs_spec_format(gs_buf *out, const char *id, const char *package, const char
 	size_t i;
 
 	slugify(&slug, package);
-	if (name)
-		gs_buf_sets(&title, name);
-	else
+	if (name) {
+		/* a spec's fields are one line each: line breaks become spaces */
+		const char *p;
+
+		for (p = name; *p; p++)
+			gs_buf_putc(&title, *p == '\n' || *p == '\r' ? ' ' : *p);
+	} else
 		gs_buf_printf(&title, "%s Specification", package);
 
 	gs_buf_puts(out, "---\nid: ");

@@ -64,7 +64,7 @@ void gs_strvec_sort_uniq(gs_strvec *sv)
 
 	if (sv->nr < 2)
 		return;
-	qsort(sv->v, sv->nr, sizeof(char *), cmp_str);
+	GS_QSORT(sv->v, sv->nr, cmp_str);
 	for (i = 1, j = 1; i < sv->nr; i++) {
 		if (!strcmp(sv->v[i], sv->v[j - 1]))
 			free(sv->v[i]);

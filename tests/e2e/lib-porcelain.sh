@@ -3,10 +3,24 @@
 
 export SOURCE_DATE_EPOCH=1795262400   # 2026-11-21: the date `create` writes
 
+# Scratch files the tests write at the top of a repository.
+SCRATCH="before after err out expect actual out.json line1 changes stat staged unstaged
+blob edited inode.before inode.after cli.before sorted st unmerged fp.json files
+sections symbols.before symbols.after spec.before changed idx wt rev head all impl
+api public tests paths index.before expect.sorted out.sorted left"
+
+# exclude_scratch DIR: keep the tests' scratch files (SCRATCH, above) out of
+# `git add -A` and `git status` in the repository at DIR.
+exclude_scratch() {
+	mkdir -p "$1/.git/info" &&
+	for f in $SCRATCH; do echo "/$f"; done >>"$1/.git/info/exclude"
+}
+
 # example_repo DIR: share/example committed as a fresh repository in DIR.
 example_repo() {
 	cp -R "$TEST_SRC/share/example" "$1" &&
-	(cd "$1" && git init -q && git add . && git commit -q -m "import the example")
+	(cd "$1" && git init -q && git add . && git commit -q -m "import the example") &&
+	exclude_scratch "$1"
 }
 
 # spec_text ID PKG [CONTRACT_DIR] [EXTRA_SOURCE_LINES]: a spec's text as
@@ -48,14 +62,17 @@ write_spec() {
 
 # snapshot [DIR]: every file, symlink and directory below DIR (default .)
 # with its content hash, except git's object store and git-spec's cache,
-# which may legitimately change; for "nothing was written" checks.
+# which may legitimately change, and the tests' own scratch files at the
+# top (listed in SCRATCH); for "nothing was written" checks.
 snapshot() {
 	(cd "${1:-.}" &&
-	 find . \( -path ./.git/objects -o -path ./.git/gitspec \) -prune -o -type f -print0 |
+	 prune="-path ./.git/objects -o -path ./.git/gitspec" &&
+	 for f in $SCRATCH; do prune="$prune -o -path ./$f"; done &&
+	 find . \( $prune \) -prune -o -type f -print0 |
 		LC_ALL=C sort -z | xargs -0 -r sha1sum &&
-	 find . \( -path ./.git/objects -o -path ./.git/gitspec \) -prune -o -type l -print |
+	 find . \( $prune \) -prune -o -type l -print |
 		LC_ALL=C sort | while read -r l; do echo "$l -> $(readlink "$l")"; done &&
-	 find . \( -path ./.git/objects -o -path ./.git/gitspec \) -prune -o -type d -print |
+	 find . \( $prune \) -prune -o -type d -print |
 		LC_ALL=C sort)
 }
 

@@ -24,6 +24,17 @@ test_expect_success 'an unknown command is a usage error' '
 	test_grep "not a git spec command" err
 '
 
+if command -v man >/dev/null 2>&1; then
+test_expect_success 'git-spec --help opens git-spec(1) from the source tree' '
+	MANPAGER=cat MANWIDTH=80 git-spec --help >out 2>err &&
+	test_grep "git-spec - keep the API contracts of Python packages" out &&
+	for c in init install uninstall packages create sync check list show contract validate; do
+		test_grep "git spec $c" out || exit 1
+	done &&
+	test_grep "EXIT STATUS" out
+'
+fi
+
 test_expect_success '--version' '
 	git spec --version >out &&
 	test_grep "^git-spec version " out

@@ -5,7 +5,7 @@ test_description='git spec packages: leaf packages, --all, --json, layouts'
 
 test_expect_success 'setup: the example and a repository of many layouts' '
 	example_repo example &&
-	test_create_repo layouts &&
+	test_create_repo layouts && exclude_scratch layouts &&
 	(
 		cd layouts &&
 		write_file rootpkg/__init__.py </dev/null &&

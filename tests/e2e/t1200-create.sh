@@ -51,7 +51,8 @@ test_expect_success 'the contracts are exactly what contract prints' '
 
 test_expect_success 'create does not stage anything' '
 	cd repo &&
-	git status --porcelain >out &&
+	git diff --cached --quiet &&
+	git status --porcelain -- specify src >out &&
 	echo "?? specify/" >expect &&
 	test_cmp expect out
 '
@@ -89,6 +90,17 @@ test_expect_success 'guard: a path that is not a package (exit 3, hint, nothing 
 	test_grep "did you mean the package at .src/acme/pricing.?" err &&
 	test_expect_code 3 git spec create no/such/dir 2>err &&
 	test_grep "no/such/dir" err &&
+	snapshot >after &&
+	test_cmp before after
+'
+
+test_expect_success 'guard: a path outside the repository (exit 3, nothing written)' '
+	cd repo &&
+	snapshot >before &&
+	test_expect_code 3 git spec create "$TRASH" 2>err &&
+	test_grep "outside the repository" err &&
+	test_expect_code 3 git spec create ../.. 2>err &&
+	test_grep "outside the repository" err &&
 	snapshot >after &&
 	test_cmp before after
 '
@@ -137,8 +149,22 @@ test_expect_success 'guard: a spec that does not parse stops create (exit 3, not
 	rm -r specify/tech/SPEC-090
 '
 
+test_expect_success 'guard: a spec whose contract path escapes the repository (exit 3, nothing written)' '
+	cd repo &&
+	mkdir -p specify/tech/SPEC-091 &&
+	spec_text SPEC-091 src/acme/orders ../../../../.. >specify/tech/SPEC-091/SPEC-091.md &&
+	snapshot >before &&
+	test_expect_code 3 git spec create src/acme/cli 2>err &&
+	test_grep "specify/tech/SPEC-091/SPEC-091.md: .*leaves the repository" err &&
+	test_grep "^hint: fix the spec" err &&
+	snapshot >after &&
+	test_cmp before after &&
+	test_must_fail test -e ../public.md &&
+	rm -r specify/tech/SPEC-091
+'
+
 test_expect_success 'guard: a specs directory reached through a symlink (exit 3, nothing written)' '
-	test_create_repo linked &&
+	test_create_repo linked && exclude_scratch linked &&
 	cp -R repo/src linked/ &&
 	mkdir outside &&
 	cd linked &&
@@ -148,13 +174,14 @@ test_expect_success 'guard: a specs directory reached through a symlink (exit 3,
 	test_expect_code 3 git spec create src/acme/cli 2>err &&
 	test_grep "specify/tech/SPEC-001" err &&
 	test_grep "symbolic link" err &&
+	test_grep "^hint: the specs directory .specify/tech. must be a plain directory" err &&
 	snapshot >after &&
 	test_cmp before after &&
 	test_must_fail test -e ../outside/tech
 '
 
 test_expect_success 'guard: a configured specs directory outside the repository (exit 3)' '
-	test_create_repo escape &&
+	test_create_repo escape && exclude_scratch escape &&
 	cp -R repo/src escape/ &&
 	cd escape &&
 	printf "specs: ../outside2\n" >.gitspec.yaml &&
@@ -168,7 +195,7 @@ test_expect_success 'guard: a configured specs directory outside the repository 
 '
 
 test_expect_success 'a package with spaces in its path and file names' '
-	test_create_repo spaced &&
+	test_create_repo spaced && exclude_scratch spaced &&
 	cd spaced &&
 	write_file "my lib/core pkg/__init__.py" </dev/null &&
 	write_file "my lib/core pkg/a module.py" <<-\PY &&

@@ -107,6 +107,8 @@ test_expect_success 'a syntax error: exit 3 naming path:line:col; that package i
 	cp $C/SPEC-001/contracts/all.md cli.before &&
 	test_expect_code 3 git spec sync >out 2>err &&
 	test_grep "^error: src/acme/cli/main.py:[0-9]*:[0-9]*: syntax error" err &&
+	test $(grep -c "syntax error$" err) = 1 &&
+	test_grep "^error: 1 package not synced because of syntax errors$" err &&
 	test_cmp cli.before $C/SPEC-001/contracts/all.md &&
 	test_grep "SPEC-002/contracts/public.md" out &&
 	git checkout -q -- . && git spec sync -q && git spec check -q
@@ -243,6 +245,25 @@ test_expect_success 'sync --staged resolves a conflicted contract by re-deriving
 	git spec check --staged -q &&
 	git commit -q --no-edit &&
 	git spec check -q
+'
+
+test_expect_success 'sync and sync --staged in a linked worktree use its own index' '
+	cd repo &&
+	git worktree add -q ../linked -b linked &&
+	cd ../linked &&
+	echo "def linked_fn() -> None: ..." >>src/acme/orders/models.py &&
+	test_expect_code 1 git spec check -q 2>/dev/null &&
+	git add src/acme/orders/models.py &&
+	git spec sync --staged >out &&
+	test_grep "$C/SPEC-003/contracts/public.md (index and work tree)" out &&
+	git spec check --staged -q &&
+	git spec check -q &&
+	test_must_fail test -e "$(git rev-parse --git-dir)/index.lock" &&
+	git commit -q -m linked &&
+	cd ../repo &&
+	git diff --cached --quiet &&
+	git spec check -q &&
+	git spec check --rev linked -q
 '
 
 test_expect_success 'sync --staged when nothing is stale leaves the index byte-identical' '

@@ -167,6 +167,18 @@ test_expect_success 'malformed YAML: exit 3 naming the spec' '
 	rm -r $C/SPEC-077
 '
 
+test_expect_success 'a bad .gitspec.yaml: exit 3, and still JSON with --json' '
+	cd repo &&
+	cp .gitspec.yaml gitspec.saved &&
+	printf "roots: [src\n" >.gitspec.yaml &&
+	test_expect_code 3 git spec check 2>err &&
+	test_grep "^error: .gitspec.yaml" err &&
+	test_expect_code 3 git spec check --json >out.json 2>err &&
+	test "$(json_get out.json "j[\"errors\"][0][\"path\"]")" = .gitspec.yaml &&
+	test "$(json_get out.json "j[\"fresh\"]")" = false &&
+	mv gitspec.saved .gitspec.yaml
+'
+
 test_expect_success 'check never writes: not even the index' '
 	cd repo &&
 	echo "def x() -> None: ..." >>src/acme/orders/models.py &&

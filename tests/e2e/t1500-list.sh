@@ -26,9 +26,9 @@ test_expect_success 'list: one line per spec' '
 	cd repo &&
 	git spec list >out &&
 	cat >expect <<-EOF &&
-	SPEC-001  src/acme/pricing  $C/SPEC-001/SPEC-001.md
+	SPEC-001  src/acme/pricing            $C/SPEC-001/SPEC-001.md
 	SPEC-002  src/acme/shipping/carriers  $C/SPEC-002/SPEC-002.md
-	SPEC-003  src/acme/shipping  $C/SPEC-003/SPEC-003.md
+	SPEC-003  src/acme/shipping           $C/SPEC-003/SPEC-003.md
 	EOF
 	test_cmp expect out
 '

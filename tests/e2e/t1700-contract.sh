@@ -87,6 +87,12 @@ test_expect_success 'not a package: exit 3 with a hint' '
 	test_grep "^hint: did you mean the package at .src/acme/pricing.?" err
 '
 
+test_expect_success 'a path outside the repository: exit 3' '
+	cd repo &&
+	test_expect_code 3 git spec contract "$TRASH" 2>err &&
+	test_grep "outside the repository" err
+'
+
 test_expect_success 'a syntax error: exit 3 naming path:line:col, nothing on stdout' '
 	cd repo &&
 	printf "x = (\n" >>src/acme/cli/main.py &&

@@ -22,7 +22,7 @@ hostile() {
 	git add src/acme/pricing/rules.py &&
 	snapshot >"$TRASH/before" &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.before" &&
-	ls -la .git/hooks >"$TRASH/hooks.before" &&
+	ls -l .git/hooks >"$TRASH/hooks.before" &&
 	test_expect_code 3 git spec sync 2>"$TRASH/err.sync" &&
 	test_expect_code 3 git spec sync --staged 2>"$TRASH/err.staged" &&
 	test_expect_code 3 git spec check 2>"$TRASH/err.check" &&
@@ -31,14 +31,15 @@ hostile() {
 	test_expect_code 3 git spec validate 2>/dev/null &&
 	snapshot >"$TRASH/after" &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.after" &&
-	ls -la .git/hooks >"$TRASH/hooks.after" &&
+	ls -l .git/hooks >"$TRASH/hooks.after" &&
 	test_cmp "$TRASH/before" "$TRASH/after" &&
 	test_cmp "$TRASH/outside.before" "$TRASH/outside.after" &&
 	test_cmp "$TRASH/hooks.before" "$TRASH/hooks.after" &&
 	test_must_fail test -e .git/index.lock &&
 	test_grep "$C/SPEC-009" "$TRASH/err.sync" &&
 	test_grep "$C/SPEC-009" "$TRASH/err.staged" &&
-	test_grep "$C/SPEC-009" "$TRASH/err.check"
+	test_grep "$C/SPEC-009" "$TRASH/err.check" &&
+	test_grep "^hint: " "$TRASH/err.sync"
 }
 
 # hostile_path PATH: a spec SPEC-009 whose public contract path is PATH.
@@ -79,6 +80,7 @@ test_expect_success 'a committed symlink named contracts pointing at .git/hooks'
 	hostile &&
 	test_grep "symbolic link" "$TRASH/err.sync" &&
 	test_grep "symbolic link" "$TRASH/err.staged" &&
+	test_grep "^hint: contract paths must stay inside the repository" "$TRASH/err.sync" &&
 	test_must_fail test -e .git/hooks/public.md &&
 	git reset -q --hard base
 '
@@ -101,7 +103,7 @@ test_expect_success 'a symlinked spec directory' '
 	git add -A && git commit -q -m "spec dir outside" &&
 	echo "def stale_now() -> None: ..." >>src/acme/pricing/rules.py &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.before" &&
-	git spec sync -q 2>err || : &&
+	git spec sync -q 2>"$TRASH/err" || : &&
 	snapshot "$TRASH/outside" >"$TRASH/outside.after" &&
 	test_cmp "$TRASH/outside.before" "$TRASH/outside.after" &&
 	git reset -q --hard base
@@ -120,8 +122,8 @@ test_expect_success 'a contract that is itself a symlink' '
 
 test_expect_success 'after all that, the repository still syncs' '
 	cd repo &&
-	git status --porcelain >st &&
-	test_must_fail test -s st &&
+	git status --porcelain >"$TRASH/st" &&
+	test_must_fail test -s "$TRASH/st" &&
 	git spec check -q
 '
 

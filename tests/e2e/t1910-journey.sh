@@ -7,7 +7,7 @@ F=supekku/scripts/lib/formatters
 S=specify/tech/SPEC-001
 
 test_expect_success 'setup: a package like spec-driver'"'"'s formatters' '
-	test_create_repo repo &&
+	test_create_repo repo && exclude_scratch repo &&
 	cd repo &&
 	for d in supekku supekku/scripts supekku/scripts/lib; do
 		write_file $d/__init__.py </dev/null || exit 1

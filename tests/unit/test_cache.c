@@ -321,19 +321,24 @@ static void test_corruption(void **state)
 }
 
 /* The value a writer `w` stores for key `k`: self-describing, 64 KiB. */
-static void make_value(gs_buf *out, unsigned int w, unsigned int k)
+static void make_value_sized(gs_buf *out, unsigned int w, unsigned int k, size_t size)
 {
 	size_t i;
 
 	gs_buf_clear(out);
 	gs_buf_printf(out, "writer %u key %u\n", w, k);
-	for (i = 0; out->size < 65536; i++)
+	for (i = 0; out->size < size; i++)
 		gs_buf_putc(out, (char)('a' + (w * 31 + k + i) % 26));
+}
+
+static void make_value(gs_buf *out, unsigned int w, unsigned int k)
+{
+	make_value_sized(out, w, k, 65536);
 }
 
 #define WRITERS 4
 #define KEYS 16
-#define ROUNDS 20
+#define ROUNDS 8
 
 static void test_concurrent_writers(void **state)
 {
@@ -399,6 +404,69 @@ static void test_concurrent_writers(void **state)
 	assert_true(hits >= KEYS);
 	assert_int_equal(count_files(f->dir.ptr, "tmp-"), 0);
 	assert_int_equal(count_files(f->dir.ptr, ""), KEYS);
+	gs_buf_release(&b);
+	gs_buf_release(&want);
+}
+
+/* Writers pruning each other's entries while a reader reads. */
+static void test_concurrent_prune(void **state)
+{
+	struct fixture *f = *state;
+	gs_buf b = GS_BUF_INIT, want = GS_BUF_INIT;
+	pid_t pids[3];
+	unsigned int w, k, got_w, got_k, hits = 0;
+	int status, running;
+	git_oid key;
+
+	gs_cache_set_limits(f->cache, 64, 0);
+	for (w = 0; w < 3; w++) {
+		pids[w] = fork();
+		assert_true(pids[w] >= 0);
+		if (pids[w] == 0) {
+			gs_buf v = GS_BUF_INIT;
+			int rc = 0;
+
+			for (k = 0; k < 240; k++) {
+				make_key(&key, k);
+				make_value_sized(&v, w, k, 512);
+				if (gs_cache_put(f->cache, "model", &key, v.ptr, v.size) < 0)
+					rc = 1;
+				if ((k & 31) == 0 && gs_cache_prune(f->cache, "model") < 0)
+					rc = 1;
+			}
+			gs_buf_release(&v);
+			_exit(rc);
+		}
+	}
+	do {
+		running = 0;
+		for (w = 0; w < 3; w++)
+			if (pids[w] && waitpid(pids[w], &status, WNOHANG) == 0)
+				running = 1;
+			else if (pids[w]) {
+				assert_true(WIFEXITED(status));
+				assert_int_equal(WEXITSTATUS(status), 0);
+				pids[w] = 0;
+			}
+		for (k = 0; k < 240; k += 7) {
+			int rc;
+
+			make_key(&key, k);
+			rc = gs_cache_get(&b, f->cache, "model", &key);
+			if (rc == GS_ENOTFOUND)
+				continue;
+			assert_int_equal(rc, 0);
+			hits++;
+			assert_int_equal(sscanf(b.ptr, "writer %u key %u", &got_w, &got_k), 2);
+			assert_int_equal(got_k, k);
+			make_value_sized(&want, got_w, k, 512);
+			assert_int_equal(b.size, want.size);
+			assert_memory_equal(b.ptr, want.ptr, want.size);
+		}
+	} while (running);
+	assert_int_equal(gs_cache_prune(f->cache, "model"), 0);
+	assert_true(count_files(f->dir.ptr, "") <= 64);
+	assert_int_equal(count_files(f->dir.ptr, "tmp-"), 0);
 	gs_buf_release(&b);
 	gs_buf_release(&want);
 }
@@ -471,20 +539,20 @@ static void test_prune_on_put(void **state)
 	char value[200];
 
 	memset(value, 'v', sizeof(value));
-	gs_cache_set_limits(f->cache, 300, 0);
-	for (i = 0; i < 5000; i++) {
+	gs_cache_set_limits(f->cache, 120, 0);
+	for (i = 0; i < 2000; i++) {
 		make_key(&key, i);
 		assert_int_equal(gs_cache_put(f->cache, "model", &key, value, sizeof(value)), 0);
 	}
 	n = count_files(f->dir.ptr, "");
 	/* A rough bound: sampling one directory of 256 is an estimate. */
-	assert_true(n < 2 * 300);
+	assert_true(n < 2 * 120);
 	assert_true(n > 0);
 	/* Other namespaces are bounded separately and untouched. */
 	make_key(&key, 0);
 	assert_int_equal(gs_cache_put(f->cache, "spec", &key, "s", 1), 0);
 	assert_int_equal(gs_cache_prune(f->cache, "model"), 0);
-	assert_int_equal(count_files(f->dir.ptr, ""), (n > 300 ? 240 : n) + 1);
+	assert_int_equal(count_files(f->dir.ptr, ""), (n > 120 ? 96 : n) + 1);
 }
 
 static void test_touch_on_hit(void **state)
@@ -520,6 +588,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_prune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_oldest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_on_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_touch_on_hit, setup, teardown),

@@ -298,8 +298,8 @@ static void test_lockfile(void **state)
 	gs_buf_release(&msg);
 }
 
-/* Run `fn` in a child; returns its wait status. */
-static int in_child(void (*fn)(const char *), const char *arg)
+/* Run `fn` in a forked child; returns its wait status. */
+static int in_fork(void (*fn)(const char *), const char *arg)
 {
 	pid_t pid = fork();
 	int status = 0;
@@ -313,13 +313,36 @@ static int in_child(void (*fn)(const char *), const char *arg)
 	return status;
 }
 
+/*
+ * Run the scenario `name` in a fresh process (this program again, see
+ * main()), so that no signal handler installed by an earlier test is
+ * inherited; returns its wait status.
+ */
+static int in_fresh_process(const char *name, const char *arg)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0) {
+		execl("/proc/self/exe", "test_fsutil", "--child", name, arg, (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
 static void child_killed_holding(const char *target)
 {
-	gs_lockfile lk = GS_LOCKFILE_INIT;
+	gs_lockfile lk = GS_LOCKFILE_INIT, zeroed;
 
-	gs_lockfile_cleanup_on_signal();
+	/* Holding installs the handlers by itself. */
 	if (gs_lockfile_hold(&lk, target) < 0)
 		_exit(1);
+	/* Rolling back a never-held, zeroed lock must not forget `lk`'s slot. */
+	memset(&zeroed, 0, sizeof(zeroed));
+	zeroed.fd = -1;
+	gs_lockfile_rollback(&zeroed);
 	kill(getpid(), SIGTERM);
 	_exit(2); /* not reached: the signal is re-raised */
 }
@@ -332,6 +355,20 @@ static void child_exits_holding(const char *target)
 	if (gs_lockfile_hold(&lk, target) < 0)
 		_exit(1);
 	exit(3); /* atexit cleanup */
+}
+
+static void child_ignores_sigterm(const char *target)
+{
+	gs_lockfile lk = GS_LOCKFILE_INIT;
+
+	signal(SIGTERM, SIG_IGN);
+	if (gs_lockfile_hold(&lk, target) < 0)
+		_exit(1);
+	kill(getpid(), SIGTERM);
+	/* Still ignored, and the lock is still ours to commit. */
+	if (gs_lockfile_write(&lk, "done\n", 5) < 0 || gs_lockfile_commit(&lk) < 0)
+		_exit(6);
+	_exit(5);
 }
 
 static void child_exits(const char *arg)
@@ -349,19 +386,24 @@ static void test_lockfile_signal_cleanup(void **state)
 	int status;
 
 	gs_buf_sets(&target, at(f, "index"));
-	status = in_child(child_killed_holding, target.ptr);
+	status = in_fresh_process("killed-holding", target.ptr);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGTERM);
 	assert_int_equal(access(at(f, "index.lock"), F_OK), -1);
 
-	status = in_child(child_exits_holding, target.ptr);
+	status = in_fresh_process("exits-holding", target.ptr);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 3);
 	assert_int_equal(access(at(f, "index.lock"), F_OK), -1);
 
+	status = in_fresh_process("ignores-sigterm", target.ptr);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 5);
+	assert_content(f, "index", "done\n");
+
 	/* A forked child exiting never removes its parent's lock. */
 	assert_int_equal(gs_lockfile_hold(&lk, target.ptr), 0);
-	status = in_child(child_exits, NULL);
+	status = in_fork(child_exits, NULL);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 4);
 	assert_int_equal(access(at(f, "index.lock"), F_OK), 0);
@@ -370,8 +412,18 @@ static void test_lockfile_signal_cleanup(void **state)
 	gs_buf_release(&target);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--child")) {
+		if (!strcmp(argv[2], "killed-holding"))
+			child_killed_holding(argv[3]);
+		else if (!strcmp(argv[2], "exits-holding"))
+			child_exits_holding(argv[3]);
+		else if (!strcmp(argv[2], "ignores-sigterm"))
+			child_ignores_sigterm(argv[3]);
+		return 99;
+	}
+
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_creates_dirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_keeps_mode, setup, teardown),

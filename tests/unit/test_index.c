@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include "gitspec/strvec.h"
 #include "gitspec/index.h"
 #include "gitspec/sha1.h"
+#include "gitspec/source.h"
 
 /*
  * The index reader is checked against git itself: every scenario is built
@@ -33,10 +35,12 @@ static void run(const char *fmt, ...)
 	va_list ap;
 	int rc;
 
+	/* the whole command line, not only its last command, is silenced */
+	gs_buf_puts(&cmd, "(");
 	va_start(ap, fmt);
 	gs_buf_vprintf(&cmd, fmt, ap);
 	va_end(ap);
-	gs_buf_puts(&cmd, " >/dev/null 2>&1");
+	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
 	rc = system(cmd.ptr);
 	if (rc != 0)
 		fail_msg("command failed (%d): %s", rc, cmd.ptr);
@@ -515,6 +519,8 @@ static void test_split_and_sparse_refused(void **state)
 
 /* ---- corrupt files ---- */
 
+#define HEADER_SIZE_FOR_TEST 12
+
 static unsigned char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -625,6 +631,38 @@ static void test_corrupt(void **state)
 	}
 }
 
+/* Above 1 MB the checksum is computed on a second thread while the entries are parsed. */
+static void test_large_index(void **state)
+{
+	unsigned char *data;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	run("blob=$(echo x | git hash-object -w --stdin) && "
+	    "awk -v b=$blob 'BEGIN { for (i = 0; i < 16000; i++) printf \"100644 %%s\\tdir%%03d/file%%05d.py\\n\", b, i %% 300, i }' "
+	    "| git update-index --index-info && git commit -q -m big");
+	run("git update-index --add --cacheinfo 100644,$(echo y | git hash-object -w --stdin),dir007/new.py");
+	data = slurp(".git/index", &len);
+	assert_true(len > (1u << 20));
+	check();
+	/* damage in an entry and in the trailer: the checksum is what is reported */
+	data[len / 3] ^= 0x40;
+	f = fopen(".git/index", "wb");
+	fwrite(data, 1, len, f);
+	fclose(f);
+	assert_int_equal(parse_copy(data, len), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad checksum");
+	data[len / 3] ^= 0x40;
+	data[HEADER_SIZE_FOR_TEST + 61] = 0xff;  /* the first entry's name length */
+	assert_int_equal(parse_copy(data, len), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad checksum");
+	rehash(data, len);
+	assert_int_equal(parse_copy(data, len), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad path length");
+	free(data);
+}
+
 static void append_extension(const char *sig)
 {
 	unsigned char *data, *out;
@@ -667,6 +705,43 @@ static void test_extensions(void **state)
 	append_extension("zzzz");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
 	assert_non_null(strstr(gs_error_last(), "unsupported mandatory extension 'zzzz'"));
+}
+
+/* Paths of 4094-4096 bytes: the 12-bit length field saturates at 4095. */
+static void test_long_paths(void **state)
+{
+	gs_buf path = GS_BUF_INIT;
+	size_t len;
+	int version;
+	gs_index *idx = NULL;
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	run("echo long > blob && git hash-object -w blob && rm blob");
+	for (len = 4094; len <= 4096; len++) {
+		gs_buf_clear(&path);
+		while (path.size + 101 < len)
+			gs_buf_puts(&path, "dddddddddddddddddddddddddddddddddddddddddddddddddd"
+				    "dddddddddddddddddddddddddddddddddddddddddddddddd/");
+		while (path.size < len)
+			gs_buf_putc(&path, 'f');
+		run("git update-index --add --cacheinfo 100644,$(echo long | git hash-object --stdin),%s", path.ptr);
+	}
+	for (version = 2; version <= 4; version += 2) {
+		run("git update-index --index-version %d", version);
+		check();
+		assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+		assert_non_null(gs_index_find(idx, path.ptr));
+		assert_int_equal(gs_index_find(idx, path.ptr)->path_len, 4096);
+		gs_index_free(idx);
+	}
+	/* longer than any checkout can hold: refused */
+	gs_buf_putc(&path, 'f');
+	run("git update-index --add --cacheinfo 100644,$(echo long | git hash-object --stdin),%s", path.ptr);
+	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "path too long"));
+	gs_buf_release(&path);
 }
 
 static void test_lookup(void **state)
@@ -728,7 +803,8 @@ static int perf(const char *dir)
 	git_repository *repo = NULL;
 	git_object *head = NULL;
 	double t_open[PERF_RUNS], t_diff[PERF_RUNS], t_total[PERF_RUNS], t_git[PERF_RUNS];
-	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS];
+	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS], t_notree[PERF_RUNS];
+	double t_source[PERF_RUNS];
 	struct stat st;
 	int i, d, f;
 	gs_buf p = GS_BUF_INIT;
@@ -813,7 +889,22 @@ static int perf(const char *dir)
 		gs_index_free(idx);
 
 		t0 = now_ms();
-		run("git diff --cached --name-only");
+		git_repository_open(&repo, ".");
+		{
+			gs_source *src = NULL;
+
+			if (gs_source_open_index(&src, repo, ".git/index") < 0)
+				return 1;
+			t_source[i] = now_ms() - t0;
+			gs_source_free(src);
+		}
+		git_repository_free(repo);
+		repo = NULL;
+
+		/* sh -c execs git directly: one fork+exec, as a hook's caller pays */
+		t0 = now_ms();
+		if (system("git diff --cached --name-only >/dev/null 2>&1") != 0)
+			return 1;
 		t_git[i] = now_ms() - t0;
 	}
 	{
@@ -842,12 +933,60 @@ static int perf(const char *dir)
 		       n, t_sha_hw, gs_sha1_hw() ? "present" : "absent", t_sha_sw);
 		free(buf);
 	}
+	{
+		/* the same index without its TREE extension: the full comparison */
+		FILE *fp = fopen(".git/index", "rb");
+		unsigned char *buf, *tree;
+		long n;
+		size_t at, ext;
+
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		buf = malloc((size_t)n);
+		if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+			return 1;
+		fclose(fp);
+		tree = memmem(buf, (size_t)n, "TREE", 4);
+		if (!tree)
+			return 1;
+		at = (size_t)(tree - buf);
+		ext = 8 + ((size_t)tree[4] << 24 | (size_t)tree[5] << 16 | (size_t)tree[6] << 8 | tree[7]);
+		memmove(tree, tree + ext, (size_t)n - at - ext);
+		n -= (long)ext;
+		gs_sha1(buf + n - 20, buf, (size_t)n - 20);
+		fp = fopen("../perf-index-notree", "wb");
+		fwrite(buf, 1, (size_t)n, fp);
+		fclose(fp);
+		free(buf);
+		for (i = 0; i < PERF_RUNS; i++) {
+			gs_index *idx = NULL;
+			gs_strvec out = GS_STRVEC_INIT;
+			double t0;
+
+			git_repository_open(&repo, ".");
+			git_revparse_single(&head, repo, "HEAD^{tree}");
+			if (gs_index_open(&idx, "../perf-index-notree") < 0)
+				return 1;
+			t0 = now_ms();
+			gs_index_changed_paths(&out, idx, repo, (git_tree *)head);
+			t_notree[i] = now_ms() - t0;
+			if (out.nr != 1)
+				return 1;
+			gs_strvec_clear(&out);
+			gs_index_free(idx);
+			git_object_free(head);
+			git_repository_free(repo);
+		}
+	}
 	printf("medians of %d runs (ms):\n", PERF_RUNS);
 	printf("  libgit2 open repository + HEAD tree:  %7.2f\n", median(t_repo, PERF_RUNS));
 	printf("  gs_index_open (checksum verified):    %7.2f\n", median(t_open, PERF_RUNS));
 	printf("  gs_index_open, portable SHA-1:        %7.2f\n", median(t_nohash, PERF_RUNS));
 	printf("  gs_index_open, no checksum (skipHash):%7.2f\n", median(t_skip, PERF_RUNS));
+	printf("  gs_source_open_index (repo open too): %7.2f\n", median(t_source, PERF_RUNS));
 	printf("  gs_index_changed_paths:               %7.2f\n", median(t_diff, PERF_RUNS));
+	printf("  gs_index_changed_paths, no cache-tree:%7.2f\n", median(t_notree, PERF_RUNS));
 	printf("  open + changed paths:                 %7.2f\n", median(t_total, PERF_RUNS));
 	printf("  git diff --cached --name-only:        %7.2f (whole process)\n", median(t_git, PERF_RUNS));
 	run("git reset -q --hard");
@@ -872,6 +1011,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_split_and_sparse_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extensions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 	};
 

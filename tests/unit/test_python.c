@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gitspec/python.h"
+#include "gitspec/render.h"
 
 /*
  * The extractor, one rule of DESIGN 2.1-2.3 and 2.6 at a time. Models are
@@ -573,6 +574,24 @@ static void test_deep_nesting(void **state)
 	gs_buf_printf(&src, "%*sX = 1\n", i, "");
 	check(src.ptr, "variable X\n");
 
+	/* Targets nest as deep as Python's 200 brackets, not further. */
+	gs_buf_clear(&src);
+	for (i = 0; i < 150; i++)
+		gs_buf_putc(&src, '(');
+	gs_buf_puts(&src, "a, b");
+	for (i = 0; i < 150; i++)
+		gs_buf_putc(&src, ')');
+	gs_buf_puts(&src, " = 1, 2\n");
+	check(src.ptr, "variable a\nvariable b\n");
+	gs_buf_clear(&src);
+	for (i = 0; i < 250; i++)
+		gs_buf_putc(&src, '[');
+	gs_buf_puts(&src, "a, b");
+	for (i = 0; i < 250; i++)
+		gs_buf_putc(&src, ']');
+	gs_buf_puts(&src, " = 1, 2\n");
+	check_error(src.ptr, "pkg/bad.py: nesting too deep");
+
 	/*
 	 * Deep nesting inside a function body is never walked (the grammar
 	 * itself gives up past 255 levels of indentation).
@@ -615,6 +634,120 @@ static void test_parser_reuse(void **state)
 	gs_module_free(mod);
 }
 
+static int valid_utf8(const gs_buf *b)
+{
+	size_t i = 0;
+
+	while (i < b->size) {
+		size_t n = gs_utf8_seq_len(b->ptr + i, b->size - i);
+
+		if (!n)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+static uint32_t xorshift(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/*
+ * Mutated sources never crash the extractor (run under ASan by
+ * tests/run.sh): each either fails with GS_EINPUT or gives a model that
+ * renders to valid UTF-8.
+ */
+static void test_mutations(void **state)
+{
+	static const char seed_src[] =
+		"# coding: utf-8\n'''Doc.'''\n__all__ = ['A', 'f']\n"
+		"X: Literal[\n 'a',\n] = 1\na, (b, *c) = d = 1, (2, 3)\n"
+		"type T[K] = dict[K, \"v\"]\n"
+		"if x:\n    def f(a, /, b: int = 1, *args, c, **kw) -> None:\n        'F.'\n"
+		"else:\n    f = None\n"
+		"try:\n    import y\nexcept E as e:\n    y = None\nfinally:\n    Z = 1\n"
+		"@dataclass(frozen=True)\nclass A(B, metaclass=M):\n    \"\"\"A.\"\"\"\n"
+		"    x: int\n    @property\n    def p(self) -> int: ...\n"
+		"    @p.setter\n    def p(self, v): ...\n    @classmethod\n    async def c(cls): ...\n"
+		"    class In:\n        with q:\n            w = f'{a!r:>{b}}'\n";
+	static const char alphabet[] = "()[]{}:,;\n\r \t'\"#\\@*=/.fbrx_Aa0\x80\xc3\xa9\xff\xef\xbb\xbf";
+	gs_buf src = GS_BUF_INIT, out = GS_BUF_INIT;
+	uint32_t rnd = 2463534242u;
+	int iter, ok = 0, bad = 0, iters = 3000;
+	const char *env = getenv("GIT_SPEC_MUTATIONS");
+
+	(void)state;
+	/* GIT_SPEC_MUTATIONS=N runs longer (and with another seed). */
+	if (env && atoi(env) > 0) {
+		iters = atoi(env);
+		rnd += (uint32_t)iters;
+	}
+	for (iter = 0; iter < iters; iter++) {
+		int k, edits, err;
+		gs_module *mod = NULL;
+
+		gs_buf_sets(&src, seed_src);
+		edits = 1 + xorshift(&rnd) % 4;
+		for (k = 0; k < edits; k++) {
+			uint32_t r = xorshift(&rnd);
+			size_t pos = r % (src.size + 1);
+			char c = alphabet[(r >> 16) % (sizeof(alphabet) - 1)];
+
+			switch ((r >> 8) % 3) {
+			case 0: /* replace */
+				if (pos < src.size)
+					src.ptr[pos] = c;
+				break;
+			case 1: /* insert */
+				gs_buf_putc(&src, 0);
+				memmove(src.ptr + pos + 1, src.ptr + pos, src.size - 1 - pos);
+				src.ptr[pos] = c;
+				break;
+			default: /* delete */
+				if (pos < src.size) {
+					memmove(src.ptr + pos, src.ptr + pos + 1, src.size - pos - 1);
+					gs_buf_setlen(&src, src.size - 1);
+				}
+				break;
+			}
+		}
+		err = gs_python_extract(&mod, py, "m.py", src.ptr, src.size);
+		if (err) {
+			assert_int_equal(err, GS_EINPUT);
+			assert_null(mod);
+			bad++;
+			continue;
+		}
+		{
+			const gs_module *files[1];
+			gs_contract_view view = { "p", "p", GS_VARIANT_ALL, NULL, NULL, 1 };
+
+			files[0] = mod;
+			view.init = mod;
+			view.files = files;
+			gs_buf_clear(&out);
+			gs_render_markdown(&out, &view);
+			assert_true(valid_utf8(&out));
+			assert_int_equal(out.ptr[out.size - 1], '\n');
+			gs_buf_clear(&out);
+			view.variant = GS_VARIANT_PUBLIC;
+			gs_render_json(&out, &view);
+			assert_true(valid_utf8(&out));
+		}
+		gs_module_free(mod);
+		ok++;
+	}
+	/* Both outcomes were exercised. */
+	assert_true(ok > iters / 30);
+	assert_true(bad > iters / 30);
+	gs_buf_release(&src);
+	gs_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_parser_reuse),
+		cmocka_unit_test(test_mutations),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -130,6 +130,9 @@ static void test_unsafe_paths(void **state)
 	BAD(VARIANT_SPEC(".GIT/config"), "'.git' component");
 	BAD(VARIANT_SPEC("x/.Git/y"), "'.git' component");
 	BAD(VARIANT_SPEC("a//b.md"), "empty path component");
+	BAD(VARIANT_SPEC("contracts/"), "sources[0].variants[1].path: 'contracts/' names a directory");
+	BAD(VARIANT_SPEC("."), "sources[0].variants[1].path: '.' has a '.' component");
+	BAD(VARIANT_SPEC("''"), "sources[0].variants[1].path: empty path");
 	BAD(VARIANT_SPEC("\"a\\nb.md\""), "line break");
 	BAD(VARIANT_SPEC("\"a\\0b.md\""), "NUL");
 	BAD("---\nid: SPEC-001\nsources:\n- identifier: ../pkg\n  variants: []\n---\n",
@@ -294,6 +297,18 @@ static void test_format_roundtrip(void **state)
 	roundtrip("123", "1.5", "'quoted'");
 	roundtrip("p\xc3\xa9kg/caf\xc3\xa9", NULL, "tab\there");
 	roundtrip("a/b#c/d: e", NULL, "%percent @at `tick`");
+
+	/* a line break in the name cannot survive in one line: it becomes a space */
+	{
+		gs_spec *spec = NULL;
+
+		gs_buf_clear(&text);
+		gs_spec_format(&text, "SPEC-008", "pkg", NULL, "two\nlines\r", "2026-11-21");
+		assert_int_equal(gs_spec_parse(&spec, "SPEC-008.md", text.ptr, text.size), 0);
+		assert_string_equal(spec->name, "two lines ");
+		gs_spec_free(spec);
+		gs_buf_release(&text);
+	}
 }
 
 static void test_serialize_roundtrip(void **state)
@@ -341,6 +356,67 @@ static void test_yaml_helpers(void **state)
 	gs_yaml_free(root);
 }
 
+/*
+ * Deterministic mutations of a good spec (flipped, inserted and deleted
+ * bytes, YAML punctuation): every result either parses into a spec whose
+ * contract paths are safe, or is refused with GS_EINPUT naming the file.
+ * Under ASan/UBSan this is also a memory-safety check.
+ */
+static void test_mutations(void **state)
+{
+	static const char punct[] = "-:[]{}&*!|>'\"%@`#,?\t\n\r\\./ \0";
+	uint32_t seed = 12345;
+	size_t len = strlen(good_spec), round, k;
+	char *buf = malloc(len + 64);
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		size_t n = len, edits = 1 + round % 4;
+		gs_spec *spec = NULL;
+		int rc;
+
+		memcpy(buf, good_spec, len);
+		for (k = 0; k < edits; k++) {
+			size_t at;
+
+			seed = seed * 1103515245u + 12345u;
+			at = (seed >> 8) % n;
+			switch ((seed >> 4) % 3) {
+			case 0:
+				buf[at] = punct[(seed >> 16) % (sizeof(punct) - 1)];
+				break;
+			case 1:
+				if (n < len + 60) {
+					memmove(buf + at + 1, buf + at, n - at);
+					buf[at] = punct[(seed >> 16) % (sizeof(punct) - 1)];
+					n++;
+				}
+				break;
+			default:
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+				break;
+			}
+		}
+		rc = gs_spec_parse(&spec, SPEC_PATH, buf, n);
+		if (rc == 0) {
+			size_t i, j;
+
+			for (i = 0; i < spec->sources_nr; i++) {
+				assert_int_equal(gs_path_check_safe(spec->sources[i].identifier), 0);
+				for (j = 0; j < spec->sources[i].variants_nr; j++)
+					assert_int_equal(gs_path_check_safe(spec->sources[i].variants[j].repo_path), 0);
+			}
+			gs_spec_free(spec);
+		} else {
+			assert_int_equal(rc, GS_EINPUT);
+			assert_null(spec);
+			assert_true(!strncmp(gs_error_last(), SPEC_PATH ": ", strlen(SPEC_PATH) + 2));
+		}
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_serialize_roundtrip),
 		cmocka_unit_test(test_yaml_helpers),
+		cmocka_unit_test(test_mutations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,2 @@
+"""Only an __init__.py."""
+from os import path

@@ -1,0 +1,5 @@
+"""Invalid UTF-8: ÿþ and a lone Ã byte."""
+ODD: "été" = 1
+
+
+def f(x="€"): ...

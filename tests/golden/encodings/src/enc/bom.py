@@ -1,0 +1,2 @@
+﻿"""A UTF-8 byte order mark is ignored."""
+BOM = True

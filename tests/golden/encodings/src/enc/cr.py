@@ -1,0 +1,1 @@
+"""Lone CR line endings are read as LF."""class Old:    value: int = 1    def get(self,            default=None): ...

@@ -1,0 +1,7 @@
+"""Shared fixtures."""
+import pytest
+
+
+@pytest.fixture
+def model():
+    return None

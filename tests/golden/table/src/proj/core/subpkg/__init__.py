@@ -1,0 +1,1 @@
+"""A subpackage: its files are not part of proj.core."""

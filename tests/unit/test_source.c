@@ -1,0 +1,651 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <git2.h>
+#include <cmocka.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+#include "gitspec/index.h"
+#include "gitspec/source.h"
+
+/*
+ * The three sources, checked against what git itself lists (ls-tree,
+ * ls-files, hash-object) on repositories built with real git commands.
+ */
+
+static char top[4096];
+static char origin[4096];
+static git_repository *repo;
+
+static void run(const char *fmt, ...) GS_PRINTF(1, 2);
+static void run(const char *fmt, ...)
+{
+	gs_buf cmd = GS_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	/* the whole command line, not only its last command, is silenced */
+	gs_buf_puts(&cmd, "(");
+	va_start(ap, fmt);
+	gs_buf_vprintf(&cmd, fmt, ap);
+	va_end(ap);
+	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
+	rc = system(cmd.ptr);
+	if (rc != 0)
+		fail_msg("command failed (%d): %s", rc, cmd.ptr);
+	gs_buf_release(&cmd);
+}
+
+static void capture_z(gs_strvec *out, const char *cmd)
+{
+	FILE *f = popen(cmd, "r");
+	gs_buf rec = GS_BUF_INIT;
+	int c;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF) {
+		if (c == 0) {
+			gs_strvec_push(out, rec.ptr);
+			gs_buf_clear(&rec);
+		} else {
+			gs_buf_putc(&rec, (char)c);
+		}
+	}
+	assert_int_equal(pclose(f), 0);
+	gs_buf_release(&rec);
+}
+
+static void capture_line(gs_buf *out, const char *cmd)
+{
+	FILE *f = popen(cmd, "r");
+	int c;
+
+	assert_non_null(f);
+	gs_buf_clear(out);
+	while ((c = fgetc(f)) != EOF && c != '\n')
+		gs_buf_putc(out, (char)c);
+	pclose(f);
+}
+
+static void write_file(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)state;
+	if (!getcwd(origin, sizeof(origin)))
+		return -1;
+	snprintf(top, sizeof(top), "%s/gs-test-source.XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(top) || chdir(top) < 0)
+		return -1;
+	setenv("HOME", top, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
+	setenv("GIT_AUTHOR_EMAIL", "author@example.com", 1);
+	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
+	setenv("GIT_COMMITTER_EMAIL", "committer@example.com", 1);
+	setenv("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z", 1);
+	setenv("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z", 1);
+	setenv("LC_ALL", "C", 1);
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	unsetenv("GIT_INDEX_FILE");
+	run("git init -q -b main repo");
+	if (chdir("repo") < 0)
+		return -1;
+	git_libgit2_init();
+	if (git_repository_open(&repo, ".") < 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	git_repository_free(repo);
+	repo = NULL;
+	git_libgit2_shutdown();
+	unsetenv("GIT_INDEX_FILE");
+	if (chdir(origin) < 0)
+		return -1;
+	run("rm -rf '%s'", top);
+	return 0;
+}
+
+/* Files whose order differs between tree order and strcmp order, and every mode. */
+static void populate(void)
+{
+	run("mkdir -p a/b pkg 'sp ace'");
+	write_file("a.py", "a\n");
+	write_file("a-b", "dash\n");
+	write_file("a/b.py", "b\n");
+	write_file("a/b/c.py", "c\n");
+	write_file("pkg/__init__.py", "");
+	write_file("pkg/run.sh", "#!/bin/sh\n");
+	write_file("sp ace/x y.py", "s\n");
+	run("chmod +x pkg/run.sh && ln -s a.py link && ln -s a linkdir");
+	run("git add . && git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub");
+	run("git commit -q -m one");
+}
+
+static void format_entry(gs_buf *out, const gs_source_entry *e)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), &e->oid);
+	gs_buf_clear(out);
+	gs_buf_printf(out, "%06o %s\t%s", e->mode, hex, e->path);
+}
+
+/* `want` holds "MODE OID\tPATH" lines; it is sorted here by path as strcmp does. */
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(strchr(*(char *const *)a, '\t'), strchr(*(char *const *)b, '\t'));
+}
+
+static void expect_entries(const gs_source *src, gs_strvec *want)
+{
+	gs_buf got = GS_BUF_INIT;
+	size_t i;
+
+	qsort(want->v, want->nr, sizeof(char *), by_path);
+	assert_int_equal(gs_source_count(src), want->nr);
+	for (i = 0; i < want->nr; i++) {
+		const gs_source_entry *e = gs_source_get(src, i);
+
+		format_entry(&got, e);
+		assert_string_equal(got.ptr, want->v[i]);
+		assert_ptr_equal(gs_source_lookup(src, e->path), e);
+		if (i)
+			assert_true(strcmp(gs_source_get(src, i - 1)->path, e->path) < 0);
+	}
+	gs_buf_release(&got);
+}
+
+static void test_tree(void **state)
+{
+	gs_source *src = NULL;
+	gs_strvec want = GS_STRVEC_INIT, raw = GS_STRVEC_INIT;
+	gs_buf content = GS_BUF_INIT;
+	size_t i, b, e;
+
+	(void)state;
+	populate();
+	assert_int_equal(gs_source_open_tree(&src, repo, "HEAD"), 0);
+	assert_int_equal(gs_source_get_kind(src), GS_SOURCE_TREE);
+	assert_string_equal(gs_source_describe(src), "HEAD");
+	assert_null(gs_source_index(src));
+	/* ls-tree prints "MODE TYPE OID\tPATH": drop the type */
+	capture_z(&raw, "git ls-tree -r -z HEAD");
+	for (i = 0; i < raw.nr; i++) {
+		char mode[7], type[7], oid[41];
+		const char *tab = strchr(raw.v[i], '\t');
+
+		assert_int_equal(sscanf(raw.v[i], "%6s %6s %40s", mode, type, oid), 3);
+		gs_strvec_pushf(&want, "%s %s%s", mode, oid, tab);
+	}
+	expect_entries(src, &want);
+	/* strcmp order: "a-b" < "a.py" < "a/b.py" although the tree stores "a" last */
+	assert_string_equal(gs_source_get(src, 0)->path, "a-b");
+	assert_string_equal(gs_source_get(src, 1)->path, "a.py");
+	assert_string_equal(gs_source_get(src, 2)->path, "a/b.py");
+
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b/c.py")), 0);
+	assert_string_equal(content.ptr, "c\n");
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "link")), GS_EINPUT);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "sub")), GS_EINPUT);
+	assert_int_equal(gs_source_lookup(src, "pkg/run.sh")->mode, GS_MODE_EXEC);
+	assert_int_equal(gs_source_lookup(src, "linkdir")->mode, GS_MODE_LINK);
+	assert_int_equal(gs_source_lookup(src, "sub")->mode, GS_MODE_GITLINK);
+
+	gs_source_prefix_range(src, "a/", &b, &e);
+	assert_int_equal(e - b, 2);
+	assert_string_equal(gs_source_get(src, b)->path, "a/b.py");
+	gs_source_prefix_range(src, "a", &b, &e);
+	assert_int_equal(e - b, 4);
+	gs_source_prefix_range(src, "zzz/", &b, &e);
+	assert_int_equal(b, e);
+
+	assert_true(gs_source_path_crosses_link(src, "linkdir/x.py"));
+	assert_true(gs_source_path_crosses_link(src, "sub/x.py"));
+	assert_false(gs_source_path_crosses_link(src, "a/b/c.py"));
+	assert_false(gs_source_path_crosses_link(src, "link"));
+	gs_source_free(src);
+
+	assert_int_equal(gs_source_open_tree(&src, repo, "no-such-rev"), GS_ERROR);
+	assert_null(src);
+	gs_strvec_clear(&want);
+	gs_strvec_clear(&raw);
+	gs_buf_release(&content);
+}
+
+/* The index source equals `git ls-files -s` without intent-to-add entries. */
+static void expect_index(const gs_source *src, const char *index_file)
+{
+	gs_strvec want = GS_STRVEC_INIT, raw = GS_STRVEC_INIT, ita = GS_STRVEC_INIT;
+	gs_buf cmd = GS_BUF_INIT;
+	size_t i;
+
+	gs_buf_printf(&cmd, "GIT_INDEX_FILE='%s' git ls-files -s -z", index_file);
+	capture_z(&raw, cmd.ptr);
+	gs_buf_clear(&cmd);
+	/* intent-to-add entries: in the index, but with no staged content */
+	gs_buf_printf(&cmd, "GIT_INDEX_FILE='%s' git diff --name-only -z --diff-filter=A", index_file);
+	capture_z(&ita, cmd.ptr);
+	for (i = 0; i < raw.nr; i++) {
+		char mode[7], oid[41];
+		int stage;
+		const char *tab = strchr(raw.v[i], '\t');
+
+		assert_int_equal(sscanf(raw.v[i], "%6s %40s %d", mode, oid, &stage), 3);
+		if (stage != 0 || gs_strvec_contains(&ita, tab + 1))
+			continue;
+		gs_strvec_pushf(&want, "%s %s%s", mode, oid, tab);
+	}
+	expect_entries(src, &want);
+	gs_strvec_clear(&want);
+	gs_strvec_clear(&raw);
+	gs_strvec_clear(&ita);
+	gs_buf_release(&cmd);
+}
+
+static void test_index(void **state)
+{
+	gs_source *src = NULL;
+	gs_buf content = GS_BUF_INIT;
+
+	(void)state;
+	populate();
+	write_file("a/b.py", "staged\n");
+	write_file("new.py", "new\n");
+	write_file("later.py", "later\n");
+	run("git add a/b.py new.py && git add -N later.py && git rm -q --cached a-b");
+	write_file("a/b.py", "not staged\n");
+
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	assert_int_equal(gs_source_get_kind(src), GS_SOURCE_INDEX);
+	assert_string_equal(gs_source_describe(src), "the index");
+	assert_non_null(gs_source_index(src));
+	expect_index(src, ".git/index");
+	assert_null(gs_source_lookup(src, "later.py"));
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b.py")), 0);
+	assert_string_equal(content.ptr, "staged\n");
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "linkdir")), GS_EINPUT);
+	assert_true(gs_source_path_crosses_link(src, "linkdir/b.py"));
+	gs_source_free(src);
+
+	/* GIT_INDEX_FILE (relative: to the top of the work tree, where we are) */
+	run("cp .git/index .git/other-index");
+	run("git add a/b.py");
+	setenv("GIT_INDEX_FILE", ".git/other-index", 1);
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b.py")), 0);
+	assert_string_equal(content.ptr, "staged\n");
+	gs_source_free(src);
+	unsetenv("GIT_INDEX_FILE");
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b.py")), 0);
+	assert_string_equal(content.ptr, "not staged\n");
+	gs_source_free(src);
+
+	/* an explicit path wins; a corrupt file is an error */
+	assert_int_equal(gs_source_open_index(&src, repo, ".git/other-index"), 0);
+	expect_index(src, ".git/other-index");
+	gs_source_free(src);
+	write_file(".git/bad-index", "DIRC garbage garbage garbage garbage");
+	assert_int_equal(gs_source_open_index(&src, repo, ".git/bad-index"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "corrupt index '.git/bad-index'"));
+	assert_null(src);
+	gs_buf_release(&content);
+}
+
+static void test_index_conflict(void **state)
+{
+	gs_source *src = NULL;
+	gs_buf content = GS_BUF_INIT;
+	const gs_source_entry *e;
+
+	(void)state;
+	populate();
+	run("git checkout -q -b side");
+	write_file("a/b.py", "side\n");
+	write_file("a.py", "side a\n");
+	run("git commit -q -a -m side && git checkout -q main");
+	write_file("a/b.py", "main\n");
+	run("git rm -q a.py && git commit -q -a -m main");
+	assert_int_not_equal(system("git merge -q side >/dev/null 2>&1"), 0);
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	/* modify/modify: ours is listed, marked conflicted */
+	e = gs_source_lookup(src, "a/b.py");
+	assert_non_null(e);
+	assert_true(e->conflicted);
+	assert_int_equal(gs_source_read(&content, src, e), 0);
+	assert_string_equal(content.ptr, "main\n");
+	/* deleted by us: not listed */
+	assert_null(gs_source_lookup(src, "a.py"));
+	assert_false(gs_source_lookup(src, "a/b/c.py")->conflicted);
+	assert_true(gs_index_has_conflicts(gs_source_index(src)));
+	gs_source_free(src);
+	gs_buf_release(&content);
+}
+
+static void worktree_paths(gs_strvec *out, const gs_source *src)
+{
+	size_t i;
+
+	for (i = 0; i < gs_source_count(src); i++) {
+		const gs_source_entry *e = gs_source_get(src, i);
+
+		gs_strvec_pushf(out, "%06o %s", e->mode, e->path);
+	}
+}
+
+static void test_worktree_listing(void **state)
+{
+	gs_source *src = NULL;
+	gs_strvec got = GS_STRVEC_INIT, ignore = GS_STRVEC_INIT;
+	static const char *const want[] = {
+		"100644 .gitignore",
+		"100644 a-b",
+		"100644 a.py",
+		"100644 a/b.py",
+		"100644 a/b/c.py",
+		"100644 build/kept.py",        /* ignored, but tracked */
+		"120000 dirlink",               /* a symlink to a directory, not followed */
+		"100644 evil\nname -x",
+		"120000 link",
+		"120000 linkdir",
+		"160000 nested",                /* an untracked repository inside */
+		"100644 pkg/__init__.py",
+		"100755 pkg/run.sh",
+		"100644 sp ace/x y.py",
+		"160000 sub",                   /* a gitlink, even with an empty directory */
+		"100644 untracked.py",
+	};
+	size_t i;
+
+	(void)state;
+	populate();
+	write_file(".gitignore", "*.log\nbuild/\n/ignored-dir\n");
+	run("mkdir -p build ignored-dir node_modules/x .venv sub nested/deep");
+	write_file("build/kept.py", "k\n");
+	write_file("build/dropped.py", "d\n");
+	write_file("ignored-dir/x.py", "x\n");
+	write_file("node_modules/x/index.py", "n\n");
+	write_file(".venv/lib.py", "v\n");
+	write_file("debug.log", "log\n");
+	write_file("untracked.py", "u\n");
+	write_file("evil\nname -x", "e\n");
+	run("git add .gitignore && git add -f build/kept.py");
+	run("ln -s pkg dirlink && mkfifo fifo");
+	run("cd nested && git init -q && echo x > deep/f");
+	gs_strvec_push(&ignore, "node_modules");
+	gs_strvec_push(&ignore, ".venv");
+	gs_strvec_push(&ignore, "fi*o");   /* a glob; not a directory, so it does not apply */
+
+	assert_int_equal(gs_source_open_worktree(&src, repo, &ignore), 0);
+	assert_int_equal(gs_source_get_kind(src), GS_SOURCE_WORKTREE);
+	assert_string_equal(gs_source_describe(src), "the work tree");
+	assert_null(gs_source_index(src));
+	worktree_paths(&got, src);
+	for (i = 0; i < got.nr && i < GS_ARRAY_SIZE(want); i++)
+		assert_string_equal(got.v[i], want[i]);
+	assert_int_equal(got.nr, GS_ARRAY_SIZE(want));
+	assert_true(gs_source_path_crosses_link(src, "dirlink/__init__.py"));
+	assert_true(gs_source_path_crosses_link(src, "nested/deep/f"));
+	assert_false(gs_source_path_crosses_link(src, "pkg/__init__.py"));
+	gs_source_free(src);
+
+	/* without ignore_dirs, node_modules is listed (it is not gitignored) */
+	gs_strvec_clear(&got);
+	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
+	worktree_paths(&got, src);
+	assert_true(gs_strvec_contains(&got, "100644 node_modules/x/index.py"));
+	assert_true(gs_strvec_contains(&got, "100644 .venv/lib.py"));
+	assert_false(gs_strvec_contains(&got, "100644 debug.log"));
+	gs_source_free(src);
+	gs_strvec_clear(&got);
+	gs_strvec_clear(&ignore);
+}
+
+static void expect_hash(gs_source *src, const char *path)
+{
+	gs_buf cmd = GS_BUF_INIT, want = GS_BUF_INIT;
+	git_oid oid;
+
+	gs_buf_printf(&cmd, "git hash-object --no-filters -- '%s'", path);
+	capture_line(&want, cmd.ptr);
+	assert_int_equal(gs_source_oid(&oid, src, gs_source_lookup(src, path)), 0);
+	assert_string_equal(git_oid_tostr_s(&oid), want.ptr);
+	gs_buf_release(&cmd);
+	gs_buf_release(&want);
+}
+
+static void test_worktree_ids(void **state)
+{
+	gs_source *src = NULL;
+	gs_buf content = GS_BUF_INIT;
+	const gs_source_entry *e;
+	git_oid oid;
+
+	(void)state;
+	populate();
+	/* files last changed long before the index was written: their ids come from it */
+	run("touch -d '2020-01-01 00:00:00' a.py a/b.py a/b/c.py pkg/__init__.py && git add -A");
+	write_file("a/b/c.py", "C\n");          /* same size, new content */
+	write_file("fresh.py", "f\n");
+	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
+
+	e = gs_source_lookup(src, "a.py");
+	assert_true(e->has_oid);
+	expect_hash(src, "a.py");
+	assert_int_equal(e->size, 2);
+	assert_true(gs_source_lookup(src, "a/b.py")->has_oid);
+	assert_false(gs_source_lookup(src, "a/b/c.py")->has_oid);
+	expect_hash(src, "a/b/c.py");
+	assert_false(gs_source_lookup(src, "fresh.py")->has_oid);
+	expect_hash(src, "fresh.py");
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b/c.py")), 0);
+	assert_string_equal(content.ptr, "C\n");
+	assert_int_equal(gs_source_oid(&oid, src, gs_source_lookup(src, "link")), GS_EINPUT);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "link")), GS_EINPUT);
+	gs_source_free(src);
+
+	/* racily clean: the index is no newer than the file, so its id is not trusted */
+	run("touch -r a.py .git/index");
+	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
+	assert_false(gs_source_lookup(src, "a.py")->has_oid);
+	expect_hash(src, "a.py");
+	gs_source_free(src);
+	gs_buf_release(&content);
+}
+
+static void test_worktree_no_follow(void **state)
+{
+	gs_source *src = NULL;
+	gs_buf content = GS_BUF_INIT;
+	gs_source_entry fake;
+
+	(void)state;
+	populate();
+	run("mkdir -p outside && echo secret > outside/s.py");
+	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
+	/* a directory swapped for a symlink after the walk is not followed */
+	run("rm -rf a && ln -s outside a");
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b.py")), GS_EINPUT);
+	memset(&fake, 0, sizeof(fake));
+	fake.path = "a/s.py";
+	fake.mode = GS_MODE_FILE;
+	assert_int_equal(gs_source_read(&content, src, &fake), GS_EINPUT);
+	assert_true(gs_source_path_crosses_link(src, "a/s.py"));
+	/* a file swapped for a symlink, and a file swapped for a fifo */
+	run("rm a.py && ln -s outside/s.py a.py");
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a.py")), GS_EINPUT);
+	run("rm a-b && mkfifo a-b");
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a-b")), GS_EINPUT);
+	gs_source_free(src);
+	gs_buf_release(&content);
+}
+
+static void test_odd_names(void **state)
+{
+	static const char *const names[] = {
+		"with space.py", "quote\"d.py", "new\nline.py", "-dash.py", "caf\xe9.py", "back\\slash.py",
+	};
+	gs_source *wt = NULL, *ix = NULL, *tr = NULL;
+	gs_buf content = GS_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < GS_ARRAY_SIZE(names); i++)
+		write_file(names[i], names[i]);
+	run("git add -- . && git commit -q -m odd");
+	assert_int_equal(gs_source_open_worktree(&wt, repo, NULL), 0);
+	assert_int_equal(gs_source_open_index(&ix, repo, NULL), 0);
+	assert_int_equal(gs_source_open_tree(&tr, repo, "HEAD"), 0);
+	for (i = 0; i < GS_ARRAY_SIZE(names); i++) {
+		const gs_source_entry *a = gs_source_lookup(wt, names[i]);
+		const gs_source_entry *b = gs_source_lookup(ix, names[i]);
+		const gs_source_entry *c = gs_source_lookup(tr, names[i]);
+		git_oid oa;
+
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_non_null(c);
+		assert_int_equal(gs_source_oid(&oa, wt, a), 0);
+		assert_true(git_oid_equal(&oa, &b->oid));
+		assert_true(git_oid_equal(&oa, &c->oid));
+		assert_int_equal(gs_source_read(&content, wt, a), 0);
+		assert_string_equal(content.ptr, names[i]);
+	}
+	assert_int_equal(gs_source_count(wt), GS_ARRAY_SIZE(names));
+	assert_int_equal(gs_source_count(ix), GS_ARRAY_SIZE(names));
+	assert_int_equal(gs_source_count(tr), GS_ARRAY_SIZE(names));
+	gs_source_free(wt);
+	gs_source_free(ix);
+	gs_source_free(tr);
+	gs_buf_release(&content);
+}
+
+static void test_git_tree_and_linked_worktree(void **state)
+{
+	gs_source *src = NULL;
+	git_object *obj = NULL;
+	git_repository *wt = NULL;
+	gs_buf content = GS_BUF_INIT;
+
+	(void)state;
+	populate();
+	assert_int_equal(git_revparse_single(&obj, repo, "HEAD^{tree}"), 0);
+	assert_int_equal(gs_source_open_git_tree(&src, repo, (git_tree *)obj), 0);
+	git_object_free(obj);   /* the source keeps its own reference */
+	assert_int_equal(strlen(gs_source_describe(src)), 12);
+	assert_non_null(gs_source_lookup(src, "a/b/c.py"));
+	gs_source_free(src);
+
+	/* a linked worktree has its own index, in its own git directory */
+	run("git worktree add -q ../linked");
+	write_file("../linked/a.py", "linked\n");
+	run("cd ../linked && git add a.py");
+	assert_int_equal(git_repository_open(&wt, "../linked"), 0);
+	assert_int_equal(gs_source_open_index(&src, wt, NULL), 0);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a.py")), 0);
+	assert_string_equal(content.ptr, "linked\n");
+	gs_source_free(src);
+	assert_int_equal(gs_source_open_worktree(&src, wt, NULL), 0);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a.py")), 0);
+	assert_string_equal(content.ptr, "linked\n");
+	gs_source_free(src);
+	git_repository_free(wt);
+	/* the main work tree's index is untouched */
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a.py")), 0);
+	assert_string_equal(content.ptr, "a\n");
+	gs_source_free(src);
+	gs_buf_release(&content);
+}
+
+/* A tree nested 2,100 deep: refused, not recursed into until the stack runs out. */
+static void test_hostile_deep_tree(void **state)
+{
+	git_treebuilder *tb = NULL;
+	git_oid oid;
+	git_tree *tree = NULL;
+	gs_source *src = NULL;
+	gs_index *idx = NULL;
+	gs_strvec changed = GS_STRVEC_INIT;
+	int i;
+
+	(void)state;
+	assert_int_equal(git_blob_create_from_buffer(&oid, repo, "x", 1), 0);
+	assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, tb, "f", &oid, GIT_FILEMODE_BLOB), 0);
+	assert_int_equal(git_treebuilder_write(&oid, tb), 0);
+	for (i = 0; i < 2100; i++) {
+		git_treebuilder_clear(tb);
+		assert_int_equal(git_treebuilder_insert(NULL, tb, "d", &oid, GIT_FILEMODE_TREE), 0);
+		assert_int_equal(git_treebuilder_write(&oid, tb), 0);
+	}
+	git_treebuilder_free(tb);
+	assert_int_equal(git_tree_lookup(&tree, repo, &oid), 0);
+	assert_int_equal(gs_source_open_git_tree(&src, repo, tree), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "path too long"));
+	assert_null(src);
+	/* everything deleted against an empty index */
+	assert_int_equal(gs_index_open(&idx, ".git/no-such-index"), 0);
+	assert_int_equal(gs_index_changed_paths(&changed, idx, repo, tree), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "path too long"));
+	gs_index_free(idx);
+	gs_strvec_clear(&changed);
+	git_tree_free(tree);
+}
+
+static void test_empty_repository(void **state)
+{
+	gs_source *src = NULL;
+
+	(void)state;
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	assert_int_equal(gs_source_count(src), 0);
+	assert_null(gs_source_get(src, 0));
+	assert_null(gs_source_lookup(src, "x"));
+	gs_source_free(src);
+	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
+	assert_int_equal(gs_source_count(src), 0);
+	gs_source_free(src);
+	assert_int_equal(gs_source_open_tree(&src, repo, "HEAD"), GS_ERROR);
+	gs_source_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_no_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_odd_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_git_tree_and_linked_worktree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_deep_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_repository, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
