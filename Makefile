@@ -64,11 +64,13 @@ CMD_SRCS = $(sort $(wildcard src/cmd/*.c))
 CMD_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(CMD_SRCS))
 
 PROGRAMS = $(BUILD)/bin/git-spec $(BUILD)/bin/git-spec-hook $(BUILD)/bin/git-spec-merge
+# Linked into the programs only, not the library: see src/no-tls-certs.c.
+PROG_OBJS = $(BUILD)/src/no-tls-certs.o
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
+ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
 	$(BUILD)/src/git-spec-merge.o $(patsubst %,%.o,$(UNIT_BINS))
 
 .PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check
@@ -108,13 +110,13 @@ $(LIB): $(LIB_OBJS) $(GRAMMAR_OBJS)
 	$(Q)rm -f $@
 	$(QUIET_AR)ar rcs $@ $^
 
-$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(LIB)
+$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(LIB) $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(LIBS)
 
-$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(LIB)
+$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(LIB) $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,26 @@
+/*
+ * git-spec never talks to a network: its programs read the repository,
+ * the index and the object database, nothing else. Yet libgit2 1.5 built
+ * with mbedTLS (Debian's libgit2-1.5) parses the whole system CA bundle
+ * inside git_libgit2_init(), unconditionally and with no option to skip it:
+ * about 54 million instructions, 5-10 ms, paid on every commit by the
+ * pre-commit hook and by every merge driver run (docs/adr/0006).
+ *
+ * This definition, linked into the three programs only (never into the
+ * library), takes the place of mbedTLS's for the process: the dynamic
+ * linker resolves libgit2's call to the executable's symbol first. With an
+ * empty CA chain any TLS connection would fail to verify, which is the
+ * right failure for programs that must not open one. A libgit2 built on
+ * OpenSSL never calls it; then it is simply unused.
+ */
+
+struct mbedtls_x509_crt;
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
