@@ -1,15 +1,19 @@
 /*
- * measure: run a command several times and print its median wall time and
- * its peak memory, so that the benchmark needs neither hyperfine nor
+ * measure: run commands several times and print their median wall times
+ * and peak memory, so that the benchmark needs neither hyperfine nor
  * /usr/bin/time.
  *
- *   measure [-n RUNS] [-w WARMUPS] [-o OUTFILE] [-x EXITCODE] -- CMD ARGS...
+ *   measure [-n RUNS] [-w WARMUPS] [-o OUTFILE] [-x EXITCODE] -- CMD ARGS... [:: CMD ARGS...]...
  *
- * Prints one line: "MEDIAN_MS MIN_MS MAX_MS MAXRSS_KIB RUNS". The command's
- * standard output goes to OUTFILE (default /dev/null); its standard error is
- * kept. Every run must exit with EXITCODE (default 0), otherwise measure
- * fails with exit 1 and says what the command returned. Peak memory is the
- * largest ru_maxrss over the runs, from wait4(2).
+ * Several commands separated by "::" are run in interleaved rounds (A B C,
+ * A B C, ...), so that load from elsewhere on a shared machine falls on
+ * all of them alike and their ratios stay meaningful. Prints one line per
+ * command: "MEDIAN_MS MIN_MS MAX_MS MAXRSS_KIB RUNS", or "- - - - 0" for a
+ * command that failed (it is then dropped from later rounds and measure
+ * exits 1). Standard output of the commands goes to OUTFILE (default
+ * /dev/null); standard error is kept. Every run must exit with EXITCODE
+ * (default 0). Peak memory is the largest ru_maxrss over the runs, from
+ * wait4(2).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,12 +77,19 @@ static int run_once(char **argv, const char *outfile, int want, double *ms, long
 	return 0;
 }
 
+struct cmd {
+	char **argv;
+	double *times;
+	long maxrss;
+	int failed;
+};
+
 int main(int argc, char **argv)
 {
-	int runs = 5, warmups = 1, want = 0, i, opt;
+	int runs = 5, warmups = 1, want = 0, i, j, opt, ncmd = 0, status = 0;
 	const char *outfile = "/dev/null";
-	double *times;
-	long rss, maxrss = 0;
+	struct cmd *cmds;
+	long rss;
 	double ms;
 
 	while ((opt = getopt(argc, argv, "+n:w:o:x:")) != -1) {
@@ -88,31 +99,62 @@ int main(int argc, char **argv)
 		case 'o': outfile = optarg; break;
 		case 'x': want = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUPS] [-o OUT] [-x CODE] -- CMD...\n");
-			return 2;
+			goto usage;
 		}
 	}
-	if (optind >= argc || runs < 1 || warmups < 0) {
-		fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUPS] [-o OUT] [-x CODE] -- CMD...\n");
-		return 2;
-	}
-	argv += optind;
-	times = calloc(runs, sizeof(*times));
-	if (!times)
+	if (optind >= argc || runs < 1 || warmups < 0)
+		goto usage;
+	cmds = calloc(argc, sizeof(*cmds));
+	if (!cmds)
 		return 1;
-	for (i = 0; i < warmups; i++)
-		if (run_once(argv, outfile, want, &ms, &rss) < 0)
-			return 1;
-	for (i = 0; i < runs; i++) {
-		if (run_once(argv, outfile, want, &times[i], &rss) < 0)
-			return 1;
-		if (rss > maxrss)
-			maxrss = rss;
+	cmds[0].argv = argv + optind;
+	ncmd = 1;
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "::"))
+			continue;
+		argv[i] = NULL;
+		if (i + 1 >= argc)
+			goto usage;
+		cmds[ncmd++].argv = argv + i + 1;
 	}
-	qsort(times, runs, sizeof(*times), cmp_double);
-	printf("%.2f %.2f %.2f %ld %d\n",
-	       runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2,
-	       times[0], times[runs - 1], maxrss, runs);
-	free(times);
-	return 0;
+	for (j = 0; j < ncmd; j++) {
+		if (!cmds[j].argv[0])
+			goto usage;
+		cmds[j].times = calloc(runs, sizeof(double));
+		if (!cmds[j].times)
+			return 1;
+	}
+	for (i = 0; i < warmups; i++)
+		for (j = 0; j < ncmd; j++)
+			if (!cmds[j].failed && run_once(cmds[j].argv, outfile, want, &ms, &rss) < 0)
+				cmds[j].failed = 1;
+	for (i = 0; i < runs; i++)
+		for (j = 0; j < ncmd; j++) {
+			if (cmds[j].failed)
+				continue;
+			if (run_once(cmds[j].argv, outfile, want, &cmds[j].times[i], &rss) < 0) {
+				cmds[j].failed = 1;
+				continue;
+			}
+			if (rss > cmds[j].maxrss)
+				cmds[j].maxrss = rss;
+		}
+	for (j = 0; j < ncmd; j++) {
+		double *t = cmds[j].times;
+		if (cmds[j].failed) {
+			printf("- - - - 0\n");
+			status = 1;
+			continue;
+		}
+		qsort(t, runs, sizeof(*t), cmp_double);
+		printf("%.2f %.2f %.2f %ld %d\n",
+		       runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2,
+		       t[0], t[runs - 1], cmds[j].maxrss, runs);
+		free(t);
+	}
+	free(cmds);
+	return status;
+usage:
+	fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUPS] [-o OUT] [-x CODE] -- CMD... [:: CMD...]...\n");
+	return 2;
 }

@@ -42,22 +42,30 @@ trap 'exit 130' INT TERM
 git config --global user.name Bench
 git config --global user.email bench@example.com
 git config --global init.defaultBranch main
+# No background gc or maintenance racing the measurements or the cleanup.
+git config --global gc.auto 0
+git config --global maintenance.auto false
 start=$(date +%s)
 
 note() { printf '%s\n' "$*" >&2; }
 
-# bench NAME DIR EXIT CMD...: measure CMD in DIR; results in $work/res/NAME
-# as "MEDIAN_MS MIN_MS MAX_MS MAXRSS_KIB RUNS", or nothing when it failed.
+# bench DIR "NAME..." CMD... [:: CMD...]...: measure the commands in DIR in
+# interleaved rounds; results in $work/res/NAME as "MEDIAN_MS MIN_MS MAX_MS
+# MAXRSS_KIB RUNS", no file for a command that failed.
 bench() {
-	name=$1 dir=$2 code=$3
-	shift 3
-	note "  $name: $*"
-	if out=$(cd "$dir" && "$measure" -n "$runs" -w "$warm" -x "$code" -- "$@" 2>"$work/res/$name.err"); then
-		echo "$out" > "$work/res/$name"
-	else
-		note "  $name FAILED: $(tail -n 3 "$work/res/$name.err")"
-		rm -f "$work/res/$name"
-	fi
+	dir=$1 names=$2
+	shift 2
+	note "  $names"
+	(cd "$dir" && "$measure" -n "$runs" -w "$warm" -- "$@") >"$work/res/out" 2>"$work/res/err"
+	k=1
+	for name in $names; do
+		line=$(sed -n "${k}p" "$work/res/out")
+		case "$line" in
+		""|-*) note "  $name FAILED: $(tail -n 3 "$work/res/err")"; rm -f "$work/res/$name" ;;
+		*) echo "$line" >"$work/res/$name" ;;
+		esac
+		k=$((k + 1))
+	done
 }
 
 # field NAME N: field N of a result (1 median, 4 max RSS), or "" when missing.
@@ -71,7 +79,7 @@ echo "cores:  $(nproc)"
 echo "kernel: $(uname -sr)"
 echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 echo "tools:  $(git --version), $(python3 --version 2>&1)"
-echo "runs:   median of $runs after $warm warm-up(s)"
+echo "runs:   median of $runs interleaved rounds after $warm warm-up round(s)"
 
 for prog in git-spec git-spec-hook; do
 	[ -x "$bin/$prog" ] || { echo "bench: $bin/$prog is missing; run make BUILD=$build first" >&2; exit 1; }
@@ -116,16 +124,14 @@ fi
 
 # ---- (a) cold generation ------------------------------------------------------
 echo "== measuring (this takes a few minutes)"
-note "(a) cold generation"
-bench cold "$dj" 0 env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" check
-bench astgen "$dj" 0 python3 "$top/bench/astgen.py" --batch "$dj" "$work/astgen-out"
-bench parse1 "$dj" 0 sh -c "exec '$parse_only' < '$work/pyfiles'"
-bench parseN "$dj" 0 sh -c "exec '$parse_only' -j $(nproc) < '$work/pyfiles'"
-
-# ---- (b) warm check ----------------------------------------------------------
-note "(b) check with nothing changed"
+note "(a) cold generation and (b) check with nothing changed, interleaved"
 (cd "$dj" && "$bin/git-spec" check >/dev/null 2>&1)
-bench warm "$dj" 0 "$bin/git-spec" check
+bench "$dj" "cold warm astgen parse1 parseN" \
+	env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" check :: \
+	"$bin/git-spec" check :: \
+	python3 "$top/bench/astgen.py" --batch "$dj" "$work/astgen-out" :: \
+	sh -c "exec '$parse_only' < '$work/pyfiles'" :: \
+	sh -c "exec '$parse_only' -j $(nproc) < '$work/pyfiles'"
 
 # ---- (c) the pre-commit hook -------------------------------------------------
 # synth FILES: a repository of FILES files in FILES/50 packages, contracts
@@ -147,8 +153,9 @@ for n in $small $big; do
 	note "(c) hook at $n files"
 	synth $n || { echo "bench: cannot build the repository of $n files" >&2; continue; }
 	repo="$work/synth$n"
-	bench "hook$n" "$repo" 0 env GIT_INDEX_FILE="$repo/.git/index" "$bin/git-spec-hook" pre-commit
-	bench "diff$n" "$repo" 0 git diff --cached --name-only
+	bench "$repo" "hook$n diff$n" \
+		env GIT_INDEX_FILE="$repo/.git/index" "$bin/git-spec-hook" pre-commit :: \
+		git diff --cached --name-only
 done
 
 # ---- report ------------------------------------------------------------------

@@ -1417,6 +1417,8 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	size_t i;
 
 	*out = NULL;
+	if (!path)
+		path = "";
 	memset(&x, 0, sizeof(x));
 	x.py = py;
 	x.path = path;

@@ -48,6 +48,8 @@ pkg_repo() {
 	git init -q "$1" &&
 	(
 		cd "$1" &&
+		# no background gc racing the trash directory's removal
+		git config gc.auto 0 && git config maintenance.auto false &&
 		mkdir -p "$2" &&
 		echo '"""The package."""' >"$2/__init__.py" &&
 		printf 'def ok(a: int) -> int:\n    """Fine."""\n    return a\n' >"$2/mod.py" &&

@@ -490,6 +490,8 @@ static void test_syntax_errors(void **state)
 	check_error("x = 1\ndef f(:\n    pass\n", "pkg/bad.py:2:7: syntax error");
 	check_error("class A:\n    def f(self)\n        pass\n", "pkg/bad.py:2:5: syntax error");
 	check_error("x = 1\ny = (\n", "pkg/bad.py:2:1: syntax error");
+	/* A MISSING node (the ')' tree-sitter would insert) counts too. */
+	check_error("x = 1\nclass A(B:\n  pass\n", "pkg/bad.py:2:10: syntax error");
 	/* Columns count characters, not bytes. */
 	check_error("x = 1\n\xc3\xa9 = f(\xc3\xa9, ])\n", "pkg/bad.py:2:10: syntax error");
 	/* A CRLF file has the line numbers of its lines. */
