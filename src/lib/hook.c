@@ -169,6 +169,28 @@ static int structure_changed(const gs_strvec *changed, const gs_registry *reg)
 	return 0;
 }
 
+/*
+ * Whether a change can concern contracts at all: a Python file, the
+ * configuration, or anything below the specs directory (specs, and every
+ * contract path, which stays inside its spec's directory).
+ */
+static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
+{
+	size_t i, dlen = strlen(cfg->specs_dir);
+
+	/* Specs at the top of the repository: anything may be a contract. */
+	if (!dlen || !strcmp(cfg->specs_dir, "."))
+		return changed->nr > 0;
+	for (i = 0; i < changed->nr; i++) {
+		const char *p = changed->v[i];
+
+		if (ends_with(p, ".py") || !strcmp(p, GS_CONFIG_FILE) ||
+		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
 			 const gs_strvec *changed)
 {
@@ -186,6 +208,9 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 	if (!changed->nr)
 		goto done;
 	if ((error = gs_config_load(&cfg, repo, src)) < 0)
+		goto done;
+	/* Nothing a contract depends on changed: no need to load anything else. */
+	if (!relevant_change(changed, &cfg))
 		goto done;
 	/* The cache only saves time; without it everything is derived. */
 	if (gs_cache_open(&cache, repo) < 0)

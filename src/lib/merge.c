@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/mempack.h>
 #include "gitspec/merge.h"
 #include "gitspec/config.h"
 #include "gitspec/cache.h"
@@ -1910,6 +1912,27 @@ static int conflict_style(git_repository *repo)
 	return style;
 }
 
+/*
+ * The blobs and trees the re-derivation writes (merged sources, projection
+ * trees) are needed only while the driver runs: an in-memory object
+ * backend, consulted first, keeps them out of the repository.
+ */
+static int keep_objects_in_memory(git_repository *repo)
+{
+	git_odb *odb = NULL;
+	git_odb_backend *mempack = NULL;
+	int error = 0;
+
+	if (git_repository_odb(&odb, repo) < 0 || git_mempack_new(&mempack) < 0 ||
+	    git_odb_add_backend(odb, mempack, 1000) < 0) {
+		if (mempack)
+			mempack->free(mempack);
+		error = gs_error_set_git("cannot set up an in-memory object store");
+	}
+	git_odb_free(odb);
+	return error;
+}
+
 #define FIX_HINT "resolve the conflicting sources, then run `git spec sync --staged`"
 
 int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_args *args)
@@ -1940,6 +1963,10 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 		/* As git does for binary files: keep ours, report a conflict. */
 		gs_strvec_pushf(&res->messages, "'%s' is binary; kept our version", what);
 		goto done;
+	}
+	if (repo && args->path && keep_objects_in_memory(repo) < 0) {
+		/* Without it the merge still works; it only leaves loose objects. */
+		gs_error_clear();
 	}
 	if (repo && args->path &&
 	    identify(&ours, &theirs, &base, &root_pick, repo, args->path, &o, &a, &b)) {

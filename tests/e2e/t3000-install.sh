@@ -84,6 +84,36 @@ test_expect_success 'a symlinked .gitattributes or a bad .gitspec.yaml: refused,
 	test_cmp ../ubefore ../uafter
 '
 
+test_expect_success 'a contract path outside the glob gets its own attribute line' '
+	test_create_repo custom && cd custom &&
+	write_file lib/__init__.py </dev/null &&
+	write_file specify/tech/SPEC-001/SPEC-001.md <<-\EOF &&
+	---
+	id: SPEC-001
+	slug: lib
+	name: lib
+	created: '"'"'2026-11-21'"'"'
+	updated: '"'"'2026-11-21'"'"'
+	status: draft
+	kind: spec
+	sources:
+	- language: python
+	  identifier: lib
+	  variants:
+	  - name: public
+	    path: api/public.md
+	  - name: all
+	    path: contracts/all.md
+	---
+	EOF
+	git add -A &&
+	git spec install -q &&
+	test_grep "^specify/tech/SPEC-001/api/public.md merge=gitspec$" .gitattributes &&
+	! test_grep "contracts/all.md merge" .gitattributes &&
+	test "$(git check-attr merge specify/tech/SPEC-001/api/public.md)" = \
+		"specify/tech/SPEC-001/api/public.md: merge: gitspec"
+'
+
 test_expect_success 'a foreign hook is refused without --force' '
 	test_create_repo foreign && cd foreign &&
 	printf "#!/bin/sh\necho foreign-ran >>\"\$(git rev-parse --git-dir)/../foreign.log\"\nexit 0\n" >.git/hooks/pre-commit &&

@@ -38,6 +38,17 @@ test_expect_success 'the contracts alone would conflict as text' '
 	test_must_fail git merge-file -p ../A ../O ../B >/dev/null
 '
 
+test_expect_success 'the driver run by hand as git merge would: re-derived, no object written' '
+	cd repo &&
+	base=$(git merge-base main feature) &&
+	git show $base:$PUBLIC >../O && git show main:$PUBLIC >../A && git show feature:$PUBLIC >../B &&
+	git count-objects >../before &&
+	env "GITHEAD_$(git rev-parse feature)=feature" git-spec-merge ../O ../A ../B 7 $PUBLIC &&
+	git count-objects >../after &&
+	test_cmp ../before ../after &&
+	test_grep "def b(" ../A && ! test_grep "def c(" ../A
+'
+
 test_expect_success 'git merge: no conflict, contracts re-derived and fresh' '
 	cd repo &&
 	git checkout -q -b m1 main &&
