@@ -362,26 +362,6 @@ def target_names(t):
     return []
 
 
-# DESIGN 2.2 keeps every definition of a repeated name; the C extractor
-# (for now) lists a repeatedly assigned variable once, at its first
-# assignment. --dedup-variables (or ASTGEN_DEDUP_VARIABLES=1) does the same.
-DEDUP_VARIABLES = os.environ.get("ASTGEN_DEDUP_VARIABLES") == "1"
-
-
-def dedup_variables(symbols):
-    if not DEDUP_VARIABLES:
-        return symbols
-    seen = set()
-    out = []
-    for s in symbols:
-        if s["kind"] == "variable":
-            if s["name"] in seen:
-                continue
-            seen.add(s["name"])
-        out.append(s)
-    return out
-
-
 def literal_names(v):
     if isinstance(v, (ast.List, ast.Tuple)) and all(
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in v.elts):
@@ -423,7 +403,6 @@ def collect(src, stmts, in_class, prefix, alias_lines, out):
             qual = prefix + st.name
             members = []
             collect(src, st.body, True, qual + ".", alias_lines, members)
-            members = dedup_variables(members)
             out.append(symbol("class", st.name, decorators=["@" + d for d in decos],
                               bases=[b for _, b in items], doc=docstring_of(src, st.body),
                               _qual=qual, _members=members))
@@ -544,7 +523,6 @@ def parse_file(path, data):
     mod = FileModel(path)
     mod.doc = docstring_of(src, tree.body)
     collect(src, tree.body, False, "", alias_lines, mod.symbols)
-    mod.symbols = dedup_variables(mod.symbols)
     state = {"names": [], "seen": False, "bad": False}
     collect_all(tree.body, state)
     if state["seen"] and not state["bad"]:
@@ -851,14 +829,11 @@ def main(argv):
     ap.add_argument("--batch", action="store_true")
     ap.add_argument("--leaves", action="store_true")
     ap.add_argument("--packages", action="store_true")
-    ap.add_argument("--dedup-variables", action="store_true")
     ap.add_argument("args", nargs="*")
     try:
         opts = ap.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code else 0
-    global DEDUP_VARIABLES
-    DEDUP_VARIABLES = DEDUP_VARIABLES or opts.dedup_variables
     variant = {"api": "public", "implementation": "all"}.get(opts.variant, opts.variant)
     if variant not in VARIANTS:
         print("astgen.py: unknown variant '%s'" % opts.variant, file=sys.stderr)

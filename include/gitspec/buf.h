@@ -48,4 +48,7 @@ int gs_buf_equal(const gs_buf *a, const gs_buf *b);
  */
 void gs_buf_put_json_string(gs_buf *buf, const char *s);
 
+/* Length of the valid UTF-8 sequence at `s` (at most `n` bytes), or 0. */
+size_t gs_utf8_seq_len(const char *s, size_t n);
+
 #endif

@@ -101,7 +101,5 @@ int gs_module_deserialize(gs_module **out, const char *path, const char *data, s
  * UTF-8 sequence as the four characters \xNN (uppercase hex).
  */
 void gs_utf8_put_escaped(gs_buf *out, const char *s, size_t len);
-/* Length of the valid UTF-8 sequence at `s` (at most `n` bytes), or 0. */
-size_t gs_utf8_seq_len(const char *s, size_t n);
 
 #endif

@@ -19,20 +19,16 @@ void cmd_ctx_init(struct cmd_ctx *ctx)
 
 int cmd_ctx_open_repo(struct cmd_ctx *ctx)
 {
-	const char *env = getenv("GIT_INDEX_FILE");
+	gs_buf index_path = GS_BUF_INIT;
 	int error;
 
 	if ((error = gs_repo_open(&ctx->repo)) < 0)
 		return error;
 	ctx->workdir = git_repository_workdir(ctx->repo);
-	if (env && *env) {
-		ctx->index_path = gs_xstrdup(env);
-	} else {
-		gs_buf p = GS_BUF_INIT;
-
-		gs_buf_printf(&p, "%sindex", git_repository_path(ctx->repo));
-		ctx->index_path = gs_buf_detach(&p, NULL);
-	}
+	/* The index git would use, resolved as git resolves GIT_INDEX_FILE. */
+	if ((error = gs_repo_index_path(&index_path, ctx->repo)) < 0)
+		return error;
+	ctx->index_path = gs_buf_detach(&index_path, NULL);
 	/* The cache is an optimisation: without one, everything still works. */
 	if (gs_cache_open(&ctx->cache, ctx->repo) < 0) {
 		ctx->cache = NULL;

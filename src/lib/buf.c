@@ -141,13 +141,16 @@ int gs_buf_equal(const gs_buf *a, const gs_buf *b)
 	return a->size == b->size && !memcmp(a->ptr, b->ptr, a->size);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t gs_utf8_seq_len(const char *str, size_t n)
 {
-	unsigned char c = s[0];
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c;
 	size_t len, i;
 	unsigned int cp;
 
+	if (!n)
+		return 0;
+	c = s[0];
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xc2 && c <= 0xdf) {
@@ -197,7 +200,7 @@ void gs_buf_put_json_string(gs_buf *buf, const char *str)
 			i++;
 			continue;
 		}
-		len = utf8_seq_len(s + i, n - i);
+		len = gs_utf8_seq_len(str + i, n - i);
 		if (!len) {
 			gs_buf_printf(buf, "\\\\x%02X", c);
 			i++;

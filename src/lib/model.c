@@ -108,43 +108,6 @@ void gs_module_free(gs_module *mod)
 	free(mod);
 }
 
-size_t gs_utf8_seq_len(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c;
-	size_t len, i;
-	unsigned int cp;
-
-	if (!n)
-		return 0;
-	c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 void gs_utf8_put_escaped(gs_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";

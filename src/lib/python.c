@@ -1088,33 +1088,11 @@ struct flat {
 static void flatten(struct flat *f, struct scope *scope, int parent, const char *prefix,
 		    int parent_public)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!scope->nr)
 		return;
 	GS_QSORT(scope->v, scope->nr, entry_cmp);
-
-	/*
-	 * A variable assigned several times (in both branches of an `if`,
-	 * say) is one variable: keep the first, with the first annotation.
-	 */
-	for (i = 0, j = 0; i < scope->nr; i++) {
-		struct entry *e = &scope->v[i];
-
-		if (j && e->group == G_VARIABLE && scope->v[j - 1].group == G_VARIABLE &&
-		    !strcmp(scope->v[j - 1].sym.name, e->sym.name)) {
-			if (!scope->v[j - 1].sym.annotation) {
-				scope->v[j - 1].sym.annotation = e->sym.annotation;
-				e->sym.annotation = NULL;
-			}
-			entry_release(e);
-			continue;
-		}
-		if (i != j)
-			scope->v[j] = *e;
-		j++;
-	}
-	scope->nr = j;
 
 	for (i = 0; i < scope->nr; i++) {
 		struct entry *e = &scope->v[i];
@@ -1417,6 +1395,8 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	size_t i;
 
 	*out = NULL;
+	if (!path)
+		path = "";
 	memset(&x, 0, sizeof(x));
 	x.py = py;
 	x.path = path;

@@ -376,6 +376,8 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 	DIR *dir = NULL;
 	struct dirent *de;
 	char **names = NULL;
+	struct stat *sts = NULL;
+	int *errs = NULL;
 	size_t nr = 0, alloc = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
 	int error = 0;
 
@@ -396,15 +398,24 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
-	/* no descriptor stays open per level of nesting */
+	/* readdir order is arbitrary; walk in a fixed one */
+	GS_QSORT(names, nr, name_cmp);
+	/*
+	 * lstat relative to the directory (the kernel resolves one component,
+	 * not the whole path), then close it: no descriptor stays open per
+	 * level of nesting.
+	 */
+	sts = gs_xcalloc(nr ? nr : 1, sizeof(*sts));
+	errs = gs_xcalloc(nr ? nr : 1, sizeof(*errs));
+	for (i = 0; i < nr; i++) {
+		if (fstatat(dirfd(dir), names[i], &sts[i], AT_SYMLINK_NOFOLLOW) < 0)
+			errs[i] = errno ? errno : EIO;
+	}
 	closedir(dir);
 	dir = NULL;
-	/* readdir order is arbitrary; walk in a fixed one */
-	if (nr > 1)
-		GS_QSORT(names, nr, name_cmp);
 
 	for (i = 0; i < nr; i++) {
-		struct stat st;
+		const struct stat st = sts[i];
 		const gs_index_entry *ie;
 		int ignored = 0;
 
@@ -417,10 +428,10 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			gs_buf_putc(&w->rel, '/');
 		gs_buf_puts(&w->rel, names[i]);
 
-		if (lstat(w->abs.ptr, &st) < 0) {
-			if (errno == ENOENT)
+		if (errs[i]) {
+			if (errs[i] == ENOENT)
 				continue;  /* removed while we walk */
-			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errno));
+			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errs[i]));
 			goto done;
 		}
 		ie = w->src->idx ? gs_index_find(w->src->idx, w->rel.ptr) : NULL;
@@ -479,6 +490,8 @@ done:
 	for (i = 0; i < nr; i++)
 		free(names[i]);
 	free(names);
+	free(sts);
+	free(errs);
 	if (dir)
 		closedir(dir);
 	return error;

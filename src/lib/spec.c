@@ -412,9 +412,29 @@ static int get_string(char **out, struct parse_ctx *ctx, const gs_yaml_node *map
 static int resolve_variant_path(gs_spec_variant *v, struct parse_ctx *ctx, const char *dir)
 {
 	gs_buf norm = GS_BUF_INIT, full = GS_BUF_INIT;
+	size_t len;
 	int error = 0;
 
-	/* no printf here: the registry resolves thousands of these per run */
+	/*
+	 * No printf here: the registry resolves thousands of these per run.
+	 * The common path needs no normalising: join, check once, done; any
+	 * problem takes the long way, which names the path as written.
+	 */
+	len = strlen(v->path);
+	if (len && v->path[0] != '/' && v->path[len - 1] != '/' && !strstr(v->path, "./")) {
+		size_t dlen = strlen(dir);
+		char *joined = gs_xmalloc(gs_st_add(dlen + 2, len));
+
+		memcpy(joined, dir, dlen);
+		if (dlen)
+			joined[dlen++] = '/';
+		memcpy(joined + dlen, v->path, len + 1);
+		if (!gs_path_check_safe(joined)) {
+			v->repo_path = joined;
+			goto done;
+		}
+		free(joined);
+	}
 	normalize_written_path(&norm, v->path);
 	if (*v->path && v->path[strlen(v->path) - 1] == '/') {
 		gs_error_set(GS_EINPUT, "'%s' names a directory; give the contract a file name",

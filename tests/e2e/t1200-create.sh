@@ -214,6 +214,23 @@ test_expect_success 'a package with spaces in its path and file names' '
 	git spec check
 '
 
+test_expect_success 'spaces in the specs directory: create, sync --staged, check' '
+	cd spaced &&
+	printf "specs: \"my specs/tech\"\n" >.gitspec.yaml &&
+	git add .gitspec.yaml && git commit -q -m "specs dir with a space" &&
+	git spec create -q "my lib/core pkg" &&
+	test -f "my specs/tech/SPEC-001/contracts/public.md" &&
+	git add -A && git commit -q -m spec &&
+	echo "def bye() -> None: ..." >>"my lib/core pkg/a module.py" &&
+	git add -A &&
+	git spec sync --staged >out &&
+	test_grep "^updated my specs/tech/SPEC-001/contracts/public.md (index and work tree)$" out &&
+	git spec check --staged -q &&
+	git spec check -q &&
+	git spec list --for-path "my lib/core pkg/a module.py" --json >fp.json &&
+	test "$(json_get fp.json "j[\"spec_path\"]")" = "my specs/tech/SPEC-001/SPEC-001.md"
+'
+
 test_expect_success 'a syntax error in the package stops create (exit 3, nothing written)' '
 	cd repo &&
 	write_file src/acme/cli/broken.py <<-\PY &&

@@ -92,6 +92,16 @@ test_expect_success 'git commit PATH: stale is refused, fresh is accepted' '
 	git reset -q --hard
 '
 
+test_expect_success 'git commit -a from a subdirectory' '
+	cd repo/pkg &&
+	add_func fmt.py sub1 &&
+	test_expect_code 1 git commit -a -q -m sub1 2>../../err &&
+	test_grep "stale contract .$PUBLIC." ../../err &&
+	git spec sync -q &&
+	git commit -a -q -m sub1 &&
+	git spec check --rev HEAD
+'
+
 test_expect_success 'a commit touching no package is accepted' '
 	cd repo &&
 	echo readme >README && git add README &&
@@ -162,6 +172,33 @@ test_expect_success 'as the pre-commit framework runs it: stashed work tree, cle
 	cp ../unstaged.py pkg/fmt.py &&
 	test_grep "def broken" pkg/fmt.py &&
 	git reset -q --hard
+'
+
+test_expect_success 'in a linked worktree: its own index is judged' '
+	cd repo &&
+	git worktree add -q ../linked HEAD &&
+	cd ../linked &&
+	add_func pkg/fmt.py w1 && git add pkg/fmt.py &&
+	test_expect_code 1 git commit -q -m w1 2>../err &&
+	test_grep "stale contract .$PUBLIC." ../err &&
+	git spec sync --staged -q &&
+	git commit -q -m w1 &&
+	git spec check --rev HEAD &&
+	cd ../repo && git diff --quiet HEAD
+'
+
+test_expect_success 'with core.hooksPath: the hooks run from there' '
+	test_create_repo hooked && cd hooked &&
+	git config core.hooksPath .githooks &&
+	git spec install -q &&
+	test -x .githooks/pre-commit &&
+	write_file lib/__init__.py </dev/null &&
+	echo "def f(x): return x" >lib/core.py &&
+	write_spec SPEC-001 lib &&
+	git add lib specify &&
+	test_expect_code 1 git commit -q -m lib 2>../err &&
+	test_grep "contract .specify/tech/SPEC-001/contracts/public.md." ../err &&
+	git spec sync --staged -q && git commit -q -m lib
 '
 
 test_expect_success 'a new package in a new repository (unborn branch)' '

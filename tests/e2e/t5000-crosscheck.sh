@@ -6,10 +6,7 @@ test_description='contracts agree with the independent ast-based generator'
 # module; the C extractor and renderer must give the same JSON and Markdown
 # for every package and variant of tests/tools/corpus (kinds, parameters,
 # expression text, docstrings, encodings, __all__, ordering, syntax errors).
-# The C extractor lists a repeatedly assigned variable once (first
-# assignment); astgen does the same under ASTGEN_DEDUP_VARIABLES=1 until
-# DESIGN 2.2 settles it.
-export ASTGEN_DEDUP_VARIABLES=1
+# Both list every assignment of a repeated name (DESIGN 2.2).
 
 test_expect_success 'corpus: C contracts equal astgen contracts' '
 	"$TEST_SRC/tests/tools/crosscheck.sh" "$GIT_SPEC_BUILD" >out 2>&1 || { cat out; false; } &&

@@ -230,7 +230,6 @@ static void test_parse_rejects(void **state)
 	for (i = 0; i < GS_ARRAY_SIZE(bad); i++) {
 		gs_contract *c = (gs_contract *)1;
 
-
 		assert_int_equal(gs_contract_parse(&c, bad[i], strlen(bad[i])), GS_EINPUT);
 		assert_null(c);
 	}
@@ -343,6 +342,35 @@ static void test_merge_dangling_member(void **state)
 	assert_int_equal(gs_merge_contracts(&out, &conflicts, base, strlen(base), ours, strlen(ours),
 					    theirs, strlen(theirs)), GS_ECHECK);
 	assert_true(conflicts.nr >= 1);
+	gs_buf_release(&out);
+	gs_strvec_clear(&conflicts);
+}
+
+static void test_merge_members_and_overloads(void **state)
+{
+	static const char base[] =
+		HEAD "\n## `m.py`\n\n### Functions\n\n- `@overload def f(x: int) -> int`\n"
+		"\n### Classes\n\n#### `class A`\n\n- `def a(self)`\n\n#### `class B`\n\n- `def b(self)`\n";
+	static const char ours[] =
+		HEAD "\n## `m.py`\n\n### Functions\n\n- `@overload def f(x: int) -> int`\n"
+		"- `@overload def f(x: str) -> str`\n"
+		"\n### Classes\n\n#### `class A`\n\n- `x: int`\n- `def a(self)`\n\n#### `class B`\n\n- `def b(self)`\n";
+	static const char theirs[] =
+		HEAD "\n## `m.py`\n\n### Functions\n\n- `@overload def f(x: int) -> int`\n"
+		"\n### Classes\n\n#### `class A`\n\n- `def a(self)`\n\n#### `class B`\n\nA B.\n\n"
+		"- `def b(self)`\n- `def c(self)`\n  See c.\n";
+	static const char want[] =
+		HEAD "\n## `m.py`\n\n### Functions\n\n- `@overload def f(x: int) -> int`\n"
+		"- `@overload def f(x: str) -> str`\n"
+		"\n### Classes\n\n#### `class A`\n\n- `x: int`\n- `def a(self)`\n\n#### `class B`\n\nA B.\n\n"
+		"- `def b(self)`\n- `def c(self)`\n  See c.\n";
+	gs_buf out = GS_BUF_INIT;
+	gs_strvec conflicts = GS_STRVEC_INIT;
+
+	(void)state;
+	assert_int_equal(gs_merge_contracts(&out, &conflicts, base, strlen(base), ours, strlen(ours),
+					    theirs, strlen(theirs)), 0);
+	assert_string_equal(out.ptr, want);
 	gs_buf_release(&out);
 	gs_strvec_clear(&conflicts);
 }
@@ -482,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_merge_clean),
 		cmocka_unit_test(test_merge_conflict),
 		cmocka_unit_test(test_merge_dangling_member),
+		cmocka_unit_test(test_merge_members_and_overloads),
 		cmocka_unit_test(test_merge_not_contract),
 		cmocka_unit_test(test_merge_text),
 		cmocka_unit_test(test_driver_without_repo),

@@ -242,10 +242,18 @@ static void test_variables(void **state)
 static void test_variable_duplicates(void **state)
 {
 	(void)state;
-	/* One variable per name and scope; the first annotation wins. */
+	/*
+	 * Every assignment is a definition (DESIGN 2.2: same names keep
+	 * their source order), as in try/except and if/else fallbacks.
+	 */
 	check("X = 1\nX: int = 2\nX: str = 3\nif a:\n    Y = 1\nelse:\n    Y = 2\n",
+	      "variable X\n"
 	      "variable X: int\n"
+	      "variable X: str\n"
+	      "variable Y\n"
 	      "variable Y\n");
+	check("try:\n    import bz2\n    has_bz2 = True\nexcept ImportError:\n    has_bz2 = False\n",
+	      "variable has_bz2\nvariable has_bz2\n");
 }
 
 static void test_type_alias(void **state)
@@ -441,7 +449,7 @@ static void test_public_all(void **state)
 	check("__all__ = [name for name in dir()]\nb = 1\n", "variable b\n");
 	check("__all__ = ['a'] + ['b']\nb = 1\n", "variable b\n");
 	check("__all__ = [f'a']\nb = 1\n", "variable b\n");
-	check("__all__ = x = ['a']\nb = 1\nx = 2\n", "variable b\nvariable x\n");
+	check("__all__ = x = ['a']\nb = 1\nx = 2\n", "variable b\nvariable x\nvariable x\n");
 	check("__all__.extend(names)\nb = 1\n", "variable b\n");
 	/* Class-level and function-level __all__ do not count, nor show. */
 	check("class A:\n    __all__ = ['x']\n    x = 1\ndef f():\n    __all__ = []\n",
@@ -490,6 +498,8 @@ static void test_syntax_errors(void **state)
 	check_error("x = 1\ndef f(:\n    pass\n", "pkg/bad.py:2:7: syntax error");
 	check_error("class A:\n    def f(self)\n        pass\n", "pkg/bad.py:2:5: syntax error");
 	check_error("x = 1\ny = (\n", "pkg/bad.py:2:1: syntax error");
+	/* A MISSING node (the ')' tree-sitter would insert) counts too. */
+	check_error("x = 1\nclass A(B:\n  pass\n", "pkg/bad.py:2:10: syntax error");
 	/* Columns count characters, not bytes. */
 	check_error("x = 1\n\xc3\xa9 = f(\xc3\xa9, ])\n", "pkg/bad.py:2:10: syntax error");
 	/* A CRLF file has the line numbers of its lines. */

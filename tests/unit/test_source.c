@@ -368,6 +368,7 @@ static void test_worktree_listing(void **state)
 		"100644 build/kept.py",        /* ignored, but tracked */
 		"120000 dirlink",               /* a symlink to a directory, not followed */
 		"100644 evil\nname -x",
+		"160000 gitfile-sub",           /* a submodule's work tree: .git is a file */
 		"120000 link",
 		"120000 linkdir",
 		"160000 nested",                /* an untracked repository inside */
@@ -394,6 +395,7 @@ static void test_worktree_listing(void **state)
 	run("git add .gitignore && git add -f build/kept.py");
 	run("ln -s pkg dirlink && mkfifo fifo");
 	run("cd nested && git init -q && echo x > deep/f");
+	run("mkdir gitfile-sub && echo 'gitdir: ../nowhere' > gitfile-sub/.git && echo y > gitfile-sub/y.py");
 	gs_strvec_push(&ignore, "node_modules");
 	gs_strvec_push(&ignore, ".venv");
 	gs_strvec_push(&ignore, "fi*o");   /* a glob; not a directory, so it does not apply */
@@ -580,6 +582,56 @@ static void test_git_tree_and_linked_worktree(void **state)
 	gs_buf_release(&content);
 }
 
+/* A real submodule: one gitlink entry in every source, never entered. */
+static void test_submodule(void **state)
+{
+	gs_source *wt = NULL, *ix = NULL, *tr = NULL;
+	gs_index *idx = NULL;
+	git_object *head = NULL;
+	gs_strvec changed = GS_STRVEC_INIT;
+	gs_buf want = GS_BUF_INIT;
+	const gs_source_entry *e;
+
+	(void)state;
+	populate();
+	run("git init -q -b main ../other && cd ../other && echo o > o.py && git add . && git commit -q -m o");
+	run("git -c protocol.file.allow=always submodule add -q ../other subm && git commit -q -m sub");
+	capture_line(&want, "git rev-parse HEAD:subm");
+	assert_int_equal(gs_source_open_worktree(&wt, repo, NULL), 0);
+	assert_int_equal(gs_source_open_index(&ix, repo, NULL), 0);
+	assert_int_equal(gs_source_open_tree(&tr, repo, "HEAD"), 0);
+	e = gs_source_lookup(wt, "subm");
+	assert_non_null(e);
+	assert_int_equal(e->mode, GS_MODE_GITLINK);
+	assert_null(gs_source_lookup(wt, "subm/o.py"));
+	assert_non_null(gs_source_lookup(wt, ".gitmodules"));
+	e = gs_source_lookup(ix, "subm");
+	assert_int_equal(e->mode, GS_MODE_GITLINK);
+	assert_string_equal(git_oid_tostr_s(&e->oid), want.ptr);
+	e = gs_source_lookup(tr, "subm");
+	assert_int_equal(e->mode, GS_MODE_GITLINK);
+	assert_string_equal(git_oid_tostr_s(&e->oid), want.ptr);
+	assert_true(gs_source_path_crosses_link(wt, "subm/o.py"));
+	assert_true(gs_source_path_crosses_link(ix, "subm/o.py"));
+	assert_true(gs_source_path_crosses_link(tr, "subm/o.py"));
+	assert_int_equal(gs_source_read(&want, wt, gs_source_lookup(wt, "subm")), GS_EINPUT);
+	gs_source_free(wt);
+	gs_source_free(ix);
+	gs_source_free(tr);
+
+	/* the submodule moves on: one changed path, as git says */
+	run("cd subm && echo p > p.py && git add . && git commit -q -m p && cd .. && git add subm");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	assert_int_equal(git_revparse_single(&head, repo, "HEAD^{tree}"), 0);
+	assert_int_equal(gs_index_changed_paths(&changed, idx, repo, (git_tree *)head), 0);
+	assert_int_equal(changed.nr, 1);
+	assert_string_equal(changed.v[0], "subm");
+	git_object_free(head);
+	gs_index_free(idx);
+	gs_strvec_clear(&changed);
+	gs_buf_release(&want);
+}
+
 /* A tree nested 2,100 deep: refused, not recursed into until the stack runs out. */
 static void test_hostile_deep_tree(void **state)
 {
@@ -643,6 +695,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_worktree_no_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_git_tree_and_linked_worktree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_submodule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_deep_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_repository, setup, teardown),
 	};

@@ -1,0 +1,5 @@
+"""tree-sitter inserts a MISSING ')' here."""
+
+
+class Broken(Base:
+    pass
