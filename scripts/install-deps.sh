@@ -1,17 +1,36 @@
 #!/bin/sh
-# Install the Debian packages git-spec needs to build and test, when missing.
+# Install what git-spec needs to build and test, when it is missing.
+# Tools are checked by command and libraries with pkg-config, not by Debian
+# package name: a machine may have them from elsewhere (npm, for instance,
+# often comes with a nodejs package that conflicts with Debian's npm).
 set -eu
-pkgs="git make gcc clang pkg-config npm libgit2-dev libyaml-dev libtree-sitter-dev libcmocka-dev python3 valgrind"
 missing=
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
-done
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+need_lib() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
+
+need_cmd git git
+need_cmd make make
+need_cmd cc gcc
+need_cmd clang clang
+need_cmd pkg-config pkg-config
+need_cmd npm npm
+need_cmd python3 python3
+need_cmd valgrind valgrind
+need_cmd man man-db
+need_lib libgit2 libgit2-dev
+need_lib yaml-0.1 libyaml-dev
+need_lib tree-sitter libtree-sitter-dev
+need_lib cmocka libcmocka-dev
+# libFuzzer's runtime for `make fuzz` (clang -fsanitize=fuzzer)
+[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
+	missing="$missing libclang-rt-dev"
+
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
 		SUDO=sudo
 	else
-		echo "error: missing packages:$missing; install them as root: apt-get install$missing" >&2
+		echo "error: missing:$missing; install them as root: apt-get install$missing" >&2
 		exit 1
 	fi
 else
@@ -19,4 +38,4 @@ else
 fi
 echo "installing:$missing"
 $SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
