@@ -26,6 +26,12 @@ struct gs_source {
 	git_tree *tree;
 	char *workdir;              /* work tree: with a trailing '/' */
 	int trust_filemode;
+	/*
+	 * Work tree: the last directory whose every component was found on
+	 * disk not to be a symbolic link. Contract paths arrive grouped by
+	 * spec, so most checks stop here instead of repeating the lstat()s.
+	 */
+	gs_buf link_free_dir;
 };
 
 static gs_source *source_new(gs_source_kind kind, git_repository *repo, const char *describe)
@@ -36,6 +42,7 @@ static gs_source *source_new(gs_source_kind kind, git_repository *repo, const ch
 	src->repo = repo;
 	src->describe = gs_xstrdup(describe);
 	gs_strvec_init(&src->paths);
+	gs_buf_init(&src->link_free_dir, 0);
 	src->trust_filemode = 1;
 	return src;
 }
@@ -46,6 +53,7 @@ void gs_source_free(gs_source *src)
 		return;
 	free(src->entries);
 	gs_strvec_clear(&src->paths);
+	gs_buf_release(&src->link_free_dir);
 	gs_index_free(src->idx);
 	git_tree_free(src->tree);
 	free(src->workdir);
@@ -438,10 +446,15 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 
 		if (S_ISDIR(st.st_mode)) {
 			size_t len = w->rel.size;
+			int tracked;
 
 			if (ignored_dir_name(w, names[i]))
 				continue;
-			if ((ie && ie->mode == GS_MODE_GITLINK) || has_dot_git(w->abs.ptr)) {
+			gs_buf_putc(&w->rel, '/');
+			tracked = index_has_dir(w->src->idx, w->rel.ptr);
+			gs_buf_setlen(&w->rel, len);
+			/* git treats a directory whose files it tracks as one, .git or not */
+			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(w->abs.ptr))) {
 				if (!ie && parent_ignored)
 					continue;
 				if (!ie && (error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
@@ -451,13 +464,19 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), GS_MODE_GITLINK);
 				continue;
 			}
+			/*
+			 * A directory with tracked content is walked whether it is
+			 * ignored or not, and its untracked entries are each asked
+			 * (libgit2 applies the parents' rules too): asking for the
+			 * directory itself would only rebuild the same ignore stack.
+			 */
 			ignored = parent_ignored;
-			if (!ignored && (error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
-				goto done;
-			gs_buf_putc(&w->rel, '/');
-			if (ignored && !index_has_dir(w->src->idx, w->rel.ptr))
-				continue;
-			gs_buf_setlen(&w->rel, len);
+			if (!ignored && !tracked) {
+				if ((error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
+					goto done;
+				if (ignored)
+					continue;
+			}
 			if ((error = walk_dir(w, ignored)) < 0)
 				goto done;
 		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
@@ -691,20 +710,30 @@ done:
 	return error;
 }
 
+/* Whether the directory `dir` (length `len`) is `known` or below it. */
+static int dir_within(const gs_buf *known, const char *dir, size_t len)
+{
+	return known->size && len <= known->size && !memcmp(known->ptr, dir, len) &&
+		(len == known->size || known->ptr[len] == '/');
+}
+
 int gs_source_path_crosses_link(const gs_source *src, const char *path)
 {
 	gs_buf prefix = GS_BUF_INIT, abs = GS_BUF_INIT;
-	const char *slash;
+	gs_buf *link_free = &((gs_source *)src)->link_free_dir;
+	const char *slash, *last = strrchr(path, '/');
 	int crosses = 0;
 
 	for (slash = strchr(path, '/'); slash && !crosses; slash = strchr(slash + 1, '/')) {
 		const gs_source_entry *e;
+		size_t len = (size_t)(slash - path);
 
-		gs_buf_set(&prefix, path, (size_t)(slash - path));
+		gs_buf_set(&prefix, path, len);
 		e = gs_source_lookup(src, prefix.ptr);
 		if (e && (e->mode == GS_MODE_LINK || e->mode == GS_MODE_GITLINK))
 			crosses = 1;
-		if (!crosses && src->kind == GS_SOURCE_WORKTREE) {
+		if (!crosses && src->kind == GS_SOURCE_WORKTREE &&
+		    !dir_within(link_free, path, len)) {
 			struct stat st;
 
 			gs_buf_sets(&abs, src->workdir);
@@ -713,6 +742,8 @@ int gs_source_path_crosses_link(const gs_source *src, const char *path)
 				crosses = 1;
 		}
 	}
+	if (!crosses && last && src->kind == GS_SOURCE_WORKTREE)
+		gs_buf_set(link_free, path, (size_t)(last - path));
 	gs_buf_release(&prefix);
 	gs_buf_release(&abs);
 	return crosses;
