@@ -69,9 +69,10 @@ PROG_OBJS = $(BUILD)/src/no-tls-certs.o
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_OBJS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(UNIT_SRCS))
 
 ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
-	$(BUILD)/src/git-spec-merge.o $(patsubst %,%.o,$(UNIT_BINS))
+	$(BUILD)/src/git-spec-merge.o $(UNIT_OBJS)
 
 .PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check
 .DELETE_ON_ERROR:
