@@ -47,6 +47,10 @@ typedef struct gs_source_entry {
 	int has_oid;
 	uint64_t size;       /* work tree: st_size; otherwise 0 (unknown) */
 	int conflicted;      /* index: the path is unmerged; the entry is stage 2 ("ours") */
+	/* work tree: the rest of the lstat() data, keying the stat cache */
+	int64_t mtime_sec, ctime_sec;
+	long mtime_nsec, ctime_nsec;
+	uint64_t ino;
 } gs_source_entry;
 
 typedef struct gs_source gs_source;
@@ -101,5 +105,14 @@ int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e);
  * gs_source_read() returns.
  */
 int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e);
+/*
+ * Work tree: remember the blob ids of files the index cannot vouch for
+ * (untracked, modified, or racily clean) in `cache` (borrowed; NULL turns
+ * it off), keyed by path and stat data, so that an unchanged file is hashed
+ * once, not on every run. Only files at least two seconds old are
+ * remembered: a later write always changes their stat data.
+ */
+struct gs_cache;
+void gs_source_set_cache(gs_source *src, struct gs_cache *cache);
 
 #endif

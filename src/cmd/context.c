@@ -103,6 +103,8 @@ int cmd_ctx_load(struct cmd_ctx *ctx, enum cmd_source_kind kind, const char *rev
 			error = gs_source_open_worktree(&ctx->src, ctx->repo, &ctx->cfg.ignore);
 		}
 		gs_config_release(&defaults);
+		if (!error)
+			gs_source_set_cache(ctx->src, ctx->cache);
 		break;
 	}
 	case CMD_SOURCE_INDEX:

@@ -310,6 +310,14 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 	job_lock(job);
 	if (e->has_oid) {
 		git_oid_cpy(&s->oid, &e->oid);
+	} else if (job->eng->cache && gs_source_get_kind(job->src) == GS_SOURCE_WORKTREE) {
+		/* the source's stat cache knows most files the index cannot vouch for */
+		rc = gs_source_oid(&s->oid, job->src, e);
+		if (rc < 0) {
+			error_slot(s, rc, gs_error_last());
+			job_unlock(job);
+			goto done;
+		}
 	} else {
 		/* the work tree without a matching index entry: hash what we read */
 		rc = gs_source_read(&data, job->src, e);

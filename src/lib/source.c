@@ -1,3 +1,4 @@
+#include <time.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "gitspec/index.h"
 #include "gitspec/repo.h"
 #include "gitspec/source.h"
+#include "gitspec/cache.h"
 
 struct gs_source {
 	gs_source_kind kind;
@@ -32,6 +34,7 @@ struct gs_source {
 	 * spec, so most checks stop here instead of repeating the lstat()s.
 	 */
 	gs_buf link_free_dir;
+	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
 };
 
 static gs_source *source_new(gs_source_kind kind, git_repository *repo, const char *describe)
@@ -499,6 +502,11 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				mode = (st.st_mode & S_IXUSR) ? GS_MODE_EXEC : GS_MODE_FILE;
 			e = add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), mode);
 			e->size = (uint64_t)st.st_size;
+			e->mtime_sec = (int64_t)st.st_mtim.tv_sec;
+			e->mtime_nsec = st.st_mtim.tv_nsec;
+			e->ctime_sec = (int64_t)st.st_ctim.tv_sec;
+			e->ctime_nsec = st.st_ctim.tv_nsec;
+			e->ino = (uint64_t)st.st_ino;
 			stat_match(w, e, &st);
 		}
 		/* fifos, sockets, devices: git does not track them */
@@ -690,10 +698,34 @@ done:
 	return error;
 }
 
+void gs_source_set_cache(gs_source *src, struct gs_cache *cache)
+{
+	src->cache = cache;
+}
+
+/*
+ * The stat cache's key: what git itself compares to trust a file without
+ * reading it, and the path (one inode can be renamed).
+ */
+static int stat_key(git_oid *out, const gs_source_entry *e)
+{
+	gs_buf k = GS_BUF_INIT;
+	int error = 0;
+
+	gs_buf_printf(&k, "%s%c%lld.%ld %lld.%ld %llu %llu %o", e->path, 0,
+		      (long long)e->mtime_sec, e->mtime_nsec, (long long)e->ctime_sec, e->ctime_nsec,
+		      (unsigned long long)e->size, (unsigned long long)e->ino, (unsigned)e->mode);
+	if (git_odb_hash(out, k.ptr, k.size, GIT_OBJECT_BLOB) < 0)
+		error = gs_error_set_git("cannot hash stat data");
+	gs_buf_release(&k);
+	return error;
+}
+
 int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
 {
 	gs_buf data = GS_BUF_INIT;
-	int error;
+	git_oid key;
+	int error, keyed = 0;
 
 	if ((error = check_regular(e)) < 0)
 		goto done;
@@ -701,10 +733,27 @@ int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
 		git_oid_cpy(out, &e->oid);
 		goto done;
 	}
+	if (src->cache && e->mtime_sec && stat_key(&key, e) == 0) {
+		keyed = 1;
+		if (gs_cache_get(&data, src->cache, "stat", &key) == 0 && data.size == GIT_OID_RAWSZ) {
+			git_oid_fromraw(out, (const unsigned char *)data.ptr);
+			goto done;
+		}
+		gs_error_clear();
+	}
 	if ((error = read_worktree_file(&data, src, e->path)) < 0)
 		goto done;
-	if (git_odb_hash(out, data.ptr, data.size, GIT_OBJECT_BLOB) < 0)
+	if (git_odb_hash(out, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
 		error = gs_error_set_git("cannot hash file");
+		goto done;
+	}
+	/*
+	 * Racy git: a file changed again within its timestamp's granularity
+	 * keeps its stat data. Remember only files at least two seconds old,
+	 * which no later write can leave looking the same.
+	 */
+	if (keyed && e->mtime_sec + 2 <= (int64_t)time(NULL) && e->ctime_sec + 2 <= (int64_t)time(NULL))
+		gs_cache_put(src->cache, "stat", &key, (const char *)out->id, GIT_OID_RAWSZ);
 done:
 	gs_buf_release(&data);
 	return error;
