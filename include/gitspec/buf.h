@@ -11,6 +11,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 #include "common.h"
 
 typedef struct gs_buf {
@@ -47,6 +48,20 @@ int gs_buf_equal(const gs_buf *a, const gs_buf *b);
  * valid UTF-8.
  */
 void gs_buf_put_json_string(gs_buf *buf, const char *s);
+
+/*
+ * Fixed-width little-endian integers for the cache's byte formats: written
+ * with gs_buf_put_u32le, read back with a gs_reader, which turns `bad` on
+ * (and returns 0) instead of reading past `end`.
+ */
+void gs_buf_put_u32le(gs_buf *buf, uint32_t v);
+
+typedef struct gs_reader {
+	const unsigned char *p, *end;
+	int bad;
+} gs_reader;
+
+uint32_t gs_reader_u32le(gs_reader *r);
 
 /* Length of the valid UTF-8 sequence at `s` (at most `n` bytes), or 0. */
 size_t gs_utf8_seq_len(const char *s, size_t n);

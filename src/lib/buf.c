@@ -211,3 +211,25 @@ void gs_buf_put_json_string(gs_buf *buf, const char *str)
 	}
 	gs_buf_putc(buf, '"');
 }
+
+void gs_buf_put_u32le(gs_buf *buf, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	gs_buf_put(buf, b, 4);
+}
+
+uint32_t gs_reader_u32le(gs_reader *r)
+{
+	uint32_t v;
+
+	if (r->bad || r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+		(uint32_t)r->p[3] << 24;
+	r->p += 4;
+	return v;
+}

@@ -24,42 +24,15 @@
 #define REGISTRY_MAGIC "gsreg1"
 #define REGISTRY_KEY_MAGIC "gitspec-registry-1"
 
-static void put_u32(gs_buf *out, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-
-	gs_buf_put(out, b, 4);
-}
-
 static void put_bytes(gs_buf *out, const char *s, size_t n)
 {
-	put_u32(out, (uint32_t)n);
+	gs_buf_put_u32le(out, (uint32_t)n);
 	gs_buf_put(out, s, n);
 }
 
-struct reader {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint32_t get_u32(struct reader *r)
+static const char *get_bytes(gs_reader *r, size_t *len)
 {
-	uint32_t v;
-
-	if (r->bad || r->end - r->p < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-		(uint32_t)r->p[3] << 24;
-	r->p += 4;
-	return v;
-}
-
-static const char *get_bytes(struct reader *r, size_t *len)
-{
-	uint32_t n = get_u32(r);
+	uint32_t n = gs_reader_u32le(r);
 	const char *s;
 
 	if (r->bad || (size_t)(r->end - r->p) < n) {
@@ -188,14 +161,14 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 	size_t i;
 
 	gs_buf_put(out, REGISTRY_MAGIC, sizeof(REGISTRY_MAGIC));
-	put_u32(out, (uint32_t)reg->specs_nr);
+	gs_buf_put_u32le(out, (uint32_t)reg->specs_nr);
 	for (i = 0; i < reg->specs_nr; i++) {
 		gs_buf_clear(&one);
 		gs_spec_serialize(&one, reg->specs[i]);
 		put_bytes(out, reg->specs[i]->path, strlen(reg->specs[i]->path));
 		put_bytes(out, one.ptr, one.size);
 	}
-	put_u32(out, (uint32_t)reg->errors.nr);
+	gs_buf_put_u32le(out, (uint32_t)reg->errors.nr);
 	for (i = 0; i < reg->errors.nr; i++)
 		put_bytes(out, reg->errors.v[i], strlen(reg->errors.v[i]));
 	gs_buf_release(&one);
@@ -204,14 +177,14 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 /* Fill `reg` from a cached serialisation; -1 (and `reg` emptied) when it is not one. */
 static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
 {
-	struct reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
+	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
 	uint32_t nr, i;
 	size_t n = 0, m = 0;
 
 	if (len < sizeof(REGISTRY_MAGIC) || memcmp(data, REGISTRY_MAGIC, sizeof(REGISTRY_MAGIC)))
 		return -1;
 	r.p += sizeof(REGISTRY_MAGIC);
-	nr = get_u32(&r);
+	nr = gs_reader_u32le(&r);
 	for (i = 0; i < nr && !r.bad; i++) {
 		const char *path = get_bytes(&r, &n), *body;
 		char *p;
@@ -227,7 +200,7 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
 			registry_add(reg, spec);
 		free(p);
 	}
-	nr = get_u32(&r);
+	nr = gs_reader_u32le(&r);
 	for (i = 0; i < nr && !r.bad; i++) {
 		const char *msg = get_bytes(&r, &n);
 

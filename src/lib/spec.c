@@ -714,21 +714,13 @@ done:
 
 #define SPEC_MAGIC "gsspec1"
 
-static void put_u32(gs_buf *out, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-
-	gs_buf_put(out, b, 4);
-}
-
 static void put_str(gs_buf *out, const char *s)
 {
 	if (!s) {
-		put_u32(out, UINT32_MAX);
+		gs_buf_put_u32le(out, UINT32_MAX);
 		return;
 	}
-	put_u32(out, (uint32_t)strlen(s));
+	gs_buf_put_u32le(out, (uint32_t)strlen(s));
 	gs_buf_puts(out, s);
 }
 
@@ -741,15 +733,15 @@ void gs_spec_serialize(gs_buf *out, const gs_spec *spec)
 	put_str(out, spec->name);
 	put_str(out, spec->slug);
 	put_str(out, spec->status);
-	put_u32(out, (uint32_t)spec->sources_nr);
+	gs_buf_put_u32le(out, (uint32_t)spec->sources_nr);
 	for (i = 0; i < spec->sources_nr; i++) {
 		const gs_spec_source *s = &spec->sources[i];
 
 		put_str(out, s->language);
 		put_str(out, s->identifier);
 		put_str(out, s->module);
-		put_u32(out, (uint32_t)s->rollup);
-		put_u32(out, (uint32_t)s->variants_nr);
+		gs_buf_put_u32le(out, (uint32_t)s->rollup);
+		gs_buf_put_u32le(out, (uint32_t)s->variants_nr);
 		for (j = 0; j < s->variants_nr; j++) {
 			put_str(out, s->variants[j].name);
 			put_str(out, s->variants[j].path);
@@ -757,28 +749,9 @@ void gs_spec_serialize(gs_buf *out, const gs_spec *spec)
 	}
 }
 
-struct reader {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint32_t get_u32(struct reader *r)
+static char *get_str(gs_reader *r)
 {
-	uint32_t v;
-
-	if (r->bad || r->end - r->p < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-		(uint32_t)r->p[3] << 24;
-	r->p += 4;
-	return v;
-}
-
-static char *get_str(struct reader *r)
-{
-	uint32_t n = get_u32(r);
+	uint32_t n = gs_reader_u32le(r);
 	char *s;
 
 	if (r->bad || n == UINT32_MAX)
@@ -794,7 +767,7 @@ static char *get_str(struct reader *r)
 
 int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_t len)
 {
-	struct reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
+	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
 	struct parse_ctx ctx = { path, GS_BUF_INIT, 1, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	uint32_t nr, i, j;
@@ -812,7 +785,7 @@ int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_
 	spec->name = get_str(&r);
 	spec->slug = get_str(&r);
 	spec->status = get_str(&r);
-	nr = get_u32(&r);
+	nr = gs_reader_u32le(&r);
 	if (r.bad || !spec->id || nr > (size_t)(r.end - r.p)) {
 		error = gs_error_set(GS_EINPUT, "%s: truncated serialised spec", path);
 		goto done;
@@ -826,8 +799,8 @@ int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_
 		s->language = get_str(&r);
 		s->identifier = get_str(&r);
 		s->module = get_str(&r);
-		s->rollup = get_u32(&r) != 0;
-		vnr = get_u32(&r);
+		s->rollup = gs_reader_u32le(&r) != 0;
+		vnr = gs_reader_u32le(&r);
 		if (r.bad || !s->identifier || vnr > (size_t)(r.end - r.p)) {
 			r.bad = 1;
 			break;
