@@ -32,6 +32,14 @@
  * left as it was.
  */
 int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode);
+/*
+ * Replace the file at `path` (any path, absolute or relative to the current
+ * directory) atomically: write a temporary file beside it, give it exactly
+ * `mode` (not masked by the umask), rename it over `path`. On any error the
+ * temporary file is removed and `path` is untouched. Unlike
+ * gs_write_file_atomic it does not check the directories on the way.
+ */
+int gs_replace_file(const char *path, const char *data, size_t len, mode_t mode);
 /* Read a whole file; GS_ENOTFOUND when it does not exist. */
 int gs_read_file(gs_buf *out, const char *path);
 /*

@@ -463,3 +463,53 @@ void gs_lockfile_rollback(gs_lockfile *lk)
 		unlink(lk->lock_path);
 	lockfile_forget(lk);
 }
+
+int gs_replace_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+	gs_buf tmp = GS_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd = -1, error = 0, attempt;
+	size_t off = 0;
+
+	for (attempt = 0; attempt < 100 && fd < 0; attempt++) {
+		gs_buf_clear(&tmp);
+		if (slash)
+			gs_buf_put(&tmp, path, (size_t)(slash - path) + 1);
+		gs_buf_printf(&tmp, ".gitspec-tmp-%ld-%d", (long)getpid(), attempt);
+		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		error = gs_error_set(GS_ERROR, "cannot create '%s': %s", tmp.ptr, strerror(errno));
+		gs_buf_clear(&tmp);
+		goto done;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+			goto done;
+		}
+		off += (size_t)w;
+	}
+	/* open(2) applies the umask; the caller's mode is meant exactly */
+	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
+		fd = -1;
+		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.ptr, path) < 0)
+		error = gs_error_set(GS_ERROR, "cannot replace '%s': %s", path, strerror(errno));
+done:
+	if (fd >= 0)
+		close(fd);
+	if (error && tmp.size)
+		unlink(tmp.ptr);
+	gs_buf_release(&tmp);
+	return error;
+}

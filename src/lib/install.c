@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <git2.h>
 #include "gitspec/install.h"
+#include "gitspec/fsutil.h"
 #include "gitspec/config.h"
 #include "gitspec/source.h"
 #include "gitspec/spec.h"
@@ -104,55 +105,14 @@ static int read_file(gs_buf *out, const char *path)
 	return error;
 }
 
-/*
- * Write `path` atomically (temporary file in the same directory, then
- * rename), never through a symbolic link at `path` itself.
- */
+/* Write `path` atomically, never through a symbolic link at `path` itself. */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
-	gs_buf tmp = GS_BUF_INIT;
 	struct stat st;
-	int fd = -1, error = 0;
-	size_t off = 0;
 
-	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
-		error = gs_error_set(GS_EINPUT, "refusing to write '%s': it is a symbolic link", path);
-		goto done;
-	}
-	gs_buf_printf(&tmp, "%s.gitspec-tmp-%ld", path, (long)getpid());
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, mode);
-	if (fd < 0) {
-		error = gs_error_set(GS_ERROR, "cannot create '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	/* open(2) applies the umask; a hook must be executable regardless. */
-	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
-		fd = -1;
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path) < 0)
-		error = gs_error_set(GS_ERROR, "cannot rename '%s' to '%s': %s", tmp.ptr, path,
-				     strerror(errno));
-done:
-	if (fd >= 0)
-		close(fd);
-	if (error && tmp.size)
-		unlink(tmp.ptr);
-	gs_buf_release(&tmp);
-	return error;
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+		return gs_error_set(GS_EINPUT, "refusing to write '%s': it is a symbolic link", path);
+	return gs_replace_file(path, data, len, mode);
 }
 
 static int exe_dir(gs_buf *out)

@@ -17,6 +17,7 @@
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/mempack.h>
 #include "gitspec/merge.h"
+#include "gitspec/fsutil.h"
 #include "gitspec/config.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"
@@ -1513,57 +1514,12 @@ static int read_input(gs_buf *out, const char *path)
 	return error;
 }
 
-/* Replace `path` atomically: git must never read a half-written %A. */
+/* Replace `path` atomically, keeping its mode: git must never read a half-written %A. */
 static int write_result(const char *path, const char *data, size_t len)
 {
-	gs_buf tmp = GS_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	struct stat st;
-	mode_t mode = 0644;
-	int fd = -1, error = 0, attempt;
-	size_t off = 0;
 
-	if (!stat(path, &st))
-		mode = st.st_mode & 0777;
-	for (attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		gs_buf_clear(&tmp);
-		if (slash)
-			gs_buf_put(&tmp, path, (size_t)(slash - path) + 1);
-		gs_buf_printf(&tmp, ".git-spec-merge-%ld-%d", (long)getpid(), attempt);
-		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		error = gs_error_set(GS_ERROR, "cannot create '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
-		fd = -1;
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path) < 0)
-		error = gs_error_set(GS_ERROR, "cannot replace '%s': %s", path, strerror(errno));
-done:
-	if (fd >= 0)
-		close(fd);
-	if (error && tmp.size)
-		unlink(tmp.ptr);
-	gs_buf_release(&tmp);
-	return error;
+	return gs_replace_file(path, data, len, stat(path, &st) ? 0644 : st.st_mode & 0777);
 }
 
 /* Whether the blob at `path` in `commit` has exactly `data` as content. */

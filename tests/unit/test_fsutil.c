@@ -412,6 +412,36 @@ static void test_lockfile_signal_cleanup(void **state)
 	gs_buf_release(&target);
 }
 
+/* gs_replace_file: exact mode whatever the umask, old content replaced, no leftovers. */
+static void test_replace_file(void **state)
+{
+	struct fixture *f = *state;
+	gs_buf data = GS_BUF_INIT;
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	umask(077);
+	assert_int_equal(gs_replace_file(at(f, "hook"), "old\n", 4, 0644), 0);
+	assert_int_equal(gs_replace_file(at(f, "hook"), "#!/bin/sh\n", 10, 0755), 0);
+	assert_int_equal(stat(at(f, "hook"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(gs_read_file(&data, at(f, "hook")), 0);
+	assert_string_equal(data.ptr, "#!/bin/sh\n");
+	/* a missing directory fails cleanly and writes nothing */
+	assert_int_equal(gs_replace_file(at(f, "missing/x"), "x", 1, 0644), GS_ERROR);
+	d = opendir(f->root);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' || strncmp(de->d_name, ".gitspec-tmp-", 13) == 0)
+			n++;
+	closedir(d);
+	assert_int_equal(n, 1);
+	umask(022);
+	gs_buf_release(&data);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--child")) {
@@ -433,6 +463,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_bad_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_leaves_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockfile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockfile_signal_cleanup, setup, teardown),
 	};
