@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <git2.h>
+#include "buf.h"
 #include "strvec.h"
 
 /* A sparse index's directory entry: `oid` is a tree standing for everything below `path` ("dir/"). */
@@ -82,6 +83,22 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 int gs_index_has_conflicts(const gs_index *idx);
 /* Whether the index has sparse directory entries. */
 int gs_index_is_sparse(const gs_index *idx);
+/*
+ * Whether `path` lies outside a sparse checkout: its entry is skip-worktree,
+ * or it is below a sparse directory entry, or (a path the index does not
+ * have) every entry of its directory is skip-worktree.
+ */
+int gs_index_outside_checkout(const gs_index *idx, const char *path);
+/* Whether the index was read from a split index (and its shared index). */
+int gs_index_is_split(const gs_index *idx);
+/*
+ * The whole index as one plain version-3 file, for tools that read neither
+ * split nor sparse indexes (libgit2): the merged entries, sparse
+ * directories expanded into their files from `repo` (skip-worktree, no stat
+ * data, as git expands them), no extensions (git rebuilds the cache-tree
+ * and splits or collapses the index again at its next write).
+ */
+int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo);
 
 /*
  * Paths that differ between `head` (NULL: the empty tree) and the index:

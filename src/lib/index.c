@@ -1473,3 +1473,165 @@ done:
 	gs_buf_release(&w.path);
 	return error;
 }
+
+int gs_index_is_split(const gs_index *idx)
+{
+	return is_split(idx);
+}
+
+static void put_be32(gs_buf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 8), (unsigned char)v };
+
+	gs_buf_put(out, (const char *)b, 4);
+}
+
+static void put_be16(gs_buf *out, uint16_t v)
+{
+	unsigned char b[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+
+	gs_buf_put(out, (const char *)b, 2);
+}
+
+/* One version 3 entry (git's ce_write_entry without path compression). */
+static void write_entry(gs_buf *out, const gs_index_entry *e, const char *path, size_t len, int skip_worktree)
+{
+	static const char pad[8];
+	uint16_t xflags = (uint16_t)((skip_worktree ? XFLAG_SKIP_WORKTREE : 0) |
+				     (e && e->intent_to_add ? XFLAG_INTENT_TO_ADD : 0));
+	uint16_t flags = (uint16_t)((len < FLAG_NAME_MASK ? len : FLAG_NAME_MASK) |
+				    ((unsigned)(e ? e->stage : 0) << FLAG_STAGE_SHIFT) |
+				    (xflags ? FLAG_EXTENDED : 0));
+	size_t fixed = ENTRY_FIXED + (xflags ? 2 : 0);
+
+	put_be32(out, e->ctime_sec);
+	put_be32(out, e->ctime_nsec);
+	put_be32(out, e->mtime_sec);
+	put_be32(out, e->mtime_nsec);
+	put_be32(out, e->dev);
+	put_be32(out, e->ino);
+	put_be32(out, e->mode);
+	put_be32(out, e->uid);
+	put_be32(out, e->gid);
+	put_be32(out, e->size);
+	gs_buf_put(out, (const char *)e->oid.id, HASH_SIZE);
+	put_be16(out, flags);
+	if (xflags)
+		put_be16(out, xflags);
+	gs_buf_put(out, path, len);
+	gs_buf_put(out, pad, ((fixed + len + 8) & ~(size_t)7) - fixed - len);
+}
+
+/* The files below a sparse directory, as skip-worktree entries. */
+static int write_tree_entries(gs_buf *out, size_t *count, git_repository *repo, const git_oid *oid,
+			      gs_buf *path)
+{
+	git_tree *tree = NULL;
+	size_t i, n, base = path->size;
+	int error = 0;
+
+	if (path->size > MAX_PATH_LEN) {
+		error = gs_error_set(GS_ERROR, "cannot expand the sparse index: path too long below '%.64s'",
+				     path->ptr);
+		goto done;
+	}
+	if (git_tree_lookup(&tree, repo, oid) < 0) {
+		error = gs_error_set_git("cannot read a tree of the sparse index");
+		goto done;
+	}
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
+
+		gs_buf_puts(path, git_tree_entry_name(te));
+		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+			gs_buf_putc(path, '/');
+			error = write_tree_entries(out, count, repo, git_tree_entry_id(te), path);
+		} else {
+			gs_index_entry e;
+
+			memset(&e, 0, sizeof(e));
+			e.mode = (uint32_t)git_tree_entry_filemode(te);
+			git_oid_cpy(&e.oid, git_tree_entry_id(te));
+			write_entry(out, &e, path->ptr, path->size, 1);
+			(*count)++;
+		}
+		gs_buf_setlen(path, base);
+		if (error < 0)
+			goto done;
+	}
+done:
+	git_tree_free(tree);
+	return error;
+}
+
+int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
+{
+	gs_buf path = GS_BUF_INIT;
+	unsigned char sum[HASH_SIZE];
+	size_t i, count = 0;
+	int error = 0;
+
+	gs_buf_clear(out);
+	gs_buf_put(out, "DIRC", 4);
+	put_be32(out, 3);
+	put_be32(out, 0);  /* the count, once known */
+	for (i = 0; i < idx->nr; i++) {
+		const gs_index_entry *e = &idx->entries[i];
+
+		if (e->mode == MODE_DIR) {
+			gs_buf_set(&path, e->path, e->path_len);
+			if ((error = write_tree_entries(out, &count, repo, &e->oid, &path)) < 0)
+				goto done;
+			continue;
+		}
+		write_entry(out, e, e->path, e->path_len, e->skip_worktree);
+		count++;
+	}
+	if (count > UINT32_MAX) {
+		error = gs_error_set(GS_ERROR, "cannot write index: too many entries");
+		goto done;
+	}
+	out->ptr[8] = (char)(count >> 24);
+	out->ptr[9] = (char)(count >> 16);
+	out->ptr[10] = (char)(count >> 8);
+	out->ptr[11] = (char)count;
+	gs_sha1(sum, out->ptr, out->size);
+	gs_buf_put(out, (const char *)sum, HASH_SIZE);
+done:
+	gs_buf_release(&path);
+	return error;
+}
+
+int gs_index_outside_checkout(const gs_index *idx, const char *path)
+{
+	size_t len = strlen(path), pos = lower_bound(idx, path, len), b, e;
+	const char *slash = strrchr(path, '/');
+	int outside = 0;
+
+	if (pos < idx->nr && idx->entries[pos].path_len == len && !memcmp(idx->entries[pos].path, path, len)) {
+		outside = idx->entries[pos].skip_worktree;
+		goto done;
+	}
+	/* below a sparse directory: it sorts just before what it stands for */
+	if (pos && idx->entries[pos - 1].mode == MODE_DIR && idx->entries[pos - 1].path_len < len &&
+	    !memcmp(idx->entries[pos - 1].path, path, idx->entries[pos - 1].path_len)) {
+		outside = 1;
+		goto done;
+	}
+	if (!slash)
+		goto done;  /* the top directory is always checked out */
+	/* a new file: outside when nothing in its directory is checked out */
+	len = (size_t)(slash - path) + 1;
+	b = lower_bound(idx, path, len);
+	e = b;
+	while (e < idx->nr && idx->entries[e].path_len > len && !memcmp(idx->entries[e].path, path, len)) {
+		if (!idx->entries[e].skip_worktree)
+			goto done;
+		e++;
+	}
+	outside = e > b;
+done:
+	return outside;
+}
