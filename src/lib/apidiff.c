@@ -136,6 +136,8 @@ size_t gs_change_list_breaking(const gs_change_list *list)
 
 /* ---- comparing one package --------------------------------------------------- */
 
+static int same_strings(char *const *a, size_t anr, char *const *b, size_t bnr);
+
 /* One definition of one state. */
 struct def {
 	const gs_module *mod;
@@ -287,6 +289,63 @@ static struct def *parent_def(const struct side_defs *s, const struct def *d)
 }
 
 /*
+ * Same-named definitions of one file (overloads, fallbacks): in source
+ * order when both states have as many; otherwise identical signatures
+ * first, then the rest from the end, where the implementation of a group
+ * of @overload stubs is, so that a removed or added stub is what is left.
+ */
+static int same_signature(const gs_symbol *a, const gs_symbol *b)
+{
+	size_t i;
+
+	if (a->kind != b->kind || a->params_nr != b->params_nr || cmp_opt(a->returns, b->returns) ||
+	    !same_strings(a->decorators, a->decorators_nr, b->decorators, b->decorators_nr))
+		return 0;
+	for (i = 0; i < a->params_nr; i++) {
+		const gs_param *p = &a->params[i], *q = &b->params[i];
+
+		if (strcmp(p->name, q->name) || p->kind != q->kind ||
+		    cmp_opt(p->annotation, q->annotation) || cmp_opt(p->default_value, q->default_value))
+			return 0;
+	}
+	return 1;
+}
+
+static void link_defs(struct def *a, struct def *b)
+{
+	a->match = b;
+	b->match = a;
+}
+
+static void match_group(struct def **o, size_t onr, struct def **n, size_t nnr)
+{
+	size_t i, j;
+
+	if (onr == nnr) {
+		for (i = 0; i < onr; i++)
+			link_defs(o[i], n[i]);
+		return;
+	}
+	for (i = 0; i < onr; i++)
+		for (j = 0; j < nnr; j++)
+			if (!n[j]->match && same_signature(o[i]->sym, n[j]->sym)) {
+				link_defs(o[i], n[j]);
+				break;
+			}
+	for (i = onr, j = nnr; i > 0 && j > 0;) {
+		if (o[i - 1]->match) {
+			i--;
+		} else if (n[j - 1]->match) {
+			j--;
+		} else {
+			link_defs(o[i - 1], n[j - 1]);
+			i--;
+			j--;
+		}
+	}
+}
+
+/*
  * Match the definitions of the two states: by (file, name, occurrence),
  * then what is left by (name, occurrence) across files when exactly one
  * definition of each state has it (a move to another file of the package).
@@ -301,18 +360,28 @@ static void match_defs(struct pkgdiff *d)
 	qsort(o, onr, sizeof(*o), cmp_def_key);
 	qsort(n, nnr, sizeof(*n), cmp_def_key);
 	while (i < onr && j < nnr) {
-		int c = cmp_def_key(&o[i], &n[j]);
+		int c = strcmp(o[i]->mod->path, n[j]->mod->path);
+		size_t ie = i + 1, je = j + 1;
 
+		if (!c)
+			c = strcmp(o[i]->sym->name, n[j]->sym->name);
 		if (c < 0) {
 			i++;
-		} else if (c > 0) {
-			j++;
-		} else {
-			o[i]->match = n[j];
-			n[j]->match = o[i];
-			i++;
-			j++;
+			continue;
 		}
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		while (ie < onr && !strcmp(o[ie]->mod->path, o[i]->mod->path) &&
+		       !strcmp(o[ie]->sym->name, o[i]->sym->name))
+			ie++;
+		while (je < nnr && !strcmp(n[je]->mod->path, n[j]->mod->path) &&
+		       !strcmp(n[je]->sym->name, n[j]->sym->name))
+			je++;
+		match_group(o + i, ie - i, n + j, je - j);
+		i = ie;
+		j = je;
 	}
 	free(o);
 	free(n);
