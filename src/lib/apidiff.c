@@ -166,11 +166,10 @@ struct pkgdiff {
 	gs_buf obj, a, b;
 };
 
-/* Where a definition starts; 0 while the model does not record it. */
+/* Where a definition starts (0 when the model does not know). */
 static size_t sym_line(const gs_symbol *sym)
 {
-	(void)sym;
-	return 0;
+	return sym->line;
 }
 
 static void add(struct pkgdiff *d, gs_change_kind kind, const char *path, size_t line,
@@ -748,6 +747,9 @@ static void compare_pair(struct pkgdiff *d, const struct def *o, const struct de
 	if (gs_symbol_kind_is_callable(os->kind) && is_async(os) != is_async(ns))
 		add(d, GS_CHANGE_ASYNC_CHANGED, path, line, ns->name,
 		    is_async(os) ? "async def" : "def", is_async(ns) ? "async def" : "def");
+	if (cmp_opt(os->type_params, ns->type_params))
+		add(d, GS_CHANGE_TYPE_PARAMS_CHANGED, path, line, ns->name, os->type_params,
+		    ns->type_params);
 	if (!same_strings(os->decorators, os->decorators_nr, ns->decorators, ns->decorators_nr)) {
 		join_decorators(&d->a, os);
 		join_decorators(&d->b, ns);
@@ -772,6 +774,8 @@ static void compare_pair(struct pkgdiff *d, const struct def *o, const struct de
 	    cmp_opt(os->annotation, ns->annotation))
 		add(d, os->annotation ? GS_CHANGE_ANNOTATION_CHANGED : GS_CHANGE_ANNOTATION_ADDED,
 		    path, line, ns->name, os->annotation, ns->annotation);
+	if (cmp_opt(os->value, ns->value))
+		add(d, GS_CHANGE_VALUE_CHANGED, path, line, ns->name, os->value, ns->value);
 	if (cmp_opt(os->doc, ns->doc))
 		add(d, GS_CHANGE_DOCSTRING_CHANGED, path, line, ns->name, os->doc, ns->doc);
 }
