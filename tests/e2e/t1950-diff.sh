@@ -191,6 +191,15 @@ test_expect_success 'a renamed file reports nothing; a split reports only real c
 	test_cmp expect out
 '
 
+test_expect_success '--help opens git-spec-diff(1); -h prints the usage' '
+	cd repo &&
+	MANPAGER=cat PAGER=cat MANWIDTH=80 git spec diff --help >out &&
+	test_grep "git-spec-diff - report API changes" out &&
+	test_grep "parameter_added_required" out &&
+	git spec diff -h >out &&
+	test_grep "^usage: git spec diff" out
+'
+
 test_expect_success 'usage errors' '
 	cd repo &&
 	test_expect_code 2 git spec diff --json --format=github &&
