@@ -48,8 +48,20 @@ int gs_error_set(int code, const char *fmt, ...) GS_PRINTF(2, 3);
 int gs_error_setv(int code, const char *fmt, va_list ap);
 /* Record the message of libgit2's last error, prefixed by `what`. */
 int gs_error_set_git(const char *what);
+/*
+ * The same, saying which file (and line and column, 1-based; 0 when not
+ * known) the error is about, so that callers never parse the message for
+ * it (libgit2 keeps its class beside the message the same way).
+ */
+int gs_error_set_at(int code, const char *path, unsigned line, unsigned column,
+		    const char *fmt, ...) GS_PRINTF(5, 6);
 /* The last recorded message, or "unknown error"; never NULL. */
 const char *gs_error_last(void);
+/*
+ * Where the last error is: its file ("" when it is about none) and line
+ * and column (0 when not known), as given to gs_error_set_at.
+ */
+const char *gs_error_last_path(unsigned *line, unsigned *column);
 void gs_error_clear(void);
 /* Map a library return code to the documented exit status. */
 int gs_exit_status(int code);

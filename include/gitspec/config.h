@@ -9,7 +9,7 @@
  *   specs: specify/tech           spec.specsDir
  *   roots: [src, apps/NAME/src]   spec.roots (multi-valued)
  *   ignore: [build, dist, ...]    spec.ignore (multi-valued)
- *   tests: [test_*.py, ...]       spec.testPatterns (multi-valued)
+ *   tests: [GLOB, ...]            spec.testPatterns (multi-valued; the language's by default)
  *   requireSpecs: false           spec.requireSpecs
  */
 

@@ -38,7 +38,7 @@ typedef enum gs_format { GS_FORMAT_MARKDOWN, GS_FORMAT_JSON } gs_format;
 /*
  * Render the contract of `pkg` (its own files, or with `rollup` every file
  * below it) for `variant` from `src`. GS_EINPUT when a selected file (or the
- * package's __init__.py) has a syntax error: the message names it.
+ * package's marker file) has a syntax error: the message names it.
  */
 int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		       const gs_package_list *pkgs, const gs_package *pkg,

@@ -48,7 +48,7 @@ int gs_hook_report_status(const gs_hook_report *r);
 /*
  * The packages touched by `changed` (repository paths that differ between
  * the parent and `src`): packages of changed sources, the package and the
- * parent package of a changed __init__.py, every package of a changed spec,
+ * parent package of a changed package marker, every package of a changed spec,
  * the package of a changed contract; with the spec sources covering them
  * (rollup). Sets *all when the configuration changed (everything is
  * touched). `leaves` (may be NULL) receives the touched leaf packages, for

@@ -15,6 +15,14 @@
 #include "engine.h"
 #include "spec.h"
 
+/* Why a contract cannot be derived. */
+typedef enum gs_plan_error {
+	GS_PLAN_OK = 0,
+	GS_PLAN_UNSAFE_PATH,     /* the spec's contract path is unsafe */
+	GS_PLAN_NO_PACKAGE,      /* the spec's package does not exist */
+	GS_PLAN_SOURCE           /* a source of the package cannot be read */
+} gs_plan_error;
+
 typedef struct gs_plan_item {
 	const gs_spec *spec;
 	const gs_spec_source *source;
@@ -26,6 +34,9 @@ typedef struct gs_plan_item {
 	int fresh;               /* the source holds exactly `content` at `path` */
 	int missing;             /* the source has no file at `path` */
 	char *error;             /* "PATH:L:C: syntax error", ... or NULL */
+	gs_plan_error error_kind;
+	char *error_path;        /* the file the error is about: a source, the spec */
+	unsigned error_line, error_column; /* 1-based; 0 when not known */
 } gs_plan_item;
 
 typedef struct gs_plan {

@@ -112,6 +112,7 @@ typedef struct gs_registry {
 	gs_spec **specs;   /* sorted by id, then path */
 	size_t specs_nr, specs_alloc;
 	gs_strvec errors;  /* "PATH: message" for specs that did not parse */
+	gs_strvec error_paths; /* the PATH of each of `errors` */
 	gs_strvec names;   /* base names of every directory below the specs
 			    * directory (taken ids, even when their spec does
 			    * not parse), sorted */
@@ -145,6 +146,30 @@ void gs_registry_free(gs_registry *reg);
  */
 size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 			    const gs_package_list *pkgs, gs_strvec *problems);
+
+/* The same problems with what they are about, so that no caller reads a message. */
+typedef enum gs_registry_problem_kind {
+	GS_REGISTRY_INVALID,     /* ids, coverage, variants, contract paths */
+	GS_REGISTRY_LINK         /* a contract path passes through a link or submodule */
+} gs_registry_problem_kind;
+
+typedef struct gs_registry_problem {
+	gs_registry_problem_kind kind;
+	char *spec_path;         /* the spec it is about */
+	char *message;           /* "SPEC_PATH: field: ..." as gs_registry_validate gives it */
+} gs_registry_problem;
+
+typedef struct gs_registry_problems {
+	gs_registry_problem *v;
+	size_t nr, alloc;
+} gs_registry_problems;
+
+#define GS_REGISTRY_PROBLEMS_INIT { NULL, 0, 0 }
+
+/* Appends the problems (sorted by message, each once) to `problems`; returns their number. */
+size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
+			 const gs_source *src, const gs_package_list *pkgs);
+void gs_registry_problems_clear(gs_registry_problems *p);
 
 /*
  * The spec source covering the package at `pkg_path`: its own, or (rollup)

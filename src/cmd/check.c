@@ -7,12 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ctype.h>
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
-#include "gitspec/plan.h"
+#include "gitspec/check.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -22,254 +21,59 @@ static const char *const check_usage[] = {
 	NULL
 };
 
-struct check_result {
-	gs_strvec stale_text;   /* one line per stale contract */
-	gs_buf stale_json;      /* the members of "stale" */
-	gs_strvec errors;       /* messages, unique */
-	size_t stale_nr, fresh_nr;
-	int bad_input;          /* an error that is bad input (exit 3) */
-	int invalid;            /* the registry is invalid (exit 1) */
-};
-
-static void check_result_init(struct check_result *r)
+static int result_status(const gs_check_report *r, const char *where)
 {
-	memset(r, 0, sizeof(*r));
-	gs_strvec_init(&r->stale_text);
-	gs_strvec_init(&r->errors);
-	gs_buf_init(&r->stale_json, 0);
-}
-
-static void check_result_release(struct check_result *r)
-{
-	gs_strvec_clear(&r->stale_text);
-	gs_strvec_clear(&r->errors);
-	gs_buf_release(&r->stale_json);
-}
-
-static int check_result_failed(const struct check_result *r)
-{
-	return r->stale_nr || r->errors.nr || r->invalid || r->bad_input;
-}
-
-static void add_error(struct check_result *r, const char *msg)
-{
-	if (!gs_strvec_contains(&r->errors, msg))
-		gs_strvec_push(&r->errors, msg);
-}
-
-/*
- * The path an error message is about: the text before its first ": ",
- * without a trailing ":LINE:COLUMN".
- */
-static void error_path(gs_buf *out, const char *msg)
-{
-	const char *sep = strstr(msg, ": ");
-	size_t len = sep ? (size_t)(sep - msg) : strlen(msg);
-	int round;
-
-	gs_buf_set(out, msg, len);
-	for (round = 0; round < 2; round++) {
-		size_t n = out->size;
-
-		while (n > 0 && isdigit((unsigned char)out->ptr[n - 1]))
-			n--;
-		if (n == out->size || n == 0 || out->ptr[n - 1] != ':')
-			break;
-		gs_buf_setlen(out, n - 1);
-	}
-}
-
-static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix)
-{
-	gs_strvec problems = GS_STRVEC_INIT, unsafe = GS_STRVEC_INIT;
-	gs_plan plan = GS_PLAN_INIT;
-	size_t i;
-	int error;
-
-	for (i = 0; i < ctx->reg->errors.nr; i++) {
-		add_error(r, ctx->reg->errors.v[i]);
-		r->bad_input = 1;
-	}
-	if (gs_registry_validate(ctx->reg, ctx->src, &ctx->pkgs, &problems)) {
-		for (i = 0; i < problems.nr; i++)
-			add_error(r, problems.v[i]);
-		r->invalid = 1;
-	}
-	/* An unsafe contract path is bad input, whoever reports it. */
-	if (cmd_ctx_unsafe_contracts(&unsafe, ctx, NULL, 0)) {
-		for (i = 0; i < unsafe.nr; i++)
-			if (!cmd_ctx_problem_reported(&problems, unsafe.v[i]))
-				add_error(r, unsafe.v[i]);
-		r->bad_input = 1;
-	}
-	if ((error = gs_plan_build(&plan, ctx->eng, ctx->src, ctx->reg, &ctx->pkgs, NULL)) < 0)
-		goto done;
-	for (i = 0; i < plan.nr; i++) {
-		const gs_plan_item *it = &plan.items[i];
-		const char *variant = gs_variant_name(it->variant->variant);
-
-		if (it->error) {
-			add_error(r, it->error);
-			r->bad_input = 1;
-			continue;
-		}
-		if (it->fresh) {
-			r->fresh_nr++;
-			continue;
-		}
-		gs_strvec_pushf(&r->stale_text, "%s contract '%s' of package '%s' (%s) is %s",
-				variant, it->path, it->package, it->spec->id,
-				it->missing ? "missing" : "stale");
-		gs_buf_puts(&r->stale_json, r->stale_nr ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
-		gs_buf_put_json_string(&r->stale_json, it->spec->id);
-		gs_buf_puts(&r->stale_json, ", \"package\": ");
-		gs_buf_put_json_string(&r->stale_json, it->package);
-		gs_buf_puts(&r->stale_json, ", \"variant\": ");
-		gs_buf_put_json_string(&r->stale_json, variant);
-		gs_buf_puts(&r->stale_json, ", \"path\": ");
-		gs_buf_put_json_string(&r->stale_json, it->path);
-		gs_buf_puts(&r->stale_json, ", \"fix\": ");
-		gs_buf_put_json_string(&r->stale_json, fix);
-		gs_buf_printf(&r->stale_json, ", \"missing\": %s}", it->missing ? "true" : "false");
-		r->stale_nr++;
-	}
-
-done:
-	gs_plan_clear(&plan);
-	gs_strvec_clear(&problems);
-	gs_strvec_clear(&unsafe);
-	return error;
-}
-
-static void print_json(const struct check_result *r, const char *commit, int range)
-{
-	gs_buf out = GS_BUF_INIT, path = GS_BUF_INIT;
-	size_t i;
-
-	gs_buf_printf(&out, "{\"fresh\": %s", check_result_failed(r) ? "false" : "true");
-	if (range) {
-		gs_buf_puts(&out, ", \"commit\": ");
-		cmd_json_string_or_null(&out, commit);
-	}
-	gs_buf_puts(&out, ", \"stale\": [");
-	gs_buf_put(&out, r->stale_json.ptr, r->stale_json.size);
-	gs_buf_puts(&out, r->stale_nr ? "\n  ], \"errors\": [" : "], \"errors\": [");
-	for (i = 0; i < r->errors.nr; i++) {
-		error_path(&path, r->errors.v[i]);
-		gs_buf_puts(&out, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		gs_buf_put_json_string(&out, path.ptr);
-		gs_buf_puts(&out, ", \"message\": ");
-		gs_buf_put_json_string(&out, r->errors.v[i]);
-		gs_buf_putc(&out, '}');
-	}
-	gs_buf_puts(&out, r->errors.nr ? "\n  ]}\n" : "]}\n");
-	cmd_write_stdout(&out);
-	gs_buf_release(&out);
-	gs_buf_release(&path);
-}
-
-static int result_status(const struct check_result *r, const char *where, const char *fix)
-{
-	if (r->bad_input)
+	if (gs_check_report_bad_input(r))
 		return gs_error_set(GS_EINPUT, "%s: the contracts cannot be checked", where);
 	if (r->stale_nr) {
-		cmd_set_hint("run '%s' to regenerate them", fix);
+		cmd_set_hint("run '%s' to regenerate them", r->fix);
 		return gs_error_set(GS_ECHECK, "%s: %zu contract%s stale", where, r->stale_nr,
 				    r->stale_nr == 1 ? " is" : "s are");
 	}
-	if (r->invalid || r->errors.nr) {
+	if (r->errors_nr) {
 		cmd_set_hint("'git spec validate' lists the problems");
 		return gs_error_set(GS_ECHECK, "%s: the registry is invalid", where);
 	}
 	return 0;
 }
 
-static void print_text(const struct check_result *r)
+static void print_report(const gs_check_report *r, int json, int range)
 {
-	size_t i;
+	gs_buf out = GS_BUF_INIT;
 
-	for (i = 0; i < r->errors.nr; i++)
-		fprintf(stderr, "error: %s\n", r->errors.v[i]);
-	for (i = 0; i < r->stale_text.nr; i++)
-		fprintf(stderr, "stale: %s\n", r->stale_text.v[i]);
+	if (json) {
+		gs_check_report_json(&out, r, range);
+		cmd_write_stdout(&out);
+	} else {
+		gs_check_report_text(&out, r, "");
+		fputs(out.ptr, stderr);
+	}
+	gs_buf_release(&out);
 }
 
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
-static int check_range(struct cmd_ctx *ctx, const char *range, int json)
+static int check_range(gs_workspace *ws, const char *range, int json)
 {
-	git_revspec spec;
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	struct check_result r;
-	char hex[GIT_OID_HEXSZ + 1] = "";
+	gs_check_report r;
 	gs_buf where = GS_BUF_INIT;
-	size_t commits = 0;
-	int error = 0, found = 0, walk_error;
-	const char *fix = "git spec sync --staged";
+	char hex[GIT_OID_HEXSZ + 1];
+	int error;
 
-	check_result_init(&r);
-	memset(&spec, 0, sizeof(spec));
-	if (git_revparse(&spec, ctx->repo, range) < 0) {
-		error = gs_error_set_git("cannot resolve the range");
+	gs_check_report_init(&r);
+	if ((error = gs_check_range(&r, ws, range)) < 0)
 		goto done;
+	print_report(&r, json, 1);
+	if (r.has_commit) {
+		git_oid_tostr(hex, sizeof(hex), &r.commit);
+		gs_buf_printf(&where, "commit %.12s (%s)", hex, r.subject);
+		error = result_status(&r, where.ptr);
+	} else if (!cmd_quiet && !json) {
+		printf("%zu commit%s checked: every contract is fresh\n", r.commits,
+		       r.commits == 1 ? "" : "s");
 	}
-	if (!(spec.flags & GIT_REVSPEC_RANGE) || (spec.flags & GIT_REVSPEC_MERGE_BASE)) {
-		error = gs_error_set(GS_EUSAGE, "'%s' is not a range A..B", range);
-		goto done;
-	}
-	if (git_revwalk_new(&walk, ctx->repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, git_object_id(spec.to)) < 0 ||
-	    (spec.from && git_revwalk_hide(walk, git_object_id(spec.from)) < 0)) {
-		error = gs_error_set_git("cannot walk the range");
-		goto done;
-	}
-	while (!found && !(walk_error = git_revwalk_next(&oid, walk))) {
-		git_commit *commit = NULL;
-		git_tree *tree = NULL;
-
-		if (git_commit_lookup(&commit, ctx->repo, &oid) < 0 ||
-		    git_commit_tree(&tree, commit) < 0) {
-			git_commit_free(commit);
-			error = gs_error_set_git("cannot read a commit of the range");
-			goto done;
-		}
-		cmd_ctx_unload(ctx);
-		check_result_release(&r);
-		check_result_init(&r);
-		error = cmd_ctx_load_tree(ctx, tree);
-		if (!error)
-			error = check_source(&r, ctx, fix);
-		commits++;
-		if (!error && check_result_failed(&r)) {
-			found = 1;
-			git_oid_tostr(hex, sizeof(hex), &oid);
-			gs_buf_printf(&where, "commit %.12s (%s)", hex, git_commit_summary(commit));
-		}
-		git_tree_free(tree);
-		git_commit_free(commit);
-		if (error < 0)
-			goto done;
-	}
-	if (!found && walk_error != GIT_ITEROVER) {
-		error = gs_error_set_git("cannot walk the range");
-		goto done;
-	}
-	if (json)
-		print_json(&r, found ? hex : NULL, 1);
-	else
-		print_text(&r);
-	if (found)
-		error = result_status(&r, where.ptr, fix);
-	else if (!cmd_quiet && !json)
-		printf("%zu commit%s checked: every contract is fresh\n", commits, commits == 1 ? "" : "s");
-
 done:
-	check_result_release(&r);
+	gs_check_report_clear(&r);
 	gs_buf_release(&where);
-	git_revwalk_free(walk);
-	git_object_free(spec.from);
-	git_object_free(spec.to);
 	return error;
 }
 
@@ -314,7 +118,7 @@ static int null_range(const char *range, gs_buf *keep, const char **rev, int *no
 int cmd_check(int argc, const char **argv)
 {
 	int staged = 0, json = 0, error = 0, nothing = 0;
-	const char *rev = NULL, *range = NULL, *fix;
+	const char *rev = NULL, *range = NULL;
 	gs_buf null_rev = GS_BUF_INIT;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
@@ -324,8 +128,8 @@ int cmd_check(int argc, const char **argv)
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
 		CMD_OPT_END_()
 	};
-	struct cmd_ctx ctx;
-	struct check_result r;
+	gs_workspace ctx;
+	gs_check_report r;
 
 	argc = cmd_parse_options(argc, argv, opts, check_usage);
 	if (argc < 0)
@@ -335,10 +139,8 @@ int cmd_check(int argc, const char **argv)
 	if (staged + !!rev + !!range > 1)
 		return cmd_usage_error(opts, check_usage, "--staged, --rev and --range are mutually exclusive");
 
-	check_result_init(&r);
-	cmd_ctx_init(&ctx);
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0)
-		goto done;
+	gs_check_report_init(&r);
+	gs_workspace_init(&ctx);
 	if (range && !null_range(range, &null_rev, &rev, &nothing)) {
 		if (nothing) {
 			if (json)
@@ -353,35 +155,33 @@ int cmd_check(int argc, const char **argv)
 				"checks each commit no existing ref contains\n", range, rev);
 		range = NULL;
 	}
+
+	if ((error = gs_workspace_open_repo(&ctx)) < 0)
+		goto done;
 	if (range) {
 		error = check_range(&ctx, range, json);
 		goto done;
 	}
-	if ((error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
-				  : CMD_SOURCE_WORKTREE, rev)) < 0) {
+	if ((error = gs_workspace_open(&ctx, staged ? GS_WORKSPACE_INDEX : rev ? GS_WORKSPACE_REV
+				       : GS_WORKSPACE_WORKTREE, rev)) < 0 ||
+	    (error = gs_check_workspace(&r, &ctx, NULL)) < 0) {
 		/* Bad input (a bad .gitspec.yaml) is still an answer in JSON. */
 		if (json && error == GS_EINPUT) {
-			add_error(&r, gs_error_last());
-			r.bad_input = 1;
-			print_json(&r, NULL, 0);
+			gs_check_report_clear(&r);
+			gs_check_report_add_failure(&r);
+			print_report(&r, 1, 0);
 		}
 		goto done;
 	}
-	fix = staged || rev ? "git spec sync --staged" : "git spec sync";
-	if ((error = check_source(&r, &ctx, fix)) < 0)
-		goto done;
-	if (json)
-		print_json(&r, NULL, 0);
-	else
-		print_text(&r);
-	error = result_status(&r, gs_source_describe(ctx.src), fix);
+	print_report(&r, json, 0);
+	error = result_status(&r, gs_source_describe(ctx.src));
 	if (!error && !cmd_quiet && !json)
 		printf("%zu contract%s fresh in %s\n", r.fresh_nr, r.fresh_nr == 1 ? " is" : "s are",
 		       gs_source_describe(ctx.src));
 
 done:
-	check_result_release(&r);
-	cmd_ctx_release(&ctx);
+	gs_check_report_clear(&r);
+	gs_workspace_release(&ctx);
 	gs_buf_release(&null_rev);
 	return cmd_report(error);
 }

@@ -29,7 +29,7 @@ int cmd_contract(int argc, const char **argv)
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
 		CMD_OPT_END_()
 	};
-	struct cmd_ctx ctx;
+	gs_workspace ctx;
 	gs_buf rel = GS_BUF_INIT, out = GS_BUF_INIT;
 	const gs_package *pkg;
 	gs_registry_entry e;
@@ -48,16 +48,16 @@ int cmd_contract(int argc, const char **argv)
 		return cmd_usage_error(opts, contract_usage,
 				       "unknown variant '%s' (public, all or tests)", variant_name);
 
-	cmd_ctx_init(&ctx);
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0 ||
-	    (error = cmd_ctx_relpath(&rel, &ctx, argv[0])) < 0 ||
-	    (error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
-				  : CMD_SOURCE_WORKTREE, rev)) < 0)
+	gs_workspace_init(&ctx);
+	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
+	    (error = gs_workspace_relpath(&rel, &ctx, argv[0])) < 0 ||
+	    (error = gs_workspace_load(&ctx, staged ? GS_WORKSPACE_INDEX : rev ? GS_WORKSPACE_REV
+				  : GS_WORKSPACE_WORKTREE, rev)) < 0)
 		goto done;
 
 	pkg = gs_packages_find(&ctx.pkgs, rel.ptr);
 	if (!pkg) {
-		const gs_package *near = cmd_ctx_package_for_path(&ctx, rel.ptr);
+		const gs_package *near = gs_workspace_package_for_path(&ctx, rel.ptr);
 
 		if (!near)
 			near = gs_packages_nearest(&ctx.pkgs, rel.ptr);
@@ -70,7 +70,7 @@ int cmd_contract(int argc, const char **argv)
 	/* A spec can name the module and ask for a rollup; follow it. */
 	if (!gs_registry_find_package(&e, ctx.reg, pkg->path) &&
 	    !strcmp(e.source->identifier, pkg->path)) {
-		module = cmd_ctx_source_module(&ctx, e.source);
+		module = gs_workspace_source_module(&ctx, e.source);
 		rollup = e.source->rollup;
 	} else {
 		module = gs_xstrdup(pkg->module ? pkg->module : pkg->path);
@@ -88,6 +88,6 @@ done:
 	free(module);
 	gs_buf_release(&rel);
 	gs_buf_release(&out);
-	cmd_ctx_release(&ctx);
+	gs_workspace_release(&ctx);
 	return cmd_report(error);
 }

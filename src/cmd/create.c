@@ -7,12 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <errno.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
-#include "gitspec/fsutil.h"
+#include "gitspec/create.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -21,51 +19,6 @@ static const char *const create_usage[] = {
 	"git spec create [--name <name>] [--force-parent] <package>",
 	NULL
 };
-
-/*
- * Today as YYYY-MM-DD in UTC; SOURCE_DATE_EPOCH (the reproducible-builds
- * convention) fixes it, for tests and reproducible examples.
- */
-static void today(char *out, size_t len)
-{
-	const char *env = getenv("SOURCE_DATE_EPOCH");
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (env && *env) {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(env, &end, 10);
-		if (!errno && !*end && v >= 0)
-			now = (time_t)v;
-	}
-	gmtime_r(&now, &tm);
-	strftime(out, len, "%Y-%m-%d", &tm);
-}
-
-/* The direct child packages of `pkg`, for the "not a leaf" message. */
-static void child_packages(gs_buf *out, const gs_package_list *pkgs, const gs_package *pkg)
-{
-	size_t i, n = strlen(pkg->path), shown = 0;
-
-	for (i = 0; i < pkgs->nr; i++) {
-		const char *p = pkgs->v[i].path;
-		const gs_package *parent;
-
-		if (strncmp(p, pkg->path, n) || p[n] != '/')
-			continue;
-		parent = gs_packages_for_file(pkgs, p);
-		if (parent != pkg)
-			continue;
-		if (shown++ == 5) {
-			gs_buf_puts(out, ", ...");
-			break;
-		}
-		gs_buf_printf(out, "%s%s", shown > 1 ? ", " : "", p + n + 1);
-	}
-}
 
 int cmd_create(int argc, const char **argv)
 {
@@ -78,19 +31,12 @@ int cmd_create(int argc, const char **argv)
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print nothing on success"),
 		CMD_OPT_END_()
 	};
-	struct cmd_ctx ctx;
-	gs_buf rel = GS_BUF_INIT, text = GS_BUF_INIT, spec_path = GS_BUF_INIT, msg = GS_BUF_INIT;
-	gs_buf contracts[GS_VARIANT_COUNT];
-	const gs_package *pkg;
-	gs_registry_entry e;
-	gs_spec *spec = NULL;
-	char *id = NULL;
-	char date[32];
+	gs_workspace ctx;
+	gs_spec_draft d;
+	gs_buf rel = GS_BUF_INIT;
 	size_t i, j;
 
-	for (i = 0; i < GS_VARIANT_COUNT; i++)
-		gs_buf_init(&contracts[i], 0);
-
+	gs_spec_draft_init(&d);
 	argc = cmd_parse_options(argc, argv, opts, create_usage);
 	if (argc < 0)
 		return cmd_parse_options_status(argc);
@@ -98,10 +44,10 @@ int cmd_create(int argc, const char **argv)
 		return cmd_usage_error(opts, create_usage, argc ? "too many arguments"
 				       : "the path of a package is required");
 
-	cmd_ctx_init(&ctx);
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0 ||
-	    (error = cmd_ctx_relpath(&rel, &ctx, argv[0])) < 0 ||
-	    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+	gs_workspace_init(&ctx);
+	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
+	    (error = gs_workspace_relpath(&rel, &ctx, argv[0])) < 0 ||
+	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
 		goto done;
 
 	/* Without a complete registry, "already covered" cannot be answered. */
@@ -111,109 +57,48 @@ int cmd_create(int argc, const char **argv)
 		goto done;
 	}
 
-	pkg = gs_packages_find(&ctx.pkgs, rel.ptr);
-	if (!pkg) {
-		const gs_package *near = cmd_ctx_package_for_path(&ctx, rel.ptr);
-
-		if (!near)
-			near = gs_packages_nearest(&ctx.pkgs, rel.ptr);
-		error = gs_error_set(GS_EINPUT, "'%s' is not a Python package (no __init__.py)",
-				     rel.size ? rel.ptr : ".");
-		if (near)
-			cmd_set_hint("did you mean the package at '%s'?", near->path);
-		else
-			cmd_set_hint("'git spec packages' lists the packages");
-		goto done;
-	}
-	if (!gs_registry_find_package(&e, ctx.reg, pkg->path)) {
-		error = gs_error_set(GS_ECHECK, "%s already covers '%s'", e.spec->id, pkg->path);
-		cmd_set_hint("see 'git spec show %s'", e.spec->id);
-		goto done;
-	}
-	gs_error_clear();
-	if (!pkg->leaf && !force_parent) {
-		child_packages(&msg, &ctx.pkgs, pkg);
-		error = gs_error_set(GS_ECHECK, "'%s' is not a leaf package (it contains %s)",
-				     pkg->path, msg.ptr);
-		cmd_set_hint("use --force-parent to cover its own files only");
-		goto done;
-	}
-
-	id = gs_registry_next_id(ctx.reg);
-	today(date, sizeof(date));
-	gs_spec_format(&text, id, pkg->path, pkg->module, name, date);
-	gs_buf_printf(&spec_path, "%s/%s/%s.md", ctx.cfg.specs_dir, id, id);
-	if ((error = gs_path_check_safe(spec_path.ptr)) < 0)
-		goto done;
-	if ((error = gs_spec_parse(&spec, spec_path.ptr, text.ptr, text.size)) < 0)
-		goto done;
-	if (gs_path_has_symlink(ctx.workdir, spec_path.ptr) > 0) {
-		error = gs_error_set(GS_EINPUT, "'%s' would be written through a symbolic link; refusing",
-				     spec_path.ptr);
-		cmd_set_hint("the specs directory '%s' must be a plain directory of the repository",
-			     ctx.cfg.specs_dir);
-		goto done;
-	}
-	if (gs_source_lookup(ctx.src, spec_path.ptr)) {
-		error = gs_error_set(GS_EINPUT, "'%s' already exists", spec_path.ptr);
-		goto done;
-	}
-
-	/* Derive every contract and check every target before writing anything. */
-	for (i = 0; i < spec->sources_nr; i++) {
-		const gs_spec_source *s = &spec->sources[i];
-
-		for (j = 0; j < s->variants_nr && j < GS_VARIANT_COUNT; j++) {
-			const gs_spec_variant *v = &s->variants[j];
-
-			if (!v->repo_path || gs_path_check_safe(v->repo_path) < 0) {
-				error = gs_error_set(GS_EINPUT, "unsafe contract path '%s'", v->path);
-				goto done;
-			}
-			if (gs_path_has_symlink(ctx.workdir, v->repo_path) > 0 ||
-			    gs_source_path_crosses_link(ctx.src, v->repo_path)) {
-				error = gs_error_set(GS_EINPUT, "contract path '%s' passes through a symbolic link; refusing to write it",
-						     v->repo_path);
-				cmd_set_hint("remove the link, or move the specs directory '%s'",
-					     ctx.cfg.specs_dir);
-				goto done;
-			}
-			if ((error = gs_engine_contract(&contracts[j], ctx.eng, ctx.src, &ctx.pkgs,
-							pkg, pkg->module, 0, v->variant,
-							GS_FORMAT_MARKDOWN)) < 0)
-				goto done;
+	if ((error = gs_spec_draft_make(&d, &ctx, rel.ptr, name, NULL, force_parent)) < 0) {
+		switch (d.refusal) {
+		case GS_DRAFT_NOT_PACKAGE:
+			if (d.near)
+				cmd_set_hint("did you mean the package at '%s'?", d.near->path);
+			else
+				cmd_set_hint("'git spec packages' lists the packages");
+			break;
+		case GS_DRAFT_COVERED:
+			cmd_set_hint("see 'git spec show %s'", d.covering->id);
+			break;
+		case GS_DRAFT_NOT_LEAF:
+			cmd_set_hint("use --force-parent to cover its own files only");
+			break;
+		case GS_DRAFT_SPEC_LINK:
+			cmd_set_hint("the specs directory '%s' must be a plain directory of the repository",
+				     ctx.cfg.specs_dir);
+			break;
+		case GS_DRAFT_CONTRACT_LINK:
+			cmd_set_hint("remove the link, or move the specs directory '%s'",
+				     ctx.cfg.specs_dir);
+			break;
+		default:
+			break;
 		}
-	}
-
-	if ((error = gs_write_file_atomic(ctx.workdir, spec_path.ptr, text.ptr, text.size, 0666)) < 0)
 		goto done;
-	for (i = 0; i < spec->sources_nr; i++) {
-		const gs_spec_source *s = &spec->sources[i];
-
-		for (j = 0; j < s->variants_nr && j < GS_VARIANT_COUNT; j++)
-			if ((error = gs_write_file_atomic(ctx.workdir, s->variants[j].repo_path,
-							  contracts[j].ptr, contracts[j].size, 0666)) < 0)
-				goto done;
 	}
+	if ((error = gs_spec_draft_write(&d, &ctx)) < 0)
+		goto done;
 	if (!cmd_quiet) {
-		printf("created %s for '%s': %s\n", id, pkg->path, spec_path.ptr);
-		for (i = 0; i < spec->sources_nr; i++)
-			for (j = 0; j < spec->sources[i].variants_nr; j++)
-				printf("  %-7s %s\n", gs_variant_name(spec->sources[i].variants[j].variant),
-				       spec->sources[i].variants[j].repo_path);
+		printf("created %s for '%s': %s\n", d.id, d.pkg->path, d.path.ptr);
+		for (i = 0; i < d.spec->sources_nr; i++)
+			for (j = 0; j < d.spec->sources[i].variants_nr; j++)
+				printf("  %-7s %s\n", gs_variant_name(d.spec->sources[i].variants[j].variant),
+				       d.spec->sources[i].variants[j].repo_path);
 		fflush(stdout);
-		cmd_hint("stage them with 'git add %s'", spec->dir);
+		cmd_hint("stage them with 'git add %s'", d.spec->dir);
 	}
 
 done:
-	for (i = 0; i < GS_VARIANT_COUNT; i++)
-		gs_buf_release(&contracts[i]);
-	gs_spec_free(spec);
-	free(id);
+	gs_spec_draft_release(&d);
 	gs_buf_release(&rel);
-	gs_buf_release(&text);
-	gs_buf_release(&spec_path);
-	gs_buf_release(&msg);
-	cmd_ctx_release(&ctx);
+	gs_workspace_release(&ctx);
 	return cmd_report(error);
 }

@@ -81,7 +81,7 @@ static int head_tree(git_tree **out, char **hex, git_repository *repo)
 	return resolve_tree(out, hex, repo, "HEAD");
 }
 
-static void side_from_ctx(gs_apidiff_side *side, struct cmd_ctx *ctx)
+static void side_from_ctx(gs_apidiff_side *side, gs_workspace *ctx)
 {
 	memset(side, 0, sizeof(*side));
 	side->src = ctx->src;
@@ -114,7 +114,7 @@ int cmd_diff(int argc, const char **argv)
 		CMD_OPT_END_()
 	};
 	enum diff_format fmt = FORMAT_TEXT;
-	struct cmd_ctx ctx;
+	gs_workspace ctx;
 	gs_apidiff_side old_side, new_side;
 	gs_apidiff_opts dopts;
 	gs_change_list changes = GS_CHANGE_LIST_INIT;
@@ -130,7 +130,7 @@ int cmd_diff(int argc, const char **argv)
 	memset(&spec, 0, sizeof(spec));
 	memset(&old_side, 0, sizeof(old_side));
 	memset(&new_side, 0, sizeof(new_side));
-	cmd_ctx_init(&ctx);
+	gs_workspace_init(&ctx);
 
 	/* Paths follow `--`, as in git diff; the parser would mix them with the revision. */
 	for (i = 1; i < argc; i++)
@@ -167,10 +167,10 @@ int cmd_diff(int argc, const char **argv)
 	if (staged && rev)
 		return cmd_usage_error(opts, diff_usage, "--staged compares the index with HEAD: give no revision");
 
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0)
+	if ((error = gs_workspace_open_repo(&ctx)) < 0)
 		goto done;
 	for (i = 0; i < npaths; i++) {
-		if ((error = cmd_ctx_relpath(&rel, &ctx, path_args[i])) < 0)
+		if ((error = gs_workspace_relpath(&rel, &ctx, path_args[i])) < 0)
 			goto done;
 		gs_strvec_push(&paths, rel.ptr);
 	}
@@ -204,13 +204,13 @@ int cmd_diff(int argc, const char **argv)
 			goto done;
 	} else if (rev) {
 		if ((error = resolve_tree(&old_tree, &from, ctx.repo, rev)) < 0 ||
-		    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+		    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
 			goto done;
 		side_from_ctx(&new_side, &ctx);
 		to = gs_xstrdup("worktree");
 	} else {
 		if ((error = head_tree(&old_tree, &from, ctx.repo)) < 0 ||
-		    (error = cmd_ctx_load(&ctx, CMD_SOURCE_INDEX, NULL)) < 0)
+		    (error = gs_workspace_load(&ctx, GS_WORKSPACE_INDEX, NULL)) < 0)
 			goto done;
 		side_from_ctx(&new_side, &ctx);
 		to = gs_xstrdup("index");
@@ -253,7 +253,7 @@ done:
 	gs_strvec_clear(&paths);
 	gs_buf_release(&out);
 	gs_buf_release(&rel);
-	cmd_ctx_release(&ctx);
+	gs_workspace_release(&ctx);
 	/* --exit-code's 1 is an answer, not an error: nothing to print. */
 	if (error == GS_ECHECK)
 		return GS_EXIT_CHECK;

@@ -7,6 +7,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
+#include "gitspec/language.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -91,7 +92,7 @@ static void list_text(gs_buf *out, const gs_registry *reg)
  * A file's package, and the spec covering it. A spec or contract file
  * that is in no package resolves to its spec.
  */
-static int for_path(gs_buf *out, struct cmd_ctx *ctx, const char *user_path, int json)
+static int for_path(gs_buf *out, gs_workspace *ctx, const char *user_path, int json)
 {
 	gs_buf rel = GS_BUF_INIT;
 	const gs_package *pkg;
@@ -102,9 +103,9 @@ static int for_path(gs_buf *out, struct cmd_ctx *ctx, const char *user_path, int
 	int error;
 	size_t i;
 
-	if ((error = cmd_ctx_relpath(&rel, ctx, user_path)) < 0)
+	if ((error = gs_workspace_relpath(&rel, ctx, user_path)) < 0)
 		goto done;
-	pkg = cmd_ctx_package_for_path(ctx, rel.ptr);
+	pkg = gs_workspace_package_for_path(ctx, rel.ptr);
 	if (pkg) {
 		package = pkg->path;
 		if (!gs_registry_find_package(&e, ctx->reg, pkg->path))
@@ -143,7 +144,8 @@ static int for_path(gs_buf *out, struct cmd_ctx *ctx, const char *user_path, int
 		gs_buf_puts(out, "spec: -\n");
 	if (!pkg && !spec) {
 		error = gs_error_set(GS_ECHECK, "'%s' is in no package", rel.ptr);
-		cmd_set_hint("packages are directories holding an __init__.py; see 'git spec packages --all'");
+		cmd_set_hint("packages are directories holding an %s; see 'git spec packages --all'",
+			     gs_language_default()->package_marker);
 	} else if (!spec) {
 		error = gs_error_set(GS_ECHECK, "no spec covers package '%s'", package);
 		cmd_set_hint("create one with 'git spec create %s'", package);
@@ -164,7 +166,7 @@ int cmd_list(int argc, const char **argv)
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
 		CMD_OPT_END_()
 	};
-	struct cmd_ctx ctx;
+	gs_workspace ctx;
 	gs_buf out = GS_BUF_INIT;
 
 	argc = cmd_parse_options(argc, argv, opts, list_usage);
@@ -173,9 +175,9 @@ int cmd_list(int argc, const char **argv)
 	if (argc > 0)
 		return cmd_usage_error(opts, list_usage, "unexpected argument '%s'", argv[0]);
 
-	cmd_ctx_init(&ctx);
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0 ||
-	    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+	gs_workspace_init(&ctx);
+	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
+	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
 		goto done;
 	if (!cmd_quiet)
 		cmd_ctx_report_spec_errors(&ctx, "warning");
@@ -199,6 +201,6 @@ int cmd_list(int argc, const char **argv)
 
 done:
 	gs_buf_release(&out);
-	cmd_ctx_release(&ctx);
+	gs_workspace_release(&ctx);
 	return cmd_report(error);
 }

@@ -25,7 +25,7 @@ int cmd_packages(int argc, const char **argv)
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings"),
 		CMD_OPT_END_()
 	};
-	struct cmd_ctx ctx;
+	gs_workspace ctx;
 	gs_buf out = GS_BUF_INIT;
 	size_t i, width = 0, mwidth = 0;
 
@@ -35,9 +35,9 @@ int cmd_packages(int argc, const char **argv)
 	if (argc > 0)
 		return cmd_usage_error(opts, packages_usage, "unexpected argument '%s'", argv[0]);
 
-	cmd_ctx_init(&ctx);
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0 ||
-	    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+	gs_workspace_init(&ctx);
+	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
+	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
 		goto done;
 	if (!cmd_quiet)
 		cmd_ctx_report_spec_errors(&ctx, "warning");
@@ -62,7 +62,7 @@ int cmd_packages(int argc, const char **argv)
 
 		if (!all && !pkg->leaf)
 			continue;
-		cmd_ctx_specs_covering(&specs, &ctx, pkg->path);
+		gs_workspace_specs_covering(&specs, &ctx, pkg->path);
 		if (json) {
 			gs_buf_puts(&out, first ? "\n  {\"path\": " : ",\n  {\"path\": ");
 			gs_buf_put_json_string(&out, pkg->path);
@@ -93,6 +93,6 @@ int cmd_packages(int argc, const char **argv)
 
 done:
 	gs_buf_release(&out);
-	cmd_ctx_release(&ctx);
+	gs_workspace_release(&ctx);
 	return cmd_report(error);
 }

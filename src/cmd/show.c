@@ -18,7 +18,7 @@ static const char *const show_usage[] = {
 	NULL
 };
 
-static int resolve_spec(const gs_spec **out, struct cmd_ctx *ctx, const char *arg)
+static int resolve_spec(const gs_spec **out, gs_workspace *ctx, const char *arg)
 {
 	gs_buf rel = GS_BUF_INIT;
 	const gs_package *pkg;
@@ -30,7 +30,7 @@ static int resolve_spec(const gs_spec **out, struct cmd_ctx *ctx, const char *ar
 	*out = gs_registry_find_id(ctx->reg, arg);
 	if (*out)
 		goto done;
-	if ((error = cmd_ctx_relpath(&rel, ctx, arg)) < 0)
+	if ((error = gs_workspace_relpath(&rel, ctx, arg)) < 0)
 		goto done;
 	for (i = 0; i < ctx->reg->specs_nr; i++)
 		if (!strcmp(ctx->reg->specs[i]->path, rel.ptr) ||
@@ -42,7 +42,7 @@ static int resolve_spec(const gs_spec **out, struct cmd_ctx *ctx, const char *ar
 		*out = e.spec;
 		goto done;
 	}
-	pkg = cmd_ctx_package_for_path(ctx, rel.ptr);
+	pkg = gs_workspace_package_for_path(ctx, rel.ptr);
 	if (pkg && !gs_registry_find_package(&e, ctx->reg, pkg->path)) {
 		*out = e.spec;
 		goto done;
@@ -62,7 +62,7 @@ done:
 	return error;
 }
 
-static int show_spec(gs_buf *out, struct cmd_ctx *ctx, const gs_spec *spec, int json)
+static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int json)
 {
 	size_t i, j;
 	int error = 0;
@@ -94,7 +94,7 @@ static int show_spec(gs_buf *out, struct cmd_ctx *ctx, const gs_spec *spec, int 
 		const gs_package *pkg = gs_packages_find(&ctx->pkgs, s->identifier);
 		const gs_source_entry **files = NULL;
 		size_t files_nr = 0;
-		char *module = cmd_ctx_source_module(ctx, s);
+		char *module = gs_workspace_source_module(ctx, s);
 
 		if (pkg && (error = gs_package_files(&files, &files_nr, ctx->src, &ctx->pkgs,
 						     pkg, s->rollup)) < 0) {
@@ -161,7 +161,7 @@ int cmd_show(int argc, const char **argv)
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
 		CMD_OPT_END_()
 	};
-	struct cmd_ctx ctx;
+	gs_workspace ctx;
 	const gs_spec *spec = NULL;
 	gs_buf out = GS_BUF_INIT;
 
@@ -172,9 +172,9 @@ int cmd_show(int argc, const char **argv)
 		return cmd_usage_error(opts, show_usage, argc ? "too many arguments"
 				       : "a spec id or a path is required");
 
-	cmd_ctx_init(&ctx);
-	if ((error = cmd_ctx_open_repo(&ctx)) < 0 ||
-	    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+	gs_workspace_init(&ctx);
+	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
+	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
 		goto done;
 	if (!cmd_quiet)
 		cmd_ctx_report_spec_errors(&ctx, "warning");
@@ -186,6 +186,6 @@ int cmd_show(int argc, const char **argv)
 
 done:
 	gs_buf_release(&out);
-	cmd_ctx_release(&ctx);
+	gs_workspace_release(&ctx);
 	return cmd_report(error);
 }

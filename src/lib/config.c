@@ -9,6 +9,7 @@
 #include "gitspec/source.h"
 #include "gitspec/spec.h"
 #include "gitspec/config.h"
+#include "gitspec/language.h"
 
 /*
  * Configuration (DESIGN.md 3.5): defaults, then .gitspec.yaml from the
@@ -23,7 +24,6 @@
 #define CONFIG_FILE_MAX (1024 * 1024)
 
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
-static const char *const default_tests[] = { "test_*.py", "*_test.py", "conftest.py" };
 
 void gs_config_init(gs_config *cfg)
 {
@@ -36,8 +36,8 @@ void gs_config_init(gs_config *cfg)
 	gs_strvec_init(&cfg->test_patterns);
 	for (i = 0; i < GS_ARRAY_SIZE(default_ignore); i++)
 		gs_strvec_push(&cfg->ignore, default_ignore[i]);
-	for (i = 0; i < GS_ARRAY_SIZE(default_tests); i++)
-		gs_strvec_push(&cfg->test_patterns, default_tests[i]);
+	for (i = 0; gs_language_default()->test_patterns[i]; i++)
+		gs_strvec_push(&cfg->test_patterns, gs_language_default()->test_patterns[i]);
 	cfg->require_specs = 0;
 }
 
@@ -79,8 +79,8 @@ static int file_error(const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	gs_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	gs_error_set(GS_EINPUT, "%s: %s: %s; fix the file or remove it",
-		     GS_CONFIG_FILE, field, msg.ptr);
+	gs_error_set_at(GS_EINPUT, GS_CONFIG_FILE, 0, 0, "%s: %s: %s; fix the file or remove it",
+			GS_CONFIG_FILE, field, msg.ptr);
 	gs_buf_release(&msg);
 	return GS_EINPUT;
 }

@@ -13,6 +13,7 @@
 #include "gitspec/python.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"
+#include "gitspec/language.h"
 #include "gitspec/sha1.h"
 
 /*
@@ -28,7 +29,8 @@
  * in input order, so the outcome never depends on thread timing.
  *
  * A syntax error is cached too, as a negative entry holding
- * "LINE:COLUMN: syntax error", so that a broken file is parsed once.
+ * its line and column and "LINE:COLUMN: syntax error", so that a broken
+ * file is parsed once.
  */
 
 #define CACHE_NS "model"
@@ -38,7 +40,12 @@
 # define GITSPEC_VERSION "unknown"
 #endif
 #define CACHE_TAG_MODEL 'M'
-#define CACHE_TAG_ERROR 'E'
+/*
+ * An extraction error: the line and column (two little-endian 32-bit
+ * words), then the message after "PATH:". 'E' (the message alone) was the
+ * earlier form: now a foreign entry, extracted again.
+ */
+#define CACHE_TAG_ERROR 'F'
 #define DEFAULT_THREADS 2
 #define MAX_THREADS 64
 
@@ -48,6 +55,7 @@ struct slot {
 	gs_module *mod;  /* NULL when `error` */
 	char *error;
 	int code;
+	unsigned line, column;   /* where in `path` the error is; 0 when not known */
 	struct slot *next;
 };
 
@@ -337,10 +345,14 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 		if (cached.ptr[0] == CACHE_TAG_MODEL &&
 		    !gs_module_deserialize(&s->mod, e->path, cached.ptr + 1, cached.size - 1))
 			goto done;
-		if (cached.ptr[0] == CACHE_TAG_ERROR) {
+		if (cached.ptr[0] == CACHE_TAG_ERROR && cached.size > 9) {
 			gs_buf msg = GS_BUF_INIT;
+			gs_reader r = { (const unsigned char *)cached.ptr + 1,
+					(const unsigned char *)cached.ptr + cached.size, 0 };
 
-			gs_buf_printf(&msg, "%s:%s", e->path, cached.ptr + 1);
+			s->line = gs_reader_u32le(&r);
+			s->column = gs_reader_u32le(&r);
+			gs_buf_printf(&msg, "%s:%s", e->path, cached.ptr + 9);
 			error_slot(s, GS_EINPUT, msg.ptr);
 			gs_buf_release(&msg);
 			goto done;
@@ -362,11 +374,14 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 	if (rc == GS_EINPUT) {
 		const char *msg = gs_error_last();
 
+		gs_error_last_path(&s->line, &s->column);
 		error_slot(s, rc, msg);
 		s->mod = NULL;
-		/* "PATH:L:C: syntax error": cache what follows the path */
+		/* "PATH:L:C: syntax error": cache the place and what follows the path */
 		if (!strncmp(msg, e->path, plen) && msg[plen] == ':') {
 			gs_buf_putc(&cached, CACHE_TAG_ERROR);
+			gs_buf_put_u32le(&cached, s->line);
+			gs_buf_put_u32le(&cached, s->column);
 			gs_buf_puts(&cached, msg + plen + 1);
 		}
 	} else if (rc < 0) {
@@ -532,7 +547,7 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 		s = slot_insert(eng, s);
 	}
 	if (s->error)
-		return gs_error_set(s->code, "%s", s->error);
+		return gs_error_set_at(s->code, s->path, s->line, s->column, "%s", s->error);
 	*out = s->mod;
 	return 0;
 }
@@ -543,7 +558,7 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 struct selection {
 	const gs_source_entry **files;
 	const gs_source_entry **sel;  /* sel_nr selected files, then a spare slot */
-	const gs_source_entry *init;  /* the package's __init__.py (public, all) */
+	const gs_source_entry *init;  /* the package's marker file (public, all) */
 	size_t files_nr, sel_nr;
 };
 
@@ -571,7 +586,7 @@ static int select_files(struct selection *s, gs_engine *eng, gs_source *src,
 				       gs_config_is_test_file(eng->cfg, s->files[i]->path)))
 			s->sel[s->sel_nr++] = s->files[i];
 	if (variant != GS_VARIANT_TESTS) {
-		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
+		gs_language_marker_path(&init_path, pkg->path, strlen(pkg->path));
 		s->init = gs_source_lookup(src, init_path.ptr);
 		if (s->init && !GS_MODE_IS_REGULAR(s->init->mode))
 			s->init = NULL;
@@ -674,7 +689,7 @@ int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		gs_buf_put(out, val.ptr, val.size);
 		goto done;
 	}
-	/* the prefetch list is sel plus __init__.py in the spare slot */
+	/* the prefetch list is sel plus the package marker in the spare slot */
 	s.sel[s.sel_nr] = s.init;
 	if ((error = gs_engine_prefetch(eng, src, s.sel, s.sel_nr + (s.init != NULL))) < 0)
 		goto done;

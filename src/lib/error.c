@@ -8,12 +8,39 @@
 
 static _Thread_local char error_msg[4096];
 static _Thread_local int error_is_set;
+static _Thread_local char error_path[4096];
+static _Thread_local unsigned error_line, error_column;
 
 int gs_error_setv(int code, const char *fmt, va_list ap)
 {
 	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
 	error_is_set = 1;
+	error_path[0] = '\0';
+	error_line = error_column = 0;
 	return code;
+}
+
+int gs_error_set_at(int code, const char *path, unsigned line, unsigned column,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gs_error_setv(code, fmt, ap);
+	va_end(ap);
+	snprintf(error_path, sizeof(error_path), "%s", path ? path : "");
+	error_line = line;
+	error_column = column;
+	return code;
+}
+
+const char *gs_error_last_path(unsigned *line, unsigned *column)
+{
+	if (line)
+		*line = error_is_set ? error_line : 0;
+	if (column)
+		*column = error_is_set ? error_column : 0;
+	return error_is_set ? error_path : "";
 }
 
 int gs_error_set(int code, const char *fmt, ...)
@@ -44,6 +71,8 @@ void gs_error_clear(void)
 {
 	error_is_set = 0;
 	error_msg[0] = '\0';
+	error_path[0] = '\0';
+	error_line = error_column = 0;
 }
 
 int gs_exit_status(int code)

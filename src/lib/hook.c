@@ -13,6 +13,9 @@
 #include "gitspec/index.h"
 #include "gitspec/plan.h"
 #include "gitspec/render.h"
+#include "gitspec/workspace.h"
+#include "gitspec/check.h"
+#include "gitspec/language.h"
 
 void gs_hook_report_init(gs_hook_report *r)
 {
@@ -61,13 +64,6 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* Add the package and the spec source covering it (its own or a rollup). */
 static void touch(gs_strvec *out, gs_strvec *leaves, const gs_registry *reg, const gs_package *pkg)
 {
@@ -102,9 +98,9 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 			*all = 1;
 			continue;
 		}
-		if (ends_with(p, ".py")) {
+		if (gs_language_is_source(p)) {
 			touch(out, leaves, reg, gs_packages_for_file(pkgs, p));
-			if (!strcmp(base_name(p), "__init__.py")) {
+			if (gs_language_is_marker(p)) {
 				/*
 				 * A package appeared or vanished: its parent's files
 				 * changed. A file directly in the parent directory finds
@@ -120,7 +116,8 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 				}
 				if (parent_end) {
 					gs_buf_setlen(&tmp, (size_t)(parent_end - tmp.ptr));
-					gs_buf_puts(&tmp, "/__init__.py");
+					gs_buf_putc(&tmp, '/');
+					gs_buf_puts(&tmp, gs_language_default()->package_marker);
 					touch(out, NULL, reg, gs_packages_for_file(pkgs, tmp.ptr));
 				}
 			}
@@ -149,135 +146,53 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 }
 
 /*
- * Whether the change can affect the registry's integrity. A registry is
- * judged whole (every spec), which costs time proportional to the number
- * of specs; a change made only of ordinary sources (not __init__.py) and
- * known contract files cannot make a valid registry invalid, so for the
- * common commit the whole-registry pass is skipped.
- */
-static int structure_changed(const gs_strvec *changed, const gs_registry *reg)
-{
-	size_t i;
-
-	for (i = 0; i < changed->nr; i++) {
-		const char *p = changed->v[i];
-		gs_registry_entry e;
-		const gs_spec_variant *variant;
-
-		if (ends_with(p, ".py") && strcmp(base_name(p), "__init__.py"))
-			continue;
-		if (!gs_registry_find_contract(&e, &variant, reg, p))
-			continue;
-		gs_error_clear();
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * Whether a change can concern contracts at all: a Python file, the
- * configuration, or anything below the specs directory (specs, and every
- * contract path, which stays inside its spec's directory).
- */
-static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
-{
-	size_t i, dlen = strlen(cfg->specs_dir);
-
-	/* Specs at the top of the repository: anything may be a contract. */
-	if (!dlen || !strcmp(cfg->specs_dir, "."))
-		return changed->nr > 0;
-	for (i = 0; i < changed->nr; i++) {
-		const char *p = changed->v[i];
-
-		if (ends_with(p, ".py") || !strcmp(p, GS_CONFIG_FILE) ||
-		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
-/*
  * Judge `src`: the packages `changed` touches or, with `whole`, every
- * package and the whole registry (a commit whose parent is unknown).
+ * package and the whole registry (a commit whose parent is unknown). The
+ * verdict is gs_check's; the hook report words it as `git spec check` does.
  */
 static int check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
 			const gs_strvec *changed, int whole)
 {
-	gs_config cfg;
-	gs_registry *reg = NULL;
-	gs_package_list pkgs = GS_PACKAGE_LIST_INIT;
+	gs_workspace ws;
+	gs_check_report r;
 	gs_cache *cache = NULL;
-	gs_engine *eng = NULL;
-	gs_plan plan = GS_PLAN_INIT;
-	gs_strvec touched = GS_STRVEC_INIT, leaves = GS_STRVEC_INIT, problems = GS_STRVEC_INIT;
+	gs_buf line = GS_BUF_INIT;
 	size_t i;
-	int error = 0, all = 0;
+	int error = 0;
 
-	gs_config_init(&cfg);
+	gs_workspace_init(&ws);
+	gs_check_report_init(&r);
 	if (!whole && !changed->nr)
-		goto done;
-	if ((error = gs_config_load(&cfg, repo, src)) < 0)
-		goto done;
-	/* Nothing a contract depends on changed: no need to load anything else. */
-	if (!whole && !relevant_change(changed, &cfg))
 		goto done;
 	/* The cache only saves time; without it everything is derived. */
 	if (gs_cache_open(&cache, repo) < 0)
 		gs_error_clear();
-	if ((error = gs_registry_load(&reg, src, &cfg, cache)) < 0)
+	if ((error = gs_workspace_attach(&ws, repo, cache)) < 0 ||
+	    (error = gs_workspace_open_source(&ws, src)) < 0 ||
+	    (error = gs_check_workspace(&r, &ws, whole ? NULL : changed)) < 0)
 		goto done;
-	if ((error = gs_packages_scan(&pkgs, src, &cfg)) < 0)
-		goto done;
-	gs_hook_touched(&touched, &leaves, &all, changed, &pkgs, reg, &cfg);
-	if (whole)
-		all = 1;
-	for (i = 0; i < reg->errors.nr; i++) {
-		gs_strvec_push(&out->errors, reg->errors.v[i]);
-		out->input_error = 1;
-	}
-	if (whole || structure_changed(changed, reg))
-		gs_registry_validate(reg, src, &pkgs, &problems);
-	for (i = 0; i < problems.nr; i++)
-		gs_strvec_pushf(&out->errors, "invalid registry: %s", problems.v[i]);
-	for (i = 0; i < leaves.nr; i++) {
-		if (cfg.require_specs)
-			gs_strvec_pushf(&out->errors, "package '%s' is not covered by any spec "
-					"(spec.requireSpecs is set); run `git spec create %s`",
-					leaves.v[i], leaves.v[i]);
-		else
-			gs_strvec_pushf(&out->warnings, "package '%s' is not covered by any spec; "
-					"`git spec create %s` adds one", leaves.v[i], leaves.v[i]);
-	}
-	if (!all && !touched.nr)
-		goto done;
-	if ((error = gs_engine_new(&eng, &cfg, cache)) < 0)
-		goto done;
-	if ((error = gs_plan_build(&plan, eng, src, reg, &pkgs, all ? NULL : &touched)) < 0)
-		goto done;
-	for (i = 0; i < plan.nr; i++) {
-		const gs_plan_item *it = &plan.items[i];
-
-		gs_strvec_push(&out->packages, it->package);
-		if (it->error) {
-			gs_strvec_push(&out->errors, it->error);
+	for (i = 0; i < r.errors_nr; i++) {
+		gs_strvec_push(&out->errors, r.errors[i].message);
+		if (gs_problem_is_input(r.errors[i].code))
 			out->input_error = 1;
-		} else if (!it->fresh) {
-			gs_strvec_pushf(&out->stale, "%s contract '%s' (%s, package '%s', variant %s)",
-					it->missing ? "missing" : "stale", it->path, it->spec->id,
-					it->package, gs_variant_name(it->variant->variant));
-		}
 	}
+	for (i = 0; i < r.items_nr; i++) {
+		if (r.items[i].state != GS_CHECK_STALE && r.items[i].state != GS_CHECK_MISSING)
+			continue;
+		gs_buf_clear(&line);
+		gs_check_item_describe(&line, &r.items[i]);
+		gs_strvec_push(&out->stale, line.ptr);
+	}
+	for (i = 0; i < r.warnings.nr; i++)
+		gs_strvec_push(&out->warnings, r.warnings.v[i]);
+	for (i = 0; i < r.packages.nr; i++)
+		gs_strvec_push(&out->packages, r.packages.v[i]);
 	gs_strvec_sort_uniq(&out->packages);
 done:
-	gs_plan_clear(&plan);
-	gs_engine_free(eng);
-	gs_package_list_clear(&pkgs);
-	gs_registry_free(reg);
+	gs_check_report_clear(&r);
+	gs_workspace_release(&ws);
 	gs_cache_free(cache);
-	gs_config_release(&cfg);
-	gs_strvec_clear(&touched);
-	gs_strvec_clear(&leaves);
-	gs_strvec_clear(&problems);
+	gs_buf_release(&line);
 	return error;
 }
 

@@ -18,6 +18,7 @@
 #include "gitspec/config.h"
 #include "gitspec/source.h"
 #include "gitspec/spec.h"
+#include "gitspec/workspace.h"
 
 const char *const gs_install_hooks[] = { "pre-commit", "pre-merge-commit", "pre-push",
 					  "post-commit", "post-rewrite", NULL };
@@ -644,25 +645,24 @@ done:
  */
 static int attr_patterns(gs_strvec *out, git_repository *repo)
 {
-	gs_config cfg;
-	gs_source *src = NULL;
-	gs_registry *reg = NULL;
+	gs_workspace ws;
+	const gs_registry *reg;
 	gs_buf glob_prefix = GS_BUF_INIT;
 	size_t i, j, k;
 	int error;
 
-	gs_config_init(&cfg);
-	if ((error = gs_source_open_index(&src, repo, NULL)) < 0)
+	gs_workspace_init(&ws);
+	if ((error = gs_workspace_attach(&ws, repo, NULL)) < 0 ||
+	    (error = gs_workspace_open(&ws, GS_WORKSPACE_INDEX, NULL)) < 0)
 		goto done;
-	if ((error = gs_config_load(&cfg, repo, src)) < 0)
-		goto done;
-	gs_strvec_pushf(out, "%s/**/contracts/*.md", cfg.specs_dir);
-	gs_buf_printf(&glob_prefix, "%s/", cfg.specs_dir);
+	gs_strvec_pushf(out, "%s/**/contracts/*.md", ws.cfg.specs_dir);
+	gs_buf_printf(&glob_prefix, "%s/", ws.cfg.specs_dir);
 	/* Specs that do not load are not our concern here: validate reports them. */
-	if (gs_registry_load(&reg, src, &cfg, NULL) < 0) {
+	if (gs_workspace_load_registry(&ws) < 0) {
 		gs_error_clear();
 		goto done;
 	}
+	reg = ws.reg;
 	for (i = 0; i < reg->specs_nr; i++) {
 		const gs_spec *spec = reg->specs[i];
 
@@ -685,9 +685,7 @@ static int attr_patterns(gs_strvec *out, git_repository *repo)
 		}
 	}
 done:
-	gs_registry_free(reg);
-	gs_source_free(src);
-	gs_config_release(&cfg);
+	gs_workspace_release(&ws);
 	gs_buf_release(&glob_prefix);
 	return error;
 }

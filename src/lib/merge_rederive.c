@@ -15,6 +15,8 @@
 #include "gitspec/plan.h"
 #include "gitspec/source.h"
 #include "gitspec/spec.h"
+#include "gitspec/workspace.h"
+#include "gitspec/language.h"
 
 /* ---- re-derivation ------------------------------------------------------ */
 
@@ -23,13 +25,6 @@ static int path_is_under(const char *path, const char *dir)
 	size_t n = strlen(dir);
 
 	return !n || (!strncmp(path, dir, n) && path[n] == '/');
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && !strcmp(s + a - b, suffix);
 }
 
 /*
@@ -95,35 +90,30 @@ static int rederive_tree(gs_buf *out, gs_strvec *conflicts, git_repository *repo
 			 const git_tree *tree, const gs_strvec *conflicted, const char *path)
 {
 	gs_strvec packages = GS_STRVEC_INIT;
-	gs_config cfg;
-	gs_source *src = NULL;
-	gs_registry *reg = NULL;
-	gs_package_list pkgs = GS_PACKAGE_LIST_INIT;
+	gs_workspace ws;
 	gs_cache *cache = NULL;
-	gs_engine *eng = NULL;
 	gs_plan plan = GS_PLAN_INIT;
 	gs_registry_entry found;
 	const gs_spec_variant *variant = NULL;
 	size_t i;
 	int error = 0;
 
-	gs_config_init(&cfg);
-	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0 ||
-	    (error = gs_config_load(&cfg, repo, src)) < 0)
-		goto done;
+	gs_workspace_init(&ws);
 	/* The cache is an optimisation only. */
 	if (gs_cache_open(&cache, repo) < 0)
 		gs_error_clear();
-	if ((error = gs_registry_load(&reg, src, &cfg, cache)) < 0)
+	if ((error = gs_workspace_attach(&ws, repo, cache)) < 0 ||
+	    (error = gs_workspace_open_tree(&ws, tree)) < 0 ||
+	    (error = gs_workspace_load_registry(&ws)) < 0)
 		goto done;
-	if ((error = gs_registry_find_contract(&found, &variant, reg, path)) < 0) {
+	if ((error = gs_registry_find_contract(&found, &variant, ws.reg, path)) < 0) {
 		error = gs_error_set(GS_ENOTFOUND, "'%s' is not a contract of the merged specs", path);
 		goto done;
 	}
 	for (i = 0; i < conflicted->nr; i++) {
 		const char *p = conflicted->v[i];
 
-		if ((path_is_under(p, found.source->identifier) && ends_with(p, ".py")) ||
+		if ((path_is_under(p, found.source->identifier) && gs_language_is_source(p)) ||
 		    !strcmp(p, found.spec->path) || !strcmp(p, GS_CONFIG_FILE))
 			gs_strvec_push(conflicts, p);
 	}
@@ -131,11 +121,11 @@ static int rederive_tree(gs_buf *out, gs_strvec *conflicts, git_repository *repo
 		error = gs_error_set(GS_ECHECK, "sources of '%s' conflict", found.source->identifier);
 		goto done;
 	}
-	if ((error = gs_packages_scan(&pkgs, src, &cfg)) < 0 ||
-	    (error = gs_engine_new(&eng, &cfg, cache)) < 0)
+	if ((error = gs_workspace_load_packages(&ws)) < 0 ||
+	    (error = gs_workspace_load_engine(&ws)) < 0)
 		goto done;
 	gs_strvec_push(&packages, found.source->identifier);
-	if ((error = gs_plan_build(&plan, eng, src, reg, &pkgs, &packages)) < 0)
+	if ((error = gs_plan_build(&plan, ws.eng, ws.src, ws.reg, &ws.pkgs, &packages)) < 0)
 		goto done;
 	for (i = 0; i < plan.nr; i++) {
 		const gs_plan_item *it = &plan.items[i];
@@ -153,12 +143,8 @@ static int rederive_tree(gs_buf *out, gs_strvec *conflicts, git_repository *repo
 	error = gs_error_set(GS_ENOTFOUND, "no contract '%s' derived from the merged sources", path);
 done:
 	gs_plan_clear(&plan);
-	gs_engine_free(eng);
-	gs_package_list_clear(&pkgs);
-	gs_registry_free(reg);
+	gs_workspace_release(&ws);
 	gs_cache_free(cache);
-	gs_source_free(src);
-	gs_config_release(&cfg);
 	gs_strvec_clear(&packages);
 	return error;
 }
@@ -513,9 +499,8 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 			   const char *path)
 {
 	gs_strvec conflicted = GS_STRVEC_INIT, want = GS_STRVEC_INIT;
-	gs_config cfg;
-	gs_source *src = NULL;
-	gs_registry *reg = NULL;
+	gs_buf want_path = GS_BUF_INIT;
+	gs_workspace ws;
 	gs_cache *cache = NULL;
 	gs_registry_entry found;
 	const gs_spec_variant *variant;
@@ -527,25 +512,25 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 	size_t i;
 	int error;
 
-	gs_config_init(&cfg);
+	gs_workspace_init(&ws);
+	if ((error = gs_workspace_attach(&ws, repo, NULL)) < 0)
+		goto done;
 	/* The configuration, then the specs: found in ours without reading the rest. */
 	gs_strvec_push(&want, GS_CONFIG_FILE);
 	if ((error = projection(&proj, repo, ours, &want)) < 0 ||
-	    (error = gs_source_open_git_tree(&src, repo, proj)) < 0 ||
-	    (error = gs_config_load(&cfg, repo, src)) < 0)
+	    (error = gs_workspace_open_tree(&ws, proj)) < 0)
 		goto done;
-	gs_strvec_push(&want, cfg.specs_dir);
+	gs_strvec_push(&want, ws.cfg.specs_dir);
 	git_tree_free(proj);
 	proj = NULL;
-	gs_source_free(src);
-	src = NULL;
 	if (gs_cache_open(&cache, repo) < 0)
 		gs_error_clear();
+	ws.cache = cache;
 	if ((error = projection(&proj, repo, ours, &want)) < 0 ||
-	    (error = gs_source_open_git_tree(&src, repo, proj)) < 0 ||
-	    (error = gs_registry_load(&reg, src, &cfg, cache)) < 0)
+	    (error = gs_workspace_open_tree(&ws, proj)) < 0 ||
+	    (error = gs_workspace_load_registry(&ws)) < 0)
 		goto done;
-	if (gs_registry_find_contract(&found, &variant, reg, path) < 0) {
+	if (gs_registry_find_contract(&found, &variant, ws.reg, path) < 0) {
 		gs_error_clear();
 		error = GS_ESCOPE;
 		goto done;
@@ -553,14 +538,17 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 	pkg = gs_xstrdup(found.source->identifier);
 	/*
 	 * What the derivation reads: the configuration, the spec, the package
-	 * directory, and the __init__.py of every directory above it (module
+	 * directory, and the package marker of every directory above it (module
 	 * names follow the chain of packages).
 	 */
 	gs_strvec_clear(&want);
 	gs_strvec_push(&want, GS_CONFIG_FILE);
 	gs_strvec_push(&want, found.spec->path);
-	for (slash = strchr(pkg, '/'); slash; slash = strchr(slash + 1, '/'))
-		gs_strvec_pushf(&want, "%.*s/__init__.py", (int)(slash - pkg), pkg);
+	for (slash = strchr(pkg, '/'); slash; slash = strchr(slash + 1, '/')) {
+		gs_language_marker_path(&want_path, pkg, (size_t)(slash - pkg));
+		gs_strvec_push(&want, want_path.ptr);
+		gs_buf_clear(&want_path);
+	}
 	git_tree_free(proj);
 	proj = NULL;
 	if ((error = projection(&proj, repo, ours, &want)) < 0)
@@ -609,12 +597,11 @@ done:
 	git_tree_free(so);
 	git_tree_free(st);
 	free(pkg);
-	gs_registry_free(reg);
+	gs_workspace_release(&ws);
 	gs_cache_free(cache);
-	gs_source_free(src);
-	gs_config_release(&cfg);
 	gs_strvec_clear(&conflicted);
 	gs_strvec_clear(&want);
+	gs_buf_release(&want_path);
 	return error;
 }
 

@@ -8,9 +8,8 @@
 #include "gitspec/source.h"
 #include "gitspec/config.h"
 #include "gitspec/packages.h"
+#include "gitspec/language.h"
 
-#define INIT_PY "/__init__.py"
-#define INIT_PY_LEN (sizeof(INIT_PY) - 1)
 
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
 
@@ -337,6 +336,8 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 	/* The last directory found not ignored: the next ones share most of it. */
 	const char *ok_path = NULL;
 	size_t ok_len = 0;
+	const char *marker = gs_language_default()->package_marker;
+	size_t marker_len = strlen(marker);
 
 	gs_package_list_clear(out);
 	if (cfg) {
@@ -347,17 +348,18 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 			gs_strvec_push(&out->ignore, default_ignore[i]);
 	}
 
-	/* One pass: only paths ending in "/__init__.py" cost more than a strlen. */
+	/* One pass: only paths ending in "/<marker>" cost more than a strlen. */
 	for (i = 0; i < n; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path;
 		size_t len = strlen(path), dlen, from = 0;
 
-		if (len <= INIT_PY_LEN || memcmp(path + len - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
+		if (len < marker_len + 2 || path[len - marker_len - 1] != '/' ||
+		    memcmp(path + len - marker_len, marker, marker_len))
 			continue;
 		if (!GS_MODE_IS_REGULAR(e->mode))
 			continue;
-		dlen = len - INIT_PY_LEN;
+		dlen = len - marker_len - 1;
 		if (ok_path) {
 			/* Skip the leading directories already known not to be ignored. */
 			for (j = 0; j < ok_len && j < dlen && ok_path[j] == path[j]; j++)
@@ -381,7 +383,7 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 
 	/*
 	 * Entries are sorted by file path, which is not the order of their
-	 * directories ("a-b/__init__.py" < "a/__init__.py" but "a" < "a-b").
+	 * directories ("a-b/M" < "a/M" for a marker M, but "a" < "a-b").
 	 */
 	for (i = 1; i < out->nr; i++)
 		if (strcmp(out->v[i - 1].path, out->v[i].path) > 0)
@@ -510,10 +512,10 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 	for (i = begin; i < end; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path, *slash;
-		size_t len = strlen(path), dlen, j;
+		size_t dlen, j;
 		int skip = 0;
 
-		if (!GS_MODE_IS_REGULAR(e->mode) || len < 3 || memcmp(path + len - 3, ".py", 3))
+		if (!GS_MODE_IS_REGULAR(e->mode) || !gs_language_is_source(path))
 			continue;
 		slash = strrchr(path, '/');
 		dlen = (size_t)(slash - path);

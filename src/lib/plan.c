@@ -10,6 +10,7 @@
 #include "gitspec/engine.h"
 #include "gitspec/spec.h"
 #include "gitspec/plan.h"
+#include "gitspec/language.h"
 #include "gitspec/sha1.h"
 
 /*
@@ -86,6 +87,7 @@ void gs_plan_clear(gs_plan *plan)
 	for (i = 0; i < plan->nr; i++) {
 		gs_buf_release(&plan->items[i].content);
 		free(plan->items[i].error);
+		free(plan->items[i].error_path);
 	}
 	free(plan->items);
 	plan->items = NULL;
@@ -100,7 +102,8 @@ static char *missing_package_message(const gs_source *src, const char *identifie
 	gs_buf_printf(&prefix, "%s/", identifier);
 	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
 	if (begin < end)
-		gs_buf_printf(&msg, "'%s' is not a package (no __init__.py)", identifier);
+		gs_buf_printf(&msg, "'%s' is not a package (no %s)", identifier,
+			      gs_language_default()->package_marker);
 	else
 		gs_buf_printf(&msg, "package '%s' does not exist", identifier);
 	gs_buf_release(&prefix);
@@ -209,10 +212,15 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			item->variant = v;
 			item->package = s->identifier;
 			item->path = v->repo_path;
-			if (!item->path)
+			if (!item->path) {
 				item->error = gs_xstrdup("unsafe contract path");
-			else if (!pkg)
+				item->error_kind = GS_PLAN_UNSAFE_PATH;
+				item->error_path = gs_xstrdup(item->spec->path);
+			} else if (!pkg) {
 				item->error = missing_package_message(src, s->identifier);
+				item->error_kind = GS_PLAN_NO_PACKAGE;
+				item->error_path = gs_xstrdup(item->spec->path);
+			}
 			else if (gs_engine_contract_lookup(&item->content, eng, src, pkgs, pkg,
 							   s->module, s->rollup, v->variant,
 							   GS_FORMAT_MARKDOWN) < 0)
@@ -235,7 +243,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			fetch[fetch_nr++] = files[k];
 		free(files);
 		gs_buf_clear(&init_path);
-		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
+		gs_language_marker_path(&init_path, pkg->path, strlen(pkg->path));
 		if ((init = gs_source_lookup(src, init_path.ptr)))
 			fetch[fetch_nr++] = init;
 	}
@@ -260,7 +268,12 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 							   item->source->module, item->source->rollup,
 							   item->variant->variant, GS_FORMAT_MARKDOWN);
 				if (error == GS_EINPUT) {
+					const char *where = gs_error_last_path(&item->error_line,
+									       &item->error_column);
+
 					item->error = gs_xstrdup(gs_error_last());
+					item->error_kind = GS_PLAN_SOURCE;
+					item->error_path = gs_xstrdup(where);
 					gs_buf_clear(&item->content);
 					error = 0;
 				} else if (error < 0) {

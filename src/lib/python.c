@@ -540,7 +540,7 @@ static int too_deep_for(struct ctx *x, int depth, int limit)
 	if (depth <= limit)
 		return 0;
 	if (!x->error)
-		x->error = gs_error_set(GS_EINPUT, "%s: nesting too deep", x->path);
+		x->error = gs_error_set_at(GS_EINPUT, x->path, 0, 0, "%s: nesting too deep", x->path);
 	return 1;
 }
 
@@ -1284,12 +1284,13 @@ static int decode(struct ctx *x, const char *data, size_t len)
 		gs_buf n = GS_BUF_INIT;
 
 		gs_utf8_put_escaped(&n, name, name_len);
-		x->error = gs_error_set(GS_EINPUT, "%s: unknown encoding '%s'", x->path, n.ptr);
+		x->error = gs_error_set_at(GS_EINPUT, x->path, 0, 0, "%s: unknown encoding '%s'",
+					   x->path, n.ptr);
 		gs_buf_release(&n);
 		return x->error;
 	}
 	if (bom && enc != ENC_UTF8) {
-		x->error = gs_error_set(GS_EINPUT, "%s: encoding problem: utf-8 byte order mark with a non-utf-8 coding",
+		x->error = gs_error_set_at(GS_EINPUT, x->path, 0, 0, "%s: encoding problem: utf-8 byte order mark with a non-utf-8 coding",
 					x->path);
 		return x->error;
 	}
@@ -1351,7 +1352,8 @@ static int syntax_error_at(struct ctx *x, size_t pos)
 {
 	size_t line, col = column_of(x, pos, &line);
 
-	x->error = gs_error_set(GS_EINPUT, "%s:%zu:%zu: syntax error", x->path, line, col);
+	x->error = gs_error_set_at(GS_EINPUT, x->path, (unsigned)line, (unsigned)col,
+				   "%s:%zu:%zu: syntax error", x->path, line, col);
 	return x->error;
 }
 
@@ -1403,7 +1405,7 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	x.py = py;
 	x.path = path;
 	if (len > UINT32_MAX / 2) {
-		x.error = gs_error_set(GS_EINPUT, "%s: file too large", path);
+		x.error = gs_error_set_at(GS_EINPUT, path, 0, 0, "%s: file too large", path);
 		goto done;
 	}
 	if (decode(&x, data, len))

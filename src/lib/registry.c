@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "gitspec/packages.h"
 #include "gitspec/cache.h"
 #include "gitspec/spec.h"
+#include "gitspec/language.h"
 
 /*
  * The registry (DESIGN.md 3.4): every spec under the specs directory,
@@ -21,7 +23,7 @@
  * each spec under its blob id, so that one changed spec costs one parse.
  */
 
-#define REGISTRY_MAGIC "gsreg1"
+#define REGISTRY_MAGIC "gsreg2"
 #define REGISTRY_KEY_MAGIC "gitspec-registry-1"
 
 static void put_bytes(gs_buf *out, const char *s, size_t n)
@@ -55,6 +57,7 @@ void gs_registry_free(gs_registry *reg)
 		gs_spec_free(reg->specs[i]);
 	free(reg->specs);
 	gs_strvec_clear(&reg->errors);
+	gs_strvec_clear(&reg->error_paths);
 	gs_strvec_clear(&reg->names);
 	free(reg->by_package);
 	free(reg->by_contract);
@@ -169,8 +172,10 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 		put_bytes(out, one.ptr, one.size);
 	}
 	gs_buf_put_u32le(out, (uint32_t)reg->errors.nr);
-	for (i = 0; i < reg->errors.nr; i++)
+	for (i = 0; i < reg->errors.nr; i++) {
+		put_bytes(out, reg->error_paths.v[i], strlen(reg->error_paths.v[i]));
 		put_bytes(out, reg->errors.v[i], strlen(reg->errors.v[i]));
+	}
 	gs_buf_release(&one);
 }
 
@@ -202,16 +207,21 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
 	}
 	nr = gs_reader_u32le(&r);
 	for (i = 0; i < nr && !r.bad; i++) {
-		const char *msg = get_bytes(&r, &n);
+		const char *path = get_bytes(&r, &n), *msg;
+		size_t msg_len = 0;
 
-		if (!r.bad)
-			gs_strvec_push_nodup(&reg->errors, gs_xstrndup(msg, n));
+		msg = get_bytes(&r, &msg_len);
+		if (!r.bad) {
+			gs_strvec_push_nodup(&reg->error_paths, gs_xstrndup(path, n));
+			gs_strvec_push_nodup(&reg->errors, gs_xstrndup(msg, msg_len));
+		}
 	}
 	if (r.bad || r.p != r.end) {
 		for (i = 0; i < reg->specs_nr; i++)
 			gs_spec_free(reg->specs[i]);
 		reg->specs_nr = 0;
 		gs_strvec_clear(&reg->errors);
+		gs_strvec_clear(&reg->error_paths);
 		return -1;
 	}
 	return 0;
@@ -249,6 +259,7 @@ static int load_one(gs_registry *reg, gs_source *src, const gs_source_entry *e,
 	if (gs_spec_parse(&spec, e->path, data.ptr, data.size) < 0) {
 		/* a spec that does not parse is reported, not fatal here */
 		gs_strvec_push(&reg->errors, gs_error_last());
+		gs_strvec_push(&reg->error_paths, e->path);
 		goto done;
 	}
 	registry_add(reg, spec);
@@ -273,6 +284,7 @@ int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs
 
 	*out = NULL;
 	gs_strvec_init(&reg->errors);
+	gs_strvec_init(&reg->error_paths);
 	gs_strvec_init(&reg->names);
 	gs_buf_printf(&prefix, "%s/", cfg->specs_dir);
 	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
@@ -491,7 +503,7 @@ static int cmp_str(const void *a, const void *b)
  * directory, so the last directory found fine is remembered in `ok_dir`.
  */
 static const char *leading_dirs_problem(const gs_source *src, const char *path,
-					gs_buf *scratch, gs_buf *ok_dir)
+					gs_buf *scratch, gs_buf *ok_dir, int *link)
 {
 	const char *last = strrchr(path, '/');
 	size_t dir_len = last ? (size_t)(last - path) : 0, i, shared = 0;
@@ -500,9 +512,11 @@ static const char *leading_dirs_problem(const gs_source *src, const char *path,
 	if (!dir_len || (ok_dir->size == dir_len && !memcmp(ok_dir->ptr, path, dir_len)))
 		return NULL;
 	/* the work tree also checks the disk for links git does not list */
-	if (gs_source_get_kind(src) == GS_SOURCE_WORKTREE && gs_source_path_crosses_link(src, path))
+	if (gs_source_get_kind(src) == GS_SOURCE_WORKTREE && gs_source_path_crosses_link(src, path)) {
+		*link = 1;
 		return "passes through a symbolic link or submodule; contracts are never "
 			"written through links";
+	}
 	/* directories shared with the last good one were checked already */
 	for (i = 0; i < dir_len && i < ok_dir->size && path[i] == ok_dir->ptr[i]; i++)
 		if (path[i] == '/')
@@ -520,9 +534,11 @@ static const char *leading_dirs_problem(const gs_source *src, const char *path,
 		*end = '\0';
 		e = gs_source_lookup(src, scratch->ptr);
 		*end = slash ? '/' : '\0';
-		if (e && !GS_MODE_IS_REGULAR(e->mode))
+		if (e && !GS_MODE_IS_REGULAR(e->mode)) {
+			*link = 1;
 			return "passes through a symbolic link or submodule; contracts are never "
 				"written through links";
+		}
 		if (e)
 			return "lies below a file";
 		if (!slash)
@@ -534,37 +550,79 @@ static const char *leading_dirs_problem(const gs_source *src, const char *path,
 
 /* Why the contract at `path` cannot be written, or NULL. */
 static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_source *src,
-					 const char *path, gs_buf *scratch, gs_buf *ok_dir)
+					 const char *path, gs_buf *scratch, gs_buf *ok_dir, int *link)
 {
 	static const char *const git_files[] = {
 		GS_CONFIG_FILE, ".gitattributes", ".gitignore", ".gitmodules", ".mailmap"
 	};
 	const char *base = strrchr(path, '/'), *why;
 	const gs_source_entry *e;
-	size_t len = strlen(path), i;
+	size_t i;
 
 	base = base ? base + 1 : path;
-	if (len >= 3 && !strcmp(path + len - 3, ".py"))
-		return "is a Python source path; contracts must not overwrite sources";
+	if (gs_language_is_source(path))
+		return "is a source path; contracts must not overwrite sources";
 	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++)
 		if (!strcmp(base, git_files[i]))
 			return "names a git or git-spec control file";
 	if (bsearch(&path, spec_paths->v, spec_paths->nr, sizeof(char *), cmp_str))
 		return "is the path of a spec file";
-	if ((why = leading_dirs_problem(src, path, scratch, ok_dir)))
+	*link = 0;
+	if ((why = leading_dirs_problem(src, path, scratch, ok_dir, link)))
 		return why;
 	e = gs_source_lookup(src, path);
-	if (e && !GS_MODE_IS_REGULAR(e->mode))
+	if (e && !GS_MODE_IS_REGULAR(e->mode)) {
+		*link = 1;
 		return "is a symbolic link or submodule, not a file";
+	}
 	if (!e && has_entries_below(src, path))
 		return "is a directory";
 	return NULL;
 }
 
-size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
-			    const gs_package_list *pkgs, gs_strvec *problems)
+static void add_problem(gs_registry_problems *out, gs_registry_problem_kind kind,
+			const char *spec_path, const char *fmt, ...) GS_PRINTF(4, 5);
+static void add_problem(gs_registry_problems *out, gs_registry_problem_kind kind,
+			const char *spec_path, const char *fmt, ...)
 {
-	gs_strvec found = GS_STRVEC_INIT, spec_paths = GS_STRVEC_INIT;
+	gs_buf msg = GS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gs_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	GS_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	out->v[out->nr].kind = kind;
+	out->v[out->nr].spec_path = gs_xstrdup(spec_path);
+	out->v[out->nr].message = gs_buf_detach(&msg, NULL);
+	out->nr++;
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+	const gs_registry_problem *x = a, *y = b;
+
+	return strcmp(x->message, y->message);
+}
+
+void gs_registry_problems_clear(gs_registry_problems *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++) {
+		free(p->v[i].spec_path);
+		free(p->v[i].message);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->nr = p->alloc = 0;
+}
+
+size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
+			 const gs_source *src, const gs_package_list *pkgs)
+{
+	gs_registry_problems found = GS_REGISTRY_PROBLEMS_INIT;
+	gs_strvec spec_paths = GS_STRVEC_INIT;
 	gs_buf scratch = GS_BUF_INIT, ok_dir = GS_BUF_INIT;
 	char *next = gs_registry_next_id(reg);
 	size_t i, j, k, nr;
@@ -579,9 +637,8 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 		const gs_spec *a = reg->specs[i - 1], *b = reg->specs[i];
 
 		if (!strcmp(a->id, b->id))
-			gs_strvec_pushf(&found, "%s: id: '%s' is also the id of %s; give one "
-					"of them a new id (the next free one is %s)",
-					b->path, b->id, a->path, next);
+			add_problem(&found, GS_REGISTRY_INVALID, b->path, "%s: id: '%s' is also the id of %s; give one "
+					"of them a new id (the next free one is %s)", b->path, b->id, a->path, next);
 	}
 
 	/* packages covered twice: by_package is sorted by identifier */
@@ -591,13 +648,12 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 		if (strcmp(a->source->identifier, b->source->identifier))
 			continue;
 		if (a->spec == b->spec)
-			gs_strvec_pushf(&found, "%s: sources[%zu].identifier: '%s' is listed "
+			add_problem(&found, GS_REGISTRY_INVALID, b->spec->path, "%s: sources[%zu].identifier: '%s' is listed "
 					"twice in this spec; remove one", b->spec->path,
 					source_index(b->spec, b->source), b->source->identifier);
 		else
-			gs_strvec_pushf(&found, "%s: sources[%zu].identifier: '%s' is also "
-					"covered by %s (%s); remove it from one of them",
-					b->spec->path, source_index(b->spec, b->source),
+			add_problem(&found, GS_REGISTRY_INVALID, b->spec->path, "%s: sources[%zu].identifier: '%s' is also "
+					"covered by %s (%s); remove it from one of them", b->spec->path, source_index(b->spec, b->source),
 					b->source->identifier, a->spec->id, a->spec->path);
 	}
 
@@ -607,7 +663,7 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 
 		if (strcmp(a->path, b->path))
 			continue;
-		gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: '%s' is also "
+		add_problem(&found, GS_REGISTRY_INVALID, b->entry.spec->path, "%s: sources[%zu].variants[%zu].path: '%s' is also "
 				"written by %s sources[%zu].variants[%zu]; give each variant "
 				"its own path", b->entry.spec->path,
 				source_index(b->entry.spec, b->entry.source),
@@ -623,40 +679,67 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 			const gs_spec_source *s = &spec->sources[j];
 
 			if (!pkgs || !gs_packages_find(pkgs, s->identifier)) {
-				const char *what = has_entries_below(src, s->identifier) ?
-					"is not a package (no __init__.py)" : "does not exist";
-
-				gs_strvec_pushf(&found, "%s: sources[%zu].identifier: '%s' %s; "
-						"fix the identifier or restore the package",
-						spec->path, j, s->identifier, what);
+				if (has_entries_below(src, s->identifier))
+					add_problem(&found, GS_REGISTRY_INVALID, spec->path,
+						    "%s: sources[%zu].identifier: '%s' is not a package "
+						    "(no %s); fix the identifier or restore the package",
+						    spec->path, j, s->identifier,
+						    gs_language_default()->package_marker);
+				else
+					add_problem(&found, GS_REGISTRY_INVALID, spec->path,
+						    "%s: sources[%zu].identifier: '%s' does not exist; "
+						    "fix the identifier or restore the package",
+						    spec->path, j, s->identifier);
 			}
 			for (k = 0; k < s->variants_nr; k++) {
 				const gs_spec_variant *v = &s->variants[k];
 				const char *why;
+				int link = 0;
 
 				if (!v->repo_path) {
-					gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: "
+					add_problem(&found, GS_REGISTRY_INVALID, spec->path, "%s: sources[%zu].variants[%zu].path: "
 							"'%s' is not a safe path", spec->path, j, k,
 							v->path);
 					continue;
 				}
 				why = contract_path_problem(&spec_paths, src, v->repo_path,
-							    &scratch, &ok_dir);
+							    &scratch, &ok_dir, &link);
 				if (why)
-					gs_strvec_pushf(&found, "%s: sources[%zu].variants[%zu].path: "
+					add_problem(&found, link ? GS_REGISTRY_LINK : GS_REGISTRY_INVALID, spec->path, "%s: sources[%zu].variants[%zu].path: "
 							"'%s' %s", spec->path, j, k, v->path, why);
 			}
 		}
 	}
 
-	gs_strvec_sort_uniq(&found);
-	nr = found.nr;
-	for (i = 0; i < found.nr; i++)
-		gs_strvec_push(problems, found.v[i]);
-	gs_strvec_clear(&found);
+	/* sorted by message, each once */
+	GS_QSORT(found.v, found.nr, problem_cmp);
+	nr = 0;
+	for (i = 0; i < found.nr; i++) {
+		if (nr && !strcmp(problems->v[problems->nr - 1].message, found.v[i].message)) {
+			free(found.v[i].spec_path);
+			free(found.v[i].message);
+			continue;
+		}
+		GS_ALLOC_GROW(problems->v, problems->nr + 1, problems->alloc);
+		problems->v[problems->nr++] = found.v[i];
+		nr++;
+	}
+	free(found.v);
 	gs_strvec_clear(&spec_paths);
 	gs_buf_release(&scratch);
 	gs_buf_release(&ok_dir);
 	free(next);
+	return nr;
+}
+
+size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
+			    const gs_package_list *pkgs, gs_strvec *problems)
+{
+	gs_registry_problems found = GS_REGISTRY_PROBLEMS_INIT;
+	size_t i, nr = gs_registry_check(&found, reg, src, pkgs);
+
+	for (i = 0; i < found.nr; i++)
+		gs_strvec_push(problems, found.v[i].message);
+	gs_registry_problems_clear(&found);
 	return nr;
 }

@@ -297,7 +297,7 @@ static int open_tree(gs_source **out, git_repository *repo, const git_tree *tree
 	}
 	if ((error = collect_tree(src, tree, &path)) < 0)
 		goto done;
-	/* tree order puts "a/" after "a.py"; paths are compared as plain strings */
+	/* tree order puts "a/" after "a.txt"; paths are compared as plain strings */
 	sort_entries(src);
 done:
 	gs_buf_release(&path);

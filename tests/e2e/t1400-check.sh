@@ -37,8 +37,8 @@ test_expect_success 'stale: exit 1 naming each contract, its package and the fix
 	echo "def newer() -> None: ..." >>src/acme/pricing/discounts.py &&
 	snapshot >before &&
 	test_expect_code 1 git spec check >out 2>err &&
-	test_grep "^stale: public contract .$C/SPEC-001/contracts/public.md. of package .src/acme/pricing. (SPEC-001) is stale$" err &&
-	test_grep "^stale: all contract .$C/SPEC-001/contracts/all.md. of package .src/acme/pricing." err &&
+	test_grep "^stale contract .$C/SPEC-001/contracts/public.md. (SPEC-001, package .src/acme/pricing., variant public)$" err &&
+	test_grep "^stale contract .$C/SPEC-001/contracts/all.md. (SPEC-001, package .src/acme/pricing., variant all)$" err &&
 	test_must_fail grep "tests.md" err &&
 	test_must_fail grep "SPEC-002" err &&
 	test_grep "^error: the work tree: 2 contracts are stale$" err &&
@@ -86,7 +86,7 @@ test_expect_success 'a deleted contract is reported as missing' '
 	cd repo &&
 	rm $C/SPEC-002/contracts/tests.md &&
 	test_expect_code 1 git spec check 2>err &&
-	test_grep "tests contract .$C/SPEC-002/contracts/tests.md. of package .src/acme/orders. (SPEC-002) is missing" err &&
+	test_grep "missing contract .$C/SPEC-002/contracts/tests.md. (SPEC-002, package .src/acme/orders., variant tests)" err &&
 	test_expect_code 1 git spec check --json >out.json &&
 	test "$(json_get out.json "j[\"stale\"][0][\"missing\"]")" = true &&
 	git checkout -q -- $C

@@ -19,7 +19,7 @@ test_expect_success 'it prints each command it runs' '
 test_expect_success 'it creates four specs, sees check fail on the stale contract, then pass' '
 	test_grep "^created SPEC-004 for" out &&
 	test $(grep -c "^(exit status 1)$" out) = 2 &&
-	test_grep "stale: public contract .specify/tech/SPEC-004/contracts/public.md. of package .src/acme/pricing." err &&
+	test_grep "stale contract .specify/tech/SPEC-004/contracts/public.md. (SPEC-004, package .src/acme/pricing., variant public)" err &&
 	test_grep "^updated specify/tech/SPEC-004/contracts/public.md$" out &&
 	test $(grep -c "contracts are fresh in the work tree" out) = 2
 '

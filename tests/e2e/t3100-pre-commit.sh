@@ -152,7 +152,7 @@ test_expect_success 'removing a covered package is refused (its spec names no pa
 	cd repo &&
 	git rm -q -r pkg &&
 	test_expect_code 1 git commit -q -m "drop pkg" 2>err &&
-	test_grep "invalid registry: .*pkg" err &&
+	test_grep "sources\[0\]\.identifier: .pkg. does not exist" err &&
 	git reset -q --hard
 '
 

@@ -324,8 +324,10 @@ static void test_syntax_errors(void **state)
 	e = gs_source_lookup(fx.src, "broken/bad.py");
 	assert_non_null(e);
 	assert_int_equal(gs_cache_get(&val, cache, "model", &e->oid), 0);
-	assert_int_equal(val.ptr[0], 'E');
-	assert_true(!strncmp(val.ptr + 1, "1:", 2));
+	/* the place (line, column: two little-endian words), then "L:C: ..." */
+	assert_int_equal(val.ptr[0], 'F');
+	assert_int_equal((unsigned char)val.ptr[1], 1);
+	assert_true(!strncmp(val.ptr + 9, "1:", 2));
 	e = gs_source_lookup(fx.src, "broken/test_ok.py");
 	assert_int_equal(gs_cache_get(&val, cache, "model", &e->oid), 0);
 	assert_int_equal(val.ptr[0], 'M');

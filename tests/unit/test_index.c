@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <git2.h>
 #include <cmocka.h>
+#include "helpers.h"
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
@@ -27,25 +28,6 @@
 
 static char top[4096];
 static char origin[4096];
-
-static void run(const char *fmt, ...) GS_PRINTF(1, 2);
-static void run(const char *fmt, ...)
-{
-	gs_buf cmd = GS_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	/* the whole command line, not only its last command, is silenced */
-	gs_buf_puts(&cmd, "(");
-	va_start(ap, fmt);
-	gs_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
-	rc = system(cmd.ptr);
-	if (rc != 0)
-		fail_msg("command failed (%d): %s", rc, cmd.ptr);
-	gs_buf_release(&cmd);
-}
 
 /* Run a command and split its NUL-terminated output records into `out`. */
 static void capture_z(gs_strvec *out, const char *cmd)
@@ -101,7 +83,7 @@ static int setup(void **state)
 	unsetenv("GIT_DIR");
 	unsetenv("GIT_WORK_TREE");
 	unsetenv("GIT_INDEX_FILE");
-	run("git init -q -b main repo");
+	th_run("git init -q -b main repo");
 	if (chdir("repo") < 0)
 		return -1;
 	git_libgit2_init();
@@ -114,7 +96,7 @@ static int teardown(void **state)
 	git_libgit2_shutdown();
 	if (chdir(origin) < 0)
 		return -1;
-	run("rm -rf '%s'", top);
+	th_run("rm -rf '%s'", top);
 	return 0;
 }
 
@@ -204,7 +186,7 @@ static unsigned int version_of(const char *path)
 /* A small tree with nesting, a file next to a same-named directory prefix, and an executable. */
 static void populate(void)
 {
-	run("mkdir -p a/b/c d e.d 'sp ace'");
+	th_run("mkdir -p a/b/c d e.d 'sp ace'");
 	write_file("top.py", "x = 1\n");
 	write_file("a.py", "a\n");
 	write_file("a/__init__.py", "");
@@ -215,7 +197,7 @@ static void populate(void)
 	write_file("d/two", "2\n");
 	write_file("e.d/x", "x\n");
 	write_file("sp ace/f g", "s\n");
-	run("chmod +x d/two");
+	th_run("chmod +x d/two");
 }
 
 static void test_sha1(void **state)
@@ -268,7 +250,7 @@ static void test_missing_index_no_head(void **state)
 	check();
 	assert_int_equal(version_of(".git/index"), 0);
 	populate();
-	run("git add .");
+	th_run("git add .");
 	check();   /* everything added against the empty tree */
 }
 
@@ -282,7 +264,7 @@ static void test_after_commit_and_add(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
+	th_run("git add . && git commit -q -m one");
 	check();   /* nothing staged, cache-tree fully valid */
 
 	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
@@ -298,7 +280,7 @@ static void test_after_commit_and_add(void **state)
 	gs_index_free(idx);
 
 	write_file("a/b/c/deep.py", "deeper\n");
-	run("git add a/b/c/deep.py");
+	th_run("git add a/b/c/deep.py");
 	/* a, a/b, a/b/c and the root are invalidated; d stays valid */
 	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
 	assert_false(gs_index_cache_tree_oid(&oid, idx, ""));
@@ -309,7 +291,7 @@ static void test_after_commit_and_add(void **state)
 
 	write_file("d/three", "3\n");
 	write_file("new.py", "n\n");
-	run("git add d/three new.py && git rm -q --cached top.py");
+	th_run("git add d/three new.py && git rm -q --cached top.py");
 	check();
 	gs_buf_release(&hex);
 }
@@ -318,37 +300,37 @@ static void test_deletions_and_file_dir_swaps(void **state)
 {
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
+	th_run("git add . && git commit -q -m one");
 	/* a directory replaced by a file, a file by a directory */
-	run("git rm -q -r --cached d && rm -rf d && echo file > d && git add d");
-	run("git rm -q --cached a.py && rm a.py && mkdir a.py && echo inner > a.py/x && git add a.py/x");
+	th_run("git rm -q -r --cached d && rm -rf d && echo file > d && git add d");
+	th_run("git rm -q --cached a.py && rm a.py && mkdir a.py && echo inner > a.py/x && git add a.py/x");
 	check();
-	run("git commit -q -m two");
+	th_run("git commit -q -m two");
 	check();
 	/* whole directory deleted, new directory added */
-	run("git rm -q -r --cached a && mkdir -p z/y && echo z > z/y/z && git add z");
+	th_run("git rm -q -r --cached a && mkdir -p z/y && echo z > z/y/z && git add z");
 	check();
-	run("git reset -q --hard");
+	th_run("git reset -q --hard");
 }
 
 static void test_modes_symlinks_gitlinks(void **state)
 {
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
-	run("git update-index --chmod=+x top.py");
-	run("ln -s top.py link && git add link");
-	run("git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub");
+	th_run("git add . && git commit -q -m one");
+	th_run("git update-index --chmod=+x top.py");
+	th_run("ln -s top.py link && git add link");
+	th_run("git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub");
 	check();
-	run("git commit -q -m two");
+	th_run("git commit -q -m two");
 	check();
 	/* a symlink retargeted, a gitlink moved, a file replaced by a symlink */
-	run("rm link && ln -s a.py link && git add link");
-	run("git update-index --cacheinfo 160000,2222222222222222222222222222222222222222,sub");
-	run("git rm -q --cached d/one && rm d/one && ln -s two d/one && git add d/one");
+	th_run("rm link && ln -s a.py link && git add link");
+	th_run("git update-index --cacheinfo 160000,2222222222222222222222222222222222222222,sub");
+	th_run("git rm -q --cached d/one && rm d/one && ln -s two d/one && git add d/one");
 	check();
 	/* the same id, only the mode differs */
-	run("git update-index --chmod=-x d/two");
+	th_run("git update-index --chmod=-x d/two");
 	check();
 }
 
@@ -356,16 +338,16 @@ static void test_conflicts(void **state)
 {
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m base");
-	run("git checkout -q -b side");
+	th_run("git add . && git commit -q -m base");
+	th_run("git checkout -q -b side");
 	write_file("a/b/mod.py", "side\n");
 	write_file("d/one", "side one\n");
-	run("git commit -q -a -m side");
-	run("git checkout -q main");
+	th_run("git commit -q -a -m side");
+	th_run("git checkout -q main");
 	write_file("a/b/mod.py", "main\n");
-	run("git rm -q d/one");
+	th_run("git rm -q d/one");
 	write_file("d/two", "main two\n");
-	run("git commit -q -a -m main");
+	th_run("git commit -q -a -m main");
 	/* the merge fails: a modify/modify and a modify/delete conflict */
 	assert_int_not_equal(system("git merge -q side >/dev/null 2>&1"), 0);
 	check();
@@ -379,9 +361,9 @@ static void test_conflicts(void **state)
 		gs_index_free(idx);
 	}
 	/* resolving leaves a REUC extension, which is skipped */
-	run("git add a/b/mod.py && git rm -q d/one");
+	th_run("git add a/b/mod.py && git rm -q d/one");
 	check();
-	run("git commit -q -m merged");
+	th_run("git commit -q -m merged");
 	check();
 }
 
@@ -389,10 +371,10 @@ static void test_v3_intent_to_add_and_skip_worktree(void **state)
 {
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
+	th_run("git add . && git commit -q -m one");
 	write_file("later.py", "l\n");
 	write_file("a/b/later.py", "l\n");
-	run("git add -N later.py a/b/later.py");
+	th_run("git add -N later.py a/b/later.py");
 	assert_int_equal(version_of(".git/index"), 3);
 	check();   /* intent-to-add entries are not staged content */
 	{
@@ -403,11 +385,11 @@ static void test_v3_intent_to_add_and_skip_worktree(void **state)
 		assert_false(gs_index_find(idx, "top.py")->intent_to_add);
 		gs_index_free(idx);
 	}
-	run("git add later.py");
+	th_run("git add later.py");
 	check();
-	run("git update-index --skip-worktree d/one");
+	th_run("git update-index --skip-worktree d/one");
 	write_file("e.d/x", "changed\n");
-	run("git add e.d/x");
+	th_run("git add e.d/x");
 	check();
 	{
 		gs_index *idx = NULL;
@@ -423,17 +405,17 @@ static void test_v4(void **state)
 {
 	(void)state;
 	populate();
-	run("mkdir -p long/name/path/with/many/parts && echo 1 > long/name/path/with/many/parts/file_one.py");
-	run("echo 2 > long/name/path/with/many/parts/file_two.py && echo 3 > long/name/path/other.py");
-	run("git add . && git commit -q -m one");
-	run("git update-index --index-version 4");
+	th_run("mkdir -p long/name/path/with/many/parts && echo 1 > long/name/path/with/many/parts/file_one.py");
+	th_run("echo 2 > long/name/path/with/many/parts/file_two.py && echo 3 > long/name/path/other.py");
+	th_run("git add . && git commit -q -m one");
+	th_run("git update-index --index-version 4");
 	assert_int_equal(version_of(".git/index"), 4);
 	check();
 	write_file("a/b/mod.py", "v4\n");
-	run("git add a/b/mod.py && git rm -q --cached long/name/path/other.py");
-	run("git add -N top.py 2>/dev/null; true");
+	th_run("git add a/b/mod.py && git rm -q --cached long/name/path/other.py");
+	th_run("git add -N top.py 2>/dev/null; true");
 	check();
-	run("git update-index --index-version 2");
+	th_run("git update-index --index-version 2");
 	assert_int_equal(version_of(".git/index"), 2);
 	check();
 }
@@ -442,16 +424,16 @@ static void test_odd_names(void **state)
 {
 	(void)state;
 	write_file("plain", "p\n");
-	run("git add . && git commit -q -m one");
+	th_run("git add . && git commit -q -m one");
 	write_file("with space", "1\n");
 	write_file("quote\"d", "2\n");
 	write_file("new\nline", "3\n");
 	write_file("-dash", "4\n");
 	write_file("caf\xe9", "5\n");   /* latin-1, not UTF-8 */
 	write_file("tab\there", "6\n");
-	run("git add -- .");
+	th_run("git add -- .");
 	check();
-	run("git commit -q -m two && git mv -- -dash --dash2");
+	th_run("git commit -q -m two && git mv -- -dash --dash2");
 	check();
 }
 
@@ -463,22 +445,22 @@ static void test_commit_hook_index_files(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
-	run("mkdir -p ../saved");
+	th_run("git add . && git commit -q -m one");
+	th_run("mkdir -p ../saved");
 	write_file(".git/hooks/pre-commit",
 		   "#!/bin/sh\n"
 		   "n=$(ls ../saved/*.index 2>/dev/null | wc -l)\n"
 		   "cp \"$GIT_INDEX_FILE\" ../saved/$n.index\n"
 		   "echo \"$GIT_INDEX_FILE\" > ../saved/$n.name\n");
-	run("chmod +x .git/hooks/pre-commit");
+	th_run("chmod +x .git/hooks/pre-commit");
 	write_file("a/b/mod.py", "all\n");
 	write_file("d/one", "partly\n");
-	run("git commit -q -a -m all");
+	th_run("git commit -q -a -m all");
 	write_file("a/b/mod.py", "path\n");
 	write_file("d/two", "not this one\n");
-	run("git add d/two && git commit -q -m path a/b/mod.py");
-	run("git reset -q --hard");
-	run("git reset -q --soft HEAD~2");
+	th_run("git add d/two && git commit -q -m path a/b/mod.py");
+	th_run("git reset -q --hard");
+	th_run("git reset -q --soft HEAD~2");
 	capture_z(&saved, "cd ../saved && for f in *.index; do printf '%s\\0' \"$f\"; done");
 	assert_int_equal(saved.nr, 2);
 	for (i = 0; i < saved.nr; i++) {
@@ -489,10 +471,10 @@ static void test_commit_hook_index_files(void **state)
 		gs_buf_release(&p);
 	}
 	/* the hook saw index.lock, then a next-index lock */
-	run("grep -q 'index.lock$' ../saved/0.name");
-	run("grep -q 'next-index-.*\\.lock$' ../saved/1.name");
+	th_run("grep -q 'index.lock$' ../saved/0.name");
+	th_run("grep -q 'next-index-.*\\.lock$' ../saved/1.name");
 	gs_strvec_clear(&saved);
-	run("rm -rf ../saved .git/hooks/pre-commit");
+	th_run("rm -rf ../saved .git/hooks/pre-commit");
 }
 
 /* Whether the index file has the extension `sig`. */
@@ -513,14 +495,14 @@ static void test_split_index(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
-	run("git update-index --split-index && git config core.splitIndex true");
+	th_run("git add . && git commit -q -m one");
+	th_run("git update-index --split-index && git config core.splitIndex true");
 	assert_true(has_extension(".git/index", "link"));
 	check();
 	/* replaced, deleted and added entries over the shared index */
 	write_file("a/b/mod.py", "changed\n");
 	write_file("new.py", "new\n");
-	run("git add a/b/mod.py new.py && git rm -q --cached d/one");
+	th_run("git add a/b/mod.py new.py && git rm -q --cached d/one");
 	assert_true(has_extension(".git/index", "link"));
 	check();
 	/* a relative index path finds the shared index next to it */
@@ -528,47 +510,47 @@ static void test_split_index(void **state)
 	assert_non_null(gs_index_find(idx, "new.py"));
 	assert_null(gs_index_find(idx, "d/one"));
 	gs_index_free(idx);
-	run("git commit -q -m two");
+	th_run("git commit -q -m two");
 	check();
 	/* a whole directory gone, a file where it was, an executable bit */
-	run("git rm -q -r --cached a/b && chmod -x d/two && git add d/two");
+	th_run("git rm -q -r --cached a/b && chmod -x d/two && git add d/two");
 	write_file("e.d/y", "y\n");
-	run("git add e.d/y");
+	th_run("git add e.d/y");
 	check();
-	run("git commit -q -m three");
+	th_run("git commit -q -m three");
 	check();
 	/* version 4 path compression with the empty names of replacements */
-	run("git update-index --index-version 4");
+	th_run("git update-index --index-version 4");
 	write_file("top.py", "x = 4\n");
-	run("git add top.py");
+	th_run("git add top.py");
 	assert_true(has_extension(".git/index", "link"));
 	assert_int_equal(version_of(".git/index"), 4);
 	check();
 	/* conflicts in the split part: a stage-0 entry replaces the stages */
-	run("git commit -q -m four && git checkout -q -b side HEAD~1");
+	th_run("git commit -q -m four && git checkout -q -b side HEAD~1");
 	write_file("top.py", "x = side\n");
-	run("git commit -q -a -m side && git checkout -q main");
-	run("git merge -q side; true");
+	th_run("git commit -q -a -m side && git checkout -q main");
+	th_run("git merge -q side; true");
 	assert_true(has_extension(".git/index", "link"));
 	check();
-	run("git add top.py");
+	th_run("git add top.py");
 	check();
 	/* a missing shared index is an error, not an empty index */
-	run("mkdir -p ../hide && mv .git/sharedindex.* ../hide/");
+	th_run("mkdir -p ../hide && mv .git/sharedindex.* ../hide/");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
 	assert_null(idx);
 	assert_non_null(strstr(gs_error_last(), "shared index"));
-	run("mv ../hide/* .git/ && rmdir ../hide");
+	th_run("mv ../hide/* .git/ && rmdir ../hide");
 	/* nor one that is not the file the link names (git names it by its checksum) */
-	run("GIT_INDEX_FILE=../plain git -c core.splitIndex=false read-tree HEAD~1");
-	run("mkdir ../keep && cp .git/sharedindex.* ../keep/ && for f in .git/sharedindex.*; do cp ../plain \"$f\"; done");
+	th_run("GIT_INDEX_FILE=../plain git -c core.splitIndex=false read-tree HEAD~1");
+	th_run("mkdir ../keep && cp .git/sharedindex.* ../keep/ && for f in .git/sharedindex.*; do cp ../plain \"$f\"; done");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
 	assert_non_null(strstr(gs_error_last(), "not the shared index"));
-	run("for f in .git/sharedindex.*; do printf x >>\"$f\"; done");
+	th_run("for f in .git/sharedindex.*; do printf x >>\"$f\"; done");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
 	assert_non_null(strstr(gs_error_last(), "sharedindex."));
-	run("cp ../keep/* .git/ && rm -r ../keep ../plain");
-	run("git config core.splitIndex false && git update-index --no-split-index");
+	th_run("cp ../keep/* .git/ && rm -r ../keep ../plain");
+	th_run("git config core.splitIndex false && git update-index --no-split-index");
 	assert_false(has_extension(".git/index", "link"));
 	check();
 }
@@ -579,8 +561,8 @@ static void test_sparse_index(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
-	run("git sparse-checkout init --cone --sparse-index && git sparse-checkout set a");
+	th_run("git add . && git commit -q -m one");
+	th_run("git sparse-checkout init --cone --sparse-index && git sparse-checkout set a");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
 	assert_true(gs_index_is_sparse(idx));
 	assert_int_equal(gs_index_find(idx, "d/")->mode, GS_INDEX_MODE_DIR);
@@ -589,27 +571,27 @@ static void test_sparse_index(void **state)
 	check();
 	/* inside the cone */
 	write_file("a/b/mod.py", "sparse\n");
-	run("git add a/b/mod.py");
+	th_run("git add a/b/mod.py");
 	check();
 	/* outside it: the directory entry's tree changes, or it is expanded */
-	run("git rm -q --cached --sparse d/one");
+	th_run("git rm -q --cached --sparse d/one");
 	check();
-	run("printf '100644 %%s\\tsp ace/new\\n' $(git rev-parse HEAD:top.py) | git update-index --index-info");
+	th_run("printf '100644 %%s\\tsp ace/new\\n' $(git rev-parse HEAD:top.py) | git update-index --index-info");
 	check();
-	run("git commit -q -m two");
+	th_run("git commit -q -m two");
 	check();
-	run("git sparse-checkout set a d");
+	th_run("git sparse-checkout set a d");
 	check();
-	run("git rm -q --cached -r --sparse 'sp ace' e.d");
+	th_run("git rm -q --cached -r --sparse 'sp ace' e.d");
 	check();
 	/* a version 4 sparse index */
-	run("git reset -q && git update-index --index-version 4");
+	th_run("git reset -q && git update-index --index-version 4");
 	check();
 	/* (git refuses a split index that is sparse) */
 	write_file("a/b/mod.py", "v4\n");
-	run("git add a/b/mod.py");
+	th_run("git add a/b/mod.py");
 	check();
-	run("git sparse-checkout disable");
+	th_run("git sparse-checkout disable");
 	check();
 }
 
@@ -673,11 +655,11 @@ static void test_corrupt(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
+	th_run("git add . && git commit -q -m one");
 	write_file("a/b/mod.py", "x\n");
-	run("git add a/b/mod.py");
+	th_run("git add a/b/mod.py");
 	for (version = 2; version <= 4; version++) {
-		run("git update-index --index-version %d", version);
+		th_run("git update-index --index-version %d", version);
 		data = slurp(".git/index", &len);
 		assert_int_equal(parse_copy(data, len), 0);
 
@@ -735,10 +717,10 @@ static void test_large_index(void **state)
 	FILE *f;
 
 	(void)state;
-	run("blob=$(echo x | git hash-object -w --stdin) && "
+	th_run("blob=$(echo x | git hash-object -w --stdin) && "
 	    "awk -v b=$blob 'BEGIN { for (i = 0; i < 16000; i++) printf \"100644 %%s\\tdir%%03d/file%%05d.py\\n\", b, i %% 300, i }' "
 	    "| git update-index --index-info && git commit -q -m big");
-	run("git update-index --add --cacheinfo 100644,$(echo y | git hash-object -w --stdin),dir007/new.py");
+	th_run("git update-index --add --cacheinfo 100644,$(echo y | git hash-object -w --stdin),dir007/new.py");
 	data = slurp(".git/index", &len);
 	assert_true(len > (1u << 20));
 	check();
@@ -790,9 +772,9 @@ static void test_extensions(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
+	th_run("git add . && git commit -q -m one");
 	/* the untracked cache (UNTR) and an unknown optional extension are skipped */
-	run("git update-index --untracked-cache && git status >/dev/null");
+	th_run("git update-index --untracked-cache && git status >/dev/null");
 	append_extension("ZZZZ");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
 	gs_index_free(idx);
@@ -813,8 +795,8 @@ static void test_long_paths(void **state)
 
 	(void)state;
 	populate();
-	run("git add . && git commit -q -m one");
-	run("echo long > blob && git hash-object -w blob && rm blob");
+	th_run("git add . && git commit -q -m one");
+	th_run("echo long > blob && git hash-object -w blob && rm blob");
 	for (len = 4094; len <= 4096; len++) {
 		gs_buf_clear(&path);
 		while (path.size + 101 < len)
@@ -822,10 +804,10 @@ static void test_long_paths(void **state)
 				    "dddddddddddddddddddddddddddddddddddddddddddddddd/");
 		while (path.size < len)
 			gs_buf_putc(&path, 'f');
-		run("git update-index --add --cacheinfo 100644,$(echo long | git hash-object --stdin),%s", path.ptr);
+		th_run("git update-index --add --cacheinfo 100644,$(echo long | git hash-object --stdin),%s", path.ptr);
 	}
 	for (version = 2; version <= 4; version += 2) {
-		run("git update-index --index-version %d", version);
+		th_run("git update-index --index-version %d", version);
 		check();
 		assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
 		assert_non_null(gs_index_find(idx, path.ptr));
@@ -834,7 +816,7 @@ static void test_long_paths(void **state)
 	}
 	/* longer than any checkout can hold: refused */
 	gs_buf_putc(&path, 'f');
-	run("git update-index --add --cacheinfo 100644,$(echo long | git hash-object --stdin),%s", path.ptr);
+	th_run("git update-index --add --cacheinfo 100644,$(echo long | git hash-object --stdin),%s", path.ptr);
 	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
 	assert_non_null(strstr(gs_error_last(), "path too long"));
 	gs_buf_release(&path);
@@ -847,7 +829,7 @@ static void test_lookup(void **state)
 
 	(void)state;
 	populate();
-	run("git add .");
+	th_run("git add .");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
 	assert_non_null(gs_index_find(idx, "a/b/mod.py"));
 	assert_null(gs_index_find(idx, "a/b"));
@@ -910,7 +892,7 @@ static int perf(const char *dir)
 		printf("# generating %s\n", dir);
 		if (mkdir(dir, 0777) < 0 || chdir(dir) < 0)
 			return 1;
-		run("git init -q -b main .");
+		th_run("git init -q -b main .");
 		for (d = 0; d < 2000; d++) {
 			gs_buf_clear(&p);
 			gs_buf_printf(&p, "pkg%04d", d);
@@ -925,11 +907,11 @@ static int perf(const char *dir)
 				fclose(fp);
 			}
 		}
-		run("git add . && git -c user.name=x -c user.email=y commit -q -m base");
+		th_run("git add . && git -c user.name=x -c user.email=y commit -q -m base");
 	} else if (chdir(dir) < 0) {
 		return 1;
 	}
-	run("echo '# changed' >> pkg1234/mod07.py && git add pkg1234/mod07.py");
+	th_run("echo '# changed' >> pkg1234/mod07.py && git add pkg1234/mod07.py");
 
 	git_libgit2_init();
 	for (i = 0; i < PERF_RUNS; i++) {
@@ -976,7 +958,7 @@ static int perf(const char *dir)
 		gs_sha1_use_hw(1);
 
 		/* the same file with an all-zero trailer, as index.skipHash writes it */
-		run("cp .git/index ../perf-index-skiphash && "
+		th_run("cp .git/index ../perf-index-skiphash && "
 		    "printf '%%040d' 0 | xxd -r -p | dd of=../perf-index-skiphash bs=1 "
 		    "seek=$(($(stat -c %%s .git/index) - 20)) conv=notrunc");
 		t0 = now_ms();
@@ -1085,7 +1067,7 @@ static int perf(const char *dir)
 	printf("  gs_index_changed_paths, no cache-tree:%7.2f\n", median(t_notree, PERF_RUNS));
 	printf("  open + changed paths:                 %7.2f\n", median(t_total, PERF_RUNS));
 	printf("  git diff --cached --name-only:        %7.2f (whole process)\n", median(t_git, PERF_RUNS));
-	run("git reset -q --hard");
+	th_run("git reset -q --hard");
 	gs_buf_release(&p);
 	git_libgit2_shutdown();
 	return nchanged == 1 ? 0 : 1;

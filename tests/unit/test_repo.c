@@ -8,31 +8,13 @@
 #include <unistd.h>
 #include <git2.h>
 #include <cmocka.h>
+#include "helpers.h"
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/repo.h"
 
 static char top[4096];
 static char origin[4096];
-
-static void run(const char *fmt, ...) GS_PRINTF(1, 2);
-static void run(const char *fmt, ...)
-{
-	gs_buf cmd = GS_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	/* the whole command line, not only its last command, is silenced */
-	gs_buf_puts(&cmd, "(");
-	va_start(ap, fmt);
-	gs_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
-	rc = system(cmd.ptr);
-	if (rc != 0)
-		fail_msg("command failed (%d): %s", rc, cmd.ptr);
-	gs_buf_release(&cmd);
-}
 
 static void cd(const char *dir)
 {
@@ -70,8 +52,8 @@ static int setup(void **state)
 	unsetenv("GIT_INDEX_FILE");
 	if (chdir(top) < 0)
 		return -1;
-	run("git init -q -b main repo && mkdir -p repo/a/b outside && ln -s repo alias");
-	run("cd repo && echo x > a/b/f && git add . && git commit -q -m one");
+	th_run("git init -q -b main repo && mkdir -p repo/a/b outside && ln -s repo alias");
+	th_run("cd repo && echo x > a/b/f && git add . && git commit -q -m one");
 	git_libgit2_init();
 	return 0;
 }
@@ -86,7 +68,7 @@ static int teardown(void **state)
 	unsetenv("GIT_CEILING_DIRECTORIES");
 	if (chdir(origin) < 0)
 		return -1;
-	run("rm -rf '%s'", top);
+	th_run("rm -rf '%s'", top);
 	return 0;
 }
 
@@ -168,7 +150,7 @@ static void test_index_file_env(void **state)
 	cd("repo");
 	/* not read while opening (it would cost the hook its budget), and left in place */
 	setenv("GIT_INDEX_FILE", ".git/corrupt-index", 1);
-	run("echo garbage > .git/corrupt-index");
+	th_run("echo garbage > .git/corrupt-index");
 	assert_int_equal(gs_repo_open(&repo), 0);
 	assert_string_equal(getenv("GIT_INDEX_FILE"), ".git/corrupt-index");
 	assert_int_equal(gs_repo_index_path(&path, repo), 0);
@@ -190,7 +172,7 @@ static void test_index_file_env(void **state)
 	git_repository_free(repo);
 
 	/* a linked worktree's own index */
-	run("git worktree add -q ../linked");
+	th_run("git worktree add -q ../linked");
 	cd("linked/a");
 	assert_int_equal(gs_repo_open(&repo), 0);
 	assert_int_equal(gs_repo_index_path(&path, repo), 0);
@@ -262,7 +244,7 @@ static void test_relpath(void **state)
 	expect_outside(repo, "../../outside/x");
 	expect_outside(repo, "/etc/passwd");
 	/* a sibling whose name starts like the work tree is still outside */
-	run("mkdir -p '%s/repox'", top);
+	th_run("mkdir -p '%s/repox'", top);
 	gs_buf_printf(&abs, "%s/repox/f", top);
 	expect_outside(repo, abs.ptr);
 

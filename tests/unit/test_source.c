@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <git2.h>
 #include <cmocka.h>
+#include "helpers.h"
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
@@ -23,25 +24,6 @@
 static char top[4096];
 static char origin[4096];
 static git_repository *repo;
-
-static void run(const char *fmt, ...) GS_PRINTF(1, 2);
-static void run(const char *fmt, ...)
-{
-	gs_buf cmd = GS_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	/* the whole command line, not only its last command, is silenced */
-	gs_buf_puts(&cmd, "(");
-	va_start(ap, fmt);
-	gs_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	gs_buf_puts(&cmd, "\n) >/dev/null 2>&1");
-	rc = system(cmd.ptr);
-	if (rc != 0)
-		fail_msg("command failed (%d): %s", rc, cmd.ptr);
-	gs_buf_release(&cmd);
-}
 
 static void capture_z(gs_strvec *out, const char *cmd)
 {
@@ -60,18 +42,6 @@ static void capture_z(gs_strvec *out, const char *cmd)
 	}
 	assert_int_equal(pclose(f), 0);
 	gs_buf_release(&rec);
-}
-
-static void capture_line(gs_buf *out, const char *cmd)
-{
-	FILE *f = popen(cmd, "r");
-	int c;
-
-	assert_non_null(f);
-	gs_buf_clear(out);
-	while ((c = fgetc(f)) != EOF && c != '\n')
-		gs_buf_putc(out, (char)c);
-	pclose(f);
 }
 
 static void write_file(const char *path, const char *content)
@@ -105,7 +75,7 @@ static int setup(void **state)
 	unsetenv("GIT_DIR");
 	unsetenv("GIT_WORK_TREE");
 	unsetenv("GIT_INDEX_FILE");
-	run("git init -q -b main repo");
+	th_run("git init -q -b main repo");
 	if (chdir("repo") < 0)
 		return -1;
 	git_libgit2_init();
@@ -123,14 +93,14 @@ static int teardown(void **state)
 	unsetenv("GIT_INDEX_FILE");
 	if (chdir(origin) < 0)
 		return -1;
-	run("rm -rf '%s'", top);
+	th_run("rm -rf '%s'", top);
 	return 0;
 }
 
 /* Files whose order differs between tree order and strcmp order, and every mode. */
 static void populate(void)
 {
-	run("mkdir -p a/b pkg 'sp ace'");
+	th_run("mkdir -p a/b pkg 'sp ace'");
 	write_file("a.py", "a\n");
 	write_file("a-b", "dash\n");
 	write_file("a/b.py", "b\n");
@@ -138,9 +108,9 @@ static void populate(void)
 	write_file("pkg/__init__.py", "");
 	write_file("pkg/run.sh", "#!/bin/sh\n");
 	write_file("sp ace/x y.py", "s\n");
-	run("chmod +x pkg/run.sh && ln -s a.py link && ln -s a linkdir");
-	run("git add . && git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub");
-	run("git commit -q -m one");
+	th_run("chmod +x pkg/run.sh && ln -s a.py link && ln -s a linkdir");
+	th_run("git add . && git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub");
+	th_run("git commit -q -m one");
 }
 
 static void format_entry(gs_buf *out, const gs_source_entry *e)
@@ -274,7 +244,7 @@ static void test_index(void **state)
 	write_file("a/b.py", "staged\n");
 	write_file("new.py", "new\n");
 	write_file("later.py", "later\n");
-	run("git add a/b.py new.py && git add -N later.py && git rm -q --cached a-b");
+	th_run("git add a/b.py new.py && git add -N later.py && git rm -q --cached a-b");
 	write_file("a/b.py", "not staged\n");
 
 	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
@@ -290,8 +260,8 @@ static void test_index(void **state)
 	gs_source_free(src);
 
 	/* GIT_INDEX_FILE (relative: to the top of the work tree, where we are) */
-	run("cp .git/index .git/other-index");
-	run("git add a/b.py");
+	th_run("cp .git/index .git/other-index");
+	th_run("git add a/b.py");
 	setenv("GIT_INDEX_FILE", ".git/other-index", 1);
 	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
 	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b.py")), 0);
@@ -322,12 +292,12 @@ static void test_index_conflict(void **state)
 
 	(void)state;
 	populate();
-	run("git checkout -q -b side");
+	th_run("git checkout -q -b side");
 	write_file("a/b.py", "side\n");
 	write_file("a.py", "side a\n");
-	run("git commit -q -a -m side && git checkout -q main");
+	th_run("git commit -q -a -m side && git checkout -q main");
 	write_file("a/b.py", "main\n");
-	run("git rm -q a.py && git commit -q -a -m main");
+	th_run("git rm -q a.py && git commit -q -a -m main");
 	assert_int_not_equal(system("git merge -q side >/dev/null 2>&1"), 0);
 	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
 	/* modify/modify: ours is listed, marked conflicted */
@@ -383,7 +353,7 @@ static void test_worktree_listing(void **state)
 	(void)state;
 	populate();
 	write_file(".gitignore", "*.log\nbuild/\n/ignored-dir\n");
-	run("mkdir -p build ignored-dir node_modules/x .venv sub nested/deep");
+	th_run("mkdir -p build ignored-dir node_modules/x .venv sub nested/deep");
 	write_file("build/kept.py", "k\n");
 	write_file("build/dropped.py", "d\n");
 	write_file("ignored-dir/x.py", "x\n");
@@ -392,10 +362,10 @@ static void test_worktree_listing(void **state)
 	write_file("debug.log", "log\n");
 	write_file("untracked.py", "u\n");
 	write_file("evil\nname -x", "e\n");
-	run("git add .gitignore && git add -f build/kept.py");
-	run("ln -s pkg dirlink && mkfifo fifo");
-	run("cd nested && git init -q && echo x > deep/f");
-	run("mkdir gitfile-sub && echo 'gitdir: ../nowhere' > gitfile-sub/.git && echo y > gitfile-sub/y.py");
+	th_run("git add .gitignore && git add -f build/kept.py");
+	th_run("ln -s pkg dirlink && mkfifo fifo");
+	th_run("cd nested && git init -q && echo x > deep/f");
+	th_run("mkdir gitfile-sub && echo 'gitdir: ../nowhere' > gitfile-sub/.git && echo y > gitfile-sub/y.py");
 	gs_strvec_push(&ignore, "node_modules");
 	gs_strvec_push(&ignore, ".venv");
 	gs_strvec_push(&ignore, "fi*o");   /* a glob; not a directory, so it does not apply */
@@ -431,7 +401,7 @@ static void expect_hash(gs_source *src, const char *path)
 	git_oid oid;
 
 	gs_buf_printf(&cmd, "git hash-object --no-filters -- '%s'", path);
-	capture_line(&want, cmd.ptr);
+	th_capture_line(&want, cmd.ptr);
 	assert_int_equal(gs_source_oid(&oid, src, gs_source_lookup(src, path)), 0);
 	assert_string_equal(git_oid_tostr_s(&oid), want.ptr);
 	gs_buf_release(&cmd);
@@ -448,7 +418,7 @@ static void test_worktree_ids(void **state)
 	(void)state;
 	populate();
 	/* files last changed long before the index was written: their ids come from it */
-	run("touch -d '2020-01-01 00:00:00' a.py a/b.py a/b/c.py pkg/__init__.py && git add -A");
+	th_run("touch -d '2020-01-01 00:00:00' a.py a/b.py a/b/c.py pkg/__init__.py && git add -A");
 	write_file("a/b/c.py", "C\n");          /* same size, new content */
 	write_file("fresh.py", "f\n");
 	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
@@ -469,7 +439,7 @@ static void test_worktree_ids(void **state)
 	gs_source_free(src);
 
 	/* racily clean: the index is no newer than the file, so its id is not trusted */
-	run("touch -r a.py .git/index");
+	th_run("touch -r a.py .git/index");
 	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
 	assert_false(gs_source_lookup(src, "a.py")->has_oid);
 	expect_hash(src, "a.py");
@@ -485,10 +455,10 @@ static void test_worktree_no_follow(void **state)
 
 	(void)state;
 	populate();
-	run("mkdir -p outside && echo secret > outside/s.py");
+	th_run("mkdir -p outside && echo secret > outside/s.py");
 	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
 	/* a directory swapped for a symlink after the walk is not followed */
-	run("rm -rf a && ln -s outside a");
+	th_run("rm -rf a && ln -s outside a");
 	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a/b.py")), GS_EINPUT);
 	memset(&fake, 0, sizeof(fake));
 	fake.path = "a/s.py";
@@ -496,9 +466,9 @@ static void test_worktree_no_follow(void **state)
 	assert_int_equal(gs_source_read(&content, src, &fake), GS_EINPUT);
 	assert_true(gs_source_path_crosses_link(src, "a/s.py"));
 	/* a file swapped for a symlink, and a file swapped for a fifo */
-	run("rm a.py && ln -s outside/s.py a.py");
+	th_run("rm a.py && ln -s outside/s.py a.py");
 	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a.py")), GS_EINPUT);
-	run("rm a-b && mkfifo a-b");
+	th_run("rm a-b && mkfifo a-b");
 	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a-b")), GS_EINPUT);
 	gs_source_free(src);
 	gs_buf_release(&content);
@@ -516,7 +486,7 @@ static void test_odd_names(void **state)
 	(void)state;
 	for (i = 0; i < GS_ARRAY_SIZE(names); i++)
 		write_file(names[i], names[i]);
-	run("git add -- . && git commit -q -m odd");
+	th_run("git add -- . && git commit -q -m odd");
 	assert_int_equal(gs_source_open_worktree(&wt, repo, NULL), 0);
 	assert_int_equal(gs_source_open_index(&ix, repo, NULL), 0);
 	assert_int_equal(gs_source_open_tree(&tr, repo, "HEAD"), 0);
@@ -561,9 +531,9 @@ static void test_git_tree_and_linked_worktree(void **state)
 	gs_source_free(src);
 
 	/* a linked worktree has its own index, in its own git directory */
-	run("git worktree add -q ../linked");
+	th_run("git worktree add -q ../linked");
 	write_file("../linked/a.py", "linked\n");
-	run("cd ../linked && git add a.py");
+	th_run("cd ../linked && git add a.py");
 	assert_int_equal(git_repository_open(&wt, "../linked"), 0);
 	assert_int_equal(gs_source_open_index(&src, wt, NULL), 0);
 	assert_int_equal(gs_source_read(&content, src, gs_source_lookup(src, "a.py")), 0);
@@ -594,9 +564,9 @@ static void test_submodule(void **state)
 
 	(void)state;
 	populate();
-	run("git init -q -b main ../other && cd ../other && echo o > o.py && git add . && git commit -q -m o");
-	run("git -c protocol.file.allow=always submodule add -q ../other subm && git commit -q -m sub");
-	capture_line(&want, "git rev-parse HEAD:subm");
+	th_run("git init -q -b main ../other && cd ../other && echo o > o.py && git add . && git commit -q -m o");
+	th_run("git -c protocol.file.allow=always submodule add -q ../other subm && git commit -q -m sub");
+	th_capture_line(&want, "git rev-parse HEAD:subm");
 	assert_int_equal(gs_source_open_worktree(&wt, repo, NULL), 0);
 	assert_int_equal(gs_source_open_index(&ix, repo, NULL), 0);
 	assert_int_equal(gs_source_open_tree(&tr, repo, "HEAD"), 0);
@@ -620,7 +590,7 @@ static void test_submodule(void **state)
 	gs_source_free(tr);
 
 	/* the submodule moves on: one changed path, as git says */
-	run("cd subm && echo p > p.py && git add . && git commit -q -m p && cd .. && git add subm");
+	th_run("cd subm && echo p > p.py && git add . && git commit -q -m p && cd .. && git add subm");
 	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
 	assert_int_equal(git_revparse_single(&head, repo, "HEAD^{tree}"), 0);
 	assert_int_equal(gs_index_changed_paths(&changed, idx, repo, (git_tree *)head), 0);

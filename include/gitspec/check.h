@@ -1,0 +1,111 @@
+#ifndef GITSPEC_CHECK_H
+#define GITSPEC_CHECK_H
+
+/*
+ * The verdict on a source (DESIGN.md 3.1 `check`, 3.2 the hooks, 3.3 the
+ * driver's advice): one structured report of every contract judged and
+ * every problem found. `git spec check` (every mode) and git-spec-hook
+ * produce it here and only print it; nothing reads a message back as
+ * data: each problem carries a code, and the path, line and column it is
+ * about.
+ */
+
+#include <stddef.h>
+#include <git2.h>
+#include "buf.h"
+#include "strvec.h"
+#include "render.h"
+#include "workspace.h"
+
+typedef enum gs_check_state {
+	GS_CHECK_FRESH,          /* the source holds exactly the derived contract */
+	GS_CHECK_STALE,          /* it holds another one */
+	GS_CHECK_MISSING,        /* it holds none */
+	GS_CHECK_ERROR           /* cannot be derived (see the errors) */
+} gs_check_state;
+
+/* What a problem is; the class decides the exit status, never the text. */
+typedef enum gs_problem_code {
+	GS_PROBLEM_SPEC,         /* a spec file does not parse: bad input */
+	GS_PROBLEM_REGISTRY,     /* the registry is invalid (ids, coverage, paths) */
+	GS_PROBLEM_REGISTRY_LINK,/* ... a contract path passes through a link: bad input */
+	GS_PROBLEM_UNSAFE_PATH,  /* a contract path cannot be written safely: bad input */
+	GS_PROBLEM_PACKAGE,      /* a spec's package does not exist: bad input */
+	GS_PROBLEM_SOURCE,       /* a source cannot be read (syntax, encoding): bad input */
+	GS_PROBLEM_UNCOVERED,    /* a touched package no spec covers (spec.requireSpecs) */
+	GS_PROBLEM_CONFIG        /* the configuration cannot be read: bad input */
+} gs_problem_code;
+
+typedef struct gs_check_item {
+	char *spec;              /* SPEC-001 */
+	char *package;           /* the package path */
+	gs_variant variant;
+	char *path;              /* the contract path */
+	gs_check_state state;
+} gs_check_item;
+
+typedef struct gs_check_error {
+	gs_problem_code code;
+	char *path;              /* the file it is about ("" when none) */
+	unsigned line, column;   /* 1-based; 0 when not known */
+	char *message;           /* the whole sentence, path first */
+} gs_check_error;
+
+typedef struct gs_check_report {
+	gs_check_item *items;
+	size_t items_nr, items_alloc;
+	gs_check_error *errors;  /* in the order found, each message once */
+	size_t errors_nr, errors_alloc;
+	gs_strvec warnings;      /* uncovered packages when not required */
+	gs_strvec packages;      /* the packages whose contracts were derived */
+	size_t fresh_nr, stale_nr; /* stale_nr counts stale and missing */
+	const char *fix;         /* the one command that regenerates the contracts */
+	/* a range or push: the first commit that does not pass */
+	git_oid commit;
+	int has_commit;
+	char *subject;
+	size_t commits;          /* commits judged */
+} gs_check_report;
+
+void gs_check_report_init(gs_check_report *r);
+void gs_check_report_clear(gs_check_report *r);
+/* Whether the report fails (stale or missing contracts, or any error). */
+int gs_check_report_failed(const gs_check_report *r);
+/* Whether an error is bad input (a spec, a source, an unsafe path). */
+int gs_check_report_bad_input(const gs_check_report *r);
+/* Whether an error makes the registry invalid. */
+int gs_check_report_invalid(const gs_check_report *r);
+/* Whether `code` is bad input (exit 3) rather than a failed check (exit 1). */
+int gs_problem_is_input(gs_problem_code code);
+/* A stable name for `code` ("source", "spec", ...), as JSON gives it. */
+const char *gs_problem_name(gs_problem_code code);
+
+/*
+ * Judge the loaded workspace `ws`: every contract, or (`changed` not NULL:
+ * the paths that differ from the parent, as the hooks see a change) only
+ * the packages the change touches, at a cost that follows the change.
+ * Fills `r`; returns 0, or a negative code for git/system failures.
+ */
+int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *changed);
+
+/*
+ * Every commit of the range `range` (A..B), oldest first, stopping at the
+ * first that does not pass (r->commit). GS_EUSAGE when it is not a range.
+ */
+int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range);
+
+/*
+ * Record the last error (gs_error_last, where gs_error_last_path says) as
+ * a problem of the configuration: what stops a source from being judged
+ * at all.
+ */
+void gs_check_report_add_failure(gs_check_report *r);
+
+/* "stale contract 'PATH' (SPEC-001, package 'pkg', variant public)": the one wording. */
+void gs_check_item_describe(gs_buf *out, const gs_check_item *it);
+/* The report as text: "PREFIXerror: MESSAGE" per problem, "PREFIX<item>" per stale item. */
+void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix);
+/* The report as `check --json` prints it (DESIGN.md 3.1). */
+void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range);
+
+#endif

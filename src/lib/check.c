@@ -1,0 +1,443 @@
+/*
+ * The verdict on a source: which contracts are fresh, stale or missing,
+ * and every problem found on the way, as one structured report that the
+ * commands and the hooks only print.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <git2.h>
+#include "gitspec/check.h"
+#include "gitspec/common.h"
+#include "gitspec/hook.h"
+#include "gitspec/language.h"
+#include "gitspec/plan.h"
+
+void gs_check_report_init(gs_check_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	gs_strvec_init(&r->warnings);
+	gs_strvec_init(&r->packages);
+}
+
+void gs_check_report_clear(gs_check_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->items_nr; i++) {
+		free(r->items[i].spec);
+		free(r->items[i].package);
+		free(r->items[i].path);
+	}
+	free(r->items);
+	for (i = 0; i < r->errors_nr; i++) {
+		free(r->errors[i].path);
+		free(r->errors[i].message);
+	}
+	free(r->errors);
+	gs_strvec_clear(&r->warnings);
+	gs_strvec_clear(&r->packages);
+	free(r->subject);
+	gs_check_report_init(r);
+}
+
+int gs_problem_is_input(gs_problem_code code)
+{
+	switch (code) {
+	case GS_PROBLEM_SPEC:
+	case GS_PROBLEM_REGISTRY_LINK:
+	case GS_PROBLEM_UNSAFE_PATH:
+	case GS_PROBLEM_PACKAGE:
+	case GS_PROBLEM_SOURCE:
+	case GS_PROBLEM_CONFIG:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int gs_check_report_bad_input(const gs_check_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->errors_nr; i++)
+		if (gs_problem_is_input(r->errors[i].code))
+			return 1;
+	return 0;
+}
+
+int gs_check_report_invalid(const gs_check_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->errors_nr; i++)
+		if (!gs_problem_is_input(r->errors[i].code))
+			return 1;
+	return 0;
+}
+
+int gs_check_report_failed(const gs_check_report *r)
+{
+	return r->stale_nr || r->errors_nr;
+}
+
+/* One problem, once: the same message found twice is one problem. */
+static void add_error(gs_check_report *r, gs_problem_code code, const char *path,
+		      unsigned line, unsigned column, const char *message)
+{
+	gs_check_error *e;
+	size_t i;
+
+	for (i = 0; i < r->errors_nr; i++)
+		if (!strcmp(r->errors[i].message, message))
+			return;
+	GS_ALLOC_GROW(r->errors, r->errors_nr + 1, r->errors_alloc);
+	e = &r->errors[r->errors_nr++];
+	e->code = code;
+	e->path = gs_xstrdup(path ? path : "");
+	e->line = line;
+	e->column = column;
+	e->message = gs_xstrdup(message);
+}
+
+void gs_check_report_add_failure(gs_check_report *r)
+{
+	unsigned line, column;
+	const char *path = gs_error_last_path(&line, &column);
+
+	add_error(r, GS_PROBLEM_CONFIG, path, line, column, gs_error_last());
+}
+
+static void add_item(gs_check_report *r, const gs_plan_item *it, gs_check_state state)
+{
+	gs_check_item *item;
+
+	GS_ALLOC_GROW(r->items, r->items_nr + 1, r->items_alloc);
+	item = &r->items[r->items_nr++];
+	item->spec = gs_xstrdup(it->spec->id);
+	item->package = gs_xstrdup(it->package);
+	item->path = gs_xstrdup(it->path ? it->path : it->variant->path);
+	item->variant = it->variant->variant;
+	item->state = state;
+}
+
+static gs_problem_code plan_problem(gs_plan_error kind)
+{
+	switch (kind) {
+	case GS_PLAN_UNSAFE_PATH: return GS_PROBLEM_UNSAFE_PATH;
+	case GS_PLAN_NO_PACKAGE: return GS_PROBLEM_PACKAGE;
+	default: return GS_PROBLEM_SOURCE;
+	}
+}
+
+static void judge_plan(gs_check_report *r, const gs_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nr; i++) {
+		const gs_plan_item *it = &plan->items[i];
+
+		gs_strvec_push(&r->packages, it->package);
+		if (it->error) {
+			add_error(r, plan_problem(it->error_kind), it->error_path, it->error_line,
+				  it->error_column, it->error);
+			add_item(r, it, GS_CHECK_ERROR);
+		} else if (it->fresh) {
+			add_item(r, it, GS_CHECK_FRESH);
+			r->fresh_nr++;
+		} else {
+			add_item(r, it, it->missing ? GS_CHECK_MISSING : GS_CHECK_STALE);
+			r->stale_nr++;
+		}
+	}
+	gs_strvec_sort_uniq(&r->packages);
+}
+
+static void judge_registry(gs_check_report *r, gs_workspace *ws, int validate, int unsafe)
+{
+	gs_registry_problems problems = GS_REGISTRY_PROBLEMS_INIT, paths = GS_REGISTRY_PROBLEMS_INIT;
+	size_t i;
+
+	for (i = 0; i < ws->reg->errors.nr; i++)
+		add_error(r, GS_PROBLEM_SPEC, ws->reg->error_paths.v[i], 0, 0, ws->reg->errors.v[i]);
+	if (validate)
+		gs_registry_check(&problems, ws->reg, ws->src, &ws->pkgs);
+	for (i = 0; i < problems.nr; i++)
+		add_error(r, problems.v[i].kind == GS_REGISTRY_LINK ? GS_PROBLEM_REGISTRY_LINK :
+			  GS_PROBLEM_REGISTRY, problems.v[i].spec_path, 0, 0, problems.v[i].message);
+	/* An unsafe contract path is bad input, whoever reports it. */
+	if (unsafe && gs_workspace_unsafe_contracts(&paths, ws, NULL, 0, &problems)) {
+		for (i = 0; i < paths.nr; i++)
+			add_error(r, GS_PROBLEM_UNSAFE_PATH, paths.v[i].spec_path, 0, 0,
+				  paths.v[i].message);
+	}
+	gs_registry_problems_clear(&problems);
+	gs_registry_problems_clear(&paths);
+}
+
+/*
+ * Whether a change can concern contracts at all: a source, the
+ * configuration, or anything below the specs directory (specs, and every
+ * contract path, which stays inside its spec's directory).
+ */
+static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
+{
+	size_t i, dlen = strlen(cfg->specs_dir);
+
+	/* Specs at the top of the repository: anything may be a contract. */
+	if (!dlen || !strcmp(cfg->specs_dir, "."))
+		return changed->nr > 0;
+	for (i = 0; i < changed->nr; i++) {
+		const char *p = changed->v[i];
+
+		if (gs_language_is_source(p) || !strcmp(p, GS_CONFIG_FILE) ||
+		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the change can affect the registry's integrity. A registry is
+ * judged whole (every spec), which costs time proportional to the number
+ * of specs; a change made only of ordinary sources (not package markers)
+ * and known contract files cannot make a valid registry invalid, so for
+ * the common commit the whole-registry pass is skipped.
+ */
+static int structure_changed(const gs_strvec *changed, const gs_registry *reg)
+{
+	size_t i;
+
+	for (i = 0; i < changed->nr; i++) {
+		const char *p = changed->v[i];
+		gs_registry_entry e;
+		const gs_spec_variant *variant;
+
+		if (gs_language_is_source(p) && !gs_language_is_marker(p))
+			continue;
+		if (!gs_registry_find_contract(&e, &variant, reg, p))
+			continue;
+		gs_error_clear();
+		return 1;
+	}
+	return 0;
+}
+
+/* The hooks' view: only what the change touches. */
+static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *changed)
+{
+	gs_plan plan = GS_PLAN_INIT;
+	gs_strvec touched = GS_STRVEC_INIT, leaves = GS_STRVEC_INIT;
+	gs_buf msg = GS_BUF_INIT;
+	size_t i;
+	int error = 0, all = 0;
+
+	/* Nothing a contract depends on changed: no need to load anything else. */
+	if (!changed->nr || !relevant_change(changed, &ws->cfg))
+		goto done;
+	if ((error = gs_workspace_load_registry(ws)) < 0 ||
+	    (error = gs_workspace_load_packages(ws)) < 0)
+		goto done;
+	gs_hook_touched(&touched, &leaves, &all, changed, &ws->pkgs, ws->reg, &ws->cfg);
+	judge_registry(r, ws, structure_changed(changed, ws->reg), 0);
+	for (i = 0; i < leaves.nr; i++) {
+		gs_buf_clear(&msg);
+		if (ws->cfg.require_specs) {
+			gs_buf_printf(&msg, "package '%s' is not covered by any spec "
+				      "(spec.requireSpecs is set); run `git spec create %s`",
+				      leaves.v[i], leaves.v[i]);
+			add_error(r, GS_PROBLEM_UNCOVERED, leaves.v[i], 0, 0, msg.ptr);
+		} else {
+			gs_strvec_pushf(&r->warnings, "package '%s' is not covered by any spec; "
+					"`git spec create %s` adds one", leaves.v[i], leaves.v[i]);
+		}
+	}
+	if (!all && !touched.nr)
+		goto done;
+	if ((error = gs_workspace_load_engine(ws)) < 0 ||
+	    (error = gs_plan_build(&plan, ws->eng, ws->src, ws->reg, &ws->pkgs,
+				   all ? NULL : &touched)) < 0)
+		goto done;
+	judge_plan(r, &plan);
+done:
+	gs_plan_clear(&plan);
+	gs_strvec_clear(&touched);
+	gs_strvec_clear(&leaves);
+	gs_buf_release(&msg);
+	return error;
+}
+
+int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *changed)
+{
+	gs_plan plan = GS_PLAN_INIT;
+	int error;
+
+	if (!r->fix)
+		r->fix = ws->kind == GS_WORKSPACE_WORKTREE ? "git spec sync" : "git spec sync --staged";
+	if (changed)
+		return check_change(r, ws, changed);
+	if ((error = gs_workspace_load_packages(ws)) < 0 ||
+	    (error = gs_workspace_load_registry(ws)) < 0 ||
+	    (error = gs_workspace_load_engine(ws)) < 0)
+		goto done;
+	judge_registry(r, ws, 1, 1);
+	if ((error = gs_plan_build(&plan, ws->eng, ws->src, ws->reg, &ws->pkgs, NULL)) < 0)
+		goto done;
+	judge_plan(r, &plan);
+done:
+	gs_plan_clear(&plan);
+	return error;
+}
+
+int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range)
+{
+	git_revspec spec;
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int error = 0, walk_error = 0;
+
+	memset(&spec, 0, sizeof(spec));
+	if (git_revparse(&spec, ws->repo, range) < 0) {
+		error = gs_error_set_git("cannot resolve the range");
+		goto done;
+	}
+	if (!(spec.flags & GIT_REVSPEC_RANGE) || (spec.flags & GIT_REVSPEC_MERGE_BASE)) {
+		error = gs_error_set(GS_EUSAGE, "'%s' is not a range A..B", range);
+		goto done;
+	}
+	if (git_revwalk_new(&walk, ws->repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_object_id(spec.to)) < 0 ||
+	    (spec.from && git_revwalk_hide(walk, git_object_id(spec.from)) < 0)) {
+		error = gs_error_set_git("cannot walk the range");
+		goto done;
+	}
+	while (!(walk_error = git_revwalk_next(&oid, walk))) {
+		git_commit *commit = NULL;
+		git_tree *tree = NULL;
+
+		if (git_commit_lookup(&commit, ws->repo, &oid) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			git_commit_free(commit);
+			error = gs_error_set_git("cannot read a commit of the range");
+			goto done;
+		}
+		/* Each commit is judged on its own: only the failing one is reported. */
+		{
+			size_t commits = r->commits;
+
+			gs_check_report_clear(r);
+			r->commits = commits + 1;
+		}
+		r->fix = "git spec sync --staged";
+		error = gs_workspace_open_tree(ws, tree);
+		if (!error)
+			error = gs_check_workspace(r, ws, NULL);
+		if (!error && gs_check_report_failed(r)) {
+			const char *summary = git_commit_summary(commit);
+
+			git_oid_cpy(&r->commit, &oid);
+			r->has_commit = 1;
+			r->subject = gs_xstrdup(summary ? summary : "");
+		}
+		git_tree_free(tree);
+		git_commit_free(commit);
+		if (error < 0 || r->has_commit)
+			goto done;
+	}
+	if (walk_error != GIT_ITEROVER)
+		error = gs_error_set_git("cannot walk the range");
+done:
+	git_revwalk_free(walk);
+	git_object_free(spec.from);
+	git_object_free(spec.to);
+	return error;
+}
+
+/* ---- printers ---------------------------------------------------------- */
+
+void gs_check_item_describe(gs_buf *out, const gs_check_item *it)
+{
+	gs_buf_printf(out, "%s contract '%s' (%s, package '%s', variant %s)",
+		      it->state == GS_CHECK_MISSING ? "missing" : "stale", it->path, it->spec,
+		      it->package, gs_variant_name(it->variant));
+}
+
+void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < r->errors_nr; i++)
+		gs_buf_printf(out, "%serror: %s\n", prefix, r->errors[i].message);
+	for (i = 0; i < r->items_nr; i++) {
+		if (r->items[i].state != GS_CHECK_STALE && r->items[i].state != GS_CHECK_MISSING)
+			continue;
+		gs_buf_puts(out, prefix);
+		gs_check_item_describe(out, &r->items[i]);
+		gs_buf_putc(out, '\n');
+	}
+}
+
+void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i, n = 0;
+
+	gs_buf_printf(out, "{\"fresh\": %s", gs_check_report_failed(r) ? "false" : "true");
+	if (range) {
+		gs_buf_puts(out, ", \"commit\": ");
+		if (r->has_commit) {
+			git_oid_tostr(hex, sizeof(hex), &r->commit);
+			gs_buf_put_json_string(out, hex);
+		} else {
+			gs_buf_puts(out, "null");
+		}
+	}
+	gs_buf_puts(out, ", \"stale\": [");
+	for (i = 0; i < r->items_nr; i++) {
+		const gs_check_item *it = &r->items[i];
+
+		if (it->state != GS_CHECK_STALE && it->state != GS_CHECK_MISSING)
+			continue;
+		gs_buf_puts(out, n++ ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
+		gs_buf_put_json_string(out, it->spec);
+		gs_buf_puts(out, ", \"package\": ");
+		gs_buf_put_json_string(out, it->package);
+		gs_buf_puts(out, ", \"variant\": ");
+		gs_buf_put_json_string(out, gs_variant_name(it->variant));
+		gs_buf_puts(out, ", \"path\": ");
+		gs_buf_put_json_string(out, it->path);
+		gs_buf_puts(out, ", \"fix\": ");
+		gs_buf_put_json_string(out, r->fix ? r->fix : "git spec sync");
+		gs_buf_printf(out, ", \"missing\": %s}", it->state == GS_CHECK_MISSING ? "true" : "false");
+	}
+	gs_buf_puts(out, n ? "\n  ], \"errors\": [" : "], \"errors\": [");
+	for (i = 0; i < r->errors_nr; i++) {
+		const gs_check_error *e = &r->errors[i];
+
+		gs_buf_puts(out, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
+		gs_buf_put_json_string(out, e->path);
+		if (e->line)
+			gs_buf_printf(out, ", \"line\": %u, \"column\": %u", e->line, e->column);
+		gs_buf_puts(out, ", \"code\": ");
+		gs_buf_put_json_string(out, gs_problem_name(e->code));
+		gs_buf_puts(out, ", \"message\": ");
+		gs_buf_put_json_string(out, e->message);
+		gs_buf_putc(out, '}');
+	}
+	gs_buf_puts(out, r->errors_nr ? "\n  ]}\n" : "]}\n");
+}
+
+const char *gs_problem_name(gs_problem_code code)
+{
+	switch (code) {
+	case GS_PROBLEM_SPEC: return "spec";
+	case GS_PROBLEM_REGISTRY: return "registry";
+	case GS_PROBLEM_REGISTRY_LINK: return "registry-link";
+	case GS_PROBLEM_UNSAFE_PATH: return "unsafe-path";
+	case GS_PROBLEM_PACKAGE: return "package";
+	case GS_PROBLEM_SOURCE: return "source";
+	case GS_PROBLEM_UNCOVERED: return "uncovered";
+	case GS_PROBLEM_CONFIG: return "config";
+	}
+	return "unknown";
+}
