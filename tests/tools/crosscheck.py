@@ -88,12 +88,14 @@ class CSide:
             if as_json:
                 cmd.append("--json")
         else:
-            init_rel = os.fsencode(pkg) + b"/__init__.py"
-            rels = [r for r in self.gen.repo.files(os.fsencode(pkg)) if r != init_rel
-                    and astgen.is_test_file(r) == (variant == "tests")]
+            # Format 2: __init__.py is a file section like any other; it
+            # is also passed on its own for the package's Exports.
+            bpkg = os.fsencode(pkg)
+            init_rel = self.gen.init_file(bpkg)
+            rels = self.gen.selected(bpkg, variant)
             cmd = [self.opts.render] + (["--json"] if as_json else []) + [
-                variant, self.gen.repo.module_name(os.fsencode(pkg)), pkg,
-                init_rel if astgen.is_regular(self.gen.repo.abs(init_rel)) else "-"] + rels
+                variant, self.gen.repo.module_name(bpkg), pkg,
+                init_rel if init_rel is not None else "-"] + rels
         p = subprocess.run(cmd, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=120)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
