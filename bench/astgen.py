@@ -304,6 +304,22 @@ def pep695_rewrite(text):
 # ---------------------------------------------------------------------------
 # One file
 
+def comment_start(t, lo, hi):
+    """Index of the `#` starting a comment in the line t[lo:hi], or None."""
+    i = lo
+    while i < hi:
+        c = t[i]
+        if c in "'\"":
+            i = skip_string(t, i)
+            if i > hi:
+                return None
+            continue
+        if c == "#":
+            return i
+        i += 1
+    return None
+
+
 class Source:
     """The decoded text of a file with UTF-8 byte offsets per line, to turn
     ast positions into source text."""
@@ -337,8 +353,15 @@ class Source:
         t = self.text
         while True:
             i = start - 1
-            while i >= 0 and (t[i] in " \t\f\v\n" or (t[i] == "\\" and t[i + 1:i + 2] == "\n")):
-                i -= 1
+            while i >= 0:
+                if t[i] in " \t\f\v" or (t[i] == "\\" and t[i + 1:i + 2] == "\n"):
+                    i -= 1
+                elif t[i] == "\n":
+                    # The line ending here may end with a comment.
+                    cut = comment_start(t, t.rfind("\n", 0, i) + 1, i)
+                    i = (cut if cut is not None else i) - 1
+                else:
+                    break
             j = end
             while j < len(t):
                 if t[j] in " \t\f\v\n\\":

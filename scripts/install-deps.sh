@@ -17,6 +17,16 @@ need_cmd npm npm
 need_cmd python3 python3
 need_cmd valgrind valgrind
 need_cmd man man-db
+# Python modules the tests use as corpora and oracles (never at run time).
+need_py() {
+	for py in python3 /usr/bin/python3; do
+		"$py" -c "import $1" >/dev/null 2>&1 && return 0
+	done
+	missing="$missing $2"
+}
+need_py django python3-django
+need_py sympy python3-sympy
+need_py griffe python3-griffe
 need_lib libgit2 libgit2-dev
 need_lib yaml-0.1 libyaml-dev
 need_lib tree-sitter libtree-sitter-dev
