@@ -56,6 +56,14 @@ flags=$(cat "$build/FLAGS" 2>/dev/null) || { echo "crosscheck: $build/FLAGS miss
 }
 
 status=0
+if [ "$what" = "--django" ]; then
+	# Every package and variant of Django: the contracts `git spec sync`
+	# writes (the same code path as users get) against astgen's.
+	echo "== git spec sync vs astgen.py (Django)"
+	python3 "$top/tests/tools/crosscheck.py" --synced "$build/bin/git-spec" ${CROSSCHECK_ARGS:-} \
+		"$work/repo" || status=1
+	exit $status
+fi
 echo "== extractor and renderer (gs-render) vs astgen.py"
 python3 "$top/tests/tools/crosscheck.py" --render "$work/gs-render" --markdown ${CROSSCHECK_ARGS:-} \
 	"$work/repo" || status=1
