@@ -21,6 +21,8 @@
 typedef struct gs_hook_report {
 	/* "stale contract 'PATH' (SPEC-001, package 'pkg', variant public)" */
 	gs_strvec stale;
+	/* stale contracts in contract format 1: said once, not listed */
+	size_t format1_nr;
 	/* syntax errors, registry problems, uncovered packages when required */
 	gs_strvec errors;
 	/* uncovered packages when not required */

@@ -38,18 +38,19 @@ void gs_hook_report_clear(gs_hook_report *r)
 	r->bad_subject = NULL;
 	r->input_error = 0;
 	r->has_bad_commit = 0;
+	r->format1_nr = 0;
 }
 
 int gs_hook_report_refuses(const gs_hook_report *r)
 {
-	return r->stale.nr || r->errors.nr;
+	return r->stale.nr || r->format1_nr || r->errors.nr;
 }
 
 int gs_hook_report_status(const gs_hook_report *r)
 {
 	if (!gs_hook_report_refuses(r))
 		return GS_EXIT_OK;
-	if (r->input_error && !r->stale.nr)
+	if (r->input_error && !r->stale.nr && !r->format1_nr)
 		return GS_EXIT_INPUT;
 	return GS_EXIT_CHECK;
 }
@@ -59,6 +60,17 @@ static int ends_with(const char *s, const char *suffix)
 	size_t a = strlen(s), b = strlen(suffix);
 
 	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* A Python source or stub (DESIGN 1: both are files of a package). */
+static int is_python_path(const char *p)
+{
+	return ends_with(p, ".py") || ends_with(p, ".pyi");
+}
+
+static int is_init_name(const char *base)
+{
+	return !strcmp(base, "__init__.py") || !strcmp(base, "__init__.pyi");
 }
 
 static const char *base_name(const char *path)
@@ -102,9 +114,9 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 			*all = 1;
 			continue;
 		}
-		if (ends_with(p, ".py")) {
+		if (is_python_path(p)) {
 			touch(out, leaves, reg, gs_packages_for_file(pkgs, p));
-			if (!strcmp(base_name(p), "__init__.py")) {
+			if (is_init_name(base_name(p))) {
 				/*
 				 * A package appeared or vanished: its parent's files
 				 * changed. A file directly in the parent directory finds
@@ -164,7 +176,7 @@ static int structure_changed(const gs_strvec *changed, const gs_registry *reg)
 		gs_registry_entry e;
 		const gs_spec_variant *variant;
 
-		if (ends_with(p, ".py") && strcmp(base_name(p), "__init__.py"))
+		if (is_python_path(p) && !is_init_name(base_name(p)))
 			continue;
 		if (!gs_registry_find_contract(&e, &variant, reg, p))
 			continue;
@@ -189,7 +201,7 @@ static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
 	for (i = 0; i < changed->nr; i++) {
 		const char *p = changed->v[i];
 
-		if (ends_with(p, ".py") || !strcmp(p, GS_CONFIG_FILE) ||
+		if (is_python_path(p) || !strcmp(p, GS_CONFIG_FILE) ||
 		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
 			return 1;
 	}
@@ -261,6 +273,8 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 		if (it->error) {
 			gs_strvec_push(&out->errors, it->error);
 			out->input_error = 1;
+		} else if (!it->fresh && it->old_format) {
+			out->format1_nr++;
 		} else if (!it->fresh) {
 			gs_strvec_pushf(&out->stale, "%s contract '%s' (%s, package '%s', variant %s)",
 					it->missing ? "missing" : "stale", it->path, it->spec->id,
