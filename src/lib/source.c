@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <git2.h>
@@ -23,6 +24,7 @@ struct gs_source {
 	char *describe;
 	gs_source_entry *entries;   /* sorted by path (strcmp) */
 	size_t nr, alloc;
+	size_t entries_mapped;      /* index: entries mapped with this length (fixed size), or 0 */
 	gs_strvec paths;            /* owns the paths of tree and work-tree entries */
 	gs_index *idx;              /* index: the source itself; work tree: for stat data */
 	git_tree *tree;
@@ -36,6 +38,12 @@ struct gs_source {
 	gs_buf link_free_dir;
 	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
 };
+
+#ifdef MAP_POPULATE
+# define MAP_POPULATE_IF_ANY MAP_POPULATE
+#else
+# define MAP_POPULATE_IF_ANY 0
+#endif
 
 static gs_source *source_new(gs_source_kind kind, git_repository *repo, const char *describe)
 {
@@ -54,7 +62,10 @@ void gs_source_free(gs_source *src)
 {
 	if (!src)
 		return;
-	free(src->entries);
+	if (src->entries_mapped)
+		munmap(src->entries, src->entries_mapped);
+	else
+		free(src->entries);
 	gs_strvec_clear(&src->paths);
 	gs_buf_release(&src->link_free_dir);
 	gs_index_free(src->idx);
@@ -206,8 +217,25 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 	if ((error = gs_index_open_in(&src->idx, path.ptr, git_repository_path(repo))) < 0)
 		goto done;
 	n = gs_index_entrycount(src->idx);
-	src->entries = gs_xmalloc(gs_st_mult(n ? n : 1, sizeof(*src->entries)));
-	src->alloc = n ? n : 1;
+	if (gs_index_is_sparse(src->idx)) {
+		/* grows as sparse directories are expanded */
+		src->entries = gs_xmalloc(gs_st_mult(n ? n : 1, sizeof(*src->entries)));
+		src->alloc = n ? n : 1;
+	} else {
+		/* one entry at most per index entry: zeroed, faulted in at once (see index.c) */
+		size_t len = gs_st_mult(n ? n : 1, sizeof(*src->entries));
+		void *p = len >= (256u << 10) ?
+			mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE_IF_ANY,
+			     -1, 0) : MAP_FAILED;
+
+		if (p != MAP_FAILED) {
+			src->entries = p;
+			src->entries_mapped = len;
+		} else {
+			src->entries = gs_xcalloc(n ? n : 1, sizeof(*src->entries));
+		}
+		src->alloc = n ? n : 1;
+	}
 	for (i = 0; i < n; i++) {
 		const gs_index_entry *ie = gs_index_get(src->idx, i);
 		gs_source_entry *e;
@@ -221,7 +249,14 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 				goto done;
 			continue;
 		}
-		e = add_entry(src, ie->path, ie->mode);
+		if (src->entries_mapped) {
+			/* zeroed already, and never grown */
+			e = &src->entries[src->nr++];
+			e->path = ie->path;
+			e->mode = ie->mode;
+		} else {
+			e = add_entry(src, ie->path, ie->mode);
+		}
 		git_oid_cpy(&e->oid, &ie->oid);
 		e->has_oid = 1;
 		e->conflicted = ie->stage != 0;
@@ -399,24 +434,26 @@ static int has_dot_git(const char *abs_dir)
 static void stat_match(wt_walk *w, gs_source_entry *e, const struct stat *st)
 {
 	const gs_index_entry *ie = w->src->idx ? gs_index_find(w->src->idx, e->path) : NULL;
+	gs_index_stat is;
 
 	if (!ie || ie->intent_to_add || ie->mode != e->mode)
 		return;
-	if (ie->mtime_sec != (uint32_t)st->st_mtim.tv_sec ||
-	    ie->mtime_nsec != (uint32_t)st->st_mtim.tv_nsec ||
-	    ie->ctime_sec != (uint32_t)st->st_ctim.tv_sec ||
-	    ie->ctime_nsec != (uint32_t)st->st_ctim.tv_nsec ||
-	    ie->size != (uint32_t)st->st_size ||
-	    ie->ino != (uint32_t)st->st_ino ||
-	    ie->uid != (uint32_t)st->st_uid ||
-	    ie->gid != (uint32_t)st->st_gid)
+	gs_index_entry_stat(&is, ie);
+	if (is.mtime_sec != (uint32_t)st->st_mtim.tv_sec ||
+	    is.mtime_nsec != (uint32_t)st->st_mtim.tv_nsec ||
+	    is.ctime_sec != (uint32_t)st->st_ctim.tv_sec ||
+	    is.ctime_nsec != (uint32_t)st->st_ctim.tv_nsec ||
+	    is.size != (uint32_t)st->st_size ||
+	    is.ino != (uint32_t)st->st_ino ||
+	    is.uid != (uint32_t)st->st_uid ||
+	    is.gid != (uint32_t)st->st_gid)
 		return;
 	/*
 	 * Racily clean: the file changed in the same second the index was
 	 * written, after git hashed it, and the stat data cannot tell. Seconds
 	 * only, so that coarse file system timestamps are safe too.
 	 */
-	if ((int64_t)ie->mtime_sec >= w->index_mtime)
+	if ((int64_t)is.mtime_sec >= w->index_mtime)
 		return;
 	git_oid_cpy(&e->oid, &ie->oid);
 	e->has_oid = 1;
