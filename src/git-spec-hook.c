@@ -236,6 +236,10 @@ int main(int argc, const char **argv)
 	int error = 0, status, after;
 
 	setlocale(LC_ALL, "C");
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("git-spec-hook version %s\n", GITSPEC_VERSION);
+		return GS_EXIT_OK;
+	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage_text, argc < 2 ? stderr : stdout);
 		return argc < 2 ? GS_EXIT_USAGE : GS_EXIT_OK;
