@@ -30,14 +30,22 @@ static const char *const sync_usage[] = {
 	NULL
 };
 
-/* Copy the index into a scratch file that libgit2 may lock and rewrite. */
-static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
+/*
+ * Copy the index into a scratch file that libgit2 may lock and rewrite. It
+ * and libgit2's lock beside it are registered for removal on a signal
+ * (slots[0], slots[1]); the next run removes them after a kill -9
+ * (gs_set_scratch_dir).
+ */
+static int scratch_index(gs_buf *scratch, int *slots, struct cmd_ctx *ctx)
 {
-	gs_buf data = GS_BUF_INIT;
+	gs_buf data = GS_BUF_INIT, lock = GS_BUF_INIT;
 	int error;
 
 	gs_buf_printf(scratch, "%sgitspec-index-%ld.tmp", git_repository_path(ctx->repo),
 		      (long)getpid());
+	gs_buf_printf(&lock, "%s.lock", scratch->ptr);
+	slots[0] = gs_tempfile_register(scratch->ptr);
+	slots[1] = gs_tempfile_register(lock.ptr);
 	unlink(scratch->ptr);
 	error = gs_read_file(&data, ctx->index_path);
 	if (error == GS_ENOTFOUND) {
@@ -63,6 +71,7 @@ static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
 
 done:
 	gs_buf_release(&data);
+	gs_buf_release(&lock);
 	return error;
 }
 
@@ -146,7 +155,7 @@ static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *
 	gs_buf scratch = GS_BUF_INIT, data = GS_BUF_INIT;
 	git_index *idx = NULL;
 	size_t i;
-	int error;
+	int error, slots[2] = { -1, -1 };
 
 	for (i = 0; i < nr; i++)
 		if (git_blob_create_from_buffer(&sg[i].item->oid, ctx->repo, sg[i].item->content.ptr,
@@ -154,7 +163,7 @@ static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *
 			error = gs_error_set_git("cannot write a contract blob");
 			goto done;
 		}
-	if ((error = scratch_index(&scratch, ctx)) < 0)
+	if ((error = scratch_index(&scratch, slots, ctx)) < 0)
 		goto done;
 	if (git_index_open(&idx, scratch.ptr) < 0) {
 		error = gs_error_set_git("cannot read the index");
@@ -200,6 +209,8 @@ done:
 	git_index_free(idx);
 	if (scratch.size)
 		unlink(scratch.ptr);
+	gs_tempfile_unregister(slots[0]);
+	gs_tempfile_unregister(slots[1]);
 	gs_buf_release(&scratch);
 	gs_buf_release(&data);
 	return error;

@@ -7,6 +7,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
 
 /* Take `name` out of the environment for a while; returns its value (to free) or NULL. */
 static char *env_hide(const char *name)
@@ -96,6 +97,8 @@ int gs_repo_open(git_repository **out)
 			goto done;
 		}
 	}
+	/* Temporary files go where git status never looks (fsutil.h). */
+	gs_set_scratch_dir(git_repository_path(repo));
 	*out = repo;
 	repo = NULL;
 done:
