@@ -20,6 +20,7 @@ int cmd_list(int argc, const char **argv);
 int cmd_show(int argc, const char **argv);
 int cmd_contract(int argc, const char **argv);
 int cmd_validate(int argc, const char **argv);
+int cmd_diff(int argc, const char **argv);
 
 /* Shared by the commands: print "error: MSG" (and hints) and map to an exit status. */
 int cmd_report(int code);
