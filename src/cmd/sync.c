@@ -260,7 +260,8 @@ int cmd_sync(int argc, const char **argv)
 	if (staged) {
 		/* The lock first: nobody may change the index while we derive from it. */
 		if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-			cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+			if (error == GS_ELOCKED)
+				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
 			goto done;
 		}
 		locked = 1;
@@ -346,7 +347,8 @@ int cmd_sync(int argc, const char **argv)
 		}
 		if (nout) {
 			if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+				if (error == GS_ELOCKED)
+					cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
 				goto done;
 			}
 			locked = 1;

@@ -552,6 +552,9 @@ int gs_lockfile_hold(gs_lockfile *lk, const char *path)
 					     "unable to create '%s': File exists. Another git process "
 					     "seems to be running in this repository; if it is not, "
 					     "remove the file and try again", lock.ptr);
+		else if (errno == EACCES || errno == EROFS || errno == EPERM)
+			error = gs_error_set(GS_ERROR, "unable to create '%s': %s (you cannot write "
+					     "to the repository's git directory)", lock.ptr, strerror(errno));
 		else
 			error = gs_error_set(GS_ERROR, "unable to create '%s': %s",
 					     lock.ptr, strerror(errno));
