@@ -517,6 +517,11 @@ static void test_split_index(void **state)
 	run("git update-index --split-index && git config core.splitIndex true");
 	assert_true(has_extension(".git/index", "link"));
 	check();
+	/* only replaced entries (replaced in place) */
+	write_file("a.py", "replaced\n");
+	write_file("d/two", "replaced\n");
+	run("git add a.py d/two");
+	check();
 	/* replaced, deleted and added entries over the shared index */
 	write_file("a/b/mod.py", "changed\n");
 	write_file("new.py", "new\n");
