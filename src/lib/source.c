@@ -487,6 +487,87 @@ int gs_source_open_git_tree(gs_source **out, git_repository *repo, const git_tre
 	return open_tree(out, repo, tree, hex);
 }
 
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int gs_source_open_git_tree_from(gs_source **out, gs_source *base, const git_tree *tree,
+				 const gs_strvec *changed)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	gs_source *src;
+	gs_source_entry *added = NULL;
+	size_t i, j, k, nadded = 0, alloc_added = 0;
+	int error = 0;
+
+	git_oid_tostr(hex, 13, git_tree_id(tree));
+	src = source_new(GS_SOURCE_TREE, base->repo, hex);
+	/* base's path strings move over: copying them would cost what reading the tree does */
+	if (base->kind == GS_SOURCE_TREE) {
+		gs_strvec_clear(&src->paths);
+		src->paths = base->paths;
+		gs_strvec_init(&base->paths);
+	}
+	if (git_tree_dup(&src->tree, (git_tree *)tree) < 0) {
+		error = gs_error_set_git("cannot read tree");
+		goto done;
+	}
+	/* The changed paths as they are in `tree` (absent: deleted, or now a directory). */
+	for (i = 0; i < changed->nr; i++) {
+		git_tree_entry *te = NULL;
+		int r = git_tree_entry_bypath(&te, tree, changed->v[i]);
+
+		if (r == GIT_ENOTFOUND) {
+			git_error_clear();
+			continue;
+		}
+		if (r < 0) {
+			error = gs_error_set_git("cannot read tree");
+			goto done;
+		}
+		if (git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+			GS_ALLOC_GROW(added, nadded + 1, alloc_added);
+			memset(&added[nadded], 0, sizeof(added[nadded]));
+			added[nadded].path = gs_strvec_push(&src->paths, changed->v[i]);
+			added[nadded].mode = (uint32_t)git_tree_entry_filemode(te);
+			git_oid_cpy(&added[nadded].oid, git_tree_entry_id(te));
+			added[nadded].has_oid = 1;
+			nadded++;
+		}
+		git_tree_entry_free(te);
+	}
+	if (nadded > 1)
+		GS_QSORT(added, nadded, entry_cmp);
+	/* Merge base's other entries (sorted) with them (sorted). */
+	GS_ALLOC_GROW(src->entries, base->nr + nadded, src->alloc);
+	for (i = 0, j = 0; i < base->nr || j < nadded;) {
+		const gs_source_entry *e = i < base->nr ? &base->entries[i] : NULL;
+
+		if (e && bsearch(&e->path, changed->v, changed->nr, sizeof(*changed->v), path_cmp)) {
+			i++;
+			continue;
+		}
+		k = src->nr++;
+		if (e && (j >= nadded || strcmp(e->path, added[j].path) < 0)) {
+			src->entries[k] = *e;
+			if (base->kind != GS_SOURCE_TREE)
+				src->entries[k].path = gs_strvec_push(&src->paths, e->path);
+			i++;
+		} else {
+			src->entries[k] = added[j++];
+		}
+	}
+done:
+	free(added);
+	if (error < 0) {
+		gs_source_free(src);
+		src = NULL;
+	}
+	*out = src;
+	return error;
+}
+
 int gs_source_open_tree(gs_source **out, git_repository *repo, const char *rev)
 {
 	git_object *obj = NULL, *peeled = NULL;
