@@ -21,6 +21,7 @@ typedef enum gs_check_state {
 	GS_CHECK_FRESH,          /* the source holds exactly the derived contract */
 	GS_CHECK_STALE,          /* it holds another one */
 	GS_CHECK_MISSING,        /* it holds none */
+	GS_CHECK_FORMAT1,        /* it holds the contract in format 1 (said once, not listed) */
 	GS_CHECK_ERROR           /* cannot be derived (see the errors) */
 } gs_check_state;
 
@@ -58,7 +59,8 @@ typedef struct gs_check_report {
 	size_t errors_nr, errors_alloc;
 	gs_strvec warnings;      /* uncovered packages when not required */
 	gs_strvec packages;      /* the packages whose contracts were derived */
-	size_t fresh_nr, stale_nr; /* stale_nr counts stale and missing */
+	size_t fresh_nr, stale_nr; /* stale_nr counts stale, missing and format 1 */
+	size_t format1_nr;       /* of stale_nr: in contract format 1 */
 	const char *fix;         /* the one command that regenerates the contracts */
 	/* a range or push: the first commit that does not pass */
 	git_oid commit;

@@ -36,7 +36,7 @@ typedef struct gs_package_list {
 #define GS_PACKAGE_LIST_INIT { NULL, 0, 0, GS_STRVEC_INIT }
 
 /*
- * Every package of `src`: directories holding the language's regular package marker (language.h)
+ * Every package of `src`: directories holding a regular `__init__.py`
  * (mode 100644 or 100755; a symlink does not count), outside ignored
  * directories. The repository root itself is never a package. `out` must
  * be initialised; what it held is released. `cfg` may be NULL (defaults).
@@ -64,7 +64,14 @@ const gs_package *gs_packages_for_file(const gs_package_list *list, const char *
 const gs_package *gs_packages_nearest(const gs_package_list *list, const char *path);
 
 /*
- * The entries of the regular source files of `pkg`: in its directory and
+ * The file that marks `pkg` as a package and holds its Exports (DESIGN 1):
+ * its __init__.py, or its __init__.pyi when there is no __init__.py; only
+ * regular blobs. NULL when neither exists.
+ */
+const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg);
+
+/*
+ * The entries of the `*.py` and `*.pyi` regular files of `pkg`: in its directory and
  * subdirectories, except at or below a subdirectory that is itself a
  * package (unless `rollup`) or is ignored. Symlinks and gitlinks are never
  * included. Sorted by path. Entries point into `src`; the array is the

@@ -21,8 +21,9 @@
 #include "gitspec/strvec.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/plan.h"
-#include "gitspec/source.h"
 #include "gitspec/stage.h"
+#include "gitspec/index.h"
+#include "gitspec/source.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -62,7 +63,8 @@ int cmd_sync(int argc, const char **argv)
 	if (staged) {
 		/* The lock first: nobody may change the index while we derive from it. */
 		if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-			cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+			if (error == GS_ELOCKED)
+				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
 			goto done;
 		}
 		locked = 1;
@@ -149,7 +151,8 @@ int cmd_sync(int argc, const char **argv)
 		}
 		if (nout) {
 			if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+				if (error == GS_ELOCKED)
+					cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
 				goto done;
 			}
 			locked = 1;

@@ -11,6 +11,7 @@
 #include "gitspec/hook.h"
 #include "gitspec/language.h"
 #include "gitspec/plan.h"
+#include "gitspec/revwalk.h"
 
 void gs_check_report_init(gs_check_report *r)
 {
@@ -144,6 +145,10 @@ static void judge_plan(gs_check_report *r, const gs_plan *plan)
 		} else if (it->fresh) {
 			add_item(r, it, GS_CHECK_FRESH);
 			r->fresh_nr++;
+		} else if (it->old_format) {
+			add_item(r, it, GS_CHECK_FORMAT1);
+			r->format1_nr++;
+			r->stale_nr++;
 		} else {
 			add_item(r, it, it->missing ? GS_CHECK_MISSING : GS_CHECK_STALE);
 			r->stale_nr++;
@@ -291,9 +296,10 @@ done:
 int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range)
 {
 	git_revspec spec;
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int error = 0, walk_error = 0;
+	git_object *to = NULL, *from = NULL;
+	git_oid *oids = NULL;
+	size_t oids_nr = 0, i;
+	int error = 0;
 
 	memset(&spec, 0, sizeof(spec));
 	if (git_revparse(&spec, ws->repo, range) < 0) {
@@ -304,18 +310,20 @@ int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range)
 		error = gs_error_set(GS_EUSAGE, "'%s' is not a range A..B", range);
 		goto done;
 	}
-	if (git_revwalk_new(&walk, ws->repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, git_object_id(spec.to)) < 0 ||
-	    (spec.from && git_revwalk_hide(walk, git_object_id(spec.from)) < 0)) {
+	/* A shallow clone's range stops at its boundary (revwalk.h). */
+	if (git_object_peel(&to, spec.to, GIT_OBJECT_COMMIT) < 0 ||
+	    (spec.from && git_object_peel(&from, spec.from, GIT_OBJECT_COMMIT) < 0)) {
 		error = gs_error_set_git("cannot walk the range");
 		goto done;
 	}
-	while (!(walk_error = git_revwalk_next(&oid, walk))) {
+	if ((error = gs_revwalk_list(&oids, &oids_nr, ws->repo, git_object_id(to), 1,
+				     from ? git_object_id(from) : NULL, from ? 1 : 0)) < 0)
+		goto done;
+	for (i = 0; i < oids_nr; i++) {
 		git_commit *commit = NULL;
 		git_tree *tree = NULL;
 
-		if (git_commit_lookup(&commit, ws->repo, &oid) < 0 ||
+		if (git_commit_lookup(&commit, ws->repo, &oids[i]) < 0 ||
 		    git_commit_tree(&tree, commit) < 0) {
 			git_commit_free(commit);
 			error = gs_error_set_git("cannot read a commit of the range");
@@ -335,7 +343,7 @@ int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range)
 		if (!error && gs_check_report_failed(r)) {
 			const char *summary = git_commit_summary(commit);
 
-			git_oid_cpy(&r->commit, &oid);
+			git_oid_cpy(&r->commit, &oids[i]);
 			r->has_commit = 1;
 			r->subject = gs_xstrdup(summary ? summary : "");
 		}
@@ -344,10 +352,10 @@ int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range)
 		if (error < 0 || r->has_commit)
 			goto done;
 	}
-	if (walk_error != GIT_ITEROVER)
-		error = gs_error_set_git("cannot walk the range");
 done:
-	git_revwalk_free(walk);
+	free(oids);
+	git_object_free(to);
+	git_object_free(from);
 	git_object_free(spec.from);
 	git_object_free(spec.to);
 	return error;
@@ -375,6 +383,11 @@ void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *pre
 		gs_check_item_describe(out, &r->items[i]);
 		gs_buf_putc(out, '\n');
 	}
+	if (r->format1_nr) {
+		gs_buf_puts(out, prefix);
+		gs_plan_format1_message(out, r->format1_nr);
+		gs_buf_putc(out, '\n');
+	}
 }
 
 void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
@@ -396,7 +409,8 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 	for (i = 0; i < r->items_nr; i++) {
 		const gs_check_item *it = &r->items[i];
 
-		if (it->state != GS_CHECK_STALE && it->state != GS_CHECK_MISSING)
+		if (it->state != GS_CHECK_STALE && it->state != GS_CHECK_MISSING &&
+		    it->state != GS_CHECK_FORMAT1)
 			continue;
 		gs_buf_puts(out, n++ ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
 		gs_buf_put_json_string(out, it->spec);

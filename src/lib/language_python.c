@@ -21,20 +21,27 @@ const gs_language *gs_language_default(void)
 	return &python;
 }
 
+static int ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t b = strlen(suffix);
+
+	return len >= b && !strcmp(s + len - b, suffix);
+}
+
+/* Sources and stubs (DESIGN 1: both are files of a package). */
 int gs_language_is_source(const char *path)
 {
-	const gs_language *l = gs_language_default();
-	size_t a = strlen(path), b = strlen(l->source_suffix);
+	size_t len = strlen(path);
 
-	return a >= b && !strcmp(path + a - b, l->source_suffix);
+	return ends_with(path, len, ".py") || ends_with(path, len, ".pyi");
 }
 
 int gs_language_is_marker(const char *path)
 {
-	const gs_language *l = gs_language_default();
 	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
 
-	return !strcmp(slash ? slash + 1 : path, l->package_marker);
+	return !strcmp(base, "__init__.py") || !strcmp(base, "__init__.pyi");
 }
 
 void gs_language_marker_path(gs_buf *out, const char *dir, size_t dir_len)

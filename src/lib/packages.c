@@ -8,8 +8,27 @@
 #include "gitspec/source.h"
 #include "gitspec/config.h"
 #include "gitspec/packages.h"
-#include "gitspec/language.h"
 
+#define INIT_PY "/__init__.py"
+#define INIT_PY_LEN (sizeof(INIT_PY) - 1)
+
+/* "/__init__.py" or "/__init__.pyi" (DESIGN 1): the length of the suffix, or 0. */
+static size_t init_suffix(const char *path, size_t len)
+{
+	if (len > INIT_PY_LEN && !memcmp(path + len - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
+		return INIT_PY_LEN;
+	if (len > INIT_PY_LEN + 1 && path[len - 1] == 'i' &&
+	    !memcmp(path + len - 1 - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
+		return INIT_PY_LEN + 1;
+	return 0;
+}
+
+/* A Python source or stub: "*.py" or "*.pyi". */
+static int is_python_file(const char *path, size_t len)
+{
+	return (len >= 3 && !memcmp(path + len - 3, ".py", 3)) ||
+		(len >= 4 && !memcmp(path + len - 4, ".pyi", 4));
+}
 
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
 
@@ -336,8 +355,6 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 	/* The last directory found not ignored: the next ones share most of it. */
 	const char *ok_path = NULL;
 	size_t ok_len = 0;
-	const char *marker = gs_language_default()->package_marker;
-	size_t marker_len = strlen(marker);
 
 	gs_package_list_clear(out);
 	if (cfg) {
@@ -348,18 +365,25 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 			gs_strvec_push(&out->ignore, default_ignore[i]);
 	}
 
-	/* One pass: only paths ending in "/<marker>" cost more than a strlen. */
+	/* One pass: only paths ending in "/__init__.py[i]" cost more than a strlen. */
 	for (i = 0; i < n; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path;
-		size_t len = strlen(path), dlen, from = 0;
+		size_t len = strlen(path), dlen, from = 0, slen;
 
-		if (len < marker_len + 2 || path[len - marker_len - 1] != '/' ||
-		    memcmp(path + len - marker_len, marker, marker_len))
+		if (!(slen = init_suffix(path, len)))
 			continue;
 		if (!GS_MODE_IS_REGULAR(e->mode))
 			continue;
-		dlen = len - marker_len - 1;
+		dlen = len - slen;
+		/*
+		 * __init__.py and __init__.pyi of one package: every path
+		 * between them starts with "DIR/__init__.py", so the package
+		 * is the last one found.
+		 */
+		if (out->nr && strlen(out->v[out->nr - 1].path) == dlen &&
+		    !memcmp(out->v[out->nr - 1].path, path, dlen))
+			continue;
 		if (ok_path) {
 			/* Skip the leading directories already known not to be ignored. */
 			for (j = 0; j < ok_len && j < dlen && ok_path[j] == path[j]; j++)
@@ -383,7 +407,7 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 
 	/*
 	 * Entries are sorted by file path, which is not the order of their
-	 * directories ("a-b/M" < "a/M" for a marker M, but "a" < "a-b").
+	 * directories ("a-b/__init__.py" < "a/__init__.py" but "a" < "a-b").
 	 */
 	for (i = 1; i < out->nr; i++)
 		if (strcmp(out->v[i - 1].path, out->v[i].path) > 0)
@@ -415,6 +439,23 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 	roots_release(&rs);
 	gs_buf_release(&scratch);
 	return 0;
+}
+
+const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg)
+{
+	gs_buf path = GS_BUF_INIT;
+	const gs_source_entry *e;
+
+	gs_buf_printf(&path, "%s/__init__.py", pkg->path);
+	e = gs_source_lookup(src, path.ptr);
+	if (!e || !GS_MODE_IS_REGULAR(e->mode)) {
+		gs_buf_putc(&path, 'i');
+		e = gs_source_lookup(src, path.ptr);
+		if (e && !GS_MODE_IS_REGULAR(e->mode))
+			e = NULL;
+	}
+	gs_buf_release(&path);
+	return e;
 }
 
 int gs_packages_scan(gs_package_list *out, const gs_source *src, const gs_config *cfg)
@@ -512,10 +553,10 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 	for (i = begin; i < end; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path, *slash;
-		size_t dlen, j;
+		size_t len = strlen(path), dlen, j;
 		int skip = 0;
 
-		if (!GS_MODE_IS_REGULAR(e->mode) || !gs_language_is_source(path))
+		if (!GS_MODE_IS_REGULAR(e->mode) || !is_python_file(path, len))
 			continue;
 		slash = strrchr(path, '/');
 		dlen = (size_t)(slash - path);

@@ -557,11 +557,11 @@ static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_s
 	};
 	const char *base = strrchr(path, '/'), *why;
 	const gs_source_entry *e;
-	size_t i;
+	size_t len = strlen(path), i;
 
 	base = base ? base + 1 : path;
-	if (gs_language_is_source(path))
-		return "is a source path; contracts must not overwrite sources";
+	if ((len >= 3 && !strcmp(path + len - 3, ".py")) || (len >= 4 && !strcmp(path + len - 4, ".pyi")))
+		return "is a Python source path; contracts must not overwrite sources";
 	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++)
 		if (!strcmp(base, git_files[i]))
 			return "names a git or git-spec control file";

@@ -310,7 +310,7 @@ static void test_validation(void **state)
 	expect_problem(&fx, "SPEC-024.md: sources[0].variants[0].path: 'link/public.md' passes "
 		       "through a symbolic link");
 	expect_problem(&fx, "SPEC-024.md: sources[0].variants[1].path: 'contracts/all.py' is a "
-		       "source path");
+		       "Python source path");
 	expect_problem(&fx, "SPEC-024.md: sources[0].variants[2].path: 'SPEC-024.md' is the "
 		       "path of a spec file");
 	expect_problem(&fx, "SPEC-024.md: sources[1].variants[1].path: "
