@@ -70,6 +70,14 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 /* pre-commit / pre-merge-commit: the index named by GIT_INDEX_FILE against HEAD. */
 int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *index_path);
 
+/*
+ * The paths (files, symbolic links, submodules) that differ between two
+ * trees, either NULL for the empty tree, sorted: `git diff-tree -r
+ * --name-only --no-renames` without reading the subtrees both share.
+ */
+int gs_hook_tree_diff(gs_strvec *out, git_repository *repo, const git_tree *old_tree,
+		      const git_tree *new_tree);
+
 /* One commit against its first parent (the empty tree for a root commit). */
 int gs_hook_check_commit(gs_hook_report *out, git_repository *repo, const git_commit *commit);
 
@@ -87,9 +95,14 @@ typedef struct gs_hook_scope {
 	git_revwalk *walk;
 	git_oid tip;
 	size_t hidden;         /* commits hidden from the walk (refs known to be there) */
+	git_oid *hide_ids;     /* those commits, for a walk that stops at a shallow boundary */
+	size_t hide_alloc;
 	int tip_only;
 	gs_strvec shallow;     /* hex ids of the shallow boundary, sorted */
 	size_t checked;
+	/* the last commit checked and its tree, from which its child's is derived */
+	gs_source *prev;
+	git_oid prev_oid;
 } gs_hook_scope;
 
 void gs_hook_scope_init(gs_hook_scope *s);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 #include "gitspec/python.h"
+#include "gitspec/pylimits.h"
 
 /*
  * Extraction of the model of one Python file (DESIGN 2.1-2.3, 2.6).
@@ -155,6 +156,7 @@ int gs_python_new(gs_python **out)
 	size_t i;
 
 	*out = NULL;
+	gs_python_set_allocator();
 	py = gs_xcalloc(1, sizeof(*py));
 	gs_buf_init(&py->decoded, 0);
 	gs_buf_init(&py->tmp, 0);
@@ -1729,6 +1731,9 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	memset(&x, 0, sizeof(x));
 	x.py = py;
 	x.path = path;
+	/* Bounds first: nothing below may crash or run away on hostile input. */
+	if ((x.error = gs_python_check_size(path, len)) < 0)
+		goto done;
 	if (len > UINT32_MAX / 2) {
 		x.error = gs_error_set(GS_EINPUT, "%s: file too large", path);
 		goto done;
@@ -1741,6 +1746,8 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		syntax_error_at(&x, (size_t)(nul - x.src));
 		goto done;
 	}
+	if ((x.error = gs_python_check_nesting(path, x.src, x.len)) < 0)
+		goto done;
 
 	ts_parser_reset(py->parser);
 	tree = ts_parser_parse_string(py->parser, NULL, x.src, (uint32_t)x.len);
