@@ -700,6 +700,37 @@ static int binds_all(struct ctx *x, TSNode target, int depth)
 	return found;
 }
 
+/*
+ * `(x)` and `((x))` are the target x itself, as in Python's ast; `(x,)`
+ * is a tuple target.
+ */
+static TSNode unparen(struct ctx *x, TSNode target)
+{
+	int depth = 0;
+
+	while (is(x, target, S_TUPLE_PATTERN) && depth++ < MAX_TARGET_DEPTH) {
+		uint32_t i, n = ts_node_child_count(target), named = 0;
+		TSNode inner = null_node;
+
+		for (i = 0; i < n; i++) {
+			TSNode c = ts_node_child(target, i);
+
+			if (ts_node_is_named(c)) {
+				if (ts_node_symbol(c) == x->py->sym[S_COMMENT])
+					continue;
+				inner = c;
+				named++;
+			} else if (text_is(x, c, ",")) {
+				return target;
+			}
+		}
+		if (named != 1)
+			return target;
+		target = inner;
+	}
+	return target;
+}
+
 /* The value of a chain a = b = 1: the right side of its last link. */
 static TSNode chain_value(struct ctx *x, TSNode node)
 {
@@ -716,7 +747,7 @@ static void add_assignment(struct ctx *x, struct scope *scope, TSNode node, int 
 
 	/* A chain a = b = 1 nests to the right: walk it as a loop. */
 	while (!x->error && is(x, node, S_ASSIGNMENT)) {
-		TSNode left = field(x, node, F_LEFT);
+		TSNode left = unparen(x, field(x, node, F_LEFT));
 		TSNode right = field(x, node, F_RIGHT);
 		TSNode type = field(x, node, F_TYPE);
 
@@ -1228,7 +1259,7 @@ static void init_assignment(struct ctx *x, struct scope *scope, TSNode node, TSN
 	TSNode value = chain_value(x, node);
 
 	while (!x->error && is(x, node, S_ASSIGNMENT)) {
-		TSNode left = field(x, node, F_LEFT), name;
+		TSNode left = unparen(x, field(x, node, F_LEFT)), name;
 
 		if (ts_node_is_null(left))
 			break;

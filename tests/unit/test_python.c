@@ -881,6 +881,14 @@ static void test_attributes(void **state)
 	      "method A.m(pk:self)\n"
 	      "method A.other(pk:self)\n"
 	      "property A.p(pk:self) @property\n");
+	/* A parenthesised target is the target itself, as in Python's ast. */
+	check("(a) = 1\n((b)) = 2\n(c,) = 3\n"
+	      "class K:\n    def __init__(self):\n        (self.x) = 4\n        (self.y,) = 5,\n",
+	      "variable a = 1\nvariable b = 2\nvariable c\n"
+	      "class K bases[]\n"
+	      "attribute K.x = 4\n"
+	      "attribute K.y\n"
+	      "method K.__init__(pk:self)\n");
 	/* No positional first parameter: no `self`, no attributes. */
 	check("class B:\n    def __init__(*args):\n        args.x = 1\n"
 	      "class C:\n    @staticmethod\n    def __init__():\n        pass\n"
