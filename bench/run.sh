@@ -158,6 +158,35 @@ for n in $small $big; do
 		git diff --cached --name-only
 done
 
+# ---- (d) git spec diff against griffe check ----------------------------------
+# Two "releases" of the corpus: v2 applies the API edits of the griffe
+# comparison test (tests/tools/django-api-edits.py) and adds a public
+# function to every fifth file, so that a realistic share of the files
+# differ. Both tools compare the same pair of commits from git: griffe
+# checks each out into a worktree, git spec diff reads the object database.
+note "(d) git spec diff v1..v2 and griffe check on the same pair"
+api="$work/apidiff"
+griffe=$(command -v griffe || true)
+if git clone -q "$dj" "$api" &&
+   (cd "$api" && git tag v1 &&
+    python3 "$top/tests/tools/django-api-edits.py" . &&
+    git ls-files 'django/*.py' | awk 'NR % 5 == 0' | while read -r f; do
+	printf '\n\ndef added_in_v2(value=None):\n    return value\n' >>"$f"
+    done &&
+    git add -A && git commit -q --no-verify -m v2 && git tag v2); then
+	echo "apidiff: $(cd "$api" && git diff --name-only v1 v2 -- '*.py' | wc -l) files differ between v1 and v2"
+	if [ -n "$griffe" ]; then
+		bench "$api" "apidiff apidiffcold griffe" \
+			"$bin/git-spec" diff v1..v2 :: \
+			env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" diff v1..v2 :: \
+			sh -c "'$griffe' check -s . --against v1 --base-ref v2 django >/dev/null 2>&1; [ \$? -eq 1 ]"
+	else
+		note "  griffe is missing (apt-get install python3-griffe)"
+	fi
+else
+	note "  cannot build the two releases"
+fi
+
 # ---- report ------------------------------------------------------------------
 echo
 echo "== results"
@@ -180,6 +209,9 @@ row "hook$small" "git-spec-hook pre-commit, $small files"
 row "diff$small" "git diff --cached --name-only, $small files"
 row "hook$big" "git-spec-hook pre-commit, $big files"
 row "diff$big" "git diff --cached --name-only, $big files"
+row apidiff "git spec diff v1..v2 (cache)"
+row apidiffcold "git spec diff v1..v2, cold (GIT_SPEC_NO_CACHE=1)"
+row griffe "griffe check on the same pair"
 
 echo
 echo "== targets (DESIGN.md 4)"
@@ -213,6 +245,8 @@ check "unchanged check: cold / warm (speed-up)" "$(ratio cold warm)" ">=" 20 "x"
 check "hook / git diff --cached, $big files" "$(ratio "hook$big" "diff$big")" "<=" 3 "x"
 check "hook time, $big files" "$(field "hook$big" 1)" "<" 50 " ms"
 check "hook growth $small -> $big files" "$(ratio "hook$big" "hook$small")" "<" 2 "x"
+check "griffe check / git spec diff v1..v2 (speed-up)" "$(ratio griffe apidiff)" ">=" 10 "x"
+printf '%-52s %10s\n' "  (info) griffe check / git spec diff, cold" "$(ratio griffe apidiffcold)x"
 check "peak memory, cold check on Django" "$(mib cold)" "<" 64 " MiB"
 check "peak memory, warm check on Django" "$(mib warm)" "<" 64 " MiB"
 printf '%-52s %10s\n' "  (info) peak memory, hook at $big files" "$(mib "hook$big") MiB"
