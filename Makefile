@@ -3,20 +3,24 @@
 #   make                 build the library and the programs into $(BUILD)
 #   make test            build and run every test, plain and under ASan/UBSan
 #   make unit e2e        the suites of one build (BUILD=..., SANITIZE=...)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install prefix=/usr/local DESTDIR=   (PREFIX= works too)
 #   make bench           the benchmark of DESIGN.md 4
 #   make fuzz            bounded fuzzing runs (clang, libFuzzer)
 #   make valgrind        the unit and end-to-end suites under valgrind
 #
 # BUILD=dir puts every output below dir (default: build). SANITIZE=address,undefined
 # builds with those sanitizers. V=1 shows the commands. DEVELOPER=1 adds -Werror.
+# CPPFLAGS, CFLAGS and LDFLAGS are added to the build's own flags. Only the
+# unit tests need libcmocka-dev: `make` builds the programs without it.
 
 BUILD ?= build
+# git spells it `prefix`; PREFIX is the other common spelling.
 PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
 DESTDIR ?=
-bindir = $(PREFIX)/bin
-mandir = $(PREFIX)/share/man
-datadir = $(PREFIX)/share
+bindir = $(prefix)/bin
+mandir = $(prefix)/share/man
+datadir = $(prefix)/share
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -36,7 +40,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 GITSPEC_VERSION = 0.1.0
 ALL_CFLAGS = -DGITSPEC_VERSION=\"$(GITSPEC_VERSION)\" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPTFLAGS) $(SANFLAGS) \
-	-Iinclude -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
+	-Iinclude -Isrc/lib $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
@@ -74,16 +78,23 @@ UNIT_OBJS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(UNIT_SRCS))
 ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
 	$(BUILD)/src/git-spec-merge.o $(UNIT_OBJS)
 
-.PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check
+.PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check \
+	test-deps-check
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 all: $(PROGRAMS)
 
 deps-check:
-	@$(PKG_CONFIG) --exists $(PKGS) cmocka || { \
+	@$(PKG_CONFIG) --exists $(PKGS) || { \
 	  echo "error: missing build dependencies; install them with:" >&2; \
-	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev libcmocka-dev pkg-config npm" >&2; \
+	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev pkg-config npm" >&2; \
+	  exit 1; }
+
+# The unit tests alone link cmocka.
+test-deps-check:
+	@$(PKG_CONFIG) --exists cmocka || { \
+	  echo "error: the unit tests need cmocka; install it with: apt-get install -y libcmocka-dev" >&2; \
 	  exit 1; }
 
 # Rebuild everything when the flags change.
@@ -100,7 +111,7 @@ grammar: $(GRAMMAR_DIR)/src/parser.c
 
 $(BUILD)/grammar/%.o: $(GRAMMAR_DIR)/src/%.c $(BUILD)/FLAGS | deps-check
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) -std=c11 $(OPTFLAGS) $(SANFLAGS) -I$(GRAMMAR_DIR)/src $(CFLAGS) -w -c -o $@ $<
+	$(QUIET_CC)$(CC) -std=c11 $(OPTFLAGS) $(SANFLAGS) -I$(GRAMMAR_DIR)/src $(CPPFLAGS) $(CFLAGS) -w -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(BUILD)/FLAGS | deps-check
 	@mkdir -p $(dir $@)
@@ -119,11 +130,15 @@ $(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LI
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+$(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/FLAGS | deps-check test-deps-check
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB) | test-deps-check
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BINS)
+unit: test-deps-check $(UNIT_BINS)
 	@tests/run-unit.sh $(BUILD)
 
 e2e: $(PROGRAMS)

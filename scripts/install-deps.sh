@@ -17,6 +17,8 @@ need_cmd npm npm
 need_cmd python3 python3
 need_cmd valgrind valgrind
 need_cmd man man-db
+# tests/e2e/t3110: the pre-commit framework, at the oldest release supported
+need_cmd pre-commit pre-commit
 # the griffe comparison of `git spec diff` (tests/e2e/t1960-diff-griffe.sh)
 need_cmd griffe python3-griffe
 [ -f /usr/lib/python3/dist-packages/django/utils/text.py ] || missing="$missing python3-django"

@@ -33,6 +33,10 @@ int main(int argc, const char **argv)
 	int error, status;
 
 	setlocale(LC_ALL, "C");
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("git-spec-merge version %s\n", GITSPEC_VERSION);
+		return GS_EXIT_OK;
+	}
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage_text, stdout);
 		return GS_EXIT_OK;

@@ -158,7 +158,7 @@ test_expect_success 'removing a covered package is refused (its spec names no pa
 
 test_expect_success 'as the pre-commit framework runs it: stashed work tree, clean environment' '
 	cd repo &&
-	test_grep "entry: git spec check --staged" "$TEST_SRC/.pre-commit-hooks.yaml" &&
+	test_grep "entry: git-spec-hook pre-commit" "$TEST_SRC/.pre-commit-hooks.yaml" &&
 	test_grep "pass_filenames: false" "$TEST_SRC/.pre-commit-hooks.yaml" &&
 	test_grep "always_run: true" "$TEST_SRC/.pre-commit-hooks.yaml" &&
 	test_grep "language: system" "$TEST_SRC/.pre-commit-hooks.yaml" &&
