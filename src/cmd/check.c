@@ -13,6 +13,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/plan.h"
+#include "gitspec/apidiff.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -141,7 +142,8 @@ done:
 	return error;
 }
 
-static void print_json(const struct check_result *r, const char *commit, int range)
+static void print_json(const struct check_result *r, const char *commit, int range,
+		       const gs_change_list *refused)
 {
 	gs_buf out = GS_BUF_INIT, path = GS_BUF_INIT;
 	size_t i;
@@ -162,7 +164,32 @@ static void print_json(const struct check_result *r, const char *commit, int ran
 		gs_buf_put_json_string(&out, r->errors.v[i]);
 		gs_buf_putc(&out, '}');
 	}
-	gs_buf_puts(&out, r->errors.nr ? "\n  ]}\n" : "]}\n");
+	gs_buf_puts(&out, r->errors.nr ? "\n  ]" : "]");
+	if (refused) {
+		/* the changes spec.breakingChanges = refuse refuses, as git spec diff --json lists them */
+		gs_buf_puts(&out, ", \"refused\": [");
+		for (i = 0; i < refused->nr; i++) {
+			const gs_change *c = &refused->v[i];
+
+			gs_buf_puts(&out, i ? ",\n    {\"commit\": " : "\n    {\"commit\": ");
+			gs_buf_put_json_string(&out, c->commit);
+			gs_buf_puts(&out, ", \"module\": ");
+			gs_buf_put_json_string(&out, c->module);
+			gs_buf_puts(&out, ", \"package\": ");
+			gs_buf_put_json_string(&out, c->package);
+			gs_buf_puts(&out, ", \"path\": ");
+			gs_buf_put_json_string(&out, c->path);
+			gs_buf_printf(&out, ", \"line\": %zu, \"object\": ", c->line);
+			gs_buf_put_json_string(&out, c->object);
+			gs_buf_puts(&out, ", \"kind\": ");
+			gs_buf_put_json_string(&out, gs_change_kind_name(c->kind));
+			gs_buf_puts(&out, ", \"message\": ");
+			gs_buf_put_json_string(&out, gs_change_kind_message(c->kind));
+			gs_buf_putc(&out, '}');
+		}
+		gs_buf_puts(&out, refused->nr ? "\n  ]" : "]");
+	}
+	gs_buf_puts(&out, "}\n");
 	cmd_write_stdout(&out);
 	gs_buf_release(&out);
 	gs_buf_release(&path);
@@ -194,6 +221,29 @@ static void print_text(const struct check_result *r)
 		fprintf(stderr, "stale: %s\n", r->stale_text.v[i]);
 }
 
+/*
+ * The changes the breaking-change policy refuses, per commit and module:
+ * "error: commit C (SUMMARY) breaks the API of MODULE; ..." then its lines.
+ */
+static void print_refused(const gs_change_list *refused)
+{
+	gs_buf line = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < refused->nr; i++) {
+		const gs_change *c = &refused->v[i];
+
+		if (!i || strcmp(c->commit, refused->v[i - 1].commit) ||
+		    strcmp(c->module, refused->v[i - 1].module))
+			fprintf(stderr, "error: commit %.12s breaks the API of '%s' without a trailer "
+				"'API-Break: %s':\n", c->commit, c->module, c->module);
+		gs_buf_clear(&line);
+		gs_change_format_line(&line, c);
+		fprintf(stderr, "  %s\n", line.ptr);
+	}
+	gs_buf_release(&line);
+}
+
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
 static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 {
@@ -206,6 +256,7 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 	size_t commits = 0;
 	int error = 0, found = 0, walk_error;
 	const char *fix = "git spec sync --staged";
+	gs_change_list refused = GS_CHANGE_LIST_INIT;
 
 	check_result_init(&r);
 	memset(&spec, 0, sizeof(spec));
@@ -255,17 +306,33 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 		error = gs_error_set_git("cannot walk the range");
 		goto done;
 	}
+	/* spec.breakingChanges = refuse, as the newest commit configures it */
+	if (!found && ctx->cfg_loaded && ctx->cfg.refuse_breaking &&
+	    (error = gs_apidiff_refused_in_range(&refused, ctx->repo,
+						 spec.from ? git_object_id(spec.from) : NULL,
+						 git_object_id(spec.to), ctx->cache)) < 0)
+		goto done;
 	if (json)
-		print_json(&r, found ? hex : NULL, 1);
+		print_json(&r, found ? hex : NULL, 1, refused.nr ? &refused : NULL);
 	else
 		print_text(&r);
-	if (found)
+	if (found) {
 		error = result_status(&r, where.ptr, fix);
-	else if (!cmd_quiet && !json)
+	} else if (refused.nr) {
+		if (!json)
+			print_refused(&refused);
+		cmd_set_hint("add the trailer to the commit that makes the change (git rebase -i, "
+			     "then 'reword'), or 'API-Break: *' for every package");
+		error = gs_error_set(GS_ECHECK, "%s: %zu breaking change%s without an API-Break trailer "
+				     "(spec.breakingChanges = refuse)", range, refused.nr,
+				     refused.nr == 1 ? "" : "s");
+	} else if (!cmd_quiet && !json) {
 		printf("%zu commit%s checked: every contract is fresh\n", commits, commits == 1 ? "" : "s");
+	}
 
 done:
 	check_result_release(&r);
+	gs_change_list_clear(&refused);
 	gs_buf_release(&where);
 	git_revwalk_free(walk);
 	git_object_free(spec.from);
@@ -363,7 +430,7 @@ int cmd_check(int argc, const char **argv)
 		if (json && error == GS_EINPUT) {
 			add_error(&r, gs_error_last());
 			r.bad_input = 1;
-			print_json(&r, NULL, 0);
+			print_json(&r, NULL, 0, NULL);
 		}
 		goto done;
 	}
@@ -371,7 +438,7 @@ int cmd_check(int argc, const char **argv)
 	if ((error = check_source(&r, &ctx, fix)) < 0)
 		goto done;
 	if (json)
-		print_json(&r, NULL, 0);
+		print_json(&r, NULL, 0, NULL);
 	else
 		print_text(&r);
 	error = result_status(&r, gs_source_describe(ctx.src), fix);

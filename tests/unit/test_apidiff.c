@@ -20,6 +20,7 @@ static gs_python *py;
 static int setup(void **state)
 {
 	(void)state;
+	git_libgit2_init();
 	return gs_python_new(&py);
 }
 
@@ -27,6 +28,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	gs_python_free(py);
+	git_libgit2_shutdown();
 	return 0;
 }
 
@@ -394,6 +396,20 @@ static void test_formats(void **state)
 	gs_change_list_clear(&l);
 }
 
+static void test_trailers(void **state)
+{
+	(void)state;
+	assert_true(gs_apidiff_trailer_allows("subject\n\nbody\n\nAPI-Break: shop\n", "shop"));
+	assert_true(gs_apidiff_trailer_allows("subject\n\nAPI-Break: a, shop\n", "shop"));
+	assert_true(gs_apidiff_trailer_allows("subject\n\nAPI-Break: a\nAPI-Break: shop b\n", "shop"));
+	assert_true(gs_apidiff_trailer_allows("subject\n\napi-break: *\n", "anything"));
+	assert_false(gs_apidiff_trailer_allows("subject\n\nAPI-Break: shopping\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("subject\n\nAPI-Break: sho\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("API-Break: shop\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("subject\n\nAPI-Break: shop\n\nlast paragraph\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("", "shop"));
+}
+
 static void test_kind_names(void **state)
 {
 	int k, j;
@@ -436,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_moved_and_changed),
 		cmocka_unit_test(test_module_added_removed),
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_trailers),
 		cmocka_unit_test(test_kind_names),
 	};
 
