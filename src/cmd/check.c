@@ -1,6 +1,8 @@
 /*
- * git spec check [--staged | --rev REV | --range A..B] [--json]: whether
- * every contract is fresh, writing nothing. Exit 1 for stale contracts or
+ * git spec check [--staged | --rev REV | --range A..B] [--json] [--diff]:
+ * whether every contract is fresh, writing nothing; under each stale
+ * contract, the API changes of its package (git spec diff's lines), and
+ * with --diff the unified diff of the contract itself. Exit 1 for stale contracts or
  * an invalid registry, 3 for bad input (a spec that does not parse, an
  * unsafe contract path, a syntax error), which wins over 1.
  */
@@ -19,12 +21,14 @@
 #include "parse-options.h"
 
 static const char *const check_usage[] = {
-	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json] [-q]",
+	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json] [--diff] [-q]",
 	NULL
 };
 
 struct check_result {
-	gs_strvec stale_text;   /* one line per stale contract */
+	gs_strvec stale_text;   /* one entry per stale contract (with the API
+				 * changes of its package on the following lines) */
+	gs_buf patches;         /* --diff: unified diffs of the stale contracts */
 	gs_buf stale_json;      /* the members of "stale" */
 	gs_strvec errors;       /* messages, unique */
 	size_t stale_nr, fresh_nr;
@@ -38,6 +42,7 @@ static void check_result_init(struct check_result *r)
 	gs_strvec_init(&r->stale_text);
 	gs_strvec_init(&r->errors);
 	gs_buf_init(&r->stale_json, 0);
+	gs_buf_init(&r->patches, 0);
 }
 
 static void check_result_release(struct check_result *r)
@@ -45,6 +50,7 @@ static void check_result_release(struct check_result *r)
 	gs_strvec_clear(&r->stale_text);
 	gs_strvec_clear(&r->errors);
 	gs_buf_release(&r->stale_json);
+	gs_buf_release(&r->patches);
 }
 
 static int check_result_failed(const struct check_result *r)
@@ -80,8 +86,68 @@ static void error_path(gs_buf *out, const char *msg)
 	}
 }
 
-static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix)
+/* What to show beyond the stale lines: the state to compare with, and --diff. */
+struct check_detail {
+	int has_base;           /* show the API changes since `base` */
+	const git_tree *base;   /* NULL with has_base: the empty tree */
+	int patch;              /* --diff */
+};
+
+/* The API changes of the spec-covered packages from `d->base` to ctx->src. */
+static int api_changes(gs_change_list *out, struct cmd_ctx *ctx, const struct check_detail *d)
 {
+	gs_apidiff_side base, cur;
+	int error;
+
+	memset(&cur, 0, sizeof(cur));
+	cur.src = ctx->src;
+	cur.cfg = &ctx->cfg;
+	cur.pkgs = &ctx->pkgs;
+	cur.reg = ctx->reg;
+	cur.eng = ctx->eng;
+	if ((error = gs_apidiff_side_open_tree(&base, ctx->repo, d->base, ctx->cache)) < 0)
+		return error;
+	error = gs_apidiff_sides(out, &base, &cur, NULL);
+	gs_apidiff_side_release(&base);
+	return error;
+}
+
+/* Append the unified diff of a contract: what the source holds, what it should. */
+static int contract_patch(gs_buf *out, struct cmd_ctx *ctx, const gs_plan_item *it)
+{
+	const gs_source_entry *e = gs_source_lookup(ctx->src, it->path);
+	gs_buf old = GS_BUF_INIT, path = GS_BUF_INIT;
+	git_patch *patch = NULL;
+	git_buf text = GIT_BUF_INIT;
+	git_diff_options opts;
+	int error = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (e && GS_MODE_IS_REGULAR(e->mode) && (error = gs_source_read(&old, ctx->src, e)) < 0)
+		goto done;
+	gs_buf_printf(&path, "%s", it->path);
+	if (git_patch_from_buffers(&patch, e ? old.ptr : NULL, old.size, path.ptr,
+				   it->content.ptr, it->content.size, path.ptr, &opts) < 0 ||
+	    git_patch_to_buf(&text, patch) < 0) {
+		error = gs_error_set_git("cannot compute the diff of a contract");
+		goto done;
+	}
+	gs_buf_put(out, text.ptr, text.size);
+done:
+	git_buf_dispose(&text);
+	git_patch_free(patch);
+	gs_buf_release(&old);
+	gs_buf_release(&path);
+	return error;
+}
+
+static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix,
+			const struct check_detail *detail)
+{
+	gs_change_list changes = GS_CHANGE_LIST_INIT;
+	gs_buf entry = GS_BUF_INIT;
+	const char *shown = NULL;
+	int changes_loaded = 0;
 	gs_strvec problems = GS_STRVEC_INIT, unsafe = GS_STRVEC_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	size_t i;
@@ -118,9 +184,30 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 			r->fresh_nr++;
 			continue;
 		}
-		gs_strvec_pushf(&r->stale_text, "%s contract '%s' of package '%s' (%s) is %s",
-				variant, it->path, it->package, it->spec->id,
-				it->missing ? "missing" : "stale");
+		gs_buf_clear(&entry);
+		gs_buf_printf(&entry, "%s contract '%s' of package '%s' (%s) is %s",
+			      variant, it->path, it->package, it->spec->id,
+			      it->missing ? "missing" : "stale");
+		/* What changed in the package's API, once per package. */
+		if (detail && detail->has_base && (!shown || strcmp(shown, it->package))) {
+			size_t k;
+
+			if (!changes_loaded) {
+				if ((error = api_changes(&changes, ctx, detail)) < 0)
+					goto done;
+				changes_loaded = 1;
+			}
+			for (k = 0; k < changes.nr; k++) {
+				if (strcmp(changes.v[k].package, it->package))
+					continue;
+				gs_buf_puts(&entry, "\n  ");
+				gs_change_format_line(&entry, &changes.v[k]);
+			}
+			shown = it->package;
+		}
+		gs_strvec_push(&r->stale_text, entry.ptr);
+		if (detail && detail->patch && (error = contract_patch(&r->patches, ctx, it)) < 0)
+			goto done;
 		gs_buf_puts(&r->stale_json, r->stale_nr ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
 		gs_buf_put_json_string(&r->stale_json, it->spec->id);
 		gs_buf_puts(&r->stale_json, ", \"package\": ");
@@ -136,6 +223,8 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 	}
 
 done:
+	gs_change_list_clear(&changes);
+	gs_buf_release(&entry);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&problems);
 	gs_strvec_clear(&unsafe);
@@ -219,6 +308,10 @@ static void print_text(const struct check_result *r)
 		fprintf(stderr, "error: %s\n", r->errors.v[i]);
 	for (i = 0; i < r->stale_text.nr; i++)
 		fprintf(stderr, "stale: %s\n", r->stale_text.v[i]);
+	if (r->patches.size) {
+		fflush(stderr);
+		cmd_write_stdout(&r->patches);
+	}
 }
 
 /*
@@ -245,7 +338,7 @@ static void print_refused(const gs_change_list *refused)
 }
 
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
-static int check_range(struct cmd_ctx *ctx, const char *range, int json)
+static int check_range(struct cmd_ctx *ctx, const char *range, int json, int patch)
 {
 	git_revspec spec;
 	git_revwalk *walk = NULL;
@@ -289,8 +382,22 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 		check_result_release(&r);
 		check_result_init(&r);
 		error = cmd_ctx_load_tree(ctx, tree);
-		if (!error)
-			error = check_source(&r, ctx, fix);
+		if (!error) {
+			/* What this commit changed: against its first parent. */
+			struct check_detail detail = { !json, NULL, patch };
+			git_commit *parent = NULL;
+			git_tree *ptree = NULL;
+
+			if (git_commit_parentcount(commit) &&
+			    (git_commit_parent(&parent, commit, 0) < 0 ||
+			     git_commit_tree(&ptree, parent) < 0))
+				error = gs_error_set_git("cannot read a commit of the range");
+			detail.base = ptree;
+			if (!error)
+				error = check_source(&r, ctx, fix, &detail);
+			git_tree_free(ptree);
+			git_commit_free(parent);
+		}
 		commits++;
 		if (!error && check_result_failed(&r)) {
 			found = 1;
@@ -378,16 +485,49 @@ static int null_range(const char *range, gs_buf *keep, const char **rev, int *no
 	return 0;
 }
 
+/* The tree the API changes are shown against: HEAD's, or REV's first parent's. */
+static int check_base(git_tree **out, struct cmd_ctx *ctx, const char *rev)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL, *parent = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (!rev && git_repository_head_unborn(ctx->repo) == 1)
+		return 0;
+	if (git_revparse_single(&obj, ctx->repo, rev ? rev : "HEAD") < 0 ||
+	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		/* a tree, not a commit: no history to compare with */
+		git_error_clear();
+		goto done;
+	}
+	if (!rev) {
+		if (git_commit_tree(out, commit) < 0)
+			error = gs_error_set_git("cannot read HEAD");
+	} else if (git_commit_parentcount(commit) &&
+		   (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(out, parent) < 0)) {
+		error = gs_error_set_git("cannot read the parent commit");
+	}
+done:
+	git_commit_free(parent);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return error;
+}
+
 int cmd_check(int argc, const char **argv)
 {
-	int staged = 0, json = 0, error = 0, nothing = 0;
+	int staged = 0, json = 0, error = 0, nothing = 0, patch = 0;
 	const char *rev = NULL, *range = NULL, *fix;
 	gs_buf null_rev = GS_BUF_INIT;
+	struct check_detail detail = { 0, NULL, 0 };
+	git_tree *base = NULL;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
 		CMD_OPT_STRING_(0, "rev", &rev, "rev", "check a commit"),
 		CMD_OPT_STRING_(0, "range", &range, "a..b", "check every commit of a range"),
 		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
+		CMD_OPT_BOOL_(0, "diff", &patch, "print the unified diff of each stale contract"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
 		CMD_OPT_END_()
 	};
@@ -421,7 +561,7 @@ int cmd_check(int argc, const char **argv)
 		range = NULL;
 	}
 	if (range) {
-		error = check_range(&ctx, range, json);
+		error = check_range(&ctx, range, json, patch);
 		goto done;
 	}
 	if ((error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
@@ -435,7 +575,19 @@ int cmd_check(int argc, const char **argv)
 		goto done;
 	}
 	fix = staged || rev ? "git spec sync --staged" : "git spec sync";
-	if ((error = check_source(&r, &ctx, fix)) < 0)
+	/*
+	 * Under each stale contract, what changed in its package's API: the
+	 * work tree and the index against HEAD, a commit against its first
+	 * parent (the empty tree when there is none).
+	 */
+	if (!json) {
+		if ((error = check_base(&base, &ctx, rev)) < 0)
+			goto done;
+		detail.has_base = 1;
+		detail.base = base;
+	}
+	detail.patch = patch && !json;
+	if ((error = check_source(&r, &ctx, fix, &detail)) < 0)
 		goto done;
 	if (json)
 		print_json(&r, NULL, 0, NULL);
@@ -448,6 +600,7 @@ int cmd_check(int argc, const char **argv)
 
 done:
 	check_result_release(&r);
+	git_tree_free(base);
 	cmd_ctx_release(&ctx);
 	gs_buf_release(&null_rev);
 	return cmd_report(error);
