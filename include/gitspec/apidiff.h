@@ -186,6 +186,11 @@ void gs_change_format_line(gs_buf *out, const gs_change *c);
 /* `{"from", "to", "changes": [...]}`; `from`/`to` NULL are null. */
 void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 				const char *from, const char *to);
+/*
+ * Append `s` escaped for a GitHub workflow command: as data (%, CR, LF)
+ * or, with `property`, as a property value (also ':' and ',').
+ */
+void gs_github_put(gs_buf *out, const char *s, int property);
 /* GitHub workflow commands: ::error for breaking, ::notice for compatible. */
 void gs_change_list_format_github(gs_buf *out, const gs_change_list *changes);
 

@@ -21,7 +21,7 @@
 #include "parse-options.h"
 
 static const char *const check_usage[] = {
-	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json] [--diff] [-q]",
+	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json | --format=github] [--diff] [-q]",
 	NULL
 };
 
@@ -29,6 +29,7 @@ struct check_result {
 	gs_strvec stale_text;   /* one entry per stale contract (with the API
 				 * changes of its package on the following lines) */
 	gs_buf patches;         /* --diff: unified diffs of the stale contracts */
+	gs_buf github;          /* --format=github: the stale contracts and their changes */
 	gs_buf stale_json;      /* the members of "stale" */
 	gs_strvec errors;       /* messages, unique */
 	size_t stale_nr, fresh_nr;
@@ -43,6 +44,7 @@ static void check_result_init(struct check_result *r)
 	gs_strvec_init(&r->errors);
 	gs_buf_init(&r->stale_json, 0);
 	gs_buf_init(&r->patches, 0);
+	gs_buf_init(&r->github, 0);
 }
 
 static void check_result_release(struct check_result *r)
@@ -51,6 +53,7 @@ static void check_result_release(struct check_result *r)
 	gs_strvec_clear(&r->errors);
 	gs_buf_release(&r->stale_json);
 	gs_buf_release(&r->patches);
+	gs_buf_release(&r->github);
 }
 
 static int check_result_failed(const struct check_result *r)
@@ -91,6 +94,7 @@ struct check_detail {
 	int has_base;           /* show the API changes since `base` */
 	const git_tree *base;   /* NULL with has_base: the empty tree */
 	int patch;              /* --diff */
+	int github;             /* --format=github */
 };
 
 /* The API changes of the spec-covered packages from `d->base` to ctx->src. */
@@ -197,13 +201,33 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 					goto done;
 				changes_loaded = 1;
 			}
+			if (detail->github) {
+				gs_buf_puts(&r->github, "::error file=");
+				gs_github_put(&r->github, it->path, 1);
+				gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
+				gs_github_put(&r->github, entry.ptr, 0);
+				gs_buf_printf(&r->github, "; run '%s'\n", fix);
+			}
 			for (k = 0; k < changes.nr; k++) {
+				gs_change_list one;
+
 				if (strcmp(changes.v[k].package, it->package))
 					continue;
 				gs_buf_puts(&entry, "\n  ");
 				gs_change_format_line(&entry, &changes.v[k]);
+				if (detail->github) {
+					one.v = &changes.v[k];
+					one.nr = one.alloc = 1;
+					gs_change_list_format_github(&r->github, &one);
+				}
 			}
 			shown = it->package;
+		} else if (detail && detail->github) {
+			gs_buf_puts(&r->github, "::error file=");
+			gs_github_put(&r->github, it->path, 1);
+			gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
+			gs_github_put(&r->github, entry.ptr, 0);
+			gs_buf_printf(&r->github, "; run '%s'\n", fix);
 		}
 		gs_strvec_push(&r->stale_text, entry.ptr);
 		if (detail && detail->patch && (error = contract_patch(&r->patches, ctx, it)) < 0)
@@ -300,6 +324,26 @@ static int result_status(const struct check_result *r, const char *where, const 
 	return 0;
 }
 
+/* --format=github: workflow commands, so that CI shows them on the files. */
+static void print_github(const struct check_result *r)
+{
+	gs_buf out = GS_BUF_INIT, path = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->errors.nr; i++) {
+		error_path(&path, r->errors.v[i]);
+		gs_buf_puts(&out, "::error file=");
+		gs_github_put(&out, path.ptr, 1);
+		gs_buf_puts(&out, "::");
+		gs_github_put(&out, r->errors.v[i], 0);
+		gs_buf_putc(&out, '\n');
+	}
+	gs_buf_put(&out, r->github.ptr, r->github.size);
+	cmd_write_stdout(&out);
+	gs_buf_release(&out);
+	gs_buf_release(&path);
+}
+
 static void print_text(const struct check_result *r)
 {
 	size_t i;
@@ -338,7 +382,7 @@ static void print_refused(const gs_change_list *refused)
 }
 
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
-static int check_range(struct cmd_ctx *ctx, const char *range, int json, int patch)
+static int check_range(struct cmd_ctx *ctx, const char *range, int json, int patch, int github)
 {
 	git_revspec spec;
 	git_revwalk *walk = NULL;
@@ -384,7 +428,7 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json, int pat
 		error = cmd_ctx_load_tree(ctx, tree);
 		if (!error) {
 			/* What this commit changed: against its first parent. */
-			struct check_detail detail = { !json, NULL, patch };
+			struct check_detail detail = { !json, NULL, patch, github };
 			git_commit *parent = NULL;
 			git_tree *ptree = NULL;
 
@@ -421,12 +465,21 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json, int pat
 		goto done;
 	if (json)
 		print_json(&r, found ? hex : NULL, 1, refused.nr ? &refused : NULL);
+	else if (github)
+		print_github(&r);
 	else
 		print_text(&r);
+	if (github && refused.nr) {
+		gs_buf out = GS_BUF_INIT;
+
+		gs_change_list_format_github(&out, &refused);
+		cmd_write_stdout(&out);
+		gs_buf_release(&out);
+	}
 	if (found) {
 		error = result_status(&r, where.ptr, fix);
 	} else if (refused.nr) {
-		if (!json)
+		if (!json && !github)
 			print_refused(&refused);
 		cmd_set_hint("add the trailer to the commit that makes the change (git rebase -i, "
 			     "then 'reword'), or 'API-Break: *' for every package");
@@ -520,7 +573,9 @@ int cmd_check(int argc, const char **argv)
 	int staged = 0, json = 0, error = 0, nothing = 0, patch = 0;
 	const char *rev = NULL, *range = NULL, *fix;
 	gs_buf null_rev = GS_BUF_INIT;
-	struct check_detail detail = { 0, NULL, 0 };
+	struct check_detail detail = { 0, NULL, 0, 0 };
+	const char *format = NULL;
+	int github = 0;
 	git_tree *base = NULL;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
@@ -528,6 +583,7 @@ int cmd_check(int argc, const char **argv)
 		CMD_OPT_STRING_(0, "range", &range, "a..b", "check every commit of a range"),
 		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
 		CMD_OPT_BOOL_(0, "diff", &patch, "print the unified diff of each stale contract"),
+		CMD_OPT_STRING_(0, "format", &format, "fmt", "text (default), json or github"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
 		CMD_OPT_END_()
 	};
@@ -541,6 +597,14 @@ int cmd_check(int argc, const char **argv)
 		return cmd_usage_error(opts, check_usage, "unexpected argument '%s'", argv[0]);
 	if (staged + !!rev + !!range > 1)
 		return cmd_usage_error(opts, check_usage, "--staged, --rev and --range are mutually exclusive");
+	if (format && !strcmp(format, "json"))
+		json = 1;
+	else if (format && !strcmp(format, "github"))
+		github = 1;
+	else if (format && strcmp(format, "text"))
+		return cmd_usage_error(opts, check_usage, "unknown format '%s' (text, json or github)", format);
+	if (json && github)
+		return cmd_usage_error(opts, check_usage, "--json and --format=github cannot be used together");
 
 	check_result_init(&r);
 	cmd_ctx_init(&ctx);
@@ -561,7 +625,7 @@ int cmd_check(int argc, const char **argv)
 		range = NULL;
 	}
 	if (range) {
-		error = check_range(&ctx, range, json, patch);
+		error = check_range(&ctx, range, json, patch, github);
 		goto done;
 	}
 	if ((error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
@@ -587,14 +651,17 @@ int cmd_check(int argc, const char **argv)
 		detail.base = base;
 	}
 	detail.patch = patch && !json;
+	detail.github = github;
 	if ((error = check_source(&r, &ctx, fix, &detail)) < 0)
 		goto done;
 	if (json)
 		print_json(&r, NULL, 0, NULL);
+	else if (github)
+		print_github(&r);
 	else
 		print_text(&r);
 	error = result_status(&r, gs_source_describe(ctx.src), fix);
-	if (!error && !cmd_quiet && !json)
+	if (!error && !cmd_quiet && !json && !github)
 		printf("%zu contract%s fresh in %s\n", r.fresh_nr, r.fresh_nr == 1 ? " is" : "s are",
 		       gs_source_describe(ctx.src));
 

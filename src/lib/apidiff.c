@@ -1423,7 +1423,7 @@ void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 }
 
 /* GitHub's workflow-command escaping: data escapes %, CR, LF; properties also ':' and ','. */
-static void put_github(gs_buf *out, const char *s, int property)
+void gs_github_put(gs_buf *out, const char *s, int property)
 {
 	for (; *s; s++) {
 		if (*s == '%')
@@ -1450,9 +1450,9 @@ void gs_change_list_format_github(gs_buf *out, const gs_change_list *changes)
 		const gs_change *c = &changes->v[i];
 
 		gs_buf_puts(out, c->breaking ? "::error file=" : "::notice file=");
-		put_github(out, c->path, 1);
+		gs_github_put(out, c->path, 1);
 		gs_buf_printf(out, ",line=%zu,title=", c->line ? c->line : 1);
-		put_github(out, c->breaking ? "Breaking API change" : "API change", 1);
+		gs_github_put(out, c->breaking ? "Breaking API change" : "API change", 1);
 		gs_buf_puts(out, "::");
 		gs_buf_clear(&msg);
 		gs_buf_printf(&msg, "%s: %s", c->object, gs_change_kind_message(c->kind));
@@ -1460,7 +1460,7 @@ void gs_change_list_format_github(gs_buf *out, const gs_change_list *changes)
 			gs_buf_printf(&msg, ": %s -> %s", c->old_value, c->new_value);
 		else if (c->old_value || c->new_value)
 			gs_buf_printf(&msg, ": %s", c->old_value ? c->old_value : c->new_value);
-		put_github(out, msg.ptr, 0);
+		gs_github_put(out, msg.ptr, 0);
 		gs_buf_putc(out, '\n');
 	}
 	gs_buf_release(&msg);

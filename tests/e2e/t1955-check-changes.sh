@@ -49,6 +49,15 @@ test_expect_success '--diff prints the unified diff of each stale contract on st
 	git checkout -q -- $P
 '
 
+test_expect_success '--format=github: the stale contracts and the changes as workflow commands' '
+	cd repo &&
+	test_expect_code 1 git spec check --format=github >out 2>err &&
+	test_grep "^::error file=$P/public.md,line=1,title=Stale contract::public contract .$P/public.md. of package .shop. (SPEC-001) is stale; run .git spec sync.$" out &&
+	test_grep "^::error file=shop/pricing.py,line=1,title=Breaking API change::price(tax): Parameter was added as required$" out &&
+	test "$(grep -c "^::error file=$P/" out)" = 2 &&
+	test_expect_code 2 git spec check --format=yaml
+'
+
 test_expect_success 'the index, --rev (against its parent) and --range' '
 	cd repo &&
 	git add shop/pricing.py &&
