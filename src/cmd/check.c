@@ -33,6 +33,7 @@ struct check_result {
 	gs_buf stale_json;      /* the members of "stale" */
 	gs_strvec errors;       /* messages, unique */
 	size_t stale_nr, fresh_nr;
+	size_t format1_nr;      /* of stale_nr: in contract format 1, said once */
 	int bad_input;          /* an error that is bad input (exit 3) */
 	int invalid;            /* the registry is invalid (exit 1) */
 };
@@ -188,50 +189,55 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 			r->fresh_nr++;
 			continue;
 		}
-		gs_buf_clear(&entry);
-		gs_buf_printf(&entry, "%s contract '%s' of package '%s' (%s) is %s",
-			      variant, it->path, it->package, it->spec->id,
-			      it->missing ? "missing" : "stale");
-		/* What changed in the package's API, once per package. */
-		if (detail && detail->has_base && (!shown || strcmp(shown, it->package))) {
-			size_t k;
+		if (it->old_format) {
+			/* said once for all of them (gs_plan_format1_message) */
+			r->format1_nr++;
+		} else {
+			gs_buf_clear(&entry);
+			gs_buf_printf(&entry, "%s contract '%s' of package '%s' (%s) is %s",
+				      variant, it->path, it->package, it->spec->id,
+				      it->missing ? "missing" : "stale");
+			/* What changed in the package's API, once per package. */
+			if (detail && detail->has_base && (!shown || strcmp(shown, it->package))) {
+				size_t k;
 
-			if (!changes_loaded) {
-				if ((error = api_changes(&changes, ctx, detail)) < 0)
-					goto done;
-				changes_loaded = 1;
-			}
-			if (detail->github) {
+				if (!changes_loaded) {
+					if ((error = api_changes(&changes, ctx, detail)) < 0)
+						goto done;
+					changes_loaded = 1;
+				}
+				if (detail->github) {
+					gs_buf_puts(&r->github, "::error file=");
+					gs_github_put(&r->github, it->path, 1);
+					gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
+					gs_github_put(&r->github, entry.ptr, 0);
+					gs_buf_printf(&r->github, "; run '%s'\n", fix);
+				}
+				for (k = 0; k < changes.nr; k++) {
+					gs_change_list one;
+
+					if (strcmp(changes.v[k].package, it->package))
+						continue;
+					gs_buf_puts(&entry, "\n  ");
+					gs_change_format_line(&entry, &changes.v[k]);
+					if (detail->github) {
+						one.v = &changes.v[k];
+						one.nr = one.alloc = 1;
+						gs_change_list_format_github(&r->github, &one);
+					}
+				}
+				shown = it->package;
+			} else if (detail && detail->github) {
 				gs_buf_puts(&r->github, "::error file=");
 				gs_github_put(&r->github, it->path, 1);
 				gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
 				gs_github_put(&r->github, entry.ptr, 0);
 				gs_buf_printf(&r->github, "; run '%s'\n", fix);
 			}
-			for (k = 0; k < changes.nr; k++) {
-				gs_change_list one;
-
-				if (strcmp(changes.v[k].package, it->package))
-					continue;
-				gs_buf_puts(&entry, "\n  ");
-				gs_change_format_line(&entry, &changes.v[k]);
-				if (detail->github) {
-					one.v = &changes.v[k];
-					one.nr = one.alloc = 1;
-					gs_change_list_format_github(&r->github, &one);
-				}
-			}
-			shown = it->package;
-		} else if (detail && detail->github) {
-			gs_buf_puts(&r->github, "::error file=");
-			gs_github_put(&r->github, it->path, 1);
-			gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
-			gs_github_put(&r->github, entry.ptr, 0);
-			gs_buf_printf(&r->github, "; run '%s'\n", fix);
+			gs_strvec_push(&r->stale_text, entry.ptr);
+			if (detail && detail->patch && (error = contract_patch(&r->patches, ctx, it)) < 0)
+				goto done;
 		}
-		gs_strvec_push(&r->stale_text, entry.ptr);
-		if (detail && detail->patch && (error = contract_patch(&r->patches, ctx, it)) < 0)
-			goto done;
 		gs_buf_puts(&r->stale_json, r->stale_nr ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
 		gs_buf_put_json_string(&r->stale_json, it->spec->id);
 		gs_buf_puts(&r->stale_json, ", \"package\": ");
@@ -339,6 +345,15 @@ static void print_github(const struct check_result *r)
 		gs_buf_putc(&out, '\n');
 	}
 	gs_buf_put(&out, r->github.ptr, r->github.size);
+	if (r->format1_nr) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_plan_format1_message(&msg, r->format1_nr);
+		gs_buf_puts(&out, "::error title=Stale contracts::");
+		gs_github_put(&out, msg.ptr, 0);
+		gs_buf_putc(&out, '\n');
+		gs_buf_release(&msg);
+	}
 	cmd_write_stdout(&out);
 	gs_buf_release(&out);
 	gs_buf_release(&path);
@@ -352,6 +367,13 @@ static void print_text(const struct check_result *r)
 		fprintf(stderr, "error: %s\n", r->errors.v[i]);
 	for (i = 0; i < r->stale_text.nr; i++)
 		fprintf(stderr, "stale: %s\n", r->stale_text.v[i]);
+	if (r->format1_nr) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_plan_format1_message(&msg, r->format1_nr);
+		fprintf(stderr, "stale: %s\n", msg.ptr);
+		gs_buf_release(&msg);
+	}
 	if (r->patches.size) {
 		fflush(stderr);
 		cmd_write_stdout(&r->patches);
