@@ -8,6 +8,7 @@
 #include "gitspec/apidiff.h"
 #include "gitspec/spec.h"
 #include "gitspec/render.h"
+#include "gitspec/revwalk.h"
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -1279,9 +1280,13 @@ int gs_apidiff_refused_in_commit(gs_change_list *out, git_repository *repo,
 	memset(&new_, 0, sizeof(new_));
 	if (git_commit_parentcount(commit) > 1)
 		goto done;
-	if (git_commit_tree(&tree, commit) < 0 ||
-	    (git_commit_parentcount(commit) == 1 &&
-	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&ptree, parent) < 0))) {
+	/* A shallow commit's parent is missing: there is nothing to compare with. */
+	if (git_commit_parentcount(commit) == 1 &&
+	    (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&ptree, parent) < 0)) {
+		git_error_clear();
+		goto done;
+	}
+	if (git_commit_tree(&tree, commit) < 0) {
 		error = gs_error_set_git("cannot read a commit of the range");
 		goto done;
 	}
@@ -1318,20 +1323,17 @@ done:
 int gs_apidiff_refused_in_range(gs_change_list *out, git_repository *repo, const git_oid *from,
 				const git_oid *to, gs_cache *cache)
 {
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int error = 0, walk_error;
+	git_oid *oids = NULL;
+	size_t nr = 0, i;
+	int error;
 
-	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, to) < 0 || (from && git_revwalk_hide(walk, from) < 0)) {
-		error = gs_error_set_git("cannot walk the range");
+	/* gs_revwalk_list stops at a shallow clone's boundary, as git does */
+	if ((error = gs_revwalk_list(&oids, &nr, repo, to, 1, from, from ? 1 : 0)) < 0)
 		goto done;
-	}
-	while (!(walk_error = git_revwalk_next(&oid, walk))) {
+	for (i = 0; i < nr; i++) {
 		git_commit *commit = NULL;
 
-		if (git_commit_lookup(&commit, repo, &oid) < 0) {
+		if (git_commit_lookup(&commit, repo, &oids[i]) < 0) {
 			error = gs_error_set_git("cannot read a commit of the range");
 			goto done;
 		}
@@ -1340,10 +1342,8 @@ int gs_apidiff_refused_in_range(gs_change_list *out, git_repository *repo, const
 		if (error < 0)
 			goto done;
 	}
-	if (walk_error != GIT_ITEROVER)
-		error = gs_error_set_git("cannot walk the range");
 done:
-	git_revwalk_free(walk);
+	free(oids);
 	return error;
 }
 
