@@ -642,19 +642,35 @@ static int scope_start(gs_hook_scope *s, git_repository *repo, const git_oid *ti
 	return 0;
 }
 
-/* Whether `name` is a configured remote whose name can be put in a glob. */
+/*
+ * Whether `name` is a configured remote (remote.<name>.url or .pushurl)
+ * whose name can be put in a glob. Read from the configuration directly:
+ * libgit2 1.5's git_remote_lookup leaks on every call.
+ */
 static int known_remote(git_repository *repo, const char *name)
 {
-	git_remote *remote = NULL;
-	int ok, valid = 0;
+	git_config *cfg = NULL;
+	git_config_entry *entry = NULL;
+	gs_buf key = GS_BUF_INIT;
+	int ok = 0, valid = 0;
 
 	if (!name || !*name || strpbrk(name, "*?[\\") ||
-	    git_remote_name_is_valid(&valid, name) < 0 || !valid) {
-		git_error_clear();
-		return 0;
+	    git_remote_name_is_valid(&valid, name) < 0 || !valid)
+		goto done;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		goto done;
+	gs_buf_printf(&key, "remote.%s.url", name);
+	if (!git_config_get_entry(&entry, cfg, key.ptr)) {
+		ok = 1;
+		goto done;
 	}
-	ok = !git_remote_lookup(&remote, repo, name);
-	git_remote_free(remote);
+	gs_buf_clear(&key);
+	gs_buf_printf(&key, "remote.%s.pushurl", name);
+	ok = !git_config_get_entry(&entry, cfg, key.ptr);
+done:
+	git_config_entry_free(entry);
+	git_config_free(cfg);
+	gs_buf_release(&key);
 	git_error_clear();
 	return ok;
 }
