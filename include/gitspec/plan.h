@@ -29,6 +29,9 @@ typedef struct gs_plan_item {
 				  * contract format 1 (its comment line names no
 				  * format): reported once for all, not one by one */
 	char *error;             /* "PATH:L:C: syntax error", ... or NULL */
+	int no_package;          /* the error is that the spec's identifier names
+				  * no package: a registry failure (DESIGN 3.4),
+				  * not bad input */
 } gs_plan_item;
 
 typedef struct gs_plan {

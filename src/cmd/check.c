@@ -69,6 +69,29 @@ static void add_error(struct check_result *r, const char *msg)
 		gs_strvec_push(&r->errors, msg);
 }
 
+/* Whether one of `problems` names the package identifier `package`. */
+static int problem_names(const gs_strvec *problems, const char *package)
+{
+	gs_buf quoted = GS_BUF_INIT;
+	size_t i;
+	int found = 0;
+
+	gs_buf_printf(&quoted, "'%s'", package);
+	for (i = 0; !found && i < problems->nr; i++)
+		found = strstr(problems->v[i], quoted.ptr) != NULL;
+	gs_buf_release(&quoted);
+	return found;
+}
+
+static void add_spec_error(struct check_result *r, const char *spec_path, const char *msg)
+{
+	gs_buf line = GS_BUF_INIT;
+
+	gs_buf_printf(&line, "%s: %s", spec_path, msg);
+	add_error(r, line.ptr);
+	gs_buf_release(&line);
+}
+
 /*
  * The path an error message is about: the text before its first ": ",
  * without a trailing ":LINE:COLUMN".
@@ -181,6 +204,17 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 		const gs_plan_item *it = &plan.items[i];
 		const char *variant = gs_variant_name(it->variant->variant);
 
+		/*
+		 * A package that no longer exists (moved, deleted) makes the
+		 * registry invalid, which gs_registry_validate already reported
+		 * with the spec's path: exit 1, not bad input.
+		 */
+		if (it->error && it->no_package) {
+			r->invalid = 1;
+			if (!problem_names(&problems, it->package))
+				add_spec_error(r, it->spec->path, it->error);
+			continue;
+		}
 		if (it->error) {
 			add_error(r, it->error);
 			r->bad_input = 1;

@@ -94,6 +94,12 @@ int cmd_ctx_relpath(gs_buf *out, struct cmd_ctx *ctx, const char *user_path);
 const gs_package *cmd_ctx_package_for_path(const struct cmd_ctx *ctx, const char *path);
 
 /*
+ * GS_EINPUT naming `arg` when it has the shape of a spec id (SPEC-NNN) that
+ * the caller did not find in the registry; 0 otherwise.
+ */
+int cmd_ctx_unknown_spec_id(const char *arg);
+
+/*
  * Turn user-given paths (packages, files in packages, spec ids, spec files,
  * contract files) into the identifiers of the spec sources covering them.
  * GS_EINPUT (with a hint) for one that names nothing covered.

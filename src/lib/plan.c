@@ -253,8 +253,10 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			item->path = v->repo_path;
 			if (!item->path)
 				item->error = gs_xstrdup("unsafe contract path");
-			else if (!pkg)
+			else if (!pkg) {
 				item->error = missing_package_message(src, s->identifier);
+				item->no_package = 1;
+			}
 			else if (gs_engine_contract_lookup(&item->content, eng, src, pkgs, pkg,
 							   s->module, s->rollup, v->variant,
 							   GS_FORMAT_MARKDOWN) < 0)
