@@ -16,6 +16,7 @@
 #include "strvec.h"
 #include "render.h"
 #include "workspace.h"
+#include "apidiff.h"
 
 typedef enum gs_check_state {
 	GS_CHECK_FRESH,          /* the source holds exactly the derived contract */
@@ -31,7 +32,8 @@ typedef enum gs_problem_code {
 	GS_PROBLEM_REGISTRY,     /* the registry is invalid (ids, coverage, paths) */
 	GS_PROBLEM_REGISTRY_LINK,/* ... a contract path passes through a link: bad input */
 	GS_PROBLEM_UNSAFE_PATH,  /* a contract path cannot be written safely: bad input */
-	GS_PROBLEM_PACKAGE,      /* a spec's package does not exist: bad input */
+	GS_PROBLEM_PACKAGE,      /* a spec's package no longer exists (moved, deleted):
+				  * the registry is invalid, not bad input (DESIGN 3.4) */
 	GS_PROBLEM_SOURCE,       /* a source cannot be read (syntax, encoding): bad input */
 	GS_PROBLEM_UNCOVERED,    /* a touched package no spec covers (spec.requireSpecs) */
 	GS_PROBLEM_CONFIG        /* the configuration cannot be read: bad input */
@@ -43,6 +45,8 @@ typedef struct gs_check_item {
 	gs_variant variant;
 	char *path;              /* the contract path */
 	gs_check_state state;
+	char *content;           /* stale and missing: the derived contract, else NULL */
+	size_t content_size;
 } gs_check_item;
 
 typedef struct gs_check_error {
@@ -67,6 +71,10 @@ typedef struct gs_check_report {
 	int has_commit;
 	char *subject;
 	size_t commits;          /* commits judged */
+	/* the API changes of the judged packages (gs_check_report_add_changes) */
+	gs_change_list changes;
+	/* a range under spec.breakingChanges = refuse: the changes it refuses */
+	gs_change_list refused;
 } gs_check_report;
 
 void gs_check_report_init(gs_check_report *r);
@@ -93,6 +101,9 @@ int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *ch
 /*
  * Every commit of the range `range` (A..B), oldest first, stopping at the
  * first that does not pass (r->commit). GS_EUSAGE when it is not a range.
+ * When every commit passes and the newest configures spec.breakingChanges
+ * = refuse, the breaking changes without an API-Break trailer go to
+ * r->refused (the workspace is left open on the last commit judged).
  */
 int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range);
 
@@ -103,11 +114,24 @@ int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range);
  */
 void gs_check_report_add_failure(gs_check_report *r);
 
+/*
+ * The API changes of the packages whose contracts are stale or missing,
+ * from `base` (NULL: the empty tree) to the workspace's source, into
+ * r->changes: the text and GitHub printers show them under each stale
+ * contract, once per package.
+ */
+int gs_check_report_add_changes(gs_check_report *r, gs_workspace *ws, const git_tree *base);
+
+/* The unified diff turning what the source holds at `it`'s path into the derived contract. */
+int gs_check_item_patch(gs_buf *out, const gs_check_item *it, gs_workspace *ws);
+
 /* "stale contract 'PATH' (SPEC-001, package 'pkg', variant public)": the one wording. */
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it);
 /* The report as text: "PREFIXerror: MESSAGE" per problem, "PREFIX<item>" per stale item. */
 void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix);
-/* The report as `check --json` prints it (DESIGN.md 3.1). */
+/* The report as GitHub workflow commands (`check --format=github`). */
+void gs_check_report_github(gs_buf *out, const gs_check_report *r);
+/* The report as `check --json` prints it (DESIGN.md 3.1); a range adds "refused" when any. */
 void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range);
 
 #endif

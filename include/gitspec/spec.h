@@ -150,7 +150,8 @@ size_t gs_registry_validate(const gs_registry *reg, const gs_source *src,
 /* The same problems with what they are about, so that no caller reads a message. */
 typedef enum gs_registry_problem_kind {
 	GS_REGISTRY_INVALID,     /* ids, coverage, variants, contract paths */
-	GS_REGISTRY_LINK         /* a contract path passes through a link or submodule */
+	GS_REGISTRY_LINK,        /* a contract path passes through a link or submodule */
+	GS_REGISTRY_NO_PACKAGE   /* a source's identifier names no package (moved, deleted) */
 } gs_registry_problem_kind;
 
 typedef struct gs_registry_problem {

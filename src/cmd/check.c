@@ -1,6 +1,8 @@
 /*
- * git spec check [--staged | --rev REV | --range A..B] [--json]: whether
- * every contract is fresh, writing nothing. Exit 1 for stale contracts or
+ * git spec check [--staged | --rev REV | --range A..B] [--json] [--diff]:
+ * whether every contract is fresh, writing nothing; under each stale
+ * contract, the API changes of its package (git spec diff's lines), and
+ * with --diff the unified diff of the contract itself. Exit 1 for stale contracts or
  * an invalid registry, 3 for bad input (a spec that does not parse, an
  * unsafe contract path, a syntax error), which wins over 1.
  */
@@ -12,12 +14,13 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/check.h"
+#include "gitspec/apidiff.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
 
 static const char *const check_usage[] = {
-	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json] [-q]",
+	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json | --format=github] [--diff] [-q]",
 	NULL
 };
 
@@ -37,41 +40,164 @@ static int result_status(const gs_check_report *r, const char *where)
 	return 0;
 }
 
-static void print_report(const gs_check_report *r, int json, int range)
+enum check_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
+
+/*
+ * The changes the breaking-change policy refuses, per commit and module:
+ * "error: commit C breaks the API of MODULE without a trailer ..." then its lines.
+ */
+static void print_refused(const gs_change_list *refused)
+{
+	gs_buf line = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < refused->nr; i++) {
+		const gs_change *c = &refused->v[i];
+
+		if (!i || strcmp(c->commit, refused->v[i - 1].commit) ||
+		    strcmp(c->module, refused->v[i - 1].module))
+			fprintf(stderr, "error: commit %.12s breaks the API of '%s' without a trailer "
+				"'API-Break: %s':\n", c->commit, c->module, c->module);
+		gs_buf_clear(&line);
+		gs_change_format_line(&line, c);
+		fprintf(stderr, "  %s\n", line.ptr);
+	}
+	gs_buf_release(&line);
+}
+
+/*
+ * Print the report; in text, with --diff (`ws` not NULL), the unified diff
+ * of each stale contract follows on standard output.
+ */
+static int print_report(const gs_check_report *r, enum check_format fmt, int range,
+			gs_workspace *ws)
 {
 	gs_buf out = GS_BUF_INIT;
+	size_t i;
+	int error = 0;
 
-	if (json) {
+	switch (fmt) {
+	case FORMAT_JSON:
 		gs_check_report_json(&out, r, range);
 		cmd_write_stdout(&out);
-	} else {
+		break;
+	case FORMAT_GITHUB:
+		gs_check_report_github(&out, r);
+		cmd_write_stdout(&out);
+		break;
+	case FORMAT_TEXT:
 		gs_check_report_text(&out, r, "");
 		fputs(out.ptr, stderr);
+		if (r->refused.nr)
+			print_refused(&r->refused);
+		gs_buf_clear(&out);
+		for (i = 0; ws && i < r->items_nr; i++)
+			if ((r->items[i].state == GS_CHECK_STALE ||
+			     r->items[i].state == GS_CHECK_MISSING) &&
+			    (error = gs_check_item_patch(&out, &r->items[i], ws)) < 0)
+				break;
+		if (out.size) {
+			fflush(stderr);
+			cmd_write_stdout(&out);
+		}
+		break;
 	}
 	gs_buf_release(&out);
+	return error;
+}
+
+/*
+ * The tree a commit's API changes are shown against: its first parent's,
+ * the empty tree for a root commit (*has 1, *out NULL); none (*has 0) when
+ * the parent is missing (a shallow boundary) or `oid` is not a commit.
+ */
+static int parent_tree(git_tree **out, int *has, git_repository *repo, const git_oid *oid)
+{
+	git_commit *commit = NULL, *parent = NULL;
+
+	*out = NULL;
+	*has = 0;
+	if (git_commit_lookup(&commit, repo, oid) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (!git_commit_parentcount(commit)) {
+		*has = 1;
+	} else if (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(out, parent) < 0) {
+		/* a shallow commit's parent is missing: nothing to compare with */
+		git_error_clear();
+	} else {
+		*has = 1;
+	}
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return 0;
+}
+
+/* The tree the API changes are shown against: HEAD's, or REV's first parent's. */
+static int check_base(git_tree **out, int *has, gs_workspace *ws, const char *rev)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	int error = 0;
+
+	*out = NULL;
+	*has = 1;
+	if (!rev && git_repository_head_unborn(ws->repo) == 1)
+		return 0;
+	if (git_revparse_single(&obj, ws->repo, rev ? rev : "HEAD") < 0 ||
+	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		/* a tree, not a commit: no history to compare with */
+		git_error_clear();
+		goto done;
+	}
+	if (!rev) {
+		if (git_commit_tree(out, commit) < 0)
+			error = gs_error_set_git("cannot read HEAD");
+	} else {
+		error = parent_tree(out, has, ws->repo, git_commit_id(commit));
+	}
+done:
+	git_commit_free(commit);
+	git_object_free(obj);
+	return error;
 }
 
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
-static int check_range(gs_workspace *ws, const char *range, int json)
+static int check_range(gs_workspace *ws, const char *range, enum check_format fmt, int patch)
 {
 	gs_check_report r;
 	gs_buf where = GS_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
-	int error;
+	git_tree *base = NULL;
+	int error, has_base = 0;
 
 	gs_check_report_init(&r);
 	if ((error = gs_check_range(&r, ws, range)) < 0)
 		goto done;
-	print_report(&r, json, 1);
+	/* What the failing commit changed: against its first parent. */
+	if (r.has_commit && fmt != FORMAT_JSON &&
+	    ((error = parent_tree(&base, &has_base, ws->repo, &r.commit)) < 0 ||
+	     (has_base && (error = gs_check_report_add_changes(&r, ws, base)) < 0)))
+		goto done;
+	if ((error = print_report(&r, fmt, 1, patch && fmt == FORMAT_TEXT ? ws : NULL)) < 0)
+		goto done;
 	if (r.has_commit) {
 		git_oid_tostr(hex, sizeof(hex), &r.commit);
 		gs_buf_printf(&where, "commit %.12s (%s)", hex, r.subject);
 		error = result_status(&r, where.ptr);
-	} else if (!cmd_quiet && !json) {
+	} else if (r.refused.nr) {
+		cmd_set_hint("add the trailer to the commit that makes the change (git rebase -i, "
+			     "then 'reword'), or 'API-Break: *' for every package");
+		error = gs_error_set(GS_ECHECK, "%s: %zu breaking change%s without an API-Break trailer "
+				     "(spec.breakingChanges = refuse)", range, r.refused.nr,
+				     r.refused.nr == 1 ? "" : "s");
+	} else if (!cmd_quiet && fmt == FORMAT_TEXT) {
 		printf("%zu commit%s checked: every contract is fresh\n", r.commits,
 		       r.commits == 1 ? "" : "s");
 	}
 done:
+	git_tree_free(base);
 	gs_check_report_clear(&r);
 	gs_buf_release(&where);
 	return error;
@@ -117,14 +243,18 @@ static int null_range(const char *range, gs_buf *keep, const char **rev, int *no
 
 int cmd_check(int argc, const char **argv)
 {
-	int staged = 0, json = 0, error = 0, nothing = 0;
-	const char *rev = NULL, *range = NULL;
+	int staged = 0, json = 0, error = 0, nothing = 0, patch = 0, has_base = 0;
+	const char *rev = NULL, *range = NULL, *format = NULL;
+	enum check_format fmt = FORMAT_TEXT;
+	git_tree *base = NULL;
 	gs_buf null_rev = GS_BUF_INIT;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
 		CMD_OPT_STRING_(0, "rev", &rev, "rev", "check a commit"),
 		CMD_OPT_STRING_(0, "range", &range, "a..b", "check every commit of a range"),
 		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
+		CMD_OPT_BOOL_(0, "diff", &patch, "print the unified diff of each stale contract"),
+		CMD_OPT_STRING_(0, "format", &format, "fmt", "text (default), json or github"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
 		CMD_OPT_END_()
 	};
@@ -138,6 +268,16 @@ int cmd_check(int argc, const char **argv)
 		return cmd_usage_error(opts, check_usage, "unexpected argument '%s'", argv[0]);
 	if (staged + !!rev + !!range > 1)
 		return cmd_usage_error(opts, check_usage, "--staged, --rev and --range are mutually exclusive");
+	if (format && !strcmp(format, "json"))
+		json = 1;
+	else if (format && !strcmp(format, "github"))
+		fmt = FORMAT_GITHUB;
+	else if (format && strcmp(format, "text"))
+		return cmd_usage_error(opts, check_usage, "unknown format '%s' (text, json or github)", format);
+	if (json && fmt == FORMAT_GITHUB)
+		return cmd_usage_error(opts, check_usage, "--json and --format=github cannot be used together");
+	if (json)
+		fmt = FORMAT_JSON;
 
 	gs_check_report_init(&r);
 	gs_workspace_init(&ctx);
@@ -159,7 +299,7 @@ int cmd_check(int argc, const char **argv)
 	if ((error = gs_workspace_open_repo(&ctx)) < 0)
 		goto done;
 	if (range) {
-		error = check_range(&ctx, range, json);
+		error = check_range(&ctx, range, fmt, patch);
 		goto done;
 	}
 	if ((error = gs_workspace_open(&ctx, staged ? GS_WORKSPACE_INDEX : rev ? GS_WORKSPACE_REV
@@ -169,17 +309,28 @@ int cmd_check(int argc, const char **argv)
 		if (json && error == GS_EINPUT) {
 			gs_check_report_clear(&r);
 			gs_check_report_add_failure(&r);
-			print_report(&r, 1, 0);
+			print_report(&r, FORMAT_JSON, 0, NULL);
 		}
 		goto done;
 	}
-	print_report(&r, json, 0);
+	/*
+	 * Under each stale contract, what changed in its package's API: the
+	 * work tree and the index against HEAD, a commit against its first
+	 * parent (the empty tree when there is none).
+	 */
+	if (fmt != FORMAT_JSON &&
+	    ((error = check_base(&base, &has_base, &ctx, rev)) < 0 ||
+	     (has_base && (error = gs_check_report_add_changes(&r, &ctx, base)) < 0)))
+		goto done;
+	if ((error = print_report(&r, fmt, 0, patch && fmt == FORMAT_TEXT ? &ctx : NULL)) < 0)
+		goto done;
 	error = result_status(&r, gs_source_describe(ctx.src));
-	if (!error && !cmd_quiet && !json)
+	if (!error && !cmd_quiet && fmt == FORMAT_TEXT)
 		printf("%zu contract%s fresh in %s\n", r.fresh_nr, r.fresh_nr == 1 ? " is" : "s are",
 		       gs_source_describe(ctx.src));
 
 done:
+	git_tree_free(base);
 	gs_check_report_clear(&r);
 	gs_workspace_release(&ctx);
 	gs_buf_release(&null_rev);

@@ -33,6 +33,24 @@ void cmd_hint(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int cmd_ctx_unknown_spec_id(const char *arg)
+{
+	const char *p;
+
+	if (strncmp(arg, "SPEC-", 5) || !arg[5])
+		return 0;
+	for (p = arg + 5; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	/*
+	 * Never read as a path under the current directory: inside a covered
+	 * package, "SPEC-009" would name a file of that package and so its
+	 * spec, a different one.
+	 */
+	cmd_set_hint("'git spec list' shows the specs");
+	return gs_error_set(GS_EINPUT, "no spec has the id '%s'", arg);
+}
+
 static void push_spec_sources(gs_strvec *out, const gs_spec *spec)
 {
 	size_t i;
@@ -57,7 +75,8 @@ int cmd_ctx_resolve_targets(gs_strvec *out, gs_workspace *ctx, int argc, const c
 			push_spec_sources(out, spec);
 			continue;
 		}
-		if ((error = gs_workspace_relpath(&rel, ctx, argv[i])) < 0)
+		if ((error = cmd_ctx_unknown_spec_id(argv[i])) < 0 ||
+		    (error = gs_workspace_relpath(&rel, ctx, argv[i])) < 0)
 			goto done;
 		for (j = 0; j < ctx->reg->specs_nr && !spec; j++)
 			if (!strcmp(ctx->reg->specs[j]->path, rel.ptr) ||

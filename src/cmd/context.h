@@ -15,6 +15,12 @@
 size_t cmd_ctx_report_spec_errors(gs_workspace *ctx, const char *prefix);
 
 /*
+ * GS_EINPUT naming `arg` when it has the shape of a spec id (SPEC-NNN) that
+ * the caller did not find in the registry; 0 otherwise.
+ */
+int cmd_ctx_unknown_spec_id(const char *arg);
+
+/*
  * Turn user-given paths (packages, files in packages, spec ids, spec files,
  * contract files) into the identifiers of the spec sources covering them.
  * GS_EINPUT (with a hint) for one that names nothing covered.

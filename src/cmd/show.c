@@ -30,7 +30,8 @@ static int resolve_spec(const gs_spec **out, gs_workspace *ctx, const char *arg)
 	*out = gs_registry_find_id(ctx->reg, arg);
 	if (*out)
 		goto done;
-	if ((error = gs_workspace_relpath(&rel, ctx, arg)) < 0)
+	if ((error = cmd_ctx_unknown_spec_id(arg)) < 0 ||
+	    (error = gs_workspace_relpath(&rel, ctx, arg)) < 0)
 		goto done;
 	for (i = 0; i < ctx->reg->specs_nr; i++)
 		if (!strcmp(ctx->reg->specs[i]->path, rel.ptr) ||

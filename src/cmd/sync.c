@@ -22,6 +22,7 @@
 #include "gitspec/fsutil.h"
 #include "gitspec/plan.h"
 #include "gitspec/stage.h"
+#include "gitspec/eol.h"
 #include "gitspec/index.h"
 #include "gitspec/source.h"
 #include "cmd.h"
@@ -46,6 +47,7 @@ int cmd_sync(int argc, const char **argv)
 	gs_strvec targets = GS_STRVEC_INIT, problems = GS_STRVEC_INIT, failed = GS_STRVEC_INIT;
 	gs_strvec warnings = GS_STRVEC_INIT;
 	gs_registry_problems unsafe = GS_REGISTRY_PROBLEMS_INIT;
+	gs_buf conv = GS_BUF_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	gs_plan_item **todo = NULL;
 	gs_stage_entry *sg = NULL;
@@ -143,8 +145,11 @@ int cmd_sync(int argc, const char **argv)
 				sg[nout++] = sg[i];
 				continue;
 			}
-			if ((error = gs_write_file_atomic(ctx.workdir, todo[i]->path, todo[i]->content.ptr,
-							  todo[i]->content.size, 0666)) < 0)
+			/* What git would check out (eol.h). */
+			if ((error = gs_eol_convert(&conv, ctx.repo, todo[i]->path, todo[i]->content.ptr,
+						    todo[i]->content.size, 1)) < 0 ||
+			    (error = gs_write_file_atomic(ctx.workdir, todo[i]->path, conv.ptr,
+							  conv.size, 0666)) < 0)
 				goto done;
 			if (!cmd_quiet)
 				printf("updated %s\n", todo[i]->path);
@@ -192,6 +197,7 @@ done:
 	free(sg);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
+	gs_buf_release(&conv);
 	gs_strvec_clear(&problems);
 	gs_strvec_clear(&failed);
 	gs_strvec_clear(&warnings);

@@ -28,6 +28,7 @@ void gs_check_report_clear(gs_check_report *r)
 		free(r->items[i].spec);
 		free(r->items[i].package);
 		free(r->items[i].path);
+		free(r->items[i].content);
 	}
 	free(r->items);
 	for (i = 0; i < r->errors_nr; i++) {
@@ -38,6 +39,8 @@ void gs_check_report_clear(gs_check_report *r)
 	gs_strvec_clear(&r->warnings);
 	gs_strvec_clear(&r->packages);
 	free(r->subject);
+	gs_change_list_clear(&r->changes);
+	gs_change_list_clear(&r->refused);
 	gs_check_report_init(r);
 }
 
@@ -47,7 +50,6 @@ int gs_problem_is_input(gs_problem_code code)
 	case GS_PROBLEM_SPEC:
 	case GS_PROBLEM_REGISTRY_LINK:
 	case GS_PROBLEM_UNSAFE_PATH:
-	case GS_PROBLEM_PACKAGE:
 	case GS_PROBLEM_SOURCE:
 	case GS_PROBLEM_CONFIG:
 		return 1;
@@ -119,6 +121,26 @@ static void add_item(gs_check_report *r, const gs_plan_item *it, gs_check_state 
 	item->path = gs_xstrdup(it->path ? it->path : it->variant->path);
 	item->variant = it->variant->variant;
 	item->state = state;
+	item->content = NULL;
+	item->content_size = 0;
+	/* what --diff and the printers compare with, for the few that fail */
+	if (state == GS_CHECK_STALE || state == GS_CHECK_MISSING) {
+		item->content = gs_xmalloc(it->content.size + 1);
+		memcpy(item->content, it->content.ptr ? it->content.ptr : "", it->content.size);
+		item->content[it->content.size] = '\0';
+		item->content_size = it->content.size;
+	}
+}
+
+/* Whether a problem of `code` about `path` was already reported. */
+static int has_problem(const gs_check_report *r, gs_problem_code code, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < r->errors_nr; i++)
+		if (r->errors[i].code == code && path && !strcmp(r->errors[i].path, path))
+			return 1;
+	return 0;
 }
 
 static gs_problem_code plan_problem(gs_plan_error kind)
@@ -139,8 +161,15 @@ static void judge_plan(gs_check_report *r, const gs_plan *plan)
 
 		gs_strvec_push(&r->packages, it->package);
 		if (it->error) {
-			add_error(r, plan_problem(it->error_kind), it->error_path, it->error_line,
-				  it->error_column, it->error);
+			/*
+			 * A package that no longer exists (moved, deleted) makes
+			 * the registry invalid (exit 1, not bad input); its
+			 * validation may have said so for this spec already.
+			 */
+			if (it->error_kind != GS_PLAN_NO_PACKAGE ||
+			    !has_problem(r, GS_PROBLEM_PACKAGE, it->error_path))
+				add_error(r, plan_problem(it->error_kind), it->error_path, it->error_line,
+					  it->error_column, it->error);
 			add_item(r, it, GS_CHECK_ERROR);
 		} else if (it->fresh) {
 			add_item(r, it, GS_CHECK_FRESH);
@@ -168,6 +197,7 @@ static void judge_registry(gs_check_report *r, gs_workspace *ws, int validate, i
 		gs_registry_check(&problems, ws->reg, ws->src, &ws->pkgs);
 	for (i = 0; i < problems.nr; i++)
 		add_error(r, problems.v[i].kind == GS_REGISTRY_LINK ? GS_PROBLEM_REGISTRY_LINK :
+			  problems.v[i].kind == GS_REGISTRY_NO_PACKAGE ? GS_PROBLEM_PACKAGE :
 			  GS_PROBLEM_REGISTRY, problems.v[i].spec_path, 0, 0, problems.v[i].message);
 	/* An unsafe contract path is bad input, whoever reports it. */
 	if (unsafe && gs_workspace_unsafe_contracts(&paths, ws, NULL, 0, &problems)) {
@@ -352,6 +382,12 @@ int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range)
 		if (error < 0 || r->has_commit)
 			goto done;
 	}
+	/* spec.breakingChanges = refuse, as the newest commit configures it */
+	if (ws->cfg_loaded && ws->cfg.refuse_breaking &&
+	    (error = gs_apidiff_refused_in_range(&r->refused, ws->repo,
+						 from ? git_object_id(from) : NULL,
+						 git_object_id(to), ws->cache)) < 0)
+		goto done;
 done:
 	free(oids);
 	git_object_free(to);
@@ -361,7 +397,70 @@ done:
 	return error;
 }
 
+int gs_check_report_add_changes(gs_check_report *r, gs_workspace *ws, const git_tree *base)
+{
+	gs_apidiff_side old, cur;
+	size_t i;
+	int error = 0, any = 0;
+
+	for (i = 0; i < r->items_nr; i++)
+		any |= r->items[i].state == GS_CHECK_STALE || r->items[i].state == GS_CHECK_MISSING;
+	if (!any || !ws->src)
+		return 0;
+	if ((error = gs_workspace_load_engine(ws)) < 0)
+		return error;
+	memset(&cur, 0, sizeof(cur));
+	cur.src = ws->src;
+	cur.cfg = &ws->cfg;
+	cur.pkgs = &ws->pkgs;
+	cur.reg = ws->reg;
+	cur.eng = ws->eng;
+	if ((error = gs_apidiff_side_open_tree(&old, ws->repo, base, ws->cache)) < 0)
+		return error;
+	error = gs_apidiff_sides(&r->changes, &old, &cur, NULL);
+	gs_apidiff_side_release(&old);
+	return error;
+}
+
+int gs_check_item_patch(gs_buf *out, const gs_check_item *it, gs_workspace *ws)
+{
+	const gs_source_entry *e = gs_source_lookup(ws->src, it->path);
+	gs_buf old = GS_BUF_INIT;
+	git_patch *patch = NULL;
+	git_buf text = GIT_BUF_INIT;
+	git_diff_options opts;
+	int error = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (e && GS_MODE_IS_REGULAR(e->mode) && (error = gs_source_read(&old, ws->src, e)) < 0)
+		goto done;
+	if (git_patch_from_buffers(&patch, e ? old.ptr : NULL, old.size, it->path,
+				   it->content, it->content_size, it->path, &opts) < 0 ||
+	    git_patch_to_buf(&text, patch) < 0) {
+		error = gs_error_set_git("cannot compute the diff of a contract");
+		goto done;
+	}
+	gs_buf_put(out, text.ptr, text.size);
+done:
+	git_buf_dispose(&text);
+	git_patch_free(patch);
+	gs_buf_release(&old);
+	return error;
+}
+
 /* ---- printers ---------------------------------------------------------- */
+
+/* Whether item `i` is the first stale one of its package (its changes go under it). */
+static int first_of_package(const gs_check_report *r, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if ((r->items[j].state == GS_CHECK_STALE || r->items[j].state == GS_CHECK_MISSING) &&
+		    !strcmp(r->items[j].package, r->items[i].package))
+			return 0;
+	return 1;
+}
 
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it)
 {
@@ -382,12 +481,76 @@ void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *pre
 		gs_buf_puts(out, prefix);
 		gs_check_item_describe(out, &r->items[i]);
 		gs_buf_putc(out, '\n');
+		if (r->changes.nr && first_of_package(r, i)) {
+			size_t k;
+
+			for (k = 0; k < r->changes.nr; k++) {
+				if (strcmp(r->changes.v[k].package, r->items[i].package))
+					continue;
+				gs_buf_printf(out, "%s  ", prefix);
+				gs_change_format_line(out, &r->changes.v[k]);
+				gs_buf_putc(out, '\n');
+			}
+		}
 	}
 	if (r->format1_nr) {
 		gs_buf_puts(out, prefix);
 		gs_plan_format1_message(out, r->format1_nr);
 		gs_buf_putc(out, '\n');
 	}
+}
+
+void gs_check_report_github(gs_buf *out, const gs_check_report *r)
+{
+	gs_buf entry = GS_BUF_INIT;
+	size_t i, k;
+
+	for (i = 0; i < r->errors_nr; i++) {
+		gs_buf_puts(out, "::error");
+		if (*r->errors[i].path) {
+			gs_buf_puts(out, " file=");
+			gs_github_put(out, r->errors[i].path, 1);
+			if (r->errors[i].line)
+				gs_buf_printf(out, ",line=%u,col=%u", r->errors[i].line,
+					      r->errors[i].column);
+		}
+		gs_buf_puts(out, "::");
+		gs_github_put(out, r->errors[i].message, 0);
+		gs_buf_putc(out, '\n');
+	}
+	for (i = 0; i < r->items_nr; i++) {
+		const gs_check_item *it = &r->items[i];
+
+		if (it->state != GS_CHECK_STALE && it->state != GS_CHECK_MISSING)
+			continue;
+		gs_buf_clear(&entry);
+		gs_check_item_describe(&entry, it);
+		gs_buf_puts(out, "::error file=");
+		gs_github_put(out, it->path, 1);
+		gs_buf_puts(out, ",line=1,title=Stale contract::");
+		gs_github_put(out, entry.ptr, 0);
+		gs_buf_printf(out, "; run '%s'\n", r->fix ? r->fix : "git spec sync");
+		if (!first_of_package(r, i))
+			continue;
+		for (k = 0; k < r->changes.nr; k++) {
+			gs_change_list one;
+
+			if (strcmp(r->changes.v[k].package, it->package))
+				continue;
+			one.v = &r->changes.v[k];
+			one.nr = one.alloc = 1;
+			gs_change_list_format_github(out, &one);
+		}
+	}
+	if (r->format1_nr) {
+		gs_buf_clear(&entry);
+		gs_plan_format1_message(&entry, r->format1_nr);
+		gs_buf_puts(out, "::error title=Stale contracts::");
+		gs_github_put(out, entry.ptr, 0);
+		gs_buf_putc(out, '\n');
+	}
+	gs_change_list_format_github(out, &r->refused);
+	gs_buf_release(&entry);
 }
 
 void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
@@ -438,7 +601,32 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 		gs_buf_put_json_string(out, e->message);
 		gs_buf_putc(out, '}');
 	}
-	gs_buf_puts(out, r->errors_nr ? "\n  ]}\n" : "]}\n");
+	gs_buf_puts(out, r->errors_nr ? "\n  ]" : "]");
+	if (range && r->refused.nr) {
+		/* the changes spec.breakingChanges = refuse refuses, as git spec diff --json lists them */
+		gs_buf_puts(out, ", \"refused\": [");
+		for (i = 0; i < r->refused.nr; i++) {
+			const gs_change *c = &r->refused.v[i];
+
+			gs_buf_puts(out, i ? ",\n    {\"commit\": " : "\n    {\"commit\": ");
+			gs_buf_put_json_string(out, c->commit);
+			gs_buf_puts(out, ", \"module\": ");
+			gs_buf_put_json_string(out, c->module);
+			gs_buf_puts(out, ", \"package\": ");
+			gs_buf_put_json_string(out, c->package);
+			gs_buf_puts(out, ", \"path\": ");
+			gs_buf_put_json_string(out, c->path);
+			gs_buf_printf(out, ", \"line\": %zu, \"object\": ", c->line);
+			gs_buf_put_json_string(out, c->object);
+			gs_buf_puts(out, ", \"kind\": ");
+			gs_buf_put_json_string(out, gs_change_kind_name(c->kind));
+			gs_buf_puts(out, ", \"message\": ");
+			gs_buf_put_json_string(out, gs_change_kind_message(c->kind));
+			gs_buf_putc(out, '}');
+		}
+		gs_buf_puts(out, "\n  ]");
+	}
+	gs_buf_puts(out, "}\n");
 }
 
 const char *gs_problem_name(gs_problem_code code)

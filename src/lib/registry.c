@@ -680,13 +680,13 @@ size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
 
 			if (!pkgs || !gs_packages_find(pkgs, s->identifier)) {
 				if (has_entries_below(src, s->identifier))
-					add_problem(&found, GS_REGISTRY_INVALID, spec->path,
+					add_problem(&found, GS_REGISTRY_NO_PACKAGE, spec->path,
 						    "%s: sources[%zu].identifier: '%s' is not a package "
 						    "(no %s); fix the identifier or restore the package",
 						    spec->path, j, s->identifier,
 						    gs_language_default()->package_marker);
 				else
-					add_problem(&found, GS_REGISTRY_INVALID, spec->path,
+					add_problem(&found, GS_REGISTRY_NO_PACKAGE, spec->path,
 						    "%s: sources[%zu].identifier: '%s' does not exist; "
 						    "fix the identifier or restore the package",
 						    spec->path, j, s->identifier);

@@ -16,6 +16,7 @@
 #include "gitspec/common.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/index.h"
+#include "gitspec/eol.h"
 
 /*
  * Copy the index into a scratch file that libgit2 may lock and rewrite. A
@@ -80,7 +81,7 @@ done:
  */
 static int update_worktree_copy(const gs_workspace *ctx, gs_stage_entry *sg, gs_strvec *warnings)
 {
-	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT;
+	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT, conv = GS_BUF_INIT;
 	const gs_plan_item *item = sg->item;
 	git_oid disk;
 	int error, need_write = 1;
@@ -93,7 +94,10 @@ static int update_worktree_copy(const gs_workspace *ctx, gs_stage_entry *sg, gs_
 	} else if (error < 0) {
 		goto done;
 	} else {
-		if (git_odb_hash(&disk, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
+		/* As git hashes a work-tree file: after its end-of-line conversion. */
+		if ((error = gs_eol_convert(&conv, ctx->repo, item->path, data.ptr, data.size, 0)) < 0)
+			goto done;
+		if (git_odb_hash(&disk, conv.ptr, conv.size, GIT_OBJECT_BLOB) < 0) {
 			error = gs_error_set_git("cannot hash a file");
 			goto done;
 		}
@@ -105,9 +109,12 @@ static int update_worktree_copy(const gs_workspace *ctx, gs_stage_entry *sg, gs_
 			goto done;
 		}
 	}
+	/* What git would check out (eol.h). */
 	if (need_write &&
-	    (error = gs_write_file_atomic(ctx->workdir, item->path, item->content.ptr,
-					  item->content.size, 0666)) < 0)
+	    ((error = gs_eol_convert(&conv, ctx->repo, item->path, item->content.ptr,
+				     item->content.size, 1)) < 0 ||
+	     (error = gs_write_file_atomic(ctx->workdir, item->path, conv.ptr, conv.size,
+					   0666)) < 0))
 		goto done;
 	/* Stat data in the index spares git from re-reading the file. */
 	if (!lstat(path.ptr, &sg->st) && S_ISREG(sg->st.st_mode))
@@ -116,6 +123,7 @@ static int update_worktree_copy(const gs_workspace *ctx, gs_stage_entry *sg, gs_
 done:
 	gs_buf_release(&path);
 	gs_buf_release(&data);
+	gs_buf_release(&conv);
 	return error;
 }
 
