@@ -597,6 +597,40 @@ done:
 	return error;
 }
 
+/*
+ * The pre-commit framework, installed after git-spec, renames our shim to
+ * HOOK.legacy and runs it from its own hook: remove it there too, and put
+ * the user's hook we had kept as HOOK.local in its place, where the
+ * framework still runs it.
+ */
+static int legacy_uninstall(const char *path, gs_strvec *log)
+{
+	gs_buf legacy = GS_BUF_INIT, local = GS_BUF_INIT;
+	enum hook_state st;
+	int error;
+
+	gs_buf_printf(&legacy, "%s.legacy", path);
+	if ((error = hook_state(&st, legacy.ptr)) < 0 || st != HOOK_OURS)
+		goto done;
+	if (unlink(legacy.ptr) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", legacy.ptr, strerror(errno));
+		goto done;
+	}
+	gs_strvec_pushf(log, "removed hook '%s' (the pre-commit framework had kept it)", legacy.ptr);
+	gs_buf_printf(&local, "%s.local", path);
+	if (!exists(local.ptr))
+		goto done;
+	if (rename(local.ptr, legacy.ptr) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot rename '%s': %s", local.ptr, strerror(errno));
+		goto done;
+	}
+	gs_strvec_pushf(log, "restored hook '%s' (the pre-commit framework runs it)", legacy.ptr);
+done:
+	gs_buf_release(&legacy);
+	gs_buf_release(&local);
+	return error;
+}
+
 static int hooks_uninstall(git_repository *repo, gs_strvec *log)
 {
 	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT, local = GS_BUF_INIT;
@@ -611,8 +645,11 @@ static int hooks_uninstall(git_repository *repo, gs_strvec *log)
 		gs_buf_printf(&path, "%s/%s", dir.ptr, gs_install_hooks[i]);
 		if ((error = hook_state(&st, path.ptr)) < 0)
 			goto done;
-		if (st != HOOK_OURS)
+		if (st != HOOK_OURS) {
+			if ((error = legacy_uninstall(path.ptr, log)) < 0)
+				goto done;
 			continue;
+		}
 		if (unlink(path.ptr) < 0) {
 			error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", path.ptr, strerror(errno));
 			goto done;
@@ -716,11 +753,30 @@ done:
 	return error;
 }
 
+/*
+ * Whether the top-level .gitattributes is in HEAD or in the index. An index
+ * libgit2 cannot read (a split index) leaves HEAD to answer.
+ */
+static int attributes_tracked(git_repository *repo)
+{
+	git_object *obj = NULL;
+	git_index *index = NULL;
+	int tracked;
+
+	tracked = !git_revparse_single(&obj, repo, "HEAD:.gitattributes");
+	if (!tracked && !git_repository_index(&index, repo))
+		tracked = git_index_get_bypath(index, ".gitattributes", 0) != NULL;
+	git_object_free(obj);
+	git_index_free(index);
+	git_error_clear();
+	return tracked;
+}
+
 static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 {
 	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT, out = GS_BUF_INIT;
 	struct stat st;
-	int error = 0, del = 0;
+	int error = 0, del = 0, kept = 0;
 
 	gs_buf_printf(&path, "%s.gitattributes", git_repository_workdir(repo));
 	if (!lstat(path.ptr, &st) && S_ISLNK(st.st_mode)) {
@@ -735,6 +791,14 @@ static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 		goto done;
 	if (gs_attributes_remove(&out, &del, text.ptr, text.size) == GS_ENOTFOUND)
 		goto done;
+	/*
+	 * A file git tracks is the team's, whoever created it: deleting it
+	 * would delete it for everyone at the next commit. Leave it (empty).
+	 */
+	if (del && attributes_tracked(repo)) {
+		del = 0;
+		kept = 1;
+	}
 	if (del) {
 		if (unlink(path.ptr) < 0) {
 			error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", path.ptr, strerror(errno));
@@ -743,7 +807,8 @@ static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 	} else if ((error = write_file(path.ptr, out.ptr, out.size, st.st_mode & 07777)) < 0) {
 		goto done;
 	}
-	gs_strvec_pushf(log, "removed the merge=gitspec attributes from '%s'", path.ptr);
+	gs_strvec_pushf(log, "removed the merge=gitspec attributes from '%s'%s", path.ptr,
+			kept ? "; kept the file: git tracks it" : "");
 done:
 	gs_buf_release(&path);
 	gs_buf_release(&text);
