@@ -189,6 +189,37 @@ hookbench "$big" split
 hookbench "$big" sparse
 hookbench "$huge" plain
 
+# ---- (d) git spec diff against griffe check ----------------------------------
+# Two "releases" of the corpus: v2 applies the API edits of the griffe
+# comparison test (tests/tools/django-api-edits.py) and adds a public
+# function to every fifth file, so that a realistic share of the files
+# differ. Both tools compare the same pair of commits from git: griffe
+# checks each out into a worktree, git spec diff reads the object database.
+if [ -z "${BENCH_HOOK_ONLY:-}" ]; then
+	note "(d) git spec diff v1..v2 and griffe check on the same pair"
+	api="$work/apidiff"
+	griffe=$(command -v griffe || true)
+	if git clone -q "$dj" "$api" &&
+	   (cd "$api" && git tag v1 &&
+	    python3 "$top/tests/tools/django-api-edits.py" . &&
+	    git ls-files 'django/*.py' | awk 'NR % 5 == 0' | while read -r f; do
+		printf '\n\ndef added_in_v2(value=None):\n    return value\n' >>"$f"
+	    done &&
+	    git add -A && git commit -q --no-verify -m v2 && git tag v2); then
+		echo "apidiff: $(cd "$api" && git diff --name-only v1 v2 -- '*.py' | wc -l) files differ between v1 and v2"
+		if [ -n "$griffe" ]; then
+			bench "$api" "apidiff apidiffcold griffe" \
+				"$bin/git-spec" diff v1..v2 :: \
+				env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" diff v1..v2 :: \
+				sh -c "'$griffe' check -s . --against v1 --base-ref v2 django >/dev/null 2>&1; [ \$? -eq 1 ]"
+		else
+			note "  griffe is missing (apt-get install python3-griffe)"
+		fi
+	else
+		note "  cannot build the two releases"
+	fi
+fi
+
 # ---- report ------------------------------------------------------------------
 echo
 echo "== results"
@@ -208,6 +239,9 @@ row warm "git spec check, nothing changed (cache)"
 row astgen "python ast baseline (bench/astgen.py)"
 row parse1 "tree-sitter parse only, 1 thread"
 row parseN "tree-sitter parse only, $(nproc) threads"
+row apidiff "git spec diff v1..v2 (cache)"
+row apidiffcold "git spec diff v1..v2, cold (GIT_SPEC_NO_CACHE=1)"
+row griffe "griffe check on the same pair"
 }
 for k in "plain $small" "plain $big" "split $big" "sparse $big" "plain $huge"; do
 	set -- $k
@@ -245,6 +279,8 @@ if [ -z "${BENCH_HOOK_ONLY:-}" ]; then
 	check "cold: git-spec / parse-only 1 thread" "$(ratio cold parse1)" "<=" 1.5 "x"
 	printf '%-52s %10s %10s  %s\n' "  (info) git-spec / parse-only $(nproc) threads" "$(ratio cold parseN)x" "" ""
 	check "unchanged check: cold / warm (speed-up)" "$(ratio cold warm)" ">=" 20 "x"
+	check "griffe check / git spec diff v1..v2 (speed-up)" "$(ratio griffe apidiff)" ">=" 10 "x"
+	printf '%-52s %10s\n' "  (info) griffe check / git spec diff, cold" "$(ratio griffe apidiffcold)x"
 fi
 # issue 13: at most 0.5x git at 100,000 and 1,000,000 files, the ratio flat
 # (the 1,000,000-file ratio within 1.25x of the 10,000-file one); issue 11

@@ -123,6 +123,17 @@ static int run_push(git_repository *repo, gs_hook_report *report, const char *ho
 		fprintf(stderr, "warning: %s\n", report->warnings.v[i]);
 	if (!gs_hook_report_refuses(report))
 		goto done;
+	if (!report->stale.nr && !report->errors.nr) {
+		/* Only the breaking-change policy refuses: the fix is a trailer. */
+		fprintf(stderr, "git-spec: push refused: breaking API changes "
+			"(spec.breakingChanges = refuse)\n");
+		for (i = 0; i < report->breaking.nr; i++)
+			fprintf(stderr, "  %s\n", report->breaking.v[i]);
+		fprintf(stderr, "fix: add the trailer to the commit that makes the change "
+			"(`git rebase -i`, then reword), or `API-Break: *` for every package%s\n",
+			!strcmp(hook, "pre-push") ? "" : ", in your clone, then push again");
+		goto done;
+	}
 	for (i = 0; i < report->commits.nr; i++)
 		fprintf(stderr, "git-spec: commit %s does not pass the contract check\n",
 			report->commits.v[i]);

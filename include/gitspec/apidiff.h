@@ -73,6 +73,8 @@ typedef struct gs_change {
 	gs_change_kind kind;
 	int breaking;
 	char *package;       /* package path */
+	char *module;        /* its dotted module name (for API-Break trailers) */
+	char *commit;        /* range policy only: the commit making it (hex), else NULL */
 	char *path;          /* file: in the newer state, in the older for a removal */
 	size_t line;         /* 1-based, same state as `path`; 0 when unknown */
 	char *object;        /* "Class.method", "func(param)", or a module name */
@@ -154,6 +156,27 @@ int gs_apidiff_sides(gs_change_list *out, gs_apidiff_side *old, gs_apidiff_side 
 		     const gs_apidiff_opts *opts);
 
 /*
+ * The policy spec.breakingChanges = refuse (DESIGN 3.7) over the commits
+ * reachable from `to` and not from `from` (NULL: every ancestor of `to`),
+ * oldest first. Each commit that is not a merge is compared with its first
+ * parent (the empty tree for a root commit), the packages a spec covers in
+ * either; a merge brings nothing of its own (the commits it merges are
+ * judged one by one, or were already accepted). A breaking change is
+ * allowed when the commit's message carries a trailer `API-Break: MODULE`
+ * naming the change's module (several may be given, separated by commas or
+ * spaces, or in several trailers) or `API-Break: *`; the others are
+ * appended to `out`, each with `commit` set. The policy is the caller's to
+ * decide (gs_config.refuse_breaking of the newer state).
+ */
+int gs_apidiff_refused_in_range(gs_change_list *out, git_repository *repo, const git_oid *from,
+				const git_oid *to, gs_cache *cache);
+/* The same for one commit (hooks that scope the commits themselves). */
+int gs_apidiff_refused_in_commit(gs_change_list *out, git_repository *repo,
+				 const git_commit *commit, gs_cache *cache);
+/* Whether `message` has an API-Break trailer allowing breaking changes to `module`. */
+int gs_apidiff_trailer_allows(const char *message, const char *module);
+
+/*
  * Render `changes` as text: a heading per package, then one line per
  * change, `PATH:LINE: OBJECT: message[: OLD -> NEW] [breaking]`.
  */
@@ -163,6 +186,11 @@ void gs_change_format_line(gs_buf *out, const gs_change *c);
 /* `{"from", "to", "changes": [...]}`; `from`/`to` NULL are null. */
 void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 				const char *from, const char *to);
+/*
+ * Append `s` escaped for a GitHub workflow command: as data (%, CR, LF)
+ * or, with `property`, as a property value (also ':' and ',').
+ */
+void gs_github_put(gs_buf *out, const char *s, int property);
 /* GitHub workflow commands: ::error for breaking, ::notice for compatible. */
 void gs_change_list_format_github(gs_buf *out, const gs_change_list *changes);
 

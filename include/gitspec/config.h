@@ -11,6 +11,7 @@
  *   ignore: [build, dist, ...]    spec.ignore (multi-valued)
  *   tests: [test_*.py, ...]       spec.testPatterns (multi-valued)
  *   requireSpecs: false           spec.requireSpecs
+ *   breakingChanges: allow        spec.breakingChanges (allow | refuse)
  */
 
 #include <git2.h>
@@ -24,6 +25,7 @@ typedef struct gs_config {
 	gs_strvec ignore;        /* directory names/patterns skipped when scanning */
 	gs_strvec test_patterns; /* basename globs of test files */
 	int require_specs;
+	int refuse_breaking;     /* breakingChanges = refuse (DESIGN 3.7) */
 } gs_config;
 
 #define GS_CONFIG_FILE ".gitspec.yaml"

@@ -38,6 +38,13 @@ typedef struct gs_hook_report {
 	gs_strvec commits;
 	gs_strvec bad_ids;
 	size_t checked;        /* how many commits were judged */
+	/*
+	 * spec.breakingChanges = refuse (pre-push, pre-receive): per refused
+	 * commit and module a line "commit ID (SUBJECT) breaks the API of
+	 * 'MODULE' without a trailer 'API-Break: MODULE':", then one
+	 * "  PATH:LINE: OBJECT: message [breaking]" line per change
+	 */
+	gs_strvec breaking;
 } gs_hook_report;
 
 void gs_hook_report_init(gs_hook_report *r);
@@ -100,6 +107,7 @@ typedef struct gs_hook_scope {
 	int tip_only;
 	gs_strvec shallow;     /* hex ids of the shallow boundary, sorted */
 	size_t checked;
+	gs_strvec walked;      /* hex ids of the commits gs_hook_check_scope judged, oldest first */
 	/* the last commit checked and its tree, from which its child's is derived */
 	gs_source *prev;
 	git_oid prev_oid;

@@ -1,6 +1,8 @@
 /*
- * git spec check [--staged | --rev REV | --range A..B] [--json]: whether
- * every contract is fresh, writing nothing. Exit 1 for stale contracts or
+ * git spec check [--staged | --rev REV | --range A..B] [--json] [--diff]:
+ * whether every contract is fresh, writing nothing; under each stale
+ * contract, the API changes of its package (git spec diff's lines), and
+ * with --diff the unified diff of the contract itself. Exit 1 for stale contracts or
  * an invalid registry, 3 for bad input (a spec that does not parse, an
  * unsafe contract path, a syntax error), which wins over 1.
  */
@@ -13,18 +15,22 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/plan.h"
+#include "gitspec/apidiff.h"
 #include "gitspec/revwalk.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
 
 static const char *const check_usage[] = {
-	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json] [-q]",
+	"git spec check [--staged | --rev <rev> | --range <a>..<b>] [--json | --format=github] [--diff] [-q]",
 	NULL
 };
 
 struct check_result {
-	gs_strvec stale_text;   /* one line per stale contract */
+	gs_strvec stale_text;   /* one entry per stale contract (with the API
+				 * changes of its package on the following lines) */
+	gs_buf patches;         /* --diff: unified diffs of the stale contracts */
+	gs_buf github;          /* --format=github: the stale contracts and their changes */
 	gs_buf stale_json;      /* the members of "stale" */
 	gs_strvec errors;       /* messages, unique */
 	size_t stale_nr, fresh_nr;
@@ -39,6 +45,8 @@ static void check_result_init(struct check_result *r)
 	gs_strvec_init(&r->stale_text);
 	gs_strvec_init(&r->errors);
 	gs_buf_init(&r->stale_json, 0);
+	gs_buf_init(&r->patches, 0);
+	gs_buf_init(&r->github, 0);
 }
 
 static void check_result_release(struct check_result *r)
@@ -46,6 +54,8 @@ static void check_result_release(struct check_result *r)
 	gs_strvec_clear(&r->stale_text);
 	gs_strvec_clear(&r->errors);
 	gs_buf_release(&r->stale_json);
+	gs_buf_release(&r->patches);
+	gs_buf_release(&r->github);
 }
 
 static int check_result_failed(const struct check_result *r)
@@ -104,8 +114,69 @@ static void error_path(gs_buf *out, const char *msg)
 	}
 }
 
-static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix)
+/* What to show beyond the stale lines: the state to compare with, and --diff. */
+struct check_detail {
+	int has_base;           /* show the API changes since `base` */
+	const git_tree *base;   /* NULL with has_base: the empty tree */
+	int patch;              /* --diff */
+	int github;             /* --format=github */
+};
+
+/* The API changes of the spec-covered packages from `d->base` to ctx->src. */
+static int api_changes(gs_change_list *out, struct cmd_ctx *ctx, const struct check_detail *d)
 {
+	gs_apidiff_side base, cur;
+	int error;
+
+	memset(&cur, 0, sizeof(cur));
+	cur.src = ctx->src;
+	cur.cfg = &ctx->cfg;
+	cur.pkgs = &ctx->pkgs;
+	cur.reg = ctx->reg;
+	cur.eng = ctx->eng;
+	if ((error = gs_apidiff_side_open_tree(&base, ctx->repo, d->base, ctx->cache)) < 0)
+		return error;
+	error = gs_apidiff_sides(out, &base, &cur, NULL);
+	gs_apidiff_side_release(&base);
+	return error;
+}
+
+/* Append the unified diff of a contract: what the source holds, what it should. */
+static int contract_patch(gs_buf *out, struct cmd_ctx *ctx, const gs_plan_item *it)
+{
+	const gs_source_entry *e = gs_source_lookup(ctx->src, it->path);
+	gs_buf old = GS_BUF_INIT, path = GS_BUF_INIT;
+	git_patch *patch = NULL;
+	git_buf text = GIT_BUF_INIT;
+	git_diff_options opts;
+	int error = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (e && GS_MODE_IS_REGULAR(e->mode) && (error = gs_source_read(&old, ctx->src, e)) < 0)
+		goto done;
+	gs_buf_printf(&path, "%s", it->path);
+	if (git_patch_from_buffers(&patch, e ? old.ptr : NULL, old.size, path.ptr,
+				   it->content.ptr, it->content.size, path.ptr, &opts) < 0 ||
+	    git_patch_to_buf(&text, patch) < 0) {
+		error = gs_error_set_git("cannot compute the diff of a contract");
+		goto done;
+	}
+	gs_buf_put(out, text.ptr, text.size);
+done:
+	git_buf_dispose(&text);
+	git_patch_free(patch);
+	gs_buf_release(&old);
+	gs_buf_release(&path);
+	return error;
+}
+
+static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char *fix,
+			const struct check_detail *detail)
+{
+	gs_change_list changes = GS_CHANGE_LIST_INIT;
+	gs_buf entry = GS_BUF_INIT;
+	const char *shown = NULL;
+	int changes_loaded = 0;
 	gs_strvec problems = GS_STRVEC_INIT, unsafe = GS_STRVEC_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	size_t i;
@@ -153,12 +224,55 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 			r->fresh_nr++;
 			continue;
 		}
-		if (it->old_format)
+		if (it->old_format) {
+			/* said once for all of them (gs_plan_format1_message) */
 			r->format1_nr++;
-		else
-			gs_strvec_pushf(&r->stale_text, "%s contract '%s' of package '%s' (%s) is %s",
-					variant, it->path, it->package, it->spec->id,
-					it->missing ? "missing" : "stale");
+		} else {
+			gs_buf_clear(&entry);
+			gs_buf_printf(&entry, "%s contract '%s' of package '%s' (%s) is %s",
+				      variant, it->path, it->package, it->spec->id,
+				      it->missing ? "missing" : "stale");
+			/* What changed in the package's API, once per package. */
+			if (detail && detail->has_base && (!shown || strcmp(shown, it->package))) {
+				size_t k;
+
+				if (!changes_loaded) {
+					if ((error = api_changes(&changes, ctx, detail)) < 0)
+						goto done;
+					changes_loaded = 1;
+				}
+				if (detail->github) {
+					gs_buf_puts(&r->github, "::error file=");
+					gs_github_put(&r->github, it->path, 1);
+					gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
+					gs_github_put(&r->github, entry.ptr, 0);
+					gs_buf_printf(&r->github, "; run '%s'\n", fix);
+				}
+				for (k = 0; k < changes.nr; k++) {
+					gs_change_list one;
+
+					if (strcmp(changes.v[k].package, it->package))
+						continue;
+					gs_buf_puts(&entry, "\n  ");
+					gs_change_format_line(&entry, &changes.v[k]);
+					if (detail->github) {
+						one.v = &changes.v[k];
+						one.nr = one.alloc = 1;
+						gs_change_list_format_github(&r->github, &one);
+					}
+				}
+				shown = it->package;
+			} else if (detail && detail->github) {
+				gs_buf_puts(&r->github, "::error file=");
+				gs_github_put(&r->github, it->path, 1);
+				gs_buf_puts(&r->github, ",line=1,title=Stale contract::");
+				gs_github_put(&r->github, entry.ptr, 0);
+				gs_buf_printf(&r->github, "; run '%s'\n", fix);
+			}
+			gs_strvec_push(&r->stale_text, entry.ptr);
+			if (detail && detail->patch && (error = contract_patch(&r->patches, ctx, it)) < 0)
+				goto done;
+		}
 		gs_buf_puts(&r->stale_json, r->stale_nr ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
 		gs_buf_put_json_string(&r->stale_json, it->spec->id);
 		gs_buf_puts(&r->stale_json, ", \"package\": ");
@@ -174,13 +288,16 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 	}
 
 done:
+	gs_change_list_clear(&changes);
+	gs_buf_release(&entry);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&problems);
 	gs_strvec_clear(&unsafe);
 	return error;
 }
 
-static void print_json(const struct check_result *r, const char *commit, int range)
+static void print_json(const struct check_result *r, const char *commit, int range,
+		       const gs_change_list *refused)
 {
 	gs_buf out = GS_BUF_INIT, path = GS_BUF_INIT;
 	size_t i;
@@ -201,7 +318,32 @@ static void print_json(const struct check_result *r, const char *commit, int ran
 		gs_buf_put_json_string(&out, r->errors.v[i]);
 		gs_buf_putc(&out, '}');
 	}
-	gs_buf_puts(&out, r->errors.nr ? "\n  ]}\n" : "]}\n");
+	gs_buf_puts(&out, r->errors.nr ? "\n  ]" : "]");
+	if (refused) {
+		/* the changes spec.breakingChanges = refuse refuses, as git spec diff --json lists them */
+		gs_buf_puts(&out, ", \"refused\": [");
+		for (i = 0; i < refused->nr; i++) {
+			const gs_change *c = &refused->v[i];
+
+			gs_buf_puts(&out, i ? ",\n    {\"commit\": " : "\n    {\"commit\": ");
+			gs_buf_put_json_string(&out, c->commit);
+			gs_buf_puts(&out, ", \"module\": ");
+			gs_buf_put_json_string(&out, c->module);
+			gs_buf_puts(&out, ", \"package\": ");
+			gs_buf_put_json_string(&out, c->package);
+			gs_buf_puts(&out, ", \"path\": ");
+			gs_buf_put_json_string(&out, c->path);
+			gs_buf_printf(&out, ", \"line\": %zu, \"object\": ", c->line);
+			gs_buf_put_json_string(&out, c->object);
+			gs_buf_puts(&out, ", \"kind\": ");
+			gs_buf_put_json_string(&out, gs_change_kind_name(c->kind));
+			gs_buf_puts(&out, ", \"message\": ");
+			gs_buf_put_json_string(&out, gs_change_kind_message(c->kind));
+			gs_buf_putc(&out, '}');
+		}
+		gs_buf_puts(&out, refused->nr ? "\n  ]" : "]");
+	}
+	gs_buf_puts(&out, "}\n");
 	cmd_write_stdout(&out);
 	gs_buf_release(&out);
 	gs_buf_release(&path);
@@ -223,6 +365,35 @@ static int result_status(const struct check_result *r, const char *where, const 
 	return 0;
 }
 
+/* --format=github: workflow commands, so that CI shows them on the files. */
+static void print_github(const struct check_result *r)
+{
+	gs_buf out = GS_BUF_INIT, path = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->errors.nr; i++) {
+		error_path(&path, r->errors.v[i]);
+		gs_buf_puts(&out, "::error file=");
+		gs_github_put(&out, path.ptr, 1);
+		gs_buf_puts(&out, "::");
+		gs_github_put(&out, r->errors.v[i], 0);
+		gs_buf_putc(&out, '\n');
+	}
+	gs_buf_put(&out, r->github.ptr, r->github.size);
+	if (r->format1_nr) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_plan_format1_message(&msg, r->format1_nr);
+		gs_buf_puts(&out, "::error title=Stale contracts::");
+		gs_github_put(&out, msg.ptr, 0);
+		gs_buf_putc(&out, '\n');
+		gs_buf_release(&msg);
+	}
+	cmd_write_stdout(&out);
+	gs_buf_release(&out);
+	gs_buf_release(&path);
+}
+
 static void print_text(const struct check_result *r)
 {
 	size_t i;
@@ -238,10 +409,37 @@ static void print_text(const struct check_result *r)
 		fprintf(stderr, "stale: %s\n", msg.ptr);
 		gs_buf_release(&msg);
 	}
+	if (r->patches.size) {
+		fflush(stderr);
+		cmd_write_stdout(&r->patches);
+	}
+}
+
+/*
+ * The changes the breaking-change policy refuses, per commit and module:
+ * "error: commit C (SUMMARY) breaks the API of MODULE; ..." then its lines.
+ */
+static void print_refused(const gs_change_list *refused)
+{
+	gs_buf line = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < refused->nr; i++) {
+		const gs_change *c = &refused->v[i];
+
+		if (!i || strcmp(c->commit, refused->v[i - 1].commit) ||
+		    strcmp(c->module, refused->v[i - 1].module))
+			fprintf(stderr, "error: commit %.12s breaks the API of '%s' without a trailer "
+				"'API-Break: %s':\n", c->commit, c->module, c->module);
+		gs_buf_clear(&line);
+		gs_change_format_line(&line, c);
+		fprintf(stderr, "  %s\n", line.ptr);
+	}
+	gs_buf_release(&line);
 }
 
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
-static int check_range(struct cmd_ctx *ctx, const char *range, int json)
+static int check_range(struct cmd_ctx *ctx, const char *range, int json, int patch, int github)
 {
 	git_revspec spec;
 	git_object *to = NULL, *from = NULL;
@@ -252,6 +450,7 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 	size_t commits = 0, oids_nr = 0, i;
 	int error = 0, found = 0;
 	const char *fix = "git spec sync --staged";
+	gs_change_list refused = GS_CHANGE_LIST_INIT;
 
 	check_result_init(&r);
 	memset(&spec, 0, sizeof(spec));
@@ -287,8 +486,25 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 		check_result_release(&r);
 		check_result_init(&r);
 		error = cmd_ctx_load_tree(ctx, tree);
-		if (!error)
-			error = check_source(&r, ctx, fix);
+		if (!error) {
+			/* What this commit changed: against its first parent. */
+			struct check_detail detail = { !json, NULL, patch, github };
+			git_commit *parent = NULL;
+			git_tree *ptree = NULL;
+
+			/* a shallow commit's parent is missing: nothing to compare with */
+			if (git_commit_parentcount(commit) &&
+			    (git_commit_parent(&parent, commit, 0) < 0 ||
+			     git_commit_tree(&ptree, parent) < 0)) {
+				git_error_clear();
+				detail.has_base = 0;
+			}
+			detail.base = ptree;
+			if (!error)
+				error = check_source(&r, ctx, fix, &detail);
+			git_tree_free(ptree);
+			git_commit_free(parent);
+		}
 		commits++;
 		if (!error && check_result_failed(&r)) {
 			found = 1;
@@ -300,17 +516,42 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 		if (error < 0)
 			goto done;
 	}
+	/* spec.breakingChanges = refuse, as the newest commit configures it */
+	if (!found && ctx->cfg_loaded && ctx->cfg.refuse_breaking &&
+	    (error = gs_apidiff_refused_in_range(&refused, ctx->repo,
+						 from ? git_object_id(from) : NULL,
+						 git_object_id(to), ctx->cache)) < 0)
+		goto done;
 	if (json)
-		print_json(&r, found ? hex : NULL, 1);
+		print_json(&r, found ? hex : NULL, 1, refused.nr ? &refused : NULL);
+	else if (github)
+		print_github(&r);
 	else
 		print_text(&r);
-	if (found)
+	if (github && refused.nr) {
+		gs_buf out = GS_BUF_INIT;
+
+		gs_change_list_format_github(&out, &refused);
+		cmd_write_stdout(&out);
+		gs_buf_release(&out);
+	}
+	if (found) {
 		error = result_status(&r, where.ptr, fix);
-	else if (!cmd_quiet && !json)
+	} else if (refused.nr) {
+		if (!json && !github)
+			print_refused(&refused);
+		cmd_set_hint("add the trailer to the commit that makes the change (git rebase -i, "
+			     "then 'reword'), or 'API-Break: *' for every package");
+		error = gs_error_set(GS_ECHECK, "%s: %zu breaking change%s without an API-Break trailer "
+				     "(spec.breakingChanges = refuse)", range, refused.nr,
+				     refused.nr == 1 ? "" : "s");
+	} else if (!cmd_quiet && !json) {
 		printf("%zu commit%s checked: every contract is fresh\n", commits, commits == 1 ? "" : "s");
+	}
 
 done:
 	check_result_release(&r);
+	gs_change_list_clear(&refused);
 	gs_buf_release(&where);
 	free(oids);
 	git_object_free(to);
@@ -358,16 +599,52 @@ static int null_range(const char *range, gs_buf *keep, const char **rev, int *no
 	return 0;
 }
 
+/* The tree the API changes are shown against: HEAD's, or REV's first parent's. */
+static int check_base(git_tree **out, struct cmd_ctx *ctx, const char *rev)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL, *parent = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (!rev && git_repository_head_unborn(ctx->repo) == 1)
+		return 0;
+	if (git_revparse_single(&obj, ctx->repo, rev ? rev : "HEAD") < 0 ||
+	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		/* a tree, not a commit: no history to compare with */
+		git_error_clear();
+		goto done;
+	}
+	if (!rev) {
+		if (git_commit_tree(out, commit) < 0)
+			error = gs_error_set_git("cannot read HEAD");
+	} else if (git_commit_parentcount(commit) &&
+		   (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(out, parent) < 0)) {
+		error = gs_error_set_git("cannot read the parent commit");
+	}
+done:
+	git_commit_free(parent);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return error;
+}
+
 int cmd_check(int argc, const char **argv)
 {
-	int staged = 0, json = 0, error = 0, nothing = 0;
+	int staged = 0, json = 0, error = 0, nothing = 0, patch = 0;
 	const char *rev = NULL, *range = NULL, *fix;
 	gs_buf null_rev = GS_BUF_INIT;
+	struct check_detail detail = { 0, NULL, 0, 0 };
+	const char *format = NULL;
+	int github = 0;
+	git_tree *base = NULL;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
 		CMD_OPT_STRING_(0, "rev", &rev, "rev", "check a commit"),
 		CMD_OPT_STRING_(0, "range", &range, "a..b", "check every commit of a range"),
 		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
+		CMD_OPT_BOOL_(0, "diff", &patch, "print the unified diff of each stale contract"),
+		CMD_OPT_STRING_(0, "format", &format, "fmt", "text (default), json or github"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
 		CMD_OPT_END_()
 	};
@@ -381,6 +658,14 @@ int cmd_check(int argc, const char **argv)
 		return cmd_usage_error(opts, check_usage, "unexpected argument '%s'", argv[0]);
 	if (staged + !!rev + !!range > 1)
 		return cmd_usage_error(opts, check_usage, "--staged, --rev and --range are mutually exclusive");
+	if (format && !strcmp(format, "json"))
+		json = 1;
+	else if (format && !strcmp(format, "github"))
+		github = 1;
+	else if (format && strcmp(format, "text"))
+		return cmd_usage_error(opts, check_usage, "unknown format '%s' (text, json or github)", format);
+	if (json && github)
+		return cmd_usage_error(opts, check_usage, "--json and --format=github cannot be used together");
 
 	check_result_init(&r);
 	cmd_ctx_init(&ctx);
@@ -401,7 +686,7 @@ int cmd_check(int argc, const char **argv)
 		range = NULL;
 	}
 	if (range) {
-		error = check_range(&ctx, range, json);
+		error = check_range(&ctx, range, json, patch, github);
 		goto done;
 	}
 	if ((error = cmd_ctx_load(&ctx, staged ? CMD_SOURCE_INDEX : rev ? CMD_SOURCE_REV
@@ -410,24 +695,40 @@ int cmd_check(int argc, const char **argv)
 		if (json && error == GS_EINPUT) {
 			add_error(&r, gs_error_last());
 			r.bad_input = 1;
-			print_json(&r, NULL, 0);
+			print_json(&r, NULL, 0, NULL);
 		}
 		goto done;
 	}
 	fix = staged || rev ? "git spec sync --staged" : "git spec sync";
-	if ((error = check_source(&r, &ctx, fix)) < 0)
+	/*
+	 * Under each stale contract, what changed in its package's API: the
+	 * work tree and the index against HEAD, a commit against its first
+	 * parent (the empty tree when there is none).
+	 */
+	if (!json) {
+		if ((error = check_base(&base, &ctx, rev)) < 0)
+			goto done;
+		detail.has_base = 1;
+		detail.base = base;
+	}
+	detail.patch = patch && !json;
+	detail.github = github;
+	if ((error = check_source(&r, &ctx, fix, &detail)) < 0)
 		goto done;
 	if (json)
-		print_json(&r, NULL, 0);
+		print_json(&r, NULL, 0, NULL);
+	else if (github)
+		print_github(&r);
 	else
 		print_text(&r);
 	error = result_status(&r, gs_source_describe(ctx.src), fix);
-	if (!error && !cmd_quiet && !json)
+	if (!error && !cmd_quiet && !json && !github)
 		printf("%zu contract%s fresh in %s\n", r.fresh_nr, r.fresh_nr == 1 ? " is" : "s are",
 		       gs_source_describe(ctx.src));
 
 done:
 	check_result_release(&r);
+	git_tree_free(base);
 	cmd_ctx_release(&ctx);
 	gs_buf_release(&null_rev);
 	return cmd_report(error);

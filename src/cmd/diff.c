@@ -14,6 +14,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/apidiff.h"
+#include "gitspec/spec.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -223,6 +224,8 @@ int cmd_diff(int argc, const char **argv)
 	dopts.paths = &paths;
 	if ((error = gs_apidiff_sides(&changes, &old_side, &new_side, &dopts)) < 0)
 		goto done;
+	if (!all && !(old_side.reg && old_side.reg->specs_nr) && !(new_side.reg && new_side.reg->specs_nr))
+		cmd_hint("no spec covers any package; 'git spec diff --all' compares every package");
 
 	switch (fmt) {
 	case FORMAT_JSON:

@@ -21,6 +21,7 @@
 #include "gitspec/strvec.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/plan.h"
+#include "gitspec/eol.h"
 #include "gitspec/index.h"
 #include "gitspec/source.h"
 #include "cmd.h"
@@ -105,7 +106,7 @@ struct staged {
  */
 static int update_worktree_copy(struct cmd_ctx *ctx, struct staged *sg)
 {
-	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT;
+	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT, conv = GS_BUF_INIT;
 	const gs_plan_item *item = sg->item;
 	git_oid disk;
 	int error, need_write = 1;
@@ -118,7 +119,10 @@ static int update_worktree_copy(struct cmd_ctx *ctx, struct staged *sg)
 	} else if (error < 0) {
 		goto done;
 	} else {
-		if (git_odb_hash(&disk, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
+		/* As git hashes a work-tree file: after its end-of-line conversion. */
+		if ((error = gs_eol_convert(&conv, ctx->repo, item->path, data.ptr, data.size, 0)) < 0)
+			goto done;
+		if (git_odb_hash(&disk, conv.ptr, conv.size, GIT_OBJECT_BLOB) < 0) {
 			error = gs_error_set_git("cannot hash a file");
 			goto done;
 		}
@@ -130,9 +134,12 @@ static int update_worktree_copy(struct cmd_ctx *ctx, struct staged *sg)
 			goto done;
 		}
 	}
+	/* What git would check out (eol.h). */
 	if (need_write &&
-	    (error = gs_write_file_atomic(ctx->workdir, item->path, item->content.ptr,
-					  item->content.size, 0666)) < 0)
+	    ((error = gs_eol_convert(&conv, ctx->repo, item->path, item->content.ptr,
+				     item->content.size, 1)) < 0 ||
+	     (error = gs_write_file_atomic(ctx->workdir, item->path, conv.ptr, conv.size,
+					   0666)) < 0))
 		goto done;
 	/* Stat data in the index spares git from re-reading the file. */
 	if (!lstat(path.ptr, &sg->st) && S_ISREG(sg->st.st_mode))
@@ -141,6 +148,7 @@ static int update_worktree_copy(struct cmd_ctx *ctx, struct staged *sg)
 done:
 	gs_buf_release(&path);
 	gs_buf_release(&data);
+	gs_buf_release(&conv);
 	return error;
 }
 
@@ -243,6 +251,7 @@ int cmd_sync(int argc, const char **argv)
 	struct cmd_ctx ctx;
 	gs_lockfile lk;
 	gs_strvec targets = GS_STRVEC_INIT, problems = GS_STRVEC_INIT, failed = GS_STRVEC_INIT;
+	gs_buf conv = GS_BUF_INIT;
 	gs_plan plan = GS_PLAN_INIT;
 	gs_plan_item **todo = NULL;
 	struct staged *sg = NULL;
@@ -339,8 +348,11 @@ int cmd_sync(int argc, const char **argv)
 				sg[nout++] = sg[i];
 				continue;
 			}
-			if ((error = gs_write_file_atomic(ctx.workdir, todo[i]->path, todo[i]->content.ptr,
-							  todo[i]->content.size, 0666)) < 0)
+			/* What git would check out (eol.h). */
+			if ((error = gs_eol_convert(&conv, ctx.repo, todo[i]->path, todo[i]->content.ptr,
+						    todo[i]->content.size, 1)) < 0 ||
+			    (error = gs_write_file_atomic(ctx.workdir, todo[i]->path, conv.ptr,
+							  conv.size, 0666)) < 0)
 				goto done;
 			if (!cmd_quiet)
 				printf("updated %s\n", todo[i]->path);
@@ -385,6 +397,7 @@ done:
 	free(sg);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
+	gs_buf_release(&conv);
 	gs_strvec_clear(&problems);
 	gs_strvec_clear(&failed);
 	cmd_ctx_release(&ctx);

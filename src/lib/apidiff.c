@@ -4,9 +4,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "gitspec/apidiff.h"
 #include "gitspec/spec.h"
 #include "gitspec/render.h"
+#include "gitspec/revwalk.h"
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -85,6 +87,8 @@ void gs_change_list_clear(gs_change_list *list)
 		gs_change *c = &list->v[i];
 
 		free(c->package);
+		free(c->module);
+		free(c->commit);
 		free(c->path);
 		free(c->object);
 		free(c->old_value);
@@ -185,6 +189,8 @@ static void add(struct pkgdiff *d, gs_change_kind kind, const char *path, size_t
 	c->kind = kind;
 	c->breaking = gs_change_kind_breaking(kind);
 	c->package = gs_xstrdup(d->package);
+	c->module = gs_xstrdup(d->module);
+	c->commit = NULL;
 	c->path = gs_xstrdup(path);
 	c->line = line;
 	c->object = gs_xstrdup(object);
@@ -1218,6 +1224,129 @@ done:
 	return error;
 }
 
+/* ---- the range policy ---------------------------------------------------------- */
+
+static int is_sep(char c)
+{
+	return c == ',' || c == ' ' || c == '\t';
+}
+
+int gs_apidiff_trailer_allows(const char *message, const char *module)
+{
+	git_message_trailer_array trailers;
+	size_t i, mlen = strlen(module);
+	int allowed = 0;
+
+	memset(&trailers, 0, sizeof(trailers));
+	if (git_message_trailers(&trailers, message) < 0) {
+		gs_error_clear();
+		return 0;
+	}
+	for (i = 0; i < trailers.count && !allowed; i++) {
+		const char *v = trailers.trailers[i].value;
+
+		/* git matches trailer keys without regard to case */
+		if (strcasecmp(trailers.trailers[i].key, "API-Break"))
+			continue;
+		while (*v && !allowed) {
+			size_t n;
+
+			while (is_sep(*v))
+				v++;
+			for (n = 0; v[n] && !is_sep(v[n]); n++)
+				;
+			if ((n == 1 && *v == '*') || (n == mlen && n && !strncmp(v, module, n)))
+				allowed = 1;
+			v += n;
+		}
+	}
+	git_message_trailer_array_free(&trailers);
+	return allowed;
+}
+
+int gs_apidiff_refused_in_commit(gs_change_list *out, git_repository *repo,
+				 const git_commit *commit, gs_cache *cache)
+{
+	gs_apidiff_side old, new_;
+	gs_change_list changes = GS_CHANGE_LIST_INIT;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *message = git_commit_message(commit);
+	size_t i;
+	int error = 0;
+
+	memset(&old, 0, sizeof(old));
+	memset(&new_, 0, sizeof(new_));
+	if (git_commit_parentcount(commit) > 1)
+		goto done;
+	/* A shallow commit's parent is missing: there is nothing to compare with. */
+	if (git_commit_parentcount(commit) == 1 &&
+	    (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&ptree, parent) < 0)) {
+		git_error_clear();
+		goto done;
+	}
+	if (git_commit_tree(&tree, commit) < 0) {
+		error = gs_error_set_git("cannot read a commit of the range");
+		goto done;
+	}
+	if ((error = gs_apidiff_side_open_tree(&old, repo, ptree, cache)) < 0 ||
+	    (error = gs_apidiff_side_open_tree(&new_, repo, tree, cache)) < 0 ||
+	    (error = gs_apidiff_sides(&changes, &old, &new_, NULL)) < 0)
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	for (i = 0; i < changes.nr; i++) {
+		gs_change *c = &changes.v[i];
+
+		if (!c->breaking || gs_apidiff_trailer_allows(message ? message : "", c->module))
+			continue;
+		if (out->nr == out->alloc) {
+			out->alloc = out->alloc ? gs_st_mult(out->alloc, 2) : 16;
+			out->v = gs_xrealloc(out->v, gs_st_mult(out->alloc, sizeof(*out->v)));
+		}
+		/* moved, not copied: the change list below forgets it */
+		out->v[out->nr] = *c;
+		out->v[out->nr].commit = gs_xstrdup(hex);
+		out->nr++;
+		memset(c, 0, sizeof(*c));
+	}
+done:
+	gs_change_list_clear(&changes);
+	gs_apidiff_side_release(&old);
+	gs_apidiff_side_release(&new_);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	return error;
+}
+
+int gs_apidiff_refused_in_range(gs_change_list *out, git_repository *repo, const git_oid *from,
+				const git_oid *to, gs_cache *cache)
+{
+	git_oid *oids = NULL;
+	size_t nr = 0, i;
+	int error;
+
+	/* gs_revwalk_list stops at a shallow clone's boundary, as git does */
+	if ((error = gs_revwalk_list(&oids, &nr, repo, to, 1, from, from ? 1 : 0)) < 0)
+		goto done;
+	for (i = 0; i < nr; i++) {
+		git_commit *commit = NULL;
+
+		if (git_commit_lookup(&commit, repo, &oids[i]) < 0) {
+			error = gs_error_set_git("cannot read a commit of the range");
+			goto done;
+		}
+		error = gs_apidiff_refused_in_commit(out, repo, commit, cache);
+		git_commit_free(commit);
+		if (error < 0)
+			goto done;
+	}
+done:
+	free(oids);
+	return error;
+}
+
 /* ---- output -------------------------------------------------------------------- */
 
 void gs_change_format_line(gs_buf *out, const gs_change *c)
@@ -1294,7 +1423,7 @@ void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 }
 
 /* GitHub's workflow-command escaping: data escapes %, CR, LF; properties also ':' and ','. */
-static void put_github(gs_buf *out, const char *s, int property)
+void gs_github_put(gs_buf *out, const char *s, int property)
 {
 	for (; *s; s++) {
 		if (*s == '%')
@@ -1321,9 +1450,9 @@ void gs_change_list_format_github(gs_buf *out, const gs_change_list *changes)
 		const gs_change *c = &changes->v[i];
 
 		gs_buf_puts(out, c->breaking ? "::error file=" : "::notice file=");
-		put_github(out, c->path, 1);
+		gs_github_put(out, c->path, 1);
 		gs_buf_printf(out, ",line=%zu,title=", c->line ? c->line : 1);
-		put_github(out, c->breaking ? "Breaking API change" : "API change", 1);
+		gs_github_put(out, c->breaking ? "Breaking API change" : "API change", 1);
 		gs_buf_puts(out, "::");
 		gs_buf_clear(&msg);
 		gs_buf_printf(&msg, "%s: %s", c->object, gs_change_kind_message(c->kind));
@@ -1331,7 +1460,7 @@ void gs_change_list_format_github(gs_buf *out, const gs_change_list *changes)
 			gs_buf_printf(&msg, ": %s -> %s", c->old_value, c->new_value);
 		else if (c->old_value || c->new_value)
 			gs_buf_printf(&msg, ": %s", c->old_value ? c->old_value : c->new_value);
-		put_github(out, msg.ptr, 0);
+		gs_github_put(out, msg.ptr, 0);
 		gs_buf_putc(out, '\n');
 	}
 	gs_buf_release(&msg);

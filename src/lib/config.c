@@ -39,6 +39,7 @@ void gs_config_init(gs_config *cfg)
 	for (i = 0; i < GS_ARRAY_SIZE(default_tests); i++)
 		gs_strvec_push(&cfg->test_patterns, default_tests[i]);
 	cfg->require_specs = 0;
+	cfg->refuse_breaking = 0;
 }
 
 void gs_config_release(gs_config *cfg)
@@ -138,6 +139,18 @@ static int read_list(gs_strvec *out, const gs_yaml_node *map, const char *const 
 	return 0;
 }
 
+/* spec.breakingChanges: "allow" or "refuse"; GS_EINPUT for anything else. */
+static int parse_breaking(int *out, const char *value)
+{
+	if (value && !strcmp(value, "allow"))
+		*out = 0;
+	else if (value && !strcmp(value, "refuse"))
+		*out = 1;
+	else
+		return GS_EINPUT;
+	return 0;
+}
+
 static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 {
 	static const char *const specs_names[] = { "specs", "specsDir", "specs_dir" };
@@ -145,6 +158,7 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 	static const char *const ignore_names[] = { "ignore" };
 	static const char *const tests_names[] = { "tests", "testPatterns", "test_patterns" };
 	static const char *const require_names[] = { "requireSpecs", "require_specs" };
+	static const char *const breaking_names[] = { "breakingChanges", "breaking_changes" };
 	gs_yaml_node *root = NULL;
 	const gs_yaml_node *n;
 	const char *field;
@@ -194,6 +208,13 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 		goto done;
 	if (n && !gs_yaml_is_null(n) && gs_yaml_bool(&cfg->require_specs, n) < 0) {
 		error = file_error(field, "expected true or false");
+		goto done;
+	}
+	if ((error = lookup(&n, &field, root, breaking_names, GS_ARRAY_SIZE(breaking_names))) < 0)
+		goto done;
+	if (n && !gs_yaml_is_null(n) &&
+	    (error = parse_breaking(&cfg->refuse_breaking, n->type == GS_YAML_SCALAR ? n->value : NULL)) < 0) {
+		error = file_error(field, "expected allow or refuse");
 		goto done;
 	}
 done:
@@ -281,6 +302,18 @@ static int config_read_git(gs_config *cfg, git_repository *repo)
 	} else {
 		error = gs_error_set(GS_EINPUT, "git config spec.requireSpecs: not a boolean; "
 				     "fix it with `git config spec.requireSpecs true`");
+		goto done;
+	}
+	git_buf_dispose(&value);
+	error = git_config_get_string_buf(&value, gc, "spec.breakingChanges");
+	if (!error) {
+		if (parse_breaking(&cfg->refuse_breaking, value.ptr) < 0)
+			error = gs_error_set(GS_EINPUT, "git config spec.breakingChanges: '%s' is not allow "
+					     "or refuse", value.ptr);
+	} else if (error == GIT_ENOTFOUND) {
+		error = 0;
+	} else {
+		error = gs_error_set_git("cannot read git config spec.breakingChanges");
 	}
 done:
 	git_buf_dispose(&value);

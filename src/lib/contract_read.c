@@ -8,6 +8,7 @@
 #include <string.h>
 #include "contract_read.h"
 #include "gitspec/common.h"
+#include "gitspec/render.h"
 
 static void entry_release(entry *e)
 {
@@ -197,11 +198,13 @@ static size_t skip_decorator(const char *s, size_t i, size_t len)
 	return len;
 }
 
-enum span_form { SPAN_VAR, SPAN_TYPE, SPAN_DEF, SPAN_CLASS };
+enum span_form { SPAN_VAR, SPAN_TYPE, SPAN_DEF, SPAN_CLASS, SPAN_ATTR };
 
 /*
  * The name a symbol span declares and its form: `@d def f(...)`,
- * `async def f`, `class A.B(...)`, `type T`, `x: int`, `x`.
+ * `async def f`, `class A.B(...)`, `type T`, `x: int`, `x`, and in
+ * format 2 `def f[T](...)`, `class A[T]`, `type T[U] = V`, `x: int = 1`,
+ * `self.x: int = 1`.
  */
 static int span_name(char **name, enum span_form *form, const char *s, size_t len)
 {
@@ -221,6 +224,9 @@ static int span_name(char **name, enum span_form *form, const char *s, size_t le
 	} else if (len - i > 5 && !memcmp(s + i, "type ", 5)) {
 		i += 5;
 		*form = SPAN_TYPE;
+	} else if (len - i > 5 && !memcmp(s + i, "self.", 5)) {
+		i += 5;
+		*form = SPAN_ATTR;
 	} else {
 		*form = SPAN_VAR;
 	}
@@ -229,13 +235,13 @@ static int span_name(char **name, enum span_form *form, const char *s, size_t le
 		i++;
 	if (i == start)
 		return -1;
-	if (*form == SPAN_DEF && (i >= len || s[i] != '('))
+	if (*form == SPAN_DEF && (i >= len || (s[i] != '(' && s[i] != '[')))
 		return -1;
-	if (*form == SPAN_TYPE && i != len)
+	if (*form == SPAN_TYPE && i != len && s[i] != '[' && s[i] != ' ')
 		return -1;
-	if (*form == SPAN_VAR && i != len && s[i] != ':')
+	if ((*form == SPAN_VAR || *form == SPAN_ATTR) && i != len && s[i] != ':' && s[i] != ' ')
 		return -1;
-	if (*form == SPAN_CLASS && i != len && s[i] != '(')
+	if (*form == SPAN_CLASS && i != len && s[i] != '(' && s[i] != '[')
 		return -1;
 	*name = gs_xstrndup(s + start, i - start);
 	return 0;
@@ -315,16 +321,36 @@ static int parse_list(gs_contract *c, const block *b, enum entry_kind kind,
 			int ok;
 
 			if (kind == E_MVAR)
-				k = form == SPAN_DEF ? E_MCALL : E_MVAR;
+				k = form == SPAN_DEF ? E_MCALL : form == SPAN_ATTR ? E_MATTR : E_MVAR;
 			ok = (k == E_VAR || k == E_MVAR) ? form == SPAN_VAR :
+			     k == E_MATTR ? form == SPAN_ATTR :
 			     k == E_TYPE ? form == SPAN_TYPE : form == SPAN_DEF;
-			if (!ok) {
+			if (!ok || (k == E_MATTR && c->format < 2)) {
 				free(name);
 				error = GS_EINPUT;
 				break;
 			}
 		}
 		block_text(&text, b, i, n);
+		if (k == E_MVAR && c->format >= 2) {
+			/* Format 2: the class's variables in source order, one entry. */
+			entry *last = c->nr ? &c->v[c->nr - 1] : NULL;
+
+			if (last && last->kind == E_MVAR && !strcmp(last->file, file) &&
+			    !strcmp(last->cls, cls)) {
+				gs_buf joined = GS_BUF_INIT;
+
+				gs_buf_puts(&joined, last->text);
+				gs_buf_put(&joined, text.ptr, text.size);
+				free(last->text);
+				last->text = gs_buf_detach(&joined, NULL);
+			} else {
+				contract_add(c, k, file, cls, "", text.ptr, text.size);
+			}
+			free(name);
+			i += n;
+			continue;
+		}
 		contract_add(c, k, file, cls, name, text.ptr, text.size);
 		free(name);
 		i += n;
@@ -351,6 +377,10 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 	gs_buf_puts(&text, "\n\n");
 	gs_buf_put(&text, blocks[1].lines[0].p, blocks[1].lines[0].len);
 	gs_buf_putc(&text, '\n');
+	/* The comment line names the format (DESIGN 2.4); format 1 named none. */
+	c->format = blocks[1].lines[0].len == strlen(GS_CONTRACT_COMMENT) &&
+		!memcmp(blocks[1].lines[0].p, GS_CONTRACT_COMMENT, blocks[1].lines[0].len) ?
+		GS_CONTRACT_FORMAT : 1;
 	contract_add(c, E_HEADER, "", "", "", text.ptr, text.size);
 	i = 2;
 	while (i < nr) {

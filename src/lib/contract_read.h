@@ -16,7 +16,13 @@
  * Kinds double as the rank of an entry among its siblings: inside a file
  * section come the module docstring (the section itself), variables, type
  * aliases, functions and then classes, each class followed by its members
- * (variables, then callables).
+ * (variables, then instance attributes, then callables).
+ *
+ * Contract format 2 lists a class's variables in source order (their order
+ * is API), so there they are one entry, named "", holding every variable
+ * line of the class: the structural merge takes the block one side changed
+ * and calls a change on both sides a conflict. Format 1 sorted them and
+ * keeps one entry per variable.
  */
 enum entry_kind {
 	E_HEADER,
@@ -27,6 +33,7 @@ enum entry_kind {
 	E_FUNC,
 	E_CLASS,
 	E_MVAR,
+	E_MATTR,
 	E_MCALL
 };
 
@@ -43,6 +50,7 @@ typedef struct entry {
 struct gs_contract {
 	entry *v;
 	size_t nr, alloc;
+	int format;       /* the contract format its comment line names (1: none) */
 };
 
 /* Contract order (DESIGN 2.2), which is also the identity of an entry. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <git2.h>
 #include "gitspec/hook.h"
+#include "gitspec/apidiff.h"
 #include "gitspec/revwalk.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"
@@ -24,6 +25,7 @@ void gs_hook_report_init(gs_hook_report *r)
 	gs_strvec_init(&r->packages);
 	gs_strvec_init(&r->commits);
 	gs_strvec_init(&r->bad_ids);
+	gs_strvec_init(&r->breaking);
 }
 
 void gs_hook_report_clear(gs_hook_report *r)
@@ -34,6 +36,7 @@ void gs_hook_report_clear(gs_hook_report *r)
 	gs_strvec_clear(&r->packages);
 	gs_strvec_clear(&r->commits);
 	gs_strvec_clear(&r->bad_ids);
+	gs_strvec_clear(&r->breaking);
 	r->checked = 0;
 	free(r->bad_subject);
 	r->bad_subject = NULL;
@@ -44,7 +47,7 @@ void gs_hook_report_clear(gs_hook_report *r)
 
 int gs_hook_report_refuses(const gs_hook_report *r)
 {
-	return r->stale.nr || r->format1_nr || r->errors.nr;
+	return r->stale.nr || r->format1_nr || r->errors.nr || r->breaking.nr;
 }
 
 int gs_hook_report_status(const gs_hook_report *r)
@@ -526,6 +529,7 @@ void gs_hook_scope_init(gs_hook_scope *s)
 {
 	memset(s, 0, sizeof(*s));
 	gs_strvec_init(&s->shallow);
+	gs_strvec_init(&s->walked);
 }
 
 void gs_hook_scope_clear(gs_hook_scope *s)
@@ -534,6 +538,7 @@ void gs_hook_scope_clear(gs_hook_scope *s)
 	free(s->hide_ids);
 	gs_source_free(s->prev);
 	gs_strvec_clear(&s->shallow);
+	gs_strvec_clear(&s->walked);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -637,19 +642,35 @@ static int scope_start(gs_hook_scope *s, git_repository *repo, const git_oid *ti
 	return 0;
 }
 
-/* Whether `name` is a configured remote whose name can be put in a glob. */
+/*
+ * Whether `name` is a configured remote (remote.<name>.url or .pushurl)
+ * whose name can be put in a glob. Read from the configuration directly:
+ * libgit2 1.5's git_remote_lookup leaks on every call.
+ */
 static int known_remote(git_repository *repo, const char *name)
 {
-	git_remote *remote = NULL;
-	int ok, valid = 0;
+	git_config *cfg = NULL;
+	git_config_entry *entry = NULL;
+	gs_buf key = GS_BUF_INIT;
+	int ok = 0, valid = 0;
 
 	if (!name || !*name || strpbrk(name, "*?[\\") ||
-	    git_remote_name_is_valid(&valid, name) < 0 || !valid) {
-		git_error_clear();
-		return 0;
+	    git_remote_name_is_valid(&valid, name) < 0 || !valid)
+		goto done;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		goto done;
+	gs_buf_printf(&key, "remote.%s.url", name);
+	if (!git_config_get_entry(&entry, cfg, key.ptr)) {
+		ok = 1;
+		goto done;
 	}
-	ok = !git_remote_lookup(&remote, repo, name);
-	git_remote_free(remote);
+	gs_buf_clear(&key);
+	gs_buf_printf(&key, "remote.%s.pushurl", name);
+	ok = !git_config_get_entry(&entry, cfg, key.ptr);
+done:
+	git_config_entry_free(entry);
+	git_config_free(cfg);
+	gs_buf_release(&key);
 	git_error_clear();
 	return ok;
 }
@@ -797,6 +818,12 @@ int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope
 			goto done;
 		}
 		s->checked++;
+		{
+			char hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(hex, sizeof(hex), &oid);
+			gs_strvec_push(&s->walked, hex);
+		}
 		gs_hook_report_clear(&one);
 		if ((error = check_one(&one, repo, s, commit)) < 0)
 			goto done;
@@ -819,18 +846,117 @@ done:
 	return error;
 }
 
+/* Whether the newer state of a ref update refuses breaking changes (its config). */
+static int refuses_breaking(int *out, git_repository *repo, const git_oid *tip)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	gs_source *src = NULL;
+	gs_config cfg;
+	int error = 0;
+
+	*out = 0;
+	gs_config_init(&cfg);
+	if (git_commit_lookup(&commit, repo, tip) < 0 || git_commit_tree(&tree, commit) < 0) {
+		error = gs_error_set_git("cannot read a pushed commit");
+		goto done;
+	}
+	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0 ||
+	    (error = gs_config_load(&cfg, repo, src)) < 0)
+		goto done;
+	*out = cfg.refuse_breaking;
+done:
+	gs_config_release(&cfg);
+	gs_source_free(src);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}
+
 /*
- * Per-range policies beyond freshness (the breaking-change policy of
- * DESIGN 3.7) belong here: `old` (zero for a new ref) and `new` are the
- * ref's values before and after the push, `s` the commits it brings.
+ * spec.breakingChanges = refuse (DESIGN 3.7) over the commits the scope
+ * judged: each breaking change needs an API-Break trailer on the commit
+ * making it. Commits on a shallow boundary, and a scope judged from its
+ * tip alone, have no parent to compare with: nothing is refused there.
+ */
+static int check_breaking(gs_hook_report *out, git_repository *repo, const gs_hook_scope *s)
+{
+	gs_change_list refused = GS_CHANGE_LIST_INIT;
+	gs_cache *cache = NULL;
+	gs_buf line = GS_BUF_INIT;
+	size_t i;
+	int refuse, error = 0;
+
+	if (s->tip_only || !s->walked.nr)
+		return 0;
+	if ((error = refuses_breaking(&refuse, repo, &s->tip)) < 0 || !refuse)
+		return error;
+	if (gs_cache_open(&cache, repo) < 0) {
+		cache = NULL;
+		gs_error_clear();
+	}
+	for (i = 0; i < s->walked.nr; i++) {
+		git_commit *commit = NULL;
+		git_oid oid;
+
+		if (git_oid_fromstr(&oid, s->walked.v[i]) < 0 || gs_hook_scope_is_shallow(s, &oid))
+			continue;
+		if (git_commit_lookup(&commit, repo, &oid) < 0) {
+			error = gs_error_set_git("cannot read a pushed commit");
+			goto done;
+		}
+		error = gs_apidiff_refused_in_commit(&refused, repo, commit, cache);
+		git_commit_free(commit);
+		if (error < 0)
+			goto done;
+	}
+	for (i = 0; i < refused.nr; i++) {
+		const gs_change *c = &refused.v[i];
+
+		if (!i || strcmp(c->commit, refused.v[i - 1].commit) ||
+		    strcmp(c->module, refused.v[i - 1].module)) {
+			git_commit *commit = NULL;
+			git_oid oid;
+
+			git_oid_fromstr(&oid, c->commit);
+			if (git_commit_lookup(&commit, repo, &oid) < 0) {
+				error = gs_error_set_git("cannot read a pushed commit");
+				goto done;
+			}
+			gs_strvec_pushf(&out->breaking, "commit %.12s (%s) breaks the API of '%s' "
+					"without a trailer 'API-Break: %s':", c->commit,
+					git_commit_summary(commit), c->module, c->module);
+			git_commit_free(commit);
+		}
+		gs_buf_sets(&line, "  ");
+		gs_change_format_line(&line, c);
+		gs_strvec_push(&out->breaking, line.ptr);
+	}
+done:
+	gs_change_list_clear(&refused);
+	gs_buf_release(&line);
+	gs_cache_free(cache);
+	return error;
+}
+
+/*
+ * Per-range policies beyond freshness: `old` (zero for a new ref) and
+ * `new` are the ref's values before and after the push, `s` the commits
+ * it brings. Freshness first; the breaking-change policy once every
+ * commit is fresh (a stale range is repaired first, and the repair may
+ * well change what breaks).
  */
 static int check_ref_update(gs_hook_report *out, git_repository *repo, gs_hook_scope *s,
 			    const char *refname, const git_oid *old, const git_oid *new_oid)
 {
+	int error;
+
 	(void)refname;
 	(void)old;
 	(void)new_oid;
-	return gs_hook_check_scope(out, repo, s);
+	if ((error = gs_hook_check_scope(out, repo, s)) < 0 || gs_hook_report_refuses(out))
+		return error;
+	return check_breaking(out, repo, s);
 }
 
 /* The commit a pushed object names (a tag is peeled); 0 when it names none. */

@@ -46,6 +46,15 @@ int gs_merge_contracts(gs_buf *out, gs_strvec *conflicts,
 	    (error = gs_contract_parse(&in[1], ours, ours_len)) < 0 ||
 	    (error = gs_contract_parse(&in[2], theirs, theirs_len)) < 0)
 		goto done;
+	/*
+	 * Entries of two formats do not compare (a variable is "x" in one,
+	 * "x = 1" in the other): a merge across a format change is left to
+	 * the text merge, and so to the user.
+	 */
+	if (in[0]->format != in[1]->format || in[0]->format != in[2]->format) {
+		error = gs_error_set(GS_EINPUT, "the contracts are in different contract formats");
+		goto done;
+	}
 	for (s = 0; s < 3; s++)
 		all_nr += in[s]->nr;
 	all = gs_xcalloc(all_nr + 1, sizeof(*all));

@@ -10,6 +10,7 @@
 #include "gitspec/engine.h"
 #include "gitspec/spec.h"
 #include "gitspec/plan.h"
+#include "gitspec/eol.h"
 #include "gitspec/sha1.h"
 
 /*
@@ -178,6 +179,18 @@ static int plan_compare(gs_plan_item *item, gs_source *src)
 		goto done;
 	item->fresh = have.size == item->content.size &&
 		!memcmp(have.ptr, item->content.ptr, have.size);
+	if (!item->fresh && gs_source_get_kind(src) == GS_SOURCE_WORKTREE) {
+		/* Compared as git compares: after its end-of-line conversion (eol.h). */
+		gs_buf clean = GS_BUF_INIT;
+
+		if ((error = gs_eol_convert(&clean, gs_source_repo(src), item->path, have.ptr,
+					    have.size, 0)) == 0)
+			item->fresh = clean.size == item->content.size &&
+				!memcmp(clean.ptr, item->content.ptr, clean.size);
+		gs_buf_release(&clean);
+		if (error < 0)
+			goto done;
+	}
 	item->old_format = !item->fresh && is_format1(have.ptr, have.size);
 done:
 	gs_buf_release(&have);

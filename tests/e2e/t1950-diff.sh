@@ -225,7 +225,11 @@ test_expect_success 'unborn HEAD: everything staged is added' '
 	def f(): pass
 	EOF
 	git add -A &&
-	git spec diff --all >out &&
+	git spec diff >out 2>err &&
+	test_must_fail test -s out &&
+	test_grep "^hint: no spec covers any package; .git spec diff --all. compares every package$" err &&
+	git spec diff --all >out 2>err &&
+	test_must_fail test -s err &&
 	test_grep "^p/__init__.py:1: p: Public object was added \[compatible\]$" out
 '
 

@@ -35,6 +35,12 @@ EDITS = [
      "def format(format_string, value):"),
     # positional-or-keyword made positional-only
     ("django/utils/html.py", "def escape(text):", "def escape(text, /):"),
+    # module variable value changed
+    ("django/utils/html.py", "TRAILING_PUNCTUATION_CHARS = '.,:;!'",
+     "TRAILING_PUNCTUATION_CHARS = '.,:;!?'"),
+    # class attribute value changed
+    ("django/utils/feedgenerator.py", "    content_type = 'application/rss+xml; charset=utf-8'",
+     "    content_type = 'application/rss+xml'"),
 ]
 
 REMOVED = ["django/utils/baseconv.py"]

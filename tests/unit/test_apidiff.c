@@ -20,6 +20,7 @@ static gs_python *py;
 static int setup(void **state)
 {
 	(void)state;
+	git_libgit2_init();
 	return gs_python_new(&py);
 }
 
@@ -27,6 +28,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	gs_python_free(py);
+	git_libgit2_shutdown();
 	return 0;
 }
 
@@ -244,6 +246,70 @@ static void test_variable(void **state)
 	expect_one("X = 1\n", "X: int = 1\n", GS_CHANGE_ANNOTATION_ADDED, "X", 0);
 }
 
+static void test_value(void **state)
+{
+	(void)state;
+	expect_one("TIMEOUT = 10\n", "TIMEOUT = 20\n", GS_CHANGE_VALUE_CHANGED, "TIMEOUT", 1);
+	expect_one("class Color(Enum):\n    RED = 1\n", "class Color(Enum):\n    RED = 2\n",
+		   GS_CHANGE_VALUE_CHANGED, "Color.RED", 1);
+	expect_one("type Rows = list[int]\n", "type Rows = list[str]\n", GS_CHANGE_VALUE_CHANGED, "Rows", 1);
+	/* formatting is not a change */
+	expect_none("X = (1,\n     2)\n", "X = (1, 2)\n");
+}
+
+static void test_attributes(void **state)
+{
+	(void)state;
+	expect_one("class C:\n    def __init__(self):\n        self.size = 1\n",
+		   "class C:\n    def __init__(self):\n        self.size: int = 1\n",
+		   GS_CHANGE_ANNOTATION_ADDED, "C.size", 0);
+	expect_one("class C:\n    def __init__(self):\n        self.size = 1\n",
+		   "class C:\n    def __init__(self):\n        self.size = 2\n",
+		   GS_CHANGE_VALUE_CHANGED, "C.size", 1);
+	expect_one("class C:\n    def __init__(self):\n        self.size = 1\n        self.name = ''\n",
+		   "class C:\n    def __init__(self):\n        self.name = ''\n",
+		   GS_CHANGE_OBJECT_REMOVED, "C.size", 1);
+	expect_one("class C:\n    def __init__(self):\n        pass\n",
+		   "class C:\n    def __init__(self):\n        self.size = 0\n",
+		   GS_CHANGE_OBJECT_ADDED, "C.size", 0);
+	/* an instance attribute that became a class variable changed kind */
+	expect_some("class C:\n    def __init__(self):\n        self.size = 1\n",
+		    "class C:\n    size = 1\n    def __init__(self):\n        pass\n",
+		    GS_CHANGE_OBJECT_KIND_CHANGED, "C.size", 1);
+}
+
+static void test_type_params(void **state)
+{
+	(void)state;
+	expect_one("def first[T](xs: list[T]) -> T: pass\n", "def first[T: int](xs: list[T]) -> T: pass\n",
+		   GS_CHANGE_TYPE_PARAMS_CHANGED, "first", 1);
+	expect_one("class Box[T]: pass\n", "class Box[T, U]: pass\n", GS_CHANGE_TYPE_PARAMS_CHANGED, "Box", 1);
+}
+
+static void test_class_variable_moved(void **state)
+{
+	gs_change_list l;
+
+	(void)state;
+	diff1(&l, "@dataclass\nclass P:\n    x: int\n    y: int\n    z: int = 0\n",
+	      "@dataclass\nclass P:\n    y: int\n    x: int\n    z: int = 0\n");
+	if (l.nr != 2)
+		dump(&l);
+	assert_int_equal(l.nr, 2);
+	assert_int_equal(l.v[0].kind, GS_CHANGE_CLASS_VARIABLE_MOVED);
+	assert_true(l.v[0].breaking);
+	assert_int_equal(l.v[1].kind, GS_CHANGE_CLASS_VARIABLE_MOVED);
+	assert_string_equal(l.v[0].object, "P.y");
+	assert_string_equal(l.v[1].object, "P.x");
+	gs_change_list_clear(&l);
+	/* a field added at the end moves nobody */
+	expect_one("class P:\n    x: int\n", "class P:\n    x: int\n    y: int = 0\n",
+		   GS_CHANGE_OBJECT_ADDED, "P.y", 0);
+	/* reordering methods is not a change */
+	expect_none("class P:\n    x = 1\n    def a(self): pass\n    def b(self): pass\n",
+		    "class P:\n    def b(self): pass\n    x = 1\n    def a(self): pass\n");
+}
+
 static void test_bases(void **state)
 {
 	(void)state;
@@ -394,6 +460,20 @@ static void test_formats(void **state)
 	gs_change_list_clear(&l);
 }
 
+static void test_trailers(void **state)
+{
+	(void)state;
+	assert_true(gs_apidiff_trailer_allows("subject\n\nbody\n\nAPI-Break: shop\n", "shop"));
+	assert_true(gs_apidiff_trailer_allows("subject\n\nAPI-Break: a, shop\n", "shop"));
+	assert_true(gs_apidiff_trailer_allows("subject\n\nAPI-Break: a\nAPI-Break: shop b\n", "shop"));
+	assert_true(gs_apidiff_trailer_allows("subject\n\napi-break: *\n", "anything"));
+	assert_false(gs_apidiff_trailer_allows("subject\n\nAPI-Break: shopping\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("subject\n\nAPI-Break: sho\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("API-Break: shop\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("subject\n\nAPI-Break: shop\n\nlast paragraph\n", "shop"));
+	assert_false(gs_apidiff_trailer_allows("", "shop"));
+}
+
 static void test_kind_names(void **state)
 {
 	int k, j;
@@ -425,6 +505,10 @@ int main(void)
 		cmocka_unit_test(test_parameter_annotation),
 		cmocka_unit_test(test_return),
 		cmocka_unit_test(test_variable),
+		cmocka_unit_test(test_value),
+		cmocka_unit_test(test_attributes),
+		cmocka_unit_test(test_type_params),
+		cmocka_unit_test(test_class_variable_moved),
 		cmocka_unit_test(test_bases),
 		cmocka_unit_test(test_decorators),
 		cmocka_unit_test(test_docstring),
@@ -436,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_moved_and_changed),
 		cmocka_unit_test(test_module_added_removed),
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_trailers),
 		cmocka_unit_test(test_kind_names),
 	};
 

@@ -93,6 +93,7 @@ static void test_parse_good(void **state)
 		"ignore:\n  - vendor\n  - third_party/*\n"
 		"tests: [check_*.py]\n"
 		"requireSpecs: yes\n"
+		"breakingChanges: refuse\n"
 		"future: {unknown: key}\n";
 	gs_config cfg;
 
@@ -104,6 +105,7 @@ static void test_parse_good(void **state)
 	assert_string_equal(cfg.roots.v[1], "apps/*/src");
 	assert_int_equal(cfg.ignore.nr, 2);
 	assert_int_equal(cfg.require_specs, 1);
+	assert_int_equal(cfg.refuse_breaking, 1);
 	assert_true(gs_config_is_test_file(&cfg, "a/check_x.py"));
 	assert_false(gs_config_is_test_file(&cfg, "a/test_x.py"));
 	/* the list replaced the defaults, hidden directories stay skipped */
@@ -120,6 +122,9 @@ static void test_parse_good(void **state)
 	assert_int_equal(gs_config_parse(&cfg, "ignore: ~\n", 10), 0);
 	assert_int_equal(cfg.ignore.nr, 0);
 	assert_string_equal(cfg.specs_dir, "specify/tech");
+	assert_int_equal(cfg.refuse_breaking, 0);
+	assert_int_equal(gs_config_parse(&cfg, "breakingChanges: allow\n", 23), 0);
+	assert_int_equal(cfg.refuse_breaking, 0);
 	gs_config_release(&cfg);
 }
 
@@ -150,6 +155,8 @@ static void test_parse_bad(void **state)
 	expect_bad("tests: {a: b}\n", ".gitspec.yaml: tests: expected a list");
 	expect_bad("requireSpecs: maybe\n", ".gitspec.yaml: requireSpecs: expected true or false");
 	expect_bad("requireSpecs: 'true'\n", "requireSpecs: expected true or false");
+	expect_bad("breakingChanges: never\n", ".gitspec.yaml: breakingChanges: expected allow or refuse");
+	expect_bad("breakingChanges: [refuse]\n", "breakingChanges: expected allow or refuse");
 	expect_bad("specs: a\nspecsDir: b\n", "also given as 'specs'");
 	expect_bad("roots: [a]\nroots: [b]\n", "roots: given twice");
 	/* tabs, aliases and anchors */

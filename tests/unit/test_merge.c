@@ -300,6 +300,89 @@ static void test_merge_clean(void **state)
 	gs_strvec_clear(&conflicts);
 }
 
+/* Replace the first `from` in `b` with `to` (the test fails without one). */
+static void replace_in(gs_buf *b, const char *from, const char *to)
+{
+	gs_buf r = GS_BUF_INIT;
+	const char *p = strstr(b->ptr, from);
+
+	assert_non_null(p);
+	gs_buf_put(&r, b->ptr, (size_t)(p - b->ptr));
+	gs_buf_puts(&r, to);
+	gs_buf_puts(&r, p + strlen(from));
+	gs_buf_sets(b, r.ptr);
+	gs_buf_release(&r);
+}
+
+#define HEAD2 \
+	"# `pkg` \xe2\x80\x94 all contract\n" \
+	"\n" \
+	"<!-- Derived from the package sources by git-spec (contract format 2). " \
+	"Do not edit: run `git spec sync`. -->\n"
+
+/* Contract format 2: values, type parameters, attributes, ordered fields. */
+static const char base2[] =
+	HEAD2
+	"\n## `pkg/m.py`\n"
+	"\n### Variables\n\n- `LIMIT: int = 10`\n"
+	"\n### Type aliases\n\n- `type Rows[T] = list[T]`\n"
+	"\n### Functions\n\n- `def first[T](xs: list[T]) -> T`\n"
+	"\n### Classes\n"
+	"\n#### `@dataclass class P[T](Base)`\n\n"
+	"- `y: float`\n"
+	"- `x: float = 0.0`\n"
+	"- `self.cache: dict = {}`\n"
+	"- `def __init__(self)`\n";
+
+static void test_merge_format2(void **state)
+{
+	gs_contract *c = NULL;
+	gs_buf out = GS_BUF_INIT, ours = GS_BUF_INIT, theirs = GS_BUF_INIT, expect = GS_BUF_INIT;
+	gs_strvec conflicts = GS_STRVEC_INIT;
+
+	(void)state;
+	assert_int_equal(gs_contract_parse(&c, base2, strlen(base2)), 0);
+	gs_contract_render(&out, c);
+	assert_string_equal(out.ptr, base2);
+	gs_contract_free(c);
+
+	/* ours changes a value and adds an attribute; theirs changes a function. */
+	gs_buf_sets(&ours, base2);
+	replace_in(&ours, "LIMIT: int = 10", "LIMIT: int = 20");
+	replace_in(&ours, "- `self.cache: dict = {}`\n", "- `self.cache: dict = {}`\n- `self.z = 1`\n");
+	gs_buf_sets(&theirs, base2);
+	replace_in(&theirs, "def first[T](xs: list[T]) -> T", "def first[T](xs: list[T], /) -> T");
+	gs_buf_sets(&expect, ours.ptr);
+	replace_in(&expect, "def first[T](xs: list[T]) -> T", "def first[T](xs: list[T], /) -> T");
+	assert_int_equal(gs_merge_contracts(&out, &conflicts, base2, strlen(base2),
+					    ours.ptr, ours.size, theirs.ptr, theirs.size), 0);
+	assert_string_equal(out.ptr, expect.ptr);
+
+	/* Fields are in source order: reordering them on one side merges... */
+	gs_buf_sets(&theirs, base2);
+	replace_in(&theirs, "- `y: float`\n- `x: float = 0.0`\n", "- `x: float = 0.0`\n- `y: float`\n");
+	assert_int_equal(gs_merge_contracts(&out, &conflicts, base2, strlen(base2),
+					    base2, strlen(base2), theirs.ptr, theirs.size), 0);
+	assert_string_equal(out.ptr, theirs.ptr);
+	/* ...and changing them on both sides is a conflict, never a guess. */
+	gs_buf_sets(&ours, base2);
+	replace_in(&ours, "- `x: float = 0.0`\n", "- `x: float = 0.0`\n- `z: int = 0`\n");
+	assert_int_equal(gs_merge_contracts(&out, &conflicts, base2, strlen(base2),
+					    ours.ptr, ours.size, theirs.ptr, theirs.size), GS_ECHECK);
+	assert_int_equal(conflicts.nr, 1);
+	assert_string_equal(conflicts.v[0], "pkg/m.py: symbol 'P'");
+
+	/* A contract of format 1 does not merge with one of format 2. */
+	assert_int_equal(gs_merge_contracts(&out, &conflicts, base_contract, strlen(base_contract),
+					    base2, strlen(base2), base_contract, strlen(base_contract)),
+			 GS_EINPUT);
+	gs_buf_release(&out);
+	gs_buf_release(&ours);
+	gs_buf_release(&theirs);
+	gs_buf_release(&expect);
+	gs_strvec_clear(&conflicts);
+}
+
 static void test_merge_conflict(void **state)
 {
 	gs_buf out = GS_BUF_INIT, a = GS_BUF_INIT, b = GS_BUF_INIT;
@@ -508,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_parse_fenced_and_nested),
 		cmocka_unit_test(test_merge_clean),
+		cmocka_unit_test(test_merge_format2),
 		cmocka_unit_test(test_merge_conflict),
 		cmocka_unit_test(test_merge_dangling_member),
 		cmocka_unit_test(test_merge_members_and_overloads),
