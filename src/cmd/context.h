@@ -94,6 +94,12 @@ int cmd_ctx_relpath(gs_buf *out, struct cmd_ctx *ctx, const char *user_path);
 const gs_package *cmd_ctx_package_for_path(const struct cmd_ctx *ctx, const char *path);
 
 /*
+ * GS_EINPUT naming `arg` when `rel` (its repository-relative path) is
+ * neither in the loaded source nor on disk; 0 otherwise.
+ */
+int cmd_ctx_missing_path(struct cmd_ctx *ctx, const char *rel, const char *arg);
+
+/*
  * GS_EINPUT naming `arg` when it has the shape of a spec id (SPEC-NNN) that
  * the caller did not find in the registry; 0 otherwise.
  */
