@@ -32,12 +32,11 @@ static const char *staging_hint(void)
 	base = strrchr(env, '/');
 	base = base ? base + 1 : env;
 	if (!strcmp(base, "index.lock"))
-		return "hint: `git commit -a` commits the work tree: run `git spec sync` "
-		       "(or `git add -u && git spec sync --staged`), then commit again";
+		return "hint: `git commit -a` commits the work tree: run `git spec sync`, "
+		       "then `git commit -a` again";
 	if (!strncmp(base, "next-index-", 11))
 		return "hint: `git commit PATH...` commits those paths from the work tree: run "
-		       "`git spec sync` and name the contracts too, or stage everything and "
-		       "run `git spec sync --staged`";
+		       "`git spec sync`, then commit again naming the contracts too";
 	return NULL;
 }
 
@@ -55,8 +54,11 @@ static void print_report(const gs_hook_report *r, const char *what, const char *
 		fprintf(stderr, "  error: %s\n", r->errors.v[i]);
 	for (i = 0; i < r->stale.nr; i++)
 		fprintf(stderr, "  %s\n", r->stale.v[i]);
-	if (r->stale.nr && hint && !strcmp(fix, GS_HOOK_FIX))
+	/* The index is not what is committed: the fix is the work tree's. */
+	if (r->stale.nr && hint && !strcmp(fix, GS_HOOK_FIX)) {
 		fprintf(stderr, "%s\n", hint);
+		fix = "git spec sync";
+	}
 	if (r->stale.nr)
 		fprintf(stderr, "fix: %s\n", fix);
 	else
@@ -127,8 +129,9 @@ int main(int argc, const char **argv)
 	}
 done:
 	if (error < 0) {
-		fprintf(stderr, "git-spec-hook: error: %s\n", gs_error_last());
 		status = gs_exit_status(error);
+		fprintf(stderr, "git-spec-hook: %s: %s\n",
+			status == GS_EXIT_SYSTEM ? "fatal" : "error", gs_error_last());
 	} else {
 		status = gs_hook_report_status(&report);
 	}
