@@ -19,6 +19,9 @@ need_cmd valgrind valgrind
 need_cmd man man-db
 # tests/e2e/t3110: the pre-commit framework, at the oldest release supported
 need_cmd pre-commit pre-commit
+# the griffe comparison of `git spec diff` (tests/e2e/t1960-diff-griffe.sh)
+need_cmd griffe python3-griffe
+[ -f /usr/lib/python3/dist-packages/django/utils/text.py ] || missing="$missing python3-django"
 need_lib libgit2 libgit2-dev
 need_lib yaml-0.1 libyaml-dev
 need_lib tree-sitter libtree-sitter-dev

@@ -1,7 +1,9 @@
 /*
- * git-spec-hook: the body of the pre-commit, pre-merge-commit and pre-push
- * hooks (run by the shims in hooks/). Exit status: 0 accept, 1 refuse,
- * 2 usage, 3 bad input, 128 git or system error.
+ * git-spec-hook: the body of the pre-commit, pre-merge-commit, pre-push,
+ * post-commit and post-rewrite hooks (run by the shims in hooks/) and of a
+ * server's pre-receive hook. Exit status: 0 accept, 1 refuse, 2 usage,
+ * 3 bad input, 128 git or system error; post-commit and post-rewrite
+ * always exit 0 (they cannot refuse).
  */
 #include <locale.h>
 #include <stdio.h>
@@ -14,9 +16,11 @@
 #include "gitspec/repo.h"
 
 static const char usage_text[] =
-	"usage: git-spec-hook (pre-commit | pre-merge-commit | pre-push <remote> <url>)\n"
+	"usage: git-spec-hook (pre-commit | pre-merge-commit | pre-push <remote> <url> |\n"
+	"                      post-commit | post-rewrite (amend | rebase) | pre-receive)\n"
 	"\n"
-	"Refuses a commit (or push) whose contracts are stale; installed by `git spec install`.\n";
+	"Refuses a commit or push whose contracts are stale, warns after a commit or rewrite\n"
+	"that made them stale; installed by `git spec install` (pre-receive by hand, on a server).\n";
 
 /*
  * `git commit -a` and `git commit PATH` stage the work tree themselves
@@ -75,13 +79,163 @@ static int read_stdin(gs_buf *out)
 	return ferror(stdin) ? gs_error_set(GS_ERROR, "cannot read standard input") : 0;
 }
 
+/* The repair of a range: every commit from the first refusing one on. */
+static void print_range_fix(git_repository *repo, const gs_hook_report *r, const char *prefix)
+{
+	gs_buf line = GS_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->bad_ids.nr; i++) {
+		git_oid oid;
+
+		if (git_oid_fromstr(&oid, r->bad_ids.v[i]) < 0 || gs_hook_rebase_repair(&line, repo, &oid) < 0) {
+			gs_error_clear();
+			git_error_clear();
+			continue;
+		}
+		fprintf(stderr, "%s%s\n", prefix, line.ptr);
+	}
+	gs_buf_release(&line);
+}
+
+static int run_push(git_repository *repo, gs_hook_report *report, const char *hook, int argc,
+		    const char **argv)
+{
+	gs_buf input = GS_BUF_INIT;
+	size_t i;
+	int error;
+
+	if ((error = read_stdin(&input)) < 0)
+		goto done;
+	if (!strcmp(hook, "pre-push"))
+		error = gs_hook_pre_push(report, repo, argc > 2 ? argv[2] : NULL, input.ptr, input.size);
+	else
+		error = gs_hook_pre_receive(report, repo, input.ptr, input.size);
+	if (error < 0)
+		goto done;
+	for (i = 0; i < report->warnings.nr; i++)
+		fprintf(stderr, "warning: %s\n", report->warnings.v[i]);
+	if (!gs_hook_report_refuses(report))
+		goto done;
+	for (i = 0; i < report->commits.nr; i++)
+		fprintf(stderr, "git-spec: commit %s does not pass the contract check\n",
+			report->commits.v[i]);
+	fprintf(stderr, "git-spec: push refused\n");
+	for (i = 0; i < report->errors.nr; i++)
+		fprintf(stderr, "  error: %s\n", report->errors.v[i]);
+	for (i = 0; i < report->stale.nr; i++)
+		fprintf(stderr, "  %s\n", report->stale.v[i]);
+	/* Every pushed commit must be fresh: rewrite from the offending one on. */
+	fprintf(stderr, "fix: `%s` in every commit from the one named on; in %s:\n", GS_HOOK_FIX,
+		!strcmp(hook, "pre-push") ? "this clone" : "your clone, then push again");
+	print_range_fix(repo, report, "  ");
+done:
+	gs_buf_release(&input);
+	return error;
+}
+
+/* A sequence of picks still running (`git rebase`, `git cherry-pick A B`). */
+static int in_rebase(git_repository *repo)
+{
+	switch (git_repository_state(repo)) {
+	case GIT_REPOSITORY_STATE_REBASE:
+	case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+	case GIT_REPOSITORY_STATE_REBASE_MERGE:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int in_sequence(git_repository *repo)
+{
+	int state = git_repository_state(repo);
+
+	return state == GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE ||
+	       state == GIT_REPOSITORY_STATE_REVERT_SEQUENCE;
+}
+
+static void print_after(const gs_hook_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->commits.nr; i++)
+		fprintf(stderr, "warning: git-spec: commit %s has stale contracts\n", r->commits.v[i]);
+	for (i = 0; i < r->errors.nr; i++)
+		fprintf(stderr, "  error: %s\n", r->errors.v[i]);
+	for (i = 0; i < r->stale.nr; i++)
+		fprintf(stderr, "  %s\n", r->stale.v[i]);
+}
+
+/*
+ * post-commit and post-rewrite cannot refuse: git has made the commit.
+ * They say at once what is stale and the exact repair.
+ */
+static int run_after(git_repository *repo, gs_hook_report *report, const char *hook, int argc,
+		     const char **argv)
+{
+	gs_buf input = GS_BUF_INIT;
+	int error = 0;
+
+	if (!strcmp(hook, "post-commit")) {
+		/* A rebase runs post-commit for every pick; post-rewrite reports them all at the end. */
+		if (in_rebase(repo))
+			goto done;
+		if ((error = gs_hook_post_commit(report, repo)) < 0)
+			goto done;
+		if (!gs_hook_report_refuses(report))
+			goto done;
+		print_after(report);
+		if (in_sequence(repo)) {
+			print_range_fix(repo, report, "repair, once the sequence is done: ");
+		} else {
+			fprintf(stderr, "repair: %s && git commit --amend --no-edit\n", GS_HOOK_FIX);
+		}
+		goto done;
+	}
+	if ((error = read_stdin(&input)) < 0)
+		goto done;
+	/* `commit --amend` runs post-commit too, which has said everything. */
+	if (argc > 2 && !strcmp(argv[2], "amend"))
+		goto done;
+	if ((error = gs_hook_post_rewrite(report, repo, input.ptr, input.size)) < 0)
+		goto done;
+	if (!gs_hook_report_refuses(report))
+		goto done;
+	print_after(report);
+	/* Only the first: rewriting from it on repairs every later one. */
+	{
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &report->bad_commit);
+		gs_strvec_clear(&report->bad_ids);
+		gs_strvec_push(&report->bad_ids, hex);
+	}
+	print_range_fix(repo, report, "repair: ");
+done:
+	gs_buf_release(&input);
+	return error;
+}
+
+static int is_hook(const char *name)
+{
+	static const char *const hooks[] = { "pre-commit", "pre-merge-commit", "pre-push",
+					     "post-commit", "post-rewrite", "pre-receive", NULL };
+	size_t i;
+
+	for (i = 0; hooks[i]; i++)
+		if (!strcmp(name, hooks[i]))
+			return 1;
+	return 0;
+}
+
 int main(int argc, const char **argv)
 {
 	git_repository *repo = NULL;
 	gs_hook_report report;
-	gs_buf input = GS_BUF_INIT;
 	const char *hook;
-	int error = 0, status;
+	int error = 0, status, after;
 
 	setlocale(LC_ALL, "C");
 	if (argc == 2 && !strcmp(argv[1], "--version")) {
@@ -93,34 +247,20 @@ int main(int argc, const char **argv)
 		return argc < 2 ? GS_EXIT_USAGE : GS_EXIT_OK;
 	}
 	hook = argv[1];
-	if (strcmp(hook, "pre-commit") && strcmp(hook, "pre-merge-commit") && strcmp(hook, "pre-push")) {
+	if (!is_hook(hook)) {
 		fprintf(stderr, "error: unknown hook '%s'\n", hook);
 		fputs(usage_text, stderr);
 		return GS_EXIT_USAGE;
 	}
+	after = !strncmp(hook, "post-", 5);
 	git_libgit2_init();
 	gs_hook_report_init(&report);
 	if ((error = gs_repo_open(&repo)) < 0)
 		goto done;
-	if (!strcmp(hook, "pre-push")) {
-		if ((error = read_stdin(&input)) < 0)
-			goto done;
-		error = gs_hook_pre_push(&report, repo, argc > 2 ? argv[2] : NULL, input.ptr, input.size);
-		if (!error && report.has_bad_commit) {
-			char id[GIT_OID_HEXSZ + 1];
-
-			gs_buf fix = GS_BUF_INIT;
-
-			git_oid_tostr(id, 8, &report.bad_commit);
-			fprintf(stderr, "git-spec: commit %s (%s) does not pass the contract check\n", id,
-				report.bad_subject ? report.bad_subject : "");
-			/* Every pushed commit must be fresh: rewrite from the offending one on. */
-			gs_buf_printf(&fix, "%s in every commit from %s on, e.g. `git rebase --exec "
-				      "'git spec sync --staged && git commit -q --amend --no-edit --no-verify' %s~1`",
-				      GS_HOOK_FIX, id, id);
-			print_report(&report, "push", fix.ptr);
-			gs_buf_release(&fix);
-		}
+	if (after) {
+		error = run_after(repo, &report, hook, argc, argv);
+	} else if (!strcmp(hook, "pre-push") || !strcmp(hook, "pre-receive")) {
+		error = run_push(repo, &report, hook, argc, argv);
 	} else {
 		error = gs_hook_check_index(&report, repo, NULL);
 		if (!error)
@@ -130,13 +270,17 @@ int main(int argc, const char **argv)
 done:
 	if (error < 0) {
 		status = gs_exit_status(error);
+		/* git's words: fatal before 128; an after-the-fact hook only warns. */
 		fprintf(stderr, "git-spec-hook: %s: %s\n",
-			status == GS_EXIT_SYSTEM ? "fatal" : "error", gs_error_last());
+			after ? "warning" : status == GS_EXIT_SYSTEM ? "fatal" : "error",
+			gs_error_last());
 	} else {
 		status = gs_hook_report_status(&report);
 	}
+	/* The commit is made: an after-the-fact hook never fails. */
+	if (after)
+		status = GS_EXIT_OK;
 	gs_hook_report_clear(&report);
-	gs_buf_release(&input);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return status;

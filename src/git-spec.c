@@ -26,6 +26,7 @@ static const struct cmd_struct commands[] = {
 	{ "create", cmd_create, "create a spec for a package and write its contracts" },
 	{ "sync", cmd_sync, "regenerate contracts (work tree, or the index with --staged)" },
 	{ "check", cmd_check, "verify that contracts are fresh, writing nothing" },
+	{ "diff", cmd_diff, "report API changes between two states, breaking or compatible" },
 	{ "list", cmd_list, "list specs, or resolve a file to its package and spec" },
 	{ "show", cmd_show, "show a spec's metadata, packages, files and contracts" },
 	{ "contract", cmd_contract, "print one contract" },

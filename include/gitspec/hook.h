@@ -28,10 +28,14 @@ typedef struct gs_hook_report {
 	/* the packages whose contracts were derived */
 	gs_strvec packages;
 	int input_error;       /* an error is bad input (syntax, YAML): exit 3 */
-	/* pre-push: the first offending commit */
+	/* ranges (pre-push, pre-receive, post-rewrite): the first offending commit */
 	git_oid bad_commit;
 	int has_bad_commit;
 	char *bad_subject;
+	/* every offending commit: "<short id> (<subject>)", and their full ids */
+	gs_strvec commits;
+	gs_strvec bad_ids;
+	size_t checked;        /* how many commits were judged */
 } gs_hook_report;
 
 void gs_hook_report_init(gs_hook_report *r);
@@ -67,6 +71,45 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 /* One commit against its first parent (the empty tree for a root commit). */
 int gs_hook_check_commit(gs_hook_report *out, git_repository *repo, const git_commit *commit);
 
+/* Every contract of the commit's tree (its parent unknown, or a first push). */
+int gs_hook_check_tip(gs_hook_report *out, git_repository *repo, const git_commit *commit);
+
+/*
+ * The commits a push brings, as DESIGN 3.2 scopes them: a walk from the
+ * pushed tip hiding what is known to be there already. When nothing at all
+ * is known (no remote-tracking ref, an empty server repository) only the
+ * tip is judged, whole (`tip_only`), never the whole history. Commits on
+ * a shallow boundary (their parents missing) are judged whole.
+ */
+typedef struct gs_hook_scope {
+	git_revwalk *walk;
+	git_oid tip;
+	size_t hidden;         /* commits hidden from the walk (refs known to be there) */
+	int tip_only;
+	gs_strvec shallow;     /* hex ids of the shallow boundary, sorted */
+	size_t checked;
+} gs_hook_scope;
+
+void gs_hook_scope_init(gs_hook_scope *s);
+void gs_hook_scope_clear(gs_hook_scope *s);
+/*
+ * pre-push: the commits of `tip` that no remote-tracking ref of `remote`
+ * contains (and not `remote_oid`, the remote's current value, zero for a
+ * new branch). A new branch, an unknown remote (a URL) or a remote with no
+ * tracking ref: the commits no remote-tracking ref of any remote contains.
+ */
+int gs_hook_scope_push(gs_hook_scope *s, git_repository *repo, const char *remote,
+		       const git_oid *tip, const git_oid *remote_oid);
+/* pre-receive: the commits of `tip` that no ref of the repository contains. */
+int gs_hook_scope_receive(gs_hook_scope *s, git_repository *repo, const git_oid *tip);
+int gs_hook_scope_is_shallow(const gs_hook_scope *s, const git_oid *oid);
+/*
+ * Judge the commits of a scope oldest first, each against its first parent
+ * (the pre-commit hook's cost), stopping at the first that refuses; its
+ * findings go to `out`, each naming the commit.
+ */
+int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope *s);
+
 /*
  * pre-push: `input` holds git's lines "<local ref> <local sha> <remote ref>
  * <remote sha>"; `remote` is the remote's name (first hook argument).
@@ -75,5 +118,28 @@ int gs_hook_check_commit(gs_hook_report *out, git_repository *repo, const git_co
  */
 int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
 		     const char *input, size_t len);
+
+/*
+ * pre-receive (a server's bare repository, objects in git's quarantine):
+ * `input` holds "<old> <new> <ref>" lines; deletions are skipped. The first
+ * refusing commit of each ref is recorded. GS_EINPUT on a malformed line.
+ */
+int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len);
+
+/* post-commit: HEAD against its first parent. */
+int gs_hook_post_commit(gs_hook_report *out, git_repository *repo);
+
+/*
+ * post-rewrite: `input` holds "<old> <new> [extra]" lines; each new commit
+ * is judged against its first parent, every refusing one recorded.
+ */
+int gs_hook_post_rewrite(gs_hook_report *out, git_repository *repo, const char *input, size_t len);
+
+/*
+ * The command that regenerates the contracts of every commit from
+ * `first_bad` on: `git rebase --exec '<sync> && git commit --amend
+ * --no-edit' <first_bad's parent>` (or --root).
+ */
+int gs_hook_rebase_repair(gs_buf *out, git_repository *repo, const git_oid *first_bad);
 
 #endif

@@ -9,8 +9,12 @@
  * HEAD" in the time git does, by skipping directories whose cache-tree id
  * equals HEAD's tree (DESIGN.md 3.2, 4).
  *
- * Split and sparse indexes are refused with GS_ERROR and a message saying
- * how to turn them off. The trailing checksum is verified unless the file
+ * Split indexes (the "link" extension) are read with their shared index
+ * (`sharedindex.<id>` in the git directory) and merged as git does: the
+ * entries are the whole index. Sparse indexes keep their directory entries
+ * (mode GS_INDEX_MODE_DIR, the path ending with '/', skip-worktree set,
+ * the id a tree's): callers that need the files below one read the tree
+ * (gs_index_changed_paths() does). The trailing checksum is verified unless the file
  * was written with index.skipHash (an all-zero trailer). A file that is
  * truncated or malformed in any way gives GS_ERROR "corrupt index 'PATH':
  * ...". See docs/adr/0002-index-reader.md.
@@ -19,12 +23,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <git2.h>
+#include "buf.h"
 #include "strvec.h"
+
+/* A sparse index's directory entry: `oid` is a tree standing for everything below `path` ("dir/"). */
+#define GS_INDEX_MODE_DIR 0040000
 
 typedef struct gs_index_entry {
 	const char *path;    /* NUL-terminated; owned by the index */
 	size_t path_len;
-	uint32_t mode;       /* 0100644, 0100755, 0120000, 0160000 */
+	uint32_t mode;       /* 0100644, 0100755, 0120000, 0160000, GS_INDEX_MODE_DIR */
 	git_oid oid;
 	int stage;           /* 0 normally, 1-3 while conflicted */
 	uint32_t ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
@@ -35,7 +43,13 @@ typedef struct gs_index_entry {
 
 typedef struct gs_index gs_index;
 
-/* Open and parse the index at `path`. A missing file is an empty index. */
+/*
+ * Open and parse the index at `path`. A missing file is an empty index. A
+ * split index's shared index is looked for in `gitdir` (the repository's
+ * git directory, per worktree), or, when NULL, next to `path`.
+ */
+int gs_index_open_in(gs_index **out, const char *path, const char *gitdir);
+/* gs_index_open_in(out, path, NULL) */
 int gs_index_open(gs_index **out, const char *path);
 /*
  * Parse an index held in memory (`name` is used in messages). The bytes
@@ -67,6 +81,24 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 			   size_t *begin, size_t *end);
 /* Whether any entry is conflicted (stage > 0). */
 int gs_index_has_conflicts(const gs_index *idx);
+/* Whether the index has sparse directory entries. */
+int gs_index_is_sparse(const gs_index *idx);
+/*
+ * Whether `path` lies outside a sparse checkout: its entry is skip-worktree,
+ * or it is below a sparse directory entry, or (a path the index does not
+ * have) every entry of its directory is skip-worktree.
+ */
+int gs_index_outside_checkout(const gs_index *idx, const char *path);
+/* Whether the index was read from a split index (and its shared index). */
+int gs_index_is_split(const gs_index *idx);
+/*
+ * The whole index as one plain version-3 file, for tools that read neither
+ * split nor sparse indexes (libgit2): the merged entries, sparse
+ * directories expanded into their files from `repo` (skip-worktree, no stat
+ * data, as git expands them), no extensions (git rebuilds the cache-tree
+ * and splits or collapses the index again at its next write).
+ */
+int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo);
 
 /*
  * Paths that differ between `head` (NULL: the empty tree) and the index:

@@ -25,7 +25,8 @@ typedef enum gs_symbol_kind {
 	GS_SYM_ASYNC_METHOD,
 	GS_SYM_PROPERTY,
 	GS_SYM_CLASSMETHOD,
-	GS_SYM_STATICMETHOD
+	GS_SYM_STATICMETHOD,
+	GS_SYM_ATTRIBUTE     /* an instance attribute set in __init__ */
 } gs_symbol_kind;
 
 /* "variable", "type_alias", "function", "async_function", ... (DESIGN 2.1) */
@@ -66,8 +67,14 @@ typedef struct gs_symbol {
 	char **bases;        /* classes only (has_bases): "Base", "metaclass=ABCMeta" */
 	size_t bases_nr;
 	int has_bases;       /* 1 for classes */
-	char *annotation;    /* variables: annotation, or NULL */
+	char *annotation;    /* variables, attributes: annotation, or NULL */
+	char *value;         /* variables, attributes, type aliases: the whole
+			      * normalised value (never shortened), or NULL */
+	char *type_params;   /* PEP 695: normalised text between the brackets,
+			      * or NULL when the definition has none */
 	char *doc;           /* docstring summary, or NULL */
+	size_t line;         /* 1-based line of the definition, for `git spec
+			      * diff`; never rendered in a contract */
 } gs_symbol;
 
 typedef struct gs_module {

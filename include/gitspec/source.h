@@ -47,6 +47,12 @@ typedef struct gs_source_entry {
 	int has_oid;
 	uint64_t size;       /* work tree: st_size; otherwise 0 (unknown) */
 	int conflicted;      /* index: the path is unmerged; the entry is stage 2 ("ours") */
+	/*
+	 * Work tree: not checked out (sparse checkout: skip-worktree in the
+	 * index, or below a sparse directory entry); `oid` is the index's and
+	 * gs_source_read() reads that blob.
+	 */
+	int skip_worktree;
 	/* work tree: the rest of the lstat() data, keying the stat cache */
 	int64_t mtime_sec, ctime_sec;
 	long mtime_nsec, ctime_nsec;
@@ -88,6 +94,12 @@ const gs_source_entry *gs_source_lookup(const gs_source *src, const char *path);
 /* [*begin, *end) of the entries whose path starts with `prefix` (e.g. "pkg/"). */
 void gs_source_prefix_range(const gs_source *src, const char *prefix,
 			    size_t *begin, size_t *end);
+/*
+ * Work tree and index: whether `path` lies outside the sparse checkout
+ * (gs_index_outside_checkout()), so that no file may be written there.
+ * Always 0 for a tree.
+ */
+int gs_source_outside_checkout(const gs_source *src, const char *path);
 /* Whether a path component of `path` (a proper prefix) is a symlink or submodule in the source. */
 int gs_source_path_crosses_link(const gs_source *src, const char *path);
 

@@ -297,10 +297,49 @@ done:
 	return error;
 }
 
+/* Whether `s` (length `len`) is git's null object id, as hooks receive it. */
+static int is_null_id(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 4 || len > GIT_OID_HEXSZ)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] != '0')
+			return 0;
+	return 1;
+}
+
+/*
+ * A range taken from a hook's "<old> <new>" line: `0000…..NEW` (a new
+ * branch) has no base, so the whole of NEW's tree is checked, as `--rev`
+ * does (checking every commit down to the root would walk the whole
+ * history); `OLD..0000…` (a deletion) brings nothing to check. Sets *rev
+ * (owned by `keep`) or *nothing; returns 0, or nonzero when `range` has
+ * no null side.
+ */
+static int null_range(const char *range, gs_buf *keep, const char **rev, int *nothing)
+{
+	const char *dots = strstr(range, "..");
+
+	if (!dots || dots[2] == '.')
+		return -1;
+	if (is_null_id(dots + 2, strlen(dots + 2))) {
+		*nothing = 1;
+		return 0;
+	}
+	if (!is_null_id(range, (size_t)(dots - range)) || !dots[2])
+		return -1;
+	gs_buf_sets(keep, dots + 2);
+	*rev = keep->ptr;
+	return 0;
+}
+
 int cmd_check(int argc, const char **argv)
 {
-	int staged = 0, json = 0, error = 0;
+	int staged = 0, json = 0, error = 0, nothing = 0;
 	const char *rev = NULL, *range = NULL, *fix;
+	gs_buf null_rev = GS_BUF_INIT;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
 		CMD_OPT_STRING_(0, "rev", &rev, "rev", "check a commit"),
@@ -325,6 +364,20 @@ int cmd_check(int argc, const char **argv)
 	cmd_ctx_init(&ctx);
 	if ((error = cmd_ctx_open_repo(&ctx)) < 0)
 		goto done;
+	if (range && !null_range(range, &null_rev, &rev, &nothing)) {
+		if (nothing) {
+			if (json)
+				printf("{\"fresh\": true, \"stale\": [], \"errors\": []}\n");
+			else if (!cmd_quiet)
+				printf("nothing to check: '%s' ends at the null id (a deletion)\n", range);
+			goto done;
+		}
+		if (!cmd_quiet)
+			fprintf(stderr, "note: '%s' starts at the null id (a new branch): checking "
+				"every contract of %s, not each commit; `git-spec-hook pre-receive` "
+				"checks each commit no existing ref contains\n", range, rev);
+		range = NULL;
+	}
 	if (range) {
 		error = check_range(&ctx, range, json);
 		goto done;
@@ -369,11 +422,11 @@ int cmd_check(int argc, const char **argv)
 done:
 	check_result_release(&r);
 	cmd_ctx_release(&ctx);
+	gs_buf_release(&null_rev);
 	gs_buf_release(&fixbuf);
 	/* With --json a failed check is the answer on stdout, not prose on stderr. */
 	if (json && error == GS_ECHECK) {
 		gs_error_clear();
-		cmd_set_hint("%s", "");
 		cmd_report(0);
 		return GS_EXIT_CHECK;
 	}

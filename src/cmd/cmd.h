@@ -20,6 +20,7 @@ int cmd_list(int argc, const char **argv);
 int cmd_show(int argc, const char **argv);
 int cmd_contract(int argc, const char **argv);
 int cmd_validate(int argc, const char **argv);
+int cmd_diff(int argc, const char **argv);
 
 /*
  * Open the manual page of subcommand `cmd` (NULL: git-spec(1)), as

@@ -21,6 +21,8 @@
 #include "gitspec/strvec.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/plan.h"
+#include "gitspec/index.h"
+#include "gitspec/source.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -30,10 +32,16 @@ static const char *const sync_usage[] = {
 	NULL
 };
 
-/* Copy the index into a scratch file that libgit2 may lock and rewrite. */
+/*
+ * Copy the index into a scratch file that libgit2 may lock and rewrite. A
+ * split or sparse index, which libgit2 cannot read, is copied as one plain
+ * file (shared entries merged, sparse directories expanded); git splits or
+ * collapses it again when it next writes the index.
+ */
 static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
 {
 	gs_buf data = GS_BUF_INIT;
+	gs_index *idx = NULL;
 	int error;
 
 	gs_buf_printf(scratch, "%sgitspec-index-%ld.tmp", git_repository_path(ctx->repo),
@@ -45,6 +53,11 @@ static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
 		goto done;
 	}
 	if (error < 0)
+		goto done;
+	if ((error = gs_index_open_in(&idx, ctx->index_path, git_repository_path(ctx->repo))) < 0)
+		goto done;
+	if ((gs_index_is_split(idx) || gs_index_is_sparse(idx)) &&
+	    (error = gs_index_write_flat(&data, idx, ctx->repo)) < 0)
 		goto done;
 	{
 		FILE *fp = fopen(scratch->ptr, "wb");
@@ -62,6 +75,7 @@ static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
 	}
 
 done:
+	gs_index_free(idx);
 	gs_buf_release(&data);
 	return error;
 }
@@ -73,6 +87,7 @@ struct staged {
 	int had_old;
 	int conflicted;       /* the index held a conflict at this path */
 	int worktree;         /* the work-tree copy was written */
+	int outside;          /* outside the sparse checkout: the index only, skip-worktree */
 	struct stat st;       /* of the written work-tree copy */
 };
 
@@ -167,7 +182,7 @@ static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *
 		git_error_clear();
 	}
 	for (i = 0; ctx->workdir && i < nr; i++)
-		if ((error = update_worktree_copy(ctx, &sg[i])) < 0)
+		if (!sg[i].outside && (error = update_worktree_copy(ctx, &sg[i])) < 0)
 			goto done;
 	for (i = 0; i < nr; i++) {
 		git_index_entry entry;
@@ -177,6 +192,9 @@ static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *
 			entry_from_stat(&entry, &sg[i].st);
 		entry.mode = GIT_FILEMODE_BLOB;
 		entry.path = sg[i].item->path;
+		/* as git keeps a file outside the sparse checkout: in the index only */
+		if (sg[i].outside)
+			entry.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
 		git_oid_cpy(&entry.id, &sg[i].item->oid);
 		if (sg[i].conflicted && git_index_conflict_remove(idx, entry.path) < 0) {
 			error = gs_error_set_git("cannot update the index");
@@ -294,16 +312,40 @@ int cmd_sync(int argc, const char **argv)
 			sg[todo_nr].had_old = 1;
 		}
 		sg[todo_nr].item = item;
+		sg[todo_nr].outside = gs_source_outside_checkout(ctx.src, item->path);
 		todo[todo_nr++] = item;
 	}
 
 	if (!staged) {
+		size_t nout = 0;
+
 		for (i = 0; i < todo_nr; i++) {
+			/*
+			 * Outside a sparse checkout no file is written (git keeps
+			 * none there): the contract is updated in the index only,
+			 * skip-worktree, as if checked out, changed and staged.
+			 */
+			if (sg[i].outside) {
+				sg[nout++] = sg[i];
+				continue;
+			}
 			if ((error = gs_write_file_atomic(ctx.workdir, todo[i]->path, todo[i]->content.ptr,
 							  todo[i]->content.size, 0666)) < 0)
 				goto done;
 			if (!cmd_quiet)
 				printf("updated %s\n", todo[i]->path);
+		}
+		if (nout) {
+			if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
+				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+				goto done;
+			}
+			locked = 1;
+			if ((error = stage_contracts(&ctx, &lk, sg, nout)) < 0)
+				goto done;
+			locked = 0;
+			for (i = 0; !cmd_quiet && i < nout; i++)
+				printf("updated %s (index only: outside the sparse checkout)\n", sg[i].item->path);
 		}
 	} else {
 		if (todo_nr && (error = stage_contracts(&ctx, &lk, sg, todo_nr)) < 0)
@@ -313,7 +355,8 @@ int cmd_sync(int argc, const char **argv)
 		locked = 0;
 		for (i = 0; !cmd_quiet && i < todo_nr; i++)
 			printf("updated %s (index%s)\n", todo[i]->path,
-			       sg[i].worktree ? " and work tree" : "");
+			       sg[i].worktree ? " and work tree" :
+			       sg[i].outside ? " only: outside the sparse checkout" : "");
 	}
 	if (!cmd_quiet && !todo_nr && !syntax_errors)
 		printf("%zu contract%s up to date\n", plan.nr, plan.nr == 1 ? " is" : "s are");

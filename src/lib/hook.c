@@ -21,6 +21,8 @@ void gs_hook_report_init(gs_hook_report *r)
 	gs_strvec_init(&r->errors);
 	gs_strvec_init(&r->warnings);
 	gs_strvec_init(&r->packages);
+	gs_strvec_init(&r->commits);
+	gs_strvec_init(&r->bad_ids);
 }
 
 void gs_hook_report_clear(gs_hook_report *r)
@@ -29,6 +31,9 @@ void gs_hook_report_clear(gs_hook_report *r)
 	gs_strvec_clear(&r->errors);
 	gs_strvec_clear(&r->warnings);
 	gs_strvec_clear(&r->packages);
+	gs_strvec_clear(&r->commits);
+	gs_strvec_clear(&r->bad_ids);
+	r->checked = 0;
 	free(r->bad_subject);
 	r->bad_subject = NULL;
 	r->input_error = 0;
@@ -191,8 +196,12 @@ static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
 	return 0;
 }
 
-int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
-			 const gs_strvec *changed)
+/*
+ * Judge `src`: the packages `changed` touches or, with `whole`, every
+ * package and the whole registry (a commit whose parent is unknown).
+ */
+static int check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
+			const gs_strvec *changed, int whole)
 {
 	gs_config cfg;
 	gs_registry *reg = NULL;
@@ -205,12 +214,12 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 	int error = 0, all = 0;
 
 	gs_config_init(&cfg);
-	if (!changed->nr)
+	if (!whole && !changed->nr)
 		goto done;
 	if ((error = gs_config_load(&cfg, repo, src)) < 0)
 		goto done;
 	/* Nothing a contract depends on changed: no need to load anything else. */
-	if (!relevant_change(changed, &cfg))
+	if (!whole && !relevant_change(changed, &cfg))
 		goto done;
 	/* The cache only saves time; without it everything is derived. */
 	if (gs_cache_open(&cache, repo) < 0)
@@ -220,11 +229,13 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 	if ((error = gs_packages_scan(&pkgs, src, &cfg)) < 0)
 		goto done;
 	gs_hook_touched(&touched, &leaves, &all, changed, &pkgs, reg, &cfg);
+	if (whole)
+		all = 1;
 	for (i = 0; i < reg->errors.nr; i++) {
 		gs_strvec_push(&out->errors, reg->errors.v[i]);
 		out->input_error = 1;
 	}
-	if (structure_changed(changed, reg))
+	if (whole || structure_changed(changed, reg))
 		gs_registry_validate(reg, src, &pkgs, &problems);
 	for (i = 0; i < problems.nr; i++)
 		gs_strvec_pushf(&out->errors, "invalid registry: %s", problems.v[i]);
@@ -275,6 +286,12 @@ done:
 	gs_strvec_clear(&leaves);
 	gs_strvec_clear(&problems);
 	return error;
+}
+
+int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
+			 const gs_strvec *changed)
+{
+	return check_source(out, repo, src, changed, 0);
 }
 
 int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *index_path)
@@ -366,6 +383,28 @@ done:
 	return error;
 }
 
+/* Every contract of the commit's tree, whatever its parent changed. */
+int gs_hook_check_tip(gs_hook_report *out, git_repository *repo, const git_commit *commit)
+{
+	git_tree *tree = NULL;
+	gs_source *src = NULL;
+	gs_strvec none = GS_STRVEC_INIT;
+	int error;
+
+	if (git_commit_tree(&tree, commit) < 0) {
+		error = gs_error_set_git("cannot read the commit");
+		goto done;
+	}
+	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0)
+		goto done;
+	error = check_source(out, repo, src, &none, 1);
+done:
+	gs_source_free(src);
+	gs_strvec_clear(&none);
+	git_tree_free(tree);
+	return error;
+}
+
 static int is_zero_oid(const git_oid *oid)
 {
 	static const git_oid zero;
@@ -373,115 +412,520 @@ static int is_zero_oid(const git_oid *oid)
 	return git_oid_equal(oid, &zero);
 }
 
-/* Check the commits of one pushed ref, oldest first; 1 when one refused. */
-static int push_range(gs_hook_report *out, git_repository *repo, const char *remote,
-		      const git_oid *local, const git_oid *remote_oid)
+/* ---- which commits a push brings (DESIGN 3.2) ---- */
+
+void gs_hook_scope_init(gs_hook_scope *s)
 {
-	git_revwalk *walk = NULL;
-	git_commit *commit = NULL;
-	git_oid oid;
-	gs_buf glob = GS_BUF_INIT;
-	git_odb *odb = NULL;
+	memset(s, 0, sizeof(*s));
+	gs_strvec_init(&s->shallow);
+}
+
+void gs_hook_scope_clear(gs_hook_scope *s)
+{
+	git_revwalk_free(s->walk);
+	gs_strvec_clear(&s->shallow);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The shallow boundary ($GIT_COMMON_DIR/shallow): commits whose parents are missing. */
+static int read_shallow(gs_strvec *out, git_repository *repo)
+{
+	gs_buf path = GS_BUF_INIT, line = GS_BUF_INIT;
+	FILE *fp = NULL;
+	int c, error = 0;
+
+	if (!git_repository_is_shallow(repo))
+		goto done;
+	gs_buf_printf(&path, "%sshallow", git_repository_commondir(repo));
+	if (!(fp = fopen(path.ptr, "r")))
+		goto done;
+	while ((c = fgetc(fp)) != EOF) {
+		if (c != '\n') {
+			gs_buf_putc(&line, (char)c);
+			continue;
+		}
+		if (line.size == GIT_OID_HEXSZ)
+			gs_strvec_push(out, line.ptr);
+		gs_buf_clear(&line);
+	}
+	if (line.size == GIT_OID_HEXSZ)
+		gs_strvec_push(out, line.ptr);
+	gs_strvec_sort_uniq(out);
+done:
+	if (fp)
+		fclose(fp);
+	gs_buf_release(&path);
+	gs_buf_release(&line);
+	git_error_clear();
+	return error;
+}
+
+int gs_hook_scope_is_shallow(const gs_hook_scope *s, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (!s->shallow.nr)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return gs_strvec_contains(&s->shallow, hex);
+}
+
+/*
+ * Hide the commits of the refs matching `glob` (libgit2's wildmatch: '*'
+ * also matches '/'); refs that name no commit (a tag of a tree) are skipped.
+ */
+static int hide_refs(gs_hook_scope *s, git_repository *repo, const char *glob)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
 	int error = 0, r;
 
-	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, local) < 0 || git_repository_odb(&odb, repo) < 0) {
-		error = gs_error_set_git("cannot list the pushed commits");
+	if (git_reference_iterator_glob_new(&it, repo, glob) < 0) {
+		error = gs_error_set_git("cannot list the refs");
 		goto done;
 	}
-	if (!is_zero_oid(remote_oid) && git_odb_exists(odb, remote_oid)) {
-		if (git_revwalk_hide(walk, remote_oid) < 0) {
+	while ((r = git_reference_next(&ref, it)) == 0) {
+		git_object *obj = NULL;
+
+		if (!git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT)) {
+			if (git_revwalk_hide(s->walk, git_object_id(obj)) < 0) {
+				git_object_free(obj);
+				error = gs_error_set_git("cannot list the pushed commits");
+				goto done;
+			}
+			s->hidden++;
+		}
+		git_error_clear();
+		git_object_free(obj);
+		git_reference_free(ref);
+		ref = NULL;
+	}
+	if (r != GIT_ITEROVER)
+		error = gs_error_set_git("cannot list the refs");
+done:
+	git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return error;
+}
+
+static int scope_start(gs_hook_scope *s, git_repository *repo, const git_oid *tip)
+{
+	git_oid_cpy(&s->tip, tip);
+	if (read_shallow(&s->shallow, repo) < 0)
+		return -1;
+	if (git_revwalk_new(&s->walk, repo) < 0 ||
+	    git_revwalk_sorting(s->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(s->walk, tip) < 0)
+		return gs_error_set_git("cannot list the pushed commits");
+	return 0;
+}
+
+/* Whether `name` is a configured remote whose name can be put in a glob. */
+static int known_remote(git_repository *repo, const char *name)
+{
+	git_remote *remote = NULL;
+	int ok, valid = 0;
+
+	if (!name || !*name || strpbrk(name, "*?[\\") ||
+	    git_remote_name_is_valid(&valid, name) < 0 || !valid) {
+		git_error_clear();
+		return 0;
+	}
+	ok = !git_remote_lookup(&remote, repo, name);
+	git_remote_free(remote);
+	git_error_clear();
+	return ok;
+}
+
+int gs_hook_scope_push(gs_hook_scope *s, git_repository *repo, const char *remote,
+		       const git_oid *tip, const git_oid *remote_oid)
+{
+	gs_buf glob = GS_BUF_INIT;
+	git_object *obj = NULL;
+	int error, known = known_remote(repo, remote), is_new = is_zero_oid(remote_oid);
+
+	if ((error = scope_start(s, repo, tip)) < 0)
+		goto done;
+	/* The remote's old commit, when we have it (a force push may not). */
+	if (!is_new && !git_object_lookup(&obj, repo, remote_oid, GIT_OBJECT_COMMIT)) {
+		if (git_revwalk_hide(s->walk, remote_oid) < 0) {
 			error = gs_error_set_git("cannot list the pushed commits");
 			goto done;
 		}
-	} else if (remote && *remote && !strchr(remote, ':') && !strchr(remote, '/')) {
-		/* A new branch: what the remote already has, as far as we know. */
-		gs_buf_printf(&glob, "refs/remotes/%s/*", remote);
-		if (git_revwalk_hide_glob(walk, glob.ptr) < 0)
-			gs_error_clear();
+		s->hidden++;
 	}
-	while ((r = git_revwalk_next(&oid, walk)) == 0) {
+	git_error_clear();
+	/* What this remote already has: --not --remotes=<remote>, as git-lfs does. */
+	if (known && !is_new) {
+		size_t before = s->hidden;
+
+		gs_buf_printf(&glob, "refs/remotes/%s/*", remote);
+		if ((error = hide_refs(s, repo, glob.ptr)) < 0)
+			goto done;
+		if (s->hidden > before)
+			goto done;
+	}
+	/*
+	 * A new branch, an unknown remote (a URL), or a remote we never
+	 * fetched from: what any remote already has.
+	 */
+	if ((error = hide_refs(s, repo, "refs/remotes/*")) < 0)
+		goto done;
+done:
+	/* Nothing known to be on any remote (a first push): the tip alone. */
+	if (!error && !s->hidden)
+		s->tip_only = 1;
+	git_object_free(obj);
+	gs_buf_release(&glob);
+	return error;
+}
+
+int gs_hook_scope_receive(gs_hook_scope *s, git_repository *repo, const git_oid *tip)
+{
+	int error;
+
+	if ((error = scope_start(s, repo, tip)) < 0)
+		goto done;
+	/* Every ref the repository has before the push (the pushed ones still hold their old values). */
+	error = hide_refs(s, repo, "refs/*");
+done:
+	/* An empty repository: the pushed tip alone, never the whole history. */
+	if (!error && !s->hidden)
+		s->tip_only = 1;
+	return error;
+}
+
+/* ---- checking the commits of a scope ---- */
+
+/* Add a refusing commit's findings to `out`, each line naming the commit. */
+static void record_bad_commit(gs_hook_report *out, const gs_hook_report *one, const git_commit *commit)
+{
+	const char *summary = git_commit_summary((git_commit *)commit);
+	git_buf shortid = { NULL, 0, 0 };
+	gs_buf where = GS_BUF_INIT;
+	size_t i;
+
+	if (git_object_short_id(&shortid, (const git_object *)commit) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_error_clear();
+		git_oid_tostr(hex, 13, git_commit_id(commit));
+		gs_buf_sets(&where, hex);
+	} else {
+		gs_buf_sets(&where, shortid.ptr);
+	}
+	if (!out->has_bad_commit) {
+		git_oid_cpy(&out->bad_commit, git_commit_id(commit));
+		out->has_bad_commit = 1;
+		out->bad_subject = gs_xstrdup(summary ? summary : "");
+	}
+	gs_strvec_pushf(&out->commits, "%s (%s)", where.ptr, summary ? summary : "");
+	for (i = 0; i < one->stale.nr; i++)
+		gs_strvec_pushf(&out->stale, "commit %s: %s", where.ptr, one->stale.v[i]);
+	for (i = 0; i < one->errors.nr; i++)
+		gs_strvec_pushf(&out->errors, "commit %s: %s", where.ptr, one->errors.v[i]);
+	if (one->input_error)
+		out->input_error = 1;
+	{
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+		gs_strvec_push(&out->bad_ids, hex);
+	}
+	git_buf_dispose(&shortid);
+	gs_buf_release(&where);
+}
+
+/* One commit of a range: against its first parent, or whole at a boundary. */
+static int check_one(gs_hook_report *one, git_repository *repo, const gs_hook_scope *s,
+		     const git_commit *commit)
+{
+	if (s->tip_only || gs_hook_scope_is_shallow(s, git_commit_id(commit)))
+		return gs_hook_check_tip(one, repo, commit);
+	return gs_hook_check_commit(one, repo, commit);
+}
+
+int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope *s)
+{
+	git_commit *commit = NULL;
+	gs_hook_report one;
+	git_oid oid;
+	int error = 0, r;
+
+	gs_hook_report_init(&one);
+	if (s->tip_only) {
+		if (git_commit_lookup(&commit, repo, &s->tip) < 0) {
+			error = gs_error_set_git("cannot read a pushed commit");
+			goto done;
+		}
+		s->checked++;
+		if ((error = check_one(&one, repo, s, commit)) < 0)
+			goto done;
+		if (gs_hook_report_refuses(&one))
+			record_bad_commit(out, &one, commit);
+		goto done;
+	}
+	/* Oldest first: the first commit that refuses is the one to repair from. */
+	while ((r = git_revwalk_next(&oid, s->walk)) == 0) {
 		if (git_commit_lookup(&commit, repo, &oid) < 0) {
 			error = gs_error_set_git("cannot read a pushed commit");
 			goto done;
 		}
-		if ((error = gs_hook_check_commit(out, repo, commit)) < 0)
+		s->checked++;
+		gs_hook_report_clear(&one);
+		if ((error = check_one(&one, repo, s, commit)) < 0)
 			goto done;
-		if (gs_hook_report_refuses(out)) {
-			const char *summary = git_commit_summary(commit);
-
-			git_oid_cpy(&out->bad_commit, &oid);
-			out->has_bad_commit = 1;
-			out->bad_subject = gs_xstrdup(summary ? summary : "");
-			error = 1;
+		if (gs_hook_report_refuses(&one)) {
+			record_bad_commit(out, &one, commit);
 			goto done;
 		}
-		/* Warnings of accepted commits are not worth repeating per commit. */
-		gs_strvec_clear(&out->warnings);
 		git_commit_free(commit);
 		commit = NULL;
 	}
 	if (r != GIT_ITEROVER)
 		error = gs_error_set_git("cannot list the pushed commits");
 done:
+	/* Warnings (uncovered packages) of the last commit checked, once. */
+	if (error >= 0) {
+		size_t i;
+
+		for (i = 0; i < one.warnings.nr; i++)
+			gs_strvec_push(&out->warnings, one.warnings.v[i]);
+	}
+	gs_hook_report_clear(&one);
 	git_commit_free(commit);
-	git_revwalk_free(walk);
-	git_odb_free(odb);
-	gs_buf_release(&glob);
 	return error;
+}
+
+/*
+ * Per-range policies beyond freshness (the breaking-change policy of
+ * DESIGN 3.7) belong here: `old` (zero for a new ref) and `new` are the
+ * ref's values before and after the push, `s` the commits it brings.
+ */
+static int check_ref_update(gs_hook_report *out, git_repository *repo, gs_hook_scope *s,
+			    const char *refname, const git_oid *old, const git_oid *new_oid)
+{
+	(void)refname;
+	(void)old;
+	(void)new_oid;
+	return gs_hook_check_scope(out, repo, s);
+}
+
+/* The commit a pushed object names (a tag is peeled); 0 when it names none. */
+static int pushed_commit(git_oid *out, git_repository *repo, const git_oid *oid)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int ok = !git_object_lookup(&obj, repo, oid, GIT_OBJECT_ANY) &&
+		 !git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+
+	if (ok)
+		git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	git_error_clear();
+	gs_error_clear();
+	return ok;
+}
+
+/* The next non-empty line of `input` from *pos, split into words; 0 at the end. */
+static int next_line(gs_strvec *words, const char *input, size_t len, size_t *pos)
+{
+	while (*pos < len) {
+		const char *start = input + *pos, *nl = memchr(start, '\n', len - *pos);
+		size_t l = nl ? (size_t)(nl - start) : len - *pos;
+		size_t i = 0;
+
+		*pos += l + (nl ? 1 : 0);
+		gs_strvec_clear(words);
+		while (i < l) {
+			size_t j = i;
+
+			while (j < l && start[j] != ' ' && start[j] != '\t' && start[j] != '\r')
+				j++;
+			if (j > i) {
+				char *w = gs_xstrndup(start + i, j - i);
+
+				gs_strvec_push_nodup(words, w);
+			}
+			i = j + 1;
+		}
+		if (words->nr)
+			return 1;
+	}
+	return 0;
+}
+
+static int parse_oid(git_oid *out, const char *hex)
+{
+	return strlen(hex) == GIT_OID_HEXSZ && !git_oid_fromstr(out, hex) ? 0 : -1;
 }
 
 int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
 		     const char *input, size_t len)
 {
+	gs_strvec w = GS_STRVEC_INIT;
 	size_t pos = 0;
 	int error = 0;
 
-	while (pos < len) {
-		const char *nl = memchr(input + pos, '\n', len - pos);
-		size_t l = nl ? (size_t)(nl - input) - pos : len - pos;
-		char *linebuf = gs_xstrndup(input + pos, l);
-		char lref[1024], lsha[GIT_OID_HEXSZ + 2], rref[1024], rsha[GIT_OID_HEXSZ + 2];
-		git_oid local, remote_oid;
-		int n;
+	while (next_line(&w, input, len, &pos)) {
+		gs_hook_scope s;
+		git_oid local, remote_oid, tip;
 
-		pos += l + (nl ? 1 : 0);
-		if (!*linebuf) {
-			free(linebuf);
-			continue;
-		}
-		n = sscanf(linebuf, "%1023s %41s %1023s %41s", lref, lsha, rref, rsha);
-		if (n != 4 || strlen(lsha) != GIT_OID_HEXSZ || strlen(rsha) != GIT_OID_HEXSZ ||
-		    git_oid_fromstr(&local, lsha) < 0 || git_oid_fromstr(&remote_oid, rsha) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-push: cannot parse '%s'", linebuf);
-			free(linebuf);
+		if (w.nr != 4 || parse_oid(&local, w.v[1]) < 0 || parse_oid(&remote_oid, w.v[3]) < 0) {
+			error = gs_error_set(GS_EINPUT, "pre-push: cannot parse '%s %s...'",
+					     w.v[0], w.nr > 1 ? w.v[1] : "");
 			goto done;
 		}
-		free(linebuf);
-		/* A deletion pushes no commit. */
-		if (is_zero_oid(&local))
+		/* A deletion pushes no commit; a tag of a tree or blob names none. */
+		if (is_zero_oid(&local) || !pushed_commit(&tip, repo, &local))
 			continue;
-		/* A tag: check the commit it names; a tag of a tree or blob has none. */
-		{
-			git_object *obj = NULL, *peeled = NULL;
-			int ok = !git_object_lookup(&obj, repo, &local, GIT_OBJECT_ANY) &&
-				 !git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-
-			if (ok)
-				git_oid_cpy(&local, git_object_id(peeled));
-			git_object_free(peeled);
-			git_object_free(obj);
-			gs_error_clear();
-			if (!ok)
-				continue;
-		}
-		error = push_range(out, repo, remote, &local, &remote_oid);
-		if (error)
-			break;
+		gs_hook_scope_init(&s);
+		error = gs_hook_scope_push(&s, repo, remote, &tip, &remote_oid);
+		if (!error)
+			error = check_ref_update(out, repo, &s, w.v[2], &remote_oid, &tip);
+		out->checked += s.checked;
+		gs_hook_scope_clear(&s);
+		if (error < 0)
+			goto done;
 	}
-	if (error > 0)
-		error = 0;
 done:
+	gs_strvec_clear(&w);
+	return error;
+}
+
+int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
+{
+	gs_strvec w = GS_STRVEC_INIT;
+	size_t pos = 0;
+	int error = 0;
+
+	while (next_line(&w, input, len, &pos)) {
+		gs_hook_scope s;
+		git_oid old, new_oid, tip;
+
+		if (w.nr != 3 || parse_oid(&old, w.v[0]) < 0 || parse_oid(&new_oid, w.v[1]) < 0) {
+			error = gs_error_set(GS_EINPUT, "pre-receive: cannot parse '%s %s...'",
+					     w.v[0], w.nr > 1 ? w.v[1] : "");
+			goto done;
+		}
+		if (is_zero_oid(&new_oid) || !pushed_commit(&tip, repo, &new_oid))
+			continue;
+		gs_hook_scope_init(&s);
+		error = gs_hook_scope_receive(&s, repo, &tip);
+		if (!error)
+			error = check_ref_update(out, repo, &s, w.v[2], &old, &tip);
+		out->checked += s.checked;
+		gs_hook_scope_clear(&s);
+		if (error < 0)
+			goto done;
+	}
+done:
+	gs_strvec_clear(&w);
+	return error;
+}
+
+/* ---- after the fact: post-commit and post-rewrite ---- */
+
+int gs_hook_post_commit(gs_hook_report *out, git_repository *repo)
+{
+	git_commit *head = NULL;
+	git_object *obj = NULL;
+	gs_hook_report one;
+	size_t i;
+	int error = 0;
+
+	gs_hook_report_init(&one);
+	if (git_revparse_single(&obj, repo, "HEAD") < 0 ||
+	    git_object_peel((git_object **)&head, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = gs_error_set_git("cannot read HEAD");
+		goto done;
+	}
+	if ((error = gs_hook_check_commit(&one, repo, head)) < 0)
+		goto done;
+	out->checked = 1;
+	if (gs_hook_report_refuses(&one))
+		record_bad_commit(out, &one, head);
+	for (i = 0; i < one.warnings.nr; i++)
+		gs_strvec_push(&out->warnings, one.warnings.v[i]);
+done:
+	gs_hook_report_clear(&one);
+	git_commit_free(head);
+	git_object_free(obj);
+	return error;
+}
+
+int gs_hook_post_rewrite(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
+{
+	gs_strvec w = GS_STRVEC_INIT, seen = GS_STRVEC_INIT;
+	gs_hook_report one;
+	size_t pos = 0;
+	int error = 0;
+
+	gs_hook_report_init(&one);
+	/* "old new [extra]" in the order of the rewrite: oldest first. */
+	while (next_line(&w, input, len, &pos)) {
+		git_commit *commit = NULL;
+		git_oid oid;
+
+		if (w.nr < 2 || parse_oid(&oid, w.v[1]) < 0) {
+			error = gs_error_set(GS_EINPUT, "post-rewrite: cannot parse '%s...'", w.v[0]);
+			goto done;
+		}
+		/* A squash maps several old commits to one new one. */
+		if (gs_strvec_contains(&seen, w.v[1]))
+			continue;
+		gs_strvec_push(&seen, w.v[1]);
+		if (git_commit_lookup(&commit, repo, &oid) < 0) {
+			/* Rewritten again since (a later fixup): not in the history any more. */
+			git_error_clear();
+			continue;
+		}
+		gs_hook_report_clear(&one);
+		error = gs_hook_check_commit(&one, repo, commit);
+		out->checked++;
+		if (!error && gs_hook_report_refuses(&one))
+			record_bad_commit(out, &one, commit);
+		git_commit_free(commit);
+		if (error < 0)
+			goto done;
+	}
+done:
+	gs_hook_report_clear(&one);
+	gs_strvec_clear(&w);
+	gs_strvec_clear(&seen);
+	return error;
+}
+
+int gs_hook_rebase_repair(gs_buf *out, git_repository *repo, const git_oid *first_bad)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_buf shortid = { NULL, 0, 0 };
+	int error = 0;
+
+	gs_buf_clear(out);
+	gs_buf_puts(out, "git rebase --exec '" GS_HOOK_FIX " && git commit --amend --no-edit' ");
+	if (git_commit_lookup(&commit, repo, first_bad) < 0) {
+		error = gs_error_set_git("cannot read the commit");
+		goto done;
+	}
+	if (!git_commit_parentcount(commit)) {
+		gs_buf_puts(out, "--root");
+		goto done;
+	}
+	if (git_commit_parent(&parent, commit, 0) < 0 ||
+	    git_object_short_id(&shortid, (const git_object *)parent) < 0) {
+		/* A shallow boundary: name the parent by its full id. */
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_error_clear();
+		git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(commit, 0));
+		gs_buf_puts(out, hex);
+		goto done;
+	}
+	gs_buf_puts(out, shortid.ptr);
+done:
+	git_buf_dispose(&shortid);
+	git_commit_free(parent);
+	git_commit_free(commit);
 	return error;
 }

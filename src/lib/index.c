@@ -40,6 +40,7 @@
 #define XFLAG_SKIP_WORKTREE 0x4000
 #define XFLAG_INTENT_TO_ADD 0x2000
 #define XFLAG_KNOWN (XFLAG_SKIP_WORKTREE | XFLAG_INTENT_TO_ADD)
+#define MODE_DIR 0040000        /* a sparse directory entry */
 /*
  * Longest path accepted. git has no limit, but no checkout on Linux can
  * hold a longer one, and without a bound a small crafted version-4 file
@@ -76,6 +77,17 @@ struct gs_index {
 	size_t ct_nr, ct_alloc;
 	ct_node **ct_children;  /* children of each node, grouped by parent */
 	int has_conflicts;
+	int sparse;             /* has sparse directory entries */
+	/*
+	 * Split index: the "link" extension names a shared index (the base)
+	 * whose entries this file's entries replace, delete or add to. After
+	 * the merge `entries` is the whole index; paths point into both files.
+	 */
+	int has_link;
+	unsigned char base_oid[HASH_SIZE];
+	const unsigned char *del_words, *rep_words;  /* EWAH bitmaps, or NULL */
+	size_t del_nr, rep_nr;                       /* in 64-bit words */
+	gs_index *base;
 };
 
 static inline uint32_t be32(const unsigned char *p)
@@ -236,8 +248,6 @@ static int parse_entries(gs_index *idx, const unsigned char **pp, const unsigned
 		git_oid_fromraw(&e->oid, p + 40);
 		flags = be16(p + 60);
 		e->stage = (flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT;
-		if (e->stage)
-			idx->has_conflicts = 1;
 
 		if (flags & FLAG_EXTENDED) {
 			if (idx->version < 3) {
@@ -258,13 +268,14 @@ static int parse_entries(gs_index *idx, const unsigned char **pp, const unsigned
 		e->skip_worktree = !!(xflags & XFLAG_SKIP_WORKTREE);
 		e->intent_to_add = !!(xflags & XFLAG_INTENT_TO_ADD);
 
-		if ((raw_mode & 0170000) == 0040000) {
-			error = gs_error_set(GS_ERROR, "cannot read index '%s': sparse index is not supported; "
-					     "run 'git sparse-checkout init --no-sparse-index' "
-					     "(or 'git config index.sparse false')", idx->path);
-			goto done;
+		if ((raw_mode & 0170000) == MODE_DIR) {
+			/* a sparse directory: the tree `oid` stands for everything below it */
+			ok = e->skip_worktree && !e->stage;
+			e->mode = MODE_DIR;
+			idx->sparse = 1;
+		} else {
+			e->mode = normalize_mode(raw_mode, &ok);
 		}
-		e->mode = normalize_mode(raw_mode, &ok);
 		if (!ok) {
 			error = corrupt(idx, "bad entry mode");
 			goto done;
@@ -342,10 +353,14 @@ static int validate_entries(gs_index *idx)
 	size_t i;
 	int error = 0;
 
+	idx->has_conflicts = 0;
 	for (i = 0; i < idx->nr; i++) {
 		const gs_index_entry *e = &idx->entries[i], *prev = i ? e - 1 : NULL;
+		int dir = e->mode == MODE_DIR;
 
-		if (!valid_path(e->path, e->path_len)) {
+		/* a sparse directory's name ends with a slash, a file's never does */
+		if (dir != (e->path_len && e->path[e->path_len - 1] == '/') ||
+		    !valid_path(e->path, e->path_len - (size_t)dir)) {
 			error = corrupt(idx, "invalid path");
 			goto done;
 		}
@@ -357,6 +372,8 @@ static int validate_entries(gs_index *idx)
 				goto done;
 			}
 		}
+		if (e->stage)
+			idx->has_conflicts = 1;
 	}
 done:
 	return error;
@@ -490,6 +507,101 @@ done:
 	return error;
 }
 
+/*
+ * An EWAH bitmap as git serializes it (ewah/ewah_io.c): bit count, word
+ * count, the 64-bit words (big-endian), the position of the last
+ * run-length word. Returns the bytes used, or 0 when it does not fit.
+ */
+static size_t ewah_parse(const unsigned char **words, size_t *nr,
+			 const unsigned char *p, const unsigned char *end)
+{
+	size_t avail = (size_t)(end - p), n;
+
+	if (avail < 12)
+		return 0;
+	n = be32(p + 4);
+	if (n > (avail - 12) / 8)
+		return 0;
+	/* the position of the last run-length word only matters to writers */
+	*words = p + 8;
+	*nr = n;
+	return 12 + 8 * n;
+}
+
+static inline uint64_t be64(const unsigned char *p)
+{
+	return ((uint64_t)be32(p) << 32) | be32(p + 4);
+}
+
+/*
+ * Set `flag` in marks[pos] for every bit set in the bitmap, as git's
+ * ewah_each_bit() walks it: each run-length word (bit 0 the running bit,
+ * 32 bits of run length in 64-bit words, 31 bits counting the literal
+ * words that follow) then its literal words. A bit beyond `nmarks` is
+ * corruption (git dies on it).
+ */
+static int ewah_mark(unsigned char *marks, size_t nmarks, unsigned char flag,
+		     const unsigned char *words, size_t nr)
+{
+	uint64_t pos = 0;
+	size_t w = 0;
+
+	while (w < nr) {
+		uint64_t rlw = be64(words + 8 * w++), run = ((rlw >> 1) & 0xffffffffu) * 64, k;
+		uint64_t literals = rlw >> 33;
+
+		if (rlw & 1) {
+			if (run > nmarks || pos > nmarks - run)
+				return -1;
+			for (k = 0; k < run; k++)
+				marks[pos++] |= flag;
+		} else {
+			pos += run;
+		}
+		if (literals > nr - w)
+			return -1;
+		for (; literals; literals--) {
+			uint64_t word = be64(words + 8 * w++);
+			int bit;
+
+			for (bit = 0; word && bit < 64; bit++, word >>= 1) {
+				if (!(word & 1))
+					continue;
+				if (pos + (uint64_t)bit >= nmarks)
+					return -1;
+				marks[pos + (uint64_t)bit] |= flag;
+			}
+			pos += 64;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The split index's "link" extension (Documentation/technical/
+ * split-index.txt): the shared index's id, then, optionally, the bitmaps
+ * of the shared entries deleted and of those replaced by this file's
+ * first entries (which have empty names: the name is the shared one).
+ */
+static int parse_link_ext(gs_index *idx, const unsigned char *p, const unsigned char *end)
+{
+	size_t used;
+
+	if ((size_t)(end - p) < HASH_SIZE)
+		return corrupt(idx, "bad link extension");
+	memcpy(idx->base_oid, p, HASH_SIZE);
+	idx->has_link = 1;
+	p += HASH_SIZE;
+	if (p == end)
+		return 0;
+	if (!(used = ewah_parse(&idx->del_words, &idx->del_nr, p, end)))
+		return corrupt(idx, "bad delete bitmap in link extension");
+	p += used;
+	if (!(used = ewah_parse(&idx->rep_words, &idx->rep_nr, p, end)) || p + used != end)
+		return corrupt(idx, "bad replace bitmap in link extension");
+	return 0;
+}
+
 static int parse_extensions(gs_index *idx, const unsigned char *p, const unsigned char *end)
 {
 	int error = 0;
@@ -516,15 +628,14 @@ static int parse_extensions(gs_index *idx, const unsigned char *p, const unsigne
 			if ((error = parse_tree_ext(idx, p, p + size)) < 0)
 				goto done;
 		} else if (!memcmp(sig, "link", 4)) {
-			error = gs_error_set(GS_ERROR, "cannot read index '%s': split index is not supported; "
-					     "run 'git update-index --no-split-index' "
-					     "(and 'git config core.splitIndex false')", idx->path);
-			goto done;
+			if (idx->has_link) {
+				error = corrupt(idx, "two link extensions");
+				goto done;
+			}
+			if ((error = parse_link_ext(idx, p, p + size)) < 0)
+				goto done;
 		} else if (!memcmp(sig, "sdir", 4)) {
-			error = gs_error_set(GS_ERROR, "cannot read index '%s': sparse index is not supported; "
-					     "run 'git sparse-checkout init --no-sparse-index' "
-					     "(or 'git config index.sparse false')", idx->path);
-			goto done;
+			/* "directory entries may follow": they are read whether it is there or not */
 		} else if (sig[0] < 'A' || sig[0] > 'Z') {
 			/* a lowercase first letter marks an extension that readers must understand */
 			error = gs_error_set(GS_ERROR, "cannot read index '%s': unsupported mandatory extension '%.4s'",
@@ -560,6 +671,14 @@ static void *hash_thread(void *arg)
 
 	gs_sha1(job->sum, job->data, job->len);
 	return NULL;
+}
+
+/* A "link" extension naming the null id is no split at all (git reads it so). */
+static int is_split(const gs_index *idx)
+{
+	static const unsigned char null_oid[HASH_SIZE];
+
+	return idx->has_link && memcmp(idx->base_oid, null_oid, HASH_SIZE);
 }
 
 static int parse(gs_index *idx)
@@ -613,7 +732,9 @@ static int parse(gs_index *idx)
 	if ((error = parse_entries(idx, &p, end)) < 0 ||
 	    (error = parse_extensions(idx, p, end)) < 0)
 		goto done;
-	error = validate_entries(idx);
+	/* a split index's own entries are checked once merged with the shared ones */
+	if (!is_split(idx))
+		error = validate_entries(idx);
 done:
 	if (threaded) {
 		pthread_join(thread, NULL);
@@ -642,6 +763,7 @@ void gs_index_free(gs_index *idx)
 	free(idx->names);
 	free(idx->ct);
 	free(idx->ct_children);
+	gs_index_free(idx->base);
 	free(idx->path);
 	free(idx);
 }
@@ -653,7 +775,13 @@ int gs_index_parse(gs_index **out, const void *data, size_t len, const char *nam
 
 	idx->data = data;
 	idx->len = len;
-	if ((error = parse(idx)) < 0) {
+	if ((error = parse(idx)) < 0)
+		goto done;
+	if (is_split(idx))
+		error = gs_error_set(GS_ERROR, "cannot read index '%s': a split index needs its shared index file",
+				     name);
+done:
+	if (error < 0) {
 		gs_index_free(idx);
 		idx = NULL;
 	}
@@ -661,17 +789,20 @@ int gs_index_parse(gs_index **out, const void *data, size_t len, const char *nam
 	return error;
 }
 
-int gs_index_open(gs_index **out, const char *path)
+/* Map and parse the file at idx->path; a missing file is an empty index. */
+static int open_file(gs_index *idx, int *missing)
 {
-	gs_index *idx = index_new(path);
+	const char *path = idx->path;
 	struct stat st;
 	int fd = -1, error = 0;
 
+	*missing = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			goto done;  /* no index yet: nothing staged */
-		error = gs_error_set(GS_ERROR, "cannot open index '%s': %s", path, strerror(errno));
+			*missing = 1;  /* no index yet: nothing staged */
+		else
+			error = gs_error_set(GS_ERROR, "cannot open index '%s': %s", path, strerror(errno));
 		goto done;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -709,12 +840,174 @@ int gs_index_open(gs_index **out, const char *path)
 done:
 	if (fd >= 0)
 		close(fd);
+	return error;
+}
+
+#define MARK_DELETE 1
+#define MARK_REPLACE 2
+
+static int entry_cmp(const gs_index_entry *a, const gs_index_entry *b)
+{
+	int c = path_cmp(a->path, a->path_len, b->path, b->path_len);
+
+	return c ? c : (a->stage > b->stage) - (a->stage < b->stage);
+}
+
+static inline int same_path(const gs_index_entry *a, const gs_index_entry *b)
+{
+	return a->path_len == b->path_len && !memcmp(a->path, b->path, a->path_len);
+}
+
+/*
+ * git's merge_base_index() (split-index.c): the shared entries, with the
+ * replaced ones taking this file's first entries' data (under the shared
+ * name) and the deleted ones left out, then this file's other entries
+ * added as add_index_entry() does: one at the same path and stage replaces
+ * the shared one, and a stage-0 entry replaces the path's conflict stages.
+ * Both lists are sorted, so one merge pass does it.
+ */
+static int merge_shared(gs_index *idx)
+{
+	const gs_index *base = idx->base;
+	unsigned char *marks = NULL;
+	gs_index_entry *merged = NULL, cur;
+	const gs_index_entry *dropped = NULL;
+	size_t i, nrep = 0, bi = 0, rr = 0, a, n = 0;
+	int have = 0, error = 0;
+
+	marks = gs_xcalloc(base->nr ? base->nr : 1, 1);
+	if ((idx->rep_words && ewah_mark(marks, base->nr, MARK_REPLACE, idx->rep_words, idx->rep_nr) < 0) ||
+	    (idx->del_words && ewah_mark(marks, base->nr, MARK_DELETE, idx->del_words, idx->del_nr) < 0)) {
+		error = corrupt(idx, "bad link extension (an entry beyond the shared index)");
+		goto done;
+	}
+	for (i = 0; i < base->nr; i++)
+		nrep += marks[i] & MARK_REPLACE ? 1 : 0;
+	if (nrep > idx->nr) {
+		error = corrupt(idx, "bad link extension (more replacements than entries)");
+		goto done;
+	}
+	for (i = 0; i < idx->nr; i++) {
+		if (!idx->entries[i].path_len != (i < nrep)) {
+			error = corrupt(idx, i < nrep ? "replacing entry with a name" : "entry without a name");
+			goto done;
+		}
+	}
+	merged = gs_xcalloc(gs_st_add(base->nr, idx->nr - nrep) + 1, sizeof(*merged));
+	a = nrep;
+	for (;;) {
+		const gs_index_entry *ae = a < idx->nr ? &idx->entries[a] : NULL;
+		int c = 0;
+
+		while (!have && bi < base->nr) {
+			const gs_index_entry *be = &base->entries[bi];
+			unsigned char m = marks[bi++];
+
+			cur = *be;
+			if (m & MARK_REPLACE) {
+				cur = idx->entries[rr++];
+				cur.path = be->path;
+				cur.path_len = be->path_len;
+			}
+			/* deleted, or a conflict stage an added stage-0 entry resolved */
+			have = !(m & MARK_DELETE) && !(dropped && same_path(dropped, &cur));
+		}
+		if (!have && !ae)
+			break;
+		if (have && ae)
+			c = entry_cmp(&cur, ae);
+		if (!ae || (have && c < 0)) {
+			merged[n++] = cur;
+			have = 0;
+			continue;
+		}
+		merged[n++] = *ae;
+		a++;
+		if (!ae->stage) {
+			dropped = ae;
+			if (have && same_path(ae, &cur))
+				have = 0;
+		} else if (have && !c) {
+			have = 0;
+		}
+	}
+	free(idx->entries);
+	idx->entries = merged;
+	idx->nr = n;
+	merged = NULL;
+	error = validate_entries(idx);
+done:
+	free(merged);
+	free(marks);
+	return error;
+}
+
+/* Read the shared index of a split index from `gitdir`, and merge it in. */
+static int read_shared(gs_index *idx, const char *gitdir)
+{
+	gs_buf path = GS_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid;
+	int error = 0, missing;
+
+	git_oid_fromraw(&oid, idx->base_oid);
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	if (gitdir) {
+		gs_buf_puts(&path, gitdir);
+	} else {
+		/* next to the index: .git/index, .git/index.lock, .git/next-index-*.lock */
+		const char *slash = strrchr(idx->path, '/');
+
+		if (slash)
+			gs_buf_put(&path, idx->path, (size_t)(slash - idx->path));
+		else
+			gs_buf_putc(&path, '.');
+	}
+	if (path.size && path.ptr[path.size - 1] != '/')
+		gs_buf_putc(&path, '/');
+	gs_buf_printf(&path, "sharedindex.%s", hex);
+	idx->base = index_new(path.ptr);
+	if ((error = open_file(idx->base, &missing)) < 0)
+		goto done;
+	if (missing) {
+		error = gs_error_set(GS_ERROR, "cannot read index '%s': its shared index '%s' is missing",
+				     idx->path, path.ptr);
+		goto done;
+	}
+	/* git names the shared index by its checksum, and checks that it is the one */
+	if (idx->base->has_link || idx->base->len < HASH_SIZE ||
+	    memcmp(idx->base->data + idx->base->len - HASH_SIZE, idx->base_oid, HASH_SIZE)) {
+		error = gs_error_set(GS_ERROR, "corrupt index '%s': not the shared index '%s' names",
+				     path.ptr, idx->path);
+		goto done;
+	}
+	error = merge_shared(idx);
+done:
+	gs_buf_release(&path);
+	return error;
+}
+
+int gs_index_open_in(gs_index **out, const char *path, const char *gitdir)
+{
+	gs_index *idx = index_new(path);
+	int error, missing;
+
+	if ((error = open_file(idx, &missing)) < 0)
+		goto done;
+	if (is_split(idx))
+		error = read_shared(idx, gitdir);
+done:
 	if (error < 0) {
 		gs_index_free(idx);
 		idx = NULL;
 	}
 	*out = idx;
 	return error;
+}
+
+int gs_index_open(gs_index **out, const char *path)
+{
+	return gs_index_open_in(out, path, NULL);
 }
 
 unsigned int gs_index_version(const gs_index *idx)
@@ -746,6 +1039,11 @@ const gs_index_entry *gs_index_get(const gs_index *idx, size_t n)
 int gs_index_has_conflicts(const gs_index *idx)
 {
 	return idx->has_conflicts;
+}
+
+int gs_index_is_sparse(const gs_index *idx)
+{
+	return idx->sparse;
 }
 
 /* First entry whose path is not less than `path` (any stage). */
@@ -915,6 +1213,96 @@ done:
 	return error;
 }
 
+/* git's base_name_compare(): a directory sorts as "name/". */
+static int base_name_cmp(const char *a, size_t alen, int adir, const char *b, size_t blen, int bdir)
+{
+	size_t common = alen < blen ? alen : blen;
+	int cmp = memcmp(a, b, common);
+
+	if (!cmp) {
+		unsigned char ac = alen > common ? (unsigned char)a[common] : (adir ? '/' : 0);
+		unsigned char bc = blen > common ? (unsigned char)b[common] : (bdir ? '/' : 0);
+
+		cmp = ac < bc ? -1 : ac > bc;
+	}
+	return cmp;
+}
+
+/*
+ * The paths that differ between two trees at w->path: HEAD's and a sparse
+ * directory entry's (which stands for the tree `new_oid` in the index).
+ */
+static int diff_trees(diff_walk *w, const git_oid *old_oid, const git_oid *new_oid)
+{
+	git_tree *ot = NULL, *nt = NULL;
+	size_t oi = 0, ni = 0, on, nn, base = w->path.size;
+	int error = 0;
+
+	if (w->path.size > MAX_PATH_LEN) {
+		error = gs_error_set(GS_ERROR, "cannot read HEAD's tree: path too long below '%.64s'", w->path.ptr);
+		goto done;
+	}
+	if (git_tree_lookup(&ot, w->repo, old_oid) < 0 || git_tree_lookup(&nt, w->repo, new_oid) < 0) {
+		error = gs_error_set_git("cannot read a tree of the sparse index");
+		goto done;
+	}
+	on = git_tree_entrycount(ot);
+	nn = git_tree_entrycount(nt);
+	while (oi < on || ni < nn) {
+		const git_tree_entry *o = oi < on ? git_tree_entry_byindex(ot, oi) : NULL;
+		const git_tree_entry *n = ni < nn ? git_tree_entry_byindex(nt, ni) : NULL;
+		const git_tree_entry *one = NULL;
+		int cmp;
+
+		if (!o || !n) {
+			cmp = o ? -1 : 1;
+		} else {
+			const char *on_ = git_tree_entry_name(o), *nn_ = git_tree_entry_name(n);
+
+			cmp = base_name_cmp(on_, strlen(on_), git_tree_entry_type(o) == GIT_OBJECT_TREE,
+					    nn_, strlen(nn_), git_tree_entry_type(n) == GIT_OBJECT_TREE);
+		}
+		if (cmp) {
+			/* on one side only: every path below it changed */
+			one = cmp < 0 ? o : n;
+			if (cmp < 0)
+				oi++;
+			else
+				ni++;
+			if (git_tree_entry_type(one) == GIT_OBJECT_TREE) {
+				gs_buf_puts(&w->path, git_tree_entry_name(one));
+				gs_buf_putc(&w->path, '/');
+				error = add_tree_paths(w, git_tree_entry_id(one));
+				gs_buf_setlen(&w->path, base);
+				if (error < 0)
+					goto done;
+			} else {
+				add_path(w, git_tree_entry_name(one), strlen(git_tree_entry_name(one)));
+			}
+			continue;
+		}
+		oi++;
+		ni++;
+		if (git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(n)) &&
+		    git_tree_entry_filemode(o) == git_tree_entry_filemode(n))
+			continue;
+		if (git_tree_entry_type(o) == GIT_OBJECT_TREE) {
+			gs_buf_puts(&w->path, git_tree_entry_name(o));
+			gs_buf_putc(&w->path, '/');
+			error = diff_trees(w, git_tree_entry_id(o), git_tree_entry_id(n));
+			gs_buf_setlen(&w->path, base);
+			if (error < 0)
+				goto done;
+		} else {
+			add_path(w, git_tree_entry_name(o), strlen(git_tree_entry_name(o)));
+		}
+	}
+done:
+	git_tree_free(ot);
+	git_tree_free(nt);
+	return error;
+}
+
 static inline int entry_in_dir(const gs_index_entry *e, const gs_buf *dir)
 {
 	return e->path_len > dir->size && !memcmp(e->path, dir->ptr, dir->size);
@@ -941,7 +1329,7 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 		const git_tree_entry *te = ti < tn ? git_tree_entry_byindex(tree, ti) : NULL;
 		const gs_index_entry *ie = NULL;
 		const char *tname = NULL, *iname = NULL, *slash = NULL;
-		size_t tlen = 0, ilen = 0, common;
+		size_t tlen = 0, ilen = 0;
 		int tdir = 0, idir = 0, cmp;
 
 		if (w->pos < idx->nr && entry_in_dir(&idx->entries[w->pos], &w->path)) {
@@ -967,20 +1355,25 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 		if (!te && !ie)
 			break;
 
-		if (!te) {
+		if (!te)
 			cmp = 1;
-		} else if (!ie) {
+		else if (!ie)
 			cmp = -1;
-		} else {
-			/* git's base_name_compare: a directory sorts as "name/" */
-			common = tlen < ilen ? tlen : ilen;
-			cmp = memcmp(tname, iname, common);
-			if (!cmp) {
-				unsigned char tc = tlen > common ? (unsigned char)tname[common] : (tdir ? '/' : 0);
-				unsigned char ic = ilen > common ? (unsigned char)iname[common] : (idir ? '/' : 0);
-
-				cmp = tc < ic ? -1 : tc > ic;
-			}
+		else
+			cmp = base_name_cmp(tname, tlen, tdir, iname, ilen, idir);
+		/* a sparse directory entry: the index holds the tree `ie->oid` there */
+		if (ie && ie->mode == MODE_DIR && ie->path_len == base + ilen + 1 && cmp >= 0) {
+			gs_buf_put(&w->path, iname, ilen + 1);
+			if (cmp > 0)
+				error = add_tree_paths(w, &ie->oid);
+			else if (!tdir || !git_oid_equal(&ie->oid, git_tree_entry_id(te)))
+				error = diff_trees(w, git_tree_entry_id(te), &ie->oid);
+			gs_buf_setlen(&w->path, base);
+			if (error < 0)
+				goto done;
+			w->pos++;
+			ti += cmp == 0;
+			continue;
 		}
 
 		if (cmp < 0) {
@@ -1001,9 +1394,19 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			if (idir) {
 				gs_buf_put(&w->path, iname, ilen + 1);
 				while (w->pos < idx->nr && entry_in_dir(&idx->entries[w->pos], &w->path)) {
-					if (!idx->entries[w->pos].intent_to_add)
-						gs_strvec_push(w->out, idx->entries[w->pos].path);
-					w->pos++;
+					const gs_index_entry *ae = &idx->entries[w->pos++];
+					size_t dir_len = w->path.size;
+
+					if (ae->mode == MODE_DIR) {
+						/* a sparse directory below: all of its tree is new */
+						gs_buf_set(&w->path, ae->path, ae->path_len);
+						error = add_tree_paths(w, &ae->oid);
+						gs_buf_set(&w->path, ie->path, dir_len);
+						if (error < 0)
+							goto done;
+					} else if (!ae->intent_to_add) {
+						gs_strvec_push(w->out, ae->path);
+					}
 				}
 				gs_buf_setlen(&w->path, base);
 			} else {
@@ -1069,4 +1472,166 @@ int gs_index_changed_paths(gs_strvec *out, const gs_index *idx,
 done:
 	gs_buf_release(&w.path);
 	return error;
+}
+
+int gs_index_is_split(const gs_index *idx)
+{
+	return is_split(idx);
+}
+
+static void put_be32(gs_buf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 8), (unsigned char)v };
+
+	gs_buf_put(out, (const char *)b, 4);
+}
+
+static void put_be16(gs_buf *out, uint16_t v)
+{
+	unsigned char b[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+
+	gs_buf_put(out, (const char *)b, 2);
+}
+
+/* One version 3 entry (git's ce_write_entry without path compression). */
+static void write_entry(gs_buf *out, const gs_index_entry *e, const char *path, size_t len, int skip_worktree)
+{
+	static const char pad[8];
+	uint16_t xflags = (uint16_t)((skip_worktree ? XFLAG_SKIP_WORKTREE : 0) |
+				     (e && e->intent_to_add ? XFLAG_INTENT_TO_ADD : 0));
+	uint16_t flags = (uint16_t)((len < FLAG_NAME_MASK ? len : FLAG_NAME_MASK) |
+				    ((unsigned)(e ? e->stage : 0) << FLAG_STAGE_SHIFT) |
+				    (xflags ? FLAG_EXTENDED : 0));
+	size_t fixed = ENTRY_FIXED + (xflags ? 2 : 0);
+
+	put_be32(out, e->ctime_sec);
+	put_be32(out, e->ctime_nsec);
+	put_be32(out, e->mtime_sec);
+	put_be32(out, e->mtime_nsec);
+	put_be32(out, e->dev);
+	put_be32(out, e->ino);
+	put_be32(out, e->mode);
+	put_be32(out, e->uid);
+	put_be32(out, e->gid);
+	put_be32(out, e->size);
+	gs_buf_put(out, (const char *)e->oid.id, HASH_SIZE);
+	put_be16(out, flags);
+	if (xflags)
+		put_be16(out, xflags);
+	gs_buf_put(out, path, len);
+	gs_buf_put(out, pad, ((fixed + len + 8) & ~(size_t)7) - fixed - len);
+}
+
+/* The files below a sparse directory, as skip-worktree entries. */
+static int write_tree_entries(gs_buf *out, size_t *count, git_repository *repo, const git_oid *oid,
+			      gs_buf *path)
+{
+	git_tree *tree = NULL;
+	size_t i, n, base = path->size;
+	int error = 0;
+
+	if (path->size > MAX_PATH_LEN) {
+		error = gs_error_set(GS_ERROR, "cannot expand the sparse index: path too long below '%.64s'",
+				     path->ptr);
+		goto done;
+	}
+	if (git_tree_lookup(&tree, repo, oid) < 0) {
+		error = gs_error_set_git("cannot read a tree of the sparse index");
+		goto done;
+	}
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
+
+		gs_buf_puts(path, git_tree_entry_name(te));
+		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+			gs_buf_putc(path, '/');
+			error = write_tree_entries(out, count, repo, git_tree_entry_id(te), path);
+		} else {
+			gs_index_entry e;
+
+			memset(&e, 0, sizeof(e));
+			e.mode = (uint32_t)git_tree_entry_filemode(te);
+			git_oid_cpy(&e.oid, git_tree_entry_id(te));
+			write_entry(out, &e, path->ptr, path->size, 1);
+			(*count)++;
+		}
+		gs_buf_setlen(path, base);
+		if (error < 0)
+			goto done;
+	}
+done:
+	git_tree_free(tree);
+	return error;
+}
+
+int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
+{
+	gs_buf path = GS_BUF_INIT;
+	unsigned char sum[HASH_SIZE];
+	size_t i, count = 0;
+	int error = 0;
+
+	gs_buf_clear(out);
+	gs_buf_put(out, "DIRC", 4);
+	put_be32(out, 3);
+	put_be32(out, 0);  /* the count, once known */
+	for (i = 0; i < idx->nr; i++) {
+		const gs_index_entry *e = &idx->entries[i];
+
+		if (e->mode == MODE_DIR) {
+			gs_buf_set(&path, e->path, e->path_len);
+			if ((error = write_tree_entries(out, &count, repo, &e->oid, &path)) < 0)
+				goto done;
+			continue;
+		}
+		write_entry(out, e, e->path, e->path_len, e->skip_worktree);
+		count++;
+	}
+	if (count > UINT32_MAX) {
+		error = gs_error_set(GS_ERROR, "cannot write index: too many entries");
+		goto done;
+	}
+	out->ptr[8] = (char)(count >> 24);
+	out->ptr[9] = (char)(count >> 16);
+	out->ptr[10] = (char)(count >> 8);
+	out->ptr[11] = (char)count;
+	gs_sha1(sum, out->ptr, out->size);
+	gs_buf_put(out, (const char *)sum, HASH_SIZE);
+done:
+	gs_buf_release(&path);
+	return error;
+}
+
+int gs_index_outside_checkout(const gs_index *idx, const char *path)
+{
+	size_t len = strlen(path), pos = lower_bound(idx, path, len), b, e;
+	const char *slash = strrchr(path, '/');
+	int outside = 0;
+
+	if (pos < idx->nr && idx->entries[pos].path_len == len && !memcmp(idx->entries[pos].path, path, len)) {
+		outside = idx->entries[pos].skip_worktree;
+		goto done;
+	}
+	/* below a sparse directory: it sorts just before what it stands for */
+	if (pos && idx->entries[pos - 1].mode == MODE_DIR && idx->entries[pos - 1].path_len < len &&
+	    !memcmp(idx->entries[pos - 1].path, path, idx->entries[pos - 1].path_len)) {
+		outside = 1;
+		goto done;
+	}
+	if (!slash)
+		goto done;  /* the top directory is always checked out */
+	/* a new file: outside when nothing in its directory is checked out */
+	len = (size_t)(slash - path) + 1;
+	b = lower_bound(idx, path, len);
+	e = b;
+	while (e < idx->nr && idx->entries[e].path_len > len && !memcmp(idx->entries[e].path, path, len)) {
+		if (!idx->entries[e].skip_worktree)
+			goto done;
+		e++;
+	}
+	outside = e > b;
+done:
+	return outside;
 }

@@ -14,6 +14,7 @@ static const char *const symbol_kind_names[] = {
 	"property",
 	"classmethod",
 	"staticmethod",
+	"attribute",
 };
 
 static const char *const param_kind_names[] = {
@@ -89,6 +90,8 @@ void gs_symbol_release(gs_symbol *sym)
 	free(sym->returns);
 	free_strings(sym->bases, sym->bases_nr);
 	free(sym->annotation);
+	free(sym->value);
+	free(sym->type_params);
 	free(sym->doc);
 	memset(sym, 0, sizeof(*sym));
 }
@@ -137,9 +140,10 @@ void gs_utf8_put_escaped(gs_buf *out, const char *s, size_t len)
 }
 
 /*
- * Serialised form, version 1:
+ * Serialised form, version 2 (contract format 2; version 1 had no line,
+ * value or type_params and is read as a miss):
  *
- *   "GSM" 0x01
+ *   "GSM" 0x02
  *   ostr doc
  *   u8 has_all, uint all_nr, str all[all_nr]
  *   uint symbols_nr, then per symbol:
@@ -149,13 +153,13 @@ void gs_utf8_put_escaped(gs_buf *out, const char *s, size_t len)
  *                  ostr annotation, ostr default
  *     ostr returns,
  *     [has_bases] uint bases_nr, str bases[]
- *     ostr annotation, ostr doc
+ *     ostr annotation, ostr value, ostr type_params, ostr doc, uint line
  *
  * uint is a little-endian base-128 varint of at most 32 bits; str is a uint
  * length followed by the bytes; ostr is 0 for NULL or length + 1 followed by
  * the bytes. Nothing may follow the last symbol.
  */
-#define MODEL_MAGIC "GSM\001"
+#define MODEL_MAGIC "GSM\002"
 #define MODEL_MAGIC_LEN 4
 
 enum {
@@ -239,7 +243,10 @@ void gs_module_serialize(gs_buf *out, const gs_module *mod)
 				put_str(out, s->bases[j]);
 		}
 		put_ostr(out, s->annotation);
+		put_ostr(out, s->value);
+		put_ostr(out, s->type_params);
 		put_ostr(out, s->doc);
+		put_uint(out, s->line);
 	}
 }
 
@@ -368,7 +375,7 @@ static void get_symbol(struct reader *r, gs_module *mod, size_t idx)
 	parent = get_uint(r);
 	if (r->bad)
 		return;
-	if (kind > GS_SYM_STATICMETHOD || (flags & ~15) || parent > idx ||
+	if (kind > GS_SYM_ATTRIBUTE || (flags & ~15) || parent > idx ||
 	    (parent && mod->symbols[parent - 1].kind != GS_SYM_CLASS)) {
 		r->bad = 1;
 		return;
@@ -405,7 +412,10 @@ static void get_symbol(struct reader *r, gs_module *mod, size_t idx)
 	if (s->has_bases && !r->bad)
 		s->bases = get_strings(r, &s->bases_nr);
 	s->annotation = get_ostr(r);
+	s->value = get_ostr(r);
+	s->type_params = get_ostr(r);
 	s->doc = get_ostr(r);
+	s->line = get_uint(r);
 }
 
 int gs_module_deserialize(gs_module **out, const char *path, const char *data, size_t len)

@@ -518,7 +518,8 @@ static void scope_free(struct scope *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static struct entry *scope_add(struct ctx *x, struct scope *s, int group, gs_symbol_kind kind, char *name)
+static struct entry *scope_add(struct ctx *x, struct scope *s, int group, gs_symbol_kind kind,
+			       char *name, TSNode at)
 {
 	struct entry *e;
 
@@ -530,6 +531,7 @@ static struct entry *scope_add(struct ctx *x, struct scope *s, int group, gs_sym
 	e->sym.kind = kind;
 	e->sym.name = name;
 	e->sym.parent = -1;
+	e->sym.line = (size_t)ts_node_start_point(at).row + 1;
 	return e;
 }
 
@@ -557,7 +559,7 @@ static void add_variable(struct ctx *x, struct scope *scope, TSNode name, TSNode
 
 	if (text_is(x, name, "__all__"))
 		return;
-	e = scope_add(x, scope, G_VARIABLE, GS_SYM_VARIABLE, dup_text(x, name));
+	e = scope_add(x, scope, G_VARIABLE, GS_SYM_VARIABLE, dup_text(x, name), name);
 	if (!ts_node_is_null(type))
 		e->sym.annotation = dup_norm(x, type);
 }
@@ -761,7 +763,7 @@ static void type_alias(struct ctx *x, struct scope *scope, TSNode stmt)
 		;
 	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n' || t[i - 1] == '\\'))
 		i--;
-	scope_add(x, scope, G_TYPE_ALIAS, GS_SYM_TYPE_ALIAS, dup_raw(x, t, i));
+	scope_add(x, scope, G_TYPE_ALIAS, GS_SYM_TYPE_ALIAS, dup_raw(x, t, i), left);
 }
 
 static int is_accessor(const char *d)
@@ -896,7 +898,7 @@ static void add_function(struct ctx *x, struct scope *scope, TSNode def,
 		kind = method_kind(decorators->v, decorators->nr, is_async);
 	else
 		kind = is_async ? GS_SYM_ASYNC_FUNCTION : GS_SYM_FUNCTION;
-	e = scope_add(x, scope, G_CALLABLE, kind, dup_text(x, name));
+	e = scope_add(x, scope, G_CALLABLE, kind, dup_text(x, name), name);
 	e->sym.is_async = is_async;
 	e->sym.decorators = decorators->v;
 	e->sym.decorators_nr = decorators->nr;
@@ -919,7 +921,7 @@ static void add_class(struct ctx *x, struct scope *scope, TSNode def,
 
 	if (ts_node_is_null(name))
 		return;
-	e = scope_add(x, scope, G_CLASS, GS_SYM_CLASS, dup_text(x, name));
+	e = scope_add(x, scope, G_CLASS, GS_SYM_CLASS, dup_text(x, name), name);
 	e->sym.decorators = decorators->v;
 	e->sym.decorators_nr = decorators->nr;
 	memset(decorators, 0, sizeof(*decorators));

@@ -163,6 +163,35 @@ void gs_source_prefix_range(const gs_source *src, const char *prefix,
 
 /* ---- the index ---- */
 
+static int collect_tree(gs_source *src, const git_tree *tree, gs_buf *path);
+
+/*
+ * A sparse index's directory entry stands for its tree: list the files
+ * below it from the object database, as git does when it expands one.
+ */
+static int expand_sparse_dir(gs_source *src, const gs_index_entry *ie, int skip_worktree)
+{
+	git_tree *tree = NULL;
+	gs_buf path = GS_BUF_INIT;
+	size_t i, first = src->nr;
+	int error = 0;
+
+	if (git_tree_lookup(&tree, src->repo, &ie->oid) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot read the sparse directory '%s' of the index: %s", ie->path,
+				     git_error_last() ? git_error_last()->message : "not a tree");
+		goto done;
+	}
+	gs_buf_set(&path, ie->path, ie->path_len);
+	if ((error = collect_tree(src, tree, &path)) < 0)
+		goto done;
+	for (i = first; i < src->nr; i++)
+		src->entries[i].skip_worktree = skip_worktree;
+done:
+	git_tree_free(tree);
+	gs_buf_release(&path);
+	return error;
+}
+
 int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path)
 {
 	gs_source *src = source_new(GS_SOURCE_INDEX, repo, "the index");
@@ -174,7 +203,7 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 		gs_buf_sets(&path, index_path);
 	else if ((error = gs_repo_index_path(&path, repo)) < 0)
 		goto done;
-	if ((error = gs_index_open(&src->idx, path.ptr)) < 0)
+	if ((error = gs_index_open_in(&src->idx, path.ptr, git_repository_path(repo))) < 0)
 		goto done;
 	n = gs_index_entrycount(src->idx);
 	src->entries = gs_xmalloc(gs_st_mult(n ? n : 1, sizeof(*src->entries)));
@@ -187,12 +216,23 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 			continue;  /* not part of the next commit */
 		if (ie->stage != 0 && ie->stage != 2)
 			continue;
+		if (ie->mode == GS_INDEX_MODE_DIR) {
+			if ((error = expand_sparse_dir(src, ie, 0)) < 0)
+				goto done;
+			continue;
+		}
 		e = add_entry(src, ie->path, ie->mode);
 		git_oid_cpy(&e->oid, &ie->oid);
 		e->has_oid = 1;
 		e->conflicted = ie->stage != 0;
 	}
-	/* index order is path order, and only one stage per path is kept */
+	/*
+	 * Index order is path order, and only one stage per path is kept; a
+	 * tree's files come in tree order, which is path order too, but a
+	 * tree need not be well formed: sort what came from one.
+	 */
+	if (gs_index_is_sparse(src->idx))
+		sort_entries(src);
 done:
 	gs_buf_release(&path);
 	if (error < 0) {
@@ -524,6 +564,55 @@ done:
 	return error;
 }
 
+/*
+ * A sparse checkout leaves files out of the work tree (skip-worktree
+ * entries, sparse directory entries): they are still part of the project,
+ * as the index has them. List those the walk did not find on disk, with
+ * the index's id, to be read from the object database. A file that is on
+ * disk anyway is the work tree's (git clears the bit of such files too).
+ */
+static int add_not_checked_out(gs_source *src)
+{
+	size_t i, n = gs_index_entrycount(src->idx), j, k;
+	int error = 0;
+
+	sort_entries(src);
+	for (i = 0; i < n; i++) {
+		const gs_index_entry *ie = gs_index_get(src->idx, i);
+		gs_source_entry *e;
+
+		if (!ie->skip_worktree || ie->stage || ie->intent_to_add)
+			continue;
+		if (ie->mode == GS_INDEX_MODE_DIR) {
+			if ((error = expand_sparse_dir(src, ie, 1)) < 0)
+				goto done;
+			continue;
+		}
+		e = add_entry(src, ie->path, ie->mode);
+		git_oid_cpy(&e->oid, &ie->oid);
+		e->has_oid = 1;
+		e->skip_worktree = 1;
+	}
+	sort_entries(src);
+	/* one entry a path: the file on disk over the index's copy */
+	for (j = k = 0; j < src->nr; j++) {
+		if (k && !strcmp(src->entries[k - 1].path, src->entries[j].path)) {
+			if (src->entries[k - 1].skip_worktree)
+				src->entries[k - 1] = src->entries[j];
+			continue;
+		}
+		src->entries[k++] = src->entries[j];
+	}
+	src->nr = k;
+done:
+	return error;
+}
+
+int gs_source_outside_checkout(const gs_source *src, const char *path)
+{
+	return src->kind != GS_SOURCE_TREE && src->idx && gs_index_outside_checkout(src->idx, path);
+}
+
 int gs_source_open_worktree(gs_source **out, git_repository *repo,
 			    const gs_strvec *ignore_dirs)
 {
@@ -547,16 +636,16 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
 	git_error_clear();
 	src->trust_filemode = filemode;
 	if ((error = gs_repo_index_path(&index_path, repo)) < 0 ||
-	    (error = gs_index_open(&src->idx, index_path.ptr)) < 0)
+	    (error = gs_index_open_in(&src->idx, index_path.ptr, git_repository_path(repo))) < 0)
 		goto done;
 	gs_index_mtime(src->idx, &w.index_mtime, &nsec);
 
 	gs_buf_sets(&w.abs, wd);
 	if (w.abs.size > 1 && w.abs.ptr[w.abs.size - 1] == '/')
 		gs_buf_setlen(&w.abs, w.abs.size - 1);
-	if ((error = walk_dir(&w, 0)) < 0)
+	if ((error = walk_dir(&w, 0)) < 0 ||
+	    (error = add_not_checked_out(src)) < 0)
 		goto done;
-	sort_entries(src);
 done:
 	git_config_free(cfg);
 	gs_buf_release(&index_path);
@@ -683,7 +772,7 @@ int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e)
 
 	if ((error = check_regular(e)) < 0)
 		goto done;
-	if (src->kind == GS_SOURCE_WORKTREE) {
+	if (src->kind == GS_SOURCE_WORKTREE && !e->skip_worktree) {
 		error = read_worktree_file(out, src, e->path);
 		goto done;
 	}

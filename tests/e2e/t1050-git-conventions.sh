@@ -42,6 +42,10 @@ test_expect_success '--help anywhere among the options, and git spec help CMD' '
 '
 
 test_expect_success 'a command with its own page (git-spec-CMD.1) opens that page' '
+	if test -f "$TEST_SRC/man/git-spec-diff.1"; then
+		(cd repo && PATH="$TRASH/fakeman:$PATH" git spec diff --help >../out) &&
+		test_grep "^man -l .*/man/git-spec-diff.1\$" out
+	fi &&
 	mkdir -p inst/bin inst/share/man/man1 &&
 	cp "$GIT_SPEC_BUILD/bin/git-spec" inst/bin/ &&
 	cp "$TEST_SRC/man/git-spec.1" inst/share/man/man1/ &&

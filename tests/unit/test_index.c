@@ -125,7 +125,8 @@ static void check_entries(const gs_index *idx, const char *index_file)
 	gs_buf cmd = GS_BUF_INIT, got = GS_BUF_INIT;
 	size_t i;
 
-	gs_buf_printf(&cmd, "GIT_INDEX_FILE='%s' git ls-files -s -z 2>/dev/null", index_file);
+	/* --sparse: a sparse index's directory entries as they are */
+	gs_buf_printf(&cmd, "GIT_INDEX_FILE='%s' git ls-files --sparse -s -z 2>/dev/null", index_file);
 	capture_z(&want, cmd.ptr);
 	assert_int_equal(want.nr, gs_index_entrycount(idx));
 	for (i = 0; i < want.nr; i++) {
@@ -163,7 +164,8 @@ static void check_with(const char *index_file)
 	assert_int_equal(git_repository_open(&repo, "."), 0);
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0)
 		tree = (git_tree *)head;
-	rc = gs_index_open(&idx, index_file);
+	/* a split index's shared index is in the git directory, wherever the index is */
+	rc = gs_index_open_in(&idx, index_file, ".git");
 	if (rc < 0)
 		fail_msg("gs_index_open: %s", gs_error_last());
 	check_entries(idx, index_file);
@@ -493,26 +495,120 @@ static void test_commit_hook_index_files(void **state)
 	run("rm -rf ../saved .git/hooks/pre-commit");
 }
 
-static void test_split_and_sparse_refused(void **state)
+/* Whether the index file has the extension `sig`. */
+static int has_extension(const char *path, const char *sig)
+{
+	gs_buf cmd = GS_BUF_INIT;
+	int rc;
+
+	gs_buf_printf(&cmd, "grep -q -a '%s' '%s'", sig, path);
+	rc = system(cmd.ptr);
+	gs_buf_release(&cmd);
+	return rc == 0;
+}
+
+static void test_split_index(void **state)
 {
 	gs_index *idx = NULL;
-	int rc;
 
 	(void)state;
 	populate();
 	run("git add . && git commit -q -m one");
-	run("git update-index --split-index");
-	rc = gs_index_open(&idx, ".git/index");
-	assert_int_equal(rc, GS_ERROR);
-	assert_null(idx);
-	assert_non_null(strstr(gs_error_last(), "git update-index --no-split-index"));
-	run("git update-index --no-split-index");
+	run("git update-index --split-index && git config core.splitIndex true");
+	assert_true(has_extension(".git/index", "link"));
 	check();
+	/* replaced, deleted and added entries over the shared index */
+	write_file("a/b/mod.py", "changed\n");
+	write_file("new.py", "new\n");
+	run("git add a/b/mod.py new.py && git rm -q --cached d/one");
+	assert_true(has_extension(".git/index", "link"));
+	check();
+	/* a relative index path finds the shared index next to it */
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	assert_non_null(gs_index_find(idx, "new.py"));
+	assert_null(gs_index_find(idx, "d/one"));
+	gs_index_free(idx);
+	run("git commit -q -m two");
+	check();
+	/* a whole directory gone, a file where it was, an executable bit */
+	run("git rm -q -r --cached a/b && chmod -x d/two && git add d/two");
+	write_file("e.d/y", "y\n");
+	run("git add e.d/y");
+	check();
+	run("git commit -q -m three");
+	check();
+	/* version 4 path compression with the empty names of replacements */
+	run("git update-index --index-version 4");
+	write_file("top.py", "x = 4\n");
+	run("git add top.py");
+	assert_true(has_extension(".git/index", "link"));
+	assert_int_equal(version_of(".git/index"), 4);
+	check();
+	/* conflicts in the split part: a stage-0 entry replaces the stages */
+	run("git commit -q -m four && git checkout -q -b side HEAD~1");
+	write_file("top.py", "x = side\n");
+	run("git commit -q -a -m side && git checkout -q main");
+	run("git merge -q side; true");
+	assert_true(has_extension(".git/index", "link"));
+	check();
+	run("git add top.py");
+	check();
+	/* a missing shared index is an error, not an empty index */
+	run("mkdir -p ../hide && mv .git/sharedindex.* ../hide/");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
+	assert_null(idx);
+	assert_non_null(strstr(gs_error_last(), "shared index"));
+	run("mv ../hide/* .git/ && rmdir ../hide");
+	/* nor one that is not the file the link names (git names it by its checksum) */
+	run("GIT_INDEX_FILE=../plain git -c core.splitIndex=false read-tree HEAD~1");
+	run("mkdir ../keep && cp .git/sharedindex.* ../keep/ && for f in .git/sharedindex.*; do cp ../plain \"$f\"; done");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "not the shared index"));
+	run("for f in .git/sharedindex.*; do printf x >>\"$f\"; done");
+	assert_int_equal(gs_index_open(&idx, ".git/index"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "sharedindex."));
+	run("cp ../keep/* .git/ && rm -r ../keep ../plain");
+	run("git config core.splitIndex false && git update-index --no-split-index");
+	assert_false(has_extension(".git/index", "link"));
+	check();
+}
 
+static void test_sparse_index(void **state)
+{
+	gs_index *idx = NULL;
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
 	run("git sparse-checkout init --cone --sparse-index && git sparse-checkout set a");
-	rc = gs_index_open(&idx, ".git/index");
-	assert_int_equal(rc, GS_ERROR);
-	assert_non_null(strstr(gs_error_last(), "sparse index"));
+	assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+	assert_true(gs_index_is_sparse(idx));
+	assert_int_equal(gs_index_find(idx, "d/")->mode, GS_INDEX_MODE_DIR);
+	assert_true(gs_index_find(idx, "d/")->skip_worktree);
+	gs_index_free(idx);
+	check();
+	/* inside the cone */
+	write_file("a/b/mod.py", "sparse\n");
+	run("git add a/b/mod.py");
+	check();
+	/* outside it: the directory entry's tree changes, or it is expanded */
+	run("git rm -q --cached --sparse d/one");
+	check();
+	run("printf '100644 %%s\\tsp ace/new\\n' $(git rev-parse HEAD:top.py) | git update-index --index-info");
+	check();
+	run("git commit -q -m two");
+	check();
+	run("git sparse-checkout set a d");
+	check();
+	run("git rm -q --cached -r --sparse 'sp ace' e.d");
+	check();
+	/* a version 4 sparse index */
+	run("git reset -q && git update-index --index-version 4");
+	check();
+	/* (git refuses a split index that is sparse) */
+	write_file("a/b/mod.py", "v4\n");
+	run("git add a/b/mod.py");
+	check();
 	run("git sparse-checkout disable");
 	check();
 }
@@ -1008,7 +1104,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_v4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook_index_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_split_and_sparse_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sparse_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_paths, setup, teardown),

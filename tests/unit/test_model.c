@@ -67,6 +67,42 @@ static void test_names(void **state)
 	assert_true(gs_symbol_kind_is_callable(GS_SYM_ASYNC_FUNCTION));
 	assert_false(gs_symbol_kind_is_callable(GS_SYM_CLASS));
 	assert_false(gs_symbol_kind_is_callable(GS_SYM_VARIABLE));
+	assert_string_equal(gs_symbol_kind_name(GS_SYM_ATTRIBUTE), "attribute");
+	assert_false(gs_symbol_kind_is_callable(GS_SYM_ATTRIBUTE));
+}
+
+/* The fields of format 2 (line, value, type_params, attributes) survive the cache. */
+static void test_format2_fields_roundtrip(void **state)
+{
+	gs_module *mod = extract(rich_source), *back = NULL;
+	gs_buf ser = GS_BUF_INIT, ser2 = GS_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < mod->symbols_nr; i++)
+		mod->symbols[i].line = 1000 * i + 7;
+	free(mod->symbols[0].value);
+	mod->symbols[0].value = gs_xstrdup("{'a': 1}");
+	free(mod->symbols[0].type_params);
+	mod->symbols[0].type_params = gs_xstrdup("T: int, *Ts");
+	mod->symbols[1].kind = GS_SYM_ATTRIBUTE;
+	gs_module_serialize(&ser, mod);
+	assert_int_equal(gs_module_deserialize(&back, "pkg/mod.py", ser.ptr, ser.size), 0);
+	assert_string_equal(back->symbols[0].value, "{'a': 1}");
+	assert_string_equal(back->symbols[0].type_params, "T: int, *Ts");
+	assert_int_equal(back->symbols[1].kind, GS_SYM_ATTRIBUTE);
+	for (i = 0; i < back->symbols_nr; i++)
+		assert_int_equal(back->symbols[i].line, 1000 * i + 7);
+	gs_module_serialize(&ser2, back);
+	assert_true(gs_buf_equal(&ser, &ser2));
+	/* A model cached by format 1 (version 1) is a miss. */
+	ser.ptr[3] = 1;
+	gs_module_free(back);
+	back = NULL;
+	assert_int_equal(gs_module_deserialize(&back, "pkg/mod.py", ser.ptr, ser.size), GS_EINPUT);
+	gs_buf_release(&ser);
+	gs_buf_release(&ser2);
+	gs_module_free(mod);
 }
 
 static void test_utf8_escape(void **state)
@@ -205,7 +241,7 @@ static void test_corrupt(void **state)
 	assert_true(bad > 0);
 	assert_true(ok + bad == (int)ser.size * 8);
 	/* Wrong magic or version. */
-	ser.ptr[3] = 2;
+	ser.ptr[3] = 1;
 	assert_int_equal(gs_module_deserialize(&back, "c.py", ser.ptr, ser.size), GS_EINPUT);
 	gs_buf_release(&out);
 	gs_buf_release(&ser);
@@ -216,10 +252,10 @@ static void test_parent_and_counts_checked(void **state)
 {
 	gs_module *back;
 	/* One symbol whose parent is itself: refused. */
-	static const char self_parent[] = "GSM\001" "\0" "\0" "\0" "\001"
-		"\004" "\010" "\001" "\001A" "\0" "\0" "\0" "\0" "\0" "\0";
+	static const char self_parent[] = "GSM\002" "\0" "\0" "\0" "\001"
+		"\004" "\010" "\001" "\001A" "\0" "\0" "\0" "\0" "\0" "\0" "\0" "\0" "\0";
 	/* A count far larger than the data: refused without allocating it. */
-	static const char huge[] = "GSM\001" "\0" "\0" "\xff\xff\xff\xff\x0f";
+	static const char huge[] = "GSM\002" "\0" "\0" "\xff\xff\xff\xff\x0f";
 
 	(void)state;
 	assert_int_equal(gs_module_deserialize(&back, "p.py", self_parent, sizeof(self_parent) - 1),
@@ -233,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_utf8_escape),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_format2_fields_roundtrip),
 		cmocka_unit_test(test_empty_roundtrip),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),

@@ -758,10 +758,40 @@ static void test_mutations(void **state)
 	gs_buf_release(&out);
 }
 
+/* The 1-based line of each definition, for `git spec diff`. */
+static void test_lines(void **state)
+{
+	static const char src[] =
+		"X = 1\r\n"
+		"\r\n"
+		"@deco\r\n"
+		"def f(): pass\r\n"
+		"class C:\r\n"
+		"    y: int\r\n"
+		"    type T = int\r\n";
+	gs_module *mod = NULL;
+
+	(void)state;
+	assert_int_equal(gs_python_extract(&mod, py, "m.py", src, strlen(src)), 0);
+	assert_int_equal(mod->symbols_nr, 5);
+	assert_string_equal(mod->symbols[0].name, "X");
+	assert_int_equal(mod->symbols[0].line, 1);
+	assert_string_equal(mod->symbols[1].name, "f");
+	assert_int_equal(mod->symbols[1].line, 4);
+	assert_string_equal(mod->symbols[2].name, "C");
+	assert_int_equal(mod->symbols[2].line, 5);
+	assert_string_equal(mod->symbols[3].name, "C.y");
+	assert_int_equal(mod->symbols[3].line, 6);
+	assert_string_equal(mod->symbols[4].name, "C.T");
+	assert_int_equal(mod->symbols[4].line, 7);
+	gs_module_free(mod);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_functions),
+		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_classes_nested),
 		cmocka_unit_test(test_method_kinds),
 		cmocka_unit_test(test_variables),

@@ -1,0 +1,261 @@
+/*
+ * git spec diff [<rev> | <a>..<b> | --staged] [--all] [--json | --format=github]
+ *               [--exit-code] [-- <path>...]:
+ * the API changes between two states (DESIGN.md 3.7), each breaking or
+ * compatible, read from the object database and the index without
+ * checking anything out. Exit 1 with --exit-code when a change breaks
+ * callers; 3 for bad input (a syntax error in a file that changed).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <git2.h>
+#include "gitspec/common.h"
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+#include "gitspec/apidiff.h"
+#include "cmd.h"
+#include "context.h"
+#include "parse-options.h"
+
+static const char *const diff_usage[] = {
+	"git spec diff [<rev> | <a>..<b> | --staged] [--all] [--json | --format=github]\n"
+	"                     [--exit-code] [-q] [-- <path>...]",
+	NULL
+};
+
+enum diff_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
+
+/* The tree of a commit-ish, and its id in hex for "from"/"to". */
+static int commit_tree(git_tree **out, char **hex, git_repository *repo, const git_object *obj,
+		       const char *what)
+{
+	git_object *peeled = NULL;
+	char buf[GIT_OID_HEXSZ + 1];
+	int error = 0;
+
+	*out = NULL;
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_tostr(buf, sizeof(buf), git_object_id(peeled));
+		*hex = gs_xstrdup(buf);
+		git_object_free(peeled);
+		peeled = NULL;
+	} else {
+		git_oid_tostr(buf, sizeof(buf), git_object_id(obj));
+		*hex = gs_xstrdup(buf);
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0) {
+		error = gs_error_set(GS_EINPUT, "'%s' is not a commit or a tree", what);
+		goto done;
+	}
+	*out = (git_tree *)peeled;
+done:
+	return error;
+}
+
+static int resolve_tree(git_tree **out, char **hex, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	int error;
+
+	if (git_revparse_single(&obj, repo, rev) < 0) {
+		cmd_set_hint("'%s' names no commit; see gitrevisions(7)", rev);
+		return gs_error_set(GS_EINPUT, "unknown revision '%s'", rev);
+	}
+	error = commit_tree(out, hex, repo, obj, rev);
+	git_object_free(obj);
+	return error;
+}
+
+/* HEAD's tree, or NULL on an unborn branch (everything is added). */
+static int head_tree(git_tree **out, char **hex, git_repository *repo)
+{
+	int unborn = git_repository_head_unborn(repo);
+
+	*out = NULL;
+	*hex = NULL;
+	if (unborn == 1)
+		return 0;
+	if (unborn < 0)
+		return gs_error_set_git("cannot read HEAD");
+	return resolve_tree(out, hex, repo, "HEAD");
+}
+
+static void side_from_ctx(gs_apidiff_side *side, struct cmd_ctx *ctx)
+{
+	memset(side, 0, sizeof(*side));
+	side->src = ctx->src;
+	side->cfg = &ctx->cfg;
+	side->pkgs = &ctx->pkgs;
+	side->reg = ctx->reg;
+	side->eng = ctx->eng;
+}
+
+/* A or B of A..B; missing means HEAD, as in git. */
+static int range_end(git_tree **out, char **hex, git_repository *repo, const git_object *obj)
+{
+	if (!obj)
+		return resolve_tree(out, hex, repo, "HEAD");
+	return commit_tree(out, hex, repo, obj, "range end");
+}
+
+int cmd_diff(int argc, const char **argv)
+{
+	int staged = 0, all = 0, json = 0, exit_code = 0, error = 0, i, dashdash = -1;
+	const char *format = NULL;
+	struct cmd_option opts[] = {
+		CMD_OPT_BOOL_(0, "staged", &staged, "the index against HEAD (the default)"),
+		CMD_OPT_BOOL_(0, "cached", &staged, "the same as --staged"),
+		CMD_OPT_BOOL_(0, "all", &all, "every package, not only those a spec covers"),
+		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
+		CMD_OPT_STRING_(0, "format", &format, "fmt", "text (default), json or github"),
+		CMD_OPT_BOOL_(0, "exit-code", &exit_code, "exit 1 when a change is breaking"),
+		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
+		CMD_OPT_END_()
+	};
+	enum diff_format fmt = FORMAT_TEXT;
+	struct cmd_ctx ctx;
+	gs_apidiff_side old_side, new_side;
+	gs_apidiff_opts dopts;
+	gs_change_list changes = GS_CHANGE_LIST_INIT;
+	gs_strvec paths = GS_STRVEC_INIT;
+	gs_buf out = GS_BUF_INIT, rel = GS_BUF_INIT;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_revspec spec;
+	char *from = NULL, *to = NULL;
+	const char *rev = NULL;
+	int nargs, npaths = 0;
+	const char **path_args = NULL;
+
+	memset(&spec, 0, sizeof(spec));
+	memset(&old_side, 0, sizeof(old_side));
+	memset(&new_side, 0, sizeof(new_side));
+	cmd_ctx_init(&ctx);
+
+	/* Paths follow `--`, as in git diff; the parser would mix them with the revision. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			dashdash = i;
+			break;
+		}
+	if (dashdash >= 0) {
+		path_args = argv + dashdash + 1;
+		npaths = argc - dashdash - 1;
+		argc = dashdash;
+	}
+	nargs = cmd_parse_options(argc, argv, opts, diff_usage);
+	if (nargs < 0)
+		return cmd_parse_options_status(nargs);
+	if (format) {
+		if (!strcmp(format, "json"))
+			fmt = FORMAT_JSON;
+		else if (!strcmp(format, "github"))
+			fmt = FORMAT_GITHUB;
+		else if (strcmp(format, "text"))
+			return cmd_usage_error(opts, diff_usage, "unknown format '%s' (text, json or github)",
+					       format);
+	}
+	if (json) {
+		if (fmt == FORMAT_GITHUB)
+			return cmd_usage_error(opts, diff_usage, "--json and --format=github cannot be used together");
+		fmt = FORMAT_JSON;
+	}
+	if (nargs > 1)
+		return cmd_usage_error(opts, diff_usage, "too many revisions; paths go after '--'");
+	if (nargs == 1)
+		rev = argv[0];
+	if (staged && rev)
+		return cmd_usage_error(opts, diff_usage, "--staged compares the index with HEAD: give no revision");
+
+	if ((error = cmd_ctx_open_repo(&ctx)) < 0)
+		goto done;
+	for (i = 0; i < npaths; i++) {
+		if ((error = cmd_ctx_relpath(&rel, &ctx, path_args[i])) < 0)
+			goto done;
+		gs_strvec_push(&paths, rel.ptr);
+	}
+
+	if (rev && strstr(rev, "..")) {
+		if (git_revparse(&spec, ctx.repo, rev) < 0) {
+			error = gs_error_set(GS_EINPUT, "unknown revision range '%s'", rev);
+			goto done;
+		}
+		if (spec.flags & GIT_REVSPEC_MERGE_BASE) {
+			/* A...B: from the merge base of A and B to B, as git diff does. */
+			git_oid base;
+			git_object *to_obj = spec.to, *from_obj = spec.from;
+			git_object *base_obj = NULL;
+
+			if (git_merge_base(&base, ctx.repo, git_object_id(from_obj), git_object_id(to_obj)) < 0 ||
+			    git_object_lookup(&base_obj, ctx.repo, &base, GIT_OBJECT_COMMIT) < 0) {
+				error = gs_error_set(GS_EINPUT, "'%s': no merge base", rev);
+				goto done;
+			}
+			error = commit_tree(&old_tree, &from, ctx.repo, base_obj, rev);
+			git_object_free(base_obj);
+		} else {
+			error = range_end(&old_tree, &from, ctx.repo, spec.from);
+		}
+		if (!error)
+			error = range_end(&new_tree, &to, ctx.repo, spec.to);
+		if (error < 0)
+			goto done;
+		if ((error = gs_apidiff_side_open_tree(&new_side, ctx.repo, new_tree, ctx.cache)) < 0)
+			goto done;
+	} else if (rev) {
+		if ((error = resolve_tree(&old_tree, &from, ctx.repo, rev)) < 0 ||
+		    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+			goto done;
+		side_from_ctx(&new_side, &ctx);
+		to = gs_xstrdup("worktree");
+	} else {
+		if ((error = head_tree(&old_tree, &from, ctx.repo)) < 0 ||
+		    (error = cmd_ctx_load(&ctx, CMD_SOURCE_INDEX, NULL)) < 0)
+			goto done;
+		side_from_ctx(&new_side, &ctx);
+		to = gs_xstrdup("index");
+	}
+	if ((error = gs_apidiff_side_open_tree(&old_side, ctx.repo, old_tree, ctx.cache)) < 0)
+		goto done;
+
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.all = all;
+	dopts.paths = &paths;
+	if ((error = gs_apidiff_sides(&changes, &old_side, &new_side, &dopts)) < 0)
+		goto done;
+
+	switch (fmt) {
+	case FORMAT_JSON:
+		gs_change_list_format_json(&out, &changes, from, to);
+		break;
+	case FORMAT_GITHUB:
+		gs_change_list_format_github(&out, &changes);
+		break;
+	case FORMAT_TEXT:
+		gs_change_list_format_text(&out, &changes);
+		break;
+	}
+	if ((error = cmd_write_stdout(&out)) < 0)
+		goto done;
+	if (exit_code && gs_change_list_breaking(&changes))
+		error = GS_ECHECK;
+
+done:
+	gs_change_list_clear(&changes);
+	gs_apidiff_side_release(&old_side);
+	gs_apidiff_side_release(&new_side);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	git_object_free(spec.from);
+	git_object_free(spec.to);
+	free(from);
+	free(to);
+	gs_strvec_clear(&paths);
+	gs_buf_release(&out);
+	gs_buf_release(&rel);
+	cmd_ctx_release(&ctx);
+	/* --exit-code's 1 is an answer, not an error: nothing to print. */
+	if (error == GS_ECHECK)
+		return GS_EXIT_CHECK;
+	return cmd_report(error);
+}

@@ -1,0 +1,29 @@
+#ifndef GITSPEC_MERGE_INTERNAL_H
+#define GITSPEC_MERGE_INTERNAL_H
+
+/* Internal to the library: what the parts of the merge driver share. */
+
+#include <git2.h>
+#include "gitspec/buf.h"
+#include "gitspec/strvec.h"
+
+/*
+ * Re-derive the contract at `path` from the three-way merge of trees
+ * (`base` NULL: empty), scoped to its package when possible.
+ */
+int gs_merge_rederive_trees(gs_buf *out, gs_strvec *conflicts, git_repository *repo,
+			    const git_tree *base, const git_tree *ours, const git_tree *theirs,
+			    const char *path);
+
+/*
+ * The commits of the merge in progress, trusted only when their blobs at
+ * `path` are exactly `a` (ours) and `b` (theirs); 1 when identified.
+ */
+int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base, int *root_pick,
+		      git_repository *repo, const char *path, const gs_buf *o, const gs_buf *a,
+		      const gs_buf *b);
+
+/* The whole file at `path` into `out`. */
+int gs_merge_read_input(gs_buf *out, const char *path);
+
+#endif

@@ -1,0 +1,695 @@
+/*
+ * Re-derivation (DESIGN.md 3.3): merge the package's sources three-way,
+ * file by file with tree builders, and derive the contract from the
+ * result, as `git spec sync` would after the merge.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <git2.h>
+#include "merge_internal.h"
+#include "gitspec/merge.h"
+#include "gitspec/config.h"
+#include "gitspec/cache.h"
+#include "gitspec/engine.h"
+#include "gitspec/packages.h"
+#include "gitspec/plan.h"
+#include "gitspec/source.h"
+#include "gitspec/spec.h"
+
+/* ---- re-derivation ------------------------------------------------------ */
+
+static int path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !n || (!strncmp(path, dir, n) && path[n] == '/');
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/*
+ * Resolve every conflict of `idx` to our side (their side when ours is
+ * absent), recording the conflicting paths: only paths that matter to the
+ * package are judged later, the rest merely needs some content so that
+ * the merged tree can be written.
+ */
+static int resolve_to_ours(gs_strvec *paths, git_index *idx)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *anc, *our, *their;
+	git_index_entry *keep = NULL;
+	size_t keep_nr = 0, keep_alloc = 0, i;
+	int error = 0, r;
+
+	if (git_index_conflict_iterator_new(&it, idx) < 0) {
+		error = gs_error_set_git("cannot list the merge conflicts");
+		goto done;
+	}
+	while ((r = git_index_conflict_next(&anc, &our, &their, it)) == 0) {
+		const git_index_entry *e = our ? our : their;
+		const char *p = anc ? anc->path : e ? e->path : NULL;
+
+		if (!p)
+			continue;
+		gs_strvec_push(paths, p);
+		if (e) {
+			GS_ALLOC_GROW(keep, keep_nr + 1, keep_alloc);
+			keep[keep_nr] = *e;
+			keep[keep_nr].path = gs_xstrdup(e->path);
+			keep_nr++;
+		}
+	}
+	if (r != GIT_ITEROVER) {
+		error = gs_error_set_git("cannot list the merge conflicts");
+		goto done;
+	}
+	git_index_conflict_iterator_free(it);
+	it = NULL;
+	for (i = 0; i < paths->nr; i++)
+		git_index_conflict_remove(idx, paths->v[i]);
+	for (i = 0; i < keep_nr; i++) {
+		keep[i].flags &= ~GIT_INDEX_ENTRY_STAGEMASK;
+		if (git_index_add(idx, &keep[i]) < 0) {
+			error = gs_error_set_git("cannot record a merge result");
+			goto done;
+		}
+	}
+done:
+	git_index_conflict_iterator_free(it);
+	for (i = 0; i < keep_nr; i++)
+		free((char *)keep[i].path);
+	free(keep);
+	return error;
+}
+
+/*
+ * Derive the contract at `path` from the merged tree `tree`, given the
+ * paths that conflicted while merging it (resolved to some content).
+ */
+static int rederive_tree(gs_buf *out, gs_strvec *conflicts, git_repository *repo,
+			 const git_tree *tree, const gs_strvec *conflicted, const char *path)
+{
+	gs_strvec packages = GS_STRVEC_INIT;
+	gs_config cfg;
+	gs_source *src = NULL;
+	gs_registry *reg = NULL;
+	gs_package_list pkgs = GS_PACKAGE_LIST_INIT;
+	gs_cache *cache = NULL;
+	gs_engine *eng = NULL;
+	gs_plan plan = GS_PLAN_INIT;
+	gs_registry_entry found;
+	const gs_spec_variant *variant = NULL;
+	size_t i;
+	int error = 0;
+
+	gs_config_init(&cfg);
+	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0 ||
+	    (error = gs_config_load(&cfg, repo, src)) < 0)
+		goto done;
+	/* The cache is an optimisation only. */
+	if (gs_cache_open(&cache, repo) < 0)
+		gs_error_clear();
+	if ((error = gs_registry_load(&reg, src, &cfg, cache)) < 0)
+		goto done;
+	if ((error = gs_registry_find_contract(&found, &variant, reg, path)) < 0) {
+		error = gs_error_set(GS_ENOTFOUND, "'%s' is not a contract of the merged specs", path);
+		goto done;
+	}
+	for (i = 0; i < conflicted->nr; i++) {
+		const char *p = conflicted->v[i];
+
+		if ((path_is_under(p, found.source->identifier) && ends_with(p, ".py")) ||
+		    !strcmp(p, found.spec->path) || !strcmp(p, GS_CONFIG_FILE))
+			gs_strvec_push(conflicts, p);
+	}
+	if (conflicts->nr) {
+		error = gs_error_set(GS_ECHECK, "sources of '%s' conflict", found.source->identifier);
+		goto done;
+	}
+	if ((error = gs_packages_scan(&pkgs, src, &cfg)) < 0 ||
+	    (error = gs_engine_new(&eng, &cfg, cache)) < 0)
+		goto done;
+	gs_strvec_push(&packages, found.source->identifier);
+	if ((error = gs_plan_build(&plan, eng, src, reg, &pkgs, &packages)) < 0)
+		goto done;
+	for (i = 0; i < plan.nr; i++) {
+		const gs_plan_item *it = &plan.items[i];
+
+		if (strcmp(it->path, path))
+			continue;
+		if (it->error) {
+			gs_strvec_pushf(conflicts, "%s (in the merged sources)", it->error);
+			error = gs_error_set(GS_ECHECK, "%s", it->error);
+			goto done;
+		}
+		gs_buf_set(out, it->content.ptr, it->content.size);
+		goto done;
+	}
+	error = gs_error_set(GS_ENOTFOUND, "no contract '%s' derived from the merged sources", path);
+done:
+	gs_plan_clear(&plan);
+	gs_engine_free(eng);
+	gs_package_list_clear(&pkgs);
+	gs_registry_free(reg);
+	gs_cache_free(cache);
+	gs_source_free(src);
+	gs_config_release(&cfg);
+	gs_strvec_clear(&packages);
+	return error;
+}
+
+/* Derive from a whole-repository merge result (an index with conflicts). */
+static int rederive_index(gs_buf *out, gs_strvec *conflicts, git_repository *repo,
+			  git_index *idx, const char *path)
+{
+	gs_strvec conflicted = GS_STRVEC_INIT;
+	git_oid tree_oid;
+	git_tree *tree = NULL;
+	int error;
+
+	if ((error = resolve_to_ours(&conflicted, idx)) < 0)
+		goto done;
+	if (git_index_write_tree_to(&tree_oid, idx, repo) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_oid) < 0) {
+		error = gs_error_set_git("cannot write the merged tree");
+		goto done;
+	}
+	error = rederive_tree(out, conflicts, repo, tree, &conflicted, path);
+done:
+	git_tree_free(tree);
+	gs_strvec_clear(&conflicted);
+	return error;
+}
+
+/* The id and mode of `path` in `tree` (NULL: absent); 0 found, 1 absent. */
+static int entry_at(git_oid *oid, uint32_t *mode, const git_tree *tree, const char *path)
+{
+	git_tree_entry *te = NULL;
+
+	if (!tree || git_tree_entry_bypath(&te, tree, path) < 0) {
+		gs_error_clear();
+		return 1;
+	}
+	git_oid_cpy(oid, git_tree_entry_id(te));
+	*mode = (uint32_t)git_tree_entry_filemode(te);
+	git_tree_entry_free(te);
+	return 0;
+}
+
+/*
+ * A copy of `tree` (NULL: empty) with `path` set to (oid, mode), or removed
+ * when oid is NULL. Written bottom-up with tree builders.
+ */
+static int tree_replace(git_oid *out, git_repository *repo, const git_tree *tree,
+			const char *path, const git_oid *oid, uint32_t mode)
+{
+	git_treebuilder *tb = NULL;
+	git_tree *sub = NULL;
+	const git_tree_entry *te;
+	const char *slash = strchr(path, '/');
+	char *name = slash ? gs_xstrndup(path, (size_t)(slash - path)) : gs_xstrdup(path);
+	git_oid sub_oid;
+	int error = 0;
+
+	if (git_treebuilder_new(&tb, repo, tree) < 0) {
+		error = gs_error_set_git("cannot build the merged tree");
+		goto done;
+	}
+	if (slash) {
+		te = tree ? git_tree_entry_byname(tree, name) : NULL;
+		if (te && git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
+			error = gs_error_set_git("cannot read a tree");
+			goto done;
+		}
+		if ((error = tree_replace(&sub_oid, repo, sub, slash + 1, oid, mode)) < 0)
+			goto done;
+		oid = &sub_oid;
+		mode = GIT_FILEMODE_TREE;
+	}
+	if (oid) {
+		if (git_treebuilder_insert(NULL, tb, name, oid, (git_filemode_t)mode) < 0) {
+			error = gs_error_set_git("cannot build the merged tree");
+			goto done;
+		}
+	} else if (git_treebuilder_get(tb, name) && git_treebuilder_remove(tb, name) < 0) {
+		error = gs_error_set_git("cannot build the merged tree");
+		goto done;
+	}
+	if (git_treebuilder_write(out, tb) < 0)
+		error = gs_error_set_git("cannot write the merged tree");
+done:
+	free(name);
+	git_tree_free(sub);
+	git_treebuilder_free(tb);
+	return error;
+}
+
+/* Apply (oid or removal) at `path` to the tree *cur, replacing it. */
+static int tree_set(git_tree **cur, git_repository *repo, const char *path,
+		    const git_oid *oid, uint32_t mode)
+{
+	git_oid new_oid;
+	git_tree *t = NULL;
+	int error;
+
+	if ((error = tree_replace(&new_oid, repo, *cur, path, oid, mode)) < 0)
+		return error;
+	if (git_tree_lookup(&t, repo, &new_oid) < 0)
+		return gs_error_set_git("cannot read the merged tree");
+	git_tree_free(*cur);
+	*cur = t;
+	return 0;
+}
+
+#define GS_ESCOPE 1 /* the scoped merge cannot decide: merge everything */
+
+/*
+ * Three-way pick of one path: the side that changed it, or GS_ESCOPE when
+ * both did (differently). Applies the pick to *merged (a copy of ours).
+ */
+static int merge_one_path(git_tree **merged, git_repository *repo, const char *path,
+			  const git_tree *base, const git_tree *ours, const git_tree *theirs)
+{
+	git_oid ob, oo, ot;
+	uint32_t mb = 0, mo = 0, mt = 0;
+	int hb = !entry_at(&ob, &mb, base, path);
+	int ho = !entry_at(&oo, &mo, ours, path);
+	int ht = !entry_at(&ot, &mt, theirs, path);
+	int same_ot = ho == ht && (!ho || (git_oid_equal(&oo, &ot) && mo == mt));
+	int same_bo = hb == ho && (!hb || (git_oid_equal(&ob, &oo) && mb == mo));
+	int same_bt = hb == ht && (!hb || (git_oid_equal(&ob, &ot) && mb == mt));
+
+	if (same_ot || same_bt)
+		return 0;
+	if (same_bo)
+		return tree_set(merged, repo, path, ht ? &ot : NULL, mt);
+	return GS_ESCOPE;
+}
+
+/* One non-tree entry of a subtree, with its path relative to the subtree. */
+typedef struct flat_entry {
+	char *path;
+	git_oid oid;
+	uint32_t mode;
+} flat_entry;
+
+typedef struct flat_tree {
+	flat_entry *v;
+	size_t nr, alloc;
+} flat_tree;
+
+static int flat_cb(const char *root, const git_tree_entry *te, void *payload)
+{
+	flat_tree *ft = payload;
+	flat_entry *e;
+	const char *name = git_tree_entry_name(te);
+
+	if (git_tree_entry_type(te) == GIT_OBJECT_TREE)
+		return 0;
+	GS_ALLOC_GROW(ft->v, ft->nr + 1, ft->alloc);
+	e = &ft->v[ft->nr++];
+	e->path = gs_xmalloc(strlen(root) + strlen(name) + 1);
+	memcpy(e->path, root, strlen(root));
+	memcpy(e->path + strlen(root), name, strlen(name) + 1);
+	git_oid_cpy(&e->oid, git_tree_entry_id(te));
+	e->mode = (uint32_t)git_tree_entry_filemode(te);
+	return 0;
+}
+
+static int flat_cmp(const void *a, const void *b)
+{
+	return strcmp(((const flat_entry *)a)->path, ((const flat_entry *)b)->path);
+}
+
+static int flatten(flat_tree *out, const git_tree *tree)
+{
+	if (tree && git_tree_walk(tree, GIT_TREEWALK_PRE, flat_cb, out) < 0)
+		return gs_error_set_git("cannot read a tree");
+	if (out->nr)
+		qsort(out->v, out->nr, sizeof(*out->v), flat_cmp);
+	return 0;
+}
+
+static void flat_clear(flat_tree *ft)
+{
+	size_t i;
+
+	for (i = 0; i < ft->nr; i++)
+		free(ft->v[i].path);
+	free(ft->v);
+	memset(ft, 0, sizeof(*ft));
+}
+
+static int blob_content(git_blob **out, git_repository *repo, const flat_entry *e,
+			git_merge_file_input *in)
+{
+	if (!e)
+		return 0;
+	if (git_blob_lookup(out, repo, &e->oid) < 0)
+		return gs_error_set_git("cannot read a source");
+	in->ptr = git_blob_rawcontent(*out);
+	in->size = (size_t)git_blob_rawsize(*out);
+	in->path = e->path;
+	in->mode = e->mode;
+	return 0;
+}
+
+/*
+ * Three-way merge of two versions of a package directory, file by file
+ * (git_merge_file, as git's ort does for each path; no attributes, no
+ * rename detection inside one package). The merged tree goes to `out`;
+ * paths (relative) that conflict go to `conflicted`, resolved to ours.
+ */
+static int merge_dir(git_oid *out, gs_strvec *conflicted, git_repository *repo,
+		     const git_tree *base, const git_tree *ours, const git_tree *theirs)
+{
+	flat_tree fb = { NULL, 0, 0 }, fo = { NULL, 0, 0 }, ft = { NULL, 0, 0 };
+	git_index *idx = NULL;
+	size_t ib = 0, io = 0, it = 0;
+	int error;
+
+	if ((error = flatten(&fb, base)) < 0 || (error = flatten(&fo, ours)) < 0 ||
+	    (error = flatten(&ft, theirs)) < 0)
+		goto done;
+	if (git_index_new(&idx) < 0) {
+		error = gs_error_set_git("cannot merge the package");
+		goto done;
+	}
+	while (io < fo.nr || it < ft.nr || ib < fb.nr) {
+		const char *p = NULL;
+		const flat_entry *b = NULL, *o = NULL, *t = NULL, *pick;
+		flat_entry merged;
+		git_index_entry ie;
+
+		/* The smallest path among the three cursors. */
+		if (ib < fb.nr)
+			p = fb.v[ib].path;
+		if (io < fo.nr && (!p || strcmp(fo.v[io].path, p) < 0))
+			p = fo.v[io].path;
+		if (it < ft.nr && (!p || strcmp(ft.v[it].path, p) < 0))
+			p = ft.v[it].path;
+		if (ib < fb.nr && !strcmp(fb.v[ib].path, p))
+			b = &fb.v[ib++];
+		if (io < fo.nr && !strcmp(fo.v[io].path, p))
+			o = &fo.v[io++];
+		if (it < ft.nr && !strcmp(ft.v[it].path, p))
+			t = &ft.v[it++];
+#define SAME(x, y) ((!(x) && !(y)) || ((x) && (y) && git_oid_equal(&(x)->oid, &(y)->oid) && (x)->mode == (y)->mode))
+		if (SAME(o, t) || SAME(b, t))
+			pick = o;
+		else if (SAME(b, o))
+			pick = t;
+		else if (o && t && GS_MODE_IS_REGULAR(o->mode) && GS_MODE_IS_REGULAR(t->mode) &&
+			 (!b || GS_MODE_IS_REGULAR(b->mode))) {
+			git_blob *bb = NULL, *bo = NULL, *bt = NULL;
+			git_merge_file_input in_b, in_o, in_t;
+			git_merge_file_result res;
+
+			memset(&res, 0, sizeof(res));
+			git_merge_file_input_init(&in_b, GIT_MERGE_FILE_INPUT_VERSION);
+			git_merge_file_input_init(&in_o, GIT_MERGE_FILE_INPUT_VERSION);
+			git_merge_file_input_init(&in_t, GIT_MERGE_FILE_INPUT_VERSION);
+			if ((error = blob_content(&bb, repo, b, &in_b)) < 0 ||
+			    (error = blob_content(&bo, repo, o, &in_o)) < 0 ||
+			    (error = blob_content(&bt, repo, t, &in_t)) < 0 ||
+			    git_merge_file(&res, b ? &in_b : NULL, &in_o, &in_t, NULL) < 0) {
+				git_blob_free(bb);
+				git_blob_free(bo);
+				git_blob_free(bt);
+				git_merge_file_result_free(&res);
+				if (!error)
+					error = gs_error_set_git("cannot merge a source");
+				goto done;
+			}
+			pick = o;
+			if (res.automergeable) {
+				merged.path = o->path;
+				merged.mode = b && o->mode == b->mode ? t->mode : o->mode;
+				if (git_blob_create_from_buffer(&merged.oid, repo, res.ptr, res.len) < 0)
+					error = gs_error_set_git("cannot write a merged source");
+				pick = &merged;
+			} else {
+				gs_strvec_push(conflicted, p);
+			}
+			git_blob_free(bb);
+			git_blob_free(bo);
+			git_blob_free(bt);
+			git_merge_file_result_free(&res);
+			if (error < 0)
+				goto done;
+		} else {
+			/* Deleted on one side and changed on the other, or not a file. */
+			gs_strvec_push(conflicted, p);
+			pick = o ? o : t;
+		}
+#undef SAME
+		if (!pick)
+			continue;
+		memset(&ie, 0, sizeof(ie));
+		ie.path = pick->path;
+		ie.mode = pick->mode;
+		git_oid_cpy(&ie.id, &pick->oid);
+		if (git_index_add(idx, &ie) < 0) {
+			error = gs_error_set_git("cannot record a merged source");
+			goto done;
+		}
+	}
+	if (git_index_write_tree_to(out, idx, repo) < 0)
+		error = gs_error_set_git("cannot write the merged package");
+done:
+	git_index_free(idx);
+	flat_clear(&fb);
+	flat_clear(&fo);
+	flat_clear(&ft);
+	return error;
+}
+
+/*
+ * A tree holding only `paths` (blobs or whole subtrees) of `full`: what the
+ * derivation of one package reads, without the cost of the whole tree.
+ */
+static int projection(git_tree **out, git_repository *repo, const git_tree *full,
+		      const gs_strvec *paths)
+{
+	git_treebuilder *tb = NULL;
+	git_oid oid;
+	uint32_t mode;
+	size_t i;
+	int error = 0;
+
+	*out = NULL;
+	for (i = 0; i < paths->nr; i++) {
+		if (entry_at(&oid, &mode, full, paths->v[i]))
+			continue;
+		if ((error = tree_set(out, repo, paths->v[i], &oid, mode)) < 0)
+			goto done;
+	}
+	if (!*out) {
+		/* Nothing at all: the empty tree. */
+		if (git_treebuilder_new(&tb, repo, NULL) < 0 || git_treebuilder_write(&oid, tb) < 0 ||
+		    git_tree_lookup(out, repo, &oid) < 0)
+			error = gs_error_set_git("cannot write an empty tree");
+	}
+done:
+	git_treebuilder_free(tb);
+	return error;
+}
+
+/*
+ * Re-derive by merging only what the contract depends on: the package's
+ * directory, its spec and .gitspec.yaml. Everything else is taken from
+ * ours, which does not change the derivation. Returns GS_ESCOPE when the
+ * spec or the configuration changed on both sides, or the package cannot
+ * be found in ours (the caller then merges the whole trees).
+ */
+static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *repo,
+			   const git_tree *base, const git_tree *ours, const git_tree *theirs,
+			   const char *path)
+{
+	gs_strvec conflicted = GS_STRVEC_INIT, want = GS_STRVEC_INIT;
+	gs_config cfg;
+	gs_source *src = NULL;
+	gs_registry *reg = NULL;
+	gs_cache *cache = NULL;
+	gs_registry_entry found;
+	const gs_spec_variant *variant;
+	git_tree *proj = NULL, *sb = NULL, *so = NULL, *st = NULL;
+	char *pkg = NULL;
+	const char *slash;
+	git_oid oid;
+	uint32_t mode;
+	size_t i;
+	int error;
+
+	gs_config_init(&cfg);
+	/* The configuration, then the specs: found in ours without reading the rest. */
+	gs_strvec_push(&want, GS_CONFIG_FILE);
+	if ((error = projection(&proj, repo, ours, &want)) < 0 ||
+	    (error = gs_source_open_git_tree(&src, repo, proj)) < 0 ||
+	    (error = gs_config_load(&cfg, repo, src)) < 0)
+		goto done;
+	gs_strvec_push(&want, cfg.specs_dir);
+	git_tree_free(proj);
+	proj = NULL;
+	gs_source_free(src);
+	src = NULL;
+	if (gs_cache_open(&cache, repo) < 0)
+		gs_error_clear();
+	if ((error = projection(&proj, repo, ours, &want)) < 0 ||
+	    (error = gs_source_open_git_tree(&src, repo, proj)) < 0 ||
+	    (error = gs_registry_load(&reg, src, &cfg, cache)) < 0)
+		goto done;
+	if (gs_registry_find_contract(&found, &variant, reg, path) < 0) {
+		gs_error_clear();
+		error = GS_ESCOPE;
+		goto done;
+	}
+	pkg = gs_xstrdup(found.source->identifier);
+	/*
+	 * What the derivation reads: the configuration, the spec, the package
+	 * directory, and the __init__.py of every directory above it (module
+	 * names follow the chain of packages).
+	 */
+	gs_strvec_clear(&want);
+	gs_strvec_push(&want, GS_CONFIG_FILE);
+	gs_strvec_push(&want, found.spec->path);
+	for (slash = strchr(pkg, '/'); slash; slash = strchr(slash + 1, '/'))
+		gs_strvec_pushf(&want, "%.*s/__init__.py", (int)(slash - pkg), pkg);
+	git_tree_free(proj);
+	proj = NULL;
+	if ((error = projection(&proj, repo, ours, &want)) < 0)
+		goto done;
+	/* The spec and the configuration: whichever side changed them. */
+	if ((error = merge_one_path(&proj, repo, found.spec->path, base, ours, theirs)) != 0 ||
+	    (error = merge_one_path(&proj, repo, GS_CONFIG_FILE, base, ours, theirs)) != 0)
+		goto done;
+	/* The package directory: three-way, file by file. */
+	if (!entry_at(&oid, &mode, base, pkg) && mode == GIT_FILEMODE_TREE &&
+	    git_tree_lookup(&sb, repo, &oid) < 0)
+		goto git_error;
+	if (!entry_at(&oid, &mode, ours, pkg) && mode == GIT_FILEMODE_TREE &&
+	    git_tree_lookup(&so, repo, &oid) < 0)
+		goto git_error;
+	if (!entry_at(&oid, &mode, theirs, pkg) && mode == GIT_FILEMODE_TREE &&
+	    git_tree_lookup(&st, repo, &oid) < 0)
+		goto git_error;
+	if (!so || !st) {
+		/* Removed on one side: let the whole merge (and its conflicts) decide. */
+		error = GS_ESCOPE;
+		goto done;
+	}
+	if ((error = merge_dir(&oid, &conflicted, repo, sb, so, st)) < 0)
+		goto done;
+	/* The merge saw paths relative to the package: make them repository paths. */
+	for (i = 0; i < conflicted.nr; i++) {
+		char *rel = conflicted.v[i];
+		size_t plen = strlen(pkg), rlen = strlen(rel);
+
+		conflicted.v[i] = gs_xmalloc(plen + rlen + 2);
+		memcpy(conflicted.v[i], pkg, plen);
+		conflicted.v[i][plen] = '/';
+		memcpy(conflicted.v[i] + plen + 1, rel, rlen + 1);
+		free(rel);
+	}
+	if ((error = tree_set(&proj, repo, pkg, &oid, GIT_FILEMODE_TREE)) < 0)
+		goto done;
+	error = rederive_tree(out, conflicts, repo, proj, &conflicted, path);
+	goto done;
+git_error:
+	error = gs_error_set_git("cannot merge the package's sources");
+done:
+	git_tree_free(proj);
+	git_tree_free(sb);
+	git_tree_free(so);
+	git_tree_free(st);
+	free(pkg);
+	gs_registry_free(reg);
+	gs_cache_free(cache);
+	gs_source_free(src);
+	gs_config_release(&cfg);
+	gs_strvec_clear(&conflicted);
+	gs_strvec_clear(&want);
+	return error;
+}
+
+int gs_merge_rederive_trees(gs_buf *out, gs_strvec *conflicts, git_repository *repo,
+			    const git_tree *base, const git_tree *ours, const git_tree *theirs,
+			    const char *path)
+{
+	git_merge_options opts;
+	git_index *idx = NULL;
+	int error;
+
+	error = rederive_scoped(out, conflicts, repo, base, ours, theirs, path);
+	if (error != GS_ESCOPE)
+		return error;
+	gs_strvec_clear(conflicts);
+	git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
+	if (git_merge_trees(&idx, repo, base, ours, theirs, &opts) < 0) {
+		error = gs_error_set_git("cannot merge the sources");
+		goto done;
+	}
+	error = rederive_index(out, conflicts, repo, idx, path);
+done:
+	git_index_free(idx);
+	return error;
+}
+
+int gs_merge_rederive(gs_buf *out, gs_strvec *conflicts, git_repository *repo,
+		      const git_commit *ours, const git_commit *theirs,
+		      const git_commit *base, const char *path)
+{
+	git_merge_options opts;
+	git_tree *tb = NULL, *to = NULL, *tt = NULL;
+	git_commit *mb = NULL;
+	git_oidarray bases = { NULL, 0 };
+	git_index *idx = NULL;
+	int error = 0;
+
+	git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
+	if (git_commit_tree(&to, ours) < 0 || git_commit_tree(&tt, theirs) < 0) {
+		error = gs_error_set_git("cannot read the trees of the merge");
+		goto done;
+	}
+	if (!base) {
+		if (git_merge_bases(&bases, repo, git_commit_id(ours), git_commit_id(theirs)) < 0) {
+			error = gs_error_set_git("cannot find the merge base");
+			goto done;
+		}
+		if (bases.count != 1) {
+			/* Several merge bases are merged into a virtual one, as git does. */
+			gs_error_clear();
+			if (git_merge_commits(&idx, repo, ours, theirs, &opts) < 0) {
+				error = gs_error_set_git("cannot merge the sources");
+				goto done;
+			}
+			error = rederive_index(out, conflicts, repo, idx, path);
+			goto done;
+		}
+		if (git_commit_lookup(&mb, repo, &bases.ids[0]) < 0) {
+			error = gs_error_set_git("cannot read the merge base");
+			goto done;
+		}
+		base = mb;
+	}
+	if (git_commit_tree(&tb, base) < 0) {
+		error = gs_error_set_git("cannot read the trees of the merge");
+		goto done;
+	}
+	error = gs_merge_rederive_trees(out, conflicts, repo, tb, to, tt, path);
+done:
+	git_oidarray_dispose(&bases);
+	git_index_free(idx);
+	git_commit_free(mb);
+	git_tree_free(tb);
+	git_tree_free(to);
+	git_tree_free(tt);
+	return error;
+}
+
