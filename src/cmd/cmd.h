@@ -37,6 +37,15 @@ int cmd_show_manual(const char *cmd);
 struct git_repository;
 int cmd_path_for_user(gs_buf *out, struct git_repository *repo, const char *top_path);
 
+/* core.quotePath of `repo` (default true). */
+int cmd_quote_path_enabled(struct git_repository *repo);
+/*
+ * Append `path` as git prints it: verbatim, or in double quotes with C
+ * escapes and octal for control characters (and bytes of 0x80 and up when
+ * `quote_high`, which is core.quotePath).
+ */
+void cmd_quote_path(gs_buf *out, const char *path, int quote_high);
+
 /* Shared by the commands: print "error: MSG" (and hints) and map to an exit status. */
 int cmd_report(int code);
 extern int cmd_quiet;

@@ -9,6 +9,7 @@
 #include "gitspec/strvec.h"
 #include "cmd.h"
 #include "gitspec/repo.h"
+#include <git2.h>
 
 int cmd_quiet;
 static gs_buf pending_hint = GS_BUF_INIT;
@@ -180,4 +181,50 @@ int cmd_path_for_user(gs_buf *out, git_repository *repo, const char *top_path)
 done:
 	gs_buf_release(&prefix);
 	return 0;
+}
+
+int cmd_quote_path_enabled(struct git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int v = 1;
+
+	/* core.quotePath, default true, as git reads it. */
+	if (repo && !git_repository_config_snapshot(&cfg, repo) &&
+	    git_config_get_bool(&v, cfg, "core.quotepath") < 0)
+		v = 1;
+	git_config_free(cfg);
+	gs_error_clear();
+	return v;
+}
+
+void cmd_quote_path(gs_buf *out, const char *path, int quote_high)
+{
+	const unsigned char *p;
+	int needs = 0;
+
+	for (p = (const unsigned char *)path; *p && !needs; p++)
+		needs = *p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f || (quote_high && *p >= 0x80);
+	if (!needs) {
+		gs_buf_puts(out, path);
+		return;
+	}
+	/* git's quote_c_style: C escapes, octal for the other bytes. */
+	gs_buf_putc(out, '"');
+	for (p = (const unsigned char *)path; *p; p++) {
+		static const char esc[] = "\a\b\t\n\v\f\r";
+		const char *e = *p ? strchr(esc, *p) : NULL;
+
+		if (e) {
+			gs_buf_putc(out, '\\');
+			gs_buf_putc(out, "abtnvfr"[e - esc]);
+		} else if (*p == '"' || *p == '\\') {
+			gs_buf_putc(out, '\\');
+			gs_buf_putc(out, (char)*p);
+		} else if (*p < 0x20 || *p == 0x7f || (quote_high && *p >= 0x80)) {
+			gs_buf_printf(out, "\\%03o", *p);
+		} else {
+			gs_buf_putc(out, (char)*p);
+		}
+	}
+	gs_buf_putc(out, '"');
 }
