@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Generate git-spec contracts with Python's `ast` module.
+"""Generate git-spec contracts (contract format 2) with Python's `ast` module.
 
 This is the baseline of the benchmark (DESIGN.md 4) and an independent
-cross-check of the contract format: it is written from DESIGN.md 2 alone,
-without looking at the C extractor, and reads packages from a directory on
-disk.
+cross-check of the contract format: it is written from DESIGN.md 1 and 2
+alone, without looking at the C extractor, and reads packages from a
+directory on disk.
 
     astgen.py [--json] [--variant V] [--module M] REPO_ROOT PKG_PATH
-    astgen.py --batch [--leaves] REPO_ROOT OUTDIR
+    astgen.py --batch [--leaves] [--json] REPO_ROOT OUTDIR
     astgen.py --packages REPO_ROOT
 
 The first form prints one contract. --batch writes OUTDIR/PKG_PATH/V.md for
@@ -18,38 +18,46 @@ for every package.
 Exit status: 0, 2 for usage errors, 3 for a syntax error
 ("path:line:col: syntax error" on standard error).
 
-Known limits (Python 3.11's parser): PEP 695 generic `def f[T]()` /
-`class C[T]` do not parse; `type X = ...` statements are handled by a
-rewrite before a second parse.
+Python 3.11's parser does not know PEP 695 (`type X = ...`, `def f[T]()`,
+`class C[T]`). When a file does not parse, its PEP 695 headers are found
+with the tokenize module, recorded, and blanked out (columns kept) before a
+second parse, so such files are still extracted.
 """
 
 import argparse
 import ast
 import codecs
 import fnmatch
+import hashlib
+import io
 import json
 import os
 import re
 import stat
 import sys
+import tokenize
 
 VARIANTS = ("public", "all", "tests")
 TEST_PATTERNS = ("test_*.py", "*_test.py", "conftest.py")
 IGNORED_DIRS = ("node_modules", ".venv", "venv", "build", "dist")
-COMMENT = ("<!-- Derived from the package sources by git-spec. "
+COMMENT = ("<!-- Derived from the package sources by git-spec (contract format 2). "
            "Do not edit: run `git spec sync`. -->")
+LONG_VALUE = 80         # a value longer than this (code points) is shortened
+LONG_KEEP = 64          # to its first LONG_KEEP code points, "…", " #" and a hash
+DOC_MAX = 160           # a docstring summary longer than this is cut
 
 # Bytes that are not valid UTF-8 are carried through the parser as private
 # use characters (one per byte) and rendered as the text \xNN at the end.
 ESC_BASE = 0x10FF00
 ESC_RE = re.compile("[\U0010FF80-\U0010FFFF]")
 ASCII_WS = " \t\f\v"
-WS_RUN = re.compile("[ \t\f\v]+")
+WS_RUN = re.compile("[ \t\f\v\n]+")
 CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
-TYPE_ALIAS_RE = re.compile(r"^([ \t]*)type[ \t]+([A-Za-z_]\w*)[ \t]*([\[=])")
 PROPERTY_DECOS = ("property", "cached_property", "functools.cached_property")
 ACCESSOR_RE = re.compile(r"[A-Za-z_][\w.]*\.(?:setter|getter|deleter)")
+CALLABLE_KINDS = ("function", "async_function", "method", "async_method", "property",
+                  "classmethod", "staticmethod")
 
 
 class PySyntaxError(Exception):
@@ -59,7 +67,7 @@ class PySyntaxError(Exception):
 
 def unescape_bytes(s):
     """Turn the private-use stand-ins back into the text \\xNN."""
-    if not ESC_RE.search(s):
+    if s is None or not ESC_RE.search(s):
         return s
     return ESC_RE.sub(lambda m: "\\x%02X" % (ord(m.group()) - ESC_BASE), s)
 
@@ -100,34 +108,6 @@ def decode_source(data):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def rewrite_type_aliases(text):
-    """Python 3.11 cannot parse `type X = ...`; rewrite it to `X = ...`
-    and remember the lines, so that those assignments become type aliases."""
-    lines = text.split("\n")
-    alias_lines = set()
-    for i, line in enumerate(lines):
-        m = TYPE_ALIAS_RE.match(line)
-        if not m:
-            continue
-        rest = line[m.end(2):]
-        j = 0
-        depth = 0
-        while j < len(rest):
-            c = rest[j]
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            elif c == "=" and depth == 0:
-                break
-            j += 1
-        if j == len(rest):
-            continue
-        lines[i] = m.group(1) + m.group(2) + " " + rest[j:]
-        alias_lines.add(i + 1)
-    return "\n".join(lines), alias_lines
-
-
 # ---------------------------------------------------------------------------
 # Expression text (DESIGN 2.1)
 
@@ -157,10 +137,14 @@ def skip_string(s, i):
     return n
 
 
+STRING_PREFIXES = ("r", "b", "f", "u", "rb", "br", "fr", "rf", "t", "tr", "rt")
+
+
 def normalize_expr(s):
     """Comments removed; white space runs collapsed outside strings; no
     space inside brackets or before `)]},`; a trailing comma dropped when a
-    line break separates it from its closing bracket."""
+    line break separates it from its closing bracket; line breaks inside
+    string literals written as the two characters \\n."""
     toks = []  # (text, white space before, line break before)
     i = 0
     n = len(s)
@@ -181,38 +165,160 @@ def normalize_expr(s):
                 i += 1
         elif c in "'\"":
             j = skip_string(s, i)
-            # A string prefix (r, b, f, u) is glued to the literal.
-            if toks and not ws and toks[-1][0].isalpha() and len(toks[-1][0]) <= 2 \
-                    and toks[-1][0].lower() in ("r", "b", "f", "u", "rb", "br", "fr", "rf"):
+            lit = s[i:j].replace("\n", "\\n")
+            # A string prefix (r, b, f, u, ...) is glued to the literal.
+            if toks and not ws and toks[-1][0].lower() in STRING_PREFIXES \
+                    and not toks[-1][3]:
                 prev = toks.pop()
-                toks.append((prev[0] + s[i:j], prev[1], prev[2]))
+                toks.append((prev[0] + lit, prev[1], prev[2], True))
             else:
-                toks.append((s[i:j], ws, nl))
+                toks.append((lit, ws, nl, True))
             ws = nl = False
             i = j
         elif c.isalnum() or c == "_" or ord(c) > 127:
             j = i + 1
             while j < n and (s[j].isalnum() or s[j] == "_" or ord(s[j]) > 127):
                 j += 1
-            toks.append((s[i:j], ws, nl))
+            toks.append((s[i:j], ws, nl, False))
             ws = nl = False
             i = j
         else:
-            toks.append((c, ws, nl))
+            toks.append((c, ws, nl, False))
             ws = nl = False
             i += 1
     out = []
-    for k, (t, w, _) in enumerate(toks):
-        if t == "," and k + 1 < len(toks) and toks[k + 1][0] in ")]}" and toks[k + 1][2]:
+    for k, (t, w, _, is_str) in enumerate(toks):
+        if t == "," and k + 1 < len(toks) and toks[k + 1][0] in (")", "]", "}") \
+                and toks[k + 1][2]:
             continue
-        if w and out and out[-1][-1:] not in ("(", "[", "{") and t not in (")", "]", "}", ","):
+        if w and out and not (out[-1] in ("(", "[", "{")) \
+                and t not in (")", "]", "}", ","):
             out.append(" ")
         out.append(t)
     return "".join(out)
 
 
+def shorten_value(v):
+    """DESIGN 2.1, long values: a value longer than 80 code points is
+    written as its first 64, an ellipsis, and 8 hex digits of its SHA-1."""
+    if v is None or len(v) <= LONG_VALUE:
+        return v
+    digest = hashlib.sha1(v.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return v[:LONG_KEEP] + "\u2026 #" + digest
+
+
+# ---------------------------------------------------------------------------
+# PEP 695 on Python 3.11
+
+def pep695_rewrite(text):
+    """Blank out PEP 695 type parameter lists and `type` statements so that
+    Python 3.11 can parse the file; columns and lines are kept. Returns
+    (new text, {(line, name): tparams text}, {(line, name): tparams or None}
+    for type aliases), or None when nothing was rewritten."""
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    lines = text.split("\n")
+    chars = [list(line) for line in lines]
+    tparams = {}
+    aliases = {}
+
+    def slice_text(a, b):
+        (r1, c1), (r2, c2) = a, b
+        if r1 == r2:
+            return lines[r1 - 1][c1:c2]
+        parts = [lines[r1 - 1][c1:]] + lines[r1:r2 - 1] + [lines[r2 - 1][:c2]]
+        return "\n".join(parts)
+
+    def blank(a, b):
+        (r1, c1), (r2, c2) = a, b
+        for r in range(r1, r2 + 1):
+            lo = c1 if r == r1 else 0
+            hi = c2 if r == r2 else len(chars[r - 1])
+            for c in range(lo, hi):
+                chars[r - 1][c] = " "
+            if r != r2:
+                # A line continuation keeps the header one logical line.
+                chars[r - 1].append("\\")
+
+    def matching(k):
+        depth = 0
+        while k < len(toks):
+            t = toks[k]
+            if t.type == tokenize.OP and t.string in "([{":
+                depth += 1
+            elif t.type == tokenize.OP and t.string in ")]}":
+                depth -= 1
+                if depth == 0:
+                    return k
+            k += 1
+        return None
+
+    sig = [t for t in toks if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    toks = sig
+    changed = False
+    for k, t in enumerate(toks):
+        if t.type != tokenize.NAME or k + 2 >= len(toks):
+            continue
+        name = toks[k + 1]
+        if name.type != tokenize.NAME:
+            continue
+        nxt = toks[k + 2]
+        if t.string in ("def", "class") and nxt.type == tokenize.OP and nxt.string == "[":
+            e = matching(k + 2)
+            if e is None:
+                continue
+            inner = normalize_expr(slice_text(nxt.start, toks[e].end))
+            tparams[(t.start[0], name.string)] = inner[1:-1]
+            blank(nxt.start, toks[e].end)
+            changed = True
+        elif t.string == "type":
+            prev = toks[k - 1] if k else None
+            if prev is not None and not (prev.type in (tokenize.NEWLINE, tokenize.INDENT,
+                                                      tokenize.DEDENT, tokenize.ENCODING)
+                                         or (prev.type == tokenize.OP and prev.string == ";")):
+                continue
+            eq = k + 2
+            tp = None
+            if nxt.type == tokenize.OP and nxt.string == "[":
+                e = matching(k + 2)
+                if e is None:
+                    continue
+                tp = normalize_expr(slice_text(nxt.start, toks[e].end))[1:-1]
+                eq = e + 1
+            if eq >= len(toks) or toks[eq].type != tokenize.OP or toks[eq].string != "=":
+                continue
+            # `type X[T] = v` becomes `X        = v`: X where `type` was.
+            blank(t.start, toks[eq].start)
+            r, c = t.start
+            for m, ch in enumerate(name.string):
+                chars[r - 1][c + m] = ch
+            aliases[(r, name.string)] = tp
+            changed = True
+    if not changed:
+        return None
+    return "\n".join("".join(c) for c in chars), tparams, aliases
+
+
 # ---------------------------------------------------------------------------
 # One file
+
+def comment_start(t, lo, hi):
+    """Index of the `#` starting a comment in the line t[lo:hi], or None."""
+    i = lo
+    while i < hi:
+        c = t[i]
+        if c in "'\"":
+            i = skip_string(t, i)
+            if i > hi:
+                return None
+            continue
+        if c == "#":
+            return i
+        i += 1
+    return None
+
 
 class Source:
     """The decoded text of a file with UTF-8 byte offsets per line, to turn
@@ -234,7 +340,7 @@ class Source:
             return self.starts[lineno - 1] + col
         b = self._bytes.get(lineno)
         if b is None:
-            b = self._bytes[lineno] = line.encode("utf-8")
+            b = self._bytes[lineno] = line.encode("utf-8", "surrogatepass")
         return self.starts[lineno - 1] + len(b[:col].decode("utf-8", "replace"))
 
     def span(self, node):
@@ -247,8 +353,15 @@ class Source:
         t = self.text
         while True:
             i = start - 1
-            while i >= 0 and (t[i] in " \t\f\v\n" or (t[i] == "\\" and t[i + 1:i + 2] == "\n")):
-                i -= 1
+            while i >= 0:
+                if t[i] in " \t\f\v" or (t[i] == "\\" and t[i + 1:i + 2] == "\n"):
+                    i -= 1
+                elif t[i] == "\n":
+                    # The line ending here may end with a comment.
+                    cut = comment_start(t, t.rfind("\n", 0, i) + 1, i)
+                    i = (cut if cut is not None else i) - 1
+                else:
+                    break
             j = end
             while j < len(t):
                 if t[j] in " \t\f\v\n\\":
@@ -269,8 +382,8 @@ class Source:
 
 
 def docstring_of(src, body):
-    """DESIGN 2.1: first non-blank line of a leading string literal, as
-    written, stripped, inner white space collapsed."""
+    """DESIGN 2.1: the first paragraph of a leading string literal, as
+    written, stripped, inner white space collapsed, cut at 160."""
     if not body or not isinstance(body[0], ast.Expr):
         return None
     v = body[0].value
@@ -295,16 +408,25 @@ def docstring_of(src, body):
                 i += 1
         else:
             i += 1
+    para = []
     for line in content.split("\n"):
-        line = line.strip(ASCII_WS)
-        if line:
-            return unescape_bytes(WS_RUN.sub(" ", line))
-    return None
+        blank = not line.strip(ASCII_WS)
+        if blank and para:
+            break
+        if not blank:
+            para.append(line)
+    if not para:
+        return None
+    s = unescape_bytes(WS_RUN.sub(" ", "\n".join(para).strip(ASCII_WS + "\n")))
+    if len(s) > DOC_MAX:
+        s = s[:DOC_MAX - 1] + "\u2026"
+    return s
 
 
 def symbol(kind, name, **kw):
-    sym = {"kind": kind, "name": name, "decorators": [], "params": None,
-           "returns": None, "bases": None, "annotation": None, "doc": None}
+    sym = {"kind": kind, "name": name, "decorators": [], "type_params": None,
+           "params": None, "returns": None, "bases": None, "annotation": None,
+           "value": None, "doc": None}
     sym.update(kw)
     return sym
 
@@ -362,6 +484,18 @@ def target_names(t):
     return []
 
 
+def self_attrs(t, selfname):
+    """Names X of the `self.X` targets in a target."""
+    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) \
+            and t.value.id == selfname:
+        return [t.attr]
+    if isinstance(t, ast.Starred):
+        return self_attrs(t.value, selfname)
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return [n for e in t.elts for n in self_attrs(e, selfname)]
+    return []
+
+
 def literal_names(v):
     if isinstance(v, (ast.List, ast.Tuple)) and all(
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in v.elts):
@@ -369,66 +503,146 @@ def literal_names(v):
     return None
 
 
-def collect(src, stmts, in_class, prefix, alias_lines, out):
-    """Definitions of a module or class body, descending into if/try/with."""
-    for st in stmts:
-        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            decos = [src.expr(d) for d in st.decorator_list]
-            is_async = isinstance(st, ast.AsyncFunctionDef)
-            if in_class:
-                kind = method_kind(decos, is_async)
-            else:
-                kind = "async_function" if is_async else "function"
-            out.append(symbol(kind, st.name, decorators=["@" + d for d in decos],
-                              params=params_of(src, st.args),
-                              returns=src.expr(st.returns) if st.returns else None,
-                              doc=docstring_of(src, st.body), _async=is_async))
-        elif isinstance(st, ast.ClassDef):
-            decos = [src.expr(d) for d in st.decorator_list]
-            floor = -1
-            hs = src.offset(st.lineno, st.col_offset)
-            # The class's own parenthesis: the first '(' after its name.
-            m = re.compile(r"class\s+" + re.escape(st.name) + r"\s*\(").match(src.text, hs)
-            if m:
-                floor = m.end() - 1
-            items = []
-            for b in st.bases:
-                items.append((src.span(b)[0], src.expr(b, floor)))
-            for kw in st.keywords:
-                if kw.arg is None:
-                    items.append((src.span(kw)[0], "**" + src.expr(kw.value, floor)))
+def blocks_of(st):
+    """The statement lists nested in a compound statement (DESIGN 2.1:
+    if, try, with, for, while, match), or [] for any other statement."""
+    if isinstance(st, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+        return [st.body, st.orelse]
+    if isinstance(st, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        return [st.body] + [h.body for h in st.handlers] + [st.orelse, st.finalbody]
+    if isinstance(st, (ast.With, ast.AsyncWith)):
+        return [st.body]
+    if isinstance(st, ast.Match):
+        return [c.body for c in st.cases]
+    return []
+
+
+class Extractor:
+    def __init__(self, src, tparams, aliases):
+        self.src = src
+        self.tparams = tparams    # (line, name) -> PEP 695 text of def/class
+        self.aliases = aliases    # (line, name) -> type params of `type` statements
+
+    def value_of(self, node):
+        return self.src.expr(node) if node is not None else None
+
+    def collect(self, stmts, in_class, out):
+        """Definitions of a module or class body, through compound statements."""
+        src = self.src
+        for st in stmts:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                decos = [src.expr(d) for d in st.decorator_list]
+                is_async = isinstance(st, ast.AsyncFunctionDef)
+                if in_class:
+                    kind = method_kind(decos, is_async)
                 else:
-                    items.append((src.span(kw)[0], kw.arg + "=" + src.expr(kw.value, floor)))
-            items.sort(key=lambda x: x[0])
-            qual = prefix + st.name
-            members = []
-            collect(src, st.body, True, qual + ".", alias_lines, members)
-            out.append(symbol("class", st.name, decorators=["@" + d for d in decos],
-                              bases=[b for _, b in items], doc=docstring_of(src, st.body),
-                              _qual=qual, _members=members))
-        elif isinstance(st, ast.Assign):
-            if st.lineno in alias_lines and len(st.targets) == 1 \
-                    and isinstance(st.targets[0], ast.Name):
-                out.append(symbol("type_alias", st.targets[0].id))
+                    kind = "async_function" if is_async else "function"
+                out.append(symbol(kind, st.name, decorators=["@" + d for d in decos],
+                                  type_params=self.tparams.get((st.lineno, st.name)),
+                                  params=params_of(src, st.args),
+                                  returns=src.expr(st.returns) if st.returns else None,
+                                  doc=docstring_of(src, st.body), _async=is_async,
+                                  _node=st))
+            elif isinstance(st, ast.ClassDef):
+                decos = [src.expr(d) for d in st.decorator_list]
+                floor = -1
+                hs = src.offset(st.lineno, st.col_offset)
+                # The class's own parenthesis: the first '(' after its name
+                # (and after its blanked-out type parameters).
+                m = re.compile(r"class\s+" + re.escape(st.name) + r"\s*").match(src.text, hs)
+                k = m.end() if m else len(src.text)
+                if src.text[k:k + 1] == "[":
+                    depth = 0
+                    while k < len(src.text):
+                        depth += {"[": 1, "]": -1}.get(src.text[k], 0)
+                        k += 1
+                        if depth == 0:
+                            break
+                    while k < len(src.text) and src.text[k] in " \t\f\n\\":
+                        k += 1
+                if src.text[k:k + 1] == "(":
+                    floor = k
+                items = []
+                for b in st.bases:
+                    items.append((src.span(b)[0], src.expr(b, floor)))
+                for kw in st.keywords:
+                    if kw.arg is None:
+                        items.append((src.span(kw)[0], "**" + src.expr(kw.value, floor)))
+                    else:
+                        items.append((src.span(kw)[0], kw.arg + "=" + src.expr(kw.value, floor)))
+                items.sort(key=lambda x: x[0])
+                members = []
+                self.collect(st.body, True, members)
+                self.instance_attributes(members)
+                out.append(symbol("class", st.name, decorators=["@" + d for d in decos],
+                                  type_params=self.tparams.get((st.lineno, st.name)),
+                                  bases=[b for _, b in items], doc=docstring_of(src, st.body),
+                                  _members=members))
+            elif isinstance(st, ast.Assign):
+                if len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                        and (st.lineno, st.targets[0].id) in self.aliases:
+                    name = st.targets[0].id
+                    out.append(symbol("type_alias", name,
+                                      type_params=self.aliases[(st.lineno, name)],
+                                      value=self.value_of(st.value)))
+                    continue
+                value = None
+                for t in st.targets:
+                    plain = isinstance(t, ast.Name)
+                    for name in target_names(t):
+                        if name == "__all__":
+                            continue
+                        if plain and value is None:
+                            value = self.value_of(st.value)
+                        out.append(symbol("variable", name, value=value if plain else None))
+            elif isinstance(st, ast.AnnAssign):
+                if isinstance(st.target, ast.Name) and st.target.id != "__all__":
+                    out.append(symbol("variable", st.target.id,
+                                      annotation=src.expr(st.annotation),
+                                      value=self.value_of(st.value)))
+            else:
+                for block in blocks_of(st):
+                    self.collect(block, in_class, out)
+
+    def instance_attributes(self, members):
+        """DESIGN 2.1, kind attribute: self.X assigned in every __init__ of
+        the class, once per name (first assignment), unless the class has a
+        variable or callable of that name."""
+        taken = {m["name"] for m in members
+                 if m["kind"] == "variable" or m["kind"] in CALLABLE_KINDS}
+        seen = set()
+        found = []
+        for m in list(members):
+            if m["kind"] not in CALLABLE_KINDS or m["name"] != "__init__":
                 continue
-            for t in st.targets:
-                for name in target_names(t):
-                    if name != "__all__":
-                        out.append(symbol("variable", name))
-        elif isinstance(st, ast.AnnAssign):
-            if isinstance(st.target, ast.Name) and st.target.id != "__all__":
-                out.append(symbol("variable", st.target.id, annotation=src.expr(st.annotation)))
-        elif isinstance(st, ast.If):
-            collect(src, st.body, in_class, prefix, alias_lines, out)
-            collect(src, st.orelse, in_class, prefix, alias_lines, out)
-        elif isinstance(st, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            collect(src, st.body, in_class, prefix, alias_lines, out)
-            for h in st.handlers:
-                collect(src, h.body, in_class, prefix, alias_lines, out)
-            collect(src, st.orelse, in_class, prefix, alias_lines, out)
-            collect(src, st.finalbody, in_class, prefix, alias_lines, out)
-        elif isinstance(st, (ast.With, ast.AsyncWith)):
-            collect(src, st.body, in_class, prefix, alias_lines, out)
+            node = m["_node"]
+            first = (node.args.posonlyargs + node.args.args)[:1]
+            if not first:
+                continue
+            self.walk_init(node.body, first[0].arg, found)
+        for sym in found:
+            if sym["name"] in taken or sym["name"] in seen:
+                continue
+            seen.add(sym["name"])
+            members.append(sym)
+
+    def walk_init(self, stmts, selfname, found):
+        for st in stmts:
+            if isinstance(st, ast.Assign):
+                value = None
+                for t in st.targets:
+                    single = isinstance(t, ast.Attribute)
+                    for name in self_attrs(t, selfname):
+                        if single and value is None:
+                            value = self.value_of(st.value)
+                        found.append(symbol("attribute", name, value=value if single else None))
+            elif isinstance(st, ast.AnnAssign):
+                for name in self_attrs(st.target, selfname):
+                    found.append(symbol("attribute", name, annotation=self.src.expr(st.annotation),
+                                        value=self.value_of(st.value)))
+            else:
+                for block in blocks_of(st):
+                    self.walk_init(block, selfname, found)
 
 
 def collect_all(stmts, state):
@@ -440,10 +654,11 @@ def collect_all(stmts, state):
             for t in st.targets:
                 if isinstance(t, ast.Name) and t.id == "__all__":
                     hit = True
-                elif isinstance(t, (ast.Tuple, ast.List)) and any(
-                        isinstance(e, ast.Name) and e.id == "__all__" for e in t.elts):
+                elif "__all__" in target_names(t):
                     state["bad"] = True
-            if hit:
+            if hit and len(st.targets) > 1:
+                state["bad"] = True
+            elif hit:
                 names = literal_names(st.value)
                 if names is None:
                     state["bad"] = True
@@ -468,27 +683,24 @@ def collect_all(stmts, state):
                     state["seen"] = True
         elif isinstance(st, ast.Expr) and isinstance(st.value, ast.Call):
             f = st.value.func
-            if isinstance(f, ast.Attribute) and f.attr == "extend" \
+            if isinstance(f, ast.Attribute) and f.attr in ("extend", "append") \
                     and isinstance(f.value, ast.Name) and f.value.id == "__all__":
                 call = st.value
-                names = literal_names(call.args[0]) if len(call.args) == 1 \
-                    and not call.keywords else None
+                names = None
+                if len(call.args) == 1 and not call.keywords:
+                    if f.attr == "extend":
+                        names = literal_names(call.args[0])
+                    elif isinstance(call.args[0], ast.Constant) \
+                            and isinstance(call.args[0].value, str):
+                        names = [call.args[0].value]
                 if names is None:
                     state["bad"] = True
                 else:
                     state["names"].extend(names)
                     state["seen"] = True
-        elif isinstance(st, ast.If):
-            collect_all(st.body, state)
-            collect_all(st.orelse, state)
-        elif isinstance(st, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            collect_all(st.body, state)
-            for h in st.handlers:
-                collect_all(h.body, state)
-            collect_all(st.orelse, state)
-            collect_all(st.finalbody, state)
-        elif isinstance(st, (ast.With, ast.AsyncWith)):
-            collect_all(st.body, state)
+        else:
+            for block in blocks_of(st):
+                collect_all(block, state)
 
 
 def syntax_position(text, exc):
@@ -505,24 +717,24 @@ def syntax_position(text, exc):
 def parse_file(path, data):
     """The model of one file. Raises PySyntaxError."""
     text = decode_source(data)
-    alias_lines = set()
+    tparams, aliases = {}, {}
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError) as e:
-        rewritten, alias_lines = rewrite_type_aliases(text)
-        if not alias_lines:
+        rw = pep695_rewrite(text) if "\0" not in text else None
+        if rw is None:
             raise PySyntaxError(path, *syntax_position(text, e))
         try:
-            tree = ast.parse(rewritten, path)
-            text = rewritten
+            tree = ast.parse(rw[0], path)
         except (SyntaxError, ValueError):
             raise PySyntaxError(path, *syntax_position(text, e))
+        tparams, aliases = rw[1], rw[2]
     except RecursionError:
         raise PySyntaxError(path, 1, 1)
     src = Source(text)
     mod = FileModel(path)
     mod.doc = docstring_of(src, tree.body)
-    collect(src, tree.body, False, "", alias_lines, mod.symbols)
+    Extractor(src, tparams, aliases).collect(tree.body, False, mod.symbols)
     state = {"names": [], "seen": False, "bad": False}
     collect_all(tree.body, state)
     if state["seen"] and not state["bad"]:
@@ -533,24 +745,31 @@ def parse_file(path, data):
 # ---------------------------------------------------------------------------
 # Order and public names (DESIGN 2.2, 2.3)
 
-GROUP = {"variable": 0, "type_alias": 1, "function": 2, "async_function": 2,
-         "method": 2, "async_method": 2, "property": 2, "classmethod": 2,
-         "staticmethod": 2, "class": 3}
+TOP_GROUP = {"variable": 0, "type_alias": 1, "function": 2, "async_function": 2,
+             "class": 3}
+MEMBER_GROUP = {"variable": 0, "type_alias": 1, "attribute": 2, "method": 3,
+                "async_method": 3, "property": 3, "classmethod": 3, "staticmethod": 3,
+                "function": 3, "async_function": 3, "class": 4}
 
 
 def is_dunder(name):
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
-def ordered(symbols):
-    # Stable: same-named definitions keep their source order.
-    return sorted(symbols, key=lambda s: (GROUP[s["kind"]], s["name"].encode("utf-8")))
+def ordered(symbols, in_class):
+    """Stable sorts: same-named definitions keep their source order, and
+    class variables keep theirs entirely."""
+    if not in_class:
+        return sorted(symbols, key=lambda s: (TOP_GROUP[s["kind"]], s["name"].encode("utf-8")))
+    return sorted(symbols, key=lambda s: (MEMBER_GROUP[s["kind"]],
+                                          b"" if s["kind"] == "variable"
+                                          else s["name"].encode("utf-8")))
 
 
 def flatten(mod, public_only):
     """Contract order, each class directly followed by its members, nested
-    classes after the members. Returns (symbol, qualified name, depth)
-    triples; members of a class carry `_cls` for the Markdown layout."""
+    classes after the members. Returns (symbol, qualified name, parent
+    qualified name or None) triples."""
     out = []
     all_set = set(mod.all_names) if mod.all_names is not None else None
 
@@ -560,7 +779,7 @@ def flatten(mod, public_only):
         return not name.startswith("_")
 
     def walk_class(cls, qual, pub):
-        members = ordered(cls["_members"])
+        members = ordered(cls["_members"], True)
         nested = [m for m in members if m["kind"] == "class"]
         for m in members:
             if m["kind"] == "class":
@@ -575,7 +794,7 @@ def flatten(mod, public_only):
                 out.append((c, cq, None))
                 walk_class(c, cq, cpub)
 
-    for s in ordered(mod.symbols):
+    for s in ordered(mod.symbols, False):
         pub = top_public(s["name"])
         if public_only and not pub:
             continue
@@ -624,18 +843,22 @@ def render_params(params):
 def span_text(sym, name):
     head = "".join(d + " " for d in sym["decorators"])
     kind = sym["kind"]
-    if kind == "variable":
+    tp = "[" + sym["type_params"] + "]" if sym["type_params"] is not None else ""
+    if kind in ("variable", "attribute"):
+        text = head + ("self." if kind == "attribute" else "") + name
         if sym["annotation"] is not None:
-            return head + name + ": " + sym["annotation"]
-        return head + name
+            text += ": " + sym["annotation"]
+        if sym["value"] is not None:
+            text += " = " + shorten_value(sym["value"])
+        return text
     if kind == "type_alias":
-        return head + "type " + name
+        return head + "type " + name + tp + " = " + shorten_value(sym["value"])
     if kind == "class":
         if sym["bases"]:
-            return head + "class " + name + "(" + ", ".join(sym["bases"]) + ")"
-        return head + "class " + name
+            return head + "class " + name + tp + "(" + ", ".join(sym["bases"]) + ")"
+        return head + "class " + name + tp
     prefix = "async def " if sym.get("_async") else "def "
-    text = head + prefix + name + "(" + render_params(sym["params"]) + ")"
+    text = head + prefix + name + tp + "(" + render_params(sym["params"]) + ")"
     if sym["returns"] is not None:
         text += " -> " + sym["returns"]
     return text
@@ -661,7 +884,7 @@ def render_markdown(module, variant, init, files):
         top = [t for t in flat if t[2] is None]
         for title, kinds in (("Variables", ("variable",)), ("Type aliases", ("type_alias",)),
                              ("Functions", ("function", "async_function"))):
-            items = [s for s, _, _ in top if s["kind"] in kinds]
+            items = [s for s, q, _ in top if s["kind"] in kinds and "." not in q]
             if items:
                 blocks.append(["### " + title])
                 lines = []
@@ -721,8 +944,15 @@ def ignored_dir(name):
 
 
 def is_test_file(relpath):
+    """A test file by its basename; a stub is one when its .py would be."""
     base = relpath.rsplit(b"/", 1)[-1].decode("utf-8", "surrogateescape")
+    if base.endswith(".pyi"):
+        base = base[:-1]
     return any(fnmatch.fnmatchcase(base, p) for p in TEST_PATTERNS)
+
+
+def is_package_dir(path):
+    return is_regular(path + b"/__init__.py") or is_regular(path + b"/__init__.pyi")
 
 
 class Repo:
@@ -734,7 +964,7 @@ class Repo:
         return self.root + b"/" + rel if rel else self.root
 
     def is_package(self, rel):
-        return bool(rel) and is_regular(self.abs(rel) + b"/__init__.py")
+        return bool(rel) and is_package_dir(self.abs(rel))
 
     def scan(self):
         """Every package (relative path bytes), sorted byte-wise."""
@@ -762,21 +992,20 @@ class Repo:
         return text_of_bytes(b".".join(parts[k - 1:]))
 
     def files(self, rel):
-        """The *.py regular files of the package, sorted by path."""
+        """The *.py and *.pyi regular files of the package, sorted by path."""
         out = []
         base = self.abs(rel)
         for dirpath, dirnames, filenames in os.walk(base):
             keep = []
             for d in dirnames:
                 full = os.path.join(dirpath, d)
-                if ignored_dir(d) or os.path.islink(full) \
-                        or is_regular(os.path.join(full, b"__init__.py")):
+                if ignored_dir(d) or os.path.islink(full) or is_package_dir(full):
                     continue
                 keep.append(d)
             dirnames[:] = keep
             for f in filenames:
                 full = os.path.join(dirpath, f)
-                if f.endswith(b".py") and is_regular(full):
+                if (f.endswith(b".py") or f.endswith(b".pyi")) and is_regular(full):
                     out.append(os.path.relpath(full, self.root))
         return sorted(out)
 
@@ -796,15 +1025,22 @@ class Generator:
             m = self.models[rel] = parse_file(text_of_bytes(rel), data)
         return m
 
+    def init_file(self, pkg):
+        """The file whose __all__ gives the Exports: __init__.py, else
+        __init__.pyi; None when neither exists."""
+        for name in (b"/__init__.py", b"/__init__.pyi"):
+            if is_regular(self.repo.abs(pkg + name)):
+                return pkg + name
+        return None
+
+    def selected(self, pkg, variant):
+        return [rel for rel in self.repo.files(pkg)
+                if is_test_file(rel) == (variant == "tests")]
+
     def select(self, pkg, variant):
-        init_rel = pkg + b"/__init__.py"
-        files = []
-        for rel in self.repo.files(pkg):
-            if rel == init_rel:
-                continue
-            if is_test_file(rel) == (variant == "tests"):
-                files.append(rel)
-        init = self.model(init_rel) if is_regular(self.repo.abs(init_rel)) else None
+        files = self.selected(pkg, variant)
+        init_rel = self.init_file(pkg)
+        init = self.model(init_rel) if init_rel is not None and variant != "tests" else None
         return init, [self.model(r) for r in files]
 
     def contract(self, pkg, variant, module=None, as_json=False):
@@ -813,7 +1049,7 @@ class Generator:
         init, files = self.select(pkg, variant)
         if as_json:
             return json.dumps(render_json(text_of_bytes(pkg), module, variant, init, files),
-                              ensure_ascii=False, indent=1) + "\n"
+                              ensure_ascii=False, indent=2) + "\n"
         return render_markdown(module, variant, init, files)
 
 

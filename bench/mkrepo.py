@@ -6,6 +6,15 @@
     mkrepo.py synth NPKG NFILES DEST     NPKG packages of NFILES files each
                                          (__init__.py included), one spec
                                          per package
+    mkrepo.py fastsynth NPKG NFILES DEST TEMPLATE
+                                         the same layout, written with one
+                                         `git fast-import` and no work tree
+                                         (for 1,000,000 files): every
+                                         package holds package 0's files;
+                                         package 0's contracts are
+                                         TEMPLATE's (a `synth 1 NFILES`
+                                         repository after `git spec
+                                         sync`), the others stand-ins
 
 Both write the specs (three variants each, DESIGN.md 1) and make one commit
 with a fixed author and date; the contracts are left to `git spec sync`.
@@ -147,11 +156,79 @@ def synth(npkg, nfiles, dest):
     print("%d packages, %d files" % (npkg, npkg * nfiles))
 
 
+def fastsynth(npkg, nfiles, dest, template):
+    """One fast-import stream: blobs shared by all packages, specs and
+    contracts per package; no work tree, no index (the caller runs
+    `git read-tree HEAD`)."""
+    init_repo(dest)
+    width = max(3, len(str(npkg)))
+    tdir = os.path.join(template, SPECS_DIR, "SPEC-001", "contracts")
+    contracts = {}
+    for name in sorted(os.listdir(tdir)):
+        with open(os.path.join(tdir, name), "rb") as f:
+            contracts[name] = f.read()
+    files = []
+    for n in range(0, nfiles):
+        if n == 0:
+            name = "__init__.py"
+            text = '"""Package %d."""\n' % 0
+        else:
+            name = "test_mod%02d.py" % n if n == nfiles - 1 else "mod%02d.py" % n
+            text = MODULE % {"n": n, "p": 0}
+        files.append((name, text.encode()))
+    env = dict(os.environ)
+    env.update(GIT_ENV)
+    # package 0's tree once; every package reuses it by id
+    proc = subprocess.Popen(["git", "-C", dest, "fast-import", "--quiet"],
+                            stdin=subprocess.PIPE, env=env)
+    out = proc.stdin
+    out.write(b"commit refs/heads/template\n"
+              b"committer Bench <bench@example.com> 1795262400 +0000\n"
+              b"data 9\ntemplate\n")
+    for name, data in files:
+        out.write(b"M 100644 inline pkg/%s\ndata %d\n%s\n" % (name.encode(), len(data), data))
+    out.close()
+    if proc.wait() != 0:
+        raise SystemExit("fast-import failed")
+    tree = subprocess.run(["git", "-C", dest, "rev-parse", "template:pkg"], check=True,
+                          stdout=subprocess.PIPE, env=env).stdout.strip()
+    subprocess.run(["git", "-C", dest, "update-ref", "-d", "refs/heads/template"],
+                   check=True, env=env)
+    proc = subprocess.Popen(["git", "-C", dest, "fast-import", "--quiet"],
+                            stdin=subprocess.PIPE, env=env)
+    out = proc.stdin
+    out.write(b"commit refs/heads/main\n"
+              b"committer Bench <bench@example.com> 1795262400 +0000\n"
+              b"data 9\nsynthetic\n")
+    for p in range(npkg):
+        rel = "lib/g%02d/pkg%04d" % (p // 50, p)
+        out.write(b"M 040000 %s %s\n" % (tree, rel.encode()))
+        spec_id = "SPEC-%0*d" % (width, p + 1)
+        sdir = "%s/%s" % (SPECS_DIR, spec_id)
+        docs = [(sdir + "/" + spec_id + ".md",
+                 spec_text(spec_id, rel, "pkg%04d" % p).encode())]
+        for name, data in contracts.items():
+            # The hook reads only the touched package's contracts (package
+            # 0's, the template's own): the others are stand-ins, which
+            # keeps the stream small at 1,000,000 files.
+            if p:
+                data = b"# `pkg%04d` (not derived: a benchmark stand-in)\n" % p
+            docs.append((sdir + "/contracts/" + name, data))
+        for path, data in docs:
+            out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+    out.close()
+    if proc.wait() != 0:
+        raise SystemExit("fast-import failed")
+    print("%d packages, %d files" % (npkg, npkg * nfiles))
+
+
 def main(argv):
     if len(argv) == 4 and argv[0] == "corpus":
         corpus(argv[1], argv[2], argv[3])
     elif len(argv) == 4 and argv[0] == "synth":
         synth(int(argv[1]), int(argv[2]), argv[3])
+    elif len(argv) == 5 and argv[0] == "fastsynth":
+        fastsynth(int(argv[1]), int(argv[2]), argv[3], argv[4])
     else:
         sys.stderr.write(__doc__)
         return 2

@@ -20,8 +20,11 @@ need_cmd man man-db
 # tests/e2e/t3110: the pre-commit framework, at the oldest release supported
 need_cmd pre-commit pre-commit
 # the griffe comparison of `git spec diff` (tests/e2e/t1960-diff-griffe.sh)
+# and of the sensitivity suite (t5200, t5210)
 need_cmd griffe python3-griffe
 [ -f /usr/lib/python3/dist-packages/django/utils/text.py ] || missing="$missing python3-django"
+# the sensitivity suite's second corpus (tests/e2e/t5210)
+[ -f /usr/lib/python3/dist-packages/sympy/__init__.py ] || missing="$missing python3-sympy"
 need_lib libgit2 libgit2-dev
 need_lib yaml-0.1 libyaml-dev
 need_lib tree-sitter libtree-sitter-dev

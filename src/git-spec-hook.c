@@ -13,6 +13,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/hook.h"
+#include "gitspec/plan.h"
 #include "gitspec/repo.h"
 
 static const char usage_text[] =
@@ -58,12 +59,19 @@ static void print_report(const gs_hook_report *r, const char *what, const char *
 		fprintf(stderr, "  error: %s\n", r->errors.v[i]);
 	for (i = 0; i < r->stale.nr; i++)
 		fprintf(stderr, "  %s\n", r->stale.v[i]);
+	if (r->format1_nr) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_plan_format1_message(&msg, r->format1_nr);
+		fprintf(stderr, "  %s\n", msg.ptr);
+		gs_buf_release(&msg);
+	}
 	/* The index is not what is committed: the fix is the work tree's. */
-	if (r->stale.nr && hint && !strcmp(fix, GS_HOOK_FIX)) {
+	if ((r->stale.nr || r->format1_nr) && hint && !strcmp(fix, GS_HOOK_FIX)) {
 		fprintf(stderr, "%s\n", hint);
 		fix = "git spec sync";
 	}
-	if (r->stale.nr)
+	if (r->stale.nr || r->format1_nr)
 		fprintf(stderr, "fix: %s\n", fix);
 	else
 		fprintf(stderr, "fix the errors above, then commit again\n");

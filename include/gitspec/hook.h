@@ -21,6 +21,8 @@
 typedef struct gs_hook_report {
 	/* "stale contract 'PATH' (SPEC-001, package 'pkg', variant public)" */
 	gs_strvec stale;
+	/* stale contracts in contract format 1: said once, not listed */
+	size_t format1_nr;
 	/* syntax errors, registry problems, uncovered packages when required */
 	gs_strvec errors;
 	/* uncovered packages when not required */
@@ -68,6 +70,14 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 /* pre-commit / pre-merge-commit: the index named by GIT_INDEX_FILE against HEAD. */
 int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *index_path);
 
+/*
+ * The paths (files, symbolic links, submodules) that differ between two
+ * trees, either NULL for the empty tree, sorted: `git diff-tree -r
+ * --name-only --no-renames` without reading the subtrees both share.
+ */
+int gs_hook_tree_diff(gs_strvec *out, git_repository *repo, const git_tree *old_tree,
+		      const git_tree *new_tree);
+
 /* One commit against its first parent (the empty tree for a root commit). */
 int gs_hook_check_commit(gs_hook_report *out, git_repository *repo, const git_commit *commit);
 
@@ -88,6 +98,9 @@ typedef struct gs_hook_scope {
 	int tip_only;
 	gs_strvec shallow;     /* hex ids of the shallow boundary, sorted */
 	size_t checked;
+	/* the last commit checked and its tree, from which its child's is derived */
+	gs_source *prev;
+	git_oid prev_oid;
 } gs_hook_scope;
 
 void gs_hook_scope_init(gs_hook_scope *s);

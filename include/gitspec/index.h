@@ -32,14 +32,22 @@
 typedef struct gs_index_entry {
 	const char *path;    /* NUL-terminated; owned by the index */
 	size_t path_len;
-	uint32_t mode;       /* 0100644, 0100755, 0120000, 0160000, GS_INDEX_MODE_DIR */
+	/* the 40 bytes of stat data in the file (see gs_index_entry_stat()); NULL: none */
+	const unsigned char *stat;
 	git_oid oid;
-	int stage;           /* 0 normally, 1-3 while conflicted */
+	uint32_t mode;       /* 0100644, 0100755, 0120000, 0160000, GS_INDEX_MODE_DIR */
+	unsigned char stage;          /* 0 normally, 1-3 while conflicted */
+	unsigned char intent_to_add;  /* `git add -N`: listed, but not part of the next commit */
+	unsigned char skip_worktree;
+} gs_index_entry;
+
+/* An entry's stat data, decoded on demand (most entries never need it). */
+typedef struct gs_index_stat {
 	uint32_t ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
 	uint32_t dev, ino, uid, gid, size;
-	int intent_to_add;   /* `git add -N`: listed, but not part of the next commit */
-	int skip_worktree;
-} gs_index_entry;
+} gs_index_stat;
+
+void gs_index_entry_stat(gs_index_stat *out, const gs_index_entry *e);
 
 typedef struct gs_index gs_index;
 

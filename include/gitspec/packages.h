@@ -64,7 +64,14 @@ const gs_package *gs_packages_for_file(const gs_package_list *list, const char *
 const gs_package *gs_packages_nearest(const gs_package_list *list, const char *path);
 
 /*
- * The entries of the `*.py` regular files of `pkg`: in its directory and
+ * The file that marks `pkg` as a package and holds its Exports (DESIGN 1):
+ * its __init__.py, or its __init__.pyi when there is no __init__.py; only
+ * regular blobs. NULL when neither exists.
+ */
+const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg);
+
+/*
+ * The entries of the `*.py` and `*.pyi` regular files of `pkg`: in its directory and
  * subdirectories, except at or below a subdirectory that is itself a
  * package (unless `rollup`) or is ignored. Symlinks and gitlinks are never
  * included. Sorted by path. Entries point into `src`; the array is the

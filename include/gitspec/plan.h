@@ -25,6 +25,9 @@ typedef struct gs_plan_item {
 	git_oid oid;             /* blob id of content */
 	int fresh;               /* the source holds exactly `content` at `path` */
 	int missing;             /* the source has no file at `path` */
+	int old_format;          /* stale, and what is at `path` is a contract in
+				  * contract format 1 (its comment line names no
+				  * format): reported once for all, not one by one */
 	char *error;             /* "PATH:L:C: syntax error", ... or NULL */
 } gs_plan_item;
 
@@ -46,5 +49,11 @@ typedef struct gs_plan {
 int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
 		  const gs_package_list *pkgs, const gs_strvec *packages);
 void gs_plan_clear(gs_plan *plan);
+
+/*
+ * The one line that stands for every stale contract in contract format 1
+ * (DESIGN 2.4), for `nr` > 0.
+ */
+void gs_plan_format1_message(gs_buf *out, size_t nr);
 
 #endif

@@ -12,6 +12,13 @@
 #include "buf.h"
 #include "model.h"
 
+/* The contract format this program writes (DESIGN 2). */
+#define GS_CONTRACT_FORMAT 2
+/* Line 3 of every contract; it names the format (DESIGN 2.4). */
+#define GS_CONTRACT_COMMENT \
+	"<!-- Derived from the package sources by git-spec (contract format 2). " \
+	"Do not edit: run `git spec sync`. -->"
+
 typedef enum gs_variant {
 	GS_VARIANT_PUBLIC,
 	GS_VARIANT_ALL,
@@ -27,8 +34,8 @@ int gs_variant_parse(const char *name);
 
 /*
  * Does variant `v` render the file at `path` (`is_test_file` as decided by
- * the configured test patterns)? public/all: the non-test files except any
- * __init__.py; tests: the test files.
+ * the configured test patterns)? public/all: the non-test files,
+ * __init__.py included; tests: the test files.
  */
 int gs_variant_selects(gs_variant v, const char *path, int is_test_file);
 
@@ -36,7 +43,8 @@ typedef struct gs_contract_view {
 	const char *package;      /* repository-relative package path */
 	const char *module;       /* dotted module name */
 	gs_variant variant;
-	const gs_module *init;    /* the package's __init__.py, or NULL: source of Exports */
+	const gs_module *init;    /* the package's __init__.py (or __init__.pyi when
+				   * there is none), or NULL: source of Exports */
 	const gs_module **files;  /* the files the variant selects, in path order */
 	size_t files_nr;
 } gs_contract_view;

@@ -79,6 +79,16 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 int gs_source_open_tree(gs_source **out, git_repository *repo, const char *rev);
 /* The tree `tree` (borrowed; the source keeps its own reference). */
 int gs_source_open_git_tree(gs_source **out, git_repository *repo, const git_tree *tree);
+/*
+ * The tree `tree`, from `base` (a tree source) and the paths that differ
+ * between base's tree and `tree` (sorted, as from a tree diff): base's
+ * entries with those paths looked up again in `tree`. A copy of base's
+ * entry list instead of a read of every subtree: for walking a history
+ * commit after commit. A tree `base` is consumed (its paths move to the
+ * new source): only gs_source_free() may be called on it afterwards.
+ */
+int gs_source_open_git_tree_from(gs_source **out, gs_source *base, const git_tree *tree,
+				 const gs_strvec *changed);
 void gs_source_free(gs_source *src);
 
 gs_source_kind gs_source_get_kind(const gs_source *src);

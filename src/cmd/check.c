@@ -27,6 +27,7 @@ struct check_result {
 	gs_buf stale_json;      /* the members of "stale" */
 	gs_strvec errors;       /* messages, unique */
 	size_t stale_nr, fresh_nr;
+	size_t format1_nr;      /* of stale_nr: in contract format 1, said once */
 	int bad_input;          /* an error that is bad input (exit 3) */
 	int invalid;            /* the registry is invalid (exit 1) */
 };
@@ -117,9 +118,12 @@ static int check_source(struct check_result *r, struct cmd_ctx *ctx, const char 
 			r->fresh_nr++;
 			continue;
 		}
-		gs_strvec_pushf(&r->stale_text, "%s contract '%s' of package '%s' (%s) is %s",
-				variant, it->path, it->package, it->spec->id,
-				it->missing ? "missing" : "stale");
+		if (it->old_format)
+			r->format1_nr++;
+		else
+			gs_strvec_pushf(&r->stale_text, "%s contract '%s' of package '%s' (%s) is %s",
+					variant, it->path, it->package, it->spec->id,
+					it->missing ? "missing" : "stale");
 		gs_buf_puts(&r->stale_json, r->stale_nr ? ",\n    {\"spec\": " : "\n    {\"spec\": ");
 		gs_buf_put_json_string(&r->stale_json, it->spec->id);
 		gs_buf_puts(&r->stale_json, ", \"package\": ");
@@ -192,6 +196,13 @@ static void print_text(const struct check_result *r)
 		fprintf(stderr, "error: %s\n", r->errors.v[i]);
 	for (i = 0; i < r->stale_text.nr; i++)
 		fprintf(stderr, "stale: %s\n", r->stale_text.v[i]);
+	if (r->format1_nr) {
+		gs_buf msg = GS_BUF_INIT;
+
+		gs_plan_format1_message(&msg, r->format1_nr);
+		fprintf(stderr, "stale: %s\n", msg.ptr);
+		gs_buf_release(&msg);
+	}
 }
 
 /*

@@ -315,13 +315,22 @@ int gs_config_parse(gs_config *cfg, const char *data, size_t len)
 int gs_config_is_test_file(const gs_config *cfg, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t i;
+	char *py = NULL;
+	size_t i, len;
+	int found = 0;
 
 	base = base ? base + 1 : path;
-	for (i = 0; i < cfg->test_patterns.nr; i++)
+	/* A stub is a test file when its .py name would be (DESIGN 1). */
+	len = strlen(base);
+	if (len >= 4 && !strcmp(base + len - 4, ".pyi")) {
+		py = gs_xstrndup(base, len - 1);
+		base = py;
+	}
+	for (i = 0; i < cfg->test_patterns.nr && !found; i++)
 		if (!fnmatch(cfg->test_patterns.v[i], base, 0))
-			return 1;
-	return 0;
+			found = 1;
+	free(py);
+	return found;
 }
 
 int gs_config_is_ignored_dir(const gs_config *cfg, const char *path, const char *name)

@@ -33,7 +33,8 @@
 
 #define CACHE_NS "model"
 #define CONTRACT_NS "contract"
-#define CONTRACT_KEY_MAGIC "gitspec-contract-1"
+/* Contract format 2: no contract cached by format 1 is ever reused. */
+#define CONTRACT_KEY_MAGIC "gitspec-contract-format-2"
 #ifndef GITSPEC_VERSION
 # define GITSPEC_VERSION "unknown"
 #endif
@@ -558,7 +559,6 @@ static int select_files(struct selection *s, gs_engine *eng, gs_source *src,
 			const gs_package_list *pkgs, const gs_package *pkg, int rollup,
 			gs_variant variant)
 {
-	gs_buf init_path = GS_BUF_INIT;
 	size_t i;
 	int error;
 
@@ -570,14 +570,9 @@ static int select_files(struct selection *s, gs_engine *eng, gs_source *src,
 		if (gs_variant_selects(variant, s->files[i]->path,
 				       gs_config_is_test_file(eng->cfg, s->files[i]->path)))
 			s->sel[s->sel_nr++] = s->files[i];
-	if (variant != GS_VARIANT_TESTS) {
-		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
-		s->init = gs_source_lookup(src, init_path.ptr);
-		if (s->init && !GS_MODE_IS_REGULAR(s->init->mode))
-			s->init = NULL;
-	}
+	if (variant != GS_VARIANT_TESTS)
+		s->init = gs_package_init_file(src, pkg);
 done:
-	gs_buf_release(&init_path);
 	return error;
 }
 

@@ -38,18 +38,19 @@ void gs_hook_report_clear(gs_hook_report *r)
 	r->bad_subject = NULL;
 	r->input_error = 0;
 	r->has_bad_commit = 0;
+	r->format1_nr = 0;
 }
 
 int gs_hook_report_refuses(const gs_hook_report *r)
 {
-	return r->stale.nr || r->errors.nr;
+	return r->stale.nr || r->format1_nr || r->errors.nr;
 }
 
 int gs_hook_report_status(const gs_hook_report *r)
 {
 	if (!gs_hook_report_refuses(r))
 		return GS_EXIT_OK;
-	if (r->input_error && !r->stale.nr)
+	if (r->input_error && !r->stale.nr && !r->format1_nr)
 		return GS_EXIT_INPUT;
 	return GS_EXIT_CHECK;
 }
@@ -59,6 +60,17 @@ static int ends_with(const char *s, const char *suffix)
 	size_t a = strlen(s), b = strlen(suffix);
 
 	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* A Python source or stub (DESIGN 1: both are files of a package). */
+static int is_python_path(const char *p)
+{
+	return ends_with(p, ".py") || ends_with(p, ".pyi");
+}
+
+static int is_init_name(const char *base)
+{
+	return !strcmp(base, "__init__.py") || !strcmp(base, "__init__.pyi");
 }
 
 static const char *base_name(const char *path)
@@ -102,9 +114,9 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 			*all = 1;
 			continue;
 		}
-		if (ends_with(p, ".py")) {
+		if (is_python_path(p)) {
 			touch(out, leaves, reg, gs_packages_for_file(pkgs, p));
-			if (!strcmp(base_name(p), "__init__.py")) {
+			if (is_init_name(base_name(p))) {
 				/*
 				 * A package appeared or vanished: its parent's files
 				 * changed. A file directly in the parent directory finds
@@ -164,7 +176,7 @@ static int structure_changed(const gs_strvec *changed, const gs_registry *reg)
 		gs_registry_entry e;
 		const gs_spec_variant *variant;
 
-		if (ends_with(p, ".py") && strcmp(base_name(p), "__init__.py"))
+		if (is_python_path(p) && !is_init_name(base_name(p)))
 			continue;
 		if (!gs_registry_find_contract(&e, &variant, reg, p))
 			continue;
@@ -189,7 +201,7 @@ static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
 	for (i = 0; i < changed->nr; i++) {
 		const char *p = changed->v[i];
 
-		if (ends_with(p, ".py") || !strcmp(p, GS_CONFIG_FILE) ||
+		if (is_python_path(p) || !strcmp(p, GS_CONFIG_FILE) ||
 		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
 			return 1;
 	}
@@ -268,6 +280,8 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 			if (k == out->errors.nr)
 				gs_strvec_push(&out->errors, it->error);
 			out->input_error = 1;
+		} else if (!it->fresh && it->old_format) {
+			out->format1_nr++;
 		} else if (!it->fresh) {
 			gs_strvec_pushf(&out->stale, "%s contract '%s' (%s, package '%s', variant %s)",
 					it->missing ? "missing" : "stale", it->path, it->spec->id,
@@ -327,53 +341,148 @@ done:
 	return error;
 }
 
-static int diff_paths(gs_strvec *out, git_repository *repo, const git_tree *old_tree,
-		      const git_tree *new_tree)
+/* git's order of tree entries: a tree's name compares as if it ended in '/'. */
+static int entry_order(const git_tree_entry *a, const git_tree_entry *b)
 {
-	git_diff *diff = NULL;
-	git_diff_options opts;
-	size_t i, n;
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	size_t la = strlen(na), lb = strlen(nb), len = la < lb ? la : lb;
+	unsigned char ca, cb;
+	int cmp = memcmp(na, nb, len);
+
+	if (cmp)
+		return cmp;
+	ca = (unsigned char)na[len];
+	cb = (unsigned char)nb[len];
+	if (!ca && git_tree_entry_type(a) == GIT_OBJECT_TREE)
+		ca = '/';
+	if (!cb && git_tree_entry_type(b) == GIT_OBJECT_TREE)
+		cb = '/';
+	return ca < cb ? -1 : ca > cb;
+}
+
+static int tree_diff(gs_strvec *out, git_repository *repo, const git_tree *a, const git_tree *b,
+		     gs_buf *path);
+
+/* One side's entry with nothing (or something different) on the other side. */
+static int entry_diff(gs_strvec *out, git_repository *repo, const git_tree_entry *a,
+		      const git_tree_entry *b, gs_buf *path)
+{
+	const git_tree_entry *e = a ? a : b;
+	git_tree *ta = NULL, *tb = NULL;
+	size_t base = path->size;
 	int error = 0;
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	if (git_diff_tree_to_tree(&diff, repo, (git_tree *)old_tree, (git_tree *)new_tree, &opts) < 0) {
-		error = gs_error_set_git("cannot compare the commit with its parent");
+	gs_buf_puts(path, git_tree_entry_name(e));
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+		gs_strvec_push(out, path->ptr);
 		goto done;
 	}
-	n = git_diff_num_deltas(diff);
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		if (d->old_file.path)
-			gs_strvec_push(out, d->old_file.path);
-		if (d->new_file.path)
-			gs_strvec_push(out, d->new_file.path);
+	if ((a && git_tree_lookup(&ta, repo, git_tree_entry_id(a)) < 0) ||
+	    (b && git_tree_lookup(&tb, repo, git_tree_entry_id(b)) < 0)) {
+		error = gs_error_set_git("cannot read a tree of the commit");
+		goto done;
 	}
-	gs_strvec_sort_uniq(out);
+	gs_buf_putc(path, '/');
+	error = tree_diff(out, repo, ta, tb, path);
 done:
-	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	gs_buf_setlen(path, base);
 	return error;
 }
 
-int gs_hook_check_commit(gs_hook_report *out, git_repository *repo, const git_commit *commit)
+/*
+ * The paths that differ between two trees (either may be NULL: empty).
+ * Unlike libgit2 1.5's git_diff_tree_to_tree, which reads both trees
+ * whole, a subtree with one id on both sides is skipped, as git does: the
+ * cost follows the size of the change, not of the repository.
+ */
+static int tree_diff(gs_strvec *out, git_repository *repo, const git_tree *a, const git_tree *b,
+		     gs_buf *path)
+{
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	int error = 0;
+
+	/* No checkout can hold a longer path; this also bounds the recursion. */
+	if (path->size > 4096)
+		return gs_error_set(GS_ERROR, "cannot read tree: path too long below '%.64s'", path->ptr);
+	while (!error && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : entry_order(ea, eb);
+
+		if (cmp < 0) {
+			error = entry_diff(out, repo, ea, NULL, path);
+			i++;
+		} else if (cmp > 0) {
+			error = entry_diff(out, repo, NULL, eb, path);
+			j++;
+		} else {
+			if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+			    git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+				if (git_tree_entry_type(ea) == git_tree_entry_type(eb))
+					error = entry_diff(out, repo, ea, eb, path);
+				else if (!(error = entry_diff(out, repo, ea, NULL, path)))
+					error = entry_diff(out, repo, NULL, eb, path);
+			}
+			i++;
+			j++;
+		}
+	}
+	return error;
+}
+
+int gs_hook_tree_diff(gs_strvec *out, git_repository *repo, const git_tree *old_tree,
+		      const git_tree *new_tree)
+{
+	gs_buf path = GS_BUF_INIT;
+	int error = tree_diff(out, repo, old_tree, new_tree, &path);
+
+	gs_strvec_sort_uniq(out);
+	gs_buf_release(&path);
+	return error;
+}
+
+/*
+ * One commit against its first parent. With `prev`, *prev is the source of
+ * the commit checked before (id *prev_oid), or NULL: when it is this one's
+ * parent, this one's source is derived from it by the diff instead of
+ * reading every subtree; on return it holds this commit's source.
+ */
+static int check_commit_chained(gs_hook_report *out, git_repository *repo, const git_commit *commit,
+				gs_source **prev, git_oid *prev_oid)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
 	gs_source *src = NULL;
 	gs_strvec changed = GS_STRVEC_INIT;
-	int error;
+	int error, has_parent = git_commit_parentcount(commit) > 0;
 
 	if (git_commit_tree(&tree, commit) < 0 ||
-	    (git_commit_parentcount(commit) > 0 &&
+	    (has_parent &&
 	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&ptree, parent) < 0))) {
 		error = gs_error_set_git("cannot read the commit");
 		goto done;
 	}
-	if ((error = diff_paths(&changed, repo, ptree, tree)) < 0)
+	if ((error = gs_hook_tree_diff(&changed, repo, ptree, tree)) < 0)
 		goto done;
-	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0)
+	if (prev && *prev && has_parent && git_oid_equal(prev_oid, git_commit_parent_id(commit, 0))) {
+		/* The parent's source is consumed either way. */
+		error = gs_source_open_git_tree_from(&src, *prev, tree, &changed);
+		gs_source_free(*prev);
+		*prev = NULL;
+	} else {
+		error = gs_source_open_git_tree(&src, repo, tree);
+	}
+	if (error < 0)
 		goto done;
-	error = gs_hook_check_source(out, repo, src, &changed);
+	error = check_source(out, repo, src, &changed, 0);
+	if (prev && error >= 0) {
+		gs_source_free(*prev);
+		*prev = src;
+		src = NULL;
+		git_oid_cpy(prev_oid, git_commit_id(commit));
+	}
 done:
 	gs_source_free(src);
 	gs_strvec_clear(&changed);
@@ -381,6 +490,11 @@ done:
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	return error;
+}
+
+int gs_hook_check_commit(gs_hook_report *out, git_repository *repo, const git_commit *commit)
+{
+	return check_commit_chained(out, repo, commit, NULL, NULL);
 }
 
 /* Every contract of the commit's tree, whatever its parent changed. */
@@ -423,6 +537,7 @@ void gs_hook_scope_init(gs_hook_scope *s)
 void gs_hook_scope_clear(gs_hook_scope *s)
 {
 	git_revwalk_free(s->walk);
+	gs_source_free(s->prev);
 	gs_strvec_clear(&s->shallow);
 	memset(s, 0, sizeof(*s));
 }
@@ -637,12 +752,12 @@ static void record_bad_commit(gs_hook_report *out, const gs_hook_report *one, co
 }
 
 /* One commit of a range: against its first parent, or whole at a boundary. */
-static int check_one(gs_hook_report *one, git_repository *repo, const gs_hook_scope *s,
+static int check_one(gs_hook_report *one, git_repository *repo, gs_hook_scope *s,
 		     const git_commit *commit)
 {
 	if (s->tip_only || gs_hook_scope_is_shallow(s, git_commit_id(commit)))
 		return gs_hook_check_tip(one, repo, commit);
-	return gs_hook_check_commit(one, repo, commit);
+	return check_commit_chained(one, repo, commit, &s->prev, &s->prev_oid);
 }
 
 int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope *s)
@@ -826,6 +941,45 @@ done:
 
 /* ---- after the fact: post-commit and post-rewrite ---- */
 
+/*
+ * HEAD against its first parent, from the index when the index is exactly
+ * HEAD's tree (its cache-tree says so, as after `git commit`): reading the
+ * index is what pre-commit costs, reading every subtree is more.
+ */
+static int check_head(gs_hook_report *one, git_repository *repo, const git_commit *head)
+{
+	gs_source *src = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	gs_strvec changed = GS_STRVEC_INIT;
+	git_oid root;
+	int error;
+
+	if (gs_source_open_index(&src, repo, NULL) < 0 ||
+	    !gs_index_cache_tree_oid(&root, gs_source_index(src), "") ||
+	    !git_oid_equal(&root, git_commit_tree_id(head))) {
+		gs_error_clear();
+		error = gs_hook_check_commit(one, repo, head);
+		goto done;
+	}
+	if (git_commit_tree(&tree, head) < 0 ||
+	    (git_commit_parentcount(head) > 0 &&
+	     (git_commit_parent(&parent, head, 0) < 0 || git_commit_tree(&ptree, parent) < 0))) {
+		error = gs_error_set_git("cannot read the commit");
+		goto done;
+	}
+	if ((error = gs_hook_tree_diff(&changed, repo, ptree, tree)) < 0)
+		goto done;
+	error = check_source(one, repo, src, &changed, 0);
+done:
+	gs_strvec_clear(&changed);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	gs_source_free(src);
+	return error;
+}
+
 int gs_hook_post_commit(gs_hook_report *out, git_repository *repo)
 {
 	git_commit *head = NULL;
@@ -840,7 +994,7 @@ int gs_hook_post_commit(gs_hook_report *out, git_repository *repo)
 		error = gs_error_set_git("cannot read HEAD");
 		goto done;
 	}
-	if ((error = gs_hook_check_commit(&one, repo, head)) < 0)
+	if ((error = check_head(&one, repo, head)) < 0)
 		goto done;
 	out->checked = 1;
 	if (gs_hook_report_refuses(&one))
@@ -858,10 +1012,13 @@ int gs_hook_post_rewrite(gs_hook_report *out, git_repository *repo, const char *
 {
 	gs_strvec w = GS_STRVEC_INIT, seen = GS_STRVEC_INIT;
 	gs_hook_report one;
+	gs_source *prev = NULL;
+	git_oid prev_oid;
 	size_t pos = 0;
 	int error = 0;
 
 	gs_hook_report_init(&one);
+	memset(&prev_oid, 0, sizeof(prev_oid));
 	/* "old new [extra]" in the order of the rewrite: oldest first. */
 	while (next_line(&w, input, len, &pos)) {
 		git_commit *commit = NULL;
@@ -881,7 +1038,7 @@ int gs_hook_post_rewrite(gs_hook_report *out, git_repository *repo, const char *
 			continue;
 		}
 		gs_hook_report_clear(&one);
-		error = gs_hook_check_commit(&one, repo, commit);
+		error = check_commit_chained(&one, repo, commit, &prev, &prev_oid);
 		out->checked++;
 		if (!error && gs_hook_report_refuses(&one))
 			record_bad_commit(out, &one, commit);
@@ -890,6 +1047,7 @@ int gs_hook_post_rewrite(gs_hook_report *out, git_repository *repo, const char *
 			goto done;
 	}
 done:
+	gs_source_free(prev);
 	gs_hook_report_clear(&one);
 	gs_strvec_clear(&w);
 	gs_strvec_clear(&seen);

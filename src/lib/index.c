@@ -71,6 +71,7 @@ struct gs_index {
 	int64_t mtime_sec;
 	uint32_t mtime_nsec;
 	gs_index_entry *entries;
+	size_t entries_mapped;  /* entries come from big_alloc() with this length, or 0 */
 	size_t nr;
 	char *names;            /* version 4: reconstructed paths */
 	ct_node *ct;            /* ct[0] is the root, when ct_nr > 0 */
@@ -89,6 +90,38 @@ struct gs_index {
 	size_t del_nr, rep_nr;                       /* in 64-bit words */
 	gs_index *base;
 };
+
+/*
+ * Zeroed memory for the entry arrays, faulted in by the kernel in one go:
+ * touching a fresh 5 MB array page by page costs more in page faults (on
+ * this virtual machine) than filling it. Small arrays come from calloc.
+ */
+#define BIG_ALLOC_MIN (256u << 10)
+
+static void *big_alloc(size_t nmemb, size_t size, size_t *mapped)
+{
+	size_t len = gs_st_mult(nmemb ? nmemb : 1, size);
+	void *p;
+
+	*mapped = 0;
+	if (len >= BIG_ALLOC_MIN) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE_IF_ANY,
+			 -1, 0);
+		if (p != MAP_FAILED) {
+			*mapped = len;
+			return p;
+		}
+	}
+	return gs_xcalloc(nmemb ? nmemb : 1, size);
+}
+
+static void big_free(void *p, size_t mapped)
+{
+	if (mapped)
+		munmap(p, mapped);
+	else
+		free(p);
+}
 
 static inline uint32_t be32(const unsigned char *p)
 {
@@ -235,19 +268,11 @@ static int parse_entries(gs_index *idx, const unsigned char **pp, const unsigned
 			error = corrupt(idx, "truncated entry");
 			goto done;
 		}
-		e->ctime_sec = be32(p);
-		e->ctime_nsec = be32(p + 4);
-		e->mtime_sec = be32(p + 8);
-		e->mtime_nsec = be32(p + 12);
-		e->dev = be32(p + 16);
-		e->ino = be32(p + 20);
+		e->stat = p;
 		raw_mode = be32(p + 24);
-		e->uid = be32(p + 28);
-		e->gid = be32(p + 32);
-		e->size = be32(p + 36);
-		git_oid_fromraw(&e->oid, p + 40);
+		memcpy(e->oid.id, p + 40, HASH_SIZE);
 		flags = be16(p + 60);
-		e->stage = (flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT;
+		e->stage = (unsigned char)((flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT);
 
 		if (flags & FLAG_EXTENDED) {
 			if (idx->version < 3) {
@@ -728,7 +753,7 @@ static int parse(gs_index *idx)
 		goto done;
 	}
 	idx->nr = count;
-	idx->entries = gs_xcalloc(count ? count : 1, sizeof(*idx->entries));
+	idx->entries = big_alloc(count, sizeof(*idx->entries), &idx->entries_mapped);
 	if ((error = parse_entries(idx, &p, end)) < 0 ||
 	    (error = parse_extensions(idx, p, end)) < 0)
 		goto done;
@@ -759,7 +784,8 @@ void gs_index_free(gs_index *idx)
 		return;
 	if (idx->map)
 		munmap(idx->map, idx->map_len);
-	free(idx->entries);
+	if (idx->entries)
+		big_free(idx->entries, idx->entries_mapped);
 	free(idx->names);
 	free(idx->ct);
 	free(idx->ct_children);
@@ -872,7 +898,7 @@ static int merge_shared(gs_index *idx)
 	unsigned char *marks = NULL;
 	gs_index_entry *merged = NULL, cur;
 	const gs_index_entry *dropped = NULL;
-	size_t i, nrep = 0, bi = 0, rr = 0, a, n = 0;
+	size_t i, nrep = 0, bi = 0, rr = 0, a, n = 0, merged_mapped = 0;
 	int have = 0, error = 0;
 
 	marks = gs_xcalloc(base->nr ? base->nr : 1, 1);
@@ -893,7 +919,7 @@ static int merge_shared(gs_index *idx)
 			goto done;
 		}
 	}
-	merged = gs_xcalloc(gs_st_add(base->nr, idx->nr - nrep) + 1, sizeof(*merged));
+	merged = big_alloc(gs_st_add(base->nr, idx->nr - nrep) + 1, sizeof(*merged), &merged_mapped);
 	a = nrep;
 	for (;;) {
 		const gs_index_entry *ae = a < idx->nr ? &idx->entries[a] : NULL;
@@ -931,13 +957,15 @@ static int merge_shared(gs_index *idx)
 			have = 0;
 		}
 	}
-	free(idx->entries);
+	big_free(idx->entries, idx->entries_mapped);
 	idx->entries = merged;
+	idx->entries_mapped = merged_mapped;
 	idx->nr = n;
 	merged = NULL;
 	error = validate_entries(idx);
 done:
-	free(merged);
+	if (merged)
+		big_free(merged, merged_mapped);
 	free(marks);
 	return error;
 }
@@ -1479,6 +1507,25 @@ int gs_index_is_split(const gs_index *idx)
 	return is_split(idx);
 }
 
+void gs_index_entry_stat(gs_index_stat *out, const gs_index_entry *e)
+{
+	const unsigned char *p = e->stat;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return;
+	out->ctime_sec = be32(p);
+	out->ctime_nsec = be32(p + 4);
+	out->mtime_sec = be32(p + 8);
+	out->mtime_nsec = be32(p + 12);
+	out->dev = be32(p + 16);
+	out->ino = be32(p + 20);
+	/* p + 24: the mode */
+	out->uid = be32(p + 28);
+	out->gid = be32(p + 32);
+	out->size = be32(p + 36);
+}
+
 static void put_be32(gs_buf *out, uint32_t v)
 {
 	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
@@ -1504,17 +1551,19 @@ static void write_entry(gs_buf *out, const gs_index_entry *e, const char *path, 
 				    ((unsigned)(e ? e->stage : 0) << FLAG_STAGE_SHIFT) |
 				    (xflags ? FLAG_EXTENDED : 0));
 	size_t fixed = ENTRY_FIXED + (xflags ? 2 : 0);
+	gs_index_stat st;
 
-	put_be32(out, e->ctime_sec);
-	put_be32(out, e->ctime_nsec);
-	put_be32(out, e->mtime_sec);
-	put_be32(out, e->mtime_nsec);
-	put_be32(out, e->dev);
-	put_be32(out, e->ino);
+	gs_index_entry_stat(&st, e);
+	put_be32(out, st.ctime_sec);
+	put_be32(out, st.ctime_nsec);
+	put_be32(out, st.mtime_sec);
+	put_be32(out, st.mtime_nsec);
+	put_be32(out, st.dev);
+	put_be32(out, st.ino);
 	put_be32(out, e->mode);
-	put_be32(out, e->uid);
-	put_be32(out, e->gid);
-	put_be32(out, e->size);
+	put_be32(out, st.uid);
+	put_be32(out, st.gid);
+	put_be32(out, st.size);
 	gs_buf_put(out, (const char *)e->oid.id, HASH_SIZE);
 	put_be16(out, flags);
 	if (xflags)

@@ -12,6 +12,24 @@
 #define INIT_PY "/__init__.py"
 #define INIT_PY_LEN (sizeof(INIT_PY) - 1)
 
+/* "/__init__.py" or "/__init__.pyi" (DESIGN 1): the length of the suffix, or 0. */
+static size_t init_suffix(const char *path, size_t len)
+{
+	if (len > INIT_PY_LEN && !memcmp(path + len - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
+		return INIT_PY_LEN;
+	if (len > INIT_PY_LEN + 1 && path[len - 1] == 'i' &&
+	    !memcmp(path + len - 1 - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
+		return INIT_PY_LEN + 1;
+	return 0;
+}
+
+/* A Python source or stub: "*.py" or "*.pyi". */
+static int is_python_file(const char *path, size_t len)
+{
+	return (len >= 3 && !memcmp(path + len - 3, ".py", 3)) ||
+		(len >= 4 && !memcmp(path + len - 4, ".pyi", 4));
+}
+
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
 
 /*
@@ -347,17 +365,25 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 			gs_strvec_push(&out->ignore, default_ignore[i]);
 	}
 
-	/* One pass: only paths ending in "/__init__.py" cost more than a strlen. */
+	/* One pass: only paths ending in "/__init__.py[i]" cost more than a strlen. */
 	for (i = 0; i < n; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path;
-		size_t len = strlen(path), dlen, from = 0;
+		size_t len = strlen(path), dlen, from = 0, slen;
 
-		if (len <= INIT_PY_LEN || memcmp(path + len - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
+		if (!(slen = init_suffix(path, len)))
 			continue;
 		if (!GS_MODE_IS_REGULAR(e->mode))
 			continue;
-		dlen = len - INIT_PY_LEN;
+		dlen = len - slen;
+		/*
+		 * __init__.py and __init__.pyi of one package: every path
+		 * between them starts with "DIR/__init__.py", so the package
+		 * is the last one found.
+		 */
+		if (out->nr && strlen(out->v[out->nr - 1].path) == dlen &&
+		    !memcmp(out->v[out->nr - 1].path, path, dlen))
+			continue;
 		if (ok_path) {
 			/* Skip the leading directories already known not to be ignored. */
 			for (j = 0; j < ok_len && j < dlen && ok_path[j] == path[j]; j++)
@@ -413,6 +439,23 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 	roots_release(&rs);
 	gs_buf_release(&scratch);
 	return 0;
+}
+
+const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg)
+{
+	gs_buf path = GS_BUF_INIT;
+	const gs_source_entry *e;
+
+	gs_buf_printf(&path, "%s/__init__.py", pkg->path);
+	e = gs_source_lookup(src, path.ptr);
+	if (!e || !GS_MODE_IS_REGULAR(e->mode)) {
+		gs_buf_putc(&path, 'i');
+		e = gs_source_lookup(src, path.ptr);
+		if (e && !GS_MODE_IS_REGULAR(e->mode))
+			e = NULL;
+	}
+	gs_buf_release(&path);
+	return e;
 }
 
 int gs_packages_scan(gs_package_list *out, const gs_source *src, const gs_config *cfg)
@@ -513,7 +556,7 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 		size_t len = strlen(path), dlen, j;
 		int skip = 0;
 
-		if (!GS_MODE_IS_REGULAR(e->mode) || len < 3 || memcmp(path + len - 3, ".py", 3))
+		if (!GS_MODE_IS_REGULAR(e->mode) || !is_python_file(path, len))
 			continue;
 		slash = strrchr(path, '/');
 		dlen = (size_t)(slash - path);

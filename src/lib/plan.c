@@ -125,6 +125,34 @@ static void blob_id(git_oid *out, const char *data, size_t len)
 	gs_sha1_final(out->id, &ctx);
 }
 
+/* Line 3 of a contract in format 1: it names no format (DESIGN 2.4). */
+#define FORMAT1_COMMENT \
+	"<!-- Derived from the package sources by git-spec. Do not edit: run `git spec sync`. -->"
+
+/* Is `data` a contract in format 1: its third line the format-1 comment? */
+static int is_format1(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+	size_t want = strlen(FORMAT1_COMMENT);
+	int line;
+
+	for (line = 1; line < 3; line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+	return (size_t)(end - p) > want && !memcmp(p, FORMAT1_COMMENT, want) && p[want] == '\n';
+}
+
+void gs_plan_format1_message(gs_buf *out, size_t nr)
+{
+	if (nr == 1)
+		gs_buf_puts(out, "1 contract is in contract format 1; `git spec sync` rewrites it");
+	else
+		gs_buf_printf(out, "%zu contracts are in contract format 1; `git spec sync` rewrites them", nr);
+}
+
 /* Compare the derived content of `item` with the source. */
 static int plan_compare(gs_plan_item *item, gs_source *src)
 {
@@ -142,13 +170,15 @@ static int plan_compare(gs_plan_item *item, gs_source *src)
 		goto done; /* a link where a contract belongs is never fresh */
 	if (e->has_oid) {
 		item->fresh = git_oid_equal(&e->oid, &item->oid);
-		goto done;
+		if (item->fresh)
+			goto done;
 	}
-	/* a work-tree file the index does not vouch for: compare the bytes */
+	/* a work-tree file the index does not vouch for, or stale: read it */
 	if ((error = gs_source_read(&have, src, e)) < 0)
 		goto done;
 	item->fresh = have.size == item->content.size &&
 		!memcmp(have.ptr, item->content.ptr, have.size);
+	item->old_format = !item->fresh && is_format1(have.ptr, have.size);
 done:
 	gs_buf_release(&have);
 	return error;
@@ -161,7 +191,6 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 	const gs_spec_source **sel = NULL;
 	const gs_spec **sel_spec = NULL;
 	const gs_source_entry **fetch = NULL;
-	gs_buf init_path = GS_BUF_INIT;
 	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, first, i, j, k;
 	char *need = NULL;
 	int error = 0;
@@ -234,9 +263,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		for (k = 0; k < files_nr; k++)
 			fetch[fetch_nr++] = files[k];
 		free(files);
-		gs_buf_clear(&init_path);
-		gs_buf_printf(&init_path, "%s/__init__.py", pkg->path);
-		if ((init = gs_source_lookup(src, init_path.ptr)))
+		if ((init = gs_package_init_file(src, pkg)))
 			fetch[fetch_nr++] = init;
 	}
 	if (fetch_nr) {
@@ -281,6 +308,5 @@ done:
 	free(sel);
 	free(sel_spec);
 	free(fetch);
-	gs_buf_release(&init_path);
 	return error;
 }

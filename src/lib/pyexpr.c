@@ -145,6 +145,24 @@ static size_t skip_string(const char *s, size_t len, size_t i, int is_f, int nes
 	return len;
 }
 
+/*
+ * A token as written, except that a line break (only a string literal can
+ * hold one) is written as the two characters \n: a triple-quoted string
+ * never breaks a line of a contract (DESIGN 2.1).
+ */
+static void put_token(gs_buf *out, const char *s, size_t len)
+{
+	const char *nl;
+
+	while ((nl = memchr(s, '\n', len)) != NULL) {
+		gs_utf8_put_escaped(out, s, (size_t)(nl - s));
+		gs_buf_puts(out, "\\n");
+		len -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	gs_utf8_put_escaped(out, s, len);
+}
+
 void gs_python_normalize_expr(gs_buf *out, const char *s, size_t len)
 {
 	size_t i = 0, comma_at = 0;
@@ -196,7 +214,7 @@ void gs_python_normalize_expr(gs_buf *out, const char *s, size_t len)
 			gs_buf_putc(out, ' ');
 		if (c == ',')
 			comma_at = out->size;
-		gs_utf8_put_escaped(out, s + i, j - i);
+		put_token(out, s + i, j - i);
 
 		if (c == '(' || c == '[' || c == '{')
 			last = TOK_OPEN;

@@ -27,6 +27,8 @@ const TSLanguage *tree_sitter_python(void);
  * clause) plus one per level of a nested assignment target, and a few.
  */
 #define MAX_CURSORS (3 * MAX_DEPTH + 2 * MAX_TARGET_DEPTH + 16)
+/* DESIGN 2.1: a docstring summary is cut at 160 characters. */
+#define DOC_MAX_CHARS 160
 
 enum sym {
 	S_MODULE, S_BLOCK, S_COMMENT, S_IDENTIFIER,
@@ -41,6 +43,8 @@ enum sym {
 	S_LIST_PATTERN, S_LIST_SPLAT_PATTERN, S_DICTIONARY_SPLAT_PATTERN,
 	S_TYPED_PARAMETER, S_DEFAULT_PARAMETER, S_TYPED_DEFAULT_PARAMETER,
 	S_POSITIONAL_SEPARATOR, S_KEYWORD_SEPARATOR, S_ASYNC,
+	S_FOR_STATEMENT, S_WHILE_STATEMENT, S_MATCH_STATEMENT, S_CASE_CLAUSE,
+	S_GENERIC_TYPE, S_TYPE_PARAMETER, S_LIST_SPLAT, S_TYPE,
 	S__COUNT
 };
 
@@ -66,19 +70,23 @@ static const struct {
 	{ "typed_parameter", 1 }, { "default_parameter", 1 },
 	{ "typed_default_parameter", 1 }, { "positional_separator", 1 },
 	{ "keyword_separator", 1 }, { "async", 0 },
+	{ "for_statement", 1 }, { "while_statement", 1 },
+	{ "match_statement", 1 }, { "case_clause", 1 },
+	{ "generic_type", 1 }, { "type_parameter", 1 }, { "list_splat", 1 },
+	{ "type", 1 },
 };
 
 enum field {
 	F_NAME, F_PARAMETERS, F_RETURN_TYPE, F_BODY, F_SUPERCLASSES,
 	F_DEFINITION, F_LEFT, F_RIGHT, F_TYPE, F_VALUE, F_FUNCTION,
-	F_OBJECT, F_ATTRIBUTE, F_ARGUMENTS,
+	F_OBJECT, F_ATTRIBUTE, F_ARGUMENTS, F_TYPE_PARAMETERS, F_CONSEQUENCE,
 	F__COUNT
 };
 
 static const char *const field_names[F__COUNT] = {
 	"name", "parameters", "return_type", "body", "superclasses",
 	"definition", "left", "right", "type", "value", "function",
-	"object", "attribute", "arguments",
+	"object", "attribute", "arguments", "type_parameters", "consequence",
 };
 
 /* A null node (ts_node_is_null), for absent optional children. */
@@ -98,6 +106,7 @@ struct gs_python {
 enum group {
 	G_VARIABLE,
 	G_TYPE_ALIAS,
+	G_ATTRIBUTE,
 	G_CALLABLE,
 	G_CLASS
 };
@@ -108,6 +117,8 @@ struct entry {
 	gs_symbol sym; /* sym.name is the own name until flattened */
 	int group;
 	size_t seq;
+	int by_seq;    /* sorted by source order only (class variables) */
+	int dropped;   /* an attribute already listed (DESIGN 2.1) */
 	struct scope *body;
 };
 
@@ -389,12 +400,15 @@ static int is_space(char c)
 }
 
 /*
- * Append the summary of docstring text to `tmp`: its first non-blank line,
- * stripped, inner white space collapsed. Returns 1 once a line was found.
+ * Append the summary of docstring text to `tmp`: its first paragraph (the
+ * lines from the first non-blank one up to the next blank line), stripped,
+ * inner white space and line breaks collapsed to one space. Returns 1 once
+ * a non-blank line was found.
  */
 static int summarize(gs_buf *tmp, const char *s, size_t len)
 {
 	size_t i = 0;
+	int found = 0, ws = 0;
 
 	while (i < len) {
 		size_t eol = i, a, b;
@@ -407,9 +421,12 @@ static int summarize(gs_buf *tmp, const char *s, size_t len)
 			a++;
 		while (b > a && is_space(s[b - 1]))
 			b--;
-		if (a < b) {
-			int ws = 0;
-
+		if (a == b) {
+			if (found)
+				break;
+		} else {
+			if (found)
+				ws = 1;
 			for (; a < b; a++) {
 				if (is_space(s[a])) {
 					ws = 1;
@@ -420,11 +437,33 @@ static int summarize(gs_buf *tmp, const char *s, size_t len)
 				ws = 0;
 				gs_buf_putc(tmp, s[a]);
 			}
-			return 1;
+			found = 1;
 		}
 		i = eol + 1;
 	}
-	return 0;
+	return found;
+}
+
+/*
+ * Cut `b` (valid UTF-8) to `max` code points: the first max - 1 and an
+ * ellipsis (U+2026) when it is longer.
+ */
+static void cut_chars(gs_buf *b, size_t max)
+{
+	size_t i = 0, n = 0, keep = 0;
+
+	while (i < b->size) {
+		size_t k = gs_utf8_seq_len(b->ptr + i, b->size - i);
+
+		if (n == max - 1)
+			keep = i;
+		i += k ? k : 1;
+		n++;
+	}
+	if (n <= max)
+		return;
+	gs_buf_setlen(b, keep);
+	gs_buf_puts(b, "\xe2\x80\xa6");
 }
 
 /* The docstring summary of a module or block, or NULL. */
@@ -484,6 +523,7 @@ static char *docstring(struct ctx *x, TSNode body)
 
 		if (summarize(&line, raw.ptr, raw.size)) {
 			gs_utf8_put_escaped(tmp, line.ptr, line.size);
+			cut_chars(tmp, DOC_MAX_CHARS);
 			doc = gs_xstrndup(tmp->ptr, tmp->size);
 		}
 		gs_buf_release(&line);
@@ -553,7 +593,7 @@ static int too_deep(struct ctx *x, int depth)
 
 static int walk_block(struct ctx *x, struct scope *scope, TSNode block, int in_class, int depth);
 
-static void add_variable(struct ctx *x, struct scope *scope, TSNode name, TSNode type)
+static void add_variable(struct ctx *x, struct scope *scope, TSNode name, TSNode type, TSNode value)
 {
 	struct entry *e;
 
@@ -562,6 +602,25 @@ static void add_variable(struct ctx *x, struct scope *scope, TSNode name, TSNode
 	e = scope_add(x, scope, G_VARIABLE, GS_SYM_VARIABLE, dup_text(x, name), name);
 	if (!ts_node_is_null(type))
 		e->sym.annotation = dup_norm(x, type);
+	if (!ts_node_is_null(value))
+		e->sym.value = dup_norm(x, value);
+}
+
+/* PEP 695 type parameters: the normalised text between the brackets. */
+static char *type_params(struct ctx *x, TSNode tp)
+{
+	gs_buf *tmp = &x->py->tmp;
+	size_t len;
+	const char *t;
+
+	if (ts_node_is_null(tp))
+		return NULL;
+	t = node_text(x, tp, &len);
+	gs_buf_clear(tmp);
+	gs_python_normalize_expr(tmp, t, len);
+	if (tmp->size < 2 || tmp->ptr[0] != '[' || tmp->ptr[tmp->size - 1] != ']')
+		return gs_xstrndup(tmp->ptr, tmp->size);
+	return gs_xstrndup(tmp->ptr + 1, tmp->size - 2);
 }
 
 /* Each plain name of a target, recursively through tuple and list targets. */
@@ -573,7 +632,7 @@ static void add_targets(struct ctx *x, struct scope *scope, TSNode target, int d
 	if (too_deep_for(x, depth, MAX_TARGET_DEPTH))
 		return;
 	if (is(x, target, S_IDENTIFIER)) {
-		add_variable(x, scope, target, null_node);
+		add_variable(x, scope, target, null_node, null_node);
 		return;
 	}
 	if (!is(x, target, S_PATTERN_LIST) && !is(x, target, S_TUPLE_PATTERN) &&
@@ -639,8 +698,20 @@ static int binds_all(struct ctx *x, TSNode target, int depth)
 	return found;
 }
 
+/* The value of a chain a = b = 1: the right side of its last link. */
+static TSNode chain_value(struct ctx *x, TSNode node)
+{
+	TSNode right = field(x, node, F_RIGHT);
+
+	while (is(x, right, S_ASSIGNMENT))
+		right = field(x, right, F_RIGHT);
+	return right;
+}
+
 static void add_assignment(struct ctx *x, struct scope *scope, TSNode node, int module_level)
 {
+	TSNode value = chain_value(x, node);
+
 	/* A chain a = b = 1 nests to the right: walk it as a loop. */
 	while (!x->error && is(x, node, S_ASSIGNMENT)) {
 		TSNode left = field(x, node, F_LEFT);
@@ -656,7 +727,7 @@ static void add_assignment(struct ctx *x, struct scope *scope, TSNode node, int 
 				all_assigned(x, right);
 		}
 		if (is(x, left, S_IDENTIFIER))
-			add_variable(x, scope, left, type);
+			add_variable(x, scope, left, type, value);
 		else
 			add_targets(x, scope, left, 0);
 		node = right;
@@ -751,19 +822,32 @@ static void expression_statement(struct ctx *x, struct scope *scope, TSNode stmt
 
 static void type_alias(struct ctx *x, struct scope *scope, TSNode stmt)
 {
-	TSNode left = field(x, stmt, F_LEFT);
-	const char *t;
-	size_t len, i;
+	TSNode left = field(x, stmt, F_LEFT), right = field(x, stmt, F_RIGHT);
+	TSNode inner, name = null_node, tp = null_node, n;
+	struct entry *e;
+	struct iter it;
 
-	if (ts_node_is_null(left))
+	if (ts_node_is_null(left) || !first_named(x, left, &inner))
 		return;
-	/* `type X[T] = ...`: the name is what comes before the '['. */
-	t = node_text(x, left, &len);
-	for (i = 0; i < len && t[i] != '['; i++)
-		;
-	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n' || t[i - 1] == '\\'))
-		i--;
-	scope_add(x, scope, G_TYPE_ALIAS, GS_SYM_TYPE_ALIAS, dup_raw(x, t, i), left);
+	/* `type X[T] = ...` parses its left side as a generic type. */
+	if (is(x, inner, S_GENERIC_TYPE)) {
+		iter_start(x, &it, inner);
+		while (iter_next_named(x, &it, &n)) {
+			if (ts_node_is_null(name) && is(x, n, S_IDENTIFIER))
+				name = n;
+			else if (is(x, n, S_TYPE_PARAMETER))
+				tp = n;
+		}
+		iter_end(x, &it);
+	} else if (is(x, inner, S_IDENTIFIER)) {
+		name = inner;
+	}
+	if (ts_node_is_null(name))
+		return;
+	e = scope_add(x, scope, G_TYPE_ALIAS, GS_SYM_TYPE_ALIAS, dup_text(x, name), name);
+	e->sym.type_params = type_params(x, tp);
+	if (!ts_node_is_null(right))
+		e->sym.value = dup_norm(x, right);
 }
 
 static int is_accessor(const char *d)
@@ -882,8 +966,31 @@ static void params(struct ctx *x, gs_symbol *sym, TSNode list)
 	}
 }
 
+static void init_block(struct ctx *x, struct scope *scope, TSNode block, TSNode self, int depth);
+
+/*
+ * The name of the first parameter of a method (what `self` is called), or
+ * a null node when the first parameter is not a plain positional one.
+ */
+static TSNode self_param(struct ctx *x, TSNode list)
+{
+	TSNode first, inner;
+
+	if (ts_node_is_null(list) || !first_named(x, list, &first))
+		return null_node;
+	if (is(x, first, S_IDENTIFIER))
+		return first;
+	if (is(x, first, S_TYPED_PARAMETER))
+		return first_named(x, first, &inner) && is(x, inner, S_IDENTIFIER) ? inner : null_node;
+	if (is(x, first, S_DEFAULT_PARAMETER) || is(x, first, S_TYPED_DEFAULT_PARAMETER)) {
+		inner = field(x, first, F_NAME);
+		return is(x, inner, S_IDENTIFIER) ? inner : null_node;
+	}
+	return null_node;
+}
+
 static void add_function(struct ctx *x, struct scope *scope, TSNode def,
-			 struct strlist *decorators, int in_class)
+			 struct strlist *decorators, int in_class, int depth)
 {
 	TSNode name = field(x, def, F_NAME), first, ret;
 	struct entry *e;
@@ -903,11 +1010,20 @@ static void add_function(struct ctx *x, struct scope *scope, TSNode def,
 	e->sym.decorators = decorators->v;
 	e->sym.decorators_nr = decorators->nr;
 	memset(decorators, 0, sizeof(*decorators));
+	e->sym.type_params = type_params(x, field(x, def, F_TYPE_PARAMETERS));
 	params(x, &e->sym, field(x, def, F_PARAMETERS));
 	ret = field(x, def, F_RETURN_TYPE);
 	if (!ts_node_is_null(ret))
 		e->sym.returns = dup_norm(x, ret);
 	e->sym.doc = docstring(x, field(x, def, F_BODY));
+	/* `e` may move from here on: attributes are added to the same scope. */
+	if (in_class && text_is(x, name, "__init__")) {
+		TSNode self = self_param(x, field(x, def, F_PARAMETERS));
+		TSNode body = field(x, def, F_BODY);
+
+		if (!ts_node_is_null(self) && !ts_node_is_null(body))
+			init_block(x, scope, body, self, depth + 1);
+	}
 }
 
 static void add_class(struct ctx *x, struct scope *scope, TSNode def,
@@ -955,6 +1071,7 @@ static void add_class(struct ctx *x, struct scope *scope, TSNode def,
 	}
 	e->sym.bases = bases.v;
 	e->sym.bases_nr = bases.nr;
+	e->sym.type_params = type_params(x, field(x, def, F_TYPE_PARAMETERS));
 	body = field(x, def, F_BODY);
 	e->sym.doc = docstring(x, body);
 	inner = gs_xcalloc(1, sizeof(*inner));
@@ -984,34 +1101,166 @@ static void decorated(struct ctx *x, struct scope *scope, TSNode node, int in_cl
 	iter_end(x, &it);
 	if (have_def) {
 		if (is(x, def, S_FUNCTION_DEFINITION))
-			add_function(x, scope, def, &decos, in_class);
+			add_function(x, scope, def, &decos, in_class, depth);
 		else
 			add_class(x, scope, def, &decos, depth);
 	}
 	strlist_clear(&decos);
 }
 
-/* if/try/with: the blocks of the statement and of its clauses. */
-static void compound(struct ctx *x, struct scope *scope, TSNode stmt, int in_class, int depth)
+static int is_compound(struct ctx *x, TSSymbol s)
+{
+	gs_python *py = x->py;
+
+	return s == py->sym[S_IF_STATEMENT] || s == py->sym[S_TRY_STATEMENT] ||
+		s == py->sym[S_WITH_STATEMENT] || s == py->sym[S_FOR_STATEMENT] ||
+		s == py->sym[S_WHILE_STATEMENT] || s == py->sym[S_MATCH_STATEMENT];
+}
+
+/* One block of a compound statement: definitions, or attributes of __init__. */
+static void sub_block(struct ctx *x, struct scope *scope, TSNode block, int in_class, int depth,
+		      TSNode self)
+{
+	if (ts_node_is_null(self))
+		walk_block(x, scope, block, in_class, depth);
+	else
+		init_block(x, scope, block, self, depth);
+}
+
+/*
+ * if/elif/else, try/except/except* /else/finally, with, for/else,
+ * while/else and the cases of match: the blocks of the statement and of
+ * its clauses. Targets, conditions and patterns bind nothing here.
+ */
+static void compound(struct ctx *x, struct scope *scope, TSNode stmt, int in_class, int depth,
+		     TSNode self)
+{
+	struct iter it, it2;
+	TSNode n, m;
+	int match;
+
+	if (too_deep(x, depth))
+		return;
+	match = is(x, stmt, S_MATCH_STATEMENT);
+	iter_start(x, &it, stmt);
+	while (!x->error && iter_next_named(x, &it, &n)) {
+		if (is(x, n, S_BLOCK) && !match) {
+			sub_block(x, scope, n, in_class, depth, self);
+		} else if (is(x, n, S_BLOCK) || is(x, n, S_ELIF_CLAUSE) || is(x, n, S_ELSE_CLAUSE) ||
+			   is(x, n, S_EXCEPT_CLAUSE) || is(x, n, S_EXCEPT_GROUP_CLAUSE) ||
+			   is(x, n, S_FINALLY_CLAUSE)) {
+			/* A match body holds its case clauses. */
+			iter_start(x, &it2, n);
+			while (!x->error && iter_next_named(x, &it2, &m)) {
+				if (is(x, m, S_BLOCK)) {
+					sub_block(x, scope, m, in_class, depth, self);
+				} else if (is(x, m, S_CASE_CLAUSE)) {
+					TSNode c = field(x, m, F_CONSEQUENCE);
+
+					if (is(x, c, S_BLOCK))
+						sub_block(x, scope, c, in_class, depth + 1, self);
+				}
+			}
+			iter_end(x, &it2);
+		}
+	}
+	iter_end(x, &it);
+}
+
+/* --- instance attributes of __init__ ---------------------------------- */
+
+static void add_attribute(struct ctx *x, struct scope *scope, TSNode name, TSNode type, TSNode value)
+{
+	struct entry *e = scope_add(x, scope, G_ATTRIBUTE, GS_SYM_ATTRIBUTE, dup_text(x, name), name);
+
+	if (!ts_node_is_null(type))
+		e->sym.annotation = dup_norm(x, type);
+	if (!ts_node_is_null(value))
+		e->sym.value = dup_norm(x, value);
+}
+
+/* `self.NAME` (or `*self.NAME`, as tree-sitter reads a starred one): NAME. */
+static TSNode self_attribute(struct ctx *x, TSNode target, TSNode self)
+{
+	TSNode obj, attr, inner;
+	size_t a, b;
+	const char *ta, *tb;
+
+	if (!is(x, target, S_ATTRIBUTE))
+		return null_node;
+	obj = field(x, target, F_OBJECT);
+	attr = field(x, target, F_ATTRIBUTE);
+	if (is(x, obj, S_LIST_SPLAT) && first_named(x, obj, &inner))
+		obj = inner;
+	if (!is(x, obj, S_IDENTIFIER) || !is(x, attr, S_IDENTIFIER))
+		return null_node;
+	ta = node_text(x, obj, &a);
+	tb = node_text(x, self, &b);
+	return a == b && !memcmp(ta, tb, a) ? attr : null_node;
+}
+
+/* Each self.NAME of a tuple or list target, recursively; no values. */
+static void attribute_targets(struct ctx *x, struct scope *scope, TSNode target, TSNode self, int depth)
+{
+	struct iter it;
+	TSNode n, name;
+
+	if (too_deep_for(x, depth, MAX_TARGET_DEPTH))
+		return;
+	name = self_attribute(x, target, self);
+	if (!ts_node_is_null(name)) {
+		add_attribute(x, scope, name, null_node, null_node);
+		return;
+	}
+	if (!is(x, target, S_PATTERN_LIST) && !is(x, target, S_TUPLE_PATTERN) &&
+	    !is(x, target, S_LIST_PATTERN) && !is(x, target, S_LIST_SPLAT_PATTERN))
+		return;
+	iter_start(x, &it, target);
+	while (iter_next_named(x, &it, &n))
+		attribute_targets(x, scope, n, self, depth + 1);
+	iter_end(x, &it);
+}
+
+static void init_assignment(struct ctx *x, struct scope *scope, TSNode node, TSNode self)
+{
+	TSNode value = chain_value(x, node);
+
+	while (!x->error && is(x, node, S_ASSIGNMENT)) {
+		TSNode left = field(x, node, F_LEFT), name;
+
+		if (ts_node_is_null(left))
+			break;
+		name = self_attribute(x, left, self);
+		if (!ts_node_is_null(name) && !is(x, field(x, left, F_OBJECT), S_LIST_SPLAT))
+			add_attribute(x, scope, name, field(x, node, F_TYPE), value);
+		else
+			attribute_targets(x, scope, left, self, 0);
+		node = field(x, node, F_RIGHT);
+	}
+}
+
+/*
+ * The statements of __init__ (recursively through compound statements,
+ * never into nested functions or classes): every assignment to
+ * self.NAME is an instance attribute of the class.
+ */
+static void init_block(struct ctx *x, struct scope *scope, TSNode block, TSNode self, int depth)
 {
 	struct iter it, it2;
 	TSNode n, m;
 
 	if (too_deep(x, depth))
 		return;
-	iter_start(x, &it, stmt);
+	iter_start(x, &it, block);
 	while (!x->error && iter_next_named(x, &it, &n)) {
-		if (is(x, n, S_BLOCK)) {
-			walk_block(x, scope, n, in_class, depth);
-		} else if (is(x, n, S_ELIF_CLAUSE) || is(x, n, S_ELSE_CLAUSE) ||
-			   is(x, n, S_EXCEPT_CLAUSE) || is(x, n, S_EXCEPT_GROUP_CLAUSE) ||
-			   is(x, n, S_FINALLY_CLAUSE)) {
+		if (is(x, n, S_EXPRESSION_STATEMENT)) {
 			iter_start(x, &it2, n);
-			while (!x->error && iter_next_named(x, &it2, &m)) {
-				if (is(x, m, S_BLOCK))
-					walk_block(x, scope, m, in_class, depth);
-			}
+			while (iter_next_named(x, &it2, &m))
+				if (is(x, m, S_ASSIGNMENT))
+					init_assignment(x, scope, m, self);
 			iter_end(x, &it2);
+		} else if (is_compound(x, ts_node_symbol(n))) {
+			compound(x, scope, n, 1, depth + 1, self);
 		}
 	}
 	iter_end(x, &it);
@@ -1035,7 +1284,7 @@ static int walk_block(struct ctx *x, struct scope *scope, TSNode block, int in_c
 		} else if (s == py->sym[S_FUNCTION_DEFINITION]) {
 			struct strlist none = { NULL, 0, 0 };
 
-			add_function(x, scope, n, &none, in_class);
+			add_function(x, scope, n, &none, in_class, depth);
 		} else if (s == py->sym[S_CLASS_DEFINITION]) {
 			struct strlist none = { NULL, 0, 0 };
 
@@ -1044,9 +1293,8 @@ static int walk_block(struct ctx *x, struct scope *scope, TSNode block, int in_c
 			decorated(x, scope, n, in_class, depth);
 		} else if (s == py->sym[S_TYPE_ALIAS_STATEMENT]) {
 			type_alias(x, scope, n);
-		} else if (s == py->sym[S_IF_STATEMENT] || s == py->sym[S_TRY_STATEMENT] ||
-			   s == py->sym[S_WITH_STATEMENT]) {
-			compound(x, scope, n, in_class, depth + 1);
+		} else if (is_compound(x, s)) {
+			compound(x, scope, n, in_class, depth + 1, null_node);
 		}
 	}
 	iter_end(x, &it);
@@ -1062,6 +1310,8 @@ static int entry_cmp(const void *a_, const void *b_)
 
 	if (a->group != b->group)
 		return a->group < b->group ? -1 : 1;
+	if (a->by_seq)
+		return a->seq < b->seq ? -1 : a->seq > b->seq;
 	c = strcmp(a->sym.name, b->sym.name);
 	if (c)
 		return c;
@@ -1087,14 +1337,57 @@ struct flat {
 	size_t all_nr;
 };
 
+/*
+ * An instance attribute is listed once, from its first assignment, and
+ * not at all when a variable or callable of its class has its name
+ * (DESIGN 2.1). The scope is sorted: attributes of one name are adjacent,
+ * the first in source order first.
+ */
+static void drop_attributes(struct scope *scope)
+{
+	char **names = NULL;
+	size_t i, nr = 0;
+
+	for (i = 0; i < scope->nr; i++)
+		if (scope->v[i].group == G_VARIABLE || scope->v[i].group == G_CALLABLE)
+			nr++;
+	if (nr) {
+		names = gs_xcalloc(nr, sizeof(*names));
+		nr = 0;
+		for (i = 0; i < scope->nr; i++)
+			if (scope->v[i].group == G_VARIABLE || scope->v[i].group == G_CALLABLE)
+				names[nr++] = scope->v[i].sym.name;
+		GS_QSORT(names, nr, str_cmp);
+	}
+	for (i = 0; i < scope->nr; i++) {
+		struct entry *e = &scope->v[i];
+
+		if (e->group != G_ATTRIBUTE)
+			continue;
+		if ((i > 0 && scope->v[i - 1].group == G_ATTRIBUTE &&
+		     !strcmp(scope->v[i - 1].sym.name, e->sym.name)) ||
+		    (nr && bsearch(&e->sym.name, names, nr, sizeof(char *), str_cmp)))
+			e->dropped = 1;
+	}
+	free(names);
+}
+
 static void flatten(struct flat *f, struct scope *scope, int parent, const char *prefix,
 		    int parent_public)
 {
 	size_t i;
+	int attributes = 0;
 
 	if (!scope->nr)
 		return;
+	/* Inside a class its variables keep source order (DESIGN 2.2). */
+	for (i = 0; i < scope->nr; i++) {
+		scope->v[i].by_seq = parent >= 0 && scope->v[i].group == G_VARIABLE;
+		attributes |= scope->v[i].group == G_ATTRIBUTE;
+	}
 	GS_QSORT(scope->v, scope->nr, entry_cmp);
+	if (attributes)
+		drop_attributes(scope);
 
 	for (i = 0; i < scope->nr; i++) {
 		struct entry *e = &scope->v[i];
@@ -1102,6 +1395,9 @@ static void flatten(struct flat *f, struct scope *scope, int parent, const char 
 		gs_symbol *sym;
 		const char *own = e->sym.name;
 		int pub, idx;
+
+		if (e->dropped)
+			continue;
 
 		if (parent < 0) {
 			if (f->all_sorted)

@@ -544,7 +544,7 @@ static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_s
 	size_t len = strlen(path), i;
 
 	base = base ? base + 1 : path;
-	if (len >= 3 && !strcmp(path + len - 3, ".py"))
+	if ((len >= 3 && !strcmp(path + len - 3, ".py")) || (len >= 4 && !strcmp(path + len - 4, ".pyi")))
 		return "is a Python source path; contracts must not overwrite sources";
 	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++)
 		if (!strcmp(base, git_files[i]))

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gitspec/render.h"
+#include "gitspec/sha1.h"
 
 /*
  * Rendering of one contract to Markdown (DESIGN 2.4) and JSON (2.5). Both
@@ -8,6 +9,10 @@
  */
 
 static const char *const variant_names[GS_VARIANT_COUNT] = { "public", "all", "tests" };
+
+/* DESIGN 2.1 "Long values". */
+#define LONG_VALUE_MAX 80
+#define LONG_VALUE_KEEP 64
 
 const char *gs_variant_name(gs_variant v)
 {
@@ -31,12 +36,11 @@ int gs_variant_parse(const char *name)
 
 int gs_variant_selects(gs_variant v, const char *path, int is_test_file)
 {
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
+	(void)path;
+	/* Format 2 renders __init__.py like any other file (DESIGN 1). */
 	if (v == GS_VARIANT_TESTS)
 		return !!is_test_file;
-	return !is_test_file && strcmp(base, "__init__.py") != 0;
+	return !is_test_file;
 }
 
 static int shown(const gs_contract_view *view, const gs_symbol *sym)
@@ -82,6 +86,56 @@ static void put_params(gs_buf *out, const gs_symbol *sym)
 	}
 }
 
+static size_t count_chars(const char *s, size_t len, size_t *byte_at, size_t at)
+{
+	size_t i = 0, n = 0;
+
+	*byte_at = len;
+	while (i < len) {
+		size_t k;
+
+		if (n == at)
+			*byte_at = i;
+		k = gs_utf8_seq_len(s + i, len - i);
+		i += k ? k : 1;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A value (DESIGN 2.1 "Long values"): longer than 80 characters, it is
+ * written as its first 64, an ellipsis, " #" and the first 8 hex digits of
+ * the SHA-1 of the whole text, so that any change still shows.
+ */
+static void put_value(gs_buf *out, const char *value)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char sha[20];
+	size_t len = strlen(value), cut, i;
+
+	if (count_chars(value, len, &cut, LONG_VALUE_KEEP) <= LONG_VALUE_MAX) {
+		gs_buf_put(out, value, len);
+		return;
+	}
+	gs_sha1(sha, value, len);
+	gs_buf_put(out, value, cut);
+	gs_buf_puts(out, "\xe2\x80\xa6 #");
+	for (i = 0; i < 4; i++) {
+		gs_buf_putc(out, hex[sha[i] >> 4]);
+		gs_buf_putc(out, hex[sha[i] & 15]);
+	}
+}
+
+static void put_type_params(gs_buf *out, const gs_symbol *sym)
+{
+	if (!sym->type_params)
+		return;
+	gs_buf_putc(out, '[');
+	gs_buf_puts(out, sym->type_params);
+	gs_buf_putc(out, ']');
+}
+
 /* The text of a symbol's code span; `name` is the name to show. */
 static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
 {
@@ -94,19 +148,32 @@ static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
 	}
 	switch (sym->kind) {
 	case GS_SYM_VARIABLE:
+	case GS_SYM_ATTRIBUTE:
+		if (sym->kind == GS_SYM_ATTRIBUTE)
+			gs_buf_puts(out, "self.");
 		gs_buf_puts(out, name);
 		if (sym->annotation) {
 			gs_buf_puts(out, ": ");
 			gs_buf_puts(out, sym->annotation);
 		}
+		if (sym->value) {
+			gs_buf_puts(out, " = ");
+			put_value(out, sym->value);
+		}
 		break;
 	case GS_SYM_TYPE_ALIAS:
 		gs_buf_puts(out, "type ");
 		gs_buf_puts(out, name);
+		put_type_params(out, sym);
+		if (sym->value) {
+			gs_buf_puts(out, " = ");
+			put_value(out, sym->value);
+		}
 		break;
 	case GS_SYM_CLASS:
 		gs_buf_puts(out, "class ");
 		gs_buf_puts(out, name);
+		put_type_params(out, sym);
 		if (sym->bases_nr) {
 			gs_buf_putc(out, '(');
 			for (i = 0; i < sym->bases_nr; i++) {
@@ -123,6 +190,7 @@ static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
 			gs_buf_puts(out, "async ");
 		gs_buf_puts(out, "def ");
 		gs_buf_puts(out, name);
+		put_type_params(out, sym);
 		gs_buf_putc(out, '(');
 		put_params(out, sym);
 		gs_buf_putc(out, ')');
@@ -170,6 +238,31 @@ static void put_code_span_str(gs_buf *out, const char *s)
 	put_code_span(out, s, strlen(s));
 }
 
+/*
+ * A file or module name in a heading: control characters (a line break
+ * in a file name) are written as \xNN like invalid UTF-8, so that no name
+ * can break a contract line.
+ */
+static void put_name_span(gs_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	gs_buf tmp = GS_BUF_INIT;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f) {
+			gs_buf_puts(&tmp, "\\x");
+			gs_buf_putc(&tmp, hex[c >> 4]);
+			gs_buf_putc(&tmp, hex[c & 15]);
+		} else {
+			gs_buf_putc(&tmp, (char)c);
+		}
+	}
+	put_code_span(out, tmp.ptr, tmp.size);
+	gs_buf_release(&tmp);
+}
+
 /* --- Markdown --------------------------------------------------------- */
 
 static void put_bullet(gs_buf *out, gs_buf *tmp, const gs_symbol *sym, const char *name)
@@ -200,7 +293,7 @@ static void top_level_list(gs_buf *out, gs_buf *tmp, const gs_contract_view *vie
 		if (sym->parent >= 0 || !shown(view, sym))
 			continue;
 		g = sym->kind == GS_SYM_VARIABLE ? 0 : sym->kind == GS_SYM_TYPE_ALIAS ? 1 :
-			sym->kind == GS_SYM_CLASS ? 3 : 2;
+			sym->kind == GS_SYM_CLASS ? 3 : sym->kind == GS_SYM_ATTRIBUTE ? 4 : 2;
 		if (g != group)
 			continue;
 		if (!started) {
@@ -217,7 +310,7 @@ static void render_file(gs_buf *out, gs_buf *tmp, const gs_contract_view *view, 
 	int classes = 0;
 
 	gs_buf_puts(out, "\n## ");
-	put_code_span_str(out, mod->path);
+	put_name_span(out, mod->path);
 	gs_buf_putc(out, '\n');
 	if (mod->doc) {
 		gs_buf_putc(out, '\n');
@@ -303,10 +396,9 @@ void gs_render_markdown(gs_buf *out, const gs_contract_view *view)
 	size_t i, ex_nr;
 
 	gs_buf_puts(out, "# ");
-	put_code_span_str(out, view->module ? view->module : "");
+	put_name_span(out, view->module ? view->module : "");
 	gs_buf_printf(out, " \xe2\x80\x94 %s contract\n\n", gs_variant_name(view->variant));
-	gs_buf_puts(out, "<!-- Derived from the package sources by git-spec. "
-		    "Do not edit: run `git spec sync`. -->\n");
+	gs_buf_puts(out, GS_CONTRACT_COMMENT "\n");
 
 	ex = sorted_exports(view, &ex_nr);
 	if (ex_nr) {
@@ -429,6 +521,8 @@ static void json_symbol(gs_buf *out, int level, const gs_symbol *sym)
 	gs_buf_put_json_string(out, sym->name);
 	json_key(out, level + 1, &first, "decorators");
 	json_strings(out, level + 1, sym->decorators, sym->decorators_nr, "@");
+	json_key(out, level + 1, &first, "type_params");
+	json_ostr(out, sym->type_params);
 	json_key(out, level + 1, &first, "params");
 	json_params(out, level + 1, sym);
 	json_key(out, level + 1, &first, "returns");
@@ -440,6 +534,8 @@ static void json_symbol(gs_buf *out, int level, const gs_symbol *sym)
 		gs_buf_puts(out, "null");
 	json_key(out, level + 1, &first, "annotation");
 	json_ostr(out, sym->annotation);
+	json_key(out, level + 1, &first, "value");
+	json_ostr(out, sym->value);
 	json_key(out, level + 1, &first, "doc");
 	json_ostr(out, sym->doc);
 	indent(out, level);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <git2.h>
@@ -23,6 +24,7 @@ struct gs_source {
 	char *describe;
 	gs_source_entry *entries;   /* sorted by path (strcmp) */
 	size_t nr, alloc;
+	size_t entries_mapped;      /* index: entries mapped with this length (fixed size), or 0 */
 	gs_strvec paths;            /* owns the paths of tree and work-tree entries */
 	gs_index *idx;              /* index: the source itself; work tree: for stat data */
 	git_tree *tree;
@@ -35,7 +37,16 @@ struct gs_source {
 	 */
 	gs_buf link_free_dir;
 	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
+	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees (owned) */
+	int sparse_cache_tried;
+	gs_strvec arenas;           /* path blocks of expanded sparse directories */
 };
+
+#ifdef MAP_POPULATE
+# define MAP_POPULATE_IF_ANY MAP_POPULATE
+#else
+# define MAP_POPULATE_IF_ANY 0
+#endif
 
 static gs_source *source_new(gs_source_kind kind, git_repository *repo, const char *describe)
 {
@@ -45,6 +56,7 @@ static gs_source *source_new(gs_source_kind kind, git_repository *repo, const ch
 	src->repo = repo;
 	src->describe = gs_xstrdup(describe);
 	gs_strvec_init(&src->paths);
+	gs_strvec_init(&src->arenas);
 	gs_buf_init(&src->link_free_dir, 0);
 	src->trust_filemode = 1;
 	return src;
@@ -54,8 +66,13 @@ void gs_source_free(gs_source *src)
 {
 	if (!src)
 		return;
-	free(src->entries);
+	if (src->entries_mapped)
+		munmap(src->entries, src->entries_mapped);
+	else
+		free(src->entries);
 	gs_strvec_clear(&src->paths);
+	gs_strvec_clear(&src->arenas);
+	gs_cache_free(src->sparse_cache);
 	gs_buf_release(&src->link_free_dir);
 	gs_index_free(src->idx);
 	git_tree_free(src->tree);
@@ -83,7 +100,13 @@ static int entry_cmp(const void *a, const void *b)
 
 static void sort_entries(gs_source *src)
 {
-	if (src->nr > 1)
+	size_t i;
+
+	/* mostly sorted already (index order, tree order): check before sorting */
+	for (i = 1; i < src->nr; i++)
+		if (strcmp(src->entries[i - 1].path, src->entries[i].path) > 0)
+			break;
+	if (i < src->nr)
 		GS_QSORT(src->entries, src->nr, entry_cmp);
 }
 
@@ -163,40 +186,152 @@ void gs_source_prefix_range(const gs_source *src, const char *prefix,
 
 /* ---- the index ---- */
 
-static int collect_tree(gs_source *src, const git_tree *tree, gs_buf *path);
-
 /*
- * A sparse index's directory entry stands for its tree: list the files
- * below it from the object database, as git does when it expands one.
+ * A sparse index's directory entry stands for its tree: the files below it
+ * come from the object database, as git reads them when it expands one.
+ * A sparse index of 100,000 files holds a few hundred entries and git
+ * reads just those; loading the thousands of trees below them costs ten
+ * times that, so each tree's listing (mode, id, path below it, for every
+ * file) is kept in the cache, keyed by the tree's id: trees never change.
  */
-static int expand_sparse_dir(gs_source *src, const gs_index_entry *ie, int skip_worktree)
+#define SPARSE_NS "sparse-tree"
+#define SPARSE_REC_FIXED (4 + GIT_OID_RAWSZ)
+
+static int list_tree(gs_buf *rec, git_repository *repo, const git_oid *oid, gs_buf *path)
 {
 	git_tree *tree = NULL;
-	gs_buf path = GS_BUF_INIT;
-	size_t i, first = src->nr;
+	size_t i, n, base = path->size;
 	int error = 0;
 
-	if (git_tree_lookup(&tree, src->repo, &ie->oid) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot read the sparse directory '%s' of the index: %s", ie->path,
+	/* no checkout can hold a longer path; this also bounds the recursion */
+	if (path->size > 4096) {
+		error = gs_error_set(GS_ERROR, "cannot read tree: path too long below '%.64s'", path->ptr);
+		goto done;
+	}
+	if (git_tree_lookup(&tree, repo, oid) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot read a sparse directory's tree: %s",
 				     git_error_last() ? git_error_last()->message : "not a tree");
 		goto done;
 	}
-	gs_buf_set(&path, ie->path, ie->path_len);
-	if ((error = collect_tree(src, tree, &path)) < 0)
-		goto done;
-	for (i = first; i < src->nr; i++)
-		src->entries[i].skip_worktree = skip_worktree;
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
+		uint32_t mode = (uint32_t)git_tree_entry_filemode(te);
+
+		gs_buf_setlen(path, base);
+		gs_buf_puts(path, git_tree_entry_name(te));
+		if (mode == GIT_FILEMODE_TREE) {
+			gs_buf_putc(path, '/');
+			if ((error = list_tree(rec, repo, git_tree_entry_id(te), path)) < 0)
+				goto done;
+		} else {
+			unsigned char m[4] = { (unsigned char)(mode >> 24), (unsigned char)(mode >> 16),
+					       (unsigned char)(mode >> 8), (unsigned char)mode };
+
+			gs_buf_put(rec, (const char *)m, 4);
+			gs_buf_put(rec, (const char *)git_tree_entry_id(te)->id, GIT_OID_RAWSZ);
+			gs_buf_put(rec, path->ptr, path->size + 1);
+		}
+	}
 done:
+	gs_buf_setlen(path, base);
 	git_tree_free(tree);
+	return error;
+}
+
+/* The number of files a listing holds, or -1 when it is malformed (a miss). */
+static long listing_count(const char *rec, size_t len)
+{
+	const char *p = rec, *end = rec + len, *nul;
+	long nr = 0;
+
+	while (p < end) {
+		if ((size_t)(end - p) < SPARSE_REC_FIXED + 1 ||
+		    !(nul = memchr(p + SPARSE_REC_FIXED, 0, (size_t)(end - p - SPARSE_REC_FIXED))) ||
+		    nul == p + SPARSE_REC_FIXED)
+			return -1;
+		nr++;
+		p = nul + 1;
+	}
+	return nr;
+}
+
+/* Add the files of a well-formed listing below `dir`, their paths in one block. */
+static void add_listing(gs_source *src, const char *rec, size_t len, const char *dir, size_t dlen,
+			int skip_worktree)
+{
+	const char *p = rec, *end = rec + len;
+	size_t total = 0;
+	char *arena, *w;
+
+	for (p = rec; p < end; p += SPARSE_REC_FIXED + strlen(p + SPARSE_REC_FIXED) + 1)
+		total += dlen + strlen(p + SPARSE_REC_FIXED) + 1;
+	arena = gs_xmalloc(total ? total : 1);
+	gs_strvec_push_nodup(&src->arenas, arena);
+	w = arena;
+	for (p = rec; p < end;) {
+		const unsigned char *u = (const unsigned char *)p;
+		uint32_t mode = ((uint32_t)u[0] << 24) | ((uint32_t)u[1] << 16) | ((uint32_t)u[2] << 8) | u[3];
+		size_t slen = strlen(p + SPARSE_REC_FIXED);
+		gs_source_entry *e;
+
+		memcpy(w, dir, dlen);
+		memcpy(w + dlen, p + SPARSE_REC_FIXED, slen + 1);
+		e = add_entry(src, w, mode);
+		git_oid_fromraw(&e->oid, u + 4);
+		e->has_oid = 1;
+		e->skip_worktree = skip_worktree;
+		w += dlen + slen + 1;
+		p += SPARSE_REC_FIXED + slen + 1;
+	}
+}
+
+/* The listing of a sparse directory's tree, from the cache or the trees; its file count. */
+static int get_listing(gs_buf *rec, long *count, gs_source *src, const gs_index_entry *ie)
+{
+	gs_buf path = GS_BUF_INIT;
+	int error = 0;
+
+	if (!src->sparse_cache_tried) {
+		src->sparse_cache_tried = 1;
+		if (gs_cache_open(&src->sparse_cache, src->repo) < 0)
+			gs_error_clear();
+	}
+	if (gs_cache_get(rec, src->sparse_cache, SPARSE_NS, &ie->oid) == 0 &&
+	    (*count = listing_count(rec->ptr, rec->size)) >= 0)
+		goto done;
+	gs_error_clear();
+	gs_buf_clear(rec);
+	if ((error = list_tree(rec, src->repo, &ie->oid, &path)) < 0)
+		goto done;
+	if ((*count = listing_count(rec->ptr, rec->size)) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot read the sparse directory '%s' of the index", ie->path);
+		goto done;
+	}
+	if (gs_cache_put(src->sparse_cache, SPARSE_NS, &ie->oid, rec->ptr, rec->size) < 0)
+		gs_error_clear();  /* only a cache */
+done:
 	gs_buf_release(&path);
+	return error;
+}
+
+static int expand_sparse_dir(gs_source *src, const gs_index_entry *ie, int skip_worktree)
+{
+	gs_buf rec = GS_BUF_INIT;
+	long count;
+	int error;
+
+	if ((error = get_listing(&rec, &count, src, ie)) == 0)
+		add_listing(src, rec.ptr, rec.size, ie->path, ie->path_len, skip_worktree);
+	gs_buf_release(&rec);
 	return error;
 }
 
 int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path)
 {
 	gs_source *src = source_new(GS_SOURCE_INDEX, repo, "the index");
-	gs_buf path = GS_BUF_INIT;
-	size_t i, n;
+	gs_buf path = GS_BUF_INIT, *recs = NULL;
+	size_t i, n = 0, total;
 	int error = 0;
 
 	if (index_path)
@@ -206,8 +341,36 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 	if ((error = gs_index_open_in(&src->idx, path.ptr, git_repository_path(repo))) < 0)
 		goto done;
 	n = gs_index_entrycount(src->idx);
-	src->entries = gs_xmalloc(gs_st_mult(n ? n : 1, sizeof(*src->entries)));
-	src->alloc = n ? n : 1;
+	total = n;
+	if (gs_index_is_sparse(src->idx)) {
+		/* the sparse directories' listings first, to size the array once */
+		recs = gs_xcalloc(n ? n : 1, sizeof(*recs));
+		for (i = 0; i < n; i++) {
+			const gs_index_entry *ie = gs_index_get(src->idx, i);
+			long count;
+
+			if (ie->mode != GS_INDEX_MODE_DIR || ie->stage)
+				continue;
+			if ((error = get_listing(&recs[i], &count, src, ie)) < 0)
+				goto done;
+			total = gs_st_add(total, (size_t)count);
+		}
+	}
+	{
+		/* zeroed, faulted in at once (see index.c), never grown */
+		size_t len = gs_st_mult(total ? total : 1, sizeof(*src->entries));
+		void *p = len >= (256u << 10) ?
+			mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE_IF_ANY,
+			     -1, 0) : MAP_FAILED;
+
+		if (p != MAP_FAILED) {
+			src->entries = p;
+			src->entries_mapped = len;
+		} else {
+			src->entries = gs_xcalloc(total ? total : 1, sizeof(*src->entries));
+		}
+		src->alloc = total ? total : 1;
+	}
 	for (i = 0; i < n; i++) {
 		const gs_index_entry *ie = gs_index_get(src->idx, i);
 		gs_source_entry *e;
@@ -217,11 +380,13 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 		if (ie->stage != 0 && ie->stage != 2)
 			continue;
 		if (ie->mode == GS_INDEX_MODE_DIR) {
-			if ((error = expand_sparse_dir(src, ie, 0)) < 0)
-				goto done;
+			add_listing(src, recs[i].ptr, recs[i].size, ie->path, ie->path_len, 0);
 			continue;
 		}
-		e = add_entry(src, ie->path, ie->mode);
+		/* zeroed already, and large enough */
+		e = &src->entries[src->nr++];
+		e->path = ie->path;
+		e->mode = ie->mode;
 		git_oid_cpy(&e->oid, &ie->oid);
 		e->has_oid = 1;
 		e->conflicted = ie->stage != 0;
@@ -234,6 +399,11 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 	if (gs_index_is_sparse(src->idx))
 		sort_entries(src);
 done:
+	if (recs) {
+		for (i = 0; i < n; i++)
+			gs_buf_release(&recs[i]);
+		free(recs);
+	}
 	gs_buf_release(&path);
 	if (error < 0) {
 		gs_source_free(src);
@@ -315,6 +485,87 @@ int gs_source_open_git_tree(gs_source **out, git_repository *repo, const git_tre
 
 	git_oid_tostr(hex, 13, git_tree_id(tree));
 	return open_tree(out, repo, tree, hex);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int gs_source_open_git_tree_from(gs_source **out, gs_source *base, const git_tree *tree,
+				 const gs_strvec *changed)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	gs_source *src;
+	gs_source_entry *added = NULL;
+	size_t i, j, k, nadded = 0, alloc_added = 0;
+	int error = 0;
+
+	git_oid_tostr(hex, 13, git_tree_id(tree));
+	src = source_new(GS_SOURCE_TREE, base->repo, hex);
+	/* base's path strings move over: copying them would cost what reading the tree does */
+	if (base->kind == GS_SOURCE_TREE) {
+		gs_strvec_clear(&src->paths);
+		src->paths = base->paths;
+		gs_strvec_init(&base->paths);
+	}
+	if (git_tree_dup(&src->tree, (git_tree *)tree) < 0) {
+		error = gs_error_set_git("cannot read tree");
+		goto done;
+	}
+	/* The changed paths as they are in `tree` (absent: deleted, or now a directory). */
+	for (i = 0; i < changed->nr; i++) {
+		git_tree_entry *te = NULL;
+		int r = git_tree_entry_bypath(&te, tree, changed->v[i]);
+
+		if (r == GIT_ENOTFOUND) {
+			git_error_clear();
+			continue;
+		}
+		if (r < 0) {
+			error = gs_error_set_git("cannot read tree");
+			goto done;
+		}
+		if (git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+			GS_ALLOC_GROW(added, nadded + 1, alloc_added);
+			memset(&added[nadded], 0, sizeof(added[nadded]));
+			added[nadded].path = gs_strvec_push(&src->paths, changed->v[i]);
+			added[nadded].mode = (uint32_t)git_tree_entry_filemode(te);
+			git_oid_cpy(&added[nadded].oid, git_tree_entry_id(te));
+			added[nadded].has_oid = 1;
+			nadded++;
+		}
+		git_tree_entry_free(te);
+	}
+	if (nadded > 1)
+		GS_QSORT(added, nadded, entry_cmp);
+	/* Merge base's other entries (sorted) with them (sorted). */
+	GS_ALLOC_GROW(src->entries, base->nr + nadded, src->alloc);
+	for (i = 0, j = 0; i < base->nr || j < nadded;) {
+		const gs_source_entry *e = i < base->nr ? &base->entries[i] : NULL;
+
+		if (e && bsearch(&e->path, changed->v, changed->nr, sizeof(*changed->v), path_cmp)) {
+			i++;
+			continue;
+		}
+		k = src->nr++;
+		if (e && (j >= nadded || strcmp(e->path, added[j].path) < 0)) {
+			src->entries[k] = *e;
+			if (base->kind != GS_SOURCE_TREE)
+				src->entries[k].path = gs_strvec_push(&src->paths, e->path);
+			i++;
+		} else {
+			src->entries[k] = added[j++];
+		}
+	}
+done:
+	free(added);
+	if (error < 0) {
+		gs_source_free(src);
+		src = NULL;
+	}
+	*out = src;
+	return error;
 }
 
 int gs_source_open_tree(gs_source **out, git_repository *repo, const char *rev)
@@ -399,24 +650,26 @@ static int has_dot_git(const char *abs_dir)
 static void stat_match(wt_walk *w, gs_source_entry *e, const struct stat *st)
 {
 	const gs_index_entry *ie = w->src->idx ? gs_index_find(w->src->idx, e->path) : NULL;
+	gs_index_stat is;
 
 	if (!ie || ie->intent_to_add || ie->mode != e->mode)
 		return;
-	if (ie->mtime_sec != (uint32_t)st->st_mtim.tv_sec ||
-	    ie->mtime_nsec != (uint32_t)st->st_mtim.tv_nsec ||
-	    ie->ctime_sec != (uint32_t)st->st_ctim.tv_sec ||
-	    ie->ctime_nsec != (uint32_t)st->st_ctim.tv_nsec ||
-	    ie->size != (uint32_t)st->st_size ||
-	    ie->ino != (uint32_t)st->st_ino ||
-	    ie->uid != (uint32_t)st->st_uid ||
-	    ie->gid != (uint32_t)st->st_gid)
+	gs_index_entry_stat(&is, ie);
+	if (is.mtime_sec != (uint32_t)st->st_mtim.tv_sec ||
+	    is.mtime_nsec != (uint32_t)st->st_mtim.tv_nsec ||
+	    is.ctime_sec != (uint32_t)st->st_ctim.tv_sec ||
+	    is.ctime_nsec != (uint32_t)st->st_ctim.tv_nsec ||
+	    is.size != (uint32_t)st->st_size ||
+	    is.ino != (uint32_t)st->st_ino ||
+	    is.uid != (uint32_t)st->st_uid ||
+	    is.gid != (uint32_t)st->st_gid)
 		return;
 	/*
 	 * Racily clean: the file changed in the same second the index was
 	 * written, after git hashed it, and the stat data cannot tell. Seconds
 	 * only, so that coarse file system timestamps are safe too.
 	 */
-	if ((int64_t)ie->mtime_sec >= w->index_mtime)
+	if ((int64_t)is.mtime_sec >= w->index_mtime)
 		return;
 	git_oid_cpy(&e->oid, &ie->oid);
 	e->has_oid = 1;

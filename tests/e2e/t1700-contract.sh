@@ -77,7 +77,7 @@ test_expect_success '--json prints the model' '
 	test "$(json_get out.json "j[\"module\"]")" = acme.inventory &&
 	test "$(json_get out.json "j[\"variant\"]")" = public &&
 	test "$(json_get out.json "sorted(j[\"exports\"])")" = "[\"Item\", \"OutOfStock\", \"Sku\", \"Stock\"]" &&
-	test "$(json_get out.json "[f[\"path\"] for f in j[\"files\"]]")" = "[\"src/acme/inventory/items.py\", \"src/acme/inventory/stock.py\"]"
+	test "$(json_get out.json "[f[\"path\"] for f in j[\"files\"]]")" = "[\"src/acme/inventory/__init__.py\", \"src/acme/inventory/items.py\", \"src/acme/inventory/stock.py\"]"
 '
 
 test_expect_success 'not a package: exit 3 with a hint' '

@@ -83,6 +83,7 @@ test_expect_success 'journey 1: create a spec for the leaf package' '
 	grep "^## " $S/contracts/all.md >sections &&
 	cat >expect <<-EOF &&
 	## Exports
+	## \`$F/__init__.py\`
 	## \`$F/change_formatters.py\`
 	## \`$F/decision_formatters.py\`
 	EOF
@@ -168,6 +169,7 @@ test_expect_success 'journey 3: split a module into a subdirectory without __ini
 	grep "^## " $S/contracts/all.md >sections &&
 	cat >expect <<-EOF &&
 	## Exports
+	## \`$F/__init__.py\`
 	## \`$F/change_formatters.py\`
 	## \`$F/decision/base.py\`
 	## \`$F/decision/table.py\`

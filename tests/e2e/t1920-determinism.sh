@@ -64,7 +64,8 @@ regenerate() {
 test_expect_success 'files are ordered bytewise' '
 	cd repo &&
 	grep "^## " $C/SPEC-005/contracts/all.md >sections &&
-	printf "## \`%s\`\n" src/acme/mixed/Zeta.py src/acme/mixed/_private.py src/acme/mixed/alpha.py \
+	printf "## \`%s\`\n" src/acme/mixed/Zeta.py src/acme/mixed/__init__.py \
+		src/acme/mixed/_private.py src/acme/mixed/alpha.py \
 		"src/acme/mixed/b c.py" src/acme/mixed/sub/B.py src/acme/mixed/sub/a.py \
 		src/acme/mixed/ä.py >expect &&
 	test_cmp expect sections

@@ -88,6 +88,18 @@ test_expect_success 'commit --no-verify and commit --amend warn once' '
 	test_grep "(E stale again)" "$TRASH/err"
 '
 
+test_expect_success 'post-commit judges the commit, not what is still staged' '
+	cd repo &&
+	git checkout -q -b G main &&
+	add_func pkg/fmt.py staged_only &&
+	git add pkg/fmt.py &&
+	echo "# a comment" >>pkg/__init__.py && git add pkg/__init__.py &&
+	git commit -q -m "comment only" pkg/__init__.py 2>"$TRASH/err" &&
+	! test_grep "has stale" "$TRASH/err" &&
+	git spec check -q --rev HEAD &&
+	git reset -q --hard
+'
+
 test_expect_success 'a revert that leaves HEAD stale warns too' '
 	cd repo &&
 	git checkout -q -b F C &&

@@ -102,7 +102,7 @@ test_expect_success 'invalid UTF-8 is rendered as \xNN and the output stays UTF-
 	test_grep -F "def f(x=\"\\xC3\", y: \"\\xE9t\\xE9\" = 1)" out &&
 	test_grep -F "  Doc \\x80." out &&
 	run 0 git spec contract pkg --variant all --json >out.json &&
-	json_get out.json "j[\"files\"][0][\"doc\"]" >doc &&
+	json_get out.json "[f[\"doc\"] for f in j[\"files\"] if f[\"path\"] == \"pkg/bad_utf8.py\"][0]" >doc &&
 	echo "Bad \\xFF byte." >expect &&
 	test_cmp expect doc &&
 	run 0 git spec sync &&

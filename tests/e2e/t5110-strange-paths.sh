@@ -43,10 +43,12 @@ test_expect_success 'file names with spaces, quotes, newlines, bad bytes, dashes
 	test_grep -F "## \`\` pkg/back\`tick.py \`\`" out &&
 	test_grep -F "## \`pkg/\\xFFbyte.py\`" out &&
 	test_grep -F "## \`pkg/ünï.py\`" out &&
+	test_grep -F "## \`pkg/new\\x0Aline.py\`" out &&
+	test_grep -F "## \`pkg/tab\\x09here.py\`" out &&
 	run 0 git spec contract pkg --variant all --json >out.json &&
 	json_get out.json "sorted(f[\"path\"] for f in j[\"files\"])" >paths &&
 	cat >expect <<-\EOF &&
-	["pkg/\"quoted\".py", "pkg/--help.py", "pkg/-rf.py", "pkg/\\xFFbyte.py", "pkg/a b.py", "pkg/back`tick.py", "pkg/it'\''s.py", "pkg/mod.py", "pkg/new\nline.py", "pkg/tab\there.py", "pkg/\u00fcn\u00ef.py"]
+	["pkg/\"quoted\".py", "pkg/--help.py", "pkg/-rf.py", "pkg/\\xFFbyte.py", "pkg/__init__.py", "pkg/a b.py", "pkg/back`tick.py", "pkg/it'\''s.py", "pkg/mod.py", "pkg/new\nline.py", "pkg/tab\there.py", "pkg/\u00fcn\u00ef.py"]
 	EOF
 	test_cmp expect paths &&
 	run 0 git spec sync --staged &&

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare the contracts of the C tool with bench/astgen.py's.
 
-    crosscheck.py [--render GS_RENDER | --git-spec GIT_SPEC] [--markdown]
+    crosscheck.py [--render GS_RENDER | --git-spec GIT_SPEC | --synced GIT_SPEC] [--markdown]
                   [--max-report N] REPO_ROOT [PKG...]
 
 For every package of REPO_ROOT (or the PKGs given) and every variant,
@@ -88,15 +88,96 @@ class CSide:
             if as_json:
                 cmd.append("--json")
         else:
-            init_rel = os.fsencode(pkg) + b"/__init__.py"
-            rels = [r for r in self.gen.repo.files(os.fsencode(pkg)) if r != init_rel
-                    and astgen.is_test_file(r) == (variant == "tests")]
+            # Format 2: __init__.py is a file section like any other; it
+            # is also passed on its own for the package's Exports.
+            bpkg = os.fsencode(pkg)
+            init_rel = self.gen.init_file(bpkg)
+            rels = self.gen.selected(bpkg, variant)
             cmd = [self.opts.render] + (["--json"] if as_json else []) + [
-                variant, self.gen.repo.module_name(os.fsencode(pkg)), pkg,
-                init_rel if astgen.is_regular(self.gen.repo.abs(init_rel)) else "-"] + rels
+                variant, self.gen.repo.module_name(bpkg), pkg,
+                init_rel if init_rel is not None else "-"] + rels
         p = subprocess.run(cmd, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=120)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def spec_contracts(root):
+    """(package, variant, contract path) of every spec under specify/tech
+    written by bench/mkrepo.py (a simple, known layout)."""
+    out = []
+    base = os.path.join(root, "specify", "tech")
+    for d in sorted(os.listdir(base)):
+        spec = os.path.join(base, d, d + ".md")
+        if not os.path.isfile(spec):
+            continue
+        pkg = None
+        variant = None
+        for line in open(spec, encoding="utf-8"):
+            m = re.match(r"\s*identifier: (.*)$", line)
+            if m:
+                pkg = m.group(1).strip()
+            m = re.match(r"\s*- name: (.*)$", line)
+            if m:
+                variant = m.group(1).strip()
+            m = re.match(r"\s*path: (.*)$", line)
+            if m and pkg and variant:
+                out.append((pkg, variant, os.path.join(base, d, m.group(1).strip())))
+    return out
+
+
+def synced(opts, gen):
+    p = subprocess.run([opts.synced, "sync"], cwd=opts.root, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        print("crosscheck: git spec sync failed: %s" % p.stderr.decode("utf-8", "replace"))
+        return 1
+    passed = failed = 0
+    kinds = {}
+    for pkg, variant, path in spec_contracts(opts.root):
+        tag = "%s [%s]" % (pkg, variant)
+        with open(path, "rb") as f:
+            c_md = f.read().decode("utf-8", "replace")
+        try:
+            py_md = gen.contract(os.fsencode(pkg), variant)
+        except astgen.PySyntaxError as e:
+            failed += 1
+            print("MISMATCH %s: astgen: %s, git spec sync wrote a contract" % (tag, e))
+            continue
+        if c_md == py_md:
+            passed += 1
+            continue
+        failed += 1
+        if failed > opts.max_report:
+            kinds["(not examined)"] = kinds.get("(not examined)", 0) + 1
+            continue
+        p = subprocess.run([opts.synced, "contract", pkg, "--variant", variant, "--json"],
+                           cwd=opts.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        py_json = json.loads(gen.contract(os.fsencode(pkg), variant, as_json=True))
+        d = None
+        try:
+            d = first_diff(json.loads(p.stdout), py_json)
+        except ValueError:
+            pass
+        if d:
+            key = re.sub(r"\[\d+\]", "[]", d[0])
+            kinds[key] = kinds.get(key, 0) + 1
+            if failed <= opts.max_report:
+                print("MISMATCH %s at %s (%s):\n    C:      %s\n    astgen: %s"
+                      % (tag, d[0], describe(py_json, d[0]),
+                         json.dumps(d[1], ensure_ascii=False)[:300],
+                         json.dumps(d[2], ensure_ascii=False)[:300]))
+        else:
+            kinds["markdown"] = kinds.get("markdown", 0) + 1
+            ln, x, y = first_line_diff(c_md, py_md)
+            if failed <= opts.max_report:
+                print("MISMATCH %s markdown line %d:\n    C:      %r\n    astgen: %r"
+                      % (tag, ln, x[:300], y[:300]))
+    if kinds:
+        print("mismatches by first differing field:")
+        for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+            print("  %5d  %s" % (n, k))
+    print("crosscheck: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
 
 
 def main(argv):
@@ -104,6 +185,10 @@ def main(argv):
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--render")
     g.add_argument("--git-spec")
+    g.add_argument("--synced", metavar="GIT_SPEC",
+                   help="run `GIT_SPEC sync` in REPO_ROOT and compare every contract file it "
+                        "writes with astgen's Markdown (fast: one process); the JSON of a "
+                        "mismatching one is then compared to name the first difference")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--max-report", type=int, default=40)
     ap.add_argument("root")
@@ -113,6 +198,8 @@ def main(argv):
 
     repo = astgen.Repo(opts.root)
     gen = astgen.Generator(repo)
+    if opts.synced:
+        return synced(opts, gen)
     cside = CSide(opts, opts.root, gen)
     pkgs = opts.packages or [p.decode("utf-8", "surrogateescape") for p in repo.scan()]
     passed = failed = reported = 0

@@ -5,8 +5,8 @@
 #   tests/tools/crosscheck.sh BUILD [--django | DIR]
 #
 # DIR (default tests/tools/corpus) is copied into a temporary git
-# repository; --django uses Debian's python3-django (fetched with
-# apt-get download, cached under bench/out/, never committed). Every package
+# repository; --django uses Debian's python3-django (installed, or fetched
+# with apt-get download, cached under bench/out/, never committed). Every package
 # and variant is compared twice: through `git-spec contract --json` and the
 # Markdown (when the build's git-spec has the command), and through
 # tests/tools/gs-render (the extractor and renderer alone, compiled here
@@ -25,7 +25,11 @@ trap 'rm -rf "$work"' EXIT
 export HOME="$work/home"
 mkdir -p "$HOME"
 
-if [ "$what" = "--django" ]; then
+if [ "$what" = "--django" ] && [ -f /usr/lib/python3/dist-packages/django/__init__.py ]; then
+	# The installed python3-django (scripts/install-deps.sh installs it).
+	python3 "$top/bench/mkrepo.py" corpus /usr/lib/python3/dist-packages/django \
+		django "$work/repo" >/dev/null || exit 1
+elif [ "$what" = "--django" ]; then
 	cache="$top/bench/out"
 	mkdir -p "$cache"
 	deb=$(ls "$cache"/python3-django_*.deb 2>/dev/null | head -n 1)
@@ -56,6 +60,14 @@ flags=$(cat "$build/FLAGS" 2>/dev/null) || { echo "crosscheck: $build/FLAGS miss
 }
 
 status=0
+if [ "$what" = "--django" ]; then
+	# Every package and variant of Django: the contracts `git spec sync`
+	# writes (the same code path as users get) against astgen's.
+	echo "== git spec sync vs astgen.py (Django)"
+	python3 "$top/tests/tools/crosscheck.py" --synced "$build/bin/git-spec" ${CROSSCHECK_ARGS:-} \
+		"$work/repo" || status=1
+	exit $status
+fi
 echo "== extractor and renderer (gs-render) vs astgen.py"
 python3 "$top/tests/tools/crosscheck.py" --render "$work/gs-render" --markdown ${CROSSCHECK_ARGS:-} \
 	"$work/repo" || status=1

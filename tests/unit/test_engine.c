@@ -210,10 +210,11 @@ static void test_contract_variants(void **state)
 	CONTAINS(out, "## Exports\n\n- `C`\n- `f`\n\n");
 	CONTAINS(out, "## `pkg/mod.py`\n\nModule doc.\n");
 	CONTAINS(out, "`def f(x: int) -> str`\n  Do f.");
-	CONTAINS(out, "`X: int`");
+	CONTAINS(out, "`X: int = 1`");
 	LACKS(out, "_private");
 	LACKS(out, "test_mod");
-	LACKS(out, "__init__.py");
+	/* Format 2: __init__.py is a file section of its own. */
+	CONTAINS(out, "## `pkg/__init__.py`\n");
 	LACKS(out, "deep"); /* a sub-package's files belong to it */
 	assert_int_equal(out.ptr[out.size - 1], '\n');
 

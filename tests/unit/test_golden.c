@@ -120,14 +120,31 @@ static void free_list(char **v, size_t nr)
 static int is_test_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t i;
+	char *py = NULL;
+	size_t i, len;
+	int found = 0;
 
 	base = base ? base + 1 : path;
+	/* A stub is a test file when its .py name would be. */
+	len = strlen(base);
+	if (len > 4 && !strcmp(base + len - 4, ".pyi")) {
+		py = gs_xstrndup(base, len - 1);
+		base = py;
+	}
 	for (i = 0; i < GS_ARRAY_SIZE(test_patterns); i++) {
 		if (!fnmatch(test_patterns[i], base, 0))
-			return 1;
+			found = 1;
 	}
-	return 0;
+	free(py);
+	return found;
+}
+
+static int is_python_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return (len > 3 && !strcmp(name + len - 3, ".py")) ||
+		(len > 4 && !strcmp(name + len - 4, ".pyi"));
 }
 
 /* The files of the package at `rel` (DESIGN 1): subpackages excluded. */
@@ -135,20 +152,20 @@ static void collect(struct files *fs, const char *src, const char *rel, int top)
 {
 	char *dir = path_join(src, rel);
 	char *init = path_join(dir, "__init__.py");
+	char *stub = path_join(dir, "__init__.pyi");
 	char **names;
 	size_t nr, i;
 
-	if (!top && is_file(init))
+	if (!top && (is_file(init) || is_file(stub)))
 		goto done;
 	names = list_dir(dir, &nr);
 	for (i = 0; i < nr; i++) {
 		char *relpath = path_join(rel, names[i]);
 		char *full = path_join(src, relpath);
-		size_t len = strlen(names[i]);
 
 		if (is_dir(full)) {
 			collect(fs, src, relpath, 0);
-		} else if (is_file(full) && len > 3 && !strcmp(names[i] + len - 3, ".py")) {
+		} else if (is_file(full) && is_python_name(names[i])) {
 			GS_ALLOC_GROW(fs->v, fs->nr + 1, fs->alloc);
 			memset(&fs->v[fs->nr], 0, sizeof(fs->v[fs->nr]));
 			fs->v[fs->nr++].path = gs_xstrdup(relpath);
@@ -159,6 +176,7 @@ static void collect(struct files *fs, const char *src, const char *rel, int top)
 	free_list(names, nr);
 done:
 	free(init);
+	free(stub);
 	free(dir);
 }
 
@@ -301,6 +319,7 @@ static void run_case(void **state)
 	int v, failed = 0;
 	const gs_module *init = NULL;
 	const char *init_error = NULL;
+	int init_py = 0;
 
 	if (read_file(&pkg, pkgfile))
 		fail_msg("cannot read '%s'", pkgfile);
@@ -327,9 +346,12 @@ static void run_case(void **state)
 		f->is_test = is_test_name(f->path);
 		if (gs_python_extract(&f->mod, py, f->path, data.ptr, data.size))
 			f->error = gs_xstrdup(gs_error_last());
-		if (!strcmp(base, "__init__.py") && !strchr(f->path + strlen(pkg.ptr) + 1, '/')) {
+		/* __init__.py, or __init__.pyi when there is none, holds Exports. */
+		if ((!strcmp(base, "__init__.py") || (!strcmp(base, "__init__.pyi") && !init_py)) &&
+		    !strchr(f->path + strlen(pkg.ptr) + 1, '/')) {
 			init = f->mod;
 			init_error = f->error;
+			init_py |= !strcmp(base, "__init__.py");
 		}
 	}
 

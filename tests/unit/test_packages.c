@@ -207,7 +207,24 @@ static void test_modes(void **state)
 	t.list = (gs_package_list)GS_PACKAGE_LIST_INIT;
 	/* Without a configuration: the defaults. */
 	scan_and_check(&t, e, GS_ARRAY_SIZE(e), NULL, "exec=exec*");
-	check_files(&t, "exec", 0, "exec/.py exec/__init__.py exec/a.py exec/run.py");
+	check_files(&t, "exec", 0, "exec/.py exec/__init__.py exec/a.py exec/run.py exec/x.pyi");
+	tree_release(&t);
+}
+
+/* DESIGN 1: __init__.pyi marks a package too; stubs are files of it. */
+static void test_stub_packages(void **state)
+{
+	static const char *const e[] = {
+		"both/__init__.py", "both/__init__.pyi", "both/m.py", "both/m.pyi",
+		"stub/__init__.pyi", "stub/inner/__init__.pyi", "stub/s.pyi",
+	};
+	struct tree t = { 0 };
+
+	(void)state;
+	t.list = (gs_package_list)GS_PACKAGE_LIST_INIT;
+	scan_and_check(&t, e, GS_ARRAY_SIZE(e), NULL, "both=both* stub=stub stub/inner=stub.inner*");
+	check_files(&t, "both", 0, "both/__init__.py both/__init__.pyi both/m.py both/m.pyi");
+	check_files(&t, "stub", 0, "stub/__init__.pyi stub/s.pyi");
 	tree_release(&t);
 }
 
@@ -583,6 +600,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_packages),
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_stub_packages),
 		cmocka_unit_test(test_ignored),
 		cmocka_unit_test(test_sort_order),
 		cmocka_unit_test(test_src_layout),

@@ -13,7 +13,7 @@
  * The extractor, one rule of DESIGN 2.1-2.3 and 2.6 at a time. Models are
  * compared through a compact one-line-per-symbol dump:
  *
- *   KIND NAME[: ANN][(PARAMS)][ -> RET][ bases[B, ...]][ private][ @DECO...][ # DOC]
+ *   KIND NAME[[TPARAMS]][: ANN][ = VALUE][(PARAMS)][ -> RET][ bases[B, ...]][ private][ @DECO...][ # DOC]
  *
  * with each parameter as KIND:NAME[: ANN][=DEFAULT], KIND one of po, pk,
  * vp, ko, vk.
@@ -52,8 +52,12 @@ static void dump(gs_buf *out, const gs_module *mod)
 		const gs_symbol *s = &mod->symbols[i];
 
 		gs_buf_printf(out, "%s %s", gs_symbol_kind_name(s->kind), s->name);
+		if (s->type_params)
+			gs_buf_printf(out, "[%s]", s->type_params);
 		if (s->annotation)
 			gs_buf_printf(out, ": %s", s->annotation);
+		if (s->value)
+			gs_buf_printf(out, " = %s", s->value);
 		if (s->has_params) {
 			gs_buf_putc(out, '(');
 			for (j = 0; j < s->params_nr; j++) {
@@ -96,7 +100,22 @@ static void check_len(const char *src, size_t len, const char *expect)
 	assert_non_null(mod);
 	assert_string_equal(mod->path, "m.py");
 	dump(&out, mod);
-	if (strcmp(out.ptr, expect))
+	/*
+	 * GS_TEST_UPDATE=FILE appends (source, expected, actual) of each
+	 * mismatch to FILE instead of failing, for a deliberate rewrite of
+	 * the expectations; read every change before committing it.
+	 */
+	if (getenv("GS_TEST_UPDATE") && strcmp(out.ptr, expect)) {
+		FILE *f = fopen(getenv("GS_TEST_UPDATE"), "ab");
+
+		fwrite(src, 1, len, f);
+		fputc(0, f);
+		fputs(expect, f);
+		fputc(0, f);
+		fputs(out.ptr, f);
+		fputc(0, f);
+		fclose(f);
+	} else if (strcmp(out.ptr, expect))
 		fail_msg("source:\n%s\nexpected:\n%s\ngot:\n%s", src, expect, out.ptr);
 	gs_buf_release(&out);
 	gs_module_free(mod);
@@ -215,8 +234,8 @@ static void test_variables(void **state)
 	      "    inner = 1\n"
 	      "    global G\n"
 	      "    G = 2\n",
-	      "variable X\n"
-	      "variable Y: int\n"
+	      "variable X = 1\n"
+	      "variable Y: int = 2\n"
 	      "variable Z: 'str'\n"
 	      "variable a\n"
 	      "variable b\n"
@@ -226,16 +245,17 @@ static void test_variables(void **state)
 	      "variable f\n"
 	      "variable g\n"
 	      "variable h\n"
-	      "variable i\n"
-	      "variable j\n"
-	      "variable k\n"
+	      "variable i = 0\n"
+	      "variable j = 0\n"
+	      "variable k = 0\n"
 	      "variable l\n"
 	      "variable m\n"
-	      "variable n\n"
+	      "variable n = o\n"
 	      "function f()\n"
 	      "class C bases[]\n"
-	      "variable C.v\n"
+	      "variable C.v = 1\n"
 	      "variable C.w: list[int]\n"
+	      "attribute C.inst = 1\n"
 	      "method C.__init__(pk:self)\n");
 }
 
@@ -247,23 +267,28 @@ static void test_variable_duplicates(void **state)
 	 * their source order), as in try/except and if/else fallbacks.
 	 */
 	check("X = 1\nX: int = 2\nX: str = 3\nif a:\n    Y = 1\nelse:\n    Y = 2\n",
-	      "variable X\n"
-	      "variable X: int\n"
-	      "variable X: str\n"
-	      "variable Y\n"
-	      "variable Y\n");
+	      "variable X = 1\n"
+	      "variable X: int = 2\n"
+	      "variable X: str = 3\n"
+	      "variable Y = 1\n"
+	      "variable Y = 2\n");
 	check("try:\n    import bz2\n    has_bz2 = True\nexcept ImportError:\n    has_bz2 = False\n",
-	      "variable has_bz2\nvariable has_bz2\n");
+	      "variable has_bz2 = True\nvariable has_bz2 = False\n");
 }
 
 static void test_type_alias(void **state)
 {
 	(void)state;
 	check("type B = int\ntype A[T] = list[T]\nclass C:\n    type X = str\n",
-	      "type_alias A\n"
-	      "type_alias B\n"
+	      "type_alias A[T] = list[T]\n"
+	      "type_alias B = int\n"
 	      "class C bases[]\n"
-	      "type_alias C.X\n");
+	      "type_alias C.X = str\n");
+	/* PEP 695 parameters, as written and normalised. */
+	check("type P[T: (int, str), *Ts, **P] = Callable[P, T]\n"
+	      "type Q[\n    T,\n] = dict[\n    str, T\n]\n",
+	      "type_alias P[T: (int, str), *Ts, **P] = Callable[P, T]\n"
+	      "type_alias Q[T] = dict[str, T]\n");
 }
 
 static void test_blocks(void **state)
@@ -275,16 +300,20 @@ static void test_blocks(void **state)
 	      "try:\n    pass\nexcept* X:\n    H = 1\n"
 	      "with a as b, c:\n    I = 1\n"
 	      "if a:\n    if b:\n        try:\n            with c:\n                def deep(): pass\n        finally:\n            pass\n"
-	      "for x in y:\n    NOPE = 1\n"
-	      "while x:\n    NOPE2 = 1\n"
+	      "for x in y:\n    J = 1\nelse:\n    K = 1\n"
+	      "while x:\n    L = 1\nelse:\n    M = 1\n"
+	      "match x:\n    case [a, *rest]:\n        def n(): pass\n    case {'k': v} if (w := v):\n"
+	      "        O = 1\n    case _:\n        match y:\n            case 1:\n                P = 1\n"
 	      "class K:\n"
 	      "    if a:\n        def m(self): pass\n    else:\n        def m(self, x): pass\n"
 	      "    try:\n        class N: pass\n    except E:\n        N = None\n",
-	      "variable A\nvariable B\nvariable C\nvariable D\nvariable E\nvariable F\n"
-	      "variable G\nvariable H\nvariable I\n"
+	      "variable A = 1\nvariable B = 1\nvariable C = 1\nvariable D = 1\nvariable E = 1\n"
+	      "variable F = 1\nvariable G = 1\nvariable H = 1\nvariable I = 1\nvariable J = 1\n"
+	      "variable K = 1\nvariable L = 1\nvariable M = 1\nvariable O = 1\nvariable P = 1\n"
 	      "function deep()\n"
+	      "function n()\n"
 	      "class K bases[]\n"
-	      "variable K.N\n"
+	      "variable K.N = None\n"
 	      "method K.m(pk:self)\n"
 	      "method K.m(pk:self, pk:x)\n"
 	      "class K.N bases[]\n");
@@ -386,8 +415,8 @@ static void test_order(void **state)
 	      "@overload\ndef o(x: int) -> int: ...\n"
 	      "@overload\ndef o(x: str) -> str: ...\n"
 	      "def o(x): return x\n",
-	      "variable Y\nvariable _y private\nvariable z\n"
-	      "type_alias T\n"
+	      "variable Y = 1\nvariable _y = 1 private\nvariable z = 1\n"
+	      "type_alias T = int\n"
 	      "function B()\nfunction _a() private\nfunction b()\n"
 	      "function o(pk:x: int) -> int @overload\n"
 	      "function o(pk:x: str) -> str @overload\n"
@@ -406,8 +435,8 @@ static void test_class_member_order(void **state)
 	      "    @staticmethod\n    def a(): pass\n"
 	      "    x: int\n",
 	      "class C bases[]\n"
+	      "variable C.y = 1\n"
 	      "variable C.x: int\n"
-	      "variable C.y\n"
 	      "staticmethod C.a() @staticmethod\n"
 	      "method C.b(pk:self)\n"
 	      "class C.A bases[]\n"
@@ -423,13 +452,22 @@ static void test_public_underscore(void **state)
 	      "class P:\n    x = 1\n    _y = 2\n    __z = 3\n    def __init__(self): pass\n"
 	      "    def _m(self): pass\n    class _In:\n        v = 1\n    class Out:\n        w = 1\n"
 	      "class _Q:\n    x = 1\n    def __call__(self): pass\n",
-	      "variable __c__ private\nvariable _b private\nvariable a\n"
+	      "variable __c__ = 3 private\n"
+	      "variable _b = 2 private\n"
+	      "variable a = 1\n"
 	      "class P bases[]\n"
-	      "variable P.__z private\nvariable P._y private\nvariable P.x\n"
-	      "method P.__init__(pk:self)\nmethod P._m(pk:self) private\n"
-	      "class P.Out bases[]\nvariable P.Out.w\n"
-	      "class P._In bases[] private\nvariable P._In.v private\n"
-	      "class _Q bases[] private\nvariable _Q.x private\nmethod _Q.__call__(pk:self) private\n");
+	      "variable P.x = 1\n"
+	      "variable P._y = 2 private\n"
+	      "variable P.__z = 3 private\n"
+	      "method P.__init__(pk:self)\n"
+	      "method P._m(pk:self) private\n"
+	      "class P.Out bases[]\n"
+	      "variable P.Out.w = 1\n"
+	      "class P._In bases[] private\n"
+	      "variable P._In.v = 1 private\n"
+	      "class _Q bases[] private\n"
+	      "variable _Q.x = 1 private\n"
+	      "method _Q.__call__(pk:self) private\n");
 }
 
 static void test_public_all(void **state)
@@ -438,22 +476,37 @@ static void test_public_all(void **state)
 	check("__all__ = ['a', \"_b\"]\n__all__ += ('C',)\n__all__.extend(['d'])\n__all__.append('e')\n"
 	      "a = 1\n_b = 2\nc = 3\nd = 4\ne = 5\nclass C:\n    x = 1\n",
 	      "__all__ a _b C d e\n"
-	      "variable _b\nvariable a\nvariable c private\nvariable d\nvariable e\n"
-	      "class C bases[]\nvariable C.x\n");
-	check("__all__: list[str] = []\nx = 1\n", "__all__\nvariable x private\n");
+	      "variable _b = 2\n"
+	      "variable a = 1\n"
+	      "variable c = 3 private\n"
+	      "variable d = 4\n"
+	      "variable e = 5\n"
+	      "class C bases[]\n"
+	      "variable C.x = 1\n");
+	check("__all__: list[str] = []\nx = 1\n", "__all__\n"
+	"variable x = 1 private\n");
 	check("__all__ = ('x',)\nif TYPE_CHECKING:\n    __all__ += ['y']\nx = y = z = 1\n",
-	      "__all__ x y\nvariable x\nvariable y\nvariable z private\n");
+	      "__all__ x y\n"
+	      "variable x = 1\n"
+	      "variable y = 1\n"
+	      "variable z = 1 private\n");
 	/* Any other form falls back to the underscore rule. */
 	check("__all__ = ['a']\n__all__ += other.__all__\na = 1\nb = 1\n_c = 1\n",
-	      "variable _c private\nvariable a\nvariable b\n");
-	check("__all__ = [name for name in dir()]\nb = 1\n", "variable b\n");
-	check("__all__ = ['a'] + ['b']\nb = 1\n", "variable b\n");
-	check("__all__ = [f'a']\nb = 1\n", "variable b\n");
-	check("__all__ = x = ['a']\nb = 1\nx = 2\n", "variable b\nvariable x\nvariable x\n");
-	check("__all__.extend(names)\nb = 1\n", "variable b\n");
+	      "variable _c = 1 private\n"
+	      "variable a = 1\n"
+	      "variable b = 1\n");
+	check("__all__ = [name for name in dir()]\nb = 1\n", "variable b = 1\n");
+	check("__all__ = ['a'] + ['b']\nb = 1\n", "variable b = 1\n");
+	check("__all__ = [f'a']\nb = 1\n", "variable b = 1\n");
+	check("__all__ = x = ['a']\nb = 1\nx = 2\n", "variable b = 1\n"
+	"variable x = ['a']\n"
+	"variable x = 2\n");
+	check("__all__.extend(names)\nb = 1\n", "variable b = 1\n");
 	/* Class-level and function-level __all__ do not count, nor show. */
 	check("class A:\n    __all__ = ['x']\n    x = 1\ndef f():\n    __all__ = []\n",
-	      "function f()\nclass A bases[]\nvariable A.x\n");
+	      "function f()\n"
+	      "class A bases[]\n"
+	      "variable A.x = 1\n");
 }
 
 /* --- 2.1 expression text ---------------------------------------------- */
@@ -474,7 +527,11 @@ static void test_normalize(void **state)
 	check_norm("Dict[  # key\n  str,  # value\n  int  # end\n]", "Dict[str, int]");
 	check_norm("a \\\n  + b", "a + b");
 	check_norm("'a  b' \"c\\\"  d\"", "'a  b' \"c\\\"  d\"");
-	check_norm("'''x\n\n  y'''", "'''x\n\n  y'''");
+	/* Line breaks in string literals (f-strings included) become \n. */
+	check_norm("'''x\n\n  y'''", "'''x\\n\\n  y'''");
+	check_norm("f(\"\"\"a\n  {b\n}\"\"\",\n)", "f(\"\"\"a\\n  {b\\n}\"\"\")");
+	check_norm("'a\\\nb'", "'a\\\\nb'");
+	check_norm("\"\"\"\n\"\"\" ,\n 1", "\"\"\"\\n\"\"\", 1");
 	check_norm("f'{a  +  b}  '", "f'{a  +  b}  '");
 	check_norm("f\"{x[\"k\"]}\"  +  1", "f\"{x[\"k\"]}\" + 1");
 	check_norm("f'{x:>{w}}' , y", "f'{x:>{w}}', y");
@@ -526,7 +583,7 @@ static void test_codings(void **state)
 	check("# coding: UTF_8\n'''x'''\n", "doc x\n");
 	/* Only on line 1 or 2, and line 2 only after a comment or blank line. */
 	check("\n\n# coding: latin-1\n'''\xe9'''\n", "doc \\xE9\n");
-	check("x = 1\n# coding: latin-1\n'''\xe9'''\n", "variable x\n");
+	check("x = 1\n# coding: latin-1\n'''\xe9'''\n", "variable x = 1\n");
 	check_error("# coding: klingon\nx = 1\n", "pkg/bad.py: unknown encoding 'klingon'");
 	check_error("\xef\xbb\xbf# coding: latin-1\nx = 1\n",
 		    "pkg/bad.py: encoding problem: utf-8 byte order mark with a non-utf-8 coding");
@@ -535,17 +592,22 @@ static void test_codings(void **state)
 static void test_bom_crlf_cr(void **state)
 {
 	(void)state;
-	check("\xef\xbb\xbf'''BOM.'''\nx = 1\n", "doc BOM.\nvariable x\n");
+	check("\xef\xbb\xbf'''BOM.'''\nx = 1\n", "doc BOM.\n"
+	"variable x = 1\n");
 	check("'''CRLF.\r\nmore'''\r\nclass A(\r\n  B,\r\n):\r\n  x = 1\r\n",
-	      "doc CRLF.\nclass A bases[B]\nvariable A.x\n");
-	check("'''CR.\rmore'''\rdef f(a,\r b): pass\r", "doc CR.\nfunction f(pk:a, pk:b)\n");
+	      "doc CRLF. more\n"
+	      "class A bases[B]\n"
+	      "variable A.x = 1\n");
+	check("'''CR.\rmore'''\rdef f(a,\r b): pass\r", "doc CR. more\n"
+	"function f(pk:a, pk:b)\n");
 }
 
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
 	check("'''Bad \xff\xfe here \xc3.'''\nx: 'a\xe9' = 1\n# \xff\n",
-	      "doc Bad \\xFF\\xFE here \\xC3.\nvariable x: 'a\\xE9'\n");
+	      "doc Bad \\xFF\\xFE here \\xC3.\n"
+	      "variable x: 'a\\xE9' = 1\n");
 }
 
 static void test_deep_nesting(void **state)
@@ -582,7 +644,7 @@ static void test_deep_nesting(void **state)
 	for (i = 0; i < 50; i++)
 		gs_buf_printf(&src, "%*sif a:\n", i, "");
 	gs_buf_printf(&src, "%*sX = 1\n", i, "");
-	check(src.ptr, "variable X\n");
+	check(src.ptr, "variable X = 1\n");
 
 	/* Targets nest as deep as Python's 200 brackets, not further. */
 	gs_buf_clear(&src);
@@ -758,6 +820,126 @@ static void test_mutations(void **state)
 	gs_buf_release(&out);
 }
 
+/* DESIGN 2.1 `attribute`: instance attributes of __init__. */
+static void test_attributes(void **state)
+{
+	(void)state;
+	check("class A:\n"
+	      "    x = 0\n"
+	      "    def __init__(me, a):\n"
+	      "        me.b: int = a\n"
+	      "        me.c = me.d = [\n            1,\n        ]\n"
+	      "        me.e, (me.f, g) = a\n"
+	      "        *me.h, i = a\n"
+	      "        me.j: str\n"
+	      "        me.b = 2\n"
+	      "        me.x = 1\n"
+	      "        me.p = 1\n"
+	      "        me.m = 1\n"
+	      "        me.k += 1\n"
+	      "        me.l.m = 1\n"
+	      "        self.n = 1\n"
+	      "        other = me.o = 5\n"
+	      "        if a:\n            me.q = 1\n        else:\n            me.q = 2\n"
+	      "        for v in a:\n            me.r = v\n"
+	      "        try:\n            with a as b:\n                me.s = 1\n        finally:\n            pass\n"
+	      "        match a:\n            case 1:\n                me.t = 1\n"
+	      "        def inner():\n            me.nope = 1\n"
+	      "        class Inner:\n            me.nope2 = 1\n"
+	      "        me._private = 1\n"
+	      "        me.__dunder__ = 1\n"
+	      "    @property\n    def p(self): return 1\n"
+	      "    def m(self): pass\n"
+	      "    def other(self):\n        self.nope3 = 1\n"
+	      "    if flag:\n        def __init__(self, z):\n            self.z = z\n            self.b = 'second'\n",
+	      "class A bases[]\n"
+	      "variable A.x = 0\n"
+	      "attribute A.__dunder__ = 1\n"
+	      "attribute A._private = 1 private\n"
+	      "attribute A.b: int = a\n"
+	      "attribute A.c = [1]\n"
+	      "attribute A.d = [1]\n"
+	      "attribute A.e\n"
+	      "attribute A.f\n"
+	      "attribute A.h\n"
+	      "attribute A.j: str\n"
+	      "attribute A.o = 5\n"
+	      "attribute A.q = 1\n"
+	      "attribute A.r = v\n"
+	      "attribute A.s = 1\n"
+	      "attribute A.t = 1\n"
+	      "attribute A.z = z\n"
+	      "method A.__init__(pk:me, pk:a)\n"
+	      "method A.__init__(pk:self, pk:z)\n"
+	      "method A.m(pk:self)\n"
+	      "method A.other(pk:self)\n"
+	      "property A.p(pk:self) @property\n");
+	/* No positional first parameter: no `self`, no attributes. */
+	check("class B:\n    def __init__(*args):\n        args.x = 1\n"
+	      "class C:\n    @staticmethod\n    def __init__():\n        pass\n"
+	      "def __init__(self):\n    self.top = 1\n",
+	      "function __init__(pk:self) private\n"
+	      "class B bases[]\n"
+	      "method B.__init__(vp:args)\n"
+	      "class C bases[]\n"
+	      "staticmethod C.__init__() @staticmethod\n");
+	/* Members of a private class are private, attributes included. */
+	check("class _P:\n    def __init__(self, x: int = 1) -> None:\n        self.x = x\n",
+	      "class _P bases[] private\n"
+	      "attribute _P.x = x private\n"
+	      "method _P.__init__(pk:self, pk:x: int=1) -> None private\n");
+}
+
+/* DESIGN 2.1: PEP 695 type parameters of callables and classes. */
+static void test_type_params(void **state)
+{
+	(void)state;
+	check("def f[T: (int, str), *Ts, **P](x: T) -> T: pass\n"
+	      "class C[\n    T: int,\n    *Us,\n](Base[T]):\n"
+	      "    def m[S](self, s: S) -> S: pass\n"
+	      "def g(): pass\n",
+	      "function f[T: (int, str), *Ts, **P](pk:x: T) -> T\n"
+	      "function g()\n"
+	      "class C[T: int, *Us] bases[Base[T]]\n"
+	      "method C.m[S](pk:self, pk:s: S) -> S\n");
+}
+
+/* DESIGN 2.1 docstring summary: first paragraph, 160 characters. */
+static void test_docstring_paragraph(void **state)
+{
+	gs_buf src = GS_BUF_INIT, expect = GS_BUF_INIT;
+	int i;
+
+	(void)state;
+	check("'''\n   First line\n   second   line.\n\n   Second paragraph.\n\n   Third.\n'''\n"
+	      "def f():\n    '''One.\n    \n    Two.'''\n",
+	      "doc First line second line.\n"
+	      "function f() # One.\n");
+	/* 160 characters stay; 161 are cut to 159 and an ellipsis. */
+	gs_buf_puts(&src, "'''");
+	for (i = 0; i < 160; i++)
+		gs_buf_puts(&src, i % 10 != 5 ? "\xc3\xa9" : " ");
+	gs_buf_puts(&src, "'''\n");
+	gs_buf_puts(&expect, "doc ");
+	for (i = 0; i < 160; i++)
+		gs_buf_puts(&expect, i % 10 != 5 ? "\xc3\xa9" : " ");
+	gs_buf_puts(&expect, "\n");
+	check(src.ptr, expect.ptr);
+	gs_buf_clear(&src);
+	gs_buf_clear(&expect);
+	gs_buf_puts(&src, "'''");
+	for (i = 0; i < 161; i++)
+		gs_buf_putc(&src, (char)('a' + i % 26));
+	gs_buf_puts(&src, "'''\n");
+	gs_buf_puts(&expect, "doc ");
+	for (i = 0; i < 159; i++)
+		gs_buf_putc(&expect, (char)('a' + i % 26));
+	gs_buf_puts(&expect, "\xe2\x80\xa6\n");
+	check(src.ptr, expect.ptr);
+	gs_buf_release(&src);
+	gs_buf_release(&expect);
+}
+
 /* The 1-based line of each definition, for `git spec diff`. */
 static void test_lines(void **state)
 {
@@ -792,6 +974,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_attributes),
+		cmocka_unit_test(test_type_params),
+		cmocka_unit_test(test_docstring_paragraph),
 		cmocka_unit_test(test_classes_nested),
 		cmocka_unit_test(test_method_kinds),
 		cmocka_unit_test(test_variables),

@@ -8,13 +8,14 @@
 #include <cmocka.h>
 #include "gitspec/python.h"
 #include "gitspec/render.h"
+#include "gitspec/sha1.h"
 
 /* The renderers, one rule of DESIGN 2.4 and 2.5 at a time. */
 
 #define HEADER(mod, variant) \
 	"# `" mod "` \xe2\x80\x94 " variant " contract\n" \
 	"\n" \
-	"<!-- Derived from the package sources by git-spec. Do not edit: run `git spec sync`. -->\n"
+	"<!-- Derived from the package sources by git-spec (contract format 2). Do not edit: run `git spec sync`. -->\n"
 
 static gs_python *py;
 
@@ -96,9 +97,11 @@ static void test_variant_selects(void **state)
 	(void)state;
 	assert_true(gs_variant_selects(GS_VARIANT_PUBLIC, "pkg/mod.py", 0));
 	assert_true(gs_variant_selects(GS_VARIANT_ALL, "pkg/sub/mod.py", 0));
-	assert_false(gs_variant_selects(GS_VARIANT_PUBLIC, "pkg/__init__.py", 0));
-	assert_false(gs_variant_selects(GS_VARIANT_ALL, "pkg/sub/__init__.py", 0));
-	assert_false(gs_variant_selects(GS_VARIANT_ALL, "__init__.py", 0));
+	/* Format 2 renders __init__.py and stubs as files of their own. */
+	assert_true(gs_variant_selects(GS_VARIANT_PUBLIC, "pkg/__init__.py", 0));
+	assert_true(gs_variant_selects(GS_VARIANT_ALL, "pkg/sub/__init__.pyi", 0));
+	assert_true(gs_variant_selects(GS_VARIANT_ALL, "pkg/mod.pyi", 0));
+	assert_false(gs_variant_selects(GS_VARIANT_TESTS, "pkg/__init__.py", 0));
 	assert_true(gs_variant_selects(GS_VARIANT_ALL, "pkg/not__init__.py", 0));
 	assert_false(gs_variant_selects(GS_VARIANT_PUBLIC, "pkg/test_mod.py", 1));
 	assert_false(gs_variant_selects(GS_VARIANT_ALL, "pkg/conftest.py", 1));
@@ -147,14 +150,14 @@ static void test_sections(void **state)
 		 HEADER("pkg", "all")
 		 "\n## `pkg/mod.py`\n"
 		 "\nMod.\n"
-		 "\n### Variables\n\n- `X`\n"
-		 "\n### Type aliases\n\n- `type T`\n"
+		 "\n### Variables\n\n- `X = 1`\n"
+		 "\n### Type aliases\n\n- `type T = int`\n"
 		 "\n### Functions\n\n- `def f()`\n"
 		 "\n### Classes\n"
 		 "\n#### `class Empty`\n"
-		 "\n#### `class K`\n\nK doc.\n\n- `v: int`\n- `def m(self)`\n  M doc.\n"
+		 "\n#### `class K`\n\nK doc.\n\n- `v: int = 1`\n- `def m(self)`\n  M doc.\n"
 		 "\n#### `class K.E`\n"
-		 "\n#### `class K.N`\n\nN doc.\n\n- `z`\n");
+		 "\n#### `class K.N`\n\nN doc.\n\n- `z = 1`\n");
 }
 
 static void test_public_filter(void **state)
@@ -167,7 +170,7 @@ static void test_public_filter(void **state)
 		 "    class _R:\n        pass\n",
 		 HEADER("pkg", "public")
 		 "\n## `pkg/mod.py`\n"
-		 "\n### Variables\n\n- `x`\n"
+		 "\n### Variables\n\n- `x = 1`\n"
 		 "\n### Classes\n"
 		 "\n#### `class Q`\n\n- `def __init__(self)`\n");
 	/* Nothing public: the section stays, with nothing under it. */
@@ -211,23 +214,123 @@ static void test_backtick_spans(void **state)
 		 HEADER("pkg", "all")
 		 "\n## `pkg/mod.py`\n"
 		 "\n### Variables\n\n"
-		 "- `` A: Literal['`'] ``\n"
-		 "- ``` B: Literal['``', '`'] ```\n"
-		 "- `` C: Literal['a`'] ``\n");
+		 "- `` A: Literal['`'] = 1 ``\n"
+		 "- ``` B: Literal['``', '`'] = 2 ```\n"
+		 "- `` C: Literal['a`'] = 3 ``\n");
 }
 
 static void test_multiline_string_in_span(void **state)
 {
 	(void)state;
 	/*
-	 * Nothing inside a string literal is rewritten, line breaks included
-	 * (a CommonMark code span may hold one).
+	 * Inside a string literal only line breaks are rewritten, as the two
+	 * characters \n, so that a symbol is always one line (DESIGN 2.1).
 	 */
 	check_md(GS_VARIANT_ALL, NULL, "def f(sep=\"\"\"a\n  b\"\"\"): pass\n",
 		 HEADER("pkg", "all")
 		 "\n## `pkg/mod.py`\n"
 		 "\n### Functions\n\n"
-		 "- `def f(sep=\"\"\"a\n  b\"\"\")`\n");
+		 "- `def f(sep=\"\"\"a\\n  b\"\"\")`\n");
+	check_md(GS_VARIANT_ALL, NULL, "@deco(\"\"\"x\ny\"\"\")\ndef g(): pass\n",
+		 HEADER("pkg", "all")
+		 "\n## `pkg/mod.py`\n"
+		 "\n### Functions\n\n"
+		 "- `@deco(\"\"\"x\\ny\"\"\") def g()`\n");
+}
+
+/* DESIGN 2.4: attributes, type parameters and values. */
+static void test_format2_symbols(void **state)
+{
+	(void)state;
+	check_md(GS_VARIANT_PUBLIC, NULL,
+		 "type Rows[T] = list[tuple[str, T]]\n"
+		 "def first[T: Change](changes: Sequence[T]) -> T | None: pass\n"
+		 "@dataclass(frozen=True)\n"
+		 "class F[T](Base, metaclass=ABCMeta):\n"
+		 "    width: int = 80\n"
+		 "    indent: str = \"  \"\n"
+		 "    def __init__(self, width: int = 80) -> None:\n"
+		 "        self.cache: dict[str, str] = {}\n"
+		 "        self.name = 'x'\n"
+		 "        self._hidden = 1\n"
+		 "    @property\n    def name(self) -> str: ...\n",
+		 HEADER("pkg", "public")
+		 "\n## `pkg/mod.py`\n"
+		 "\n### Type aliases\n\n- `type Rows[T] = list[tuple[str, T]]`\n"
+		 "\n### Functions\n\n- `def first[T: Change](changes: Sequence[T]) -> T | None`\n"
+		 "\n### Classes\n"
+		 "\n#### `@dataclass(frozen=True) class F[T](Base, metaclass=ABCMeta)`\n\n"
+		 "- `width: int = 80`\n"
+		 "- `indent: str = \"  \"`\n"
+		 "- `self.cache: dict[str, str] = {}`\n"
+		 "- `def __init__(self, width: int = 80) -> None`\n"
+		 "- `@property def name(self) -> str`\n");
+}
+
+/* DESIGN 2.1 "Long values": Markdown shortens, JSON keeps the whole text. */
+static void test_long_values(void **state)
+{
+	gs_buf src = GS_BUF_INIT, out = GS_BUF_INIT, value = GS_BUF_INIT, expect = GS_BUF_INIT;
+	unsigned char sha[20];
+	int i;
+
+	(void)state;
+	/* 80 characters (é is one) stay whole. */
+	gs_buf_puts(&value, "'");
+	for (i = 0; i < 78; i++)
+		gs_buf_puts(&value, "\xc3\xa9");
+	gs_buf_puts(&value, "'");
+	gs_buf_printf(&src, "X = %s\n", value.ptr);
+	render(&out, GS_VARIANT_ALL, NULL, src.ptr, 0);
+	gs_buf_printf(&expect, "- `X = %s`\n", value.ptr);
+	assert_non_null(strstr(out.ptr, expect.ptr));
+
+	/* 81: the first 64, an ellipsis, " #" and 8 hex digits of the SHA-1. */
+	gs_buf_clear(&value);
+	gs_buf_puts(&value, "{");
+	for (i = 0; i < 16; i++)
+		gs_buf_printf(&value, "%s'k%02d': %d", i ? ", " : "", i, i % 10);
+	gs_buf_puts(&value, "}");
+	assert_true(value.size > 80);
+	gs_buf_clear(&src);
+	gs_buf_printf(&src, "class C:\n    def __init__(self):\n        self.table = {\n");
+	for (i = 0; i < 16; i++)
+		gs_buf_printf(&src, "            'k%02d': %d,\n", i, i % 10);
+	gs_buf_puts(&src, "        }\n");
+	render(&out, GS_VARIANT_ALL, NULL, src.ptr, 0);
+	gs_sha1(sha, value.ptr, value.size);
+	gs_buf_clear(&expect);
+	gs_buf_puts(&expect, "- `self.table = ");
+	gs_buf_put(&expect, value.ptr, 64);
+	gs_buf_printf(&expect, "\xe2\x80\xa6 #%02x%02x%02x%02x`\n", sha[0], sha[1], sha[2], sha[3]);
+	if (!strstr(out.ptr, expect.ptr))
+		fail_msg("expected\n%s\nin\n%s", expect.ptr, out.ptr);
+	render(&out, GS_VARIANT_ALL, NULL, src.ptr, 1);
+	gs_buf_clear(&expect);
+	gs_buf_printf(&expect, "\"value\": \"%s\",\n", value.ptr);
+	assert_non_null(strstr(out.ptr, "\"kind\": \"attribute\",\n          \"name\": \"C.table\""));
+	if (!strstr(out.ptr, expect.ptr))
+		fail_msg("expected\n%s\nin\n%s", expect.ptr, out.ptr);
+	gs_buf_release(&src);
+	gs_buf_release(&out);
+	gs_buf_release(&value);
+	gs_buf_release(&expect);
+}
+
+/* A line break in a file or module name never breaks a contract line. */
+static void test_control_chars_in_names(void **state)
+{
+	gs_module *mod = extract("pkg/a\nb\x7f.py", "x = 1\n");
+	const gs_module *files[1] = { mod };
+	gs_contract_view view = { "pkg", "pkg.a\rb", GS_VARIANT_ALL, NULL, files, 1 };
+	gs_buf md = GS_BUF_INIT;
+
+	(void)state;
+	gs_render_markdown(&md, &view);
+	assert_non_null(strstr(md.ptr, "# `pkg.a\\x0Db` \xe2\x80\x94 all contract\n"));
+	assert_non_null(strstr(md.ptr, "\n## `pkg/a\\x0Ab\\x7F.py`\n"));
+	gs_buf_release(&md);
+	gs_module_free(mod);
 }
 
 static void test_no_trailing_space_one_newline(void **state)
@@ -263,7 +366,7 @@ static void test_invalid_utf8_everywhere(void **state)
 	gs_render_json(&js, &view);
 	assert_non_null(strstr(md.ptr, "# `pkg.m\\xFF` "));
 	assert_non_null(strstr(md.ptr, "## `pkg/m\\xFF.py`\n\nD\\xFE.\n"));
-	assert_non_null(strstr(md.ptr, "- `x: 'a\\xE9'`\n"));
+	assert_non_null(strstr(md.ptr, "- `x: 'a\\xE9' = 1`\n"));
 	assert_non_null(strstr(js.ptr, "\"package\": \"pkg\\\\xFF\""));
 	assert_non_null(strstr(js.ptr, "\"path\": \"pkg/m\\\\xFF.py\""));
 	assert_non_null(strstr(js.ptr, "\"annotation\": \"'a\\\\xE9'\""));
@@ -303,16 +406,19 @@ static void test_json(void **state)
 		"          \"kind\": \"variable\",\n"
 		"          \"name\": \"X\",\n"
 		"          \"decorators\": [],\n"
+		"          \"type_params\": null,\n"
 		"          \"params\": null,\n"
 		"          \"returns\": null,\n"
 		"          \"bases\": null,\n"
 		"          \"annotation\": \"int\",\n"
+		"          \"value\": null,\n"
 		"          \"doc\": null\n"
 		"        },\n"
 		"        {\n"
 		"          \"kind\": \"function\",\n"
 		"          \"name\": \"f\",\n"
 		"          \"decorators\": [],\n"
+		"          \"type_params\": null,\n"
 		"          \"params\": [\n"
 		"            {\n"
 		"              \"name\": \"a\",\n"
@@ -330,6 +436,7 @@ static void test_json(void **state)
 		"          \"returns\": \"str\",\n"
 		"          \"bases\": null,\n"
 		"          \"annotation\": null,\n"
+		"          \"value\": null,\n"
 		"          \"doc\": \"F.\"\n"
 		"        },\n"
 		"        {\n"
@@ -338,6 +445,7 @@ static void test_json(void **state)
 		"          \"decorators\": [\n"
 		"            \"@dataclass(frozen=True)\"\n"
 		"          ],\n"
+		"          \"type_params\": null,\n"
 		"          \"params\": null,\n"
 		"          \"returns\": null,\n"
 		"          \"bases\": [\n"
@@ -345,12 +453,14 @@ static void test_json(void **state)
 		"            \"metaclass=ABCMeta\"\n"
 		"          ],\n"
 		"          \"annotation\": null,\n"
+		"          \"value\": null,\n"
 		"          \"doc\": null\n"
 		"        },\n"
 		"        {\n"
 		"          \"kind\": \"method\",\n"
 		"          \"name\": \"K.m\",\n"
 		"          \"decorators\": [],\n"
+		"          \"type_params\": null,\n"
 		"          \"params\": [\n"
 		"            {\n"
 		"              \"name\": \"self\",\n"
@@ -362,26 +472,31 @@ static void test_json(void **state)
 		"          \"returns\": null,\n"
 		"          \"bases\": null,\n"
 		"          \"annotation\": null,\n"
+		"          \"value\": null,\n"
 		"          \"doc\": null\n"
 		"        },\n"
 		"        {\n"
 		"          \"kind\": \"class\",\n"
 		"          \"name\": \"K.In\",\n"
 		"          \"decorators\": [],\n"
+		"          \"type_params\": null,\n"
 		"          \"params\": null,\n"
 		"          \"returns\": null,\n"
 		"          \"bases\": [],\n"
 		"          \"annotation\": null,\n"
+		"          \"value\": null,\n"
 		"          \"doc\": null\n"
 		"        },\n"
 		"        {\n"
 		"          \"kind\": \"class\",\n"
 		"          \"name\": \"L\",\n"
 		"          \"decorators\": [],\n"
+		"          \"type_params\": null,\n"
 		"          \"params\": null,\n"
 		"          \"returns\": null,\n"
 		"          \"bases\": [],\n"
 		"          \"annotation\": null,\n"
+		"          \"value\": null,\n"
 		"          \"doc\": null\n"
 		"        }\n"
 		"      ]\n"
@@ -418,6 +533,9 @@ int main(void)
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_backtick_spans),
 		cmocka_unit_test(test_multiline_string_in_span),
+		cmocka_unit_test(test_format2_symbols),
+		cmocka_unit_test(test_long_values),
+		cmocka_unit_test(test_control_chars_in_names),
 		cmocka_unit_test(test_no_trailing_space_one_newline),
 		cmocka_unit_test(test_invalid_utf8_everywhere),
 		cmocka_unit_test(test_json),

@@ -1,4 +1,4 @@
-"""Formatters for supekku records."""
+"""Formatters for the command line."""
 
 from .change_formatters import ChangeFormatter, format_change
 

@@ -1,0 +1,6 @@
+type Rows[T] = list[tuple[str, T]]
+
+def first[T: Sequence[int]](items: T) -> T: ...
+
+class Box[T]:
+    def get[S](self, s: S) -> T | S: ...

@@ -1,0 +1,6 @@
+"""A package marked by __init__.pyi alone."""
+
+__all__ = ["f", "g"]
+
+def f(x: int) -> int: ...
+def g() -> None: ...

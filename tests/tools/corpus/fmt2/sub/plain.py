@@ -1,0 +1,2 @@
+"""In a plain subdirectory: part of fmt2."""
+V = 1
