@@ -46,4 +46,17 @@ test_expect_success '-z: NUL-terminated records, path verbatim and last' '
 	test_expect_code 2 git spec packages -z --json
 '
 
+test_expect_success 'list: the spec file relative to here, -z, --full-name' '
+	cd repo &&
+	git spec create -q src/acme/cli && git add -A && git commit -q -m SPEC-001 &&
+	cd src &&
+	git spec list >out &&
+	test_grep "^SPEC-001  src/acme/cli  \.\./specify/tech/SPEC-001/SPEC-001.md\$" out &&
+	git spec list --full-name >out &&
+	test_grep "  specify/tech/SPEC-001/SPEC-001.md\$" out &&
+	git spec list -z | tr "\0" "\n" >out &&
+	test_grep "^SPEC-001	src/acme/cli	\.\./specify/tech/SPEC-001/SPEC-001.md\$" out &&
+	test_expect_code 2 git spec list -z --json
+'
+
 test_done
