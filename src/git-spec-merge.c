@@ -4,19 +4,24 @@
  *   [merge "gitspec"]
  *           driver = git-spec-merge %O %A %B %L %P
  *
- * git reads %A back whatever the exit status; any non-zero status is a
- * conflict. The driver therefore always leaves a usable %A (written
- * atomically) and never exits above 1 once its arguments are understood.
+ * git reads %A back whatever the exit status; any non-zero status up to 128
+ * is a conflict, above it a failed merge program. The driver therefore
+ * always leaves a usable %A (written atomically) and never exits above 1
+ * once its arguments are understood: not on out-of-memory (exit 1 with one
+ * line), not on a signal (its temporary files removed, exit 1), not on a
+ * crash in a library (exit 1 with one line; %A is ours or the result).
  */
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/merge.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
 
 static const char usage_text[] =
 	"usage: git-spec-merge <base> <ours> <theirs> [<marker-size> [<path>]]\n"
@@ -24,9 +29,49 @@ static const char usage_text[] =
 	"The merge driver for git-spec contracts; configure it with `git spec install`\n"
 	"(merge.gitspec.driver = git-spec-merge %O %A %B %L %P).\n";
 
+/*
+ * Fatal signals become a conflict. The handler runs after the library's
+ * own (installed later, it restores this one and re-raises once it has
+ * removed the temporary files), and uses only write(2) and _exit(2).
+ */
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS,
+				     SIGABRT, SIGFPE, SIGILL };
+
+static void fatal_signal(int sig)
+{
+	static const char msg[] = "git-spec-merge: fatal: interrupted by a signal; "
+		"the contract is left as a conflict\n";
+	ssize_t w;
+
+	(void)sig;
+	w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
+	_exit(GS_EXIT_CHECK);
+}
+
+static void conflict_on_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < GS_ARRAY_SIZE(fatal_signals); i++) {
+		struct sigaction old;
+
+		/* An ignored signal stays ignored (nohup). */
+		if (sigaction(fatal_signals[i], NULL, &old) < 0 || old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(fatal_signals[i], &sa, NULL);
+	}
+	/* Now, so that the library's handler chains to ours, not the reverse. */
+	gs_lockfile_cleanup_on_signal();
+}
+
 int main(int argc, const char **argv)
 {
-	gs_merge_args args = { NULL, NULL, NULL, 0, NULL };
+	gs_merge_args args = { NULL, NULL, NULL, 0, NULL, 0 };
 	gs_merge_result res;
 	git_repository *repo = NULL;
 	size_t i;
@@ -47,6 +92,9 @@ int main(int argc, const char **argv)
 	}
 	/* A writer that vanished must not kill us while %A is being replaced. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Out of memory is a conflict too, never an abort (128 + 6) git rejects. */
+	gs_set_oom_status(GS_EXIT_CHECK);
+	conflict_on_signals();
 	args.base_file = argv[1];
 	args.ours_file = argv[2];
 	args.theirs_file = argv[3];

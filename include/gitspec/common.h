@@ -8,7 +8,10 @@
  * negative codes below and record one message with gs_error_set(); the
  * programs' main() decides what the user sees (gs_error_last()) and the exit
  * status (gs_exit_status()). Allocation failure is the one exception: like
- * git's xmalloc, the x* helpers abort, since nothing sensible can follow.
+ * git's xmalloc, the x* helpers do not return; they print one line
+ * ("fatal: out of memory (allocating N bytes)") and exit with the status set
+ * by gs_set_oom_status() (128 unless changed), since nothing sensible can
+ * follow. exit(), not abort(): atexit hooks remove lock and temporary files.
  */
 
 #include <stddef.h>
@@ -54,6 +57,10 @@ void gs_error_clear(void);
 /* Map a library return code to the documented exit status. */
 int gs_exit_status(int code);
 
+/* The exit status of an allocation failure (default GS_EXIT_SYSTEM). */
+void gs_set_oom_status(int status);
+/* Report an allocation of `size` bytes that failed and exit; never returns. */
+void gs_die_oom(size_t size) GS_NORETURN;
 void *gs_xmalloc(size_t size);
 void *gs_xcalloc(size_t nmemb, size_t size);
 void *gs_xrealloc(void *ptr, size_t size);

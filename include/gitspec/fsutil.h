@@ -3,13 +3,37 @@
 
 /*
  * File system helpers with the safety rules of DESIGN.md 3.6: writes are
- * atomic (temporary file in the same directory + rename) and never go
+ * atomic (temporary file + rename on the same file system) and never go
  * through a symbolic link.
  */
 
 #include <stddef.h>
 #include <sys/types.h>
 #include "buf.h"
+
+/*
+ * Temporary files. Once gs_set_scratch_dir() names the repository's git
+ * directory, the temporary files of gs_write_file_atomic() and
+ * gs_replace_file() are created there as gitspec-tmp-PID-N (git never
+ * shows its own directory in `git status`) and renamed into place; only
+ * when the rename crosses file systems (EXDEV) is one created beside the
+ * target instead, as .gitspec-tmp-PID-N. gs_set_scratch_dir() also
+ * removes the gitspec-tmp-PID-* and gitspec-index-PID-* files of processes
+ * that no longer run (left by kill -9), as the next git removes nothing but
+ * a git user expects no litter. Every live temporary file is registered
+ * with the signal handler of gs_lockfile_cleanup_on_signal(), which removes
+ * it on SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and at exit().
+ */
+void gs_set_scratch_dir(const char *gitdir);
+/* The scratch directory, or NULL when none is set. */
+const char *gs_scratch_dir(void);
+/*
+ * Register a temporary file created by the caller for removal on a signal
+ * or at exit(); returns the slot to unregister (after renaming or removing
+ * the file), or -1 when the table is full.
+ */
+int gs_tempfile_register(const char *path);
+void gs_tempfile_unregister(int slot);
 
 /*
  * Write `data` to `path` (relative to the directory `root`, which must

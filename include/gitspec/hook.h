@@ -95,6 +95,8 @@ typedef struct gs_hook_scope {
 	git_revwalk *walk;
 	git_oid tip;
 	size_t hidden;         /* commits hidden from the walk (refs known to be there) */
+	git_oid *hide_ids;     /* those commits, for a walk that stops at a shallow boundary */
+	size_t hide_alloc;
 	int tip_only;
 	gs_strvec shallow;     /* hex ids of the shallow boundary, sorted */
 	size_t checked;

@@ -68,12 +68,20 @@ int gs_merge_text(gs_buf *out, const char *base, size_t base_len,
 
 /* ---- the driver -------------------------------------------------------- */
 
+/*
+ * The most the driver reads of each input: a contract larger than this is
+ * not one git-spec wrote (sources are at most 8 MiB each, see pylimits.h).
+ * Documented in git-spec-merge(1).
+ */
+#define GS_MERGE_INPUT_MAX ((size_t)64 << 20)
+
 typedef struct gs_merge_args {
 	const char *base_file;   /* %O */
 	const char *ours_file;   /* %A: read, then overwritten with the result */
 	const char *theirs_file; /* %B */
 	int marker_size;         /* %L */
 	const char *path;        /* %P: the contract's repository path */
+	size_t max_input;        /* bytes read of each input; 0: GS_MERGE_INPUT_MAX */
 } gs_merge_args;
 
 typedef enum gs_merge_how {
@@ -94,7 +102,9 @@ void gs_merge_result_clear(gs_merge_result *res);
 
 /*
  * Run the driver: compute the merged contract and write it to
- * args->ours_file atomically. `repo` may be NULL (no repository: no
+ * args->ours_file atomically. Each input must be a regular file of at most
+ * args->max_input bytes: anything else (a FIFO, /dev/zero, a huge file) is
+ * a conflict that leaves %A as it was, and is never read past the limit. `repo` may be NULL (no repository: no
  * re-derivation). Never fails without leaving %A in a state git can use:
  * every internal error ends in the text merge with res->conflict set.
  * Returns 0, or a negative code only when even %A could not be written.

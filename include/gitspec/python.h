@@ -25,7 +25,10 @@ void gs_python_free(gs_python *py);
  *   PATH: unknown encoding 'NAME'     a PEP 263 coding it cannot decode
  *   PATH: encoding problem: ...       a UTF-8 BOM with another coding
  *   PATH: nesting too deep            blocks or classes nested past 100
- *   PATH: file too large              2 GiB or more (tree-sitter offsets)
+ *   PATH:LINE: nesting too deep (...) past CPython's tokenizer limits,
+ *                                     checked before parsing (pylimits.h)
+ *   PATH: file too large for a contract (N MiB; limit 8 MiB)
+ *                                     checked before anything else
  *
  * The model does not depend on `path` beyond mod->path, so it may be cached
  * by blob id. Decisions: docs/adr/0001-contract-extraction-decisions.md.

@@ -13,6 +13,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/plan.h"
+#include "gitspec/revwalk.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -230,13 +231,13 @@ static void rev_fix(gs_buf *out, git_repository *repo, const git_oid *oid)
 static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 {
 	git_revspec spec;
-	git_revwalk *walk = NULL;
-	git_oid oid;
+	git_object *to = NULL, *from = NULL;
+	git_oid oid, *oids = NULL;
 	struct check_result r;
 	char hex[GIT_OID_HEXSZ + 1] = "";
 	gs_buf where = GS_BUF_INIT, fixbuf = GS_BUF_INIT;
-	size_t commits = 0;
-	int error = 0, found = 0, walk_error;
+	size_t commits = 0, oids_nr = 0, i;
+	int error = 0, found = 0;
 	const char *fix = "git spec sync --staged";
 
 	check_result_init(&r);
@@ -249,17 +250,20 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 		error = gs_error_set(GS_EUSAGE, "'%s' is not a range A..B", range);
 		goto done;
 	}
-	if (git_revwalk_new(&walk, ctx->repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, git_object_id(spec.to)) < 0 ||
-	    (spec.from && git_revwalk_hide(walk, git_object_id(spec.from)) < 0)) {
+	/* A shallow clone's range stops at its boundary (revwalk.h). */
+	if (git_object_peel(&to, spec.to, GIT_OBJECT_COMMIT) < 0 ||
+	    (spec.from && git_object_peel(&from, spec.from, GIT_OBJECT_COMMIT) < 0)) {
 		error = gs_error_set_git("cannot walk the range");
 		goto done;
 	}
-	while (!found && !(walk_error = git_revwalk_next(&oid, walk))) {
+	if ((error = gs_revwalk_list(&oids, &oids_nr, ctx->repo, git_object_id(to), 1,
+				     from ? git_object_id(from) : NULL, from ? 1 : 0)) < 0)
+		goto done;
+	for (i = 0; !found && i < oids_nr; i++) {
 		git_commit *commit = NULL;
 		git_tree *tree = NULL;
 
+		git_oid_cpy(&oid, &oids[i]);
 		if (git_commit_lookup(&commit, ctx->repo, &oid) < 0 ||
 		    git_commit_tree(&tree, commit) < 0) {
 			git_commit_free(commit);
@@ -285,10 +289,6 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json)
 		if (error < 0)
 			goto done;
 	}
-	if (!found && walk_error != GIT_ITEROVER) {
-		error = gs_error_set_git("cannot walk the range");
-		goto done;
-	}
 	if (json)
 		print_json(&r, found ? hex : NULL, 1);
 	else
@@ -302,7 +302,9 @@ done:
 	check_result_release(&r);
 	gs_buf_release(&where);
 	gs_buf_release(&fixbuf);
-	git_revwalk_free(walk);
+	free(oids);
+	git_object_free(to);
+	git_object_free(from);
 	git_object_free(spec.from);
 	git_object_free(spec.to);
 	return error;

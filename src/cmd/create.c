@@ -67,6 +67,50 @@ static void child_packages(gs_buf *out, const gs_package_list *pkgs, const gs_pa
 	}
 }
 
+/* Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates). */
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p, n, i, cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 2, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 3, cp = c & 0x07;
+		else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* `s` with bytes past ASCII as \xNN, for a message. */
+static void escape_bytes(gs_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x80 || (unsigned char)*s < 0x20)
+			gs_buf_printf(out, "\\x%02X", (unsigned char)*s);
+		else
+			gs_buf_putc(out, *s);
+	}
+}
+
 int cmd_create(int argc, const char **argv)
 {
 	int force_parent = 0, error = 0;
@@ -100,8 +144,20 @@ int cmd_create(int argc, const char **argv)
 
 	cmd_ctx_init(&ctx);
 	if ((error = cmd_ctx_open_repo(&ctx)) < 0 ||
-	    (error = cmd_ctx_relpath(&rel, &ctx, argv[0])) < 0 ||
-	    (error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
+	    (error = cmd_ctx_relpath(&rel, &ctx, argv[0])) < 0)
+		goto done;
+	/* A spec is YAML, which is UTF-8: it cannot name this package. */
+	if (!utf8_valid(rel.ptr)) {
+		gs_buf shown = GS_BUF_INIT;
+
+		escape_bytes(&shown, rel.ptr);
+		error = gs_error_set(GS_EINPUT, "'%s': the package path is not valid UTF-8, which a "
+				     "spec (YAML) cannot name", shown.ptr);
+		cmd_set_hint("rename the package directory to a UTF-8 name");
+		gs_buf_release(&shown);
+		goto done;
+	}
+	if ((error = cmd_ctx_load(&ctx, CMD_SOURCE_WORKTREE, NULL)) < 0)
 		goto done;
 
 	/* Without a complete registry, "already covered" cannot be answered. */

@@ -36,16 +36,22 @@ static const char *const sync_usage[] = {
  * Copy the index into a scratch file that libgit2 may lock and rewrite. A
  * split or sparse index, which libgit2 cannot read, is copied as one plain
  * file (shared entries merged, sparse directories expanded); git splits or
- * collapses it again when it next writes the index.
+ * collapses it again when it next writes the index. The scratch file and
+ * libgit2's lock beside it are registered for removal on a signal
+ * (slots[0], slots[1]); the next run removes them after a kill -9
+ * (gs_set_scratch_dir).
  */
-static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
+static int scratch_index(gs_buf *scratch, int *slots, struct cmd_ctx *ctx)
 {
-	gs_buf data = GS_BUF_INIT;
+	gs_buf data = GS_BUF_INIT, lock = GS_BUF_INIT;
 	gs_index *idx = NULL;
 	int error;
 
 	gs_buf_printf(scratch, "%sgitspec-index-%ld.tmp", git_repository_path(ctx->repo),
 		      (long)getpid());
+	gs_buf_printf(&lock, "%s.lock", scratch->ptr);
+	slots[0] = gs_tempfile_register(scratch->ptr);
+	slots[1] = gs_tempfile_register(lock.ptr);
 	unlink(scratch->ptr);
 	error = gs_read_file(&data, ctx->index_path);
 	if (error == GS_ENOTFOUND) {
@@ -77,6 +83,7 @@ static int scratch_index(gs_buf *scratch, struct cmd_ctx *ctx)
 done:
 	gs_index_free(idx);
 	gs_buf_release(&data);
+	gs_buf_release(&lock);
 	return error;
 }
 
@@ -161,7 +168,7 @@ static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *
 	gs_buf scratch = GS_BUF_INIT, data = GS_BUF_INIT;
 	git_index *idx = NULL;
 	size_t i;
-	int error;
+	int error, slots[2] = { -1, -1 };
 
 	for (i = 0; i < nr; i++)
 		if (git_blob_create_from_buffer(&sg[i].item->oid, ctx->repo, sg[i].item->content.ptr,
@@ -169,7 +176,7 @@ static int stage_contracts(struct cmd_ctx *ctx, gs_lockfile *lk, struct staged *
 			error = gs_error_set_git("cannot write a contract blob");
 			goto done;
 		}
-	if ((error = scratch_index(&scratch, ctx)) < 0)
+	if ((error = scratch_index(&scratch, slots, ctx)) < 0)
 		goto done;
 	if (git_index_open(&idx, scratch.ptr) < 0) {
 		error = gs_error_set_git("cannot read the index");
@@ -218,6 +225,8 @@ done:
 	git_index_free(idx);
 	if (scratch.size)
 		unlink(scratch.ptr);
+	gs_tempfile_unregister(slots[0]);
+	gs_tempfile_unregister(slots[1]);
 	gs_buf_release(&scratch);
 	gs_buf_release(&data);
 	return error;
@@ -251,7 +260,8 @@ int cmd_sync(int argc, const char **argv)
 	if (staged) {
 		/* The lock first: nobody may change the index while we derive from it. */
 		if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-			cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+			if (error == GS_ELOCKED)
+				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
 			goto done;
 		}
 		locked = 1;
@@ -337,7 +347,8 @@ int cmd_sync(int argc, const char **argv)
 		}
 		if (nout) {
 			if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+				if (error == GS_ELOCKED)
+					cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
 				goto done;
 			}
 			locked = 1;

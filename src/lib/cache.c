@@ -197,7 +197,7 @@ int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *ke
 	gs_buf_putc(&path, '/');
 	gs_buf_puts(&path, rest);
 
-	fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(path.ptr, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		goto done;
 	if (fstat(fd, &st) < 0)

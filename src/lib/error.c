@@ -62,10 +62,26 @@ int gs_exit_status(int code)
 	}
 }
 
-static GS_NORETURN void die_oom(size_t size)
+/*
+ * The status an allocation failure exits with: 128 (a system error) unless
+ * the program says otherwise. The merge driver says 1, since git treats any
+ * status above 128 as a failed merge program rather than a conflict.
+ */
+static int oom_status = GS_EXIT_SYSTEM;
+
+void gs_set_oom_status(int status)
 {
-	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", size);
-	abort();
+	oom_status = status;
+}
+
+/*
+ * exit(), not abort(): the atexit hooks remove this process's lock and
+ * temporary files, and the status is the documented one, never a signal's.
+ */
+void gs_die_oom(size_t size)
+{
+	fprintf(stderr, "fatal: out of memory (allocating %zu bytes)\n", size);
+	exit(oom_status);
 }
 
 void *gs_xmalloc(size_t size)
@@ -73,7 +89,7 @@ void *gs_xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 
 	if (!p)
-		die_oom(size);
+		gs_die_oom(size);
 	return p;
 }
 
@@ -82,7 +98,7 @@ void *gs_xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
 	if (!p)
-		die_oom(gs_st_mult(nmemb, size));
+		gs_die_oom(gs_st_mult(nmemb, size));
 	return p;
 }
 
@@ -91,7 +107,7 @@ void *gs_xrealloc(void *ptr, size_t size)
 	void *p = realloc(ptr, size ? size : 1);
 
 	if (!p)
-		die_oom(size);
+		gs_die_oom(size);
 	return p;
 }
 
@@ -113,7 +129,7 @@ size_t gs_st_mult(size_t a, size_t b)
 {
 	if (b && a > SIZE_MAX / b) {
 		fprintf(stderr, "fatal: size overflow: %zu * %zu\n", a, b);
-		abort();
+		exit(oom_status);
 	}
 	return a * b;
 }
@@ -122,7 +138,7 @@ size_t gs_st_add(size_t a, size_t b)
 {
 	if (a > SIZE_MAX - b) {
 		fprintf(stderr, "fatal: size overflow: %zu + %zu\n", a, b);
-		abort();
+		exit(oom_status);
 	}
 	return a + b;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -130,12 +131,139 @@ done:
 	return error;
 }
 
+/*
+ * Temporary files (DESIGN 3.6): created in the scratch directory (the
+ * repository's git directory) when one is set, where `git status` never
+ * looks, and renamed into place from there; beside the target only when the
+ * two are on different file systems. Named gitspec-tmp-PID-N so that the
+ * next run can remove those of dead processes (gs_set_scratch_dir), and
+ * registered for the signal handler while they exist.
+ */
+static char *scratch_dir;
+static atomic_uint tmp_counter;
+
+static int tempfile_register(const char *path);
+static void tempfile_unregister(int slot);
+
+/* Whether the process `pid` is known to be gone. */
+static int pid_is_dead(long pid)
+{
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Remove scratch files (NAME-PID...) of processes that no longer run. */
+static void sweep_stale(const char *dir)
+{
+	static const char *const prefixes[] = { "gitspec-tmp-", "gitspec-index-" };
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	gs_buf path = GS_BUF_INIT;
+	size_t i;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		for (i = 0; i < GS_ARRAY_SIZE(prefixes); i++) {
+			size_t n = strlen(prefixes[i]);
+			char *end;
+			long pid;
+
+			if (strncmp(de->d_name, prefixes[i], n))
+				continue;
+			pid = strtol(de->d_name + n, &end, 10);
+			if (end == de->d_name + n || pid == (long)getpid() || !pid_is_dead(pid))
+				continue;
+			gs_buf_clear(&path);
+			gs_buf_printf(&path, "%s/%s", dir, de->d_name);
+			unlink(path.ptr);
+		}
+	}
+	closedir(d);
+	gs_buf_release(&path);
+}
+
+void gs_set_scratch_dir(const char *dir)
+{
+	free(scratch_dir);
+	scratch_dir = NULL;
+	if (!dir || !*dir)
+		return;
+	scratch_dir = gs_xstrdup(dir);
+	/* git_repository_path() ends in a slash; keep one form. */
+	if (strlen(scratch_dir) > 1 && scratch_dir[strlen(scratch_dir) - 1] == '/')
+		scratch_dir[strlen(scratch_dir) - 1] = '\0';
+	sweep_stale(scratch_dir);
+}
+
+const char *gs_scratch_dir(void)
+{
+	return scratch_dir;
+}
+
+/*
+ * Create a temporary file for a target in `dir_path` (opened as `dirfd`;
+ * dir_path "" for the current directory), in the scratch directory unless
+ * *beside, or when that cannot be written (a read-only git directory): then
+ * *beside is set. Fills `tmp` with a path usable from the current
+ * directory, sets *slot to its registry slot; returns the descriptor or -1
+ * with errno.
+ */
+static int tempfile_create(gs_buf *tmp, int *slot, int dirfd, const char *dir_path, int *beside,
+			   mode_t mode)
+{
+	int fd = -1, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		unsigned n = atomic_fetch_add(&tmp_counter, 1);
+
+		gs_buf_clear(tmp);
+		if (scratch_dir && !*beside) {
+			gs_buf_printf(tmp, "%s/gitspec-tmp-%ld-%u", scratch_dir, (long)getpid(), n);
+			fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+			if (fd < 0 && errno != EEXIST) {
+				*beside = 1;
+				continue;
+			}
+		} else {
+			/* Beside the target: the base name is relative to dirfd. */
+			size_t dlen;
+
+			*beside = 1;
+			gs_buf_puts(tmp, dir_path);
+			dlen = tmp->size;
+			gs_buf_printf(tmp, ".gitspec-tmp-%ld-%u", (long)getpid(), n);
+			fd = openat(dirfd, dirfd == AT_FDCWD ? tmp->ptr : tmp->ptr + dlen,
+				    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		}
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd >= 0)
+		*slot = tempfile_register(tmp->ptr);
+	return fd;
+}
+
+/* Set the mode of, write and close `fd` (closed whatever happens). */
+static int fill_temp(int fd, const char *path, const char *data, size_t len,
+		     int set_mode, mode_t mode)
+{
+	int error = 0;
+
+	/* An existing file keeps its permission bits, whatever the umask. */
+	if ((set_mode && fchmod(fd, mode) < 0) || write_all(fd, data, len) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+	} else if (close(fd) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	}
+	return error;
+}
+
 int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode)
 {
-	static atomic_uint counter;
-	int error = 0, dirfd = -1, fd = -1, have_tmp = 0, keep_mode = 0, tries;
-	gs_buf scratch = GS_BUF_INIT, tmp = GS_BUF_INIT;
-	const char *base = NULL;
+	int error = 0, dirfd = -1, fd = -1, keep_mode = 0, slot = -1, beside = 0, have_tmp = 0, r;
+	gs_buf scratch = GS_BUF_INIT, tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
+	const char *base = NULL, *slash;
 	struct stat st;
 
 	if ((error = check_relative(path)) < 0)
@@ -158,57 +286,56 @@ int gs_write_file_atomic(const char *root, const char *path, const char *data, s
 		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
 		goto done;
 	}
+	/* The target's directory as a path, for a temporary file beside it. */
+	gs_buf_printf(&dir, "%s/", root);
+	if ((slash = strrchr(path, '/')) != NULL)
+		gs_buf_put(&dir, path, (size_t)(slash - path) + 1);
 
 	/*
-	 * A fixed-length name (not derived from the target's, which may be
-	 * near NAME_MAX) in the target's directory, so that rename() is
-	 * atomic. O_EXCL: never reuse a file someone else created.
+	 * O_EXCL: never reuse a file someone else created. rename() is atomic;
+	 * it replaces a symlink swapped in meanwhile and never follows it.
 	 */
-	for (tries = 0; tries < 100; tries++) {
-		gs_buf_clear(&tmp);
-		gs_buf_printf(&tmp, ".gs-tmp-%ld-%u", (long)getpid(), atomic_fetch_add(&counter, 1));
-		fd = openat(dirfd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    keep_mode ? 0600 : mode);
-		if (fd >= 0 || errno != EEXIST)
+	for (;;) {
+		fd = tempfile_create(&tmp, &slot, dirfd, dir.ptr, &beside, keep_mode ? 0600 : mode);
+		if (fd < 0) {
+			error = gs_error_set(GS_ERROR, "cannot create a temporary file for '%s': %s",
+					     path, strerror(errno));
+			goto done;
+		}
+		have_tmp = 1;
+		if ((error = fill_temp(fd, path, data, len, keep_mode, mode)) < 0)
+			goto done;
+		r = beside ? renameat(dirfd, tmp.ptr + dir.size, dirfd, base) :
+			renameat(AT_FDCWD, tmp.ptr, dirfd, base);
+		if (!r)
 			break;
-	}
-	if (fd < 0) {
-		error = gs_error_set(GS_ERROR, "cannot create a temporary file for '%s': %s",
-				     path, strerror(errno));
-		goto done;
-	}
-	have_tmp = 1;
-	/* An existing file keeps its permission bits, whatever the umask. */
-	if (keep_mode && fchmod(fd, mode) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	if (write_all(fd, data, len) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	/* rename() replaces a symlink swapped in meanwhile; it never follows it. */
-	if (renameat(dirfd, tmp.ptr, dirfd, base) < 0) {
-		error = gs_error_set(errno == EISDIR ? GS_EINPUT : GS_ERROR,
-				     "cannot write '%s': %s", path, strerror(errno));
-		goto done;
+		if (errno != EXDEV || beside) {
+			error = gs_error_set(errno == EISDIR ? GS_EINPUT : GS_ERROR,
+					     "cannot write '%s': %s", path, strerror(errno));
+			goto done;
+		}
+		/* The git directory is on another file system: beside it. */
+		unlink(tmp.ptr);
+		tempfile_unregister(slot);
+		slot = -1;
+		have_tmp = 0;
+		beside = 1;
 	}
 	have_tmp = 0;
 done:
-	if (fd >= 0)
-		close(fd);
-	if (have_tmp)
-		unlinkat(dirfd, tmp.ptr, 0);
+	/* Remove the file before forgetting it (see gs_lockfile_rollback). */
+	if (have_tmp) {
+		if (beside)
+			unlinkat(dirfd, tmp.ptr + dir.size, 0);
+		else
+			unlink(tmp.ptr);
+	}
+	tempfile_unregister(slot);
 	if (dirfd >= 0)
 		close(dirfd);
 	gs_buf_release(&scratch);
 	gs_buf_release(&tmp);
+	gs_buf_release(&dir);
 	return error;
 }
 
@@ -320,6 +447,28 @@ static void lock_unregister(int slot)
 		atomic_store(&lock_state[slot], 0);
 }
 
+/* Temporary files share the lock files' table and signal handler. */
+static int tempfile_register(const char *path)
+{
+	gs_lockfile_cleanup_on_signal();
+	return lock_register(path);
+}
+
+static void tempfile_unregister(int slot)
+{
+	lock_unregister(slot);
+}
+
+int gs_tempfile_register(const char *path)
+{
+	return tempfile_register(path);
+}
+
+void gs_tempfile_unregister(int slot)
+{
+	tempfile_unregister(slot);
+}
+
 static void remove_held_locks(void)
 {
 	pid_t me = getpid();
@@ -403,6 +552,9 @@ int gs_lockfile_hold(gs_lockfile *lk, const char *path)
 					     "unable to create '%s': File exists. Another git process "
 					     "seems to be running in this repository; if it is not, "
 					     "remove the file and try again", lock.ptr);
+		else if (errno == EACCES || errno == EROFS || errno == EPERM)
+			error = gs_error_set(GS_ERROR, "unable to create '%s': %s (you cannot write "
+					     "to the repository's git directory)", lock.ptr, strerror(errno));
 		else
 			error = gs_error_set(GS_ERROR, "unable to create '%s': %s",
 					     lock.ptr, strerror(errno));
@@ -466,50 +618,41 @@ void gs_lockfile_rollback(gs_lockfile *lk)
 
 int gs_replace_file(const char *path, const char *data, size_t len, mode_t mode)
 {
-	gs_buf tmp = GS_BUF_INIT;
+	gs_buf tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
 	const char *slash = strrchr(path, '/');
-	int fd = -1, error = 0, attempt;
-	size_t off = 0;
+	int fd, error = 0, slot = -1, beside = 0, have_tmp = 0;
 
-	for (attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		gs_buf_clear(&tmp);
-		if (slash)
-			gs_buf_put(&tmp, path, (size_t)(slash - path) + 1);
-		gs_buf_printf(&tmp, ".gitspec-tmp-%ld-%d", (long)getpid(), attempt);
-		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		error = gs_error_set(GS_ERROR, "cannot create '%s': %s", tmp.ptr, strerror(errno));
-		gs_buf_clear(&tmp);
-		goto done;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+	if (slash)
+		gs_buf_put(&dir, path, (size_t)(slash - path) + 1);
+	for (;;) {
+		fd = tempfile_create(&tmp, &slot, AT_FDCWD, dir.ptr, &beside, 0600);
+		if (fd < 0) {
+			error = gs_error_set(GS_ERROR, "cannot create a temporary file for '%s': %s",
+					     path, strerror(errno));
 			goto done;
 		}
-		off += (size_t)w;
-	}
-	/* open(2) applies the umask; the caller's mode is meant exactly */
-	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
-		fd = -1;
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path) < 0)
-		error = gs_error_set(GS_ERROR, "cannot replace '%s': %s", path, strerror(errno));
-done:
-	if (fd >= 0)
-		close(fd);
-	if (error && tmp.size)
+		have_tmp = 1;
+		/* open(2) applies the umask; the caller's mode is meant exactly */
+		if ((error = fill_temp(fd, path, data, len, 1, mode)) < 0)
+			goto done;
+		if (!rename(tmp.ptr, path))
+			break;
+		if (errno != EXDEV || beside) {
+			error = gs_error_set(GS_ERROR, "cannot replace '%s': %s", path, strerror(errno));
+			goto done;
+		}
 		unlink(tmp.ptr);
+		tempfile_unregister(slot);
+		slot = -1;
+		have_tmp = 0;
+		beside = 1;
+	}
+	have_tmp = 0;
+done:
+	if (have_tmp)
+		unlink(tmp.ptr);
+	tempfile_unregister(slot);
 	gs_buf_release(&tmp);
+	gs_buf_release(&dir);
 	return error;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <git2.h>
 #include "gitspec/hook.h"
+#include "gitspec/revwalk.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"
 #include "gitspec/index.h"
@@ -537,6 +538,7 @@ void gs_hook_scope_init(gs_hook_scope *s)
 void gs_hook_scope_clear(gs_hook_scope *s)
 {
 	git_revwalk_free(s->walk);
+	free(s->hide_ids);
 	gs_source_free(s->prev);
 	gs_strvec_clear(&s->shallow);
 	memset(s, 0, sizeof(*s));
@@ -589,6 +591,13 @@ int gs_hook_scope_is_shallow(const gs_hook_scope *s, const git_oid *oid)
  * Hide the commits of the refs matching `glob` (libgit2's wildmatch: '*'
  * also matches '/'); refs that name no commit (a tag of a tree) are skipped.
  */
+/* Count and remember a commit hidden from the walk. */
+static void scope_hide(gs_hook_scope *s, const git_oid *id)
+{
+	GS_ALLOC_GROW(s->hide_ids, s->hidden + 1, s->hide_alloc);
+	git_oid_cpy(&s->hide_ids[s->hidden++], id);
+}
+
 static int hide_refs(gs_hook_scope *s, git_repository *repo, const char *glob)
 {
 	git_reference_iterator *it = NULL;
@@ -608,7 +617,7 @@ static int hide_refs(gs_hook_scope *s, git_repository *repo, const char *glob)
 				error = gs_error_set_git("cannot list the pushed commits");
 				goto done;
 			}
-			s->hidden++;
+			scope_hide(s, git_object_id(obj));
 		}
 		git_error_clear();
 		git_object_free(obj);
@@ -667,7 +676,7 @@ int gs_hook_scope_push(gs_hook_scope *s, git_repository *repo, const char *remot
 			error = gs_error_set_git("cannot list the pushed commits");
 			goto done;
 		}
-		s->hidden++;
+		scope_hide(s, remote_oid);
 	}
 	git_error_clear();
 	/* What this remote already has: --not --remotes=<remote>, as git-lfs does. */
@@ -764,8 +773,9 @@ int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope
 {
 	git_commit *commit = NULL;
 	gs_hook_report one;
-	git_oid oid;
-	int error = 0, r;
+	git_oid oid, *oids = NULL;
+	size_t oids_nr = 0, i;
+	int error = 0;
 
 	gs_hook_report_init(&one);
 	if (s->tip_only) {
@@ -780,8 +790,15 @@ int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope
 			record_bad_commit(out, &one, commit);
 		goto done;
 	}
-	/* Oldest first: the first commit that refuses is the one to repair from. */
-	while ((r = git_revwalk_next(&oid, s->walk)) == 0) {
+	/*
+	 * Oldest first: the first commit that refuses is the one to repair
+	 * from. Listed, not walked: a shallow clone's walk stops at its
+	 * boundary (revwalk.h).
+	 */
+	if ((error = gs_revwalk_list(&oids, &oids_nr, repo, &s->tip, 1, s->hide_ids, s->hidden)) < 0)
+		goto done;
+	for (i = 0; i < oids_nr; i++) {
+		git_oid_cpy(&oid, &oids[i]);
 		if (git_commit_lookup(&commit, repo, &oid) < 0) {
 			error = gs_error_set_git("cannot read a pushed commit");
 			goto done;
@@ -797,18 +814,15 @@ int gs_hook_check_scope(gs_hook_report *out, git_repository *repo, gs_hook_scope
 		git_commit_free(commit);
 		commit = NULL;
 	}
-	if (r != GIT_ITEROVER)
-		error = gs_error_set_git("cannot list the pushed commits");
 done:
 	/* Warnings (uncovered packages) of the last commit checked, once. */
 	if (error >= 0) {
-		size_t i;
-
 		for (i = 0; i < one.warnings.nr; i++)
 			gs_strvec_push(&out->warnings, one.warnings.v[i]);
 	}
 	gs_hook_report_clear(&one);
 	git_commit_free(commit);
+	free(oids);
 	return error;
 }
 

@@ -894,11 +894,11 @@ static inline int same_path(const gs_index_entry *a, const gs_index_entry *b)
  */
 static int merge_shared(gs_index *idx)
 {
-	const gs_index *base = idx->base;
+	gs_index *base = idx->base;
 	unsigned char *marks = NULL;
 	gs_index_entry *merged = NULL, cur;
 	const gs_index_entry *dropped = NULL;
-	size_t i, nrep = 0, bi = 0, rr = 0, a, n = 0, merged_mapped = 0;
+	size_t i, nrep = 0, ndel = 0, bi = 0, rr = 0, a, n = 0, merged_mapped = 0;
 	int have = 0, error = 0;
 
 	marks = gs_xcalloc(base->nr ? base->nr : 1, 1);
@@ -907,8 +907,10 @@ static int merge_shared(gs_index *idx)
 		error = corrupt(idx, "bad link extension (an entry beyond the shared index)");
 		goto done;
 	}
-	for (i = 0; i < base->nr; i++)
+	for (i = 0; i < base->nr; i++) {
 		nrep += marks[i] & MARK_REPLACE ? 1 : 0;
+		ndel += marks[i] & MARK_DELETE ? 1 : 0;
+	}
 	if (nrep > idx->nr) {
 		error = corrupt(idx, "bad link extension (more replacements than entries)");
 		goto done;
@@ -918,6 +920,29 @@ static int merge_shared(gs_index *idx)
 			error = corrupt(idx, i < nrep ? "replacing entry with a name" : "entry without a name");
 			goto done;
 		}
+	}
+	if (nrep == idx->nr && !ndel) {
+		/*
+		 * The common case (changes to files the shared index has): take
+		 * over the shared entries and replace in place, no merge pass.
+		 */
+		for (i = 0; i < base->nr; i++) {
+			if (marks[i] & MARK_REPLACE) {
+				cur = idx->entries[rr++];
+				cur.path = base->entries[i].path;
+				cur.path_len = base->entries[i].path_len;
+				base->entries[i] = cur;
+			}
+		}
+		big_free(idx->entries, idx->entries_mapped);
+		idx->entries = base->entries;
+		idx->entries_mapped = base->entries_mapped;
+		idx->nr = base->nr;
+		base->entries = NULL;
+		base->entries_mapped = 0;
+		base->nr = 0;
+		error = validate_entries(idx);
+		goto done;
 	}
 	merged = big_alloc(gs_st_add(base->nr, idx->nr - nrep) + 1, sizeof(*merged), &merged_mapped);
 	a = nrep;

@@ -4,11 +4,13 @@
  * merge, and replace %A atomically with the result.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/mempack.h>
@@ -30,22 +32,57 @@ void gs_merge_result_clear(gs_merge_result *res)
 	gs_strvec_clear(&res->messages);
 }
 
-int gs_merge_read_input(gs_buf *out, const char *path)
+int gs_merge_read_input(gs_buf *out, const char *path, size_t max)
 {
-	FILE *fp;
-	char chunk[8192];
-	size_t n;
-	int error = 0;
+	char chunk[65536];
+	struct stat st;
+	int fd = -1, error = 0;
+	ssize_t n;
 
 	gs_buf_clear(out);
-	if (!path || !(fp = fopen(path, "rb")))
-		return gs_error_set(GS_ENOTFOUND, "cannot read '%s': %s", path ? path : "(none)",
-				    path ? strerror(errno) : "not given");
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		gs_buf_put(out, chunk, n);
-	if (ferror(fp))
-		error = gs_error_set(GS_ERROR, "cannot read '%s'", path);
-	fclose(fp);
+	if (!path) {
+		error = gs_error_set(GS_ENOTFOUND, "no file given");
+		goto done;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		error = gs_error_set(errno == ENOENT ? GS_ENOTFOUND : GS_ERROR, "cannot read '%s': %s",
+				     path, strerror(errno));
+		goto done;
+	}
+	if (fstat(fd, &st) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = gs_error_set(GS_EINPUT, "'%s' is not a regular file", path);
+		goto done;
+	}
+	if ((unsigned long long)st.st_size > max)
+		goto too_large;
+	gs_buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
+			goto done;
+		}
+		if (!n)
+			break;
+		if ((size_t)n > max - out->size)
+			goto too_large;
+		gs_buf_put(out, chunk, (size_t)n);
+	}
+	goto done;
+too_large:
+	error = gs_error_set(GS_EINPUT, "'%s' is larger than a contract can be (limit %zu MiB)",
+			     path, max >> 20);
+	gs_buf_clear(out);
+done:
+	if (fd >= 0)
+		close(fd);
 	return error;
 }
 
@@ -137,6 +174,7 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 	gs_merge_labels labels = { "base", "HEAD", "theirs", 0, 0 };
 	gs_buf theirs_label = GS_BUF_INIT;
 	const char *what = args->path ? args->path : "the contract";
+	size_t max = args->max_input ? args->max_input : GS_MERGE_INPUT_MAX;
 	int error = 0, root_pick = 0, r;
 	size_t i;
 
@@ -144,15 +182,26 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 	labels.diff3 = conflict_style(repo);
 	res->how = GS_MERGE_FAILED;
 	res->conflict = 1;
-	/* A missing input reads as empty: git gives all three, but be robust. */
-	if (gs_merge_read_input(&a, args->ours_file) < 0) {
-		gs_strvec_pushf(&res->messages, "cannot read our version of '%s'; left as it is", what);
+	/*
+	 * A missing base or theirs reads as empty: git gives all three, but be
+	 * robust. An input that is not a regular file or is larger than a
+	 * contract can be is a conflict: %A stays ours (gs_merge_read_input).
+	 */
+	if (gs_merge_read_input(&a, args->ours_file, max) < 0) {
+		gs_strvec_pushf(&res->messages, "cannot read our version of '%s' (%s); left as it is",
+				what, gs_error_last());
 		goto done;
 	}
-	if (gs_merge_read_input(&o, args->base_file) < 0)
-		gs_buf_clear(&o);
-	if (gs_merge_read_input(&b, args->theirs_file) < 0)
-		gs_buf_clear(&b);
+	if ((r = gs_merge_read_input(&o, args->base_file, max)) < 0 && r != GS_ENOTFOUND) {
+		gs_strvec_pushf(&res->messages, "cannot read the base version of '%s' (%s); "
+				"kept our version", what, gs_error_last());
+		goto done;
+	}
+	if ((r = gs_merge_read_input(&b, args->theirs_file, max)) < 0 && r != GS_ENOTFOUND) {
+		gs_strvec_pushf(&res->messages, "cannot read their version of '%s' (%s); "
+				"kept our version", what, gs_error_last());
+		goto done;
+	}
 	gs_error_clear();
 	if (has_nul(&o) || has_nul(&a) || has_nul(&b)) {
 		/* As git does for binary files: keep ours, report a conflict. */

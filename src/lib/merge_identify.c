@@ -11,6 +11,7 @@
 #include <git2.h>
 #include "merge_internal.h"
 #include "gitspec/common.h"
+#include "gitspec/merge.h"
 
 static int commit_has_blob(git_repository *repo, const git_commit *commit, const char *path,
 			   const gs_buf *data)
@@ -41,14 +42,14 @@ static int read_proc(gs_strvec *argv, long *ppid, long pid)
 	gs_strvec_clear(argv);
 	*ppid = 0;
 	gs_buf_printf(&path, "/proc/%ld/cmdline", pid);
-	if (gs_merge_read_input(&data, path.ptr) < 0)
+	if (gs_merge_read_input(&data, path.ptr, (size_t)1 << 20) < 0)
 		goto done;
 	for (p = data.ptr, end = data.ptr + data.size; p < end; p += strlen(p) + 1)
 		gs_strvec_push(argv, p);
 	gs_buf_clear(&path);
 	gs_buf_printf(&path, "/proc/%ld/stat", pid);
 	/* "pid (comm) state ppid ...": comm may hold spaces and parentheses. */
-	if (gs_merge_read_input(&data, path.ptr) < 0 || !(close_paren = strrchr(data.ptr, ')')) ||
+	if (gs_merge_read_input(&data, path.ptr, (size_t)1 << 20) < 0 || !(close_paren = strrchr(data.ptr, ')')) ||
 	    sscanf(close_paren + 1, " %*c %ld", ppid) != 1)
 		goto done;
 	error = 0;
@@ -280,7 +281,7 @@ int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base,
 		goto done;
 	/* A rebase: the pick being applied is the last line of rebase-merge/done. */
 	gs_buf_printf(&done_path, "%srebase-merge/done", git_repository_path(repo));
-	if (!gs_merge_read_input(&done, done_path.ptr)) {
+	if (!gs_merge_read_input(&done, done_path.ptr, GS_MERGE_INPUT_MAX)) {
 		char *ln, *save = NULL, *last = NULL;
 
 		for (ln = strtok_r(done.ptr, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save))

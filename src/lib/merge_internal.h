@@ -23,7 +23,11 @@ int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base,
 		      git_repository *repo, const char *path, const gs_buf *o, const gs_buf *a,
 		      const gs_buf *b);
 
-/* The whole file at `path` into `out`. */
-int gs_merge_read_input(gs_buf *out, const char *path);
+/*
+ * The whole of the regular file at `path`, at most `max` bytes, into `out`
+ * (O_NONBLOCK + fstat: a FIFO or device is refused, never read). GS_ENOTFOUND
+ * when missing, GS_EINPUT when not a regular file or larger than `max`.
+ */
+int gs_merge_read_input(gs_buf *out, const char *path, size_t max);
 
 #endif

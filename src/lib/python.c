@@ -3,6 +3,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 #include "gitspec/python.h"
+#include "gitspec/pylimits.h"
 
 /*
  * Extraction of the model of one Python file (DESIGN 2.1-2.3, 2.6).
@@ -155,6 +156,7 @@ int gs_python_new(gs_python **out)
 	size_t i;
 
 	*out = NULL;
+	gs_python_set_allocator();
 	py = gs_xcalloc(1, sizeof(*py));
 	gs_buf_init(&py->decoded, 0);
 	gs_buf_init(&py->tmp, 0);
@@ -698,6 +700,37 @@ static int binds_all(struct ctx *x, TSNode target, int depth)
 	return found;
 }
 
+/*
+ * `(x)` and `((x))` are the target x itself, as in Python's ast; `(x,)`
+ * is a tuple target.
+ */
+static TSNode unparen(struct ctx *x, TSNode target)
+{
+	int depth = 0;
+
+	while (is(x, target, S_TUPLE_PATTERN) && depth++ < MAX_TARGET_DEPTH) {
+		uint32_t i, n = ts_node_child_count(target), named = 0;
+		TSNode inner = null_node;
+
+		for (i = 0; i < n; i++) {
+			TSNode c = ts_node_child(target, i);
+
+			if (ts_node_is_named(c)) {
+				if (ts_node_symbol(c) == x->py->sym[S_COMMENT])
+					continue;
+				inner = c;
+				named++;
+			} else if (text_is(x, c, ",")) {
+				return target;
+			}
+		}
+		if (named != 1)
+			return target;
+		target = inner;
+	}
+	return target;
+}
+
 /* The value of a chain a = b = 1: the right side of its last link. */
 static TSNode chain_value(struct ctx *x, TSNode node)
 {
@@ -714,7 +747,7 @@ static void add_assignment(struct ctx *x, struct scope *scope, TSNode node, int 
 
 	/* A chain a = b = 1 nests to the right: walk it as a loop. */
 	while (!x->error && is(x, node, S_ASSIGNMENT)) {
-		TSNode left = field(x, node, F_LEFT);
+		TSNode left = unparen(x, field(x, node, F_LEFT));
 		TSNode right = field(x, node, F_RIGHT);
 		TSNode type = field(x, node, F_TYPE);
 
@@ -1226,7 +1259,7 @@ static void init_assignment(struct ctx *x, struct scope *scope, TSNode node, TSN
 	TSNode value = chain_value(x, node);
 
 	while (!x->error && is(x, node, S_ASSIGNMENT)) {
-		TSNode left = field(x, node, F_LEFT), name;
+		TSNode left = unparen(x, field(x, node, F_LEFT)), name;
 
 		if (ts_node_is_null(left))
 			break;
@@ -1698,6 +1731,9 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	memset(&x, 0, sizeof(x));
 	x.py = py;
 	x.path = path;
+	/* Bounds first: nothing below may crash or run away on hostile input. */
+	if ((x.error = gs_python_check_size(path, len)) < 0)
+		goto done;
 	if (len > UINT32_MAX / 2) {
 		x.error = gs_error_set(GS_EINPUT, "%s: file too large", path);
 		goto done;
@@ -1710,6 +1746,8 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		syntax_error_at(&x, (size_t)(nul - x.src));
 		goto done;
 	}
+	if ((x.error = gs_python_check_nesting(path, x.src, x.len)) < 0)
+		goto done;
 
 	ts_parser_reset(py->parser);
 	tree = ts_parser_parse_string(py->parser, NULL, x.src, (uint32_t)x.len);

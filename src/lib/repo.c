@@ -7,6 +7,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
 
 /* Take `name` out of the environment for a while; returns its value (to free) or NULL. */
 static char *env_hide(const char *name)
@@ -74,7 +75,15 @@ int gs_repo_open(git_repository **out)
 	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		const git_error *e = git_error_last();
 
-		if (e && e->klass == GIT_ERROR_REPOSITORY && !explicit_git_dir)
+		/*
+		 * libgit2 1.5 knows only SHA-1 object names and refuses the
+		 * extension that announces another format: say so, not "not a
+		 * git repository".
+		 */
+		if (e && e->message && strstr(e->message, "extensions.objectformat"))
+			error = gs_error_set(GS_ERROR, "SHA-256 repositories are not supported by libgit2 %d.%d",
+					     LIBGIT2_VER_MAJOR, LIBGIT2_VER_MINOR);
+		else if (e && e->klass == GIT_ERROR_REPOSITORY && !explicit_git_dir)
 			error = gs_error_set(GS_ERROR, "not a git repository (or any of the parent directories)");
 		else
 			error = gs_error_set_git("cannot open repository");
@@ -96,6 +105,8 @@ int gs_repo_open(git_repository **out)
 			goto done;
 		}
 	}
+	/* Temporary files go where git status never looks (fsutil.h). */
+	gs_set_scratch_dir(git_repository_path(repo));
 	*out = repo;
 	repo = NULL;
 done:

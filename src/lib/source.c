@@ -744,11 +744,18 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			size_t len = w->rel.size;
 			int tracked;
 
-			if (ignored_dir_name(w, names[i]))
-				continue;
 			gs_buf_putc(&w->rel, '/');
 			tracked = index_has_dir(w->src->idx, w->rel.ptr);
 			gs_buf_setlen(&w->rel, len);
+			/*
+			 * The ignore setting decides which directories hold packages
+			 * (packages.c), the same for every source; skipping a
+			 * directory here is only a shortcut through untracked trees
+			 * (node_modules, .venv). A tracked one is walked, or specs and
+			 * contracts below it would exist in the index but not here.
+			 */
+			if (!tracked && ignored_dir_name(w, names[i]))
+				continue;
 			/* git treats a directory whose files it tracks as one, .git or not */
 			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(w->abs.ptr))) {
 				if (!ie && parent_ignored)

@@ -191,6 +191,8 @@ def main(argv):
                         "mismatching one is then compared to name the first difference")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--max-report", type=int, default=40)
+    ap.add_argument("--known", default=os.path.join(HERE, "known-disagreements"),
+                    help="file of known disagreements, one 'PACKAGE FILE SYMBOL FIELD' a line")
     ap.add_argument("root")
     ap.add_argument("packages", nargs="*")
     opts = ap.parse_args(argv)
@@ -201,6 +203,8 @@ def main(argv):
     if opts.synced:
         return synced(opts, gen)
     cside = CSide(opts, opts.root, gen)
+    known = read_known(opts.known)
+    nknown = 0
     pkgs = opts.packages or [p.decode("utf-8", "surrogateescape") for p in repo.scan()]
     passed = failed = reported = 0
     kinds = {}
@@ -245,6 +249,12 @@ def main(argv):
                 report("MISMATCH %s: C printed invalid JSON (%s)" % (tag, e))
                 continue
             d = first_diff(c_json, py_json)
+            if d and is_known(known, pkg, py_json, d[0]):
+                nknown += 1
+                print("KNOWN %s at %s (%s): C %s, astgen %s"
+                      % (tag, d[0], describe(py_json, d[0]), json.dumps(d[1])[:80],
+                         json.dumps(d[2])[:80]))
+                continue
             if d:
                 failed += 1
                 key = re.sub(r"\[\d+\]", "[]", d[0])
@@ -273,8 +283,34 @@ def main(argv):
         print("mismatches by first differing field:")
         for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
             print("  %5d  %s" % (n, k))
-    print("crosscheck: %d passed, %d failed" % (passed, failed))
+    print("crosscheck: %d passed, %d failed%s"
+          % (passed, failed, ", %d known disagreements" % nknown if nknown else ""))
     return 1 if failed else 0
+
+
+def read_known(path):
+    """Disagreements waiting for a decision (each says why in a comment
+    above it): PACKAGE FILE SYMBOL FIELD, e.g. `edgy edgy/targets.py paren
+    value`. A mismatch there is printed as KNOWN and not counted."""
+    out = set()
+    if path and os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.add(tuple(line.split()))
+    return out
+
+
+def is_known(known, pkg, doc, path):
+    m = re.match(r"\$\.files\[(\d+)\]\.symbols\[(\d+)\]\.(\w+)$", path)
+    if not m:
+        return False
+    try:
+        f = doc["files"][int(m.group(1))]
+        sym = f["symbols"][int(m.group(2))]["name"]
+    except (IndexError, KeyError):
+        return False
+    return (pkg, f["path"], sym, m.group(3)) in known
 
 
 if __name__ == "__main__":

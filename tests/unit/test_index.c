@@ -517,6 +517,11 @@ static void test_split_index(void **state)
 	run("git update-index --split-index && git config core.splitIndex true");
 	assert_true(has_extension(".git/index", "link"));
 	check();
+	/* only replaced entries (replaced in place) */
+	write_file("a.py", "replaced\n");
+	write_file("d/two", "replaced\n");
+	run("git add a.py d/two");
+	check();
 	/* replaced, deleted and added entries over the shared index */
 	write_file("a/b/mod.py", "changed\n");
 	write_file("new.py", "new\n");
@@ -662,6 +667,68 @@ static int parse_copy(const unsigned char *data, size_t len)
 	gs_index_free(idx);
 	free(copy);
 	return rc;
+}
+
+/*
+ * Every byte of a real link extension (the shared index's id, both EWAH
+ * bitmaps), changed three ways behind a valid checksum: an error or a
+ * well-formed merged index, never a crash (run under the sanitizers).
+ */
+static void test_split_index_corrupt(void **state)
+{
+	unsigned char *data, *copy;
+	size_t len, off = 0, size, i, k, ok = 0, bad = 0;
+	static const unsigned char vals[] = { 0x00, 0xff, 0x80 };
+
+	(void)state;
+	populate();
+	run("git add . && git commit -q -m one");
+	run("git update-index --split-index");
+	write_file("a.py", "replaced\n");
+	write_file("new.py", "added\n");
+	run("git add a.py new.py && git rm -q --cached top.py");
+	data = slurp(".git/index", &len);
+	for (i = 12; i + 8 <= len - 20; i++)
+		if (!memcmp(data + i, "link", 4) && i + 8 + ((size_t)data[i + 4] << 24 | (size_t)data[i + 5] << 16 |
+							      (size_t)data[i + 6] << 8 | data[i + 7]) <= len - 20)
+			off = i;
+	assert_true(off > 0);
+	size = (size_t)data[off + 4] << 24 | (size_t)data[off + 5] << 16 | (size_t)data[off + 6] << 8 | data[off + 7];
+	assert_true(size > 20);
+	copy = malloc(len);
+	for (i = off + 4; i < off + 8 + size; i++) {
+		for (k = 0; k < GS_ARRAY_SIZE(vals); k++) {
+			gs_index *idx = NULL;
+			FILE *f;
+			int rc;
+
+			memcpy(copy, data, len);
+			copy[i] = (unsigned char)(k == 2 ? copy[i] ^ vals[k] : vals[k]);
+			rehash(copy, len);
+			f = fopen(".git/index-mut", "wb");
+			assert_non_null(f);
+			assert_int_equal(fwrite(copy, 1, len, f), len);
+			fclose(f);
+			rc = gs_index_open_in(&idx, ".git/index-mut", ".git");
+			if (rc == 0) {
+				size_t n;
+
+				for (n = 0; n < gs_index_entrycount(idx); n++)
+					assert_int_equal(strlen(gs_index_get(idx, n)->path), gs_index_get(idx, n)->path_len);
+				ok++;
+			} else {
+				assert_int_equal(rc, GS_ERROR);
+				assert_null(idx);
+				bad++;
+			}
+			gs_index_free(idx);
+		}
+	}
+	/* most changes are caught (a changed id names no shared index) */
+	assert_true(bad > ok);
+	free(copy);
+	free(data);
+	run("rm -f .git/index-mut");
 }
 
 static void test_corrupt(void **state)
@@ -1106,6 +1173,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_commit_hook_index_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sparse_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_index_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_paths, setup, teardown),

@@ -432,7 +432,7 @@ static char *slurp(const char *path)
 static void test_driver_without_repo(void **state)
 {
 	char o[] = "/tmp/gs-merge-o-XXXXXX", a[] = "/tmp/gs-merge-a-XXXXXX", b[] = "/tmp/gs-merge-b-XXXXXX";
-	gs_merge_args args = { o, a, b, 7, "specify/tech/SPEC-001/contracts/public.md" };
+	gs_merge_args args = { o, a, b, 7, "specify/tech/SPEC-001/contracts/public.md", 0 };
 	gs_merge_result res;
 	char *got;
 
@@ -476,7 +476,7 @@ static void test_driver_without_repo(void **state)
 static void test_driver_binary(void **state)
 {
 	char o[] = "/tmp/gs-merge-o-XXXXXX", a[] = "/tmp/gs-merge-a-XXXXXX", b[] = "/tmp/gs-merge-b-XXXXXX";
-	gs_merge_args args = { o, a, b, 7, NULL };
+	gs_merge_args args = { o, a, b, 7, NULL, 0 };
 	gs_merge_result res;
 	FILE *fp;
 	char *got;
