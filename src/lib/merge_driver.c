@@ -214,8 +214,10 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 	}
 	if (repo && args->path &&
 	    gs_merge_identify(&ours, &theirs, &base, &root_pick, repo, args->path, &o, &a, &b)) {
-		their_label(&theirs_label, theirs);
-		labels.theirs = theirs_label.ptr;
+		if (theirs) {
+			their_label(&theirs_label, theirs);
+			labels.theirs = theirs_label.ptr;
+		}
 		if (root_pick) {
 			git_tree *to = NULL, *tt = NULL;
 
