@@ -438,6 +438,27 @@ static void print_refused(const gs_change_list *refused)
 	gs_buf_release(&line);
 }
 
+/*
+ * The fix for a stale commit, runnable where the user stands: HEAD is
+ * amended; an older commit is rewritten from there on (as the pre-push
+ * hook says).
+ */
+static void rev_fix(gs_buf *out, git_repository *repo, const git_oid *oid)
+{
+	git_oid head;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	gs_buf_clear(out);
+	if (!git_reference_name_to_id(&head, repo, "HEAD") && git_oid_equal(&head, oid)) {
+		gs_buf_puts(out, "git spec sync --staged && git commit --amend --no-edit");
+		return;
+	}
+	gs_error_clear();
+	git_oid_tostr(hex, 13, oid);
+	gs_buf_printf(out, "git rebase --exec 'git spec sync --staged && git commit -q --amend "
+		      "--no-edit --no-verify' %s~1", hex);
+}
+
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
 static int check_range(struct cmd_ctx *ctx, const char *range, int json, int patch, int github)
 {
@@ -446,7 +467,7 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json, int pat
 	git_oid oid, *oids = NULL;
 	struct check_result r;
 	char hex[GIT_OID_HEXSZ + 1] = "";
-	gs_buf where = GS_BUF_INIT;
+	gs_buf where = GS_BUF_INIT, fixbuf = GS_BUF_INIT;
 	size_t commits = 0, oids_nr = 0, i;
 	int error = 0, found = 0;
 	const char *fix = "git spec sync --staged";
@@ -510,6 +531,8 @@ static int check_range(struct cmd_ctx *ctx, const char *range, int json, int pat
 			found = 1;
 			git_oid_tostr(hex, sizeof(hex), &oid);
 			gs_buf_printf(&where, "commit %.12s (%s)", hex, git_commit_summary(commit));
+			rev_fix(&fixbuf, ctx->repo, &oid);
+			fix = fixbuf.ptr;
 		}
 		git_tree_free(tree);
 		git_commit_free(commit);
@@ -553,6 +576,7 @@ done:
 	check_result_release(&r);
 	gs_change_list_clear(&refused);
 	gs_buf_release(&where);
+	gs_buf_release(&fixbuf);
 	free(oids);
 	git_object_free(to);
 	git_object_free(from);
@@ -650,6 +674,7 @@ int cmd_check(int argc, const char **argv)
 	};
 	struct cmd_ctx ctx;
 	struct check_result r;
+	gs_buf fixbuf = GS_BUF_INIT;
 
 	argc = cmd_parse_options(argc, argv, opts, check_usage);
 	if (argc < 0)
@@ -699,7 +724,23 @@ int cmd_check(int argc, const char **argv)
 		}
 		goto done;
 	}
-	fix = staged || rev ? "git spec sync --staged" : "git spec sync";
+	fix = staged ? "git spec sync --staged" : "git spec sync";
+	if (rev) {
+		git_object *obj = NULL;
+
+		fix = "git spec sync --staged";
+		if (!git_revparse_single(&obj, ctx.repo, rev)) {
+			git_object *commit = NULL;
+
+			if (!git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) {
+				rev_fix(&fixbuf, ctx.repo, git_object_id(commit));
+				fix = fixbuf.ptr;
+			}
+			git_object_free(commit);
+		}
+		git_object_free(obj);
+		gs_error_clear();
+	}
 	/*
 	 * Under each stale contract, what changed in its package's API: the
 	 * work tree and the index against HEAD, a commit against its first
@@ -731,5 +772,12 @@ done:
 	git_tree_free(base);
 	cmd_ctx_release(&ctx);
 	gs_buf_release(&null_rev);
+	gs_buf_release(&fixbuf);
+	/* With --json a failed check is the answer on stdout, not prose on stderr. */
+	if (json && error == GS_ECHECK) {
+		gs_error_clear();
+		cmd_report(0);
+		return GS_EXIT_CHECK;
+	}
 	return cmd_report(error);
 }

@@ -258,7 +258,8 @@ int cmd_create(int argc, const char **argv)
 				printf("  %-7s %s\n", gs_variant_name(spec->sources[i].variants[j].variant),
 				       spec->sources[i].variants[j].repo_path);
 		fflush(stdout);
-		cmd_hint("stage them with 'git add %s'", spec->dir);
+		cmd_path_for_user(&rel, ctx.repo, spec->dir);
+		cmd_hint("stage them with 'git add %s'", rel.ptr);
 	}
 
 done:

@@ -275,7 +275,14 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 
 		gs_strvec_push(&out->packages, it->package);
 		if (it->error) {
-			gs_strvec_push(&out->errors, it->error);
+			/* Each variant of a package carries its error: say it once. */
+			size_t k;
+
+			for (k = 0; k < out->errors.nr; k++)
+				if (!strcmp(out->errors.v[k], it->error))
+					break;
+			if (k == out->errors.nr)
+				gs_strvec_push(&out->errors, it->error);
 			out->input_error = 1;
 		} else if (!it->fresh && it->old_format) {
 			out->format1_nr++;

@@ -324,6 +324,12 @@ static int is_section_header(const char *p, size_t l, const char *section, const
 		i++;
 	while (l > i && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
 		l--;
+	if (!subsection) {
+		gs_buf_printf(&want, "[%s]", section);
+		match = l - i == want.size && !strncasecmp(p + i, want.ptr, want.size);
+		gs_buf_release(&want);
+		return match;
+	}
 	gs_buf_printf(&want, "[%s \"%s\"]", section, subsection);
 	match = l - i == want.size && !strncasecmp(p + i, want.ptr, strlen(section) + 1) &&
 		!memcmp(p + i + strlen(section) + 1, want.ptr + strlen(section) + 1,
@@ -408,7 +414,37 @@ static int config_path(gs_buf *out, git_repository *repo, int global)
 	return 0;
 }
 
-static int config_install(const char *path, gs_strvec *log)
+/*
+ * In the global configuration only: hide the helper programs from
+ * `git <TAB>` (git's completion lists every git-* on PATH, less the
+ * entries of completion.commands that start with '-'). A value the user
+ * set is left alone: git reads one value, and it is theirs.
+ */
+static int completion_install(git_config *cfg, const char *path, gs_strvec *log)
+{
+	git_buf value = GIT_BUF_INIT;
+	int error = 0, r;
+
+	r = git_config_get_string_buf(&value, cfg, "completion.commands");
+	if (r == GIT_ENOTFOUND) {
+		if (git_config_set_string(cfg, "completion.commands", GS_COMPLETION_HIDE) < 0) {
+			error = gs_error_set_git("cannot configure completion.commands");
+			goto done;
+		}
+		gs_strvec_pushf(log, "hid git-spec-hook and git-spec-merge from git's completion in '%s'",
+				path);
+	} else if (r < 0) {
+		error = gs_error_set_git("cannot read completion.commands");
+	} else if (!strstr(value.ptr, GS_COMPLETION_HIDE)) {
+		gs_strvec_pushf(log, "completion.commands is already set in '%s': add '%s' to it to "
+				"hide the helper programs from `git <TAB>`", path, GS_COMPLETION_HIDE);
+	}
+done:
+	git_buf_dispose(&value);
+	return error;
+}
+
+static int config_install(const char *path, int global, gs_strvec *log)
 {
 	git_config *cfg = NULL;
 	int error = 0;
@@ -420,18 +456,20 @@ static int config_install(const char *path, gs_strvec *log)
 		goto done;
 	}
 	gs_strvec_pushf(log, "configured merge driver 'gitspec' in '%s'", path);
+	if (global)
+		error = completion_install(cfg, path, log);
 done:
 	git_config_free(cfg);
 	return error;
 }
 
-static int config_uninstall(const char *path, gs_strvec *log)
+static int config_uninstall(const char *path, int global, gs_strvec *log)
 {
 	git_config *cfg = NULL;
 	gs_buf text = GS_BUF_INIT, cleaned = GS_BUF_INIT;
 	const char *keys[] = { "merge.gitspec.name", "merge.gitspec.driver" };
 	size_t i;
-	int error = 0, removed = 0, r;
+	int error = 0, removed = 0, removed_completion = 0, r;
 
 	if ((r = read_file(&text, path)) == GS_ENOTFOUND)
 		goto done;
@@ -442,6 +480,22 @@ static int config_uninstall(const char *path, gs_strvec *log)
 	if (git_config_open_ondisk(&cfg, path) < 0) {
 		error = gs_error_set_git("cannot open the configuration");
 		goto done;
+	}
+	if (global) {
+		git_buf value = GIT_BUF_INIT;
+
+		/* Only the value install wrote: the user's own stays. */
+		if (!git_config_get_string_buf(&value, cfg, "completion.commands") &&
+		    !strcmp(value.ptr, GS_COMPLETION_HIDE)) {
+			if (git_config_delete_entry(cfg, "completion.commands") < 0) {
+				git_buf_dispose(&value);
+				error = gs_error_set_git("cannot remove completion.commands");
+				goto done;
+			}
+			removed_completion = 1;
+		}
+		git_buf_dispose(&value);
+		gs_error_clear();
 	}
 	for (i = 0; i < GS_ARRAY_SIZE(keys); i++) {
 		r = git_config_delete_entry(cfg, keys[i]);
@@ -455,11 +509,18 @@ static int config_uninstall(const char *path, gs_strvec *log)
 	}
 	git_config_free(cfg);
 	cfg = NULL;
-	if (!removed)
+	if (!removed && !removed_completion)
 		goto done;
 	if ((error = read_file(&text, path)) < 0)
 		goto done;
 	gs_config_text_drop_empty_section(&cleaned, text.ptr, text.size, "merge", "gitspec");
+	if (removed_completion) {
+		gs_buf once = GS_BUF_INIT;
+
+		gs_buf_set(&once, cleaned.ptr, cleaned.size);
+		gs_config_text_drop_empty_section(&cleaned, once.ptr, once.size, "completion", NULL);
+		gs_buf_release(&once);
+	}
 	if (cleaned.size != text.size) {
 		struct stat st;
 		mode_t mode = 0644;
@@ -469,7 +530,10 @@ static int config_uninstall(const char *path, gs_strvec *log)
 		if ((error = write_file(path, cleaned.ptr, cleaned.size, mode)) < 0)
 			goto done;
 	}
-	gs_strvec_pushf(log, "removed merge driver 'gitspec' from '%s'", path);
+	if (removed)
+		gs_strvec_pushf(log, "removed merge driver 'gitspec' from '%s'", path);
+	if (removed_completion)
+		gs_strvec_pushf(log, "removed completion.commands from '%s'", path);
 done:
 	git_config_free(cfg);
 	gs_buf_release(&text);
@@ -842,10 +906,10 @@ int gs_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log
 			goto done;
 		}
 	}
-	if (repo && (error = hooks_install(repo, opts, log)) < 0)
+	if (repo && !opts->driver_only && (error = hooks_install(repo, opts, log)) < 0)
 		goto done;
 	if ((error = config_path(&cfgpath, repo, opts->global)) < 0 ||
-	    (error = config_install(cfgpath.ptr, log)) < 0)
+	    (error = config_install(cfgpath.ptr, opts->global, log)) < 0)
 		goto done;
 	if (repo)
 		error = attributes_install(repo, &patterns, log);
@@ -872,7 +936,7 @@ int gs_uninstall(git_repository *repo, const gs_install_opts *opts, gs_strvec *l
 	if (repo && (error = hooks_uninstall(repo, log)) < 0)
 		goto done;
 	if ((error = config_path(&cfgpath, repo, opts->global)) < 0 ||
-	    (error = config_uninstall(cfgpath.ptr, log)) < 0)
+	    (error = config_uninstall(cfgpath.ptr, opts->global, log)) < 0)
 		goto done;
 	if (repo)
 		error = attributes_uninstall(repo, log);
