@@ -22,6 +22,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/merge.h"
+#include <git2.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -86,6 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!mkdtemp(dir))
 			abort();
 		have_dir = 1;
+		/* as the driver's main does: libgit2 keeps its errors per thread */
+		git_libgit2_init();
 	}
 	hdr = data[0];
 	p = (const char *)data + 1;

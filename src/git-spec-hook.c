@@ -37,12 +37,11 @@ static const char *staging_hint(void)
 	base = strrchr(env, '/');
 	base = base ? base + 1 : env;
 	if (!strcmp(base, "index.lock"))
-		return "hint: `git commit -a` commits the work tree: run `git spec sync` "
-		       "(or `git add -u && git spec sync --staged`), then commit again";
+		return "hint: `git commit -a` commits the work tree: run `git spec sync`, "
+		       "then `git commit -a` again";
 	if (!strncmp(base, "next-index-", 11))
 		return "hint: `git commit PATH...` commits those paths from the work tree: run "
-		       "`git spec sync` and name the contracts too, or stage everything and "
-		       "run `git spec sync --staged`";
+		       "`git spec sync`, then commit again naming the contracts too";
 	return NULL;
 }
 
@@ -67,8 +66,11 @@ static void print_report(const gs_hook_report *r, const char *what, const char *
 		fprintf(stderr, "  %s\n", msg.ptr);
 		gs_buf_release(&msg);
 	}
-	if ((r->stale.nr || r->format1_nr) && hint && !strcmp(fix, GS_HOOK_FIX))
+	/* The index is not what is committed: the fix is the work tree's. */
+	if ((r->stale.nr || r->format1_nr) && hint && !strcmp(fix, GS_HOOK_FIX)) {
 		fprintf(stderr, "%s\n", hint);
+		fix = "git spec sync";
+	}
 	if (r->stale.nr || r->format1_nr)
 		fprintf(stderr, "fix: %s\n", fix);
 	else
@@ -286,8 +288,11 @@ int main(int argc, const char **argv)
 	}
 done:
 	if (error < 0) {
-		fprintf(stderr, "git-spec-hook: %s: %s\n", after ? "warning" : "error", gs_error_last());
 		status = gs_exit_status(error);
+		/* git's words: fatal before 128; an after-the-fact hook only warns. */
+		fprintf(stderr, "git-spec-hook: %s: %s\n",
+			after ? "warning" : status == GS_EXIT_SYSTEM ? "fatal" : "error",
+			gs_error_last());
 	} else {
 		status = gs_hook_report_status(&report);
 	}

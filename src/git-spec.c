@@ -43,67 +43,62 @@ static void usage(FILE *fp)
 	fprintf(fp, "\n'git spec <command> -h' shows a command's options; 'git spec --help' opens git-spec(1).\n");
 }
 
-/*
- * The manual page PAGE (e.g. "git-spec-diff") beside the executable:
- * PREFIX/share/man/man1 when installed, man/ of the source tree when run
- * from BUILD/bin.
- */
-static int find_manual(gs_buf *out, const char *page)
+/* Levenshtein distance, for "did you mean" (git's help.c does much the same). */
+static size_t edit_distance(const char *a, const char *b)
 {
-	static const char *const candidates[] = {
-		"/../share/man/man1/",
-		"/../../man/",
-	};
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	size_t i;
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, result;
 
-	if (n <= 0)
-		return 0;
-	exe[n] = '\0';
-	if (strrchr(exe, '/'))
-		*strrchr(exe, '/') = '\0';
-	for (i = 0; i < GS_ARRAY_SIZE(candidates); i++) {
-		gs_buf_sets(out, exe);
-		gs_buf_puts(out, candidates[i]);
-		gs_buf_puts(out, page);
-		gs_buf_puts(out, ".1");
-		if (!access(out->ptr, R_OK))
-			return 1;
+	row = gs_xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
 	}
-	return 0;
-}
-
-/* As git does for its own commands: `--help` opens the manual page. */
-static int show_manual(const char *page)
-{
-	gs_buf path = GS_BUF_INIT;
-
-	if (find_manual(&path, page))
-		execlp("man", "man", "-l", path.ptr, (char *)NULL);
-	else
-		execlp("man", "man", page, (char *)NULL);
-	fprintf(stderr, "error: cannot run 'man' to show %s(1)%s%s\n", page,
-		path.size ? "; the manual is " : "", path.size ? path.ptr : "");
-	usage(stderr);
-	gs_buf_release(&path);
-	return GS_EXIT_SYSTEM;
+	result = row[lb];
+	free(row);
+	return result;
 }
 
 /*
- * `git spec CMD --help`: CMD's own page when there is one (git-spec-CMD.1);
- * otherwise the command prints its usage, as for -h.
+ * An unknown command: name the closest ones, as git does ("The most
+ * similar command is"), when they are close enough to be a typo or the
+ * name is a prefix of them.
  */
-static int has_own_manual(const char *name)
+static void unknown_command(const char *name)
 {
-	gs_buf page = GS_BUF_INIT, path = GS_BUF_INIT;
-	int found;
+	size_t i, best = (size_t)-1, nr = 0, d;
 
-	gs_buf_printf(&page, "git-spec-%s", name);
-	found = find_manual(&path, page.ptr);
-	gs_buf_release(&page);
-	gs_buf_release(&path);
-	return found;
+	fprintf(stderr, "git spec: '%s' is not a git spec command. See 'git spec -h'.\n", name);
+	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
+		d = strncmp(commands[i].name, name, strlen(name)) ? edit_distance(name, commands[i].name) : 0;
+		if (d < best)
+			best = d;
+	}
+	if (!*name || best > 2 + strlen(name) / 4)
+		return;
+	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
+		d = strncmp(commands[i].name, name, strlen(name)) ? edit_distance(name, commands[i].name) : 0;
+		if (d == best)
+			nr++;
+	}
+	fprintf(stderr, "\n%s\n", nr == 1 ? "The most similar command is" : "The most similar commands are");
+	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
+		d = strncmp(commands[i].name, name, strlen(name)) ? edit_distance(name, commands[i].name) : 0;
+		if (d == best)
+			fprintf(stderr, "\t%s\n", commands[i].name);
+	}
 }
 
 int main(int argc, const char **argv)
@@ -123,8 +118,18 @@ int main(int argc, const char **argv)
 		usage(stdout);
 		return GS_EXIT_OK;
 	}
-	if (!strcmp(name, "--help") || !strcmp(name, "help"))
-		return show_manual("git-spec");
+	if (!strcmp(name, "--help"))
+		return cmd_show_manual(NULL);
+	/* `git spec help [CMD]`, as `git help CMD`. */
+	if (!strcmp(name, "help")) {
+		if (argc < 3)
+			return cmd_show_manual(NULL);
+		for (i = 0; i < GS_ARRAY_SIZE(commands); i++)
+			if (!strcmp(commands[i].name, argv[2]))
+				return cmd_show_manual(argv[2]);
+		unknown_command(argv[2]);
+		return GS_EXIT_USAGE;
+	}
 	if (!strcmp(name, "--version")) {
 		printf("git-spec version %s\n", GITSPEC_VERSION);
 		return GS_EXIT_OK;
@@ -132,17 +137,11 @@ int main(int argc, const char **argv)
 	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
 		if (strcmp(commands[i].name, name))
 			continue;
-		if (argc > 2 && !strcmp(argv[2], "--help") && has_own_manual(name)) {
-			gs_buf page = GS_BUF_INIT;
-
-			gs_buf_printf(&page, "git-spec-%s", name);
-			return show_manual(page.ptr);
-		}
 		git_libgit2_init();
 		status = commands[i].fn(argc - 1, argv + 1);
 		git_libgit2_shutdown();
 		return status;
 	}
-	fprintf(stderr, "error: '%s' is not a git spec command; see 'git spec -h'\n", name);
+	unknown_command(name);
 	return GS_EXIT_USAGE;
 }

@@ -21,6 +21,8 @@
 #define GS_ATTR_END "# git-spec end"
 #define GS_MERGE_DRIVER_NAME "git-spec contract re-derivation"
 #define GS_MERGE_DRIVER_CMD "git-spec-merge %O %A %B %L %P"
+/* completion.commands, set by install --global: the helpers out of `git <TAB>`. */
+#define GS_COMPLETION_HIDE "-spec-hook -spec-merge"
 
 /* The hooks git-spec installs, NULL-terminated. */
 extern const char *const gs_install_hooks[];
@@ -28,9 +30,10 @@ extern const char *const gs_install_hooks[];
 typedef struct gs_install_opts {
 	int global;          /* merge driver configuration in the global config */
 	int force;           /* keep a foreign hook as HOOK.local instead of refusing */
+	int driver_only;     /* the merge driver and its attributes, no hooks */
 } gs_install_opts;
 
-#define GS_INSTALL_OPTS_INIT { 0, 0 }
+#define GS_INSTALL_OPTS_INIT { 0, 0, 0 }
 
 /*
  * The text of the shim for hook `name`: from $GIT_SPEC_HOOKS_DIR, else

@@ -163,11 +163,32 @@ done:
 	return error;
 }
 
+/*
+ * The fix for a stale commit, runnable where the user stands: HEAD is
+ * amended; an older commit is rewritten from there on (as the pre-push
+ * hook says).
+ */
+static void rev_fix(gs_buf *out, git_repository *repo, const git_oid *oid)
+{
+	git_oid head;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	gs_buf_clear(out);
+	if (!git_reference_name_to_id(&head, repo, "HEAD") && git_oid_equal(&head, oid)) {
+		gs_buf_puts(out, "git spec sync --staged && git commit --amend --no-edit");
+		return;
+	}
+	gs_error_clear();
+	git_oid_tostr(hex, 13, oid);
+	gs_buf_printf(out, "git rebase --exec 'git spec sync --staged && git commit -q --amend "
+		      "--no-edit --no-verify' %s~1", hex);
+}
+
 /* Check every commit of A..B, oldest first, stopping at the first failure. */
 static int check_range(gs_workspace *ws, const char *range, enum check_format fmt, int patch)
 {
 	gs_check_report r;
-	gs_buf where = GS_BUF_INIT;
+	gs_buf where = GS_BUF_INIT, fixbuf = GS_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_tree *base = NULL;
 	int error, has_base = 0;
@@ -175,6 +196,10 @@ static int check_range(gs_workspace *ws, const char *range, enum check_format fm
 	gs_check_report_init(&r);
 	if ((error = gs_check_range(&r, ws, range)) < 0)
 		goto done;
+	if (r.has_commit) {
+		rev_fix(&fixbuf, ws->repo, &r.commit);
+		r.fix = fixbuf.ptr;
+	}
 	/* What the failing commit changed: against its first parent. */
 	if (r.has_commit && fmt != FORMAT_JSON &&
 	    ((error = parent_tree(&base, &has_base, ws->repo, &r.commit)) < 0 ||
@@ -200,6 +225,7 @@ done:
 	git_tree_free(base);
 	gs_check_report_clear(&r);
 	gs_buf_release(&where);
+	gs_buf_release(&fixbuf);
 	return error;
 }
 
@@ -241,13 +267,32 @@ static int null_range(const char *range, gs_buf *keep, const char **rev, int *no
 	return 0;
 }
 
+/* --rev: the fix that amends or rewrites that commit (rev_fix). */
+static int set_rev_fix(gs_check_report *r, gs_buf *fixbuf, gs_workspace *ws, const char *rev)
+{
+	git_object *obj = NULL, *commit = NULL;
+
+	if (!rev)
+		return 0;
+	r->fix = "git spec sync --staged";
+	if (!git_revparse_single(&obj, ws->repo, rev) &&
+	    !git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) {
+		rev_fix(fixbuf, ws->repo, git_object_id(commit));
+		r->fix = fixbuf->ptr;
+	}
+	git_object_free(commit);
+	git_object_free(obj);
+	gs_error_clear();
+	return 0;
+}
+
 int cmd_check(int argc, const char **argv)
 {
 	int staged = 0, json = 0, error = 0, nothing = 0, patch = 0, has_base = 0;
 	const char *rev = NULL, *range = NULL, *format = NULL;
 	enum check_format fmt = FORMAT_TEXT;
 	git_tree *base = NULL;
-	gs_buf null_rev = GS_BUF_INIT;
+	gs_buf null_rev = GS_BUF_INIT, fixbuf = GS_BUF_INIT;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "check the index"),
 		CMD_OPT_STRING_(0, "rev", &rev, "rev", "check a commit"),
@@ -304,6 +349,7 @@ int cmd_check(int argc, const char **argv)
 	}
 	if ((error = gs_workspace_open(&ctx, staged ? GS_WORKSPACE_INDEX : rev ? GS_WORKSPACE_REV
 				       : GS_WORKSPACE_WORKTREE, rev)) < 0 ||
+	    (error = set_rev_fix(&r, &fixbuf, &ctx, rev)) < 0 ||
 	    (error = gs_check_workspace(&r, &ctx, NULL)) < 0) {
 		/* Bad input (a bad .gitspec.yaml) is still an answer in JSON. */
 		if (json && error == GS_EINPUT) {
@@ -334,5 +380,12 @@ done:
 	gs_check_report_clear(&r);
 	gs_workspace_release(&ctx);
 	gs_buf_release(&null_rev);
+	gs_buf_release(&fixbuf);
+	/* With --json a failed check is the answer on stdout, not prose on stderr. */
+	if (fmt == FORMAT_JSON && error == GS_ECHECK) {
+		gs_error_clear();
+		cmd_report(0);
+		return GS_EXIT_CHECK;
+	}
 	return cmd_report(error);
 }

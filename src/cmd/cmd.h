@@ -22,6 +22,30 @@ int cmd_contract(int argc, const char **argv);
 int cmd_validate(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
 
+/*
+ * Open the manual page of subcommand `cmd` (NULL: git-spec(1)), as
+ * `git CMD --help` does: git-spec-CMD(1) when there is one, else git-spec(1)
+ * at the command's entry (through less's LESS, when the pager is less).
+ * Returns only when man cannot be run, after saying so: exit status 128.
+ */
+int cmd_show_manual(const char *cmd);
+
+/*
+ * A repository-relative path as the user can type it where they stand:
+ * relative to the current directory (as `git status` prints it).
+ */
+struct git_repository;
+int cmd_path_for_user(gs_buf *out, struct git_repository *repo, const char *top_path);
+
+/* core.quotePath of `repo` (default true). */
+int cmd_quote_path_enabled(struct git_repository *repo);
+/*
+ * Append `path` as git prints it: verbatim, or in double quotes with C
+ * escapes and octal for control characters (and bytes of 0x80 and up when
+ * `quote_high`, which is core.quotePath).
+ */
+void cmd_quote_path(gs_buf *out, const char *path, int quote_high);
+
 /* Shared by the commands: print "error: MSG" (and hints) and map to an exit status. */
 int cmd_report(int code);
 extern int cmd_quiet;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
@@ -31,6 +32,32 @@ void cmd_hint(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cmd_ctx_missing_path(gs_workspace *ctx, const char *rel, const char *arg)
+{
+	gs_buf b = GS_BUF_INIT;
+	size_t begin = 0, end = 0;
+	struct stat st;
+	int found;
+
+	/* In the source (the index, a sparse checkout's too) or on disk. */
+	found = !*rel || gs_source_lookup(ctx->src, rel) != NULL;
+	if (!found) {
+		gs_buf_printf(&b, "%s/", rel);
+		gs_source_prefix_range(ctx->src, b.ptr, &begin, &end);
+		found = begin < end;
+	}
+	if (!found && ctx->workdir) {
+		gs_buf_clear(&b);
+		gs_buf_printf(&b, "%s%s", ctx->workdir, rel);
+		found = !lstat(b.ptr, &st);
+	}
+	gs_buf_release(&b);
+	if (found)
+		return 0;
+	/* A file of a package that is not there must not name its spec. */
+	return gs_error_set(GS_EINPUT, "'%s' does not exist", arg);
 }
 
 int cmd_ctx_unknown_spec_id(const char *arg)
@@ -87,6 +114,9 @@ int cmd_ctx_resolve_targets(gs_strvec *out, gs_workspace *ctx, int argc, const c
 			continue;
 		}
 		pkg = gs_workspace_package_for_path(ctx, rel.ptr);
+		if (pkg && strcmp(pkg->path, rel.ptr) &&
+		    (error = cmd_ctx_missing_path(ctx, rel.ptr, argv[i])) < 0)
+			goto done;
 		if (pkg) {
 			if (gs_registry_find_package(&e, ctx->reg, pkg->path) < 0) {
 				error = gs_error_set(GS_EINPUT, "no spec covers package '%s'", pkg->path);

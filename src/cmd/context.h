@@ -15,6 +15,12 @@
 size_t cmd_ctx_report_spec_errors(gs_workspace *ctx, const char *prefix);
 
 /*
+ * GS_EINPUT naming `arg` when `rel` (its repository-relative path) is
+ * neither in the loaded source nor on disk; 0 otherwise.
+ */
+int cmd_ctx_missing_path(gs_workspace *ctx, const char *rel, const char *arg);
+
+/*
  * GS_EINPUT naming `arg` when it has the shape of a spec id (SPEC-NNN) that
  * the caller did not find in the registry; 0 otherwise.
  */

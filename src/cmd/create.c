@@ -149,7 +149,8 @@ int cmd_create(int argc, const char **argv)
 				printf("  %-7s %s\n", gs_variant_name(d.spec->sources[i].variants[j].variant),
 				       d.spec->sources[i].variants[j].repo_path);
 		fflush(stdout);
-		cmd_hint("stage them with 'git add %s'", d.spec->dir);
+		cmd_path_for_user(&rel, ctx.repo, d.spec->dir);
+		cmd_hint("stage them with 'git add %s'", rel.ptr);
 	}
 
 done:

@@ -1,5 +1,5 @@
 /*
- * git spec install [--global] [--force] and git spec uninstall [--global]:
+ * git spec install [--global] [--force] [--driver-only] and git spec uninstall [--global]:
  * thin wrappers over gs_install / gs_uninstall (src/lib/install.c).
  */
 #include <stdio.h>
@@ -10,43 +10,18 @@
 #include "gitspec/repo.h"
 #include "gitspec/strvec.h"
 #include "cmd.h"
+#include "parse-options.h"
 
-static const char install_usage[] =
-	"usage: git spec install [--global] [--force] [-q]\n"
-	"\n"
-	"    --global    configure the merge driver in the global configuration\n"
-	"    --force     keep an existing foreign hook as HOOK.local and chain it\n"
-	"    -q, --quiet say nothing on success\n";
+static const char *const install_usage[] = {
+	"git spec install [--force] [--driver-only] [-q]",
+	"git spec install --global [-q]",
+	NULL
+};
 
-static const char uninstall_usage[] =
-	"usage: git spec uninstall [--global] [-q]\n"
-	"\n"
-	"    --global    remove the merge driver from the global configuration\n"
-	"    -q, --quiet say nothing on success\n";
-
-static int parse(gs_install_opts *opts, int *quiet, int argc, const char **argv,
-		 const char *usage, int allow_force)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--global")) {
-			opts->global = 1;
-		} else if (allow_force && (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f"))) {
-			opts->force = 1;
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			*quiet = 1;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage, stdout);
-			return 1;
-		} else {
-			fprintf(stderr, "error: unknown option '%s'\n", argv[i]);
-			fputs(usage, stderr);
-			return -1;
-		}
-	}
-	return 0;
-}
+static const char *const uninstall_usage[] = {
+	"git spec uninstall [--global] [-q]",
+	NULL
+};
 
 int cmd_install_common(int argc, const char **argv, int install);
 
@@ -55,20 +30,41 @@ int cmd_install_common(int argc, const char **argv, int install)
 	gs_install_opts opts = GS_INSTALL_OPTS_INIT;
 	gs_strvec log = GS_STRVEC_INIT;
 	git_repository *repo = NULL;
-	int quiet = cmd_quiet, r, error;
+	int quiet = cmd_quiet, error = 0;
 	size_t i;
+	const struct cmd_option install_opts[] = {
+		CMD_OPT_BOOL_(0, "global", &opts.global,
+			      "configure the merge driver globally; touch no repository"),
+		CMD_OPT_BOOL_('f', "force", &opts.force,
+			      "keep an existing foreign hook as HOOK.local and chain it"),
+		CMD_OPT_BOOL_(0, "driver-only", &opts.driver_only,
+			      "the merge driver and its attributes, no hooks"),
+		CMD_OPT_BOOL_('q', "quiet", &quiet, "say nothing on success"),
+		CMD_OPT_END_()
+	};
+	const struct cmd_option uninstall_opts[] = {
+		CMD_OPT_BOOL_(0, "global", &opts.global,
+			      "remove the merge driver from the global configuration only"),
+		CMD_OPT_BOOL_('q', "quiet", &quiet, "say nothing on success"),
+		CMD_OPT_END_()
+	};
+	const struct cmd_option *o = install ? install_opts : uninstall_opts;
+	const char *const *usage = install ? install_usage : uninstall_usage;
 
-	r = parse(&opts, &quiet, argc, argv, install ? install_usage : uninstall_usage, install);
-	if (r)
-		return r > 0 ? GS_EXIT_OK : GS_EXIT_USAGE;
-	error = gs_repo_open(&repo);
-	if (error < 0) {
-		if (!opts.global)
-			goto done;
-		/* --global works outside a repository: configuration only. */
-		gs_error_clear();
-		repo = NULL;
-	}
+	argc = cmd_parse_options(argc, argv, o, usage);
+	if (argc < 0)
+		return cmd_parse_options_status(argc);
+	if (argc > 0)
+		return cmd_usage_error(o, usage, "unexpected argument '%s'", argv[0]);
+	if (opts.global && (opts.force || opts.driver_only))
+		return cmd_usage_error(o, usage, "--global configures no repository: it takes "
+				       "neither --force nor --driver-only");
+	/*
+	 * --global is the user's configuration alone, inside a repository or
+	 * not: the repository's hooks and attributes are `git spec install`'s.
+	 */
+	if (!opts.global && (error = gs_repo_open(&repo)) < 0)
+		goto done;
 	error = install ? gs_install(repo, &opts, &log) : gs_uninstall(repo, &opts, &log);
 	if (!quiet || error)
 		for (i = 0; i < log.nr; i++)

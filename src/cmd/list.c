@@ -13,7 +13,7 @@
 #include "parse-options.h"
 
 static const char *const list_usage[] = {
-	"git spec list [--json]",
+	"git spec list [--json | -z] [--full-name]",
 	"git spec list --for-path <file> [--json]",
 	NULL
 };
@@ -59,12 +59,18 @@ static void list_json(gs_buf *out, const gs_registry *reg)
 	gs_buf_puts(out, reg->specs_nr ? "\n]\n" : "]\n");
 }
 
-/* One line per spec: id, packages, spec file, in aligned columns. */
-static void list_text(gs_buf *out, const gs_registry *reg)
+/*
+ * One line per spec: id, packages, spec file, in aligned columns; the spec
+ * file relative to here (top with `full_name`) and quoted as git quotes.
+ * With `nul`: "id TAB packages TAB path NUL", the path verbatim.
+ */
+static void list_text(gs_buf *out, gs_workspace *ctx, int nul, int full_name)
 {
+	const gs_registry *reg = ctx->reg;
 	gs_strvec packages = GS_STRVEC_INIT;
 	size_t i, j, idw = 0, pkgw = 0;
-	gs_buf line = GS_BUF_INIT;
+	gs_buf line = GS_BUF_INIT, path = GS_BUF_INIT;
+	int quote_high = cmd_quote_path_enabled(ctx->repo);
 
 	for (i = 0; i < reg->specs_nr; i++) {
 		const gs_spec *spec = reg->specs[i];
@@ -81,10 +87,23 @@ static void list_text(gs_buf *out, const gs_registry *reg)
 		if (line.size > pkgw)
 			pkgw = line.size;
 	}
-	for (i = 0; i < reg->specs_nr; i++)
-		gs_buf_printf(out, "%-*s  %-*s  %s\n", (int)idw, reg->specs[i]->id,
-			      (int)pkgw, packages.v[i], reg->specs[i]->path);
+	for (i = 0; i < reg->specs_nr; i++) {
+		gs_buf_clear(&path);
+		if (full_name)
+			gs_buf_sets(&path, reg->specs[i]->path);
+		else
+			cmd_path_for_user(&path, ctx->repo, reg->specs[i]->path);
+		if (nul) {
+			gs_buf_printf(out, "%s\t%s\t%s", reg->specs[i]->id, packages.v[i], path.ptr);
+			gs_buf_putc(out, '\0');
+			continue;
+		}
+		gs_buf_printf(out, "%-*s  %-*s  ", (int)idw, reg->specs[i]->id, (int)pkgw, packages.v[i]);
+		cmd_quote_path(out, path.ptr, quote_high);
+		gs_buf_putc(out, '\n');
+	}
 	gs_buf_release(&line);
+	gs_buf_release(&path);
 	gs_strvec_clear(&packages);
 }
 
@@ -158,11 +177,13 @@ done:
 
 int cmd_list(int argc, const char **argv)
 {
-	int json = 0, error = 0;
+	int json = 0, nul = 0, full_name = 0, error = 0;
 	const char *path = NULL;
 	struct cmd_option opts[] = {
 		CMD_OPT_STRING_(0, "for-path", &path, "file", "resolve a file to its package and spec"),
 		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
+		CMD_OPT_BOOL_('z', NULL, &nul, "NUL-terminated records, paths verbatim"),
+		CMD_OPT_BOOL_(0, "full-name", &full_name, "paths relative to the top, not here"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
 		CMD_OPT_END_()
 	};
@@ -174,6 +195,8 @@ int cmd_list(int argc, const char **argv)
 		return cmd_parse_options_status(argc);
 	if (argc > 0)
 		return cmd_usage_error(opts, list_usage, "unexpected argument '%s'", argv[0]);
+	if (nul && (json || path))
+		return cmd_usage_error(opts, list_usage, "-z lists the specs, without --json or --for-path");
 
 	gs_workspace_init(&ctx);
 	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
@@ -190,7 +213,7 @@ int cmd_list(int argc, const char **argv)
 	} else if (json) {
 		list_json(&out, ctx.reg);
 	} else {
-		list_text(&out, ctx.reg);
+		list_text(&out, &ctx, nul, full_name);
 	}
 	if (!error || error == GS_ECHECK) {
 		int werr = cmd_write_stdout(&out);

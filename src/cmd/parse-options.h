@@ -2,15 +2,17 @@
 #define GITSPEC_CMD_PARSE_OPTIONS_H
 
 /*
- * A small option parser in git's style: `--long`, `--long=value`,
- * `--long value`, `-s`, `-s value`, `--` ending the options. `-h` (and
- * `--help` after a subcommand name) prints the usage on standard output;
- * an unknown option or a missing value is a usage error.
+ * The option parser of every subcommand, in git's style: `--long`,
+ * `--long=value`, `--long value`, `--no-long` (booleans), any unambiguous
+ * prefix of a long option, `-s`, `-svalue`, `-s value`, bundled short
+ * booleans, `--` ending the options. `-h` prints the usage on standard
+ * output (exit 0); `--help` opens the command's manual page; an unknown or
+ * ambiguous option or a missing value is a usage error (exit 2).
  */
 
 enum cmd_opt_type {
 	CMD_OPT_END = 0,
-	CMD_OPT_BOOL,    /* int *: set to 1 */
+	CMD_OPT_BOOL,    /* int *: set to 1 (0 by --no-NAME) */
 	CMD_OPT_STRING   /* const char **: the value */
 };
 

@@ -44,6 +44,9 @@ static int resolve_spec(const gs_spec **out, gs_workspace *ctx, const char *arg)
 		goto done;
 	}
 	pkg = gs_workspace_package_for_path(ctx, rel.ptr);
+	if (pkg && strcmp(pkg->path, rel.ptr) &&
+	    (error = cmd_ctx_missing_path(ctx, rel.ptr, arg)) < 0)
+		goto done;
 	if (pkg && !gs_registry_find_package(&e, ctx->reg, pkg->path)) {
 		*out = e.spec;
 		goto done;

@@ -325,6 +325,12 @@ static int is_section_header(const char *p, size_t l, const char *section, const
 		i++;
 	while (l > i && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
 		l--;
+	if (!subsection) {
+		gs_buf_printf(&want, "[%s]", section);
+		match = l - i == want.size && !strncasecmp(p + i, want.ptr, want.size);
+		gs_buf_release(&want);
+		return match;
+	}
 	gs_buf_printf(&want, "[%s \"%s\"]", section, subsection);
 	match = l - i == want.size && !strncasecmp(p + i, want.ptr, strlen(section) + 1) &&
 		!memcmp(p + i + strlen(section) + 1, want.ptr + strlen(section) + 1,
@@ -409,7 +415,37 @@ static int config_path(gs_buf *out, git_repository *repo, int global)
 	return 0;
 }
 
-static int config_install(const char *path, gs_strvec *log)
+/*
+ * In the global configuration only: hide the helper programs from
+ * `git <TAB>` (git's completion lists every git-* on PATH, less the
+ * entries of completion.commands that start with '-'). A value the user
+ * set is left alone: git reads one value, and it is theirs.
+ */
+static int completion_install(git_config *cfg, const char *path, gs_strvec *log)
+{
+	git_buf value = GIT_BUF_INIT;
+	int error = 0, r;
+
+	r = git_config_get_string_buf(&value, cfg, "completion.commands");
+	if (r == GIT_ENOTFOUND) {
+		if (git_config_set_string(cfg, "completion.commands", GS_COMPLETION_HIDE) < 0) {
+			error = gs_error_set_git("cannot configure completion.commands");
+			goto done;
+		}
+		gs_strvec_pushf(log, "hid git-spec-hook and git-spec-merge from git's completion in '%s'",
+				path);
+	} else if (r < 0) {
+		error = gs_error_set_git("cannot read completion.commands");
+	} else if (!strstr(value.ptr, GS_COMPLETION_HIDE)) {
+		gs_strvec_pushf(log, "completion.commands is already set in '%s': add '%s' to it to "
+				"hide the helper programs from `git <TAB>`", path, GS_COMPLETION_HIDE);
+	}
+done:
+	git_buf_dispose(&value);
+	return error;
+}
+
+static int config_install(const char *path, int global, gs_strvec *log)
 {
 	git_config *cfg = NULL;
 	int error = 0;
@@ -421,18 +457,20 @@ static int config_install(const char *path, gs_strvec *log)
 		goto done;
 	}
 	gs_strvec_pushf(log, "configured merge driver 'gitspec' in '%s'", path);
+	if (global)
+		error = completion_install(cfg, path, log);
 done:
 	git_config_free(cfg);
 	return error;
 }
 
-static int config_uninstall(const char *path, gs_strvec *log)
+static int config_uninstall(const char *path, int global, gs_strvec *log)
 {
 	git_config *cfg = NULL;
 	gs_buf text = GS_BUF_INIT, cleaned = GS_BUF_INIT;
 	const char *keys[] = { "merge.gitspec.name", "merge.gitspec.driver" };
 	size_t i;
-	int error = 0, removed = 0, r;
+	int error = 0, removed = 0, removed_completion = 0, r;
 
 	if ((r = read_file(&text, path)) == GS_ENOTFOUND)
 		goto done;
@@ -443,6 +481,22 @@ static int config_uninstall(const char *path, gs_strvec *log)
 	if (git_config_open_ondisk(&cfg, path) < 0) {
 		error = gs_error_set_git("cannot open the configuration");
 		goto done;
+	}
+	if (global) {
+		git_buf value = GIT_BUF_INIT;
+
+		/* Only the value install wrote: the user's own stays. */
+		if (!git_config_get_string_buf(&value, cfg, "completion.commands") &&
+		    !strcmp(value.ptr, GS_COMPLETION_HIDE)) {
+			if (git_config_delete_entry(cfg, "completion.commands") < 0) {
+				git_buf_dispose(&value);
+				error = gs_error_set_git("cannot remove completion.commands");
+				goto done;
+			}
+			removed_completion = 1;
+		}
+		git_buf_dispose(&value);
+		gs_error_clear();
 	}
 	for (i = 0; i < GS_ARRAY_SIZE(keys); i++) {
 		r = git_config_delete_entry(cfg, keys[i]);
@@ -456,11 +510,18 @@ static int config_uninstall(const char *path, gs_strvec *log)
 	}
 	git_config_free(cfg);
 	cfg = NULL;
-	if (!removed)
+	if (!removed && !removed_completion)
 		goto done;
 	if ((error = read_file(&text, path)) < 0)
 		goto done;
 	gs_config_text_drop_empty_section(&cleaned, text.ptr, text.size, "merge", "gitspec");
+	if (removed_completion) {
+		gs_buf once = GS_BUF_INIT;
+
+		gs_buf_set(&once, cleaned.ptr, cleaned.size);
+		gs_config_text_drop_empty_section(&cleaned, once.ptr, once.size, "completion", NULL);
+		gs_buf_release(&once);
+	}
 	if (cleaned.size != text.size) {
 		struct stat st;
 		mode_t mode = 0644;
@@ -470,7 +531,10 @@ static int config_uninstall(const char *path, gs_strvec *log)
 		if ((error = write_file(path, cleaned.ptr, cleaned.size, mode)) < 0)
 			goto done;
 	}
-	gs_strvec_pushf(log, "removed merge driver 'gitspec' from '%s'", path);
+	if (removed)
+		gs_strvec_pushf(log, "removed merge driver 'gitspec' from '%s'", path);
+	if (removed_completion)
+		gs_strvec_pushf(log, "removed completion.commands from '%s'", path);
 done:
 	git_config_free(cfg);
 	gs_buf_release(&text);
@@ -598,6 +662,40 @@ done:
 	return error;
 }
 
+/*
+ * The pre-commit framework, installed after git-spec, renames our shim to
+ * HOOK.legacy and runs it from its own hook: remove it there too, and put
+ * the user's hook we had kept as HOOK.local in its place, where the
+ * framework still runs it.
+ */
+static int legacy_uninstall(const char *path, gs_strvec *log)
+{
+	gs_buf legacy = GS_BUF_INIT, local = GS_BUF_INIT;
+	enum hook_state st;
+	int error;
+
+	gs_buf_printf(&legacy, "%s.legacy", path);
+	if ((error = hook_state(&st, legacy.ptr)) < 0 || st != HOOK_OURS)
+		goto done;
+	if (unlink(legacy.ptr) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", legacy.ptr, strerror(errno));
+		goto done;
+	}
+	gs_strvec_pushf(log, "removed hook '%s' (the pre-commit framework had kept it)", legacy.ptr);
+	gs_buf_printf(&local, "%s.local", path);
+	if (!exists(local.ptr))
+		goto done;
+	if (rename(local.ptr, legacy.ptr) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot rename '%s': %s", local.ptr, strerror(errno));
+		goto done;
+	}
+	gs_strvec_pushf(log, "restored hook '%s' (the pre-commit framework runs it)", legacy.ptr);
+done:
+	gs_buf_release(&legacy);
+	gs_buf_release(&local);
+	return error;
+}
+
 static int hooks_uninstall(git_repository *repo, gs_strvec *log)
 {
 	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT, local = GS_BUF_INIT;
@@ -612,8 +710,11 @@ static int hooks_uninstall(git_repository *repo, gs_strvec *log)
 		gs_buf_printf(&path, "%s/%s", dir.ptr, gs_install_hooks[i]);
 		if ((error = hook_state(&st, path.ptr)) < 0)
 			goto done;
-		if (st != HOOK_OURS)
+		if (st != HOOK_OURS) {
+			if ((error = legacy_uninstall(path.ptr, log)) < 0)
+				goto done;
 			continue;
+		}
 		if (unlink(path.ptr) < 0) {
 			error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", path.ptr, strerror(errno));
 			goto done;
@@ -714,11 +815,30 @@ done:
 	return error;
 }
 
+/*
+ * Whether the top-level .gitattributes is in HEAD or in the index. An index
+ * libgit2 cannot read (a split index) leaves HEAD to answer.
+ */
+static int attributes_tracked(git_repository *repo)
+{
+	git_object *obj = NULL;
+	git_index *index = NULL;
+	int tracked;
+
+	tracked = !git_revparse_single(&obj, repo, "HEAD:.gitattributes");
+	if (!tracked && !git_repository_index(&index, repo))
+		tracked = git_index_get_bypath(index, ".gitattributes", 0) != NULL;
+	git_object_free(obj);
+	git_index_free(index);
+	git_error_clear();
+	return tracked;
+}
+
 static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 {
 	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT, out = GS_BUF_INIT;
 	struct stat st;
-	int error = 0, del = 0;
+	int error = 0, del = 0, kept = 0;
 
 	gs_buf_printf(&path, "%s.gitattributes", git_repository_workdir(repo));
 	if (!lstat(path.ptr, &st) && S_ISLNK(st.st_mode)) {
@@ -733,6 +853,14 @@ static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 		goto done;
 	if (gs_attributes_remove(&out, &del, text.ptr, text.size) == GS_ENOTFOUND)
 		goto done;
+	/*
+	 * A file git tracks is the team's, whoever created it: deleting it
+	 * would delete it for everyone at the next commit. Leave it (empty).
+	 */
+	if (del && attributes_tracked(repo)) {
+		del = 0;
+		kept = 1;
+	}
 	if (del) {
 		if (unlink(path.ptr) < 0) {
 			error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", path.ptr, strerror(errno));
@@ -741,7 +869,8 @@ static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 	} else if ((error = write_file(path.ptr, out.ptr, out.size, st.st_mode & 07777)) < 0) {
 		goto done;
 	}
-	gs_strvec_pushf(log, "removed the merge=gitspec attributes from '%s'", path.ptr);
+	gs_strvec_pushf(log, "removed the merge=gitspec attributes from '%s'%s", path.ptr,
+			kept ? "; kept the file: git tracks it" : "");
 done:
 	gs_buf_release(&path);
 	gs_buf_release(&text);
@@ -775,10 +904,10 @@ int gs_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log
 			goto done;
 		}
 	}
-	if (repo && (error = hooks_install(repo, opts, log)) < 0)
+	if (repo && !opts->driver_only && (error = hooks_install(repo, opts, log)) < 0)
 		goto done;
 	if ((error = config_path(&cfgpath, repo, opts->global)) < 0 ||
-	    (error = config_install(cfgpath.ptr, log)) < 0)
+	    (error = config_install(cfgpath.ptr, opts->global, log)) < 0)
 		goto done;
 	if (repo)
 		error = attributes_install(repo, &patterns, log);
@@ -805,7 +934,7 @@ int gs_uninstall(git_repository *repo, const gs_install_opts *opts, gs_strvec *l
 	if (repo && (error = hooks_uninstall(repo, log)) < 0)
 		goto done;
 	if ((error = config_path(&cfgpath, repo, opts->global)) < 0 ||
-	    (error = config_uninstall(cfgpath.ptr, log)) < 0)
+	    (error = config_uninstall(cfgpath.ptr, opts->global, log)) < 0)
 		goto done;
 	if (repo)
 		error = attributes_uninstall(repo, log);

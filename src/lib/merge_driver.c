@@ -142,12 +142,37 @@ static int keep_objects_in_memory(git_repository *repo)
 
 #define FIX_HINT "resolve the conflicting sources, then run `git spec sync --staged`"
 
+/*
+ * The label git gives their side in conflict markers: the name `git merge`
+ * exported as GITHEAD_<id> (the branch as typed), else the abbreviated id.
+ * git 2.39 passes a driver no labels (%S/%X/%Y came in git 2.44), so the
+ * driver finds them as it finds the commits.
+ */
+static void their_label(gs_buf *out, const git_commit *theirs)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	gs_buf name = GS_BUF_INIT;
+	const char *v;
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(theirs));
+	gs_buf_printf(&name, "GITHEAD_%s", hex);
+	v = getenv(name.ptr);
+	gs_buf_clear(out);
+	if (v && *v)
+		gs_buf_puts(out, v);
+	else
+		gs_buf_printf(out, "%.7s", hex);
+	gs_buf_release(&name);
+}
+
 int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_args *args)
 {
 	gs_buf o = GS_BUF_INIT, a = GS_BUF_INIT, b = GS_BUF_INIT, out = GS_BUF_INIT;
 	gs_strvec conflicts = GS_STRVEC_INIT;
 	git_commit *ours = NULL, *theirs = NULL, *base = NULL;
-	gs_merge_labels labels = { "base", "ours", "theirs", 0, 0 };
+	/* git's labels: HEAD for ours, the merged branch for theirs (below). */
+	gs_merge_labels labels = { "base", "HEAD", "theirs", 0, 0 };
+	gs_buf theirs_label = GS_BUF_INIT;
 	const char *what = args->path ? args->path : "the contract";
 	size_t max = args->max_input ? args->max_input : GS_MERGE_INPUT_MAX;
 	int error = 0, root_pick = 0, r;
@@ -189,6 +214,10 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 	}
 	if (repo && args->path &&
 	    gs_merge_identify(&ours, &theirs, &base, &root_pick, repo, args->path, &o, &a, &b)) {
+		if (theirs) {
+			their_label(&theirs_label, theirs);
+			labels.theirs = theirs_label.ptr;
+		}
 		if (root_pick) {
 			git_tree *to = NULL, *tt = NULL;
 
@@ -258,5 +287,6 @@ done:
 	gs_buf_release(&a);
 	gs_buf_release(&b);
 	gs_buf_release(&out);
+	gs_buf_release(&theirs_label);
 	return error;
 }

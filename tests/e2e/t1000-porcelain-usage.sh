@@ -103,21 +103,21 @@ test_expect_success 'a non-range given to --range is a usage error' '
 	test_grep "not a range" err
 '
 
-test_expect_success 'outside a repository every command is a git error (128)' '
+test_expect_success 'outside a repository every command is a git error (128, fatal:)' '
 	mkdir -p nowhere &&
 	cd nowhere &&
 	GIT_CEILING_DIRECTORIES="$TRASH" &&
 	export GIT_CEILING_DIRECTORIES &&
 	for cmd in packages "create x" sync check list "show SPEC-001" "contract x" validate; do
 		test_expect_code 128 git spec $cmd 2>err || exit 1
-		test_grep "^error: " err || exit 1
+		test_grep "^fatal: " err || exit 1
 	done
 '
 
 test_expect_success 'a bad revision is a git error (128)' '
 	cd repo &&
 	test_expect_code 128 git spec check --rev no-such-rev 2>err &&
-	test_grep "^error: " err
+	test_grep "^fatal: " err
 '
 
 test_expect_success 'in a bare repository, work-tree commands fail with 128' '

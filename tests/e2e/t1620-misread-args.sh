@@ -31,6 +31,17 @@ test_expect_success 'sync of an unknown id inside a covered package syncs nothin
 	git checkout -q src/acme/pricing/rules.py
 '
 
+test_expect_success 'a path that does not exist in a covered package names no spec' '
+	cd repo/src/acme/pricing &&
+	test_expect_code 3 git spec show nothere.py >out 2>err &&
+	test ! -s out &&
+	test_grep "nothere.py" err &&
+	test_expect_code 3 git spec sync nothere.py 2>err &&
+	test_grep "nothere.py" err &&
+	git spec show rules.py >out &&
+	test_grep "^id: SPEC-001$" out
+'
+
 test_expect_success 'a known id still works from any directory' '
 	cd repo &&
 	git spec show SPEC-002 >expect &&

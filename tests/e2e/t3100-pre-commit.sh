@@ -66,7 +66,7 @@ test_expect_success 'git commit -a: stale is refused, fresh is accepted' '
 	test_expect_code 1 git commit -a -q -m "add d" 2>err &&
 	test_grep "stale contract .$PUBLIC." err &&
 	test_grep "hint: .git commit -a. commits the work tree: run .git spec sync." err &&
-	test "$(tail -n 1 err)" = "fix: git spec sync --staged" &&
+	test "$(tail -n 1 err)" = "fix: git spec sync" &&
 	git diff --cached --quiet &&
 	git spec sync -q &&
 	git commit -a -q -m "add d" &&
