@@ -109,7 +109,8 @@ void gs_workspace_specs_covering(gs_strvec *out, const gs_workspace *ws, const c
  */
 char *gs_workspace_source_module(const gs_workspace *ws, const gs_spec_source *s);
 
-/* Turn a user-given path into a repository-relative one; GS_EINPUT outside. */
+/* Turn a user-given path into a repository-relative one (a bare repository:
+ * from its top); GS_EINPUT outside. */
 int gs_workspace_relpath(gs_buf *out, const gs_workspace *ws, const char *user_path);
 
 /* ---- contract-path safety (DESIGN.md 3.6) ------------------------------ */

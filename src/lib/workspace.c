@@ -313,9 +313,38 @@ char *gs_workspace_source_module(const gs_workspace *ws, const gs_spec_source *s
 	return gs_module_name(&ws->pkgs, &ws->cfg, s->identifier);
 }
 
+/*
+ * A bare repository has no work tree to be relative to: as `git ls-tree HEAD
+ * PATH` there, a path is taken from the top of the repository ("./" and
+ * trailing slashes dropped); an absolute path or ".." names nothing in it.
+ */
+static int bare_relpath(gs_buf *out, const char *user_path)
+{
+	const char *p = user_path, *c;
+
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	if (!strcmp(p, "."))
+		p = "";
+	for (c = p; *c; c = strchr(c, '/') ? strchr(c, '/') + 1 : c + strlen(c))
+		if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2]))
+			return gs_error_set(GS_EINPUT, "'%s' is outside the repository", user_path);
+	if (*user_path == '/')
+		return gs_error_set(GS_EINPUT, "'%s' is outside the repository (a bare repository "
+				    "takes paths from its top)", user_path);
+	gs_buf_sets(out, p);
+	while (out->size > 0 && out->ptr[out->size - 1] == '/')
+		gs_buf_setlen(out, out->size - 1);
+	return 0;
+}
+
 int gs_workspace_relpath(gs_buf *out, const gs_workspace *ws, const char *user_path)
 {
-	int error = gs_repo_relpath(out, ws->repo, user_path);
+	int error;
+
+	if (git_repository_is_bare(ws->repo))
+		return bare_relpath(out, user_path);
+	error = gs_repo_relpath(out, ws->repo, user_path);
 
 	/* A path outside the work tree names nothing git-spec can act on. */
 	if (error == GS_EUSAGE)
