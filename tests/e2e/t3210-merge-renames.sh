@@ -145,4 +145,25 @@ test_expect_success 'git rebase: move to another package onto an edit' '
 	git spec check --range edit..HEAD
 '
 
+# When the editing side leaves pkg2's contracts alone, git takes them from
+# the moving side without calling the driver: no conflict, but the merge
+# commit is refused with the repair (pre-merge-commit), as for any
+# one-sided stale contract.
+test_expect_success 'git merge: a move against an edit of the moved file only' '
+	cd repo &&
+	clean_up &&
+	git checkout -q -b edit-only main &&
+	add_func pkg/tag.py only &&
+	commit_synced "edit-only: only" &&
+	git checkout -q -b m-only move &&
+	test_must_fail git merge --no-edit edit-only 2>../err &&
+	test_grep "git spec sync --staged" ../err &&
+	! test_grep CONFLICT ../err &&
+	git ls-files -u >../unmerged && ! test -s ../unmerged &&
+	git spec sync --staged -q &&
+	git commit -q --no-edit &&
+	git spec check --rev HEAD &&
+	git show HEAD:specify/tech/SPEC-002/contracts/all.md | test_grep "only"
+'
+
 test_done
