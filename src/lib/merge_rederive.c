@@ -433,8 +433,22 @@ static int merge_package(git_oid *out, int *present, gs_strvec *conflicted,
 	*present = 0;
 	gs_strvec_push(&paths, pkg);
 	if ((error = presence_changes(&paths, repo, base, ours, "")) < 0 ||
-	    (error = presence_changes(&paths, repo, base, theirs, "")) < 0 ||
-	    (error = projection(&pb, repo, base, &paths)) < 0 ||
+	    (error = presence_changes(&paths, repo, base, theirs, "")) < 0)
+		goto done;
+	/*
+	 * A rename touches the package only if a file appeared in it or left
+	 * it on some side: otherwise (plain edits, the common case) its
+	 * directory alone is merged, whatever else moved in the repository.
+	 */
+	for (i = 1; i < paths.nr; i++)
+		if (!strcmp(paths.v[i], pkg) || path_is_under(paths.v[i], pkg) ||
+		    path_is_under(pkg, paths.v[i]))
+			break;
+	if (i == paths.nr) {
+		gs_strvec_clear(&paths);
+		gs_strvec_push(&paths, pkg);
+	}
+	if ((error = projection(&pb, repo, base, &paths)) < 0 ||
 	    (error = projection(&po, repo, ours, &paths)) < 0 ||
 	    (error = projection(&pt, repo, theirs, &paths)) < 0)
 		goto done;
