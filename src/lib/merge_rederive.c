@@ -378,30 +378,23 @@ static int presence_changes(gs_strvec *out, git_repository *repo, const git_tree
 }
 
 /*
- * git's rename settings for a merge: merge.renames (default diff.renames,
- * default on) and merge.renameLimit (default diff.renameLimit, default
- * 7000), as merge-ort reads them.
+ * git's rename settings for a merge, as merge-ort (every strategy since
+ * git 2.34) reads them: renames are always detected (ort ignores
+ * merge.renames and diff.renames), with merge.renameLimit, else
+ * diff.renameLimit, else 7000 as the limit of inexact detection.
  */
 static void rename_options(git_merge_options *opts, git_repository *repo)
 {
 	git_config *cfg = NULL;
-	int on = 1, limit = 7000, v;
+	int limit = 7000, v;
 
-	if (git_repository_config_snapshot(&cfg, repo) == 0) {
-		if (!git_config_get_bool(&v, cfg, "merge.renames") ||
-		    !git_config_get_bool(&v, cfg, "diff.renames"))
-			on = v;
-		if (!git_config_get_int32(&v, cfg, "merge.renamelimit") ||
-		    !git_config_get_int32(&v, cfg, "diff.renamelimit"))
-			limit = v > 0 ? v : 7000;
-	}
-	/* diff.renames=copies is not a boolean: renames stay on. */
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    (!git_config_get_int32(&v, cfg, "merge.renamelimit") ||
+	     !git_config_get_int32(&v, cfg, "diff.renamelimit")))
+		limit = v > 0 ? v : 7000;
 	gs_error_clear();
 	git_config_free(cfg);
-	if (on)
-		opts->flags |= GIT_MERGE_FIND_RENAMES;
-	else
-		opts->flags &= ~(unsigned int)GIT_MERGE_FIND_RENAMES;
+	opts->flags |= GIT_MERGE_FIND_RENAMES;
 	opts->target_limit = (unsigned int)limit;
 }
 

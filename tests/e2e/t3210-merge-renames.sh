@@ -166,4 +166,15 @@ test_expect_success 'git merge: a move against an edit of the moved file only' '
 	git show HEAD:specify/tech/SPEC-002/contracts/all.md | test_grep "only"
 '
 
+# merge.renames=false: merge-ort (every strategy of git 2.39) ignores it
+# and still follows the rename; so does the driver.
+test_expect_success 'merge.renames=false changes nothing, as in merge-ort' '
+	cd repo &&
+	clean_up &&
+	git checkout -q -b m-norename ren &&
+	git -c merge.renames=false -c diff.renames=false merge -q --no-edit edit 2>../err &&
+	! test_grep conflict ../err &&
+	merged_fresh pkg/tagging.py $ALL
+'
+
 test_done
