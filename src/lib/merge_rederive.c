@@ -278,184 +278,6 @@ static int merge_one_path(git_tree **merged, git_repository *repo, const char *p
 	return GS_ESCOPE;
 }
 
-/* One non-tree entry of a subtree, with its path relative to the subtree. */
-typedef struct flat_entry {
-	char *path;
-	git_oid oid;
-	uint32_t mode;
-} flat_entry;
-
-typedef struct flat_tree {
-	flat_entry *v;
-	size_t nr, alloc;
-} flat_tree;
-
-static int flat_cb(const char *root, const git_tree_entry *te, void *payload)
-{
-	flat_tree *ft = payload;
-	flat_entry *e;
-	const char *name = git_tree_entry_name(te);
-
-	if (git_tree_entry_type(te) == GIT_OBJECT_TREE)
-		return 0;
-	GS_ALLOC_GROW(ft->v, ft->nr + 1, ft->alloc);
-	e = &ft->v[ft->nr++];
-	e->path = gs_xmalloc(strlen(root) + strlen(name) + 1);
-	memcpy(e->path, root, strlen(root));
-	memcpy(e->path + strlen(root), name, strlen(name) + 1);
-	git_oid_cpy(&e->oid, git_tree_entry_id(te));
-	e->mode = (uint32_t)git_tree_entry_filemode(te);
-	return 0;
-}
-
-static int flat_cmp(const void *a, const void *b)
-{
-	return strcmp(((const flat_entry *)a)->path, ((const flat_entry *)b)->path);
-}
-
-static int flatten(flat_tree *out, const git_tree *tree)
-{
-	if (tree && git_tree_walk(tree, GIT_TREEWALK_PRE, flat_cb, out) < 0)
-		return gs_error_set_git("cannot read a tree");
-	if (out->nr)
-		qsort(out->v, out->nr, sizeof(*out->v), flat_cmp);
-	return 0;
-}
-
-static void flat_clear(flat_tree *ft)
-{
-	size_t i;
-
-	for (i = 0; i < ft->nr; i++)
-		free(ft->v[i].path);
-	free(ft->v);
-	memset(ft, 0, sizeof(*ft));
-}
-
-static int blob_content(git_blob **out, git_repository *repo, const flat_entry *e,
-			git_merge_file_input *in)
-{
-	if (!e)
-		return 0;
-	if (git_blob_lookup(out, repo, &e->oid) < 0)
-		return gs_error_set_git("cannot read a source");
-	in->ptr = git_blob_rawcontent(*out);
-	in->size = (size_t)git_blob_rawsize(*out);
-	in->path = e->path;
-	in->mode = e->mode;
-	return 0;
-}
-
-/*
- * Three-way merge of two versions of a package directory, file by file
- * (git_merge_file, as git's ort does for each path; no attributes, no
- * rename detection inside one package). The merged tree goes to `out`;
- * paths (relative) that conflict go to `conflicted`, resolved to ours.
- */
-static int merge_dir(git_oid *out, gs_strvec *conflicted, git_repository *repo,
-		     const git_tree *base, const git_tree *ours, const git_tree *theirs)
-{
-	flat_tree fb = { NULL, 0, 0 }, fo = { NULL, 0, 0 }, ft = { NULL, 0, 0 };
-	git_index *idx = NULL;
-	size_t ib = 0, io = 0, it = 0;
-	int error;
-
-	if ((error = flatten(&fb, base)) < 0 || (error = flatten(&fo, ours)) < 0 ||
-	    (error = flatten(&ft, theirs)) < 0)
-		goto done;
-	if (git_index_new(&idx) < 0) {
-		error = gs_error_set_git("cannot merge the package");
-		goto done;
-	}
-	while (io < fo.nr || it < ft.nr || ib < fb.nr) {
-		const char *p = NULL;
-		const flat_entry *b = NULL, *o = NULL, *t = NULL, *pick;
-		flat_entry merged;
-		git_index_entry ie;
-
-		/* The smallest path among the three cursors. */
-		if (ib < fb.nr)
-			p = fb.v[ib].path;
-		if (io < fo.nr && (!p || strcmp(fo.v[io].path, p) < 0))
-			p = fo.v[io].path;
-		if (it < ft.nr && (!p || strcmp(ft.v[it].path, p) < 0))
-			p = ft.v[it].path;
-		if (ib < fb.nr && !strcmp(fb.v[ib].path, p))
-			b = &fb.v[ib++];
-		if (io < fo.nr && !strcmp(fo.v[io].path, p))
-			o = &fo.v[io++];
-		if (it < ft.nr && !strcmp(ft.v[it].path, p))
-			t = &ft.v[it++];
-#define SAME(x, y) ((!(x) && !(y)) || ((x) && (y) && git_oid_equal(&(x)->oid, &(y)->oid) && (x)->mode == (y)->mode))
-		if (SAME(o, t) || SAME(b, t))
-			pick = o;
-		else if (SAME(b, o))
-			pick = t;
-		else if (o && t && GS_MODE_IS_REGULAR(o->mode) && GS_MODE_IS_REGULAR(t->mode) &&
-			 (!b || GS_MODE_IS_REGULAR(b->mode))) {
-			git_blob *bb = NULL, *bo = NULL, *bt = NULL;
-			git_merge_file_input in_b, in_o, in_t;
-			git_merge_file_result res;
-
-			memset(&res, 0, sizeof(res));
-			git_merge_file_input_init(&in_b, GIT_MERGE_FILE_INPUT_VERSION);
-			git_merge_file_input_init(&in_o, GIT_MERGE_FILE_INPUT_VERSION);
-			git_merge_file_input_init(&in_t, GIT_MERGE_FILE_INPUT_VERSION);
-			if ((error = blob_content(&bb, repo, b, &in_b)) < 0 ||
-			    (error = blob_content(&bo, repo, o, &in_o)) < 0 ||
-			    (error = blob_content(&bt, repo, t, &in_t)) < 0 ||
-			    git_merge_file(&res, b ? &in_b : NULL, &in_o, &in_t, NULL) < 0) {
-				git_blob_free(bb);
-				git_blob_free(bo);
-				git_blob_free(bt);
-				git_merge_file_result_free(&res);
-				if (!error)
-					error = gs_error_set_git("cannot merge a source");
-				goto done;
-			}
-			pick = o;
-			if (res.automergeable) {
-				merged.path = o->path;
-				merged.mode = b && o->mode == b->mode ? t->mode : o->mode;
-				if (git_blob_create_from_buffer(&merged.oid, repo, res.ptr, res.len) < 0)
-					error = gs_error_set_git("cannot write a merged source");
-				pick = &merged;
-			} else {
-				gs_strvec_push(conflicted, p);
-			}
-			git_blob_free(bb);
-			git_blob_free(bo);
-			git_blob_free(bt);
-			git_merge_file_result_free(&res);
-			if (error < 0)
-				goto done;
-		} else {
-			/* Deleted on one side and changed on the other, or not a file. */
-			gs_strvec_push(conflicted, p);
-			pick = o ? o : t;
-		}
-#undef SAME
-		if (!pick)
-			continue;
-		memset(&ie, 0, sizeof(ie));
-		ie.path = pick->path;
-		ie.mode = pick->mode;
-		git_oid_cpy(&ie.id, &pick->oid);
-		if (git_index_add(idx, &ie) < 0) {
-			error = gs_error_set_git("cannot record a merged source");
-			goto done;
-		}
-	}
-	if (git_index_write_tree_to(out, idx, repo) < 0)
-		error = gs_error_set_git("cannot write the merged package");
-done:
-	git_index_free(idx);
-	flat_clear(&fb);
-	flat_clear(&fo);
-	flat_clear(&ft);
-	return error;
-}
-
 /*
  * A tree holding only `paths` (blobs or whole subtrees) of `full`: what the
  * derivation of one package reads, without the cost of the whole tree.
@@ -488,6 +310,187 @@ done:
 }
 
 /*
+ * The paths that exist in one of `a`, `b` and not (as the same kind) in
+ * the other: the added and deleted files a rename may pair, a directory
+ * standing for everything under it. Subtrees with the same id are skipped,
+ * so the cost follows the size of the change, not of the repository.
+ */
+static int presence_changes(gs_strvec *out, git_repository *repo, const git_tree *a,
+			    const git_tree *b, const char *prefix)
+{
+	size_t i, n;
+	int error = 0;
+
+	n = a ? git_tree_entrycount(a) : 0;
+	for (i = 0; i < n && !error; i++) {
+		const git_tree_entry *ea = git_tree_entry_byindex(a, i);
+		const char *name = git_tree_entry_name(ea);
+		const git_tree_entry *eb = b ? git_tree_entry_byname(b, name) : NULL;
+		int ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		int tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		git_tree *sa = NULL, *sb = NULL;
+		gs_buf sub = GS_BUF_INIT;
+
+		if (eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+			continue;
+		if (eb && ta == tb && !ta)
+			continue; /* a file changed in place: no rename */
+		gs_buf_printf(&sub, "%s%s", prefix, name);
+		if (eb && ta && tb) {
+			if (git_tree_lookup(&sa, repo, git_tree_entry_id(ea)) < 0 ||
+			    git_tree_lookup(&sb, repo, git_tree_entry_id(eb)) < 0) {
+				error = gs_error_set_git("cannot read a tree");
+			} else {
+				gs_buf_putc(&sub, '/');
+				error = presence_changes(out, repo, sa, sb, sub.ptr);
+			}
+		} else {
+			/* Added, deleted, or a file on one side and a directory on the other. */
+			gs_strvec_push(out, sub.ptr);
+		}
+		git_tree_free(sa);
+		git_tree_free(sb);
+		gs_buf_release(&sub);
+	}
+	n = b ? git_tree_entrycount(b) : 0;
+	for (i = 0; i < n && !error; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+
+		if (!a || !git_tree_entry_byname(a, git_tree_entry_name(eb)))
+			gs_strvec_pushf(out, "%s%s", prefix, git_tree_entry_name(eb));
+	}
+	return error;
+}
+
+/*
+ * git's rename settings for a merge, as merge-ort (every strategy since
+ * git 2.34) reads them: renames are always detected (ort ignores
+ * merge.renames and diff.renames), with merge.renameLimit, else
+ * diff.renameLimit, else 7000 as the limit of inexact detection.
+ */
+static void rename_options(git_merge_options *opts, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int limit = 7000, v;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    (!git_config_get_int32(&v, cfg, "merge.renamelimit") ||
+	     !git_config_get_int32(&v, cfg, "diff.renamelimit")))
+		limit = v > 0 ? v : 7000;
+	gs_error_clear();
+	git_config_free(cfg);
+	opts->flags |= GIT_MERGE_FIND_RENAMES;
+	opts->target_limit = (unsigned int)limit;
+}
+
+/*
+ * Three-way merge of the package directory `pkg` as git merges it, renames
+ * included: the package's sources and every file added or deleted on
+ * either side anywhere (the candidates of rename detection, within the
+ * package and between packages) are projected out of the three trees and
+ * merged with libgit2's git_merge_trees and rename detection. A file
+ * renamed into the package with the other side's edits comes out merged
+ * under its new name; one renamed out of it leaves it. The merged package
+ * directory goes to `out` (*present = 0 when nothing is left of it);
+ * repository paths of the package that conflict go to `conflicted`, their
+ * content resolved to ours.
+ */
+static int merge_package(git_oid *out, int *present, gs_strvec *conflicted,
+			 git_repository *repo, const git_tree *base, const git_tree *ours,
+			 const git_tree *theirs, const char *pkg)
+{
+	gs_strvec paths = GS_STRVEC_INIT;
+	git_tree *pb = NULL, *po = NULL, *pt = NULL;
+	git_index *idx = NULL, *res = NULL;
+	git_odb *odb = NULL;
+	git_repository *bare = NULL;
+	git_merge_options opts;
+	size_t i, n, plen = strlen(pkg);
+	int error;
+
+	*present = 0;
+	gs_strvec_push(&paths, pkg);
+	if ((error = presence_changes(&paths, repo, base, ours, "")) < 0 ||
+	    (error = presence_changes(&paths, repo, base, theirs, "")) < 0)
+		goto done;
+	/*
+	 * A rename touches the package only if a file appeared in it or left
+	 * it on some side: otherwise (plain edits, the common case) its
+	 * directory alone is merged, whatever else moved in the repository.
+	 */
+	for (i = 1; i < paths.nr; i++)
+		if (!strcmp(paths.v[i], pkg) || path_is_under(paths.v[i], pkg) ||
+		    path_is_under(pkg, paths.v[i]))
+			break;
+	if (i == paths.nr) {
+		gs_strvec_clear(&paths);
+		gs_strvec_push(&paths, pkg);
+	}
+	if ((error = projection(&pb, repo, base, &paths)) < 0 ||
+	    (error = projection(&po, repo, ours, &paths)) < 0 ||
+	    (error = projection(&pt, repo, theirs, &paths)) < 0)
+		goto done;
+	git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
+	rename_options(&opts, repo);
+	/*
+	 * Merged in a repository that only wraps the object database: libgit2
+	 * looks up the merge attributes of every file merged by content, and
+	 * in `repo` that reads the whole index (ten times the cost of the
+	 * package's merge on a large repository). Like the path-by-path merge
+	 * before it, the package merge applies no attributes.
+	 */
+	if (git_repository_odb(&odb, repo) < 0 || git_repository_wrap_odb(&bare, odb) < 0 ||
+	    git_merge_trees(&idx, bare, pb, po, pt, &opts) < 0 || git_index_new(&res) < 0) {
+		error = gs_error_set_git("cannot merge the package's sources");
+		goto done;
+	}
+	/*
+	 * The package's entries, relative to it: merged ones, and for a
+	 * conflict ours (stage 2), else theirs (stage 3); the stages of one
+	 * path come in order, and a rename conflict spreads its stages over
+	 * several paths, each of which is reported.
+	 */
+	n = git_index_entrycount(idx);
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		int stage = git_index_entry_stage(e);
+		git_index_entry ie;
+
+		if (!path_is_under(e->path, pkg))
+			continue;
+		if (stage != 0 && (!i || strcmp(git_index_get_byindex(idx, i - 1)->path, e->path)))
+			gs_strvec_push(conflicted, e->path);
+		if (stage == 1 || (stage == 3 && git_index_get_bypath(res, e->path + plen + 1, 0)))
+			continue;
+		ie = *e;
+		ie.path = e->path + plen + 1;
+		ie.flags &= ~GIT_INDEX_ENTRY_STAGEMASK;
+		if (git_index_add(res, &ie) < 0) {
+			error = gs_error_set_git("cannot record a merged source");
+			goto done;
+		}
+	}
+	if (!git_index_entrycount(res))
+		goto done;
+	if (git_index_write_tree_to(out, res, repo) < 0) {
+		error = gs_error_set_git("cannot write the merged package");
+		goto done;
+	}
+	*present = 1;
+done:
+	git_index_free(res);
+	git_index_free(idx);
+	git_repository_free(bare);
+	git_odb_free(odb);
+	git_tree_free(pb);
+	git_tree_free(po);
+	git_tree_free(pt);
+	gs_strvec_clear(&paths);
+	return error;
+}
+
+/*
  * Re-derive by merging only what the contract depends on: the package's
  * directory, its spec and .gitspec.yaml. Everything else is taken from
  * ours, which does not change the derivation. Returns GS_ESCOPE when the
@@ -504,13 +507,12 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 	gs_cache *cache = NULL;
 	gs_registry_entry found;
 	const gs_spec_variant *variant;
-	git_tree *proj = NULL, *sb = NULL, *so = NULL, *st = NULL;
+	git_tree *proj = NULL, *so = NULL, *st = NULL;
 	char *pkg = NULL;
 	const char *slash;
 	git_oid oid;
 	uint32_t mode;
-	size_t i;
-	int error;
+	int present, error;
 
 	gs_workspace_init(&ws);
 	if ((error = gs_workspace_attach(&ws, repo, NULL)) < 0)
@@ -557,10 +559,7 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 	if ((error = merge_one_path(&proj, repo, found.spec->path, base, ours, theirs)) != 0 ||
 	    (error = merge_one_path(&proj, repo, GS_CONFIG_FILE, base, ours, theirs)) != 0)
 		goto done;
-	/* The package directory: three-way, file by file. */
-	if (!entry_at(&oid, &mode, base, pkg) && mode == GIT_FILEMODE_TREE &&
-	    git_tree_lookup(&sb, repo, &oid) < 0)
-		goto git_error;
+	/* The package directory: three-way, renames followed as git does. */
 	if (!entry_at(&oid, &mode, ours, pkg) && mode == GIT_FILEMODE_TREE &&
 	    git_tree_lookup(&so, repo, &oid) < 0)
 		goto git_error;
@@ -572,20 +571,8 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 		error = GS_ESCOPE;
 		goto done;
 	}
-	if ((error = merge_dir(&oid, &conflicted, repo, sb, so, st)) < 0)
-		goto done;
-	/* The merge saw paths relative to the package: make them repository paths. */
-	for (i = 0; i < conflicted.nr; i++) {
-		char *rel = conflicted.v[i];
-		size_t plen = strlen(pkg), rlen = strlen(rel);
-
-		conflicted.v[i] = gs_xmalloc(plen + rlen + 2);
-		memcpy(conflicted.v[i], pkg, plen);
-		conflicted.v[i][plen] = '/';
-		memcpy(conflicted.v[i] + plen + 1, rel, rlen + 1);
-		free(rel);
-	}
-	if ((error = tree_set(&proj, repo, pkg, &oid, GIT_FILEMODE_TREE)) < 0)
+	if ((error = merge_package(&oid, &present, &conflicted, repo, base, ours, theirs, pkg)) < 0 ||
+	    (error = tree_set(&proj, repo, pkg, present ? &oid : NULL, GIT_FILEMODE_TREE)) < 0)
 		goto done;
 	error = rederive_tree(out, conflicts, repo, proj, &conflicted, path);
 	goto done;
@@ -593,7 +580,6 @@ git_error:
 	error = gs_error_set_git("cannot merge the package's sources");
 done:
 	git_tree_free(proj);
-	git_tree_free(sb);
 	git_tree_free(so);
 	git_tree_free(st);
 	free(pkg);
