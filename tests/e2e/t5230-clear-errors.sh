@@ -13,7 +13,7 @@ test_expect_success 'a SHA-256 repository is named as such, exit 128' '
 	git init -q --object-format=sha256 sha256 &&
 	cd sha256 &&
 	run 128 git spec check 2>err &&
-	test_grep "^error: SHA-256 repositories are not supported by libgit2 1\.[0-9]*$" err &&
+	test_grep "^fatal: SHA-256 repositories are not supported by libgit2 1\.[0-9]*$" err &&
 	run 128 git-spec-hook pre-commit 2>err &&
 	test_grep "SHA-256 repositories are not supported" err
 '
