@@ -40,6 +40,7 @@ case "$mode" in
 	build build && suite build
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+	export LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp":print_suppressions=0
 	build build-asan address,undefined && suite build-asan
 	;;
 esac
