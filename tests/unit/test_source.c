@@ -21,8 +21,6 @@
  * ls-files, hash-object) on repositories built with real git commands.
  */
 
-static char top[4096];
-static char origin[4096];
 static git_repository *repo;
 
 static void capture_z(gs_strvec *out, const char *cmd)
@@ -55,30 +53,9 @@ static void write_file(const char *path, const char *content)
 
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	if (!getcwd(origin, sizeof(origin)))
+	if (th_repo_setup("source") < 0)
 		return -1;
-	snprintf(top, sizeof(top), "%s/gs-test-source.XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(top) || chdir(top) < 0)
-		return -1;
-	setenv("HOME", top, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
-	setenv("GIT_AUTHOR_EMAIL", "author@example.com", 1);
-	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
-	setenv("GIT_COMMITTER_EMAIL", "committer@example.com", 1);
-	setenv("GIT_AUTHOR_DATE", "2026-11-21T12:00:00Z", 1);
-	setenv("GIT_COMMITTER_DATE", "2026-11-21T12:00:00Z", 1);
-	setenv("LC_ALL", "C", 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	th_run("git init -q -b main repo");
-	if (chdir("repo") < 0)
-		return -1;
-	git_libgit2_init();
 	if (git_repository_open(&repo, ".") < 0)
 		return -1;
 	return 0;
@@ -89,12 +66,7 @@ static int teardown(void **state)
 	(void)state;
 	git_repository_free(repo);
 	repo = NULL;
-	git_libgit2_shutdown();
-	unsetenv("GIT_INDEX_FILE");
-	if (chdir(origin) < 0)
-		return -1;
-	th_run("rm -rf '%s'", top);
-	return 0;
+	return th_repo_teardown();
 }
 
 /* Files whose order differs between tree order and strcmp order, and every mode. */
