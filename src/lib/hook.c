@@ -18,6 +18,7 @@
 #include "gitspec/workspace.h"
 #include "gitspec/check.h"
 #include "gitspec/language.h"
+#include "gitspec/repo.h"
 
 void gs_hook_report_init(gs_hook_report *r)
 {
@@ -445,39 +446,6 @@ void gs_hook_scope_clear(gs_hook_scope *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The shallow boundary ($GIT_COMMON_DIR/shallow): commits whose parents are missing. */
-static int read_shallow(gs_strvec *out, git_repository *repo)
-{
-	gs_buf path = GS_BUF_INIT, line = GS_BUF_INIT;
-	FILE *fp = NULL;
-	int c, error = 0;
-
-	if (!git_repository_is_shallow(repo))
-		goto done;
-	gs_buf_printf(&path, "%sshallow", git_repository_commondir(repo));
-	if (!(fp = fopen(path.ptr, "r")))
-		goto done;
-	while ((c = fgetc(fp)) != EOF) {
-		if (c != '\n') {
-			gs_buf_putc(&line, (char)c);
-			continue;
-		}
-		if (line.size == GIT_OID_HEXSZ)
-			gs_strvec_push(out, line.ptr);
-		gs_buf_clear(&line);
-	}
-	if (line.size == GIT_OID_HEXSZ)
-		gs_strvec_push(out, line.ptr);
-	gs_strvec_sort_uniq(out);
-done:
-	if (fp)
-		fclose(fp);
-	gs_buf_release(&path);
-	gs_buf_release(&line);
-	git_error_clear();
-	return error;
-}
-
 int gs_hook_scope_is_shallow(const gs_hook_scope *s, const git_oid *oid)
 {
 	char hex[GIT_OID_HEXSZ + 1];
@@ -536,8 +504,7 @@ done:
 static int scope_start(gs_hook_scope *s, git_repository *repo, const git_oid *tip)
 {
 	git_oid_cpy(&s->tip, tip);
-	if (read_shallow(&s->shallow, repo) < 0)
-		return -1;
+	gs_repo_shallow(&s->shallow, repo);
 	if (git_revwalk_new(&s->walk, repo) < 0 ||
 	    git_revwalk_sorting(s->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push(s->walk, tip) < 0)
