@@ -98,27 +98,6 @@ int gs_install_is_shim(const char *data, size_t len)
 	return 0;
 }
 
-static int read_file(gs_buf *out, const char *path)
-{
-	FILE *fp;
-	char chunk[8192];
-	size_t n;
-	int error = 0;
-
-	gs_buf_clear(out);
-	if (!(fp = fopen(path, "rb"))) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return GS_ENOTFOUND;
-		return gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		gs_buf_put(out, chunk, n);
-	if (ferror(fp))
-		error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
-	fclose(fp);
-	return error;
-}
-
 /* Write `path` atomically, never through a symbolic link at `path` itself. */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
@@ -129,22 +108,6 @@ static int write_file(const char *path, const char *data, size_t len, mode_t mod
 	return gs_replace_file(path, data, len, mode);
 }
 
-static int exe_dir(gs_buf *out)
-{
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return GS_ENOTFOUND;
-	path[n] = '\0';
-	if (!(slash = strrchr(path, '/')))
-		return GS_ENOTFOUND;
-	*slash = '\0';
-	gs_buf_sets(out, path);
-	return 0;
-}
-
 int gs_install_shim(gs_buf *out, const char *name)
 {
 	gs_buf path = GS_BUF_INIT;
@@ -153,14 +116,14 @@ int gs_install_shim(gs_buf *out, const char *name)
 
 	if (env && *env) {
 		gs_buf_printf(&path, "%s/%s", env, name);
-		error = read_file(out, path.ptr);
+		error = gs_read_file(out, path.ptr);
 		if (error == GS_ENOTFOUND)
 			error = gs_error_set(GS_ERROR, "no hook '%s' in GIT_SPEC_HOOKS_DIR '%s'", name, env);
 		goto done;
 	}
-	if (!exe_dir(&path)) {
+	if (!gs_exe_dir(&path)) {
 		gs_buf_printf(&path, "/../share/git-spec/hooks/%s", name);
-		if (!read_file(out, path.ptr) && gs_install_is_shim(out->ptr, out->size)) {
+		if (!gs_read_file(out, path.ptr) && gs_install_is_shim(out->ptr, out->size)) {
 			error = 0;
 			goto done;
 		}
@@ -472,7 +435,7 @@ static int config_uninstall(const char *path, int global, gs_strvec *log)
 	size_t i;
 	int error = 0, removed = 0, removed_completion = 0, r;
 
-	if ((r = read_file(&text, path)) == GS_ENOTFOUND)
+	if ((r = gs_read_file(&text, path)) == GS_ENOTFOUND)
 		goto done;
 	if (r < 0) {
 		error = r;
@@ -512,7 +475,7 @@ static int config_uninstall(const char *path, int global, gs_strvec *log)
 	cfg = NULL;
 	if (!removed && !removed_completion)
 		goto done;
-	if ((error = read_file(&text, path)) < 0)
+	if ((error = gs_read_file(&text, path)) < 0)
 		goto done;
 	gs_config_text_drop_empty_section(&cleaned, text.ptr, text.size, "merge", "gitspec");
 	if (removed_completion) {
@@ -561,7 +524,7 @@ static int hook_state(enum hook_state *out, const char *path)
 	*out = HOOK_FOREIGN;
 	if (!S_ISREG(st.st_mode))
 		goto done;
-	if ((error = read_file(&data, path)) < 0)
+	if ((error = gs_read_file(&data, path)) < 0)
 		goto done;
 	if (gs_install_is_shim(data.ptr, data.size))
 		*out = HOOK_OURS;
@@ -797,7 +760,7 @@ static int attributes_install(git_repository *repo, const gs_strvec *patterns, g
 	int error = 0, r;
 
 	gs_buf_printf(&path, "%s.gitattributes", git_repository_workdir(repo));
-	r = read_file(&text, path.ptr);
+	r = gs_read_file(&text, path.ptr);
 	if (r < 0 && r != GS_ENOTFOUND) {
 		error = r;
 		goto done;
@@ -845,7 +808,7 @@ static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 		error = gs_error_set(GS_EINPUT, "refusing to edit '%s': it is a symbolic link", path.ptr);
 		goto done;
 	}
-	if ((error = read_file(&text, path.ptr)) == GS_ENOTFOUND) {
+	if ((error = gs_read_file(&text, path.ptr)) == GS_ENOTFOUND) {
 		error = 0;
 		goto done;
 	}
