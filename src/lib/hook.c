@@ -878,41 +878,15 @@ static int parse_oid(git_oid *out, const char *hex)
 	return strlen(hex) == GIT_OID_HEXSZ && !git_oid_fromstr(out, hex) ? 0 : -1;
 }
 
-int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
-		     const char *input, size_t len)
+/*
+ * The lines git feeds pre-push ("LOCAL-REF LOCAL-ID REMOTE-REF REMOTE-ID")
+ * and pre-receive ("OLD-ID NEW-ID REF"): each update that brings a commit
+ * is checked against what its destination already has.
+ */
+static int check_updates(gs_hook_report *out, git_repository *repo, int receive, const char *remote,
+			 const char *input, size_t len)
 {
-	gs_strvec w = GS_STRVEC_INIT;
-	size_t pos = 0;
-	int error = 0;
-
-	while (next_line(&w, input, len, &pos)) {
-		gs_hook_scope s;
-		git_oid local, remote_oid, tip;
-
-		if (w.nr != 4 || parse_oid(&local, w.v[1]) < 0 || parse_oid(&remote_oid, w.v[3]) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-push: cannot parse '%s %s...'",
-					     w.v[0], w.nr > 1 ? w.v[1] : "");
-			goto done;
-		}
-		/* A deletion pushes no commit; a tag of a tree or blob names none. */
-		if (is_zero_oid(&local) || !pushed_commit(&tip, repo, &local))
-			continue;
-		gs_hook_scope_init(&s);
-		error = gs_hook_scope_push(&s, repo, remote, &tip, &remote_oid);
-		if (!error)
-			error = check_ref_update(out, repo, &s, w.v[2], &remote_oid, &tip);
-		out->checked += s.checked;
-		gs_hook_scope_clear(&s);
-		if (error < 0)
-			goto done;
-	}
-done:
-	gs_strvec_clear(&w);
-	return error;
-}
-
-int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
-{
+	const size_t words = receive ? 3 : 4, old_at = receive ? 0 : 3;
 	gs_strvec w = GS_STRVEC_INIT;
 	size_t pos = 0;
 	int error = 0;
@@ -921,15 +895,18 @@ int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *i
 		gs_hook_scope s;
 		git_oid old, new_oid, tip;
 
-		if (w.nr != 3 || parse_oid(&old, w.v[0]) < 0 || parse_oid(&new_oid, w.v[1]) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-receive: cannot parse '%s %s...'",
+		if (w.nr != words || parse_oid(&new_oid, w.v[1]) < 0 || parse_oid(&old, w.v[old_at]) < 0) {
+			error = gs_error_set(GS_EINPUT, "%s: cannot parse '%s %s...'",
+					     receive ? "pre-receive" : "pre-push",
 					     w.v[0], w.nr > 1 ? w.v[1] : "");
 			goto done;
 		}
+		/* A deletion pushes no commit; a tag of a tree or blob names none. */
 		if (is_zero_oid(&new_oid) || !pushed_commit(&tip, repo, &new_oid))
 			continue;
 		gs_hook_scope_init(&s);
-		error = gs_hook_scope_receive(&s, repo, &tip);
+		error = receive ? gs_hook_scope_receive(&s, repo, &tip) :
+			gs_hook_scope_push(&s, repo, remote, &tip, &old);
 		if (!error)
 			error = check_ref_update(out, repo, &s, w.v[2], &old, &tip);
 		out->checked += s.checked;
@@ -940,6 +917,17 @@ int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *i
 done:
 	gs_strvec_clear(&w);
 	return error;
+}
+
+int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
+		     const char *input, size_t len)
+{
+	return check_updates(out, repo, 0, remote, input, len);
+}
+
+int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
+{
+	return check_updates(out, repo, 1, NULL, input, len);
 }
 
 /* ---- after the fact: post-commit and post-rewrite ---- */
