@@ -281,7 +281,9 @@ int main(int argc, const char **argv)
 	}
 	after = !strncmp(hook, "post-", 5);
 	git_libgit2_init();
-	gs_config_set_warning_fn(print_config_warning, NULL);
+	/* post-commit runs after pre-commit, in the same git command: one word is enough */
+	if (!after)
+		gs_config_set_warning_fn(print_config_warning, NULL);
 	gs_hook_report_init(&report);
 	if ((error = gs_repo_open(&repo)) < 0)
 		goto done;
