@@ -140,6 +140,14 @@ int gs_check_item_patch(gs_buf *out, const gs_check_item *it, gs_workspace *ws);
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it);
 /* The report as text: "PREFIXerror: MESSAGE" per problem, "PREFIX<item>" per stale item. */
 void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix);
+/*
+ * The same, each path printed by `put` (the commands print them relative to
+ * the current directory): a stale item's, and a problem's where its message
+ * starts with it ("PATH: ...", "PATH:LINE:COLUMN: ...").
+ */
+typedef void (*gs_path_printer)(gs_buf *out, const char *path, void *data);
+void gs_check_report_text_paths(gs_buf *out, const gs_check_report *r, const char *prefix,
+				gs_path_printer put, void *data);
 /* The report as GitHub workflow commands (`check --format=github`). */
 void gs_check_report_github(gs_buf *out, const gs_check_report *r);
 /* The report as `check --json` prints it (DESIGN.md 3.1); a range adds "refused" when any. */

@@ -483,24 +483,51 @@ static int first_of_package(const gs_check_report *r, size_t i)
 	return 1;
 }
 
+static void describe(gs_buf *out, const gs_check_item *it, gs_path_printer put, void *data)
+{
+	gs_buf_printf(out, "%s contract '", it->state == GS_CHECK_MISSING ? "missing" : "stale");
+	if (put)
+		put(out, it->path, data);
+	else
+		gs_buf_puts(out, it->path);
+	gs_buf_printf(out, "' (%s, package '%s', variant %s)", it->spec, it->package,
+		      gs_variant_name(it->variant));
+}
+
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it)
 {
-	gs_buf_printf(out, "%s contract '%s' (%s, package '%s', variant %s)",
-		      it->state == GS_CHECK_MISSING ? "missing" : "stale", it->path, it->spec,
-		      it->package, gs_variant_name(it->variant));
+	describe(out, it, NULL, NULL);
 }
 
 void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix)
 {
+	gs_check_report_text_paths(out, r, prefix, NULL, NULL);
+}
+
+void gs_check_report_text_paths(gs_buf *out, const gs_check_report *r, const char *prefix,
+				gs_path_printer put, void *data)
+{
 	size_t i;
 
-	for (i = 0; i < r->errors_nr; i++)
-		gs_buf_printf(out, "%serror: %s\n", prefix, r->errors[i].message);
+	for (i = 0; i < r->errors_nr; i++) {
+		const gs_check_error *e = &r->errors[i];
+		size_t n = strlen(e->path);
+
+		gs_buf_printf(out, "%serror: ", prefix);
+		/* every message names its path first (gs_check_error), which `put` prints */
+		if (put && n && !strncmp(e->message, e->path, n) && e->message[n] == ':') {
+			put(out, e->path, data);
+			gs_buf_puts(out, e->message + n);
+		} else {
+			gs_buf_puts(out, e->message);
+		}
+		gs_buf_putc(out, '\n');
+	}
 	for (i = 0; i < r->items_nr; i++) {
 		if (r->items[i].state != GS_CHECK_STALE && r->items[i].state != GS_CHECK_MISSING)
 			continue;
 		gs_buf_puts(out, prefix);
-		gs_check_item_describe(out, &r->items[i]);
+		describe(out, &r->items[i], put, data);
 		gs_buf_putc(out, '\n');
 		if (r->changes.nr && first_of_package(r, i)) {
 			size_t k;
