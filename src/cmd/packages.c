@@ -43,6 +43,7 @@ int cmd_packages(int argc, const char **argv)
 		return cmd_usage_error(opts, packages_usage, "unexpected argument '%s'", argv[0]);
 	if (json && nul)
 		return cmd_usage_error(opts, packages_usage, "--json and -z are mutually exclusive");
+	cmd_json = json;
 
 	gs_workspace_init(&ctx);
 	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
