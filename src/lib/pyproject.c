@@ -289,6 +289,26 @@ static int cmp_found(const void *a, const void *b)
 	return r ? r : strcmp(x->origin, y->origin);
 }
 
+/* The reader's error, with what the user can do about it. */
+static int with_hint(int error)
+{
+	gs_buf msg = GS_BUF_INIT, where = GS_BUF_INIT;
+	unsigned line = 0, column = 0;
+	const char *path = gs_error_last_path(&line, &column);
+
+	if (error != GS_EINPUT)
+		return error;
+	gs_buf_sets(&where, path ? path : "");
+	gs_buf_sets(&msg, gs_error_last());
+	error = gs_error_set_at(GS_EINPUT, where.ptr, line, column,
+				"%s; import roots are read from every pyproject.toml when `roots` is "
+				"not set: fix the file, list its directory under `ignore`, or set "
+				"`roots` in " GS_CONFIG_FILE, msg.ptr);
+	gs_buf_release(&msg);
+	gs_buf_release(&where);
+	return error;
+}
+
 int gs_pyproject_derive_roots(gs_strvec *roots, gs_strvec *origins, gs_source *src,
 			      const gs_config *cfg)
 {
@@ -316,8 +336,10 @@ int gs_pyproject_derive_roots(gs_strvec *roots, gs_strvec *origins, gs_source *s
 			goto done;
 		gs_buf_set(&dir, e->path, dlen);
 		gs_strvec_clear(&one);
-		if ((error = gs_pyproject_roots(&one, dir.ptr, e->path, data.ptr, data.size)) < 0)
+		if ((error = gs_pyproject_roots(&one, dir.ptr, e->path, data.ptr, data.size)) < 0) {
+			error = with_hint(error);
 			goto done;
+		}
 		gs_buf_puts(&dir, dlen ? "/src/" : "src/");
 		if (holds_python(src, dir.ptr)) {
 			gs_buf_setlen(&dir, dir.size - 1);
