@@ -41,6 +41,9 @@ int gs_pyproject_roots(gs_strvec *out, const char *dir, const char *path,
  * characters escaped), sorted and unique, and into `origins` (parallel)
  * the first pyproject.toml naming each.
  */
+/* Whether `path` is a pyproject.toml (at the top or in a directory). */
+int gs_pyproject_is_file(const char *path);
+
 int gs_pyproject_derive_roots(gs_strvec *roots, gs_strvec *origins, struct gs_source *src,
 			      const gs_config *cfg);
 

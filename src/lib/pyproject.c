@@ -258,6 +258,14 @@ static int holds_python(const gs_source *src, const char *dir)
 	return 0;
 }
 
+int gs_pyproject_is_file(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len >= PYPROJECT_LEN && !memcmp(path + len - PYPROJECT_LEN, PYPROJECT, PYPROJECT_LEN) &&
+		(len == PYPROJECT_LEN || path[len - PYPROJECT_LEN - 1] == '/');
+}
+
 /* A root as a pattern of cfg->roots: "." for the top, glob characters escaped. */
 static void push_pattern(gs_strvec *roots, gs_strvec *origins, const char *root, const char *origin)
 {
@@ -322,10 +330,7 @@ int gs_pyproject_derive_roots(gs_strvec *roots, gs_strvec *origins, gs_source *s
 		const gs_source_entry *e = gs_source_get(src, i);
 		size_t len = strlen(e->path), dlen;
 
-		if (len < PYPROJECT_LEN || memcmp(e->path + len - PYPROJECT_LEN, PYPROJECT, PYPROJECT_LEN) ||
-		    (len > PYPROJECT_LEN && e->path[len - PYPROJECT_LEN - 1] != '/'))
-			continue;
-		if (!GS_MODE_IS_REGULAR(e->mode))
+		if (!gs_pyproject_is_file(e->path) || !GS_MODE_IS_REGULAR(e->mode))
 			continue;
 		dlen = len > PYPROJECT_LEN ? len - PYPROJECT_LEN - 1 : 0;
 		if (in_ignored_dir(cfg, e->path, dlen, &scratch))
