@@ -11,6 +11,7 @@
 #include "gitspec/hook.h"
 #include "gitspec/language.h"
 #include "gitspec/plan.h"
+#include "gitspec/pyproject.h"
 #include "gitspec/revwalk.h"
 
 void gs_check_report_init(gs_check_report *r)
@@ -246,6 +247,7 @@ static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
 		const char *p = changed->v[i];
 
 		if (gs_language_is_source(p) || !strcmp(p, GS_CONFIG_FILE) ||
+		    (cfg->roots_derived && gs_pyproject_is_file(p)) ||
 		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
 			return 1;
 	}
@@ -294,7 +296,8 @@ static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *c
 	    (error = gs_workspace_load_packages(ws)) < 0)
 		goto done;
 	gs_hook_touched(&touched, &leaves, &all, changed, &ws->pkgs, ws->reg, &ws->cfg);
-	judge_registry(r, ws, structure_changed(changed, ws->reg), 0);
+	/* New roots (all) may leave a spec's written module behind: validate. */
+	judge_registry(r, ws, all || structure_changed(changed, ws->reg), 0);
 	for (i = 0; i < leaves.nr; i++) {
 		gs_buf_clear(&msg);
 		if (ws->cfg.require_specs) {
