@@ -88,6 +88,14 @@ test_expect_success 'requireSpecs refuses a commit touching an uncovered parent 
 	test "$(git log -1 --format=%s)" = "text: X"
 '
 
+test_expect_success 'requireSpecs: check --range refuses a commit made with --no-verify' '
+	cd repo &&
+	git commit -q --no-verify -m "os: Y" &&
+	test_expect_code 1 git spec check --range HEAD~1..HEAD 2>err &&
+	test_grep "package .django/utils. is not covered by any spec" err &&
+	git reset -q --soft HEAD~1
+'
+
 test_expect_success 'requireSpecs: check fails naming every uncovered package and the fix' '
 	cd repo &&
 	test_expect_code 1 git spec check 2>err &&
