@@ -35,7 +35,8 @@ int gs_variant_parse(const char *name);
 /*
  * Does variant `v` render the file at `path` (`is_test_file` as decided by
  * the configured test patterns)? public/all: the non-test files,
- * __init__.py included; tests: the test files.
+ * the package's own file (its package marker) included; tests: the test
+ * files.
  */
 int gs_variant_selects(gs_variant v, const char *path, int is_test_file);
 
@@ -43,8 +44,8 @@ typedef struct gs_contract_view {
 	const char *package;      /* repository-relative package path */
 	const char *module;       /* dotted module name */
 	gs_variant variant;
-	const gs_module *init;    /* the package's __init__.py (or __init__.pyi when
-				   * there is none), or NULL: source of Exports */
+	const gs_module *init;    /* the package's own file (gs_package_init_file),
+				   * or NULL: source of Exports */
 	const gs_module **files;  /* the files the variant selects, in path order */
 	size_t files_nr;
 } gs_contract_view;

@@ -9,6 +9,7 @@
 #include "contract_read.h"
 #include "gitspec/common.h"
 #include "gitspec/render.h"
+#include "gitspec/language.h"
 
 static void entry_release(entry *e)
 {
@@ -170,8 +171,8 @@ static int is_ident_char(char c)
 	       (c >= '0' && c <= '9') || (unsigned char)c >= 0x80 || c == '\\';
 }
 
-/* Skip one decorator expression "@expr" up to the space that ends it. */
-static size_t skip_decorator(const char *s, size_t i, size_t len)
+/* Skip one marker expression ("@expr" in Python) up to the space that ends it. */
+static size_t skip_marker(const char *s, size_t i, size_t len)
 {
 	int depth = 0;
 	char quote = 0;
@@ -208,10 +209,11 @@ enum span_form { SPAN_VAR, SPAN_TYPE, SPAN_DEF, SPAN_CLASS, SPAN_ATTR };
  */
 static int span_name(char **name, enum span_form *form, const char *s, size_t len)
 {
-	size_t i = 0, start;
+	const char *mprefix = gs_language_default()->marker_prefix;
+	size_t i = 0, start, mlen = strlen(mprefix);
 
-	while (i < len && s[i] == '@')
-		i = skip_decorator(s, i, len);
+	while (i < len && mlen && !strncmp(s + i, mprefix, mlen))
+		i = skip_marker(s, i, len);
 	if (len - i > 10 && !memcmp(s + i, "async def ", 10)) {
 		i += 10;
 		*form = SPAN_DEF;

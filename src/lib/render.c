@@ -2,6 +2,7 @@
 #include <string.h>
 #include "gitspec/render.h"
 #include "gitspec/sha1.h"
+#include "gitspec/language.h"
 
 /*
  * Rendering of one contract to Markdown (DESIGN 2.4) and JSON (2.5). Both
@@ -37,7 +38,7 @@ int gs_variant_parse(const char *name)
 int gs_variant_selects(gs_variant v, const char *path, int is_test_file)
 {
 	(void)path;
-	/* Format 2 renders __init__.py like any other file (DESIGN 1). */
+	/* Format 2 renders the package's own file like any other (DESIGN 1). */
 	if (v == GS_VARIANT_TESTS)
 		return !!is_test_file;
 	return !is_test_file;
@@ -141,9 +142,9 @@ static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sym->decorators_nr; i++) {
-		gs_buf_putc(out, '@');
-		gs_buf_puts(out, sym->decorators[i]);
+	for (i = 0; i < sym->markers_nr; i++) {
+		gs_buf_puts(out, gs_language_default()->marker_prefix);
+		gs_buf_puts(out, sym->markers[i]);
 		gs_buf_putc(out, ' ');
 	}
 	switch (sym->kind) {
@@ -366,7 +367,7 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted, unique names of the __init__.py's literal __all__. */
+/* The sorted, unique names of the export list of the package's own file. */
 static char **sorted_exports(const gs_contract_view *view, size_t *nr_out)
 {
 	const gs_module *init = view->init;
@@ -374,13 +375,13 @@ static char **sorted_exports(const gs_contract_view *view, size_t *nr_out)
 	size_t i, n = 0;
 
 	*nr_out = 0;
-	if (view->variant == GS_VARIANT_TESTS || !init || !init->has_all || !init->all_nr)
+	if (view->variant == GS_VARIANT_TESTS || !init || !init->has_exports || !init->exports_nr)
 		return NULL;
-	v = gs_xcalloc(init->all_nr, sizeof(*v));
-	for (i = 0; i < init->all_nr; i++)
-		v[i] = init->all[i];
-	GS_QSORT(v, init->all_nr, cmp_strp);
-	for (i = 0; i < init->all_nr; i++) {
+	v = gs_xcalloc(init->exports_nr, sizeof(*v));
+	for (i = 0; i < init->exports_nr; i++)
+		v[i] = init->exports[i];
+	GS_QSORT(v, init->exports_nr, cmp_strp);
+	for (i = 0; i < init->exports_nr; i++) {
 		if (n && !strcmp(v[n - 1], v[i]))
 			continue;
 		v[n++] = v[i];
@@ -449,7 +450,7 @@ static void json_ostr(gs_buf *out, const char *s)
 		gs_buf_puts(out, "null");
 }
 
-/* A list of strings, each optionally prefixed (decorators get their '@'). */
+/* A list of strings, each optionally prefixed (markers get the language's prefix). */
 static void json_strings(gs_buf *out, int level, char **v, size_t nr, const char *prefix)
 {
 	gs_buf tmp = GS_BUF_INIT;
@@ -519,8 +520,9 @@ static void json_symbol(gs_buf *out, int level, const gs_symbol *sym)
 	gs_buf_put_json_string(out, gs_symbol_kind_name(sym->kind));
 	json_key(out, level + 1, &first, "name");
 	gs_buf_put_json_string(out, sym->name);
-	json_key(out, level + 1, &first, "decorators");
-	json_strings(out, level + 1, sym->decorators, sym->decorators_nr, "@");
+	json_key(out, level + 1, &first, gs_language_default()->markers_key);
+	json_strings(out, level + 1, sym->markers, sym->markers_nr,
+		     gs_language_default()->marker_prefix);
 	json_key(out, level + 1, &first, "type_params");
 	json_ostr(out, sym->type_params);
 	json_key(out, level + 1, &first, "params");
