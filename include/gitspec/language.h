@@ -7,10 +7,11 @@
  * sources goes through one table, the way tree-sitter's TSLanguage and
  * libgit2's git_merge_driver are structs to fill in: which files are
  * sources, which file makes a directory a package, the default test-file
- * patterns, and the few words the messages use. The Python module
- * (python_*.c) is the one implementation; a second language is one module
- * filling a gs_language in, and one line in the list of languages
- * (language.c). docs/ARCHITECTURE.md, "Where things plug in".
+ * patterns, the extractor, and the few words contracts, diffs and messages
+ * use. The Python module (python.c, python_*.c, python.h, python_limits.h)
+ * is the one implementation; a second language is one module filling a
+ * gs_language in, and one line in the list of languages (language.c).
+ * docs/ARCHITECTURE.md, "Where things plug in".
  */
 
 #include <stddef.h>

@@ -70,7 +70,7 @@ int gs_merge_text(gs_buf *out, const char *base, size_t base_len,
 
 /*
  * The most the driver reads of each input: a contract larger than this is
- * not one git-spec wrote (sources are at most 8 MiB each, see pylimits.h).
+ * not one git-spec wrote (sources are at most 8 MiB each, see python_limits.h).
  * Documented in git-spec-merge(1).
  */
 #define GS_MERGE_INPUT_MAX ((size_t)64 << 20)

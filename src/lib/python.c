@@ -3,7 +3,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 #include "gitspec/python.h"
-#include "gitspec/pylimits.h"
+#include "gitspec/python_limits.h"
 
 /*
  * Extraction of the model of one Python file (DESIGN 2.1-2.3, 2.6).
