@@ -7,7 +7,7 @@
 #include <strings.h>
 #include "gitspec/apidiff.h"
 #include "gitspec/spec.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 #include "gitspec/revwalk.h"
 #include "gitspec/language.h"
 

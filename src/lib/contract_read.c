@@ -1,14 +1,14 @@
 /*
  * Reading contract Markdown back into its keyed model (the entries the
  * structural merge works on), and writing that model out again. The
- * reader accepts only what the renderer produces: parsing then rendering
- * gives the same bytes (DESIGN.md 2.2, 3.3).
+ * reader accepts only what the writer (contract_write.c) produces:
+ * parsing then rendering gives the same bytes (DESIGN.md 2.2, 3.3). The
+ * headings both use are named once, in include/gitspec/contract.h.
  */
 #include <stdlib.h>
 #include <string.h>
-#include "contract_read.h"
+#include "contract_internal.h"
 #include "gitspec/common.h"
-#include "gitspec/render.h"
 #include "gitspec/language.h"
 
 static void entry_release(entry *e)
@@ -262,6 +262,26 @@ static int heading_span(char **out, const line *l, const char *prefix)
 	return 0;
 }
 
+/* Whether `l` is exactly the heading "PREFIX TITLE". */
+static int heading_is(const line *l, const char *prefix, const char *title)
+{
+	size_t plen = strlen(prefix), tlen = strlen(title);
+
+	return l->len == plen + tlen && !memcmp(l->p, prefix, plen) &&
+	       !memcmp(l->p + plen, title, tlen);
+}
+
+/* The "### " section of a file section `l` heads (not Classes), or -1. */
+static int list_section(const line *l)
+{
+	int sec;
+
+	for (sec = 0; sec < GS_SECTION_CLASSES; sec++)
+		if (heading_is(l, "### ", gs_contract_section_title((gs_contract_section)sec)))
+			return sec;
+	return -1;
+}
+
 static int is_heading(const line *l)
 {
 	return l->len && l->p[0] == '#';
@@ -389,7 +409,7 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 		block *b = &blocks[i];
 		const line *h = &b->lines[0];
 
-		if (b->nr == 1 && h->len == 10 && !memcmp(h->p, "## Exports", 10) && state == S_TOP &&
+		if (b->nr == 1 && heading_is(h, "## ", GS_CONTRACT_EXPORTS_TITLE) && state == S_TOP &&
 		    i + 1 < nr) {
 			if ((error = parse_list(c, &blocks[i + 1], E_EXPORT, "", "")) < 0)
 				goto done;
@@ -415,24 +435,22 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 			continue;
 		}
 		if (state == S_FILE && b->nr == 1 && i + 1 < nr && is_bullet(&blocks[i + 1].lines[0])) {
+			static const enum entry_kind kinds[] = { E_VAR, E_TYPE, E_FUNC };
+			int sec = list_section(h);
 			enum entry_kind k;
 
-			if (h->len == 13 && !memcmp(h->p, "### Variables", 13))
-				k = E_VAR;
-			else if (h->len == 16 && !memcmp(h->p, "### Type aliases", 16))
-				k = E_TYPE;
-			else if (h->len == 13 && !memcmp(h->p, "### Functions", 13))
-				k = E_FUNC;
-			else {
+			if (sec < 0) {
 				error = GS_EINPUT;
 				goto done;
 			}
+			k = kinds[sec];
 			if ((error = parse_list(c, &blocks[i + 1], k, file, "")) < 0)
 				goto done;
 			i += 2;
 			continue;
 		}
-		if (state == S_FILE && b->nr == 1 && h->len == 11 && !memcmp(h->p, "### Classes", 11)) {
+		if (state == S_FILE && b->nr == 1 &&
+		    heading_is(h, "### ", gs_contract_section_title(GS_SECTION_CLASSES))) {
 			state = S_CLASSES;
 			i++;
 			continue;
@@ -541,14 +559,13 @@ done:
 
 void gs_contract_render_entries(gs_buf *out, entry **v, size_t nr)
 {
-	static const char *const section_titles[] = { NULL, "Variables", "Type aliases", "Functions" };
 	size_t i = 0;
 
 	/* Header, then exports. */
 	while (i < nr && v[i]->kind == E_HEADER)
 		gs_buf_puts(out, v[i++]->text);
 	if (i < nr && v[i]->kind == E_EXPORT) {
-		gs_buf_puts(out, "\n## Exports\n\n");
+		gs_buf_puts(out, "\n## " GS_CONTRACT_EXPORTS_TITLE "\n\n");
 		while (i < nr && v[i]->kind == E_EXPORT)
 			gs_buf_puts(out, v[i++]->text);
 	}
@@ -568,10 +585,13 @@ void gs_contract_render_entries(gs_buf *out, entry **v, size_t nr)
 
 			if (rank != section) {
 				section = rank;
+				/* Ranks 1-3 are the list sections, 4 the classes. */
 				if (rank < 4)
-					gs_buf_printf(out, "\n### %s\n\n", section_titles[rank]);
+					gs_buf_printf(out, "\n### %s\n\n",
+						      gs_contract_section_title((gs_contract_section)(rank - 1)));
 				else
-					gs_buf_puts(out, "\n### Classes\n");
+					gs_buf_printf(out, "\n### %s\n",
+						      gs_contract_section_title(GS_SECTION_CLASSES));
 				in_list = 0;
 			}
 			if (rank < 4) {

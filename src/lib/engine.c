@@ -8,7 +8,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/source.h"
 #include "gitspec/packages.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 #include "gitspec/model.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include "gitspec/model.h"
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 
 /* The model: names, the serialised form for the cache, UTF-8 escaping. */
 

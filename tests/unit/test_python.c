@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 
 /*
  * The extractor, one rule of DESIGN 2.1-2.3 and 2.6 at a time. Models are
