@@ -381,6 +381,42 @@ static int parse_list(gs_contract *c, const block *b, enum entry_kind kind,
 	return error;
 }
 
+/* The header: the title heading and the comment paragraph, into `text`. */
+static int parse_header(gs_contract *c, const block *blocks, size_t nr, gs_buf *text)
+{
+	if (nr < 2 || blocks[0].nr != 1 || blocks[1].nr != 1 ||
+	    blocks[0].lines[0].len < 2 || memcmp(blocks[0].lines[0].p, "# ", 2))
+		return GS_EINPUT;
+	gs_buf_put(text, blocks[0].lines[0].p, blocks[0].lines[0].len);
+	gs_buf_puts(text, "\n\n");
+	gs_buf_put(text, blocks[1].lines[0].p, blocks[1].lines[0].len);
+	gs_buf_putc(text, '\n');
+	/* The comment line names the format (DESIGN 2.4); format 1 named none. */
+	c->format = blocks[1].lines[0].len == strlen(GS_CONTRACT_COMMENT) &&
+		!memcmp(blocks[1].lines[0].p, GS_CONTRACT_COMMENT, blocks[1].lines[0].len) ?
+		GS_CONTRACT_FORMAT : 1;
+	contract_add(c, E_HEADER, "", "", "", text->ptr, text->size);
+	return 0;
+}
+
+/*
+ * The text of the heading block `i` and of the docstring paragraph that
+ * may follow it (a file's or a class's), into `text`: the number of
+ * blocks used, 1 or 2.
+ */
+static size_t heading_with_doc(gs_buf *text, const block *blocks, size_t i, size_t nr)
+{
+	block_text(text, &blocks[i], 0, 1);
+	if (i + 1 < nr && blocks[i + 1].nr == 1 && !is_heading(&blocks[i + 1].lines[0]) &&
+	    !is_bullet(&blocks[i + 1].lines[0])) {
+		gs_buf_putc(text, '\n');
+		gs_buf_put(text, blocks[i + 1].lines[0].p, blocks[i + 1].lines[0].len);
+		gs_buf_putc(text, '\n');
+		return 2;
+	}
+	return 1;
+}
+
 static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 {
 	gs_buf text = GS_BUF_INIT;
@@ -389,21 +425,8 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 	int error = 0;
 	enum { S_TOP, S_FILE, S_CLASSES } state = S_TOP;
 
-	/* The header: the title heading and the comment paragraph. */
-	if (nr < 2 || blocks[0].nr != 1 || blocks[1].nr != 1 ||
-	    blocks[0].lines[0].len < 2 || memcmp(blocks[0].lines[0].p, "# ", 2)) {
-		error = GS_EINPUT;
+	if ((error = parse_header(c, blocks, nr, &text)) < 0)
 		goto done;
-	}
-	gs_buf_put(&text, blocks[0].lines[0].p, blocks[0].lines[0].len);
-	gs_buf_puts(&text, "\n\n");
-	gs_buf_put(&text, blocks[1].lines[0].p, blocks[1].lines[0].len);
-	gs_buf_putc(&text, '\n');
-	/* The comment line names the format (DESIGN 2.4); format 1 named none. */
-	c->format = blocks[1].lines[0].len == strlen(GS_CONTRACT_COMMENT) &&
-		!memcmp(blocks[1].lines[0].p, GS_CONTRACT_COMMENT, blocks[1].lines[0].len) ?
-		GS_CONTRACT_FORMAT : 1;
-	contract_add(c, E_HEADER, "", "", "", text.ptr, text.size);
 	i = 2;
 	while (i < nr) {
 		block *b = &blocks[i];
@@ -420,18 +443,9 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 			free(file);
 			file = tmp;
 			tmp = NULL;
-			block_text(&text, b, 0, 1);
-			/* The module docstring: a paragraph right after the heading. */
-			if (i + 1 < nr && blocks[i + 1].nr == 1 && !is_heading(&blocks[i + 1].lines[0]) &&
-			    !is_bullet(&blocks[i + 1].lines[0])) {
-				gs_buf_putc(&text, '\n');
-				gs_buf_put(&text, blocks[i + 1].lines[0].p, blocks[i + 1].lines[0].len);
-				gs_buf_putc(&text, '\n');
-				i++;
-			}
+			i += heading_with_doc(&text, blocks, i, nr);
 			contract_add(c, E_FILE, file, "", "", text.ptr, text.size);
 			state = S_FILE;
-			i++;
 			continue;
 		}
 		if (state == S_FILE && b->nr == 1 && i + 1 < nr && is_bullet(&blocks[i + 1].lines[0])) {
@@ -466,16 +480,8 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 			}
 			free(tmp);
 			tmp = NULL;
-			block_text(&text, b, 0, 1);
-			if (i + 1 < nr && blocks[i + 1].nr == 1 && !is_heading(&blocks[i + 1].lines[0]) &&
-			    !is_bullet(&blocks[i + 1].lines[0])) {
-				gs_buf_putc(&text, '\n');
-				gs_buf_put(&text, blocks[i + 1].lines[0].p, blocks[i + 1].lines[0].len);
-				gs_buf_putc(&text, '\n');
-				i++;
-			}
+			i += heading_with_doc(&text, blocks, i, nr);
 			contract_add(c, E_CLASS, file, cls, cls, text.ptr, text.size);
-			i++;
 			if (i < nr && is_bullet(&blocks[i].lines[0])) {
 				if ((error = parse_list(c, &blocks[i], E_MVAR, file, cls)) < 0)
 					goto done;
