@@ -20,6 +20,7 @@
 #include "gitspec/engine.h"
 #include "gitspec/language.h"
 #include "gitspec/apidiff.h"
+#include "gitspec/spec.h"
 
 struct toy_parser {
 	int files;   /* how many files this parser extracted */
@@ -291,6 +292,33 @@ static void test_words(void **state)
 	assert_ptr_equal(gs_language_default(), &toy);
 }
 
+/* Specs: the sources of the language in use are read, others skipped. */
+static void test_specs(void **state)
+{
+	static const char text[] =
+		"---\nid: SPEC-001\nsources:\n"
+		"- language: python\n  identifier: c\n"
+		"  variants:\n  - name: public\n    path: c.md\n"
+		"- language: toy\n  identifier: a\n"
+		"  variants:\n  - name: public\n    path: a.md\n"
+		"- identifier: a/b\n"
+		"  variants:\n  - name: public\n    path: b.md\n---\n";
+	gs_spec *spec = NULL;
+	gs_buf out = GS_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(gs_spec_parse(&spec, "specify/SPEC-001.md", text, strlen(text)), 0);
+	assert_int_equal(spec->sources_nr, 2);
+	assert_string_equal(spec->sources[0].identifier, "a");
+	assert_string_equal(spec->sources[1].identifier, "a/b");
+	assert_string_equal(spec->sources[1].language, "toy");
+	gs_spec_free(spec);
+
+	gs_spec_format(&out, "SPEC-002", "a", NULL, "A", "2026-11-30");
+	assert_non_null(strstr(out.ptr, "- language: toy\n"));
+	gs_buf_release(&out);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -311,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_packages),
 		cmocka_unit_test(test_engine),
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_specs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
