@@ -198,12 +198,8 @@ int cmd_list(int argc, const char **argv)
 	if (nul && (json || path))
 		return cmd_usage_error(opts, list_usage, "-z lists the specs, without --json or --for-path");
 
-	gs_workspace_init(&ctx);
-	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
-	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if ((error = cmd_ctx_open_worktree(&ctx)) < 0)
 		goto done;
-	if (!cmd_quiet)
-		cmd_ctx_report_spec_errors(&ctx, "warning");
 
 	if (path) {
 		error = for_path(&out, &ctx, path, json);

@@ -44,12 +44,8 @@ int cmd_packages(int argc, const char **argv)
 	if (json && nul)
 		return cmd_usage_error(opts, packages_usage, "--json and -z are mutually exclusive");
 
-	gs_workspace_init(&ctx);
-	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
-	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if ((error = cmd_ctx_open_worktree(&ctx)) < 0)
 		goto done;
-	if (!cmd_quiet)
-		cmd_ctx_report_spec_errors(&ctx, "warning");
 	quote_high = cmd_quote_path_enabled(ctx.repo);
 
 	/* Each package's path as printed: here-relative and quoted, or as is. */

@@ -176,12 +176,8 @@ int cmd_show(int argc, const char **argv)
 		return cmd_usage_error(opts, show_usage, argc ? "too many arguments"
 				       : "a spec id or a path is required");
 
-	gs_workspace_init(&ctx);
-	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
-	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if ((error = cmd_ctx_open_worktree(&ctx)) < 0)
 		goto done;
-	if (!cmd_quiet)
-		cmd_ctx_report_spec_errors(&ctx, "warning");
 	if ((error = resolve_spec(&spec, &ctx, argv[0])) < 0)
 		goto done;
 	if ((error = show_spec(&out, &ctx, spec, json)) < 0)
