@@ -38,17 +38,31 @@ int cmd_report(int code)
 	return gs_exit_status(code);
 }
 
+static void print_line(const char *prefix, const char *fmt, va_list ap)
+{
+	if (cmd_quiet)
+		return;
+	fprintf(stderr, "%s: ", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void cmd_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cmd_quiet)
-		return;
-	fputs("warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void cmd_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line("hint", fmt, ap);
+	va_end(ap);
 }
 
 int cmd_write_stdout(const gs_buf *buf)
