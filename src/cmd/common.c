@@ -76,10 +76,7 @@ int cmd_write_stdout(const gs_buf *buf)
 
 void cmd_json_string_or_null(gs_buf *out, const char *s)
 {
-	if (s)
-		gs_buf_put_json_string(out, s);
-	else
-		gs_buf_puts(out, "null");
+	gs_buf_put_json_string_or_null(out, s);
 }
 
 void cmd_json_strvec(gs_buf *out, const gs_strvec *sv)

@@ -74,14 +74,10 @@ static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int js
 	if (json) {
 		gs_buf_puts(out, "{\"id\": ");
 		gs_buf_put_json_string(out, spec->id);
-		gs_buf_puts(out, ", \"path\": ");
-		gs_buf_put_json_string(out, spec->path);
-		gs_buf_puts(out, ", \"name\": ");
-		cmd_json_string_or_null(out, spec->name);
-		gs_buf_puts(out, ", \"slug\": ");
-		cmd_json_string_or_null(out, spec->slug);
-		gs_buf_puts(out, ", \"status\": ");
-		cmd_json_string_or_null(out, spec->status);
+		gs_buf_put_json_member(out, "path", spec->path);
+		gs_buf_put_json_member(out, "name", spec->name);
+		gs_buf_put_json_member(out, "slug", spec->slug);
+		gs_buf_put_json_member(out, "status", spec->status);
 		gs_buf_puts(out, ", \"packages\": [");
 	} else {
 		gs_buf_printf(out, "id: %s\n", spec->id);
