@@ -352,20 +352,26 @@ done:
 
 /* ---- lookups ------------------------------------------------------------- */
 
+static const char *entry_identifier(const void *e)
+{
+	return ((const gs_registry_entry *)e)->source->identifier;
+}
+
+static const char *spec_id(const void *e)
+{
+	return (*(const gs_spec *const *)e)->id;
+}
+
+static const char *contract_path_of(const void *e)
+{
+	return ((const gs_registry_contract *)e)->path;
+}
+
 /* The first by_package entry with `identifier`, or by_package_nr. */
 static size_t package_lower_bound(const gs_registry *reg, const char *identifier)
 {
-	size_t lo = 0, hi = reg->by_package_nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(reg->by_package[mid].source->identifier, identifier) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return gs_lower_bound(reg->by_package, reg->by_package_nr, sizeof(*reg->by_package),
+			      entry_identifier, identifier);
 }
 
 int gs_registry_find_package(gs_registry_entry *out, const gs_registry *reg, const char *pkg_path)
@@ -401,32 +407,17 @@ done:
 
 const gs_spec *gs_registry_find_id(const gs_registry *reg, const char *id)
 {
-	size_t lo = 0, hi = reg->specs_nr;
+	size_t lo = gs_lower_bound(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_id, id);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(reg->specs[mid]->id, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < reg->specs_nr && !strcmp(reg->specs[lo]->id, id) ? reg->specs[lo] : NULL;
 }
 
 int gs_registry_find_contract(gs_registry_entry *out, const gs_spec_variant **variant,
 			      const gs_registry *reg, const char *contract_path)
 {
-	size_t lo = 0, hi = reg->by_contract_nr;
+	size_t lo = gs_lower_bound(reg->by_contract, reg->by_contract_nr, sizeof(*reg->by_contract),
+				   contract_path_of, contract_path);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(reg->by_contract[mid].path, contract_path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < reg->by_contract_nr && !strcmp(reg->by_contract[lo].path, contract_path)) {
 		*out = reg->by_contract[lo].entry;
 		if (variant)
