@@ -7,6 +7,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
+#include "gitspec/specid.h"
 #include "gitspec/source.h"
 #include "gitspec/packages.h"
 #include "gitspec/cache.h"
@@ -427,22 +428,6 @@ int gs_registry_find_contract(gs_registry_entry *out, const gs_spec_variant **va
 	return gs_error_set(GS_ENOTFOUND, "no spec writes a contract at '%s'", contract_path);
 }
 
-/* The number of "SPEC-NNN", or 0 when `s` is not of that form. */
-static unsigned long spec_number(const char *s)
-{
-	unsigned long n = 0;
-	const char *p;
-
-	if (strncmp(s, "SPEC-", 5) || !s[5])
-		return 0;
-	for (p = s + 5; *p; p++) {
-		if (*p < '0' || *p > '9' || n > 100000000UL)
-			return 0;
-		n = n * 10 + (unsigned long)(*p - '0');
-	}
-	return n;
-}
-
 char *gs_registry_next_id(const gs_registry *reg)
 {
 	unsigned long max = 0, n;
@@ -450,10 +435,10 @@ char *gs_registry_next_id(const gs_registry *reg)
 	size_t i;
 
 	for (i = 0; i < reg->specs_nr; i++)
-		if ((n = spec_number(reg->specs[i]->id)) > max)
+		if ((n = gs_spec_id_number(reg->specs[i]->id)) > max)
 			max = n;
 	for (i = 0; i < reg->names.nr; i++)
-		if ((n = spec_number(reg->names.v[i])) > max)
+		if ((n = gs_spec_id_number(reg->names.v[i])) > max)
 			max = n;
 	gs_buf_printf(&id, "SPEC-%03lu", max + 1);
 	return gs_buf_detach(&id, NULL);
