@@ -66,9 +66,68 @@ done:
 	return error;
 }
 
+/* One source of a spec as JSON: its package, module, files and contracts. */
+static void source_json(gs_buf *out, const gs_spec_source *s, const char *module,
+			const gs_package *pkg, const gs_source_entry **files, size_t files_nr)
+{
+	size_t j;
+
+	gs_buf_puts(out, "{\"path\": ");
+	gs_buf_put_json_string(out, s->identifier);
+	gs_buf_put_json_member(out, "module", module);
+	gs_buf_printf(out, ", \"rollup\": %s, \"is_package\": %s, \"files\": ",
+		      s->rollup ? "true" : "false", pkg ? "true" : "false");
+	if (pkg) {
+		gs_buf_putc(out, '[');
+		for (j = 0; j < files_nr; j++) {
+			if (j)
+				gs_buf_puts(out, ", ");
+			gs_buf_put_json_string(out, files[j]->path);
+		}
+		gs_buf_putc(out, ']');
+	} else {
+		gs_buf_puts(out, "null");
+	}
+	gs_buf_puts(out, ", \"contracts\": [");
+	for (j = 0; j < s->variants_nr; j++) {
+		gs_buf_puts(out, j ? ", {\"variant\": " : "{\"variant\": ");
+		gs_buf_put_json_string(out, gs_variant_name(s->variants[j].variant));
+		gs_buf_put_json_member(out, "path", s->variants[j].repo_path);
+		gs_buf_putc(out, '}');
+	}
+	gs_buf_puts(out, "]}");
+}
+
+/* The same as text, paths as the user can paste them where they stand. */
+static void source_text(gs_buf *out, gs_workspace *ctx, const gs_spec_source *s, const char *module,
+			const gs_package *pkg, const gs_source_entry **files, size_t files_nr)
+{
+	size_t j;
+
+	gs_buf_printf(out, "\npackage: %s%s\n", s->identifier, pkg ? "" : " (not a package)");
+	gs_buf_printf(out, "module: %s\n", module ? module : "-");
+	if (s->rollup)
+		gs_buf_puts(out, "rollup: true\n");
+	gs_buf_puts(out, "files:\n");
+	for (j = 0; j < files_nr; j++) {
+		gs_buf_puts(out, "  ");
+		cmd_put_path(out, ctx->repo, files[j]->path);
+		gs_buf_putc(out, '\n');
+	}
+	gs_buf_puts(out, "contracts:\n");
+	for (j = 0; j < s->variants_nr; j++) {
+		gs_buf_printf(out, "  %-7s ", gs_variant_name(s->variants[j].variant));
+		if (s->variants[j].repo_path)
+			cmd_put_path(out, ctx->repo, s->variants[j].repo_path);
+		else
+			gs_buf_puts(out, "(unsafe path)");
+		gs_buf_putc(out, '\n');
+	}
+}
+
 static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int json)
 {
-	size_t i, j;
+	size_t i;
 	int error = 0;
 
 	if (json) {
@@ -103,53 +162,11 @@ static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int js
 			goto done;
 		}
 		if (json) {
-			gs_buf_puts(out, i ? ", {\"path\": " : "{\"path\": ");
-			gs_buf_put_json_string(out, s->identifier);
-			gs_buf_puts(out, ", \"module\": ");
-			cmd_json_string_or_null(out, module);
-			gs_buf_printf(out, ", \"rollup\": %s, \"is_package\": %s, \"files\": ",
-				      s->rollup ? "true" : "false", pkg ? "true" : "false");
-			if (pkg) {
-				gs_buf_putc(out, '[');
-				for (j = 0; j < files_nr; j++) {
-					if (j)
-						gs_buf_puts(out, ", ");
-					gs_buf_put_json_string(out, files[j]->path);
-				}
-				gs_buf_putc(out, ']');
-			} else {
-				gs_buf_puts(out, "null");
-			}
-			gs_buf_puts(out, ", \"contracts\": [");
-			for (j = 0; j < s->variants_nr; j++) {
-				gs_buf_puts(out, j ? ", {\"variant\": " : "{\"variant\": ");
-				gs_buf_put_json_string(out, gs_variant_name(s->variants[j].variant));
-				gs_buf_puts(out, ", \"path\": ");
-				cmd_json_string_or_null(out, s->variants[j].repo_path);
-				gs_buf_putc(out, '}');
-			}
-			gs_buf_puts(out, "]}");
+			if (i)
+				gs_buf_puts(out, ", ");
+			source_json(out, s, module, pkg, files, files_nr);
 		} else {
-			gs_buf_printf(out, "\npackage: %s%s\n", s->identifier,
-				      pkg ? "" : " (not a package)");
-			gs_buf_printf(out, "module: %s\n", module ? module : "-");
-			if (s->rollup)
-				gs_buf_puts(out, "rollup: true\n");
-			gs_buf_puts(out, "files:\n");
-			for (j = 0; j < files_nr; j++) {
-				gs_buf_puts(out, "  ");
-				cmd_put_path(out, ctx->repo, files[j]->path);
-				gs_buf_putc(out, '\n');
-			}
-			gs_buf_puts(out, "contracts:\n");
-			for (j = 0; j < s->variants_nr; j++) {
-				gs_buf_printf(out, "  %-7s ", gs_variant_name(s->variants[j].variant));
-				if (s->variants[j].repo_path)
-					cmd_put_path(out, ctx->repo, s->variants[j].repo_path);
-				else
-					gs_buf_puts(out, "(unsafe path)");
-				gs_buf_putc(out, '\n');
-			}
+			source_text(out, ctx, s, module, pkg, files, files_nr);
 		}
 		free(files);
 		free(module);
