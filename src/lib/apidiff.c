@@ -1375,46 +1375,42 @@ void gs_change_list_format_text(gs_buf *out, const gs_change_list *changes)
 	}
 }
 
+void gs_change_put_json(gs_buf *out, const gs_change *c, unsigned fields)
+{
+	gs_buf_putc(out, '{');
+	if (fields & GS_CHANGE_JSON_COMMIT) {
+		gs_buf_puts(out, "\"commit\": ");
+		gs_buf_put_json_string_or_null(out, c->commit);
+		gs_buf_put_json_member(out, "module", c->module);
+		gs_buf_puts(out, ", ");
+	}
+	gs_buf_puts(out, "\"package\": ");
+	gs_buf_put_json_string_or_null(out, c->package);
+	gs_buf_put_json_member(out, "path", c->path);
+	gs_buf_printf(out, ", \"line\": %zu", c->line);
+	gs_buf_put_json_member(out, "object", c->object);
+	gs_buf_put_json_member(out, "kind", gs_change_kind_name(c->kind));
+	if (fields & GS_CHANGE_JSON_VALUES) {
+		gs_buf_printf(out, ", \"breaking\": %s", c->breaking ? "true" : "false");
+		gs_buf_put_json_member(out, "old", c->old_value);
+		gs_buf_put_json_member(out, "new", c->new_value);
+	}
+	gs_buf_put_json_member(out, "message", gs_change_kind_message(c->kind));
+	gs_buf_putc(out, '}');
+}
+
 void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 				const char *from, const char *to)
 {
 	size_t i;
 
 	gs_buf_puts(out, "{\"from\": ");
-	if (from)
-		gs_buf_put_json_string(out, from);
-	else
-		gs_buf_puts(out, "null");
-	gs_buf_puts(out, ", \"to\": ");
-	if (to)
-		gs_buf_put_json_string(out, to);
-	else
-		gs_buf_puts(out, "null");
+	gs_buf_put_json_string_or_null(out, from);
+	gs_buf_put_json_member(out, "to", to);
 	gs_buf_puts(out, ", \"changes\": [");
 	for (i = 0; i < changes->nr; i++) {
-		const gs_change *c = &changes->v[i];
-
-		gs_buf_puts(out, i ? ",\n    {\"package\": " : "\n    {\"package\": ");
-		gs_buf_put_json_string(out, c->package);
-		gs_buf_puts(out, ", \"path\": ");
-		gs_buf_put_json_string(out, c->path);
-		gs_buf_printf(out, ", \"line\": %zu, \"object\": ", c->line);
-		gs_buf_put_json_string(out, c->object);
-		gs_buf_puts(out, ", \"kind\": ");
-		gs_buf_put_json_string(out, gs_change_kind_name(c->kind));
-		gs_buf_printf(out, ", \"breaking\": %s, \"old\": ", c->breaking ? "true" : "false");
-		if (c->old_value)
-			gs_buf_put_json_string(out, c->old_value);
-		else
-			gs_buf_puts(out, "null");
-		gs_buf_puts(out, ", \"new\": ");
-		if (c->new_value)
-			gs_buf_put_json_string(out, c->new_value);
-		else
-			gs_buf_puts(out, "null");
-		gs_buf_puts(out, ", \"message\": ");
-		gs_buf_put_json_string(out, gs_change_kind_message(c->kind));
-		gs_buf_putc(out, '}');
+		gs_buf_puts(out, i ? ",\n    " : "\n    ");
+		gs_change_put_json(out, &changes->v[i], GS_CHANGE_JSON_VALUES);
 	}
 	gs_buf_puts(out, changes->nr ? "\n  ]}\n" : "]}\n");
 }

@@ -141,19 +141,14 @@ const gs_source_entry *gs_source_get(const gs_source *src, size_t n)
 	return n < src->nr ? &src->entries[n] : NULL;
 }
 
+static const char *entry_path(const void *e)
+{
+	return ((const gs_source_entry *)e)->path;
+}
+
 static size_t lower_bound(const gs_source *src, const char *path)
 {
-	size_t lo = 0, hi = src->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(src->entries[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return gs_lower_bound(src->entries, src->nr, sizeof(*src->entries), entry_path, path);
 }
 
 const gs_source_entry *gs_source_lookup(const gs_source *src, const char *path)
