@@ -75,19 +75,31 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
  * $GIT_INDEX_FILE when set, else the repository's (gs_repo_index_path()).
  */
 int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path);
-/*
- * Part of an index: the files directly in each of `dirs` ("" is the top
- * of the repository) and everything below each of `trees` ("" is all).
- * Directories are repository paths without a trailing '/'.
- */
 struct gs_index;
 
+/*
+ * Part of an index: the files directly in each of `dirs` ("" is the top
+ * of the repository), everything below each of `trees` ("" is all), and
+ * the files at the paths `files` (sorted, strcmp). Directories are
+ * repository paths without a trailing '/'.
+ */
 typedef struct gs_source_part {
 	gs_strvec dirs;
 	gs_strvec trees;
+	gs_strvec files;
+	/*
+	 * Optional: of every other sparse directory, the files `pick` keeps.
+	 * It sees each directory's files in path order, their paths relative
+	 * to it, after a call with `path` NULL; what it keeps of a tree is
+	 * cached under namespace `pick_ns`, keyed by the tree's id, so `pick`
+	 * must depend on nothing else.
+	 */
+	int (*pick)(void *ctx, const char *path, unsigned int mode);
+	void *pick_ctx;
+	const char *pick_ns;
 } gs_source_part;
 
-#define GS_SOURCE_PART_INIT { GS_STRVEC_INIT, GS_STRVEC_INIT }
+#define GS_SOURCE_PART_INIT { GS_STRVEC_INIT, GS_STRVEC_INIT, GS_STRVEC_INIT, NULL, NULL, NULL }
 
 void gs_source_part_clear(gs_source_part *part);
 /* Whether `path` (a file) lies in `part`. */

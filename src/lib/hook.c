@@ -16,6 +16,7 @@
 #include "gitspec/plan.h"
 #include "gitspec/render.h"
 #include "gitspec/workspace.h"
+#include "gitspec/pyproject.h"
 #include "gitspec/check.h"
 #include "gitspec/language.h"
 #include "gitspec/repo.h"
@@ -83,7 +84,8 @@ static void touch(gs_strvec *out, gs_strvec *leaves, const gs_registry *reg, con
 		gs_strvec_push(out, e.source->identifier);
 	} else {
 		gs_error_clear();
-		if (leaves && pkg->leaf)
+		/* Whether it needs a spec at all is the caller's (gs_coverage_uncovered). */
+		if (leaves)
 			gs_strvec_push(leaves, pkg->path);
 	}
 }
@@ -100,8 +102,12 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 		gs_registry_entry e;
 		const gs_spec_variant *variant;
 
-		if (!strcmp(p, GS_CONFIG_FILE)) {
-			/* Test patterns, roots, the specs directory: anything may change. */
+		if (!strcmp(p, GS_CONFIG_FILE) || (cfg->roots_derived && gs_pyproject_is_file(p))) {
+			/*
+			 * Test patterns, roots (also when read from
+			 * pyproject.toml), the specs directory: anything may
+			 * change.
+			 */
 			*all = 1;
 			continue;
 		}
@@ -240,6 +246,86 @@ static int is_sparse_dir(const gs_index *idx, gs_buf *tmp, const char *dir, size
 }
 
 /*
+ * Without roots configured, they come from every pyproject.toml and the
+ * src/ directories beside them that hold Python files (pyproject.h): the
+ * part holds each such file and one Python file of each such src/, so
+ * that it derives the same roots as the whole index.
+ */
+static void add_roots_files(gs_source_part *part, const gs_index *idx, gs_buf *tmp)
+{
+	size_t n = gs_index_entrycount(idx), i, j, begin, end;
+
+	for (i = 0; i < n; i++) {
+		const gs_index_entry *e = gs_index_get(idx, i);
+		const char *slash;
+
+		if (!gs_pyproject_is_file(e->path))
+			continue;
+		gs_strvec_push(&part->files, e->path);
+		slash = strrchr(e->path, '/');
+		gs_buf_set(tmp, e->path, slash ? (size_t)(slash - e->path) + 1 : 0);
+		gs_buf_puts(tmp, "src/");
+		gs_index_prefix_range(idx, tmp->ptr, &begin, &end);
+		for (j = begin; j < end; j++) {
+			const gs_index_entry *f = gs_index_get(idx, j);
+
+			if (f->mode == GS_INDEX_MODE_DIR) {
+				/* some of it in a sparse directory: all of it */
+				gs_buf_setlen(tmp, tmp->size - 1);
+				gs_strvec_push(&part->trees, tmp->ptr);
+				break;
+			}
+			if (f->mode != GS_MODE_FILE && f->mode != GS_MODE_EXEC)
+				continue;
+			if (gs_language_is_source(f->path)) {
+				gs_strvec_push(&part->files, f->path);
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * The same inside the sparse directories (gs_source_part.pick): every
+ * pyproject.toml, and the first Python file below the src/ beside each,
+ * which comes after it in path order ("pyproject.toml" < "src/").
+ */
+struct roots_pick {
+	gs_strvec src_dirs;  /* "DIR/src/" of the pyproject.toml files seen, none found yet */
+};
+
+static int pick_roots(void *ctx, const char *path, unsigned int mode)
+{
+	struct roots_pick *rp = ctx;
+	size_t i;
+
+	if (!path) {
+		gs_strvec_clear(&rp->src_dirs);
+		return 0;
+	}
+	if (mode != GS_MODE_FILE && mode != GS_MODE_EXEC)
+		return 0;
+	if (gs_pyproject_is_file(path)) {
+		const char *slash = strrchr(path, '/');
+
+		gs_strvec_pushf(&rp->src_dirs, "%.*ssrc/", slash ? (int)(slash - path) + 1 : 0, path);
+		return 1;
+	}
+	if (!gs_language_is_source(path))
+		return 0;
+	for (i = 0; i < rp->src_dirs.nr; i++) {
+		if (!strncmp(path, rp->src_dirs.v[i], strlen(rp->src_dirs.v[i]))) {
+			/* found: drop it (the vector stays NULL-terminated) */
+			free(rp->src_dirs.v[i]);
+			rp->src_dirs.v[i] = rp->src_dirs.v[--rp->src_dirs.nr];
+			rp->src_dirs.v[rp->src_dirs.nr] = NULL;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * The part of the index that a verdict on `changed` reads (ADR 0012):
  * the files at the top (the configuration), the specs directory, and for
  * every changed source the files directly in each directory above it (the
@@ -250,8 +336,8 @@ static int is_sparse_dir(const gs_index *idx, gs_buf *tmp, const char *dir, size
  * marker (a marker, a contract, a spec, the configuration or any file it
  * may name), or specs at the top of the repository.
  */
-static int hook_part(gs_source_part *part, gs_strvec *reg_ids, int *whole, git_repository *repo,
-		     gs_index *idx, const gs_strvec *changed)
+static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *reg_ids, int *whole,
+		     git_repository *repo, gs_index *idx, const gs_strvec *changed)
 {
 	gs_source *top = NULL;
 	gs_config cfg;
@@ -270,6 +356,14 @@ static int hook_part(gs_source_part *part, gs_strvec *reg_ids, int *whole, git_r
 		goto done;
 	if (!*cfg.specs_dir || !strcmp(cfg.specs_dir, "."))
 		goto done;
+	if (cfg.roots_derived) {
+		add_roots_files(part, idx, &tmp);
+		if (gs_index_is_sparse(idx)) {
+			part->pick = pick_roots;
+			part->pick_ctx = pick;
+			part->pick_ns = "sparse-roots";
+		}
+	}
 	gs_strvec_push(&part->trees, cfg.specs_dir);
 	for (i = 0; i < changed->nr; i++) {
 		const char *p = changed->v[i], *slash;
@@ -292,6 +386,7 @@ static int hook_part(gs_source_part *part, gs_strvec *reg_ids, int *whole, git_r
 	}
 	gs_strvec_sort_uniq(&part->dirs);
 	gs_strvec_sort_uniq(&part->trees);
+	gs_strvec_sort_uniq(&part->files);
 	gs_strvec_sort_uniq(reg_ids);
 	*whole = 0;
 done:
@@ -307,6 +402,7 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 	gs_source *src = NULL;
 	gs_source_part part = GS_SOURCE_PART_INIT;
 	gs_strvec changed = GS_STRVEC_INIT, reg_ids = GS_STRVEC_INIT;
+	struct roots_pick pick = { GS_STRVEC_INIT };
 	gs_buf path = GS_BUF_INIT;
 	git_reference *head = NULL;
 	git_object *tree = NULL;
@@ -330,7 +426,7 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 		goto done;
 	}
 	if ((error = gs_index_changed_paths(&changed, idx, repo, (const git_tree *)tree)) < 0 ||
-	    (error = hook_part(&part, &reg_ids, &whole, repo, idx, &changed)) < 0 ||
+	    (error = hook_part(&part, &pick, &reg_ids, &whole, repo, idx, &changed)) < 0 ||
 	    (error = gs_source_open_index_part(&src, repo, idx, whole ? NULL : &part)) < 0)
 		goto done;
 	error = check_source(out, repo, src, &changed, 0, whole ? NULL : &reg_ids);
@@ -339,6 +435,7 @@ done:
 	git_reference_free(head);
 	gs_strvec_clear(&changed);
 	gs_strvec_clear(&reg_ids);
+	gs_strvec_clear(&pick.src_dirs);
 	gs_source_part_clear(&part);
 	gs_source_free(src);
 	gs_index_free(idx);
@@ -550,39 +647,6 @@ void gs_hook_scope_clear(gs_hook_scope *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The shallow boundary ($GIT_COMMON_DIR/shallow): commits whose parents are missing. */
-static int read_shallow(gs_strvec *out, git_repository *repo)
-{
-	gs_buf path = GS_BUF_INIT, line = GS_BUF_INIT;
-	FILE *fp = NULL;
-	int c, error = 0;
-
-	if (!git_repository_is_shallow(repo))
-		goto done;
-	gs_buf_printf(&path, "%sshallow", git_repository_commondir(repo));
-	if (!(fp = fopen(path.ptr, "r")))
-		goto done;
-	while ((c = fgetc(fp)) != EOF) {
-		if (c != '\n') {
-			gs_buf_putc(&line, (char)c);
-			continue;
-		}
-		if (line.size == GIT_OID_HEXSZ)
-			gs_strvec_push(out, line.ptr);
-		gs_buf_clear(&line);
-	}
-	if (line.size == GIT_OID_HEXSZ)
-		gs_strvec_push(out, line.ptr);
-	gs_strvec_sort_uniq(out);
-done:
-	if (fp)
-		fclose(fp);
-	gs_buf_release(&path);
-	gs_buf_release(&line);
-	git_error_clear();
-	return error;
-}
-
 int gs_hook_scope_is_shallow(const gs_hook_scope *s, const git_oid *oid)
 {
 	char hex[GIT_OID_HEXSZ + 1];
@@ -641,8 +705,7 @@ done:
 static int scope_start(gs_hook_scope *s, git_repository *repo, const git_oid *tip)
 {
 	git_oid_cpy(&s->tip, tip);
-	if (read_shallow(&s->shallow, repo) < 0)
-		return -1;
+	gs_repo_shallow(&s->shallow, repo);
 	if (git_revwalk_new(&s->walk, repo) < 0 ||
 	    git_revwalk_sorting(s->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push(s->walk, tip) < 0)
@@ -1016,41 +1079,15 @@ static int parse_oid(git_oid *out, const char *hex)
 	return strlen(hex) == GIT_OID_HEXSZ && !git_oid_fromstr(out, hex) ? 0 : -1;
 }
 
-int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
-		     const char *input, size_t len)
+/*
+ * The lines git feeds pre-push ("LOCAL-REF LOCAL-ID REMOTE-REF REMOTE-ID")
+ * and pre-receive ("OLD-ID NEW-ID REF"): each update that brings a commit
+ * is checked against what its destination already has.
+ */
+static int check_updates(gs_hook_report *out, git_repository *repo, int receive, const char *remote,
+			 const char *input, size_t len)
 {
-	gs_strvec w = GS_STRVEC_INIT;
-	size_t pos = 0;
-	int error = 0;
-
-	while (next_line(&w, input, len, &pos)) {
-		gs_hook_scope s;
-		git_oid local, remote_oid, tip;
-
-		if (w.nr != 4 || parse_oid(&local, w.v[1]) < 0 || parse_oid(&remote_oid, w.v[3]) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-push: cannot parse '%s %s...'",
-					     w.v[0], w.nr > 1 ? w.v[1] : "");
-			goto done;
-		}
-		/* A deletion pushes no commit; a tag of a tree or blob names none. */
-		if (is_zero_oid(&local) || !pushed_commit(&tip, repo, &local))
-			continue;
-		gs_hook_scope_init(&s);
-		error = gs_hook_scope_push(&s, repo, remote, &tip, &remote_oid);
-		if (!error)
-			error = check_ref_update(out, repo, &s, w.v[2], &remote_oid, &tip);
-		out->checked += s.checked;
-		gs_hook_scope_clear(&s);
-		if (error < 0)
-			goto done;
-	}
-done:
-	gs_strvec_clear(&w);
-	return error;
-}
-
-int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
-{
+	const size_t words = receive ? 3 : 4, old_at = receive ? 0 : 3;
 	gs_strvec w = GS_STRVEC_INIT;
 	size_t pos = 0;
 	int error = 0;
@@ -1059,15 +1096,18 @@ int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *i
 		gs_hook_scope s;
 		git_oid old, new_oid, tip;
 
-		if (w.nr != 3 || parse_oid(&old, w.v[0]) < 0 || parse_oid(&new_oid, w.v[1]) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-receive: cannot parse '%s %s...'",
+		if (w.nr != words || parse_oid(&new_oid, w.v[1]) < 0 || parse_oid(&old, w.v[old_at]) < 0) {
+			error = gs_error_set(GS_EINPUT, "%s: cannot parse '%s %s...'",
+					     receive ? "pre-receive" : "pre-push",
 					     w.v[0], w.nr > 1 ? w.v[1] : "");
 			goto done;
 		}
+		/* A deletion pushes no commit; a tag of a tree or blob names none. */
 		if (is_zero_oid(&new_oid) || !pushed_commit(&tip, repo, &new_oid))
 			continue;
 		gs_hook_scope_init(&s);
-		error = gs_hook_scope_receive(&s, repo, &tip);
+		error = receive ? gs_hook_scope_receive(&s, repo, &tip) :
+			gs_hook_scope_push(&s, repo, remote, &tip, &old);
 		if (!error)
 			error = check_ref_update(out, repo, &s, w.v[2], &old, &tip);
 		out->checked += s.checked;
@@ -1078,6 +1118,17 @@ int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *i
 done:
 	gs_strvec_clear(&w);
 	return error;
+}
+
+int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
+		     const char *input, size_t len)
+{
+	return check_updates(out, repo, 0, remote, input, len);
+}
+
+int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
+{
+	return check_updates(out, repo, 1, NULL, input, len);
 }
 
 /* ---- after the fact: post-commit and post-rewrite ---- */

@@ -15,6 +15,7 @@
 #include "gitspec/strvec.h"
 #include "gitspec/index.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
 #include "gitspec/source.h"
 #include "gitspec/cache.h"
 
@@ -319,6 +320,45 @@ done:
 	return error;
 }
 
+/* What part->pick keeps of sparse directory `ie`, from the cache or its listing. */
+static int get_picked(gs_buf *out, long *count, gs_source *src, const gs_index_entry *ie,
+		      const gs_source_part *part)
+{
+	gs_buf rec = GS_BUF_INIT;
+	const char *p, *end;
+	int error = 0;
+
+	gs_buf_clear(out);
+	if (!src->sparse_cache_tried) {
+		src->sparse_cache_tried = 1;
+		if (gs_cache_open(&src->sparse_cache, src->repo) < 0)
+			gs_error_clear();
+	}
+	if (gs_cache_get(out, src->sparse_cache, part->pick_ns, &ie->oid) == 0 &&
+	    (*count = listing_count(out->ptr, out->size)) >= 0)
+		goto done;
+	gs_error_clear();
+	gs_buf_clear(out);
+	if ((error = get_listing(&rec, count, src, ie)) < 0)
+		goto done;
+	part->pick(part->pick_ctx, NULL, 0);
+	for (p = rec.ptr, end = rec.ptr + rec.size; p < end;) {
+		const unsigned char *u = (const unsigned char *)p;
+		uint32_t mode = ((uint32_t)u[0] << 24) | ((uint32_t)u[1] << 16) | ((uint32_t)u[2] << 8) | u[3];
+		size_t rlen = SPARSE_REC_FIXED + strlen(p + SPARSE_REC_FIXED) + 1;
+
+		if (part->pick(part->pick_ctx, p + SPARSE_REC_FIXED, mode))
+			gs_buf_put(out, p, rlen);
+		p += rlen;
+	}
+	*count = listing_count(out->ptr, out->size);
+	if (gs_cache_put(src->sparse_cache, part->pick_ns, &ie->oid, out->ptr, out->size) < 0)
+		gs_error_clear();  /* only a cache */
+done:
+	gs_buf_release(&rec);
+	return error;
+}
+
 static int expand_sparse_dir(gs_source *src, const gs_index_entry *ie, int skip_worktree)
 {
 	gs_buf rec = GS_BUF_INIT;
@@ -335,6 +375,25 @@ void gs_source_part_clear(gs_source_part *part)
 {
 	gs_strvec_clear(&part->dirs);
 	gs_strvec_clear(&part->trees);
+	gs_strvec_clear(&part->files);
+}
+
+static int has_file(const gs_strvec *files, const char *path)
+{
+	size_t lo = 0, hi = files->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(files->v[mid], path);
+
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 /* Whether `path` is `dir` or lies below it ("" holds everything). */
@@ -354,7 +413,7 @@ int gs_source_part_has(const gs_source_part *part, const char *path)
 	for (i = 0; i < part->dirs.nr; i++)
 		if (strlen(part->dirs.v[i]) == dlen && !strncmp(path, part->dirs.v[i], dlen))
 			return 1;
-	return 0;
+	return has_file(&part->files, path);
 }
 
 typedef struct pos_range {
@@ -407,7 +466,7 @@ static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, co
 {
 	pos_range *v = NULL;
 	size_t nr = 0, alloc = 0, i, k, n = gs_index_entrycount(idx);
-	gs_buf tmp = GS_BUF_INIT;
+	gs_buf tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
 
 	for (i = 0; i < part->trees.nr; i++) {
 		const char *t = part->trees.v[i];
@@ -432,6 +491,22 @@ static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, co
 			push_range(&v, &nr, &alloc, pos, pos + 1);
 		sparse_ancestors(&v, &nr, &alloc, idx, d, &tmp);
 	}
+	for (i = 0; i < part->files.nr; i++) {
+		const char *f = part->files.v[i], *slash = strrchr(f, '/');
+		long pos = gs_index_find_pos(idx, f);
+
+		if (pos >= 0) {
+			size_t end = (size_t)pos + 1;
+
+			/* and its other conflict stages */
+			while (end < n && !strcmp(gs_index_get(idx, end)->path, f))
+				end++;
+			push_range(&v, &nr, &alloc, (size_t)pos, end);
+		} else if (slash) {
+			gs_buf_set(&dir, f, (size_t)(slash - f));
+			sparse_ancestors(&v, &nr, &alloc, idx, dir.ptr, &tmp);
+		}
+	}
 	if (nr)
 		qsort(v, nr, sizeof(*v), range_cmp);
 	for (i = 0, k = 0; i < nr; i++) {
@@ -443,6 +518,7 @@ static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, co
 		}
 	}
 	gs_buf_release(&tmp);
+	gs_buf_release(&dir);
 	*out = v;
 	*out_nr = k;
 }
@@ -463,6 +539,7 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 {
 	gs_source *src = source_new(GS_SOURCE_INDEX, repo, "the index");
 	gs_buf *recs = NULL;
+	unsigned char *picked = NULL;
 	pos_range *ranges = NULL, all;
 	size_t i, r, n = gs_index_entrycount(idx), ranges_nr = 0, total = 0;
 	int error = 0;
@@ -482,6 +559,20 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 	if (gs_index_is_sparse(idx)) {
 		/* the sparse directories' listings first, to size the array once */
 		recs = gs_xcalloc(n ? n : 1, sizeof(*recs));
+		picked = gs_xcalloc(n ? n : 1, 1);
+		for (r = 0, i = 0; part && part->pick && i < n; i++) {
+			const gs_index_entry *ie = gs_index_get(idx, i);
+			long count;
+
+			while (r < ranges_nr && ranges[r].end <= i)
+				r++;
+			if (ie->mode != GS_INDEX_MODE_DIR || ie->stage || (r < ranges_nr && ranges[r].begin <= i))
+				continue;
+			if ((error = get_picked(&recs[i], &count, src, ie, part)) < 0)
+				goto done;
+			picked[i] = 1;
+			total = gs_st_add(total, (size_t)count);
+		}
 		for (r = 0; r < ranges_nr; r++) {
 			for (i = ranges[r].begin; i < ranges[r].end; i++) {
 				const gs_index_entry *ie = gs_index_get(idx, i);
@@ -533,6 +624,12 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 			e->conflicted = ie->stage != 0;
 		}
 	}
+	for (i = 0; picked && i < n; i++) {
+		const gs_index_entry *ie = gs_index_get(idx, i);
+
+		if (picked[i])
+			add_listing(src, recs[i].ptr, recs[i].size, ie->path, ie->path_len, 0, NULL);
+	}
 	/*
 	 * Index order is path order, and only one stage per path is kept; a
 	 * tree's files come in tree order, which is path order too, but a
@@ -541,6 +638,7 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 	if (gs_index_is_sparse(idx))
 		sort_entries(src);
 done:
+	free(picked);
 	if (recs) {
 		for (i = 0; i < n; i++)
 			gs_buf_release(&recs[i]);
@@ -1144,38 +1242,13 @@ done:
 
 static int read_worktree_file(gs_buf *out, const gs_source *src, const char *rel)
 {
-	struct stat st;
+	static const gs_read_opts regular = { 0, GS_READ_REGULAR, NULL };
 	int fd = -1, error;
-	size_t got = 0;
 
 	gs_buf_clear(out);
 	if ((error = open_below(&fd, src->workdir, rel)) < 0)
 		goto done;
-	if (fstat(fd, &st) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", rel, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error = gs_error_set(GS_EINPUT, "cannot read '%s': not a regular file", rel);
-		goto done;
-	}
-	gs_buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		ssize_t n;
-
-		gs_buf_grow(out, 8192);
-		n = read(fd, out->ptr + got, out->asize - got - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", rel, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		gs_buf_setlen(out, got);
-	}
+	error = gs_read_fd(out, fd, rel, &regular);
 done:
 	if (fd >= 0)
 		close(fd);

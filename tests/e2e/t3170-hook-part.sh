@@ -41,6 +41,17 @@ setup_part() {
 		write_file ns/lib/pkgx/__init__.py </dev/null &&
 		echo "def m(x: int) -> int: return x" >ns/lib/pkgx/m.py &&
 		write_spec SPEC-002 ns/lib/pkgx &&
+		sed "s/^  module: .*/  module: pkgx/" specify/tech/SPEC-002/SPEC-002.md >spec.tmp &&
+		mv spec.tmp specify/tech/SPEC-002/SPEC-002.md &&
+		write_file tools/pyproject.toml <<-\TOML &&
+		[tool.setuptools.packages.find]
+		where = ["../lib2"]
+		TOML
+		write_file lib2/ns2/acme/__init__.py </dev/null &&
+		echo "def a(x: int) -> int: return x" >lib2/ns2/acme/m.py &&
+		write_spec SPEC-004 lib2/ns2/acme &&
+		sed "/^  module: /d" specify/tech/SPEC-004/SPEC-004.md >spec.tmp &&
+		mv spec.tmp specify/tech/SPEC-004/SPEC-004.md &&
 		write_file other/__init__.py </dev/null &&
 		echo "def o(x: int) -> int: return x" >other/o.py &&
 		write_spec SPEC-003 other &&
@@ -85,7 +96,7 @@ test_expect_success 'a rollup over a subpackage and a plain subdirectory' '
 test_expect_success 'a package below directories that are no packages' '
 	cd repo &&
 	commit_case ns/lib/pkgx/m.py more specify/tech/SPEC-002/contracts/all.md &&
-	git show HEAD:specify/tech/SPEC-002/contracts/all.md | test_grep "ns\.lib\.pkgx"
+	git show HEAD:specify/tech/SPEC-002/contracts/all.md | test_grep "pkgx"
 '
 
 test_expect_success 'an uncovered leaf: a warning, or refused with spec.requireSpecs' '
@@ -112,6 +123,26 @@ test_expect_success 'a sparse index: the package read whole, its subdirectory ou
 	commit_case app/sub/deep.py sparse_deeper $ROLL_ALL &&
 	git show HEAD:$ROLL_ALL | test_grep "helped" &&
 	git sparse-checkout disable
+'
+
+# Without roots configured they come from every pyproject.toml, here one
+# in a directory outside the cone that names the package'"'"'s parent.
+test_expect_success 'a sparse index: import roots from a pyproject.toml outside the cone' '
+	cd repo &&
+	git spec packages >pk &&
+	test_grep "ns2\.acme" pk &&
+	git sparse-checkout init --cone --sparse-index &&
+	git sparse-checkout set lib2/ns2/acme specify/tech/SPEC-004 &&
+	git ls-files --sparse -s | grep -q "^040000 .*	tools/\$" &&
+	commit_case lib2/ns2/acme/m.py more_acme specify/tech/SPEC-004/contracts/all.md &&
+	git show HEAD:specify/tech/SPEC-004/contracts/all.md | test_grep "ns2\.acme" &&
+	git sparse-checkout disable
+'
+
+test_expect_success 'a plain index: import roots from a pyproject.toml elsewhere' '
+	cd repo &&
+	! git ls-files --sparse -s | grep -q "^040000" &&
+	commit_case lib2/ns2/acme/m.py plain_acme specify/tech/SPEC-004/contracts/all.md
 '
 
 test_done
