@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include "buf.h"
 #include "strvec.h"
-#include "render.h"
+#include "contract.h"
 #include "source.h"
 #include "config.h"
 #include "packages.h"

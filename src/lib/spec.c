@@ -8,6 +8,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/spec.h"
+#include "gitspec/language.h"
 
 /*
  * Spec front matter (DESIGN.md 1 "Spec", 3.6).
@@ -529,13 +530,13 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 	}
 	if ((error = get_string(&s->language, ctx, n, prefix, "language", 0)) < 0)
 		goto done;
-	if (s->language && strcmp(s->language, "python")) {
+	if (s->language && strcmp(s->language, gs_language_default()->id)) {
 		/* spec-driver also writes go/typescript sources: not ours to check */
 		*skip = 1;
 		goto done;
 	}
 	if (!s->language)
-		s->language = gs_xstrdup("python");
+		s->language = gs_xstrdup(gs_language_default()->id);
 	if ((error = get_string(&s->identifier, ctx, n, prefix, "identifier", 1)) < 0 ||
 	    (error = normalize_identifier(&s->identifier, ctx)) < 0)
 		goto done;
@@ -1020,7 +1021,8 @@ void gs_spec_format(gs_buf *out, const char *id, const char *package, const char
 	put_yaml_scalar(out, date);
 	gs_buf_puts(out, "\nupdated: ");
 	put_yaml_scalar(out, date);
-	gs_buf_puts(out, "\nstatus: draft\nkind: spec\nsources:\n- language: python\n  identifier: ");
+	gs_buf_printf(out, "\nstatus: draft\nkind: spec\nsources:\n- language: %s\n  identifier: ",
+		      gs_language_default()->id);
 	put_yaml_scalar(out, package);
 	if (module) {
 		gs_buf_puts(out, "\n  module: ");
