@@ -109,7 +109,7 @@ int gs_source_part_has(const gs_source_part *part, const char *path);
  * to `part` (NULL: all of it). Only the sparse directory entries that hold
  * something of `part` are expanded, and of those only the files in `part`
  * are listed. For the pre-commit hook, which judges a few paths
- * (ADR 0015); everything else a source offers works the same, on fewer
+ * (ADR 0016); everything else a source offers works the same, on fewer
  * entries.
  */
 int gs_source_open_index_part(gs_source **out, git_repository *repo, struct gs_index *idx,

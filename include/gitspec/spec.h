@@ -146,7 +146,7 @@ int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, st
  * The same with only the specs having a source whose identifier is in
  * `ids` (sorted, strcmp) when they come from the cache (all of them
  * otherwise), and every spec error: for a verdict on packages whose
- * spec sources can only be those (the pre-commit hook, ADR 0015), without
+ * spec sources can only be those (the pre-commit hook, ADR 0016), without
  * deserializing thousands of specs. `names` is complete either way.
  */
 int gs_registry_load_covering(gs_registry **out, gs_source *src, const gs_config *cfg,

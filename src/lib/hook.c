@@ -183,7 +183,7 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 	if ((error = gs_workspace_attach(&ws, repo, cache)) < 0 ||
 	    (error = gs_workspace_open_source(&ws, src)) < 0)
 		goto done;
-	/* Only the specs that can cover the changed files (ADR 0015). */
+	/* Only the specs that can cover the changed files (ADR 0016). */
 	if (reg_ids && (error = gs_registry_load_covering(&ws.reg, ws.src, &ws.cfg, cache, reg_ids)) < 0)
 		goto done;
 	if ((error = gs_check_workspace(&r, &ws, whole ? NULL : changed)) < 0)
@@ -326,7 +326,7 @@ static int pick_roots(void *ctx, const char *path, unsigned int mode)
 }
 
 /*
- * The part of the index that a verdict on `changed` reads (ADR 0015):
+ * The part of the index that a verdict on `changed` reads (ADR 0016):
  * the files at the top (the configuration), the specs directory, and for
  * every changed source the files directly in each directory above it (the
  * package markers that make its package and module name) down to its

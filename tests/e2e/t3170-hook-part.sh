@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='the pre-commit hook reads only part of the index (ADR 0015): same verdicts'
+test_description='the pre-commit hook reads only part of the index (ADR 0016): same verdicts'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_SRC/tests/e2e/lib-gitint.sh"
 
