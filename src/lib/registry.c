@@ -181,7 +181,7 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 }
 
 /* Fill `reg` from a cached serialisation; -1 (and `reg` emptied) when it is not one. */
-static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
+static int registry_deserialize(gs_registry *reg, const char *data, size_t len, const gs_strvec *ids)
 {
 	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
 	uint32_t nr, i;
@@ -199,6 +199,8 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
 		body = get_bytes(&r, &m);
 		if (r.bad || memchr(path, '\0', n))
 			break;
+		if (ids && !gs_spec_serialized_covers(body, m, ids))
+			continue;
 		p = gs_xstrndup(path, n);
 		if (gs_spec_deserialize(&spec, p, body, m) < 0)
 			r.bad = 1;
@@ -274,7 +276,8 @@ done:
 	return error;
 }
 
-int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache)
+static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache,
+			 const gs_strvec *ids)
 {
 	gs_registry *reg = gs_xcalloc(1, sizeof(*reg));
 	gs_buf prefix = GS_BUF_INIT, listing = GS_BUF_INIT, data = GS_BUF_INIT;
@@ -324,7 +327,7 @@ int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs
 			goto done;
 		}
 		if (!gs_cache_get(&data, cache, "registry", &key) &&
-		    !registry_deserialize(reg, data.ptr, data.size)) {
+		    !registry_deserialize(reg, data.ptr, data.size, ids)) {
 			registry_index(reg);
 			goto done;
 		}
@@ -349,6 +352,17 @@ done:
 	else
 		*out = reg;
 	return error;
+}
+
+int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache)
+{
+	return registry_load(out, src, cfg, cache, NULL);
+}
+
+int gs_registry_load_covering(gs_registry **out, gs_source *src, const gs_config *cfg,
+			      gs_cache *cache, const gs_strvec *ids)
+{
+	return registry_load(out, src, cfg, cache, ids);
 }
 
 /* ---- lookups ------------------------------------------------------------- */

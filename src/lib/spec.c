@@ -750,6 +750,75 @@ void gs_spec_serialize(gs_buf *out, const gs_spec *spec)
 	}
 }
 
+/* Skip a put_str() field; 0, or -1 when the bytes are not one. */
+static int skip_str(gs_reader *r, const char **s, uint32_t *n)
+{
+	*n = gs_reader_u32le(r);
+	*s = NULL;
+	if (r->bad)
+		return -1;
+	if (*n == UINT32_MAX) {
+		*n = 0;
+		return 0;
+	}
+	if ((size_t)(r->end - r->p) < *n) {
+		r->bad = 1;
+		return -1;
+	}
+	*s = (const char *)r->p;
+	r->p += *n;
+	return 0;
+}
+
+static int id_wanted(const gs_strvec *ids, const char *s, uint32_t n)
+{
+	size_t lo = 0, hi = ids->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(ids->v[mid], s, n);
+
+		if (!c && ids->v[mid][n])
+			c = 1;
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int gs_spec_serialized_covers(const char *data, size_t len, const gs_strvec *ids)
+{
+	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
+	const char *s;
+	uint32_t n, nr, vnr, i, j, k;
+
+	if (len < sizeof(SPEC_MAGIC) || memcmp(data, SPEC_MAGIC, sizeof(SPEC_MAGIC)))
+		return 1;  /* not one: gs_spec_deserialize() says so */
+	r.p += sizeof(SPEC_MAGIC);
+	for (k = 0; k < 4; k++)
+		if (skip_str(&r, &s, &n) < 0)
+			return 1;
+	nr = gs_reader_u32le(&r);
+	for (i = 0; i < nr && !r.bad; i++) {
+		if (skip_str(&r, &s, &n) < 0 || skip_str(&r, &s, &n) < 0)
+			return 1;
+		if (s && id_wanted(ids, s, n))
+			return 1;
+		if (skip_str(&r, &s, &n) < 0)
+			return 1;
+		(void)gs_reader_u32le(&r);
+		vnr = gs_reader_u32le(&r);
+		for (j = 0; j < vnr && !r.bad; j++)
+			if (skip_str(&r, &s, &n) < 0 || skip_str(&r, &s, &n) < 0)
+				return 1;
+	}
+	return r.bad;
+}
+
 static char *get_str(gs_reader *r)
 {
 	uint32_t n = gs_reader_u32le(r);
