@@ -48,6 +48,7 @@ int cmd_sync(int argc, const char **argv)
 	gs_strvec warnings = GS_STRVEC_INIT;
 	gs_registry_problems unsafe = GS_REGISTRY_PROBLEMS_INIT;
 	gs_buf conv = GS_BUF_INIT;
+	gs_eol_session *eol = NULL;
 	gs_plan plan = GS_PLAN_INIT;
 	gs_plan_item **todo = NULL;
 	gs_stage_entry *sg = NULL;
@@ -146,8 +147,10 @@ int cmd_sync(int argc, const char **argv)
 				continue;
 			}
 			/* What git would check out (eol.h). */
-			if ((error = gs_eol_convert(&conv, ctx.repo, todo[i]->path, todo[i]->content.ptr,
-						    todo[i]->content.size, 1)) < 0 ||
+			if (!eol)
+				gs_eol_session_init(&eol, ctx.repo, ctx.src);
+			if ((error = gs_eol_convert_in(&conv, eol, todo[i]->path, todo[i]->content.ptr,
+						       todo[i]->content.size, 1)) < 0 ||
 			    (error = gs_write_file_atomic(ctx.workdir, todo[i]->path, conv.ptr,
 							  conv.size, 0666)) < 0)
 				goto done;
@@ -191,6 +194,7 @@ int cmd_sync(int argc, const char **argv)
 	}
 
 done:
+	gs_eol_session_free(eol);
 	if (locked)
 		gs_lockfile_rollback(&lk);
 	free(todo);

@@ -320,13 +320,18 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 	if (e->has_oid) {
 		git_oid_cpy(&s->oid, &e->oid);
 	} else if (job->eng->cache && gs_source_get_kind(job->src) == GS_SOURCE_WORKTREE) {
-		/* the source's stat cache knows most files the index cannot vouch for */
-		rc = gs_source_oid(&s->oid, job->src, e);
+		/*
+		 * The source's stat cache knows most files the index cannot
+		 * vouch for; the others are read to be hashed, and then not
+		 * read again to be extracted.
+		 */
+		rc = gs_source_oid_read(&s->oid, &data, job->src, e);
 		if (rc < 0) {
 			error_slot(s, rc, gs_error_last());
 			job_unlock(job);
 			goto done;
 		}
+		have_data = rc == 1;
 	} else {
 		/* the work tree without a matching index entry: hash what we read */
 		rc = gs_source_read(&data, job->src, e);
@@ -362,9 +367,14 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 	}
 
 	if (!have_data) {
-		job_lock(job);
+		/* a work-tree file is read without the lock: no shared state on that path */
+		int locked = gs_source_get_kind(job->src) != GS_SOURCE_WORKTREE || e->skip_worktree;
+
+		if (locked)
+			job_lock(job);
 		rc = gs_source_read(&data, job->src, e);
-		job_unlock(job);
+		if (locked)
+			job_unlock(job);
 		if (rc < 0) {
 			error_slot(s, rc, gs_error_last());
 			goto done;

@@ -7,8 +7,12 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+#ifdef SYS_openat2
+# include <linux/openat2.h>
+#endif
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/fsutil.h"
@@ -84,6 +88,33 @@ static int open_parent(int *out, const char **base, gs_buf *scratch,
 		goto done;
 	}
 	comp = scratch->ptr;
+#ifdef SYS_openat2
+	/*
+	 * The common case, the directory exists and holds no link: one
+	 * openat2 that refuses links anywhere below `root` instead of a stat
+	 * and an open per component. Anything else takes the careful walk,
+	 * which creates what is missing and names the offending component.
+	 */
+	if ((slash = strrchr(comp, '/'))) {
+		struct open_how how;
+		long fd;
+
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		*slash = '\0';
+		do
+			fd = syscall(SYS_openat2, dirfd, comp, &how, sizeof(how));
+		while (fd < 0 && errno == EAGAIN);
+		*slash = '/';
+		if (fd >= 0) {
+			close(dirfd);
+			*base = slash + 1;
+			*out = (int)fd;
+			return 0;
+		}
+	}
+#endif
 	while ((slash = strchr(comp, '/'))) {
 		*slash = '\0';
 		if (fstatat(dirfd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
