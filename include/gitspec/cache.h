@@ -9,7 +9,7 @@
  * and appended under a lock when the handle is freed, so a run costs a
  * constant number of files and concurrent runs are safe; the cache is
  * bounded (compacted to its newest entries past a bound).
- * GIT_SPEC_NO_CACHE=1 disables it. See docs/adr/0012-cache-pack.md.
+ * GIT_SPEC_NO_CACHE=1 disables it. See docs/adr/0014-cache-pack.md.
  *
  * A handle is not thread-safe: callers on several threads serialise.
  */

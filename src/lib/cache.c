@@ -17,7 +17,7 @@
 #include "gitspec/cache.h"
 
 /*
- * Layout and rules: docs/adr/0012-cache-pack.md.
+ * Layout and rules: docs/adr/0014-cache-pack.md.
  *
  * DIR/pack  an append-only log: "GSPACK\0\2", a random 64-bit pack id, then
  *           records
