@@ -276,7 +276,15 @@ struct job {
 	gs_engine *eng;
 	gs_source *src;
 	pthread_mutex_t *lock;   /* NULL when single-threaded */
+	pthread_mutex_t *big;    /* held while parsing a big file; NULL when single-threaded */
 };
+
+/*
+ * A parse tree takes about a hundred times the size of its source: two
+ * threads each parsing a generated 1.5 MB test file of SymPy would need
+ * 300 MiB at once. Files past this size are parsed one at a time.
+ */
+#define BIG_FILE (256u << 10)
 
 static void job_lock(struct job *job)
 {
@@ -380,7 +388,11 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 			goto done;
 		}
 	}
+	if (job->big && data.size >= BIG_FILE)
+		pthread_mutex_lock(job->big);
 	rc = gs_python_extract(&s->mod, py, e->path, data.ptr, data.size);
+	if (job->big && data.size >= BIG_FILE)
+		pthread_mutex_unlock(job->big);
 	gs_buf_clear(&cached);
 	if (rc == GS_EINPUT) {
 		const char *msg = gs_error_last();
@@ -459,7 +471,7 @@ static void *worker_main(void *arg)
 
 int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **entries, size_t nr)
 {
-	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER, big_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct pool pool;
 	struct worker *workers = NULL;
 	pthread_t *tids = NULL;
@@ -495,6 +507,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 		nthreads = todo_nr;
 	if (nthreads > 1) {
 		pool.job.lock = &io_lock;
+		pool.job.big = &big_lock;
 		if (eng->workers_nr < nthreads - 1) {
 			eng->workers = gs_xrealloc(eng->workers,
 						   gs_st_mult(nthreads - 1, sizeof(*eng->workers)));
@@ -532,6 +545,7 @@ done:
 	free(workers);
 	free(tids);
 	pthread_mutex_destroy(&io_lock);
+	pthread_mutex_destroy(&big_lock);
 	return error;
 }
 
@@ -548,7 +562,7 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 	if (known_oid(&oid, eng, src, entry))
 		s = slot_find(eng, entry->path, &oid);
 	if (!s) {
-		struct job job = { eng, src, NULL };
+		struct job job = { eng, src, NULL, NULL };
 
 		if ((error = ensure_parser(&eng->py)) < 0)
 			return error;
