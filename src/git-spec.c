@@ -87,10 +87,13 @@ int main(int argc, const char **argv)
 	setlocale(LC_ALL, "C");
 	/*
 	 * Extraction threads allocate and free a parse tree per file: with
-	 * glibc's defaults their arenas shrink after each and grow again, one
-	 * mprotect(2) a time (a thousand in a cold sync of Django). Grow by
-	 * a few MiB and keep what was freed.
+	 * glibc's defaults each thread's arena shrinks after a file and grows
+	 * again, one mprotect(2) a step (35,000 in a cold sync of SymPy, a
+	 * thousand for Django), and the two arenas' free space adds up (255
+	 * MiB peak on SymPy against 186 MiB with one). One arena, grown by a
+	 * few MiB at a time, keeping what was freed up to 32 MiB.
 	 */
+	mallopt(M_ARENA_MAX, 1);
 	mallopt(M_TOP_PAD, 8 << 20);
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 	if (argc < 2) {
