@@ -3,7 +3,7 @@
  * and peak memory, so that the benchmark needs neither hyperfine nor
  * /usr/bin/time.
  *
- *   measure [-n RUNS] [-w WARMUPS] [-o OUTFILE] [-x EXITCODE] -- CMD ARGS... [:: CMD ARGS...]...
+ *   measure [-n RUNS] [-w WARMUPS] [-o OUTFILE] [-x EXITCODE] [-p PREP] -- CMD ARGS... [:: CMD ARGS...]...
  *
  * Several commands separated by "::" are run in interleaved rounds (A B C,
  * A B C, ...), so that load from elsewhere on a shared machine falls on
@@ -13,7 +13,8 @@
  * exits 1). Standard output of the commands goes to OUTFILE (default
  * /dev/null); standard error is kept. Every run must exit with EXITCODE
  * (default 0). Peak memory is the largest ru_maxrss over the runs, from
- * wait4(2).
+ * wait4(2). PREP, a shell command, runs before every run of every command,
+ * untimed (to start each cold run from the same state).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,12 +41,21 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static const char *prep;
+
 static int run_once(char **argv, const char *outfile, int want, double *ms, long *rss)
 {
 	struct rusage ru;
 	int status;
-	double t0 = now_ms();
-	pid_t pid = fork();
+	double t0;
+	pid_t pid;
+
+	if (prep && system(prep) != 0) {
+		fprintf(stderr, "measure: '%s' failed\n", prep);
+		return -1;
+	}
+	t0 = now_ms();
+	pid = fork();
 
 	if (pid < 0) {
 		perror("measure: fork");
@@ -92,8 +102,9 @@ int main(int argc, char **argv)
 	long rss;
 	double ms;
 
-	while ((opt = getopt(argc, argv, "+n:w:o:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:o:x:p:")) != -1) {
 		switch (opt) {
+		case 'p': prep = optarg; break;
 		case 'n': runs = atoi(optarg); break;
 		case 'w': warmups = atoi(optarg); break;
 		case 'o': outfile = optarg; break;
@@ -155,6 +166,6 @@ int main(int argc, char **argv)
 	free(cmds);
 	return status;
 usage:
-	fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUPS] [-o OUT] [-x CODE] -- CMD... [:: CMD...]...\n");
+	fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUPS] [-o OUT] [-x CODE] [-p PREP] -- CMD... [:: CMD...]...\n");
 	return 2;
 }

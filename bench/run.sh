@@ -302,5 +302,10 @@ printf '%-52s %10s\n' "  (info) peak memory, hook at $big files" "$(mib "hook-pl
 printf '%-52s %10s\n' "  (info) peak memory, hook at $huge files" "$(mib "hook-plain$huge") MiB"
 echo "load:   $(uptime)"
 echo
+# issue 13: cold sync and check of Django and SymPy (bench/cold.sh)
+if [ -z "${BENCH_HOOK_ONLY:-}" ]; then
+	"$top/bench/cold.sh" "$build" || fail=$((fail + 1))
+	echo
+fi
 echo "bench: $pass passed, $fail failed ($(( $(date +%s) - start )) s)"
 [ "$fail" -eq 0 ]

@@ -167,12 +167,22 @@ int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e);
  */
 int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e);
 /*
+ * The same; when the id had to be computed from the file's bytes, they are
+ * left in `content` (its size may be 0) and 1 is returned, so that a caller
+ * about to read the file does not read it twice; else 0.
+ */
+int gs_source_oid_read(git_oid *out, gs_buf *content, gs_source *src, const gs_source_entry *e);
+/*
  * Work tree: remember the blob ids of files the index cannot vouch for
  * (untracked, modified, or racily clean) in `cache` (borrowed; NULL turns
  * it off), keyed by path and stat data, so that an unchanged file is hashed
  * once, not on every run. Only files at least two seconds old are
  * remembered: a later write always changes their stat data.
  */
+/* The index a work-tree or index source was read with (NULL for a tree). */
+struct gs_index;
+const struct gs_index *gs_source_stat_index(const gs_source *src);
+
 struct gs_cache;
 void gs_source_set_cache(gs_source *src, struct gs_cache *cache);
 

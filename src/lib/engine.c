@@ -277,7 +277,15 @@ struct job {
 	gs_engine *eng;
 	gs_source *src;
 	pthread_mutex_t *lock;   /* NULL when single-threaded */
+	pthread_mutex_t *big;    /* held while parsing a big file; NULL when single-threaded */
 };
+
+/*
+ * A parse tree takes about a hundred times the size of its source: two
+ * threads each parsing a generated 1.5 MB test file of SymPy would need
+ * 300 MiB at once. Files past this size are parsed one at a time.
+ */
+#define BIG_FILE (256u << 10)
 
 static void job_lock(struct job *job)
 {
@@ -321,13 +329,18 @@ static struct slot *compute(struct job *job, gs_parser *py, const gs_source_entr
 	if (e->has_oid) {
 		git_oid_cpy(&s->oid, &e->oid);
 	} else if (job->eng->cache && gs_source_get_kind(job->src) == GS_SOURCE_WORKTREE) {
-		/* the source's stat cache knows most files the index cannot vouch for */
-		rc = gs_source_oid(&s->oid, job->src, e);
+		/*
+		 * The source's stat cache knows most files the index cannot
+		 * vouch for; the others are read to be hashed, and then not
+		 * read again to be extracted.
+		 */
+		rc = gs_source_oid_read(&s->oid, &data, job->src, e);
 		if (rc < 0) {
 			error_slot(s, rc, gs_error_last());
 			job_unlock(job);
 			goto done;
 		}
+		have_data = rc == 1;
 	} else {
 		/* the work tree without a matching index entry: hash what we read */
 		rc = gs_source_read(&data, job->src, e);
@@ -363,15 +376,24 @@ static struct slot *compute(struct job *job, gs_parser *py, const gs_source_entr
 	}
 
 	if (!have_data) {
-		job_lock(job);
+		/* a work-tree file is read without the lock: no shared state on that path */
+		int locked = gs_source_get_kind(job->src) != GS_SOURCE_WORKTREE || e->skip_worktree;
+
+		if (locked)
+			job_lock(job);
 		rc = gs_source_read(&data, job->src, e);
-		job_unlock(job);
+		if (locked)
+			job_unlock(job);
 		if (rc < 0) {
 			error_slot(s, rc, gs_error_last());
 			goto done;
 		}
 	}
+	if (job->big && data.size >= BIG_FILE)
+		pthread_mutex_lock(job->big);
 	rc = job->eng->lang->extract(&s->mod, py, e->path, data.ptr, data.size);
+	if (job->big && data.size >= BIG_FILE)
+		pthread_mutex_unlock(job->big);
 	gs_buf_clear(&cached);
 	if (rc == GS_EINPUT) {
 		const char *msg = gs_error_last();
@@ -450,7 +472,7 @@ static void *worker_main(void *arg)
 
 int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **entries, size_t nr)
 {
-	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER, big_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct pool pool;
 	struct worker *workers = NULL;
 	pthread_t *tids = NULL;
@@ -486,6 +508,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 		nthreads = todo_nr;
 	if (nthreads > 1) {
 		pool.job.lock = &io_lock;
+		pool.job.big = &big_lock;
 		if (eng->workers_nr < nthreads - 1) {
 			eng->workers = gs_xrealloc(eng->workers,
 						   gs_st_mult(nthreads - 1, sizeof(*eng->workers)));
@@ -523,6 +546,7 @@ done:
 	free(workers);
 	free(tids);
 	pthread_mutex_destroy(&io_lock);
+	pthread_mutex_destroy(&big_lock);
 	return error;
 }
 
@@ -539,7 +563,7 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 	if (known_oid(&oid, eng, src, entry))
 		s = slot_find(eng, entry->path, &oid);
 	if (!s) {
-		struct job job = { eng, src, NULL };
+		struct job job = { eng, src, NULL, NULL };
 
 		if ((error = ensure_parser(eng, &eng->py)) < 0)
 			return error;

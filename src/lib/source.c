@@ -8,7 +8,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#ifdef SYS_openat2
+# include <linux/openat2.h>
+#endif
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
@@ -31,6 +35,8 @@ struct gs_source {
 	int borrowed_idx;           /* gs_source_open_index_part(): not ours to free */
 	git_tree *tree;
 	char *workdir;              /* work tree: with a trailing '/' */
+	int workdir_fd;             /* work tree: the directory itself, or -1 */
+	int no_openat2;             /* openat2(2) is not available: component by component */
 	int trust_filemode;
 	/*
 	 * Work tree: the last directory whose every component was found on
@@ -38,6 +44,13 @@ struct gs_source {
 	 * spec, so most checks stop here instead of repeating the lstat()s.
 	 */
 	gs_buf link_free_dir;
+	/*
+	 * Every directory found on disk not to be a link (or not to exist),
+	 * an open-addressing set of paths: sync checks each contract path
+	 * several times (validation, plan, writing), spec by spec.
+	 */
+	char **link_free_set;
+	size_t link_free_cap, link_free_nr;
 	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
 	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees (owned) */
 	int sparse_cache_tried;
@@ -61,6 +74,7 @@ static gs_source *source_new(gs_source_kind kind, git_repository *repo, const ch
 	gs_strvec_init(&src->arenas);
 	gs_buf_init(&src->link_free_dir, 0);
 	src->trust_filemode = 1;
+	src->workdir_fd = -1;
 	return src;
 }
 
@@ -76,10 +90,19 @@ void gs_source_free(gs_source *src)
 	gs_strvec_clear(&src->arenas);
 	gs_cache_free(src->sparse_cache);
 	gs_buf_release(&src->link_free_dir);
+	{
+		size_t i;
+
+		for (i = 0; i < src->link_free_cap; i++)
+			free(src->link_free_set[i]);
+		free(src->link_free_set);
+	}
 	if (!src->borrowed_idx)
 		gs_index_free(src->idx);
 	git_tree_free(src->tree);
 	free(src->workdir);
+	if (src->workdir_fd >= 0)
+		close(src->workdir_fd);
 	free(src->describe);
 	free(src);
 }
@@ -126,6 +149,11 @@ git_repository *gs_source_repo(const gs_source *src)
 struct gs_index *gs_source_index(const gs_source *src)
 {
 	return src->kind == GS_SOURCE_INDEX ? src->idx : NULL;
+}
+
+const struct gs_index *gs_source_stat_index(const gs_source *src)
+{
+	return src->idx;
 }
 
 const char *gs_source_describe(const gs_source *src)
@@ -857,12 +885,10 @@ typedef struct wt_walk {
 	gs_buf abs;      /* workdir + rel */
 	gs_buf rel;      /* repository-relative path being looked at */
 	int64_t index_mtime;
+	char *dents;     /* getdents64's buffer, DENTS_SIZE bytes */
 } wt_walk;
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+#define DENTS_SIZE 32768
 
 static int ignored_dir_name(const wt_walk *w, const char *name)
 {
@@ -934,49 +960,107 @@ static void stat_match(wt_walk *w, gs_source_entry *e, const struct stat *st)
 	e->has_oid = 1;
 }
 
-static int walk_dir(wt_walk *w, int parent_ignored)
-{
-	DIR *dir = NULL;
-	struct dirent *de;
-	char **names = NULL;
-	struct stat *sts = NULL;
-	int *errs = NULL;
-	size_t nr = 0, alloc = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
-	int error = 0;
+/* The records getdents64(2) fills its buffer with. */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
 
-	dir = opendir(w->abs.size ? w->abs.ptr : ".");
-	if (!dir) {
+struct dir_name {
+	char *name;
+	unsigned char type;     /* DT_*, DT_UNKNOWN when the file system does not say */
+};
+
+static int dir_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dir_name *)a)->name, ((const struct dir_name *)b)->name);
+}
+
+/*
+ * The entries of the directory being walked, sorted by name, and the
+ * directory left open in *fd_out. getdents64 directly: opendir() would
+ * fstat the directory, and a stat per subdirectory would repeat what the
+ * kernel already said.
+ */
+static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk *w)
+{
+	struct dir_name *v = NULL;
+	size_t nr = 0, alloc = 0;
+	int fd, error = 0;
+
+	/* below the top, never through a link swapped in after its stat */
+	fd = open(w->abs.size ? w->abs.ptr : ".",
+		  O_RDONLY | O_DIRECTORY | O_CLOEXEC | (w->rel.size ? O_NOFOLLOW : 0));
+	if (fd < 0 && w->rel.size && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+		goto done;  /* removed or replaced while we walk */
+	if (fd < 0) {
 		error = gs_error_set(GS_ERROR, "cannot read directory '%s': %s",
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
-	while ((errno = 0, de = readdir(dir)) != NULL) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
+	if (!w->dents)
+		w->dents = gs_xmalloc(DENTS_SIZE);
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, w->dents, DENTS_SIZE);
+		long off;
+
+		if (n < 0 && errno == EINTR)
 			continue;
-		GS_ALLOC_GROW(names, nr + 1, alloc);
-		names[nr++] = gs_xstrdup(de->d_name);
-	}
-	if (errno) {
-		error = gs_error_set(GS_ERROR, "cannot read directory '%s': %s",
-				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
-		goto done;
+		if (n < 0) {
+			error = gs_error_set(GS_ERROR, "cannot read directory '%s': %s",
+					     w->rel.size ? w->rel.ptr : ".", strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		for (off = 0; off < n;) {
+			const struct linux_dirent64 *de = (const struct linux_dirent64 *)(w->dents + off);
+
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
+				continue;
+			GS_ALLOC_GROW(v, nr + 1, alloc);
+			v[nr].name = gs_xstrdup(de->d_name);
+			v[nr++].type = de->d_type;
+		}
 	}
 	/* readdir order is arbitrary; walk in a fixed one */
-	GS_QSORT(names, nr, name_cmp);
+	GS_QSORT(v, nr, dir_name_cmp);
+done:
+	*out = v;
+	*nr_out = nr;
+	*fd_out = fd;
+	return error;
+}
+
+static int walk_dir(wt_walk *w, int parent_ignored)
+{
+	struct dir_name *names = NULL;
+	struct stat *sts = NULL;
+	int *errs = NULL, dirfd = -1;
+	size_t nr = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
+	int error = 0;
+
+	if ((error = list_dir(&names, &nr, &dirfd, w)) < 0 || dirfd < 0)
+		goto done;
 	/*
 	 * lstat relative to the directory (the kernel resolves one component,
 	 * not the whole path), then close it: no descriptor stays open per
-	 * level of nesting.
+	 * level of nesting. A directory's type is known from getdents.
 	 */
 	sts = gs_xcalloc(nr ? nr : 1, sizeof(*sts));
 	errs = gs_xcalloc(nr ? nr : 1, sizeof(*errs));
 	for (i = 0; i < nr; i++) {
-		if (fstatat(dirfd(dir), names[i], &sts[i], AT_SYMLINK_NOFOLLOW) < 0)
+		if (names[i].type == DT_DIR)
+			sts[i].st_mode = S_IFDIR;
+		else if (fstatat(dirfd, names[i].name, &sts[i], AT_SYMLINK_NOFOLLOW) < 0)
 			errs[i] = errno ? errno : EIO;
 	}
-	closedir(dir);
-	dir = NULL;
-
+	close(dirfd);
+	dirfd = -1;
 	for (i = 0; i < nr; i++) {
 		const struct stat st = sts[i];
 		const gs_index_entry *ie;
@@ -986,10 +1070,10 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 		gs_buf_setlen(&w->rel, rel_base);
 		if (abs_base && w->abs.ptr[abs_base - 1] != '/')
 			gs_buf_putc(&w->abs, '/');
-		gs_buf_puts(&w->abs, names[i]);
+		gs_buf_puts(&w->abs, names[i].name);
 		if (rel_base)
 			gs_buf_putc(&w->rel, '/');
-		gs_buf_puts(&w->rel, names[i]);
+		gs_buf_puts(&w->rel, names[i].name);
 
 		if (errs[i]) {
 			if (errs[i] == ENOENT)
@@ -1013,7 +1097,7 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			 * (node_modules, .venv). A tracked one is walked, or specs and
 			 * contracts below it would exist in the index but not here.
 			 */
-			if (!tracked && ignored_dir_name(w, names[i]))
+			if (!tracked && ignored_dir_name(w, names[i].name))
 				continue;
 			/* git treats a directory whose files it tracks as one, .git or not */
 			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(w->abs.ptr))) {
@@ -1074,12 +1158,12 @@ done:
 	gs_buf_setlen(&w->abs, abs_base);
 	gs_buf_setlen(&w->rel, rel_base);
 	for (i = 0; i < nr; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 	free(sts);
 	free(errs);
-	if (dir)
-		closedir(dir);
+	if (dirfd >= 0)
+		close(dirfd);
 	return error;
 }
 
@@ -1136,7 +1220,7 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
 			    const gs_strvec *ignore_dirs)
 {
 	gs_source *src = source_new(GS_SOURCE_WORKTREE, repo, "the work tree");
-	wt_walk w = { src, ignore_dirs, GS_BUF_INIT, GS_BUF_INIT, 0 };
+	wt_walk w = { src, ignore_dirs, GS_BUF_INIT, GS_BUF_INIT, 0, NULL };
 	gs_buf index_path = GS_BUF_INIT;
 	git_config *cfg = NULL;
 	const char *wd = git_repository_workdir(repo);
@@ -1148,6 +1232,8 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
 		goto done;
 	}
 	src->workdir = gs_xstrdup(wd);
+	/* every read opens its file relative to this, in one openat2 */
+	src->workdir_fd = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (git_repository_config_snapshot(&cfg, repo) == 0) {
 		if (git_config_get_bool(&filemode, cfg, "core.filemode") < 0)
 			filemode = 1;
@@ -1170,6 +1256,7 @@ done:
 	gs_buf_release(&index_path);
 	gs_buf_release(&w.abs);
 	gs_buf_release(&w.rel);
+	free(w.dents);
 	if (error < 0) {
 		gs_source_free(src);
 		src = NULL;
@@ -1235,19 +1322,80 @@ done:
 	return error;
 }
 
-static int read_worktree_file(gs_buf *out, const gs_source *src, const char *rel)
+/*
+ * Open `rel` below the work tree in one system call where the kernel can
+ * refuse symbolic links anywhere along the path itself (openat2 with
+ * RESOLVE_NO_SYMLINKS, Linux 5.6), else component by component. A link
+ * found on the way is reported by open_below, which names it.
+ */
+static int open_worktree_file(int *out, const gs_source *src, const char *rel)
+{
+#ifdef SYS_openat2
+	if (src->workdir_fd >= 0 && !src->no_openat2) {
+		struct open_how how;
+		long fd;
+
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		do
+			fd = syscall(SYS_openat2, src->workdir_fd, rel, &how, sizeof(how));
+		while (fd < 0 && errno == EAGAIN);
+		if (fd >= 0) {
+			*out = (int)fd;
+			return 0;
+		}
+		if (errno == ENOSYS || errno == EPERM || errno == EINVAL || errno == E2BIG)
+			((gs_source *)src)->no_openat2 = 1;  /* a seccomp filter, an old kernel */
+		else if (errno != ELOOP && errno != EXDEV)
+			return gs_error_set(GS_ERROR, "cannot read '%s': %s", rel, strerror(errno));
+	}
+#endif
+	return open_below(out, src->workdir, rel);
+}
+
+/*
+ * `hint`: the size the walk saw (or UINT64_MAX). A read of exactly that
+ * many bytes when one more was asked for is the whole regular file: no
+ * fstat, no second read.
+ */
+static int read_worktree_file(gs_buf *out, const gs_source *src, const char *rel, uint64_t hint)
 {
 	static const gs_read_opts regular = { 0, GS_READ_REGULAR, NULL };
 	int fd = -1, error;
 
 	gs_buf_clear(out);
-	if ((error = open_below(&fd, src->workdir, rel)) < 0)
+	if ((error = open_worktree_file(&fd, src, rel)) < 0)
 		goto done;
+	if (hint < ((uint64_t)1 << 40)) {
+		ssize_t n;
+
+		gs_buf_grow(out, (size_t)hint + 1);
+		do
+			n = read(fd, out->ptr, (size_t)hint + 1);
+		while (n < 0 && errno == EINTR);
+		if (n >= 0 && (uint64_t)n == hint) {
+			gs_buf_setlen(out, (size_t)n);
+			goto done;
+		}
+		/* grown, shrunk, or not a file at all: the careful way */
+		gs_buf_clear(out);
+		if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE && errno != EISDIR) {
+			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", rel, strerror(errno));
+			goto done;
+		}
+	}
 	error = gs_read_fd(out, fd, rel, &regular);
 done:
 	if (fd >= 0)
 		close(fd);
 	return error;
+}
+
+/* The size the walk saw, when it stat'ed the file. */
+static uint64_t size_hint(const gs_source_entry *e)
+{
+	return e->mtime_sec || e->ctime_sec ? e->size : UINT64_MAX;
 }
 
 static int check_regular(const gs_source_entry *e)
@@ -1267,7 +1415,7 @@ int gs_source_read(gs_buf *out, gs_source *src, const gs_source_entry *e)
 	if ((error = check_regular(e)) < 0)
 		goto done;
 	if (src->kind == GS_SOURCE_WORKTREE && !e->skip_worktree) {
-		error = read_worktree_file(out, src, e->path);
+		error = read_worktree_file(out, src, e->path, size_hint(e));
 		goto done;
 	}
 	if (git_blob_lookup(&blob, src->repo, &e->oid) < 0) {
@@ -1306,9 +1454,16 @@ static int stat_key(git_oid *out, const gs_source_entry *e)
 
 int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
 {
+	int error = gs_source_oid_read(out, NULL, src, e);
+
+	return error < 0 ? error : 0;
+}
+
+int gs_source_oid_read(git_oid *out, gs_buf *content, gs_source *src, const gs_source_entry *e)
+{
 	gs_buf data = GS_BUF_INIT;
 	git_oid key;
-	int error, keyed = 0;
+	int error, keyed = 0, have = 0;
 
 	if ((error = check_regular(e)) < 0)
 		goto done;
@@ -1324,11 +1479,17 @@ int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
 		}
 		gs_error_clear();
 	}
-	if ((error = read_worktree_file(&data, src, e->path)) < 0)
+	if ((error = read_worktree_file(&data, src, e->path, size_hint(e))) < 0)
 		goto done;
 	if (git_odb_hash(out, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
 		error = gs_error_set_git("cannot hash file");
 		goto done;
+	}
+	if (content) {
+		gs_buf_release(content);
+		*content = data;
+		gs_buf_init(&data, 0);
+		have = 1;
 	}
 	/*
 	 * Racy git: a file changed again within its timestamp's granularity
@@ -1339,7 +1500,48 @@ int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
 		gs_cache_put(src->cache, "stat", &key, (const char *)out->id, GIT_OID_RAWSZ);
 done:
 	gs_buf_release(&data);
-	return error;
+	return error < 0 ? error : have;
+}
+
+static size_t link_free_slot(const gs_source *src, const char *dir, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)dir[i]) * 1099511628211ULL;
+	for (i = (size_t)h & (src->link_free_cap - 1); src->link_free_set[i];
+	     i = (i + 1) & (src->link_free_cap - 1))
+		if (!strncmp(src->link_free_set[i], dir, len) && !src->link_free_set[i][len])
+			break;
+	return i;
+}
+
+static int link_free_has(const gs_source *src, const char *dir, size_t len)
+{
+	return src->link_free_cap && src->link_free_set[link_free_slot(src, dir, len)];
+}
+
+static void link_free_add(gs_source *src, const char *dir, size_t len)
+{
+	size_t i;
+
+	if ((src->link_free_nr + 1) * 2 > src->link_free_cap) {
+		char **old = src->link_free_set;
+		size_t old_cap = src->link_free_cap;
+
+		src->link_free_cap = old_cap ? old_cap * 2 : 64;
+		src->link_free_set = gs_xcalloc(src->link_free_cap, sizeof(*src->link_free_set));
+		for (i = 0; i < old_cap; i++)
+			if (old[i])
+				src->link_free_set[link_free_slot(src, old[i], strlen(old[i]))] = old[i];
+		free(old);
+	}
+	i = link_free_slot(src, dir, len);
+	if (!src->link_free_set[i]) {
+		src->link_free_set[i] = gs_xstrndup(dir, len);
+		src->link_free_nr++;
+	}
 }
 
 /* Whether the directory `dir` (length `len`) is `known` or below it. */
@@ -1365,13 +1567,15 @@ int gs_source_path_crosses_link(const gs_source *src, const char *path)
 		if (e && (e->mode == GS_MODE_LINK || e->mode == GS_MODE_GITLINK))
 			crosses = 1;
 		if (!crosses && src->kind == GS_SOURCE_WORKTREE &&
-		    !dir_within(link_free, path, len)) {
+		    !dir_within(link_free, path, len) && !link_free_has(src, path, len)) {
 			struct stat st;
 
 			gs_buf_sets(&abs, src->workdir);
 			gs_buf_puts(&abs, prefix.ptr);
 			if (lstat(abs.ptr, &st) == 0 && S_ISLNK(st.st_mode))
 				crosses = 1;
+			else
+				link_free_add((gs_source *)src, path, len);
 		}
 	}
 	if (!crosses && last && src->kind == GS_SOURCE_WORKTREE)

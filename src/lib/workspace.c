@@ -374,7 +374,13 @@ gs_path_unsafe gs_workspace_contract_path_check(const gs_workspace *ws, const ch
 		return GS_PATH_NOT_REGULAR;
 	if (ws->src && gs_source_path_crosses_link(ws->src, repo_path))
 		return GS_PATH_CROSSES_LINK;
-	if (disk && ws->workdir && gs_path_has_symlink(ws->workdir, repo_path) > 0)
+	/*
+	 * A work-tree source has just looked at the disk (its walk, and the
+	 * lstat()s of gs_source_path_crosses_link, remembered per directory):
+	 * asking again per contract cost four stats a path in a sync.
+	 */
+	if (disk && ws->workdir && (!ws->src || gs_source_get_kind(ws->src) != GS_SOURCE_WORKTREE) &&
+	    gs_path_has_symlink(ws->workdir, repo_path) > 0)
 		return GS_PATH_CROSSES_DISK_LINK;
 	return GS_PATH_SAFE;
 }

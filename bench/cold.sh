@@ -1,0 +1,176 @@
+#!/bin/sh
+# Cold generation on real corpora (issue 13), part of `make bench`:
+# Django and SymPy, every package given a spec (three variants each), built
+# into a repository at bench time from Debian's python3-django and
+# python3-sympy. For each corpus, in interleaved rounds:
+#   - `git spec sync` from nothing (no contracts, no cache; reset before
+#     every run, untimed) against bench/parse_only, tree-sitter alone
+#     parsing the same files on one thread (the floor);
+#   - `git spec check` without the cache against `git spec check` with
+#     nothing changed (the cache warm);
+# then one cold sync under `strace -f -c` for the system calls per source
+# file. Ratios are what count; the machine's load is printed with them.
+#
+#   bench/cold.sh [BUILD]
+#
+# Environment: BENCH_RUNS (default 3), BENCH_WARMUP (default 1),
+# BENCH_DJANGO=DIR / BENCH_SYMPY=DIR (package directories; default the
+# installed ones under /usr/lib/python3/dist-packages, else apt-get
+# download), BENCH_KEEP=1 keeps the temporary directory, BENCH_CORPORA
+# (default "django sympy").
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+bin="$build/bin"
+runs=${BENCH_RUNS:-3}
+warm=${BENCH_WARMUP:-1}
+corpora=${BENCH_CORPORA:-django sympy}
+export LC_ALL=C TZ=UTC NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_SPEC_NO_CACHE
+
+make -s -C "$top" BUILD="$build" bench-progs || { echo "bench: cannot build the helpers" >&2; exit 1; }
+measure="$build/bench/measure"
+parse_only="$build/bench/parse_only"
+for prog in git-spec; do
+	[ -x "$bin/$prog" ] || { echo "bench: $bin/$prog is missing" >&2; exit 1; }
+done
+command -v strace >/dev/null || echo "bench: strace is missing (apt-get install strace): no system call counts" >&2
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/git-spec-cold.XXXXXX")
+export HOME="$work/home"
+mkdir -p "$HOME" "$work/res"
+cleanup() {
+	if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "kept: $work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+git config --global user.name Bench
+git config --global user.email bench@example.com
+git config --global init.defaultBranch main
+git config --global gc.auto 0
+git config --global maintenance.auto false
+
+note() { printf '%s\n' "$*" >&2; }
+
+# corpus NAME: the package directory of Debian's python3-NAME.
+corpus() {
+	eval "dir=\${BENCH_$(echo "$1" | tr a-z A-Z):-}"
+	[ -n "$dir" ] && { echo "$dir"; return; }
+	[ -d "/usr/lib/python3/dist-packages/$1" ] && { echo "/usr/lib/python3/dist-packages/$1"; return; }
+	cache="$top/bench/out"
+	mkdir -p "$cache"
+	deb=$(ls "$cache"/python3-"$1"_*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		(cd "$cache" && apt-get download "python3-$1" >/dev/null 2>&1) || return 1
+		deb=$(ls "$cache"/python3-"$1"_*.deb | head -n 1)
+	fi
+	dpkg-deb -x "$deb" "$work/deb-$1" || return 1
+	echo "$work/deb-$1/usr/lib/python3/dist-packages/$1"
+}
+
+# bench DIR PREP "NAME..." CMD... [:: CMD...]: results in $work/res/NAME.
+bench() {
+	dir=$1 prep=$2 names=$3
+	shift 3
+	note "  $names"
+	if [ -n "$prep" ]; then
+		(cd "$dir" && "$measure" -n "$runs" -w "$warm" -p "$prep" -- "$@")
+	else
+		(cd "$dir" && "$measure" -n "$runs" -w "$warm" -- "$@")
+	fi >"$work/res/out" 2>"$work/res/err"
+	k=1
+	for res in $names; do
+		line=$(sed -n "${k}p" "$work/res/out")
+		case "$line" in
+		""|-*) note "  $res FAILED: $(tail -n 3 "$work/res/err")"; rm -f "$work/res/$res" ;;
+		*) echo "$line" >"$work/res/$res" ;;
+		esac
+		k=$((k + 1))
+	done
+}
+field() { [ -f "$work/res/$1" ] && awk -v n="$2" '{print $n}' "$work/res/$1"; }
+ratio() {
+	a=$(field "$1" 1) b=$(field "$2" 1)
+	[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'
+}
+mib() { r=$(field "$1" 4); [ -n "$r" ] && awk -v k="$r" 'BEGIN {printf "%.1f", k / 1024}'; }
+
+echo "== cold generation (issue 13)"
+echo "cores:  $(nproc); runs: median of $runs interleaved rounds after $warm warm-up round(s)"
+reset='rm -rf .git/gitspec specify/tech/*/contracts'
+for name in $corpora; do
+	src=$(corpus "$name") || { echo "bench: cannot find python3-$name" >&2; continue; }
+	repo="$work/$name"
+	python3 "$top/bench/mkrepo.py" corpus "$src" "$name" "$repo" >/dev/null || continue
+	(cd "$repo" && git ls-files "$name/*.py") >"$work/$name.files"
+	nfiles=$(wc -l <"$work/$name.files")
+	echo "$name: $nfiles files, $(cd "$repo" && xargs cat <"$work/$name.files" | wc -c) bytes," \
+		"$(ls "$repo/specify/tech" | wc -l) packages, $(( $(ls "$repo/specify/tech" | wc -l) * 3 )) contracts"
+	echo "$nfiles" >"$work/res/$name.nfiles"
+
+	note "$name: cold sync against the single-threaded parse"
+	bench "$repo" "$reset" "$name-sync $name-parse1" \
+		"$bin/git-spec" sync -q :: \
+		sh -c "exec '$parse_only' < '$work/$name.files'"
+	note "$name: check, cold and with nothing changed"
+	(cd "$repo" && eval "$reset" && "$bin/git-spec" sync -q && git add -A &&
+		git commit -q --no-verify -m contracts && "$bin/git-spec" check -q) ||
+		note "  cannot commit the contracts"
+	bench "$repo" "" "$name-coldcheck $name-warmcheck" \
+		env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" check -q :: \
+		"$bin/git-spec" check -q
+	if command -v strace >/dev/null; then
+		note "$name: system calls of one cold sync"
+		(cd "$repo" && git rm -rq --cached specify/tech/*/contracts && git commit -q --no-verify -m - &&
+			eval "$reset" &&
+			strace -f -c -o "$work/$name.strace" "$bin/git-spec" sync -q) >/dev/null 2>&1 &&
+		# the "total" line: "100.00 SECONDS USECS/CALL CALLS [ERRORS] total"
+		awk '$NF == "total" { print $4 }' "$work/$name.strace" >"$work/res/$name.calls"
+		sed -n '3,12p' "$work/$name.strace" | sed 's/^/  strace: /'
+	fi
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$repo"
+done
+
+echo
+printf '%-46s %10s %10s\n' "command" "median ms" "max RSS"
+for name in $corpora; do
+	for k in "sync:git spec sync, cold (no contracts, no cache)" "parse1:tree-sitter parse only, 1 thread" \
+		 "coldcheck:git spec check, no cache" "warmcheck:git spec check, nothing changed"; do
+		key=${k%%:*} label=${k#*:}
+		m=$(field "$name-$key" 1)
+		printf '%-46s %10s %6s MiB\n' "$name: $label" "${m:-FAILED}" "$(mib "$name-$key")"
+	done
+done
+
+echo
+printf '%-52s %10s %10s  %s\n' "target (issue 13)" "measured" "goal" "verdict"
+pass=0 fail=0
+check() {
+	if [ -z "$2" ]; then
+		printf '%-52s %10s %10s  %s\n' "$1" "n/a" "$3 $4$5" "FAIL"
+		fail=$((fail + 1))
+		return
+	fi
+	if awk -v v="$2" -v g="$4" -v op="$3" 'BEGIN { exit !((op == "<=" && v <= g) || (op == ">=" && v >= g) || (op == "<" && v < g)) }'; then
+		verdict=PASS pass=$((pass + 1))
+	else
+		verdict=FAIL fail=$((fail + 1))
+	fi
+	printf '%-52s %10s %10s  %s\n' "$1" "$2$5" "$3 $4$5" "$verdict"
+}
+for name in $corpora; do
+	check "$name: cold sync / parse-only 1 thread" "$(ratio "$name-sync" "$name-parse1")" "<=" 1.0 "x"
+	calls=$(cat "$work/res/$name.calls" 2>/dev/null)
+	n=$(cat "$work/res/$name.nfiles" 2>/dev/null)
+	check "$name: system calls per source file, cold sync" \
+		"$([ -n "$calls" ] && [ -n "$n" ] && awk -v c="$calls" -v n="$n" 'BEGIN {printf "%.1f", c / n}')" "<=" 12 ""
+	check "$name: unchanged check, cold / warm (speed-up)" "$(ratio "$name-coldcheck" "$name-warmcheck")" ">=" 30 "x"
+	limit=64
+	[ "$name" = sympy ] && limit=128
+	check "$name: peak memory, cold sync" "$(mib "$name-sync")" "<" "$limit" " MiB"
+	check "$name: peak memory, cold check" "$(mib "$name-coldcheck")" "<" "$limit" " MiB"
+done
+echo "load:   $(uptime)"
+echo "cold: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
