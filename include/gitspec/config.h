@@ -59,6 +59,14 @@ const gs_config_setting_info *gs_config_setting(int s);
 typedef struct gs_config {
 	char *specs_dir;         /* repository-relative, no trailing '/' */
 	gs_strvec roots;         /* import roots, glob patterns allowed */
+	/*
+	 * roots_derived: `roots` was not set (absent, null or an empty list,
+	 * in the file and in git config), so it holds the roots read from
+	 * the source's pyproject.toml files; roots_from names, for each, the
+	 * pyproject.toml it came from (gs_pyproject_derive_roots()).
+	 */
+	int roots_derived;
+	gs_strvec roots_from;
 	gs_strvec ignore;        /* directory names/patterns skipped when scanning */
 	gs_strvec test_patterns; /* basename globs of test files */
 	int require_specs;
@@ -82,7 +90,10 @@ void gs_config_release(gs_config *cfg);
 /*
  * Load .gitspec.yaml from `src` (when present) over the defaults, then the
  * git configuration of `repo` (when not NULL) over that. GS_EINPUT with
- * ".gitspec.yaml: FIELD: problem" on bad YAML or a bad value.
+ * ".gitspec.yaml: FIELD: problem" on bad YAML or a bad value. When no
+ * roots are set and `src` is given, they are read from the pyproject.toml
+ * files of `src` (GS_EINPUT naming the file and line of one that is not
+ * valid TOML).
  */
 int gs_config_load(gs_config *cfg, git_repository *repo, struct gs_source *src);
 /*

@@ -11,12 +11,13 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/create.h"
+#include "gitspec/check.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
 
 static const char *const create_usage[] = {
-	"git spec create [--name <name>] [--force-parent] <package>",
+	"git spec create [--name <name>] [--force-parent] [--json] <package>",
 	NULL
 };
 
@@ -64,6 +65,75 @@ static void escape_bytes(gs_buf *out, const char *s)
 	}
 }
 
+/* The problem code of a refusal in --json's "errors". */
+static const char *refusal_code(gs_draft_refusal refusal)
+{
+	switch (refusal) {
+	case GS_DRAFT_NOT_PACKAGE: return "not-a-package";
+	case GS_DRAFT_COVERED: return "covered";
+	case GS_DRAFT_NOT_LEAF: return "not-leaf";
+	case GS_DRAFT_SPEC_LINK:
+	case GS_DRAFT_CONTRACT_LINK: return gs_problem_name(GS_PROBLEM_REGISTRY_LINK);
+	case GS_DRAFT_EXISTS: return "exists";
+	case GS_DRAFT_UNSAFE: return gs_problem_name(GS_PROBLEM_UNSAFE_PATH);
+	default: return gs_problem_name(GS_PROBLEM_ARGUMENT);
+	}
+}
+
+/*
+ * --json: {"created": [{"id", "package", "path", "contracts": [{"variant",
+ * "path"}]}], "errors": [PROBLEM...]}, paths top-relative; `d` NULL when
+ * nothing was created: the spec errors of `ws`, else the refusal or the
+ * last error about `pkg_path`.
+ */
+static void create_json(gs_buf *out, const gs_spec_draft *d, const gs_workspace *ws,
+			const gs_spec_draft *refused, const char *pkg_path)
+{
+	size_t i, j;
+
+	gs_buf_puts(out, "{\"created\": [");
+	if (d) {
+		gs_buf_puts(out, "\n    {\"id\": ");
+		gs_buf_put_json_string(out, d->id);
+		gs_buf_puts(out, ", \"package\": ");
+		gs_buf_put_json_string(out, d->pkg->path);
+		gs_buf_puts(out, ", \"path\": ");
+		gs_buf_put_json_string(out, d->path.ptr);
+		gs_buf_puts(out, ", \"contracts\": [");
+		for (i = 0; i < d->spec->sources_nr; i++)
+			for (j = 0; j < d->spec->sources[i].variants_nr; j++) {
+				const gs_spec_variant *v = &d->spec->sources[i].variants[j];
+
+				gs_buf_puts(out, i || j ? ", {\"variant\": " : "{\"variant\": ");
+				gs_buf_put_json_string(out, gs_variant_name(v->variant));
+				gs_buf_puts(out, ", \"path\": ");
+				cmd_json_string_or_null(out, v->repo_path);
+				gs_buf_putc(out, '}');
+			}
+		gs_buf_puts(out, "]}\n  ], \"errors\": []}\n");
+		return;
+	}
+	gs_buf_puts(out, "], \"errors\": [");
+	if (ws->reg && ws->reg->errors.nr) {
+		for (i = 0; i < ws->reg->errors.nr; i++) {
+			gs_buf_puts(out, i ? ",\n    " : "\n    ");
+			gs_problem_json(out, ws->reg->error_paths.v[i], 0, 0,
+					gs_problem_name(GS_PROBLEM_SPEC), ws->reg->errors.v[i]);
+		}
+	} else if (refused->refusal != GS_DRAFT_OK) {
+		gs_buf_puts(out, "\n    ");
+		gs_problem_json(out, pkg_path, 0, 0, refusal_code(refused->refusal), gs_error_last());
+	} else {
+		unsigned line = 0, column = 0;
+		const char *path = gs_error_last_path(&line, &column);
+
+		gs_buf_puts(out, "\n    ");
+		gs_problem_json(out, *path ? path : pkg_path, line, column,
+				gs_problem_name(GS_PROBLEM_ARGUMENT), gs_error_last());
+	}
+	gs_buf_puts(out, "\n  ]}\n");
+}
+
 int cmd_create(int argc, const char **argv)
 {
 	int force_parent = 0, error = 0;
@@ -73,11 +143,14 @@ int cmd_create(int argc, const char **argv)
 		CMD_OPT_BOOL_(0, "force-parent", &force_parent,
 			      "allow a non-leaf package (its own files only)"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print nothing on success"),
+		CMD_OPT_BOOL_(0, "json", &cmd_json, "print what was created as JSON"),
+		CMD_OPT_BOOL_(0, "full-name", &cmd_full_name, "paths relative to the top, not here"),
 		CMD_OPT_END_()
 	};
 	gs_workspace ctx;
 	gs_spec_draft d;
-	gs_buf rel = GS_BUF_INIT;
+	gs_buf rel = GS_BUF_INIT, out = GS_BUF_INIT;
+	int answered = 0, status;
 	size_t i, j;
 
 	gs_spec_draft_init(&d);
@@ -142,20 +215,37 @@ int cmd_create(int argc, const char **argv)
 	}
 	if ((error = gs_spec_draft_write(&d, &ctx)) < 0)
 		goto done;
-	if (!cmd_quiet) {
-		printf("created %s for '%s': %s\n", d.id, d.pkg->path, d.path.ptr);
+	if (cmd_json) {
+		create_json(&out, &d, &ctx, NULL, NULL);
+		error = cmd_write_stdout(&out);
+		answered = 1;
+	} else if (!cmd_quiet) {
+		gs_buf_printf(&out, "created %s for '%s': ", d.id, d.pkg->path);
+		cmd_put_path(&out, ctx.repo, d.path.ptr);
+		gs_buf_putc(&out, '\n');
 		for (i = 0; i < d.spec->sources_nr; i++)
-			for (j = 0; j < d.spec->sources[i].variants_nr; j++)
-				printf("  %-7s %s\n", gs_variant_name(d.spec->sources[i].variants[j].variant),
-				       d.spec->sources[i].variants[j].repo_path);
-		fflush(stdout);
+			for (j = 0; j < d.spec->sources[i].variants_nr; j++) {
+				gs_buf_printf(&out, "  %-7s ",
+					      gs_variant_name(d.spec->sources[i].variants[j].variant));
+				cmd_put_path(&out, ctx.repo, d.spec->sources[i].variants[j].repo_path);
+				gs_buf_putc(&out, '\n');
+			}
+		error = cmd_write_stdout(&out);
+		/* the hint runs where the user stands, whatever --full-name says */
 		cmd_path_for_user(&rel, ctx.repo, d.spec->dir);
 		cmd_hint("stage them with 'git add %s'", rel.ptr);
 	}
 
 done:
+	status = gs_exit_status(error);
+	if (cmd_json && !answered && (status == GS_EXIT_CHECK || status == GS_EXIT_INPUT)) {
+		gs_buf_clear(&out);
+		create_json(&out, NULL, &ctx, &d, rel.ptr);
+		answered = !cmd_write_stdout(&out);
+	}
 	gs_spec_draft_release(&d);
 	gs_buf_release(&rel);
+	gs_buf_release(&out);
 	gs_workspace_release(&ctx);
-	return cmd_report(error);
+	return cmd_json_report(error, answered);
 }

@@ -1,6 +1,7 @@
 /*
  * git spec packages [--all] [--json | -z] [--full-name]: the leaf packages
- * (or every package) with their modules and covering specs. Paths are
+ * and namespace modules (or every package) with their modules and covering
+ * specs. Paths are
  * relative to the current directory and quoted as git quotes them
  * (core.quotePath); --full-name makes them relative to the top; -z prints
  * "[leaf|parent TAB] module TAB specs TAB path NUL" records, path verbatim
@@ -43,6 +44,7 @@ int cmd_packages(int argc, const char **argv)
 		return cmd_usage_error(opts, packages_usage, "unexpected argument '%s'", argv[0]);
 	if (json && nul)
 		return cmd_usage_error(opts, packages_usage, "--json and -z are mutually exclusive");
+	cmd_json = json;
 
 	gs_workspace_init(&ctx);
 	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
@@ -73,7 +75,7 @@ int cmd_packages(int argc, const char **argv)
 
 		size_t m = ctx.pkgs.v[i].module ? strlen(ctx.pkgs.v[i].module) : 1;
 
-		if (!all && !ctx.pkgs.v[i].leaf)
+		if (!all && !ctx.pkgs.v[i].leaf && !ctx.pkgs.v[i].namespace)
 			continue;
 		if (n > width)
 			width = n;
@@ -86,7 +88,7 @@ int cmd_packages(int argc, const char **argv)
 		const gs_package *pkg = &ctx.pkgs.v[i];
 		gs_strvec specs = GS_STRVEC_INIT;
 
-		if (!all && !pkg->leaf)
+		if (!all && !pkg->leaf && !pkg->namespace)
 			continue;
 		gs_workspace_specs_covering(&specs, &ctx, pkg->path);
 		if (json) {
@@ -94,7 +96,8 @@ int cmd_packages(int argc, const char **argv)
 			gs_buf_put_json_string(&out, pkg->path);
 			gs_buf_puts(&out, ", \"module\": ");
 			cmd_json_string_or_null(&out, pkg->module);
-			gs_buf_printf(&out, ", \"leaf\": %s, \"specs\": ", pkg->leaf ? "true" : "false");
+			gs_buf_printf(&out, ", \"leaf\": %s, \"namespace\": %s, \"specs\": ",
+				      pkg->leaf ? "true" : "false", pkg->namespace ? "true" : "false");
 			cmd_json_strvec(&out, &specs);
 			gs_buf_putc(&out, '}');
 		} else if (nul) {

@@ -12,6 +12,7 @@
 #include "gitspec/config.h"
 #include "gitspec/language.h"
 #include "gitspec/suggest.h"
+#include "gitspec/pyproject.h"
 
 /*
  * Configuration (DESIGN.md 3.5): defaults, then .gitspec.yaml from the
@@ -134,6 +135,7 @@ void gs_config_init(gs_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->specs_dir = gs_xstrdup("specify/tech");
 	gs_strvec_init(&cfg->roots);
+	gs_strvec_init(&cfg->roots_from);
 	gs_strvec_init(&cfg->ignore);
 	gs_strvec_init(&cfg->test_patterns);
 	for (i = 0; i < GS_ARRAY_SIZE(default_ignore); i++)
@@ -158,6 +160,8 @@ void gs_config_release(gs_config *cfg)
 	free(cfg->specs_dir);
 	cfg->specs_dir = NULL;
 	gs_strvec_clear(&cfg->roots);
+	gs_strvec_clear(&cfg->roots_from);
+	cfg->roots_derived = 0;
 	gs_strvec_clear(&cfg->ignore);
 	gs_strvec_clear(&cfg->test_patterns);
 }
@@ -664,8 +668,14 @@ int gs_config_load(gs_config *cfg, git_repository *repo, gs_source *src)
 		if ((error = config_parse_yaml(cfg, data.ptr, data.size)) < 0)
 			goto done;
 	}
-	if (repo)
-		error = config_read_git(cfg, repo);
+	if (repo && (error = config_read_git(cfg, repo)) < 0)
+		goto done;
+	/* No roots set: the ones the build backends name (DESIGN 3.5). */
+	if (src && !cfg->roots.nr) {
+		gs_strvec_clear(&cfg->roots_from);
+		error = gs_pyproject_derive_roots(&cfg->roots, &cfg->roots_from, src, cfg);
+		cfg->roots_derived = 1;
+	}
 done:
 	gs_buf_release(&data);
 	return error;

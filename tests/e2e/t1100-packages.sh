@@ -54,7 +54,7 @@ test_expect_success 'packages --json: path, module, leaf, specs' '
 	test "$(json_get out.json "len(j)")" = 4 &&
 	json_get out.json "j[3]" >actual &&
 	cat >expect <<-\EOF &&
-	{"path": "src/acme/pricing", "module": "acme.pricing", "leaf": true, "specs": []}
+	{"path": "src/acme/pricing", "module": "acme.pricing", "leaf": true, "namespace": false, "specs": []}
 	EOF
 	test_cmp expect actual
 '
