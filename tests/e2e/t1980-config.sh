@@ -64,7 +64,7 @@ test_expect_success 'a list collects the values of every level, as git does; an 
 	printf "command line:\tspec.roots=src/acme\n" >expect &&
 	test_cmp expect roots &&
 	git -c spec.roots= spec config >out &&
-	test_grep "^command line:	spec.roots=\$" out &&
+	test_grep "^file:pyproject.toml	spec.roots=src\$" out &&
 	git config --global --unset spec.roots &&
 	git config --unset spec.roots
 '
@@ -170,6 +170,17 @@ test_expect_success 'git spec config --json: settings with origins, warnings in 
 	test_grep "did you mean" out.json &&
 	git spec packages --json >p.json 2>err &&
 	test_must_fail test -s err &&
+	cp saved.yaml .gitspec.yaml
+'
+
+test_expect_success 'roots read from pyproject.toml name that file' '
+	cd repo &&
+	sed "/^roots:/,/^  - src/d" saved.yaml >.gitspec.yaml &&
+	git spec config >out &&
+	test_grep "^file:pyproject.toml	spec.roots=src\$" out &&
+	git spec config --json >out.json &&
+	test "$(json_get out.json "j[\"settings\"][1][\"items\"][0][\"scope\"]")" = pyproject &&
+	test "$(json_get out.json "j[\"settings\"][1][\"items\"][0][\"path\"]")" = pyproject.toml &&
 	cp saved.yaml .gitspec.yaml
 '
 
