@@ -25,6 +25,7 @@ static const struct cmd_struct commands[] = {
 	{ "uninstall", cmd_uninstall, "remove exactly what install added" },
 	{ "packages", cmd_packages, "list leaf packages (or every package)" },
 	{ "create", cmd_create, "create a spec for a package and write its contracts" },
+	{ "renumber", cmd_renumber, "give a spec another id (two branches picked one)" },
 	{ "sync", cmd_sync, "regenerate contracts (work tree, or the index with --staged)" },
 	{ "check", cmd_check, "verify that contracts are fresh, writing nothing" },
 	{ "diff", cmd_diff, "report API changes between two states, breaking or compatible" },

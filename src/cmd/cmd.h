@@ -14,6 +14,7 @@ int cmd_install(int argc, const char **argv);
 int cmd_uninstall(int argc, const char **argv);
 int cmd_packages(int argc, const char **argv);
 int cmd_create(int argc, const char **argv);
+int cmd_renumber(int argc, const char **argv);
 int cmd_sync(int argc, const char **argv);
 int cmd_check(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);

@@ -83,7 +83,8 @@ static void touch(gs_strvec *out, gs_strvec *leaves, const gs_registry *reg, con
 		gs_strvec_push(out, e.source->identifier);
 	} else {
 		gs_error_clear();
-		if (leaves && pkg->leaf)
+		/* Whether it needs a spec at all is the caller's (gs_coverage_uncovered). */
+		if (leaves)
 			gs_strvec_push(leaves, pkg->path);
 	}
 }

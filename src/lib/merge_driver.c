@@ -174,6 +174,9 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 			their_label(&theirs_label, theirs);
 			labels.theirs = theirs_label.ptr;
 		}
+		/* One id picked on two branches: no merge of sources fixes that. */
+		if (gs_merge_spec_collision(&res->messages, repo, ours, theirs, base, args->path))
+			goto text;
 		if (root_pick) {
 			git_tree *to = NULL, *tt = NULL;
 

@@ -93,6 +93,23 @@ test_expect_success 'packages for create (uncovered only) and contract, spec IDs
 	test_grep -x "SPEC-001 " got
 '
 
+test_expect_success 'renumber: spec ids for the spec to move, nothing for the new id' '
+	cd repo &&
+	complete_git git spec renumber S >got &&
+	test_grep -x "SPEC-001 " got &&
+	complete_git git spec renumber SPEC-001 S >got &&
+	! grep . got
+'
+
+test_expect_success 'create: parent packages with modules of their own are offered too' '
+	cd repo &&
+	write_file src/acme/pricing/rates/__init__.py </dev/null &&
+	complete_git git spec create src/acme/ >got &&
+	test_grep -x "src/acme/pricing " got &&
+	test_grep -x "src/acme/pricing/rates " got &&
+	rm -r src/acme/pricing/rates
+'
+
 test_expect_success 'packages relative to the current directory' '
 	cd repo/src/acme &&
 	complete_git git spec contract "" >got &&
