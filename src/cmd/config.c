@@ -125,59 +125,72 @@ void cmd_config_warnings_json(gs_buf *out)
 
 /* ---- the listing -------------------------------------------------------- */
 
-/* git --show-origin's origin: "default", "file:PATH[:LINE]", "command line:". */
-static void origin_text(gs_buf *out, git_repository *repo, const gs_config_origin *o, int quote_high)
-{
-	gs_buf path = GS_BUF_INIT;
+/* An origin as shown: git's scope name, the file (or ""), the line (or 0). */
+typedef struct shown_origin {
+	const char *scope;
+	gs_buf path;
+	unsigned line;
+} shown_origin;
 
-	gs_buf_clear(out);
-	switch (o->scope) {
-	case GS_CONFIG_SCOPE_DEFAULT:
-		gs_buf_puts(out, "default");
-		break;
-	case GS_CONFIG_SCOPE_COMMAND:
-		gs_buf_puts(out, "command line:");
-		break;
-	default:
-		gs_config_origin_path(&path, repo, o);
-		gs_buf_puts(out, "file:");
-		cmd_quote_path(out, path.ptr, quote_high);
-		if (o->line)
-			gs_buf_printf(out, ":%u", o->line);
-		break;
-	}
-	gs_buf_release(&path);
+static void show_origin(shown_origin *out, git_repository *repo, const gs_config_origin *o)
+{
+	out->scope = gs_config_scope_name(o->scope);
+	gs_config_origin_path(&out->path, repo, o);
+	out->line = o->line;
 }
 
-static void origin_json(gs_buf *out, git_repository *repo, const gs_config_origin *o)
+/*
+ * Value `i` of list setting `s`: its own origin; roots read from a
+ * pyproject.toml (none configured, DESIGN 3.5) name that file.
+ */
+static void show_item_origin(shown_origin *out, git_repository *repo, const gs_config *cfg, int s, size_t i)
 {
-	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT;
+	if (s == GS_CONFIG_ROOTS && cfg->roots_derived && i < cfg->roots_from.nr) {
+		out->scope = "pyproject";
+		gs_buf_sets(&out->path, cfg->roots_from.v[i]);
+		out->line = 0;
+		return;
+	}
+	show_origin(out, repo, i < cfg->origin[s].nr ? &cfg->origin[s].items[i] : &cfg->origin[s].whole);
+}
 
-	gs_config_origin_path(&path, repo, o);
-	origin_text(&text, repo, o, 0);
+/* git --show-origin's origin: "default", "file:PATH[:LINE]", "command line:". */
+static void origin_text(gs_buf *out, const shown_origin *o, int quote_high)
+{
+	gs_buf_clear(out);
+	if (!strcmp(o->scope, "default")) {
+		gs_buf_puts(out, "default");
+	} else if (!strcmp(o->scope, "command")) {
+		gs_buf_puts(out, "command line:");
+	} else {
+		gs_buf_puts(out, "file:");
+		cmd_quote_path(out, o->path.ptr, quote_high);
+		if (o->line)
+			gs_buf_printf(out, ":%u", o->line);
+	}
+}
+
+static void origin_json(gs_buf *out, const shown_origin *o)
+{
+	gs_buf text = GS_BUF_INIT;
+
+	origin_text(&text, o, 0);
 	gs_buf_puts(out, "\"scope\": ");
-	gs_buf_put_json_string(out, gs_config_scope_name(o->scope));
+	gs_buf_put_json_string(out, o->scope);
 	gs_buf_puts(out, ", \"origin\": ");
 	gs_buf_put_json_string(out, text.ptr);
 	gs_buf_puts(out, ", \"path\": ");
-	cmd_json_string_or_null(out, path.size ? path.ptr : NULL);
+	cmd_json_string_or_null(out, o->path.size ? o->path.ptr : NULL);
 	if (o->line)
 		gs_buf_printf(out, ", \"line\": %u", o->line);
 	else
 		gs_buf_puts(out, ", \"line\": null");
-	gs_buf_release(&path);
 	gs_buf_release(&text);
 }
 
 static const gs_strvec *list_of(const gs_config *cfg, int s)
 {
 	return s == GS_CONFIG_ROOTS ? &cfg->roots : s == GS_CONFIG_IGNORE ? &cfg->ignore : &cfg->test_patterns;
-}
-
-/* The origin of value `i` of list setting `s`. */
-static const gs_config_origin *item_origin(const gs_config *cfg, int s, size_t i)
-{
-	return i < cfg->origin[s].nr ? &cfg->origin[s].items[i] : &cfg->origin[s].whole;
 }
 
 static const char *scalar_value(const gs_config *cfg, int s)
@@ -194,7 +207,8 @@ static const char *scalar_value(const gs_config *cfg, int s)
 
 static void list_text(gs_buf *out, git_repository *repo, const gs_config *cfg, int quote_high)
 {
-	gs_buf origin = GS_BUF_INIT;
+	shown_origin o = { NULL, GS_BUF_INIT, 0 };
+	gs_buf text = GS_BUF_INIT;
 	int s;
 	size_t i;
 
@@ -202,25 +216,30 @@ static void list_text(gs_buf *out, git_repository *repo, const gs_config *cfg, i
 		const gs_config_setting_info *info = gs_config_setting(s);
 
 		if (!info->list) {
-			origin_text(&origin, repo, &cfg->origin[s].whole, quote_high);
-			gs_buf_printf(out, "%s\t%s=%s\n", origin.ptr, info->key, scalar_value(cfg, s));
+			show_origin(&o, repo, &cfg->origin[s].whole);
+			origin_text(&text, &o, quote_high);
+			gs_buf_printf(out, "%s\t%s=%s\n", text.ptr, info->key, scalar_value(cfg, s));
 			continue;
 		}
 		/* an empty list shows as one empty value, which is how git config clears one */
 		if (!list_of(cfg, s)->nr) {
-			origin_text(&origin, repo, &cfg->origin[s].whole, quote_high);
-			gs_buf_printf(out, "%s\t%s=\n", origin.ptr, info->key);
+			show_origin(&o, repo, &cfg->origin[s].whole);
+			origin_text(&text, &o, quote_high);
+			gs_buf_printf(out, "%s\t%s=\n", text.ptr, info->key);
 		}
 		for (i = 0; i < list_of(cfg, s)->nr; i++) {
-			origin_text(&origin, repo, item_origin(cfg, s, i), quote_high);
-			gs_buf_printf(out, "%s\t%s=%s\n", origin.ptr, info->key, list_of(cfg, s)->v[i]);
+			show_item_origin(&o, repo, cfg, s, i);
+			origin_text(&text, &o, quote_high);
+			gs_buf_printf(out, "%s\t%s=%s\n", text.ptr, info->key, list_of(cfg, s)->v[i]);
 		}
 	}
-	gs_buf_release(&origin);
+	gs_buf_release(&o.path);
+	gs_buf_release(&text);
 }
 
 static void list_json(gs_buf *out, git_repository *repo, const gs_config *cfg)
 {
+	shown_origin o = { NULL, GS_BUF_INIT, 0 };
 	int s;
 	size_t i;
 
@@ -240,14 +259,16 @@ static void list_json(gs_buf *out, git_repository *repo, const gs_config *cfg)
 		else
 			gs_buf_put_json_string(out, scalar_value(cfg, s));
 		gs_buf_puts(out, ", ");
-		origin_json(out, repo, &cfg->origin[s].whole);
+		show_origin(&o, repo, &cfg->origin[s].whole);
+		origin_json(out, &o);
 		if (info->list) {
 			gs_buf_puts(out, ", \"items\": [");
 			for (i = 0; i < list_of(cfg, s)->nr; i++) {
 				gs_buf_puts(out, i ? ", {\"value\": " : "{\"value\": ");
 				gs_buf_put_json_string(out, list_of(cfg, s)->v[i]);
 				gs_buf_puts(out, ", ");
-				origin_json(out, repo, item_origin(cfg, s, i));
+				show_item_origin(&o, repo, cfg, s, i);
+				origin_json(out, &o);
 				gs_buf_putc(out, '}');
 			}
 			gs_buf_putc(out, ']');
@@ -257,6 +278,7 @@ static void list_json(gs_buf *out, git_repository *repo, const gs_config *cfg)
 	gs_buf_puts(out, "\n  ],\n  \"warnings\": ");
 	cmd_config_warnings_json(out);
 	gs_buf_puts(out, "\n}\n");
+	gs_buf_release(&o.path);
 }
 
 int cmd_config(int argc, const char **argv)

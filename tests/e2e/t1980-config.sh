@@ -176,6 +176,17 @@ test_expect_success 'git spec config --json: settings with origins, warnings in 
 	cp saved.yaml .gitspec.yaml
 '
 
+test_expect_success 'roots read from pyproject.toml name that file' '
+	cd repo &&
+	sed "/^roots:/,/^  - src/d" saved.yaml >.gitspec.yaml &&
+	git spec config >out &&
+	test_grep "^file:pyproject.toml	spec.roots=src\$" out &&
+	git spec config --json >out.json &&
+	test "$(json_get out.json "j[\"settings\"][1][\"items\"][0][\"scope\"]")" = pyproject &&
+	test "$(json_get out.json "j[\"settings\"][1][\"items\"][0][\"path\"]")" = pyproject.toml &&
+	cp saved.yaml .gitspec.yaml
+'
+
 test_expect_success 'git spec config --staged and --rev read that .gitspec.yaml' '
 	cd repo &&
 	printf "specs: docs/specs\n" >.gitspec.yaml &&
