@@ -57,8 +57,19 @@ test_expect_success 'an identifier that is not a package: exit 1' '
 test_expect_success 'a package that stopped being one: exit 1' '
 	cd repo &&
 	rm src/acme/orders/__init__.py &&
+	mkdir src/acme/orders/impl && mv src/acme/orders/*.py src/acme/orders/impl/ &&
 	test_expect_code 1 git spec validate 2>err &&
 	test_grep "src/acme/orders" err &&
+	rm -r src/acme/orders/impl &&
+	git checkout -q -- .
+'
+
+test_expect_success 'a package without __init__.py but with modules is a namespace module (PEP 420)' '
+	cd repo &&
+	rm src/acme/orders/__init__.py &&
+	git spec validate &&
+	test_expect_code 1 git spec check 2>err &&
+	test_grep "src/acme/orders/__init__.py\|stale contract" err &&
 	git checkout -q -- .
 '
 
