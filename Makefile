@@ -24,7 +24,7 @@ datadir = $(prefix)/share
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 yaml-0.1 tree-sitter
+PKGS = libgit2 yaml-0.1 tree-sitter libcrypto
 OPTFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifdef DEVELOPER
@@ -92,7 +92,7 @@ all: $(PROGRAMS)
 deps-check:
 	@$(PKG_CONFIG) --exists $(PKGS) || { \
 	  echo "error: missing build dependencies; install them with:" >&2; \
-	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev pkg-config npm" >&2; \
+	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev libssl-dev pkg-config npm" >&2; \
 	  exit 1; }
 
 # The unit tests alone link cmocka.

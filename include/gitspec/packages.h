@@ -42,10 +42,11 @@ typedef struct gs_package_list {
 #define GS_PACKAGE_LIST_INIT { NULL, 0, 0, GS_STRVEC_INIT }
 
 /*
- * Every package of `src`: directories holding a regular `__init__.py`
- * (mode 100644 or 100755; a symlink does not count), outside ignored
- * directories, and every namespace module (gs_package.namespace) below
- * the import roots. The repository root itself is never a package. `out` must
+ * Every package of `src`: directories holding a regular file (mode 100644
+ * or 100755; a symlink does not count) that is a package marker of the
+ * language (language.h), outside ignored directories, and every namespace
+ * module (gs_package.namespace) below the import roots. The repository root
+ * itself is never a package. `out` must
  * be initialised; what it held is released. `cfg` may be NULL (defaults).
  * One pass over the source's entries plus O(p log p) in the packages.
  */
@@ -72,8 +73,8 @@ const gs_package *gs_packages_nearest(const gs_package_list *list, const char *p
 
 /*
  * The file that marks `pkg` as a package and holds its Exports (DESIGN 1):
- * its __init__.py, or its __init__.pyi when there is no __init__.py; only
- * regular blobs. NULL when neither exists.
+ * the first of the language's package markers it holds (Python: the
+ * module before the stub); only regular blobs. NULL when none exists.
  */
 const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg);
 

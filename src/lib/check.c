@@ -7,6 +7,7 @@
 #include <string.h>
 #include <git2.h>
 #include "gitspec/check.h"
+#include "gitspec/coverage.h"
 #include "gitspec/common.h"
 #include "gitspec/hook.h"
 #include "gitspec/language.h"
@@ -53,6 +54,7 @@ int gs_problem_is_input(gs_problem_code code)
 	case GS_PROBLEM_UNSAFE_PATH:
 	case GS_PROBLEM_SOURCE:
 	case GS_PROBLEM_CONFIG:
+	case GS_PROBLEM_ARGUMENT:
 		return 1;
 	default:
 		return 0;
@@ -103,6 +105,12 @@ static void add_error(gs_check_report *r, gs_problem_code code, const char *path
 	e->message = gs_xstrdup(message);
 }
 
+void gs_check_report_add_error(gs_check_report *r, gs_problem_code code, const char *path,
+			       unsigned line, unsigned column, const char *message)
+{
+	add_error(r, code, path, line, column, message);
+}
+
 void gs_check_report_add_failure(gs_check_report *r)
 {
 	unsigned line, column;
@@ -150,6 +158,20 @@ static gs_problem_code plan_problem(gs_plan_error kind)
 	case GS_PLAN_UNSAFE_PATH: return GS_PROBLEM_UNSAFE_PATH;
 	case GS_PLAN_NO_PACKAGE: return GS_PROBLEM_PACKAGE;
 	default: return GS_PROBLEM_SOURCE;
+	}
+}
+
+gs_problem_code gs_problem_of_plan(gs_plan_error kind)
+{
+	return plan_problem(kind);
+}
+
+gs_problem_code gs_problem_of_registry(gs_registry_problem_kind kind)
+{
+	switch (kind) {
+	case GS_REGISTRY_LINK: return GS_PROBLEM_REGISTRY_LINK;
+	case GS_REGISTRY_NO_PACKAGE: return GS_PROBLEM_PACKAGE;
+	default: return GS_PROBLEM_REGISTRY;
 	}
 }
 
@@ -211,6 +233,44 @@ static void judge_registry(gs_check_report *r, gs_workspace *ws, int validate, i
 }
 
 /*
+ * Packages that need a spec and have none (coverage.h): among `candidates`
+ * (the touched ones), or every package (`candidates` NULL). An error under
+ * spec.requireSpecs, else a warning; `quiet_ok` says nothing without it.
+ */
+static void judge_coverage(gs_check_report *r, gs_workspace *ws, const gs_strvec *candidates,
+			   int quiet_ok)
+{
+	gs_strvec uncovered = GS_STRVEC_INIT;
+	gs_buf msg = GS_BUF_INIT, fix = GS_BUF_INIT;
+	size_t i;
+
+	if (candidates && !candidates->nr)
+		return;
+	if (quiet_ok && !ws->cfg.require_specs)
+		return;
+	gs_coverage_uncovered(&uncovered, ws->src, &ws->pkgs, ws->reg, candidates);
+	for (i = 0; i < uncovered.nr; i++) {
+		const gs_package *pkg = gs_packages_find(&ws->pkgs, uncovered.v[i]);
+		const char *what = pkg->leaf ? "" : " (its own files, beside its sub-packages)";
+
+		gs_buf_clear(&msg);
+		gs_buf_clear(&fix);
+		gs_coverage_fix(&fix, pkg);
+		if (ws->cfg.require_specs) {
+			gs_buf_printf(&msg, "package '%s' is not covered by any spec%s "
+				      "(spec.requireSpecs is set); run `%s`", pkg->path, what, fix.ptr);
+			add_error(r, GS_PROBLEM_UNCOVERED, pkg->path, 0, 0, msg.ptr);
+		} else {
+			gs_strvec_pushf(&r->warnings, "package '%s' is not covered by any spec%s; "
+					"`%s` adds one", pkg->path, what, fix.ptr);
+		}
+	}
+	gs_strvec_clear(&uncovered);
+	gs_buf_release(&msg);
+	gs_buf_release(&fix);
+}
+
+/*
  * Whether a change can concern contracts at all: a source, the
  * configuration, or anything below the specs directory (specs, and every
  * contract path, which stays inside its spec's directory).
@@ -264,8 +324,6 @@ static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *c
 {
 	gs_plan plan = GS_PLAN_INIT;
 	gs_strvec touched = GS_STRVEC_INIT, leaves = GS_STRVEC_INIT;
-	gs_buf msg = GS_BUF_INIT;
-	size_t i;
 	int error = 0, all = 0;
 
 	/* Nothing a contract depends on changed: no need to load anything else. */
@@ -277,18 +335,7 @@ static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *c
 	gs_hook_touched(&touched, &leaves, &all, changed, &ws->pkgs, ws->reg, &ws->cfg);
 	/* New roots (all) may leave a spec's written module behind: validate. */
 	judge_registry(r, ws, all || structure_changed(changed, ws->reg), 0);
-	for (i = 0; i < leaves.nr; i++) {
-		gs_buf_clear(&msg);
-		if (ws->cfg.require_specs) {
-			gs_buf_printf(&msg, "package '%s' is not covered by any spec "
-				      "(spec.requireSpecs is set); run `git spec create %s`",
-				      leaves.v[i], leaves.v[i]);
-			add_error(r, GS_PROBLEM_UNCOVERED, leaves.v[i], 0, 0, msg.ptr);
-		} else {
-			gs_strvec_pushf(&r->warnings, "package '%s' is not covered by any spec; "
-					"`git spec create %s` adds one", leaves.v[i], leaves.v[i]);
-		}
-	}
+	judge_coverage(r, ws, &leaves, 0);
 	if (!all && !touched.nr)
 		goto done;
 	if ((error = gs_workspace_load_engine(ws)) < 0 ||
@@ -300,7 +347,6 @@ done:
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&touched);
 	gs_strvec_clear(&leaves);
-	gs_buf_release(&msg);
 	return error;
 }
 
@@ -318,6 +364,8 @@ int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *ch
 	    (error = gs_workspace_load_engine(ws)) < 0)
 		goto done;
 	judge_registry(r, ws, 1, 1);
+	if (ws->cfg.require_specs)
+		judge_coverage(r, ws, NULL, 1);
 	if ((error = gs_plan_build(&plan, ws->eng, ws->src, ws->reg, &ws->pkgs, NULL)) < 0)
 		goto done;
 	judge_plan(r, &plan);
@@ -465,24 +513,51 @@ static int first_of_package(const gs_check_report *r, size_t i)
 	return 1;
 }
 
+static void describe(gs_buf *out, const gs_check_item *it, gs_path_printer put, void *data)
+{
+	gs_buf_printf(out, "%s contract '", it->state == GS_CHECK_MISSING ? "missing" : "stale");
+	if (put)
+		put(out, it->path, data);
+	else
+		gs_buf_puts(out, it->path);
+	gs_buf_printf(out, "' (%s, package '%s', variant %s)", it->spec, it->package,
+		      gs_variant_name(it->variant));
+}
+
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it)
 {
-	gs_buf_printf(out, "%s contract '%s' (%s, package '%s', variant %s)",
-		      it->state == GS_CHECK_MISSING ? "missing" : "stale", it->path, it->spec,
-		      it->package, gs_variant_name(it->variant));
+	describe(out, it, NULL, NULL);
 }
 
 void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix)
 {
+	gs_check_report_text_paths(out, r, prefix, NULL, NULL);
+}
+
+void gs_check_report_text_paths(gs_buf *out, const gs_check_report *r, const char *prefix,
+				gs_path_printer put, void *data)
+{
 	size_t i;
 
-	for (i = 0; i < r->errors_nr; i++)
-		gs_buf_printf(out, "%serror: %s\n", prefix, r->errors[i].message);
+	for (i = 0; i < r->errors_nr; i++) {
+		const gs_check_error *e = &r->errors[i];
+		size_t n = strlen(e->path);
+
+		gs_buf_printf(out, "%serror: ", prefix);
+		/* every message names its path first (gs_check_error), which `put` prints */
+		if (put && n && !strncmp(e->message, e->path, n) && e->message[n] == ':') {
+			put(out, e->path, data);
+			gs_buf_puts(out, e->message + n);
+		} else {
+			gs_buf_puts(out, e->message);
+		}
+		gs_buf_putc(out, '\n');
+	}
 	for (i = 0; i < r->items_nr; i++) {
 		if (r->items[i].state != GS_CHECK_STALE && r->items[i].state != GS_CHECK_MISSING)
 			continue;
 		gs_buf_puts(out, prefix);
-		gs_check_item_describe(out, &r->items[i]);
+		describe(out, &r->items[i], put, data);
 		gs_buf_putc(out, '\n');
 		if (r->changes.nr && first_of_package(r, i)) {
 			size_t k;
@@ -590,21 +665,8 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 		gs_buf_put_json_string(out, r->fix ? r->fix : "git spec sync");
 		gs_buf_printf(out, ", \"missing\": %s}", it->state == GS_CHECK_MISSING ? "true" : "false");
 	}
-	gs_buf_puts(out, n ? "\n  ], \"errors\": [" : "], \"errors\": [");
-	for (i = 0; i < r->errors_nr; i++) {
-		const gs_check_error *e = &r->errors[i];
-
-		gs_buf_puts(out, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		gs_buf_put_json_string(out, e->path);
-		if (e->line)
-			gs_buf_printf(out, ", \"line\": %u, \"column\": %u", e->line, e->column);
-		gs_buf_puts(out, ", \"code\": ");
-		gs_buf_put_json_string(out, gs_problem_name(e->code));
-		gs_buf_puts(out, ", \"message\": ");
-		gs_buf_put_json_string(out, e->message);
-		gs_buf_putc(out, '}');
-	}
-	gs_buf_puts(out, r->errors_nr ? "\n  ]" : "]");
+	gs_buf_puts(out, n ? "\n  ], \"errors\": " : "], \"errors\": ");
+	gs_check_report_errors_json(out, r);
 	if (range && r->refused.nr) {
 		/* the changes spec.breakingChanges = refuse refuses, as git spec diff --json lists them */
 		gs_buf_puts(out, ", \"refused\": [");
@@ -632,6 +694,44 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 	gs_buf_puts(out, "}\n");
 }
 
+void gs_problem_json(gs_buf *out, const char *path, unsigned line, unsigned column,
+		     const char *code, const char *message)
+{
+	gs_buf_puts(out, "{\"path\": ");
+	if (path && *path)
+		gs_buf_put_json_string(out, path);
+	else
+		gs_buf_puts(out, "null");
+	/* a column is only known with its line */
+	if (line)
+		gs_buf_printf(out, ", \"line\": %u, \"column\": ", line);
+	else
+		gs_buf_puts(out, ", \"line\": null, \"column\": ");
+	if (line && column)
+		gs_buf_printf(out, "%u", column);
+	else
+		gs_buf_puts(out, "null");
+	gs_buf_puts(out, ", \"code\": ");
+	gs_buf_put_json_string(out, code);
+	gs_buf_puts(out, ", \"message\": ");
+	gs_buf_put_json_string(out, message);
+	gs_buf_putc(out, '}');
+}
+
+void gs_check_report_errors_json(gs_buf *out, const gs_check_report *r)
+{
+	size_t i;
+
+	gs_buf_putc(out, '[');
+	for (i = 0; i < r->errors_nr; i++) {
+		const gs_check_error *e = &r->errors[i];
+
+		gs_buf_puts(out, i ? ",\n    " : "\n    ");
+		gs_problem_json(out, e->path, e->line, e->column, gs_problem_name(e->code), e->message);
+	}
+	gs_buf_puts(out, r->errors_nr ? "\n  ]" : "]");
+}
+
 const char *gs_problem_name(gs_problem_code code)
 {
 	switch (code) {
@@ -643,6 +743,7 @@ const char *gs_problem_name(gs_problem_code code)
 	case GS_PROBLEM_SOURCE: return "source";
 	case GS_PROBLEM_UNCOVERED: return "uncovered";
 	case GS_PROBLEM_CONFIG: return "config";
+	case GS_PROBLEM_ARGUMENT: return "argument";
 	}
 	return "unknown";
 }

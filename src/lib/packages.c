@@ -8,26 +8,18 @@
 #include "gitspec/source.h"
 #include "gitspec/config.h"
 #include "gitspec/packages.h"
+#include "gitspec/language.h"
 
-#define INIT_PY "/__init__.py"
-#define INIT_PY_LEN (sizeof(INIT_PY) - 1)
-
-/* "/__init__.py" or "/__init__.pyi" (DESIGN 1): the length of the suffix, or 0. */
-static size_t init_suffix(const char *path, size_t len)
+/*
+ * The length of the "/MARKER" that ends path[0..len) when its base name is
+ * the language's package marker below some directory, or 0 (a marker at
+ * the repository root makes no package).
+ */
+static size_t marker_suffix(const gs_language *lang, const char *path, size_t len)
 {
-	if (len > INIT_PY_LEN && !memcmp(path + len - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
-		return INIT_PY_LEN;
-	if (len > INIT_PY_LEN + 1 && path[len - 1] == 'i' &&
-	    !memcmp(path + len - 1 - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
-		return INIT_PY_LEN + 1;
-	return 0;
-}
+	size_t n = lang->marker_len(path, len);
 
-/* A Python source or stub: "*.py" or "*.pyi". */
-static int is_python_file(const char *path, size_t len)
-{
-	return (len >= 3 && !memcmp(path + len - 3, ".py", 3)) ||
-		(len >= 4 && !memcmp(path + len - 4, ".pyi", 4));
+	return n && n < len ? n + 1 : 0;
 }
 
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
@@ -466,13 +458,14 @@ static void add_namespace_modules(gs_package_list *out, const struct entries *es
 	const gs_package *pkg;
 	gs_buf prefix = GS_BUF_INIT;
 	size_t begin, end;
+	const gs_language *lang = gs_language_default();
 
 	for (i = 0; i < n; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path, *slash;
 		size_t len = strlen(path), dlen;
 
-		if (!is_python_file(path, len) || !GS_MODE_IS_REGULAR(e->mode))
+		if (!GS_MODE_IS_REGULAR(e->mode) || !lang->is_source(path, len))
 			continue;
 		if (!(slash = strrchr(path, '/')))
 			continue;
@@ -522,6 +515,7 @@ static void add_namespace_modules(gs_package_list *out, const struct entries *es
 
 static int scan(gs_package_list *out, const struct entries *es, const gs_config *cfg)
 {
+	const gs_language *lang = gs_language_default();
 	gs_buf scratch = GS_BUF_INIT;
 	struct roots rs;
 	size_t i, j, n = es->src ? gs_source_count(es->src) : es->nr;
@@ -538,21 +532,20 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 			gs_strvec_push(&out->ignore, default_ignore[i]);
 	}
 
-	/* One pass: only paths ending in "/__init__.py[i]" cost more than a strlen. */
+	/* One pass: only paths ending in a package marker cost more than a strlen. */
 	for (i = 0; i < n; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path;
 		size_t len = strlen(path), dlen, from = 0, slen;
 
-		if (!(slen = init_suffix(path, len)))
+		if (!(slen = marker_suffix(lang, path, len)))
 			continue;
 		if (!GS_MODE_IS_REGULAR(e->mode))
 			continue;
 		dlen = len - slen;
 		/*
-		 * __init__.py and __init__.pyi of one package: every path
-		 * between them starts with "DIR/__init__.py", so the package
-		 * is the last one found.
+		 * Several markers of one package (Python's module and stub):
+		 * the package is the last one found.
 		 */
 		if (out->nr && strlen(out->v[out->nr - 1].path) == dlen &&
 		    !memcmp(out->v[out->nr - 1].path, path, dlen))
@@ -581,7 +574,7 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 
 	/*
 	 * Entries are sorted by file path, which is not the order of their
-	 * directories ("a-b/__init__.py" < "a/__init__.py" but "a" < "a-b").
+	 * directories ("a-b/M" < "a/M" but "a" < "a-b").
 	 */
 	for (i = 1; i < out->nr; i++)
 		if (strcmp(out->v[i - 1].path, out->v[i].path) > 0)
@@ -619,16 +612,17 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 
 const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg)
 {
+	const char *const *marker = gs_language_default()->package_markers;
 	gs_buf path = GS_BUF_INIT;
-	const gs_source_entry *e;
+	const gs_source_entry *e = NULL;
 
-	gs_buf_printf(&path, "%s/__init__.py", pkg->path);
-	e = gs_source_lookup(src, path.ptr);
-	if (!e || !GS_MODE_IS_REGULAR(e->mode)) {
-		gs_buf_putc(&path, 'i');
+	for (; *marker; marker++) {
+		gs_buf_clear(&path);
+		gs_buf_printf(&path, "%s/%s", pkg->path, *marker);
 		e = gs_source_lookup(src, path.ptr);
-		if (e && !GS_MODE_IS_REGULAR(e->mode))
-			e = NULL;
+		if (e && GS_MODE_IS_REGULAR(e->mode))
+			break;
+		e = NULL;
 	}
 	gs_buf_release(&path);
 	return e;
@@ -703,6 +697,7 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 	gs_buf prefix = GS_BUF_INIT, scratch = GS_BUF_INIT;
 	const gs_source_entry **v = NULL;
 	size_t nr = 0, alloc = 0, begin, end, i, plen;
+	const gs_language *lang = gs_language_default();
 	/* Files of one directory are mostly consecutive: remember its verdict. */
 	const char *last_dir = NULL;
 	size_t last_len = 0;
@@ -717,7 +712,7 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 		size_t len = strlen(path), dlen, j;
 		int skip = 0;
 
-		if (!GS_MODE_IS_REGULAR(e->mode) || !is_python_file(path, len))
+		if (!GS_MODE_IS_REGULAR(e->mode) || !lang->is_source(path, len))
 			continue;
 		slash = strrchr(path, '/');
 		dlen = (size_t)(slash - path);

@@ -560,8 +560,13 @@ static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_s
 	size_t len = strlen(path), i;
 
 	base = base ? base + 1 : path;
-	if ((len >= 3 && !strcmp(path + len - 3, ".py")) || (len >= 4 && !strcmp(path + len - 4, ".pyi")))
-		return "is a Python source path; contracts must not overwrite sources";
+	if (gs_language_default()->is_source(path, len)) {
+		/* The caller formats the reason before `scratch` is used again. */
+		gs_buf_clear(scratch);
+		gs_buf_printf(scratch, "is a %s source path; contracts must not overwrite sources",
+			      gs_language_default()->name);
+		return scratch->ptr;
+	}
 	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++)
 		if (!strcmp(base, git_files[i]))
 			return "names a git or git-spec control file";
