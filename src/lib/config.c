@@ -51,7 +51,7 @@ const gs_config_setting_info *gs_config_setting(int s)
 const char *gs_config_scope_name(gs_config_scope scope)
 {
 	static const char *const names[] = { "default", "gitspec", "system", "global", "local", "command",
-					     "pyproject" };
+					      "pyproject" };
 
 	return (size_t)scope < GS_ARRAY_SIZE(names) ? names[scope] : "unknown";
 }
@@ -660,6 +660,21 @@ done:
 	return error;
 }
 
+/* Derived roots come from their pyproject.toml files (git spec config shows them). */
+static void set_roots_origins(gs_config *cfg)
+{
+	gs_config_origin o = { GS_CONFIG_SCOPE_PYPROJECT, 0, 0, NULL };
+	size_t i;
+
+	if (!cfg->roots.nr)
+		return;
+	set_origin(cfg, GS_CONFIG_ROOTS, o);
+	for (i = 0; i < cfg->roots.nr; i++) {
+		o.file = i < cfg->roots_from.nr ? cfg->roots_from.v[i] : NULL;
+		push_item_origin(cfg, GS_CONFIG_ROOTS, o);
+	}
+}
+
 int gs_config_load(gs_config *cfg, git_repository *repo, gs_source *src)
 {
 	gs_buf data = GS_BUF_INIT;
@@ -679,18 +694,7 @@ int gs_config_load(gs_config *cfg, git_repository *repo, gs_source *src)
 		gs_strvec_clear(&cfg->roots_from);
 		error = gs_pyproject_derive_roots(&cfg->roots, &cfg->roots_from, src, cfg);
 		cfg->roots_derived = 1;
-		if (!error && cfg->roots.nr) {
-			gs_config_origin o = { GS_CONFIG_SCOPE_PYPROJECT, 0, 0, NULL };
-			size_t i;
-
-			/* `git spec config` names the pyproject.toml of each root. */
-			o.file = cfg->roots_from.v[0];
-			set_origin(cfg, GS_CONFIG_ROOTS, o);
-			for (i = 0; i < cfg->roots_from.nr; i++) {
-				o.file = cfg->roots_from.v[i];
-				push_item_origin(cfg, GS_CONFIG_ROOTS, o);
-			}
-		}
+		set_roots_origins(cfg);
 	}
 done:
 	gs_buf_release(&data);
