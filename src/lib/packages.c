@@ -455,6 +455,9 @@ static void add_namespace_modules(gs_package_list *out, const struct entries *es
 	const char *last = NULL;
 	size_t last_len = 0;
 	gs_package *found = NULL;
+	const gs_package *pkg;
+	gs_buf prefix = GS_BUF_INIT;
+	size_t begin, end;
 	const gs_language *lang = gs_language_default();
 
 	for (i = 0; i < n; i++) {
@@ -472,8 +475,16 @@ static void add_namespace_modules(gs_package_list *out, const struct entries *es
 			continue;
 		last = path;
 		last_len = dlen;
-		if (find_len(out, path, dlen) || containing(out, path, dlen) ||
-		    !match_root(&root_end, rs, path, dlen, scratch) ||
+		if ((pkg = find_len(out, path, dlen)) || (pkg = containing(out, path, dlen))) {
+			/* Nothing inside a package is a namespace module: skip it whole. */
+			gs_buf_printf(&prefix, "%s/", pkg->path);
+			entries_prefix_range(es, prefix.ptr, &begin, &end);
+			gs_buf_clear(&prefix);
+			if (end > i + 1)
+				i = end - 1;
+			continue;
+		}
+		if (!match_root(&root_end, rs, path, dlen, scratch) ||
 		    dirs_ignored(&out->ignore, path, 0, dlen, scratch))
 			continue;
 		GS_ALLOC_GROW(found, nr + 1, alloc);
@@ -483,6 +494,7 @@ static void add_namespace_modules(gs_package_list *out, const struct entries *es
 		found[nr].namespace = 1;
 		nr++;
 	}
+	gs_buf_release(&prefix);
 	if (!nr)
 		return;
 	GS_ALLOC_GROW(out->v, out->nr + nr, out->alloc);

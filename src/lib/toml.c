@@ -15,6 +15,12 @@ const TSLanguage *tree_sitter_toml(void);
 
 /* Nesting of arrays and inline tables: deeper is refused, not recursed into. */
 #define TOML_MAX_DEPTH 64
+/*
+ * Opening brackets and braces in a whole file. libtree-sitter (0.20)
+ * crashes freeing the tree of some 100,000 unclosed brackets; a real
+ * pyproject.toml has a few hundred.
+ */
+#define TOML_MAX_BRACKETS 16384
 
 struct reader {
 	const char *path;
@@ -433,20 +439,24 @@ done:
 	return error;
 }
 
-/* The first error or missing node below `n` (which has an error). */
+/*
+ * The first error or missing node below `n` (which has an error); a loop,
+ * not recursion: a hostile file nests as deep as it likes.
+ */
 static TSNode first_error(TSNode n)
 {
-	uint32_t i;
+	for (;;) {
+		uint32_t i, count = ts_node_child_count(n);
 
-	if (!strcmp(ts_node_type(n), "ERROR") || ts_node_is_missing(n))
-		return n;
-	for (i = 0; i < ts_node_child_count(n); i++) {
-		TSNode c = ts_node_child(n, i);
-
-		if (ts_node_has_error(c))
-			return first_error(c);
+		if (!strcmp(ts_node_type(n), "ERROR") || ts_node_is_missing(n))
+			return n;
+		for (i = 0; i < count; i++)
+			if (ts_node_has_error(ts_node_child(n, i)))
+				break;
+		if (i == count)
+			return n;
+		n = ts_node_child(n, i);
 	}
-	return n;
 }
 
 int gs_toml_parse(gs_toml_value **out, const char *path, const char *data, size_t len)
@@ -455,12 +465,21 @@ int gs_toml_parse(gs_toml_value **out, const char *path, const char *data, size_
 	TSParser *parser = NULL;
 	TSTree *tree = NULL;
 	TSNode root;
+	size_t brackets;
 	uint32_t i;
 	int error = 0;
 
 	*out = NULL;
 	if (len > UINT32_MAX || memchr(data, '\0', len)) {
 		error = gs_error_set_at(GS_EINPUT, path, 0, 0, "%s: not a TOML text file", path);
+		goto done;
+	}
+	for (i = 0, brackets = 0; i < len; i++)
+		if (data[i] == '[' || data[i] == '{')
+			brackets++;
+	if (brackets > TOML_MAX_BRACKETS) {
+		error = gs_error_set_at(GS_EINPUT, path, 0, 0, "%s: more than %d brackets; not read",
+					path, TOML_MAX_BRACKETS);
 		goto done;
 	}
 	parser = ts_parser_new();

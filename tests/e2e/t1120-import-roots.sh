@@ -44,7 +44,11 @@ test_expect_success 'src layout: init leaves roots unset and says where they com
 	! grep "^roots:" .gitspec.yaml &&
 	git add .gitspec.yaml .gitattributes && git commit -q -m "git-spec" &&
 	git spec packages >out &&
-	test_grep "^src/acme/cli  *acme.cli  *-$" out
+	test_grep "^src/acme/cli  *acme.cli  *-$" out &&
+	git spec config >out &&
+	test_grep "^file:pyproject.toml	spec.roots=src$" out &&
+	git spec config --json >out.json &&
+	test "$(json_get out.json "j[\"settings\"][1][\"items\"][0][\"scope\"]")" = pyproject
 '
 
 test_expect_success 'src layout: create, contracts and the hook use the module name' '

@@ -15,6 +15,7 @@ test_expect_success 'setup: nested packages, a non-package subdirectory, specs' 
 	write_file src/acme/shipping/carriers/data/tables/zones.py </dev/null &&
 	write_file "src/acme/shipping/carriers/data/with space.py" </dev/null &&
 	write_file src/acme/loose.py </dev/null &&
+	write_file tools/loose.py </dev/null &&
 	git add -A && git commit -q -m shipping &&
 	git spec create -q src/acme/pricing &&
 	git spec create -q src/acme/shipping/carriers &&
@@ -108,6 +109,13 @@ test_expect_success '--for-path: a file in no package (exit 1 in text, nulls in 
 	test_grep "in no package" err &&
 	for_path tools/loose.py null null &&
 	for_path pyproject.toml null null
+'
+
+test_expect_success '--for-path: a module directly in a namespace directory belongs to it' '
+	cd repo &&
+	test_expect_code 1 git spec list --for-path src/acme/loose.py >out 2>err &&
+	test_grep "no spec covers package .src/acme." err &&
+	for_path src/acme/loose.py src/acme null
 '
 
 test_expect_success '--for-path: a spec or contract file resolves to its spec' '

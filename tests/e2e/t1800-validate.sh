@@ -65,6 +65,15 @@ test_expect_success 'a package that stopped being one: exit 1' '
 	git checkout -q -- .
 '
 
+test_expect_success 'a package without __init__.py but with modules is a namespace module (PEP 420)' '
+	cd repo &&
+	rm src/acme/orders/__init__.py &&
+	git spec validate &&
+	test_expect_code 1 git spec check 2>err &&
+	test_grep "src/acme/orders/__init__.py\|stale contract" err &&
+	git checkout -q -- .
+'
+
 test_expect_success 'an unknown variant name: exit 3' '
 	cd repo &&
 	write_spec SPEC-022 src/acme/cli &&

@@ -137,6 +137,14 @@ static void test_toml_deep(void **state)
 	gs_buf_putc(&text, '\n');
 	assert_int_equal(gs_toml_parse(&doc, "pyproject.toml", text.ptr, text.size), GS_EINPUT);
 	assert_null(doc);
+	/* unbalanced and huge: refused before the parser sees it */
+	gs_buf_clear(&text);
+	gs_buf_puts(&text, "a = ");
+	for (i = 0; i < 200000; i++)
+		gs_buf_putc(&text, '[');
+	assert_int_equal(gs_toml_parse(&doc, "pyproject.toml", text.ptr, text.size), GS_EINPUT);
+	assert_non_null(strstr(gs_error_last(), "pyproject.toml: more than"));
+	assert_null(doc);
 	gs_buf_release(&text);
 }
 
