@@ -16,6 +16,7 @@
 #include "gitspec/plan.h"
 #include "gitspec/repo.h"
 #include "gitspec/fsutil.h"
+#include "gitspec/config.h"
 
 static const char usage_text[] =
 	"usage: git-spec-hook (pre-commit | pre-merge-commit | pre-push <remote> <url> |\n"
@@ -240,6 +241,13 @@ static int is_hook(const char *name)
 	return 0;
 }
 
+/* An unknown key in the configuration: said once, in the hook's words. */
+static void print_config_warning(const gs_config_warning *w, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "git-spec-hook: warning: %s\n", w->message);
+}
+
 int main(int argc, const char **argv)
 {
 	git_repository *repo = NULL;
@@ -264,6 +272,9 @@ int main(int argc, const char **argv)
 	}
 	after = !strncmp(hook, "post-", 5);
 	git_libgit2_init();
+	/* post-commit runs after pre-commit, in the same git command: one word is enough */
+	if (!after)
+		gs_config_set_warning_fn(print_config_warning, NULL);
 	gs_hook_report_init(&report);
 	if ((error = gs_repo_open(&repo)) < 0)
 		goto done;
@@ -292,6 +303,7 @@ done:
 		status = GS_EXIT_OK;
 	gs_hook_report_clear(&report);
 	git_repository_free(repo);
+	gs_config_warnings_reset();
 	git_libgit2_shutdown();
 	return status;
 }

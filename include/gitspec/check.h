@@ -17,6 +17,8 @@
 #include "render.h"
 #include "workspace.h"
 #include "apidiff.h"
+#include "plan.h"
+#include "spec.h"
 
 typedef enum gs_check_state {
 	GS_CHECK_FRESH,          /* the source holds exactly the derived contract */
@@ -36,7 +38,8 @@ typedef enum gs_problem_code {
 				  * the registry is invalid, not bad input (DESIGN 3.4) */
 	GS_PROBLEM_SOURCE,       /* a source cannot be read (syntax, encoding): bad input */
 	GS_PROBLEM_UNCOVERED,    /* a touched package no spec covers (spec.requireSpecs) */
-	GS_PROBLEM_CONFIG        /* the configuration cannot be read: bad input */
+	GS_PROBLEM_CONFIG,       /* the configuration cannot be read: bad input */
+	GS_PROBLEM_ARGUMENT      /* a command-line path or id names nothing usable: bad input */
 } gs_problem_code;
 
 typedef struct gs_check_item {
@@ -89,6 +92,10 @@ int gs_check_report_invalid(const gs_check_report *r);
 int gs_problem_is_input(gs_problem_code code);
 /* A stable name for `code` ("source", "spec", ...), as JSON gives it. */
 const char *gs_problem_name(gs_problem_code code);
+/* The problem a plan item's error is (sync and check judge it the same). */
+gs_problem_code gs_problem_of_plan(gs_plan_error kind);
+/* The problem a registry problem is. */
+gs_problem_code gs_problem_of_registry(gs_registry_problem_kind kind);
 
 /*
  * Judge the loaded workspace `ws`: every contract, or (`changed` not NULL:
@@ -114,6 +121,10 @@ int gs_check_range(gs_check_report *r, gs_workspace *ws, const char *range);
  */
 void gs_check_report_add_failure(gs_check_report *r);
 
+/* Record one problem (path: top-relative, NULL or "" for none; line, column: 0 when not known). */
+void gs_check_report_add_error(gs_check_report *r, gs_problem_code code, const char *path,
+			       unsigned line, unsigned column, const char *message);
+
 /*
  * The API changes of the packages whose contracts are stale or missing,
  * from `base` (NULL: the empty tree) to the workspace's source, into
@@ -129,9 +140,26 @@ int gs_check_item_patch(gs_buf *out, const gs_check_item *it, gs_workspace *ws);
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it);
 /* The report as text: "PREFIXerror: MESSAGE" per problem, "PREFIX<item>" per stale item. */
 void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix);
+/*
+ * The same, each path printed by `put` (the commands print them relative to
+ * the current directory): a stale item's, and a problem's where its message
+ * starts with it ("PATH: ...", "PATH:LINE:COLUMN: ...").
+ */
+typedef void (*gs_path_printer)(gs_buf *out, const char *path, void *data);
+void gs_check_report_text_paths(gs_buf *out, const gs_check_report *r, const char *prefix,
+				gs_path_printer put, void *data);
 /* The report as GitHub workflow commands (`check --format=github`). */
 void gs_check_report_github(gs_buf *out, const gs_check_report *r);
 /* The report as `check --json` prints it (DESIGN.md 3.1); a range adds "refused" when any. */
 void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range);
+/*
+ * One problem as every --json output gives it: {"path", "line", "column",
+ * "code", "message"}, the path top-relative or null, line and column null
+ * when not known.
+ */
+void gs_problem_json(gs_buf *out, const char *path, unsigned line, unsigned column,
+		     const char *code, const char *message);
+/* `r`'s errors as a JSON array of gs_problem_json objects, "[]" for none. */
+void gs_check_report_errors_json(gs_buf *out, const gs_check_report *r);
 
 #endif

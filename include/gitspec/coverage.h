@@ -2,7 +2,7 @@
 #define GITSPEC_COVERAGE_H
 
 /*
- * Coverage (DESIGN.md 3.5, docs/adr/0012-coverage.md): every file of every
+ * Coverage (DESIGN.md 3.5, docs/adr/0013-coverage.md): every file of every
  * package is covered by a spec (the package's own, or a `rollup` spec
  * above it) or reported. A leaf package always needs a spec; a non-leaf
  * package needs one when it holds files of its own (DESIGN 1 "Files of a

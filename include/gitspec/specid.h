@@ -8,7 +8,7 @@
  * in the work tree (the registry's `names`) and in the trees of every
  * local branch and remote-tracking branch, read through libgit2 without
  * reading a blob; branches whose specs directory is one tree are read
- * once. See docs/adr/0012-coverage.md.
+ * once. See docs/adr/0013-coverage.md.
  */
 
 #include <git2.h>

@@ -59,6 +59,15 @@ static int result_status(const gs_check_report *r, const char *where)
 
 enum check_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
 
+/* Whether the JSON answer is out (then an exit of 1 or 3 says nothing more). */
+static int json_printed;
+
+/* A path of the text report, as the user can paste it where they stand. */
+static void put_user_path(gs_buf *out, const char *path, void *repo)
+{
+	cmd_put_path(out, repo, path);
+}
+
 /*
  * The changes the breaking-change policy refuses, per commit and module:
  * "error: commit C breaks the API of MODULE without a trailer ..." then its lines.
@@ -87,7 +96,7 @@ static void print_refused(const gs_change_list *refused)
  * of each stale contract follows on standard output.
  */
 static int print_report(const gs_check_report *r, enum check_format fmt, int range,
-			gs_workspace *ws)
+			gs_workspace *ws, git_repository *ws_repo)
 {
 	gs_buf out = GS_BUF_INIT;
 	size_t i;
@@ -96,14 +105,14 @@ static int print_report(const gs_check_report *r, enum check_format fmt, int ran
 	switch (fmt) {
 	case FORMAT_JSON:
 		gs_check_report_json(&out, r, range);
-		cmd_write_stdout(&out);
+		json_printed = !cmd_write_stdout(&out);
 		break;
 	case FORMAT_GITHUB:
 		gs_check_report_github(&out, r);
 		cmd_write_stdout(&out);
 		break;
 	case FORMAT_TEXT:
-		gs_check_report_text(&out, r, "");
+		gs_check_report_text_paths(&out, r, "", put_user_path, ws_repo);
 		fputs(out.ptr, stderr);
 		if (r->refused.nr)
 			print_refused(&r->refused);
@@ -222,7 +231,7 @@ static int check_range(gs_workspace *ws, const char *range, enum check_format fm
 	    ((error = parent_tree(&base, &has_base, ws->repo, &r.commit)) < 0 ||
 	     (has_base && (error = gs_check_report_add_changes(&r, ws, base)) < 0)))
 		goto done;
-	if ((error = print_report(&r, fmt, 1, patch && fmt == FORMAT_TEXT ? ws : NULL)) < 0)
+	if ((error = print_report(&r, fmt, 1, patch && fmt == FORMAT_TEXT ? ws : NULL, ws->repo)) < 0)
 		goto done;
 	if (r.has_commit) {
 		git_oid_tostr(hex, sizeof(hex), &r.commit);
@@ -318,6 +327,7 @@ int cmd_check(int argc, const char **argv)
 		CMD_OPT_BOOL_(0, "diff", &patch, "print the unified diff of each stale contract"),
 		CMD_OPT_STRING_(0, "format", &format, "fmt", "text (default), json or github"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
+		CMD_OPT_BOOL_(0, "full-name", &cmd_full_name, "paths relative to the top, not here"),
 		CMD_OPT_END_()
 	};
 	gs_workspace ctx;
@@ -340,6 +350,7 @@ int cmd_check(int argc, const char **argv)
 		return cmd_usage_error(opts, check_usage, "--json and --format=github cannot be used together");
 	if (json)
 		fmt = FORMAT_JSON;
+	cmd_json = json;
 
 	gs_check_report_init(&r);
 	gs_workspace_init(&ctx);
@@ -351,7 +362,7 @@ int cmd_check(int argc, const char **argv)
 				printf("nothing to check: '%s' ends at the null id (a deletion)\n", range);
 			goto done;
 		}
-		if (!cmd_quiet)
+		if (!cmd_quiet && !json)
 			fprintf(stderr, "note: '%s' starts at the null id (a new branch): checking "
 				"every contract of %s, not each commit; `git-spec-hook pre-receive` "
 				"checks each commit no existing ref contains\n", range, rev);
@@ -368,12 +379,6 @@ int cmd_check(int argc, const char **argv)
 				       : GS_WORKSPACE_WORKTREE, rev)) < 0 ||
 	    (error = set_rev_fix(&r, &fixbuf, &ctx, rev)) < 0 ||
 	    (error = gs_check_workspace(&r, &ctx, NULL)) < 0) {
-		/* Bad input (a bad .gitspec.yaml) is still an answer in JSON. */
-		if (json && error == GS_EINPUT) {
-			gs_check_report_clear(&r);
-			gs_check_report_add_failure(&r);
-			print_report(&r, FORMAT_JSON, 0, NULL);
-		}
 		goto done;
 	}
 	/*
@@ -385,7 +390,7 @@ int cmd_check(int argc, const char **argv)
 	    ((error = check_base(&base, &has_base, &ctx, rev)) < 0 ||
 	     (has_base && (error = gs_check_report_add_changes(&r, &ctx, base)) < 0)))
 		goto done;
-	if ((error = print_report(&r, fmt, 0, patch && fmt == FORMAT_TEXT ? &ctx : NULL)) < 0)
+	if ((error = print_report(&r, fmt, 0, patch && fmt == FORMAT_TEXT ? &ctx : NULL, ctx.repo)) < 0)
 		goto done;
 	error = result_status(&r, gs_source_describe(ctx.src));
 	if (!error && !cmd_quiet && fmt == FORMAT_TEXT)
@@ -393,16 +398,17 @@ int cmd_check(int argc, const char **argv)
 		       gs_source_describe(ctx.src));
 
 done:
+	/* Bad input (a bad .gitspec.yaml) is still an answer in JSON. */
+	if (json && !json_printed && error == GS_EINPUT) {
+		gs_check_report_clear(&r);
+		gs_check_report_add_failure(&r);
+		print_report(&r, FORMAT_JSON, !!range, NULL, ctx.repo);
+	}
 	git_tree_free(base);
 	gs_check_report_clear(&r);
 	gs_workspace_release(&ctx);
 	gs_buf_release(&null_rev);
 	gs_buf_release(&fixbuf);
 	/* With --json a failed check is the answer on stdout, not prose on stderr. */
-	if (fmt == FORMAT_JSON && error == GS_ECHECK) {
-		gs_error_clear();
-		cmd_report(0);
-		return GS_EXIT_CHECK;
-	}
-	return cmd_report(error);
+	return json ? cmd_json_report(error, json_printed) : cmd_report(error);
 }

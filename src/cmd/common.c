@@ -10,9 +10,12 @@
 #include "cmd.h"
 #include "gitspec/repo.h"
 #include "gitspec/fsutil.h"
+#include "gitspec/check.h"
 #include <git2.h>
 
 int cmd_quiet;
+int cmd_json;
+int cmd_full_name;
 static gs_buf pending_hint = GS_BUF_INIT;
 
 void cmd_set_hint(const char *fmt, ...)
@@ -31,7 +34,7 @@ int cmd_report(int code)
 		/* git's convention: `fatal:` for what ends in exit 128, `error:` otherwise. */
 		fprintf(stderr, "%s: %s\n", gs_exit_status(code) == GS_EXIT_SYSTEM ? "fatal" : "error",
 			gs_error_last());
-		if (pending_hint.size && !cmd_quiet)
+		if (pending_hint.size && !cmd_quiet && !cmd_json)
 			fprintf(stderr, "hint: %s\n", pending_hint.ptr);
 	}
 	gs_buf_release(&pending_hint);
@@ -42,7 +45,7 @@ void cmd_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cmd_quiet)
+	if (cmd_quiet || cmd_json)
 		return;
 	fputs("warning: ", stderr);
 	va_start(ap, fmt);
@@ -218,4 +221,44 @@ void cmd_quote_path(gs_buf *out, const char *path, int quote_high)
 		}
 	}
 	gs_buf_putc(out, '"');
+}
+
+void cmd_put_path(gs_buf *out, struct git_repository *repo, const char *top_path)
+{
+	gs_buf shown = GS_BUF_INIT;
+
+	if (cmd_full_name)
+		gs_buf_sets(&shown, top_path);
+	else
+		cmd_path_for_user(&shown, repo, top_path);
+	cmd_quote_path(out, shown.ptr, cmd_quote_path_enabled(repo));
+	gs_buf_release(&shown);
+}
+
+void cmd_json_add_last_error(gs_check_report *r)
+{
+	unsigned line = 0, column = 0;
+	const char *path = gs_error_last_path(&line, &column);
+
+	gs_check_report_add_error(r, GS_PROBLEM_ARGUMENT, path, line, column, gs_error_last());
+}
+
+void cmd_json_last_error(gs_buf *out, const char *code)
+{
+	unsigned line = 0, column = 0;
+	const char *path = gs_error_last_path(&line, &column);
+
+	gs_problem_json(out, path, line, column, code, gs_error_last());
+}
+
+int cmd_json_report(int code, int answered)
+{
+	int status = gs_exit_status(code);
+
+	if (answered && (status == GS_EXIT_CHECK || status == GS_EXIT_INPUT)) {
+		gs_error_clear();
+		gs_buf_release(&pending_hint);
+		return status;
+	}
+	return cmd_report(code);
 }

@@ -16,7 +16,8 @@ size_t cmd_ctx_report_spec_errors(gs_workspace *ctx, const char *prefix)
 
 	if (!ctx->reg)
 		return 0;
-	for (i = 0; i < ctx->reg->errors.nr; i++)
+	/* With --json the caller gives them as JSON problems. */
+	for (i = 0; !cmd_json && i < ctx->reg->errors.nr; i++)
 		fprintf(stderr, "%s: %s\n", prefix, ctx->reg->errors.v[i]);
 	return ctx->reg->errors.nr;
 }
@@ -25,7 +26,7 @@ void cmd_hint(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cmd_quiet)
+	if (cmd_quiet || cmd_json)
 		return;
 	fputs("hint: ", stderr);
 	va_start(ap, fmt);

@@ -25,7 +25,7 @@ int cmd_contract(int argc, const char **argv)
 		CMD_OPT_STRING_(0, "variant", &variant_name, "name", "public (default), all or tests"),
 		CMD_OPT_BOOL_(0, "staged", &staged, "derive from the index"),
 		CMD_OPT_STRING_(0, "rev", &rev, "rev", "derive from a commit"),
-		CMD_OPT_BOOL_(0, "json", &json, "print the model as JSON"),
+		CMD_OPT_BOOL_(0, "json", &cmd_json, "print the model as JSON"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
 		CMD_OPT_END_()
 	};
@@ -38,6 +38,7 @@ int cmd_contract(int argc, const char **argv)
 	argc = cmd_parse_options(argc, argv, opts, contract_usage);
 	if (argc < 0)
 		return cmd_parse_options_status(argc);
+	json = cmd_json;
 	if (argc != 1)
 		return cmd_usage_error(opts, contract_usage, argc ? "too many arguments"
 				       : "a package is required");

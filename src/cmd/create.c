@@ -15,13 +15,14 @@
 #include "gitspec/coverage.h"
 #include "gitspec/create.h"
 #include "gitspec/specid.h"
+#include "gitspec/check.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
 
 static const char *const create_usage[] = {
-	"git spec create [--name <name>] [--force-parent] <package>...",
-	"git spec create --all",
+	"git spec create [--name <name>] [--force-parent] [--json] <package>...",
+	"git spec create [--json] --all",
 	NULL
 };
 
@@ -66,6 +67,21 @@ static void escape_bytes(gs_buf *out, const char *s)
 			gs_buf_printf(out, "\\x%02X", (unsigned char)*s);
 		else
 			gs_buf_putc(out, *s);
+	}
+}
+
+/* The problem code of a refusal in --json's "errors". */
+static const char *refusal_code(gs_draft_refusal refusal)
+{
+	switch (refusal) {
+	case GS_DRAFT_NOT_PACKAGE: return "not-a-package";
+	case GS_DRAFT_COVERED: return "covered";
+	case GS_DRAFT_NOT_LEAF: return "not-leaf";
+	case GS_DRAFT_SPEC_LINK:
+	case GS_DRAFT_CONTRACT_LINK: return gs_problem_name(GS_PROBLEM_REGISTRY_LINK);
+	case GS_DRAFT_EXISTS: return "exists";
+	case GS_DRAFT_UNSAFE: return gs_problem_name(GS_PROBLEM_UNSAFE_PATH);
+	default: return gs_problem_name(GS_PROBLEM_ARGUMENT);
 	}
 }
 
@@ -166,24 +182,92 @@ done:
 	return error;
 }
 
-static void print_created(gs_spec_draft *const *drafts, size_t nr, gs_workspace *ctx)
+/*
+ * --json: {"created": [{"id", "package", "path", "contracts": [{"variant",
+ * "path"}]}], "errors": [PROBLEM...]}, paths top-relative. `drafts` holds
+ * the `nr` specs created; when nothing was, the spec errors of `ws`, else
+ * the refusal of `refused` or the last error about `pkg_path`.
+ */
+static void create_json(gs_buf *out, gs_spec_draft *const *drafts, size_t nr,
+			const gs_workspace *ws, const gs_spec_draft *refused, const char *pkg_path)
 {
-	gs_buf rel = GS_BUF_INIT;
 	size_t i, j, k;
+
+	gs_buf_puts(out, "{\"created\": [");
+	for (k = 0; k < nr; k++) {
+		const gs_spec_draft *d = drafts[k];
+
+		gs_buf_puts(out, k ? ",\n    {\"id\": " : "\n    {\"id\": ");
+		gs_buf_put_json_string(out, d->id);
+		gs_buf_puts(out, ", \"package\": ");
+		gs_buf_put_json_string(out, d->pkg->path);
+		gs_buf_puts(out, ", \"path\": ");
+		gs_buf_put_json_string(out, d->path.ptr);
+		gs_buf_puts(out, ", \"contracts\": [");
+		for (i = 0; i < d->spec->sources_nr; i++)
+			for (j = 0; j < d->spec->sources[i].variants_nr; j++) {
+				const gs_spec_variant *v = &d->spec->sources[i].variants[j];
+
+				gs_buf_puts(out, i || j ? ", {\"variant\": " : "{\"variant\": ");
+				gs_buf_put_json_string(out, gs_variant_name(v->variant));
+				gs_buf_puts(out, ", \"path\": ");
+				cmd_json_string_or_null(out, v->repo_path);
+				gs_buf_putc(out, '}');
+			}
+		gs_buf_puts(out, "]}");
+	}
+	if (nr) {
+		gs_buf_puts(out, "\n  ], \"errors\": []}\n");
+		return;
+	}
+	gs_buf_puts(out, "], \"errors\": [");
+	if (ws->reg && ws->reg->errors.nr) {
+		for (i = 0; i < ws->reg->errors.nr; i++) {
+			gs_buf_puts(out, i ? ",\n    " : "\n    ");
+			gs_problem_json(out, ws->reg->error_paths.v[i], 0, 0,
+					gs_problem_name(GS_PROBLEM_SPEC), ws->reg->errors.v[i]);
+		}
+	} else if (refused && refused->refusal != GS_DRAFT_OK) {
+		gs_buf_puts(out, "\n    ");
+		gs_problem_json(out, pkg_path, 0, 0, refusal_code(refused->refusal), gs_error_last());
+	} else {
+		unsigned line = 0, column = 0;
+		const char *path = gs_error_last_path(&line, &column);
+
+		gs_buf_puts(out, "\n    ");
+		gs_problem_json(out, *path ? path : pkg_path, line, column,
+				gs_problem_name(GS_PROBLEM_ARGUMENT), gs_error_last());
+	}
+	gs_buf_puts(out, "\n  ]}\n");
+}
+
+static int print_created(gs_spec_draft *const *drafts, size_t nr, gs_workspace *ctx)
+{
+	gs_buf rel = GS_BUF_INIT, out = GS_BUF_INIT;
+	size_t i, j, k;
+	int error;
 
 	for (k = 0; k < nr; k++) {
 		const gs_spec_draft *d = drafts[k];
 
-		printf("created %s for '%s': %s\n", d->id, d->pkg->path, d->path.ptr);
+		gs_buf_printf(&out, "created %s for '%s': ", d->id, d->pkg->path);
+		cmd_put_path(&out, ctx->repo, d->path.ptr);
+		gs_buf_putc(&out, '\n');
 		for (i = 0; i < d->spec->sources_nr; i++)
-			for (j = 0; j < d->spec->sources[i].variants_nr; j++)
-				printf("  %-7s %s\n", gs_variant_name(d->spec->sources[i].variants[j].variant),
-				       d->spec->sources[i].variants[j].repo_path);
+			for (j = 0; j < d->spec->sources[i].variants_nr; j++) {
+				gs_buf_printf(&out, "  %-7s ",
+					      gs_variant_name(d->spec->sources[i].variants[j].variant));
+				cmd_put_path(&out, ctx->repo, d->spec->sources[i].variants[j].repo_path);
+				gs_buf_putc(&out, '\n');
+			}
 	}
-	fflush(stdout);
+	error = cmd_write_stdout(&out);
+	/* the hint runs where the user stands, whatever --full-name says */
 	cmd_path_for_user(&rel, ctx->repo, nr == 1 ? drafts[0]->spec->dir : ctx->cfg.specs_dir);
 	cmd_hint("stage them with 'git add %s'", rel.ptr);
 	gs_buf_release(&rel);
+	gs_buf_release(&out);
+	return error;
 }
 
 int cmd_create(int argc, const char **argv)
@@ -196,12 +280,16 @@ int cmd_create(int argc, const char **argv)
 			      "allow a non-leaf package (its own files only)"),
 		CMD_OPT_BOOL_(0, "all", &all, "every package that needs a spec and has none"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print nothing on success"),
+		CMD_OPT_BOOL_(0, "json", &cmd_json, "print what was created as JSON"),
+		CMD_OPT_BOOL_(0, "full-name", &cmd_full_name, "paths relative to the top, not here"),
 		CMD_OPT_END_()
 	};
 	gs_workspace ctx;
 	gs_strvec paths = GS_STRVEC_INIT;
 	gs_spec_draft **drafts = NULL;
-	size_t i;
+	gs_buf out = GS_BUF_INIT;
+	int answered = 0, status;
+	size_t i, made = 0;
 
 	argc = cmd_parse_options(argc, argv, opts, create_usage);
 	if (argc < 0)
@@ -227,8 +315,13 @@ int cmd_create(int argc, const char **argv)
 		goto done;
 	}
 	if (all && !paths.nr) {
-		if (!cmd_quiet)
+		if (cmd_json) {
+			create_json(&out, NULL, 0, &ctx, NULL, "");
+			error = cmd_write_stdout(&out);
+			answered = 1;
+		} else if (!cmd_quiet) {
 			printf("every package that needs a spec has one\n");
+		}
 		goto done;
 	}
 	drafts = gs_xcalloc(paths.nr, sizeof(*drafts));
@@ -236,10 +329,30 @@ int cmd_create(int argc, const char **argv)
 	if ((error = draft_all(drafts, &ctx, &paths, name, force_parent || all)) < 0 ||
 	    (error = gs_spec_drafts_write(drafts, paths.nr, &ctx)) < 0)
 		goto done;
-	if (!cmd_quiet)
-		print_created(drafts, paths.nr, &ctx);
+	made = paths.nr;
+	if (cmd_json) {
+		create_json(&out, drafts, made, &ctx, NULL, NULL);
+		error = cmd_write_stdout(&out);
+		answered = 1;
+	} else if (!cmd_quiet) {
+		error = print_created(drafts, made, &ctx);
+	}
 
 done:
+	status = gs_exit_status(error);
+	if (cmd_json && !answered && (status == GS_EXIT_CHECK || status == GS_EXIT_INPUT)) {
+		const gs_spec_draft *refused = NULL;
+		const char *pkg_path = "";
+
+		/* draft_all stops at the first refusal: the last draft made. */
+		for (i = 0; drafts && i < paths.nr && drafts[i]; i++)
+			refused = drafts[i], pkg_path = paths.v[i];
+		if (!refused && paths.nr)
+			pkg_path = paths.v[0];
+		gs_buf_clear(&out);
+		create_json(&out, NULL, 0, &ctx, refused, pkg_path);
+		answered = !cmd_write_stdout(&out);
+	}
 	for (i = 0; drafts && i < paths.nr; i++) {
 		if (drafts[i])
 			gs_spec_draft_release(drafts[i]);
@@ -247,6 +360,7 @@ done:
 	}
 	free(drafts);
 	gs_strvec_clear(&paths);
+	gs_buf_release(&out);
 	gs_workspace_release(&ctx);
-	return cmd_report(error);
+	return cmd_json_report(error, answered);
 }

@@ -161,6 +161,7 @@ int cmd_diff(int argc, const char **argv)
 			return cmd_usage_error(opts, diff_usage, "--json and --format=github cannot be used together");
 		fmt = FORMAT_JSON;
 	}
+	cmd_json = fmt == FORMAT_JSON;
 	if (nargs > 1)
 		return cmd_usage_error(opts, diff_usage, "too many revisions; paths go after '--'");
 	if (nargs == 1)

@@ -14,7 +14,7 @@
 
 static const char *const list_usage[] = {
 	"git spec list [--json | -z] [--full-name]",
-	"git spec list --for-path <file> [--json]",
+	"git spec list --for-path <file> [--json] [--full-name]",
 	NULL
 };
 
@@ -153,14 +153,19 @@ static int for_path(gs_buf *out, gs_workspace *ctx, const char *user_path, int j
 		gs_buf_puts(out, "}\n");
 		goto done;
 	}
-	gs_buf_printf(out, "path: %s\n", rel.ptr);
-	gs_buf_printf(out, "package: %s\n", package ? package : "-");
+	/* paths as the user pastes them where they stand; package and spec are identifiers */
+	gs_buf_puts(out, "path: ");
+	cmd_put_path(out, ctx->repo, rel.ptr);
+	gs_buf_printf(out, "\npackage: %s\n", package ? package : "-");
 	if (pkg)
 		gs_buf_printf(out, "module: %s\n", pkg->module ? pkg->module : "-");
-	if (spec)
-		gs_buf_printf(out, "spec: %s %s\n", spec->id, spec->path);
-	else
+	if (spec) {
+		gs_buf_printf(out, "spec: %s ", spec->id);
+		cmd_put_path(out, ctx->repo, spec->path);
+		gs_buf_putc(out, '\n');
+	} else {
 		gs_buf_puts(out, "spec: -\n");
+	}
 	if (!pkg && !spec) {
 		error = gs_error_set(GS_ECHECK, "'%s' is in no package", rel.ptr);
 		cmd_set_hint("packages are directories holding an %s; see 'git spec packages --all'",
@@ -197,6 +202,8 @@ int cmd_list(int argc, const char **argv)
 		return cmd_usage_error(opts, list_usage, "unexpected argument '%s'", argv[0]);
 	if (nul && (json || path))
 		return cmd_usage_error(opts, list_usage, "-z lists the specs, without --json or --for-path");
+	cmd_json = json;
+	cmd_full_name = full_name;
 
 	gs_workspace_init(&ctx);
 	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||

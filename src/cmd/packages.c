@@ -49,6 +49,7 @@ int cmd_packages(int argc, const char **argv)
 		return cmd_usage_error(opts, packages_usage, "unexpected argument '%s'", argv[0]);
 	if (json && nul)
 		return cmd_usage_error(opts, packages_usage, "--json and -z are mutually exclusive");
+	cmd_json = json;
 
 	gs_workspace_init(&ctx);
 	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
@@ -105,7 +106,8 @@ int cmd_packages(int argc, const char **argv)
 			gs_buf_put_json_string(&out, pkg->path);
 			gs_buf_puts(&out, ", \"module\": ");
 			cmd_json_string_or_null(&out, pkg->module);
-			gs_buf_printf(&out, ", \"leaf\": %s, \"specs\": ", pkg->leaf ? "true" : "false");
+			gs_buf_printf(&out, ", \"leaf\": %s, \"namespace\": %s, \"specs\": ",
+				      pkg->leaf ? "true" : "false", pkg->namespace ? "true" : "false");
 			cmd_json_strvec(&out, &specs);
 			gs_buf_printf(&out, ", \"uncovered\": %s",
 				      needs[i] && !specs.nr ? "true" : "false");

@@ -14,7 +14,7 @@
 #include "parse-options.h"
 
 static const char *const show_usage[] = {
-	"git spec show [--json] <spec-id | path>",
+	"git spec show [--json] [--full-name] <spec-id | path>",
 	NULL
 };
 
@@ -84,8 +84,9 @@ static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int js
 		cmd_json_string_or_null(out, spec->status);
 		gs_buf_puts(out, ", \"packages\": [");
 	} else {
-		gs_buf_printf(out, "id: %s\n", spec->id);
-		gs_buf_printf(out, "path: %s\n", spec->path);
+		gs_buf_printf(out, "id: %s\npath: ", spec->id);
+		cmd_put_path(out, ctx->repo, spec->path);
+		gs_buf_putc(out, '\n');
 		if (spec->name)
 			gs_buf_printf(out, "name: %s\n", spec->name);
 		if (spec->slug)
@@ -139,13 +140,20 @@ static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int js
 			if (s->rollup)
 				gs_buf_puts(out, "rollup: true\n");
 			gs_buf_puts(out, "files:\n");
-			for (j = 0; j < files_nr; j++)
-				gs_buf_printf(out, "  %s\n", files[j]->path);
+			for (j = 0; j < files_nr; j++) {
+				gs_buf_puts(out, "  ");
+				cmd_put_path(out, ctx->repo, files[j]->path);
+				gs_buf_putc(out, '\n');
+			}
 			gs_buf_puts(out, "contracts:\n");
-			for (j = 0; j < s->variants_nr; j++)
-				gs_buf_printf(out, "  %-7s %s\n",
-					      gs_variant_name(s->variants[j].variant),
-					      s->variants[j].repo_path ? s->variants[j].repo_path : "(unsafe path)");
+			for (j = 0; j < s->variants_nr; j++) {
+				gs_buf_printf(out, "  %-7s ", gs_variant_name(s->variants[j].variant));
+				if (s->variants[j].repo_path)
+					cmd_put_path(out, ctx->repo, s->variants[j].repo_path);
+				else
+					gs_buf_puts(out, "(unsafe path)");
+				gs_buf_putc(out, '\n');
+			}
 		}
 		free(files);
 		free(module);
@@ -161,7 +169,8 @@ int cmd_show(int argc, const char **argv)
 {
 	int json = 0, error = 0;
 	struct cmd_option opts[] = {
-		CMD_OPT_BOOL_(0, "json", &json, "print JSON"),
+		CMD_OPT_BOOL_(0, "json", &cmd_json, "print JSON"),
+		CMD_OPT_BOOL_(0, "full-name", &cmd_full_name, "paths relative to the top, not here"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "no warnings or hints"),
 		CMD_OPT_END_()
 	};
@@ -172,6 +181,7 @@ int cmd_show(int argc, const char **argv)
 	argc = cmd_parse_options(argc, argv, opts, show_usage);
 	if (argc < 0)
 		return cmd_parse_options_status(argc);
+	json = cmd_json;
 	if (argc != 1)
 		return cmd_usage_error(opts, show_usage, argc ? "too many arguments"
 				       : "a spec id or a path is required");

@@ -25,36 +25,85 @@
 #include "gitspec/eol.h"
 #include "gitspec/index.h"
 #include "gitspec/source.h"
+#include "gitspec/check.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
 
 static const char *const sync_usage[] = {
-	"git spec sync [--staged] [-q] [<path>...]",
+	"git spec sync [--staged] [-q] [--json] [--full-name] [<path>...]",
 	NULL
 };
 
+/*
+ * What sync did, for --json: {"updated": [{"path", "spec", "package",
+ * "variant", "worktree", "index"}...], "unchanged": N, "warnings": [...],
+ * "errors": [PROBLEM...]}, paths top-relative.
+ */
+static void sync_json(gs_buf *out, gs_stage_entry *sg, size_t nr, int staged, size_t unchanged,
+		      const gs_strvec *warnings, const gs_check_report *r)
+{
+	size_t i;
+
+	gs_buf_puts(out, "{\"updated\": [");
+	for (i = 0; i < nr; i++) {
+		const gs_plan_item *it = sg[i].item;
+		int index = staged || sg[i].outside, worktree = staged ? sg[i].worktree : !sg[i].outside;
+
+		gs_buf_puts(out, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
+		gs_buf_put_json_string(out, it->path);
+		gs_buf_puts(out, ", \"spec\": ");
+		gs_buf_put_json_string(out, it->spec->id);
+		gs_buf_puts(out, ", \"package\": ");
+		gs_buf_put_json_string(out, it->package);
+		gs_buf_puts(out, ", \"variant\": ");
+		gs_buf_put_json_string(out, gs_variant_name(it->variant->variant));
+		gs_buf_printf(out, ", \"worktree\": %s, \"index\": %s}", worktree ? "true" : "false",
+			      index ? "true" : "false");
+	}
+	gs_buf_printf(out, "%s, \"unchanged\": %zu, \"warnings\": ", nr ? "\n  ]" : "]", unchanged);
+	cmd_json_strvec(out, warnings);
+	gs_buf_puts(out, ", \"errors\": ");
+	gs_check_report_errors_json(out, r);
+	gs_buf_puts(out, "}\n");
+}
+
+/* "updated PATH" and how, as the user can paste PATH where they stand. */
+static void print_updated(git_repository *repo, const char *path, const char *how)
+{
+	gs_buf line = GS_BUF_INIT;
+
+	gs_buf_puts(&line, "updated ");
+	cmd_put_path(&line, repo, path);
+	printf("%s%s\n", line.ptr, how);
+	gs_buf_release(&line);
+}
+
 int cmd_sync(int argc, const char **argv)
 {
-	int staged = 0, error = 0, locked = 0, syntax_errors = 0;
+	int staged = 0, error = 0, locked = 0, syntax_errors = 0, answered = 0;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "derive from the index and update it"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
+		CMD_OPT_BOOL_(0, "json", &cmd_json, "print what was done as JSON"),
+		CMD_OPT_BOOL_(0, "full-name", &cmd_full_name, "paths relative to the top, not here"),
 		CMD_OPT_END_()
 	};
 	gs_workspace ctx;
 	gs_lockfile lk;
 	gs_strvec targets = GS_STRVEC_INIT, problems = GS_STRVEC_INIT, failed = GS_STRVEC_INIT;
 	gs_strvec warnings = GS_STRVEC_INIT;
-	gs_registry_problems unsafe = GS_REGISTRY_PROBLEMS_INIT;
-	gs_buf conv = GS_BUF_INIT;
+	gs_registry_problems unsafe = GS_REGISTRY_PROBLEMS_INIT, invalid = GS_REGISTRY_PROBLEMS_INIT;
+	gs_buf conv = GS_BUF_INIT, out = GS_BUF_INIT;
+	gs_check_report report;
 	gs_plan plan = GS_PLAN_INIT;
 	gs_plan_item **todo = NULL;
-	gs_stage_entry *sg = NULL;
+	gs_stage_entry *sg = NULL, *osg = NULL;
 	size_t i, todo_nr = 0;
 
 	memset(&lk, 0, sizeof(lk));
 	lk.fd = -1;
+	gs_check_report_init(&report);
 	argc = cmd_parse_options(argc, argv, opts, sync_usage);
 	if (argc < 0)
 		return cmd_parse_options_status(argc);
@@ -74,9 +123,16 @@ int cmd_sync(int argc, const char **argv)
 	} else {
 		error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL);
 	}
-	if (error < 0)
+	if (error < 0) {
+		/* A configuration that cannot be read is an answer in JSON too. */
+		if (cmd_json && error == GS_EINPUT)
+			gs_check_report_add_failure(&report);
 		goto done;
+	}
 
+	for (i = 0; i < ctx.reg->errors.nr; i++)
+		gs_check_report_add_error(&report, GS_PROBLEM_SPEC, ctx.reg->error_paths.v[i], 0, 0,
+					  ctx.reg->errors.v[i]);
 	if (cmd_ctx_report_spec_errors(&ctx, "error")) {
 		error = gs_error_set(GS_EINPUT, "a spec does not parse; nothing was written");
 		cmd_set_hint("fix the spec files named above, then run 'git spec validate'");
@@ -86,15 +142,23 @@ int cmd_sync(int argc, const char **argv)
 		goto done;
 	if (gs_workspace_unsafe_contracts(&unsafe, &ctx, argc ? &targets : NULL,
 					  ctx.workdir != NULL, NULL)) {
-		for (i = 0; i < unsafe.nr; i++)
-			fprintf(stderr, "error: %s\n", unsafe.v[i].message);
+		for (i = 0; i < unsafe.nr; i++) {
+			if (!cmd_json)
+				fprintf(stderr, "error: %s\n", unsafe.v[i].message);
+			gs_check_report_add_error(&report, GS_PROBLEM_UNSAFE_PATH, unsafe.v[i].spec_path,
+						  0, 0, unsafe.v[i].message);
+		}
 		error = gs_error_set(GS_EINPUT, "unsafe contract paths; nothing was written");
 		cmd_set_hint("contract paths must stay inside the repository, outside .git, and not pass through symbolic links");
 		goto done;
 	}
-	if (gs_registry_validate(ctx.reg, ctx.src, &ctx.pkgs, &problems)) {
-		for (i = 0; i < problems.nr; i++)
-			fprintf(stderr, "error: %s\n", problems.v[i]);
+	if (gs_registry_check(&invalid, ctx.reg, ctx.src, &ctx.pkgs)) {
+		for (i = 0; i < invalid.nr; i++) {
+			if (!cmd_json)
+				fprintf(stderr, "error: %s\n", invalid.v[i].message);
+			gs_check_report_add_error(&report, gs_problem_of_registry(invalid.v[i].kind),
+						  invalid.v[i].spec_path, 0, 0, invalid.v[i].message);
+		}
 		error = gs_error_set(GS_ECHECK, "the registry is invalid; nothing was written");
 		cmd_set_hint("'git spec validate' lists the problems");
 		goto done;
@@ -108,14 +172,19 @@ int cmd_sync(int argc, const char **argv)
 		if (plan.items[i].error) {
 			/* Each variant reports the same file: say it once. */
 			if (!gs_strvec_contains(&problems, plan.items[i].error)) {
-				fprintf(stderr, "error: %s\n", plan.items[i].error);
+				if (!cmd_json)
+					fprintf(stderr, "error: %s\n", plan.items[i].error);
 				gs_strvec_push(&problems, plan.items[i].error);
+				gs_check_report_add_error(&report, gs_problem_of_plan(plan.items[i].error_kind),
+							  plan.items[i].error_path, plan.items[i].error_line,
+							  plan.items[i].error_column, plan.items[i].error);
 			}
 			gs_strvec_push(&failed, plan.items[i].package);
 			syntax_errors = 1;
 		}
 	todo = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*todo));
 	sg = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*sg));
+	osg = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*osg));
 	for (i = 0; i < plan.nr; i++) {
 		gs_plan_item *item = &plan.items[i];
 		const gs_source_entry *e;
@@ -142,7 +211,7 @@ int cmd_sync(int argc, const char **argv)
 			 * skip-worktree, as if checked out, changed and staged.
 			 */
 			if (sg[i].outside) {
-				sg[nout++] = sg[i];
+				osg[nout++] = sg[i];
 				continue;
 			}
 			/* What git would check out (eol.h). */
@@ -151,8 +220,8 @@ int cmd_sync(int argc, const char **argv)
 			    (error = gs_write_file_atomic(ctx.workdir, todo[i]->path, conv.ptr,
 							  conv.size, 0666)) < 0)
 				goto done;
-			if (!cmd_quiet)
-				printf("updated %s\n", todo[i]->path);
+			if (!cmd_quiet && !cmd_json)
+				print_updated(ctx.repo, todo[i]->path, "");
 		}
 		if (nout) {
 			if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
@@ -161,11 +230,12 @@ int cmd_sync(int argc, const char **argv)
 				goto done;
 			}
 			locked = 1;
-			if ((error = gs_stage_contracts(&ctx, &lk, sg, nout, &warnings)) < 0)
+			if ((error = gs_stage_contracts(&ctx, &lk, osg, nout, &warnings)) < 0)
 				goto done;
 			locked = 0;
-			for (i = 0; !cmd_quiet && i < nout; i++)
-				printf("updated %s (index only: outside the sparse checkout)\n", sg[i].item->path);
+			for (i = 0; !cmd_quiet && !cmd_json && i < nout; i++)
+				print_updated(ctx.repo, osg[i].item->path,
+					      " (index only: outside the sparse checkout)");
 		}
 	} else {
 		error = todo_nr ? gs_stage_contracts(&ctx, &lk, sg, todo_nr, &warnings) : 0;
@@ -176,12 +246,22 @@ int cmd_sync(int argc, const char **argv)
 		if (!todo_nr)
 			gs_lockfile_rollback(&lk);
 		locked = 0;
-		for (i = 0; !cmd_quiet && i < todo_nr; i++)
-			printf("updated %s (index%s)\n", todo[i]->path,
-			       sg[i].worktree ? " and work tree" :
-			       sg[i].outside ? " only: outside the sparse checkout" : "");
+		for (i = 0; !cmd_quiet && !cmd_json && i < todo_nr; i++)
+			print_updated(ctx.repo, todo[i]->path,
+				      sg[i].worktree ? " (index and work tree)" :
+				      sg[i].outside ? " (index only: outside the sparse checkout)" : " (index)");
 	}
-	if (!cmd_quiet && !todo_nr && !syntax_errors)
+	if (cmd_json) {
+		size_t unchanged = 0;
+
+		for (i = 0; i < plan.nr; i++)
+			unchanged += plan.items[i].fresh && !plan.items[i].error;
+		sync_json(&out, sg, todo_nr, staged, unchanged, &warnings, &report);
+		if ((error = cmd_write_stdout(&out)) < 0)
+			goto done;
+		answered = 1;
+	}
+	if (!cmd_quiet && !cmd_json && !todo_nr && !syntax_errors)
 		printf("%zu contract%s up to date\n", plan.nr, plan.nr == 1 ? " is" : "s are");
 	fflush(stdout);
 	if (syntax_errors) {
@@ -191,10 +271,22 @@ int cmd_sync(int argc, const char **argv)
 	}
 
 done:
+	/*
+	 * Stopped before anything was written (exit 1 or 3): the errors are
+	 * the answer, the last one when nothing else says why.
+	 */
+	if (cmd_json && !answered && (error == GS_EINPUT || error == GS_ECHECK)) {
+		if (!report.errors_nr)
+			cmd_json_add_last_error(&report);
+		gs_buf_clear(&out);
+		sync_json(&out, NULL, 0, staged, 0, &warnings, &report);
+		answered = !cmd_write_stdout(&out);
+	}
 	if (locked)
 		gs_lockfile_rollback(&lk);
 	free(todo);
 	free(sg);
+	free(osg);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
 	gs_buf_release(&conv);
@@ -202,6 +294,9 @@ done:
 	gs_strvec_clear(&failed);
 	gs_strvec_clear(&warnings);
 	gs_registry_problems_clear(&unsafe);
+	gs_registry_problems_clear(&invalid);
+	gs_check_report_clear(&report);
+	gs_buf_release(&out);
 	gs_workspace_release(&ctx);
-	return cmd_report(error);
+	return cmd_json_report(error, answered);
 }

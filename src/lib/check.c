@@ -12,6 +12,7 @@
 #include "gitspec/hook.h"
 #include "gitspec/language.h"
 #include "gitspec/plan.h"
+#include "gitspec/pyproject.h"
 #include "gitspec/revwalk.h"
 
 void gs_check_report_init(gs_check_report *r)
@@ -53,6 +54,7 @@ int gs_problem_is_input(gs_problem_code code)
 	case GS_PROBLEM_UNSAFE_PATH:
 	case GS_PROBLEM_SOURCE:
 	case GS_PROBLEM_CONFIG:
+	case GS_PROBLEM_ARGUMENT:
 		return 1;
 	default:
 		return 0;
@@ -103,6 +105,12 @@ static void add_error(gs_check_report *r, gs_problem_code code, const char *path
 	e->message = gs_xstrdup(message);
 }
 
+void gs_check_report_add_error(gs_check_report *r, gs_problem_code code, const char *path,
+			       unsigned line, unsigned column, const char *message)
+{
+	add_error(r, code, path, line, column, message);
+}
+
 void gs_check_report_add_failure(gs_check_report *r)
 {
 	unsigned line, column;
@@ -150,6 +158,20 @@ static gs_problem_code plan_problem(gs_plan_error kind)
 	case GS_PLAN_UNSAFE_PATH: return GS_PROBLEM_UNSAFE_PATH;
 	case GS_PLAN_NO_PACKAGE: return GS_PROBLEM_PACKAGE;
 	default: return GS_PROBLEM_SOURCE;
+	}
+}
+
+gs_problem_code gs_problem_of_plan(gs_plan_error kind)
+{
+	return plan_problem(kind);
+}
+
+gs_problem_code gs_problem_of_registry(gs_registry_problem_kind kind)
+{
+	switch (kind) {
+	case GS_REGISTRY_LINK: return GS_PROBLEM_REGISTRY_LINK;
+	case GS_REGISTRY_NO_PACKAGE: return GS_PROBLEM_PACKAGE;
+	default: return GS_PROBLEM_REGISTRY;
 	}
 }
 
@@ -264,6 +286,7 @@ static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
 		const char *p = changed->v[i];
 
 		if (gs_language_is_source(p) || !strcmp(p, GS_CONFIG_FILE) ||
+		    (cfg->roots_derived && gs_pyproject_is_file(p)) ||
 		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
 			return 1;
 	}
@@ -310,7 +333,8 @@ static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *c
 	    (error = gs_workspace_load_packages(ws)) < 0)
 		goto done;
 	gs_hook_touched(&touched, &leaves, &all, changed, &ws->pkgs, ws->reg, &ws->cfg);
-	judge_registry(r, ws, structure_changed(changed, ws->reg), 0);
+	/* New roots (all) may leave a spec's written module behind: validate. */
+	judge_registry(r, ws, all || structure_changed(changed, ws->reg), 0);
 	judge_coverage(r, ws, &leaves, 0);
 	if (!all && !touched.nr)
 		goto done;
@@ -489,24 +513,51 @@ static int first_of_package(const gs_check_report *r, size_t i)
 	return 1;
 }
 
+static void describe(gs_buf *out, const gs_check_item *it, gs_path_printer put, void *data)
+{
+	gs_buf_printf(out, "%s contract '", it->state == GS_CHECK_MISSING ? "missing" : "stale");
+	if (put)
+		put(out, it->path, data);
+	else
+		gs_buf_puts(out, it->path);
+	gs_buf_printf(out, "' (%s, package '%s', variant %s)", it->spec, it->package,
+		      gs_variant_name(it->variant));
+}
+
 void gs_check_item_describe(gs_buf *out, const gs_check_item *it)
 {
-	gs_buf_printf(out, "%s contract '%s' (%s, package '%s', variant %s)",
-		      it->state == GS_CHECK_MISSING ? "missing" : "stale", it->path, it->spec,
-		      it->package, gs_variant_name(it->variant));
+	describe(out, it, NULL, NULL);
 }
 
 void gs_check_report_text(gs_buf *out, const gs_check_report *r, const char *prefix)
 {
+	gs_check_report_text_paths(out, r, prefix, NULL, NULL);
+}
+
+void gs_check_report_text_paths(gs_buf *out, const gs_check_report *r, const char *prefix,
+				gs_path_printer put, void *data)
+{
 	size_t i;
 
-	for (i = 0; i < r->errors_nr; i++)
-		gs_buf_printf(out, "%serror: %s\n", prefix, r->errors[i].message);
+	for (i = 0; i < r->errors_nr; i++) {
+		const gs_check_error *e = &r->errors[i];
+		size_t n = strlen(e->path);
+
+		gs_buf_printf(out, "%serror: ", prefix);
+		/* every message names its path first (gs_check_error), which `put` prints */
+		if (put && n && !strncmp(e->message, e->path, n) && e->message[n] == ':') {
+			put(out, e->path, data);
+			gs_buf_puts(out, e->message + n);
+		} else {
+			gs_buf_puts(out, e->message);
+		}
+		gs_buf_putc(out, '\n');
+	}
 	for (i = 0; i < r->items_nr; i++) {
 		if (r->items[i].state != GS_CHECK_STALE && r->items[i].state != GS_CHECK_MISSING)
 			continue;
 		gs_buf_puts(out, prefix);
-		gs_check_item_describe(out, &r->items[i]);
+		describe(out, &r->items[i], put, data);
 		gs_buf_putc(out, '\n');
 		if (r->changes.nr && first_of_package(r, i)) {
 			size_t k;
@@ -614,21 +665,8 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 		gs_buf_put_json_string(out, r->fix ? r->fix : "git spec sync");
 		gs_buf_printf(out, ", \"missing\": %s}", it->state == GS_CHECK_MISSING ? "true" : "false");
 	}
-	gs_buf_puts(out, n ? "\n  ], \"errors\": [" : "], \"errors\": [");
-	for (i = 0; i < r->errors_nr; i++) {
-		const gs_check_error *e = &r->errors[i];
-
-		gs_buf_puts(out, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		gs_buf_put_json_string(out, e->path);
-		if (e->line)
-			gs_buf_printf(out, ", \"line\": %u, \"column\": %u", e->line, e->column);
-		gs_buf_puts(out, ", \"code\": ");
-		gs_buf_put_json_string(out, gs_problem_name(e->code));
-		gs_buf_puts(out, ", \"message\": ");
-		gs_buf_put_json_string(out, e->message);
-		gs_buf_putc(out, '}');
-	}
-	gs_buf_puts(out, r->errors_nr ? "\n  ]" : "]");
+	gs_buf_puts(out, n ? "\n  ], \"errors\": " : "], \"errors\": ");
+	gs_check_report_errors_json(out, r);
 	if (range && r->refused.nr) {
 		/* the changes spec.breakingChanges = refuse refuses, as git spec diff --json lists them */
 		gs_buf_puts(out, ", \"refused\": [");
@@ -656,6 +694,44 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 	gs_buf_puts(out, "}\n");
 }
 
+void gs_problem_json(gs_buf *out, const char *path, unsigned line, unsigned column,
+		     const char *code, const char *message)
+{
+	gs_buf_puts(out, "{\"path\": ");
+	if (path && *path)
+		gs_buf_put_json_string(out, path);
+	else
+		gs_buf_puts(out, "null");
+	/* a column is only known with its line */
+	if (line)
+		gs_buf_printf(out, ", \"line\": %u, \"column\": ", line);
+	else
+		gs_buf_puts(out, ", \"line\": null, \"column\": ");
+	if (line && column)
+		gs_buf_printf(out, "%u", column);
+	else
+		gs_buf_puts(out, "null");
+	gs_buf_puts(out, ", \"code\": ");
+	gs_buf_put_json_string(out, code);
+	gs_buf_puts(out, ", \"message\": ");
+	gs_buf_put_json_string(out, message);
+	gs_buf_putc(out, '}');
+}
+
+void gs_check_report_errors_json(gs_buf *out, const gs_check_report *r)
+{
+	size_t i;
+
+	gs_buf_putc(out, '[');
+	for (i = 0; i < r->errors_nr; i++) {
+		const gs_check_error *e = &r->errors[i];
+
+		gs_buf_puts(out, i ? ",\n    " : "\n    ");
+		gs_problem_json(out, e->path, e->line, e->column, gs_problem_name(e->code), e->message);
+	}
+	gs_buf_puts(out, r->errors_nr ? "\n  ]" : "]");
+}
+
 const char *gs_problem_name(gs_problem_code code)
 {
 	switch (code) {
@@ -667,6 +743,7 @@ const char *gs_problem_name(gs_problem_code code)
 	case GS_PROBLEM_SOURCE: return "source";
 	case GS_PROBLEM_UNCOVERED: return "uncovered";
 	case GS_PROBLEM_CONFIG: return "config";
+	case GS_PROBLEM_ARGUMENT: return "argument";
 	}
 	return "unknown";
 }

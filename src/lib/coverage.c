@@ -1,6 +1,6 @@
 /*
  * Which packages need a spec and which of those have none (coverage.h,
- * docs/adr/0012-coverage.md).
+ * docs/adr/0013-coverage.md).
  */
 #include <stdlib.h>
 #include <string.h>

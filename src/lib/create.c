@@ -150,7 +150,7 @@ int gs_spec_draft_make_as(gs_spec_draft *d, gs_workspace *ws, const char *pkg_pa
 		goto done;
 	}
 	gs_error_clear();
-	if (!d->pkg->leaf && !force_parent) {
+	if (!d->pkg->leaf && !d->pkg->namespace && !force_parent) {
 		child_packages(&d->children, &ws->pkgs, d->pkg);
 		refuse(d, GS_DRAFT_NOT_LEAF);
 		error = gs_error_set(GS_ECHECK, "'%s' is not a leaf package (it contains %s)",

@@ -16,6 +16,7 @@
 #include "gitspec/plan.h"
 #include "gitspec/render.h"
 #include "gitspec/workspace.h"
+#include "gitspec/pyproject.h"
 #include "gitspec/check.h"
 #include "gitspec/language.h"
 #include "gitspec/repo.h"
@@ -100,8 +101,12 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 		gs_registry_entry e;
 		const gs_spec_variant *variant;
 
-		if (!strcmp(p, GS_CONFIG_FILE)) {
-			/* Test patterns, roots, the specs directory: anything may change. */
+		if (!strcmp(p, GS_CONFIG_FILE) || (cfg->roots_derived && gs_pyproject_is_file(p))) {
+			/*
+			 * Test patterns, roots (also when read from
+			 * pyproject.toml), the specs directory: anything may
+			 * change.
+			 */
 			*all = 1;
 			continue;
 		}

@@ -959,9 +959,15 @@ void gs_install_default_config(gs_buf *out)
 	gs_buf_puts(out, "# git-spec configuration (git-spec(1)); git config spec.* overrides it per clone.\n");
 	gs_buf_puts(out, "# Where specs live: SPECS/SPEC-NNN/SPEC-NNN.md\n");
 	gs_buf_printf(out, "specs: '%s'\n", cfg.specs_dir);
-	gs_buf_puts(out, "# Import roots (glob patterns), e.g. [src, apps/*/src]; none: module names\n"
-		    "# follow the chain of package directories.\n");
-	yaml_list(out, "roots", &cfg.roots);
+	/*
+	 * Left unset: the roots are then read from the pyproject.toml files of
+	 * the tree judged, so they follow the build configuration (DESIGN 3.5).
+	 */
+	gs_buf_puts(out, "# Import roots (glob patterns, '**' for any directories), e.g.\n"
+		    "# [src, apps/*/src, '**/src']. Unset, they are read from every pyproject.toml\n"
+		    "# (setuptools, hatch, poetry, pdm, uv; a src/ beside it); packages below no root\n"
+		    "# are named by the chain of package directories.\n"
+		    "# roots: [src]\n");
 	gs_buf_puts(out, "# Directories skipped when looking for packages.\n");
 	yaml_list(out, "ignore", &cfg.ignore);
 	gs_buf_puts(out, "# Base names of test files (the tests variant).\n");

@@ -682,8 +682,24 @@ size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
 
 		for (j = 0; j < spec->sources_nr; j++) {
 			const gs_spec_source *s = &spec->sources[j];
+			const gs_package *pkg;
 
-			if (!pkgs || !gs_packages_find(pkgs, s->identifier)) {
+			pkg = pkgs ? gs_packages_find(pkgs, s->identifier) : NULL;
+			/*
+			 * The written module wins when contracts are derived: one
+			 * that the roots no longer give (they changed, or were
+			 * read from pyproject.toml) would silently disagree with
+			 * `packages`.
+			 */
+			if (pkg && s->module && pkg->module && strcmp(s->module, pkg->module))
+				add_problem(&found, GS_REGISTRY_INVALID, spec->path,
+					    "%s: sources[%zu].module: '%s' is not the module of '%s', "
+					    "which the import roots name '%s'; write `module: %s` in the "
+					    "spec (or remove the line) and run `git spec sync %s`, or set "
+					    "`roots` in " GS_CONFIG_FILE " so that the package is named '%s'",
+					    spec->path, j, s->module, s->identifier, pkg->module,
+					    pkg->module, spec->id, s->module);
+			if (!pkg) {
 				if (has_entries_below(src, s->identifier))
 					add_problem(&found, GS_REGISTRY_NO_PACKAGE, spec->path,
 						    "%s: sources[%zu].identifier: '%s' is not a package "

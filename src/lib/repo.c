@@ -9,6 +9,7 @@
 #include "gitspec/repo.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/strvec.h"
+#include "gitspec/config.h"
 
 /* Take `name` out of the environment for a while; returns its value (to free) or NULL. */
 static char *env_hide(const char *name)
@@ -90,6 +91,9 @@ int gs_repo_open(git_repository **out)
 			error = gs_error_set_git("cannot open repository");
 		goto done;
 	}
+	/* git -c and GIT_CONFIG_COUNT, above every file, before anything reads the config */
+	if ((error = gs_config_params_apply(repo)) < 0)
+		goto done;
 	if (work_tree) {
 		if (set_workdir(repo, work_tree) < 0) {
 			error = gs_error_set_git("cannot use GIT_WORK_TREE");

@@ -54,7 +54,7 @@ test_expect_success 'packages --json: path, module, leaf, specs, uncovered' '
 	test "$(json_get out.json "len(j)")" = 4 &&
 	json_get out.json "j[3]" >actual &&
 	cat >expect <<-\EOF &&
-	{"path": "src/acme/pricing", "module": "acme.pricing", "leaf": true, "specs": [], "uncovered": true}
+	{"path": "src/acme/pricing", "module": "acme.pricing", "leaf": true, "namespace": false, "specs": [], "uncovered": true}
 	EOF
 	test_cmp expect actual
 '

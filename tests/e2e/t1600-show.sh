@@ -49,8 +49,11 @@ test_expect_success 'show accepts the spec file, its directory, the package and 
 		git spec show $p >actual && test_cmp expect actual || exit 1
 	done &&
 	cd src/acme/pricing/tests &&
+	git spec show --full-name conftest.py >actual &&
+	test_cmp ../../../../expect actual &&
 	git spec show conftest.py >actual &&
-	test_cmp ../../../../expect actual
+	test_grep "^path: \.\./\.\./\.\./\.\./specify/tech/SPEC-001/SPEC-001\.md\$" actual &&
+	test_grep "^  conftest\.py\$" actual
 '
 
 test_expect_success 'show --json' '

@@ -45,7 +45,7 @@ test_expect_success 'a path that does not exist in a covered package names no sp
 test_expect_success 'a known id still works from any directory' '
 	cd repo &&
 	git spec show SPEC-002 >expect &&
-	(cd src/acme/pricing && git spec show SPEC-002) >actual &&
+	(cd src/acme/pricing && git spec show --full-name SPEC-002) >actual &&
 	test_cmp expect actual &&
 	(cd src/acme/pricing && git spec sync SPEC-002)
 '

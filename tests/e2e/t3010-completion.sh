@@ -67,6 +67,14 @@ test_expect_success 'revisions for --rev and --range, in both forms' '
 	complete_git git spec contract --rev=ma >got && test_grep -x "main " got
 '
 
+test_expect_success 'git spec config: the command, its options and revisions for --rev' '
+	cd repo &&
+	complete_git git spec conf >got && test_grep -x "config " got &&
+	complete_git git spec config -- >got &&
+	test_grep -x -e "--json " got && test_grep -x -e "--staged " got && test_grep -x -e "--rev=" got &&
+	complete_git git spec config --rev=fea >got && test_grep -x "feature " got
+'
+
 test_expect_success 'paths for --for-path' '
 	cd repo &&
 	complete_git git spec list --for-path=src/acme/pri >got &&
