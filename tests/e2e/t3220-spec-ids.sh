@@ -122,4 +122,31 @@ test_expect_success 'an id taken only on a remote-tracking branch is refused' '
 	test_grep "SPEC-002 is taken" err
 '
 
+test_expect_success 'renumber: a quoted id, CRLF lines, and contract paths named in .gitattributes' '
+	test_create_repo hand && exclude_scratch hand &&
+	cd hand &&
+	write_file p/__init__.py <<-\PY &&
+	def f() -> None:
+	    pass
+	PY
+	mkdir -p specify/tech/SPEC-007 &&
+	printf "%s\r\n" "---" "id: \"SPEC-007\"" "sources:" "- identifier: p" "  variants:" \
+		"  - name: public" "    path: api/public.md" "---" "" "# SPEC-007 notes" "" \
+		"SPEC-007 stays as written here." >specify/tech/SPEC-007/SPEC-007.md &&
+	git spec sync -q &&
+	git add -A && git commit -q -m "hand-written spec" &&
+	git spec install -q &&
+	test_grep "^specify/tech/SPEC-007/api/public.md merge=gitspec$" .gitattributes &&
+	git spec renumber SPEC-007 SPEC-008 2>err &&
+	test_grep "git add -A specify/tech/SPEC-007 specify/tech/SPEC-008 .gitattributes" err &&
+	printf "%s\r\n" "---" "id: SPEC-008" "sources:" "- identifier: p" "  variants:" \
+		"  - name: public" "    path: api/public.md" "---" "" "# SPEC-008 notes" "" \
+		"SPEC-007 stays as written here." >expect &&
+	test_cmp expect specify/tech/SPEC-008/SPEC-008.md &&
+	test_grep "^specify/tech/SPEC-008/api/public.md merge=gitspec$" .gitattributes &&
+	test_must_fail grep SPEC-007 .gitattributes &&
+	git spec check &&
+	git spec validate
+'
+
 test_done
