@@ -24,7 +24,7 @@ datadir = $(prefix)/share
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 yaml-0.1 tree-sitter
+PKGS = libgit2 yaml-0.1 tree-sitter libcrypto
 OPTFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifdef DEVELOPER
@@ -59,6 +59,10 @@ endif
 GRAMMAR_DIR = deps/tree-sitter-python
 GRAMMAR_SRCS = $(GRAMMAR_DIR)/src/parser.c $(GRAMMAR_DIR)/src/scanner.c
 GRAMMAR_OBJS = $(BUILD)/grammar/parser.o $(BUILD)/grammar/scanner.o
+# The TOML grammar reads pyproject.toml (import roots, docs/adr/0012).
+TOML_GRAMMAR_DIR = deps/tree-sitter-toml
+TOML_GRAMMAR_SRCS = $(TOML_GRAMMAR_DIR)/src/parser.c $(TOML_GRAMMAR_DIR)/src/scanner.c
+TOML_GRAMMAR_OBJS = $(BUILD)/grammar-toml/parser.o $(BUILD)/grammar-toml/scanner.o
 
 LIB_SRCS = $(sort $(wildcard src/lib/*.c))
 LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
@@ -88,7 +92,7 @@ all: $(PROGRAMS)
 deps-check:
 	@$(PKG_CONFIG) --exists $(PKGS) || { \
 	  echo "error: missing build dependencies; install them with:" >&2; \
-	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev pkg-config npm" >&2; \
+	  echo "  apt-get install -y libgit2-dev libyaml-dev libtree-sitter-dev libssl-dev pkg-config npm" >&2; \
 	  exit 1; }
 
 # The unit tests alone link cmocka.
@@ -107,17 +111,24 @@ FORCE:
 $(GRAMMAR_DIR)/src/parser.c:
 	$(Q)scripts/fetch-grammar.sh $(GRAMMAR_DIR)
 $(GRAMMAR_DIR)/src/scanner.c: $(GRAMMAR_DIR)/src/parser.c
-grammar: $(GRAMMAR_DIR)/src/parser.c
+$(TOML_GRAMMAR_DIR)/src/parser.c:
+	$(Q)scripts/fetch-grammar.sh $(TOML_GRAMMAR_DIR) toml
+$(TOML_GRAMMAR_DIR)/src/scanner.c: $(TOML_GRAMMAR_DIR)/src/parser.c
+grammar: $(GRAMMAR_DIR)/src/parser.c $(TOML_GRAMMAR_DIR)/src/parser.c
 
 $(BUILD)/grammar/%.o: $(GRAMMAR_DIR)/src/%.c $(BUILD)/FLAGS | deps-check
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) -std=c11 $(OPTFLAGS) $(SANFLAGS) -I$(GRAMMAR_DIR)/src $(CPPFLAGS) $(CFLAGS) -w -c -o $@ $<
 
+$(BUILD)/grammar-toml/%.o: $(TOML_GRAMMAR_DIR)/src/%.c $(BUILD)/FLAGS | deps-check
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) -std=c11 $(OPTFLAGS) $(SANFLAGS) -I$(TOML_GRAMMAR_DIR)/src $(CPPFLAGS) $(CFLAGS) -w -c -o $@ $<
+
 $(BUILD)/%.o: %.c $(BUILD)/FLAGS | deps-check
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -MMD -MP -c -o $@ $<
 
-$(LIB): $(LIB_OBJS) $(GRAMMAR_OBJS)
+$(LIB): $(LIB_OBJS) $(GRAMMAR_OBJS) $(TOML_GRAMMAR_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@
 	$(QUIET_AR)ar rcs $@ $^

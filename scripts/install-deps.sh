@@ -28,6 +28,8 @@ need_cmd griffe python3-griffe
 need_lib libgit2 libgit2-dev
 need_lib yaml-0.1 libyaml-dev
 need_lib tree-sitter libtree-sitter-dev
+# SHA-1 of the index checksum and of derived bytes (include/gitspec/sha1.h)
+need_lib libcrypto libssl-dev
 need_lib cmocka libcmocka-dev
 # libFuzzer's runtime for `make fuzz` (clang -fsanitize=fuzzer)
 [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||

@@ -15,6 +15,8 @@
 #include "gitspec/hook.h"
 #include "gitspec/plan.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
+#include "gitspec/config.h"
 
 static const char usage_text[] =
 	"usage: git-spec-hook (pre-commit | pre-merge-commit | pre-push <remote> <url> |\n"
@@ -77,16 +79,6 @@ static void print_report(const gs_hook_report *r, const char *what, const char *
 		fprintf(stderr, "fix the errors above, then commit again\n");
 }
 
-static int read_stdin(gs_buf *out)
-{
-	char chunk[8192];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		gs_buf_put(out, chunk, n);
-	return ferror(stdin) ? gs_error_set(GS_ERROR, "cannot read standard input") : 0;
-}
-
 /* The repair of a range: every commit from the first refusing one on. */
 static void print_range_fix(git_repository *repo, const gs_hook_report *r, const char *prefix)
 {
@@ -113,7 +105,7 @@ static int run_push(git_repository *repo, gs_hook_report *report, const char *ho
 	size_t i;
 	int error;
 
-	if ((error = read_stdin(&input)) < 0)
+	if ((error = gs_read_fd(&input, 0, NULL, NULL)) < 0)
 		goto done;
 	if (!strcmp(hook, "pre-push"))
 		error = gs_hook_pre_push(report, repo, argc > 2 ? argv[2] : NULL, input.ptr, input.size);
@@ -213,7 +205,7 @@ static int run_after(git_repository *repo, gs_hook_report *report, const char *h
 		}
 		goto done;
 	}
-	if ((error = read_stdin(&input)) < 0)
+	if ((error = gs_read_fd(&input, 0, NULL, NULL)) < 0)
 		goto done;
 	/* `commit --amend` runs post-commit too, which has said everything. */
 	if (argc > 2 && !strcmp(argv[2], "amend"))
@@ -249,6 +241,13 @@ static int is_hook(const char *name)
 	return 0;
 }
 
+/* An unknown key in the configuration: said once, in the hook's words. */
+static void print_config_warning(const gs_config_warning *w, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "git-spec-hook: warning: %s\n", w->message);
+}
+
 int main(int argc, const char **argv)
 {
 	git_repository *repo = NULL;
@@ -273,6 +272,9 @@ int main(int argc, const char **argv)
 	}
 	after = !strncmp(hook, "post-", 5);
 	git_libgit2_init();
+	/* post-commit runs after pre-commit, in the same git command: one word is enough */
+	if (!after)
+		gs_config_set_warning_fn(print_config_warning, NULL);
 	gs_hook_report_init(&report);
 	if ((error = gs_repo_open(&repo)) < 0)
 		goto done;
@@ -301,6 +303,7 @@ done:
 		status = GS_EXIT_OK;
 	gs_hook_report_clear(&report);
 	git_repository_free(repo);
+	gs_config_warnings_reset();
 	git_libgit2_shutdown();
 	return status;
 }

@@ -10,6 +10,7 @@
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
+#include "gitspec/suggest.h"
 #include "cmd/cmd.h"
 
 struct cmd_struct {
@@ -24,6 +25,7 @@ static const struct cmd_struct commands[] = {
 	{ "uninstall", cmd_uninstall, "remove exactly what install added" },
 	{ "packages", cmd_packages, "list leaf packages (or every package)" },
 	{ "create", cmd_create, "create a spec for a package and write its contracts" },
+	{ "renumber", cmd_renumber, "give a spec another id (two branches picked one)" },
 	{ "sync", cmd_sync, "regenerate contracts (work tree, or the index with --staged)" },
 	{ "check", cmd_check, "verify that contracts are fresh, writing nothing" },
 	{ "diff", cmd_diff, "report API changes between two states, breaking or compatible" },
@@ -31,6 +33,7 @@ static const struct cmd_struct commands[] = {
 	{ "show", cmd_show, "show a spec's metadata, packages, files and contracts" },
 	{ "contract", cmd_contract, "print one contract" },
 	{ "validate", cmd_validate, "check the registry's integrity" },
+	{ "config", cmd_config, "show the effective settings and where each comes from" },
 };
 
 static void usage(FILE *fp)
@@ -41,34 +44,6 @@ static void usage(FILE *fp)
 	for (i = 0; i < GS_ARRAY_SIZE(commands); i++)
 		fprintf(fp, "   %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp, "\n'git spec <command> -h' shows a command's options; 'git spec --help' opens git-spec(1).\n");
-}
-
-/* Levenshtein distance, for "did you mean" (git's help.c does much the same). */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, result;
-
-	row = gs_xcalloc(lb + 1, sizeof(*row));
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	result = row[lb];
-	free(row);
-	return result;
 }
 
 /*
@@ -82,20 +57,20 @@ static void unknown_command(const char *name)
 
 	fprintf(stderr, "git spec: '%s' is not a git spec command. See 'git spec -h'.\n", name);
 	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
-		d = strncmp(commands[i].name, name, strlen(name)) ? edit_distance(name, commands[i].name) : 0;
+		d = gs_suggest_distance(name, commands[i].name, 0);
 		if (d < best)
 			best = d;
 	}
-	if (!*name || best > 2 + strlen(name) / 4)
+	if (!gs_suggest_close(name, best))
 		return;
 	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
-		d = strncmp(commands[i].name, name, strlen(name)) ? edit_distance(name, commands[i].name) : 0;
+		d = gs_suggest_distance(name, commands[i].name, 0);
 		if (d == best)
 			nr++;
 	}
 	fprintf(stderr, "\n%s\n", nr == 1 ? "The most similar command is" : "The most similar commands are");
 	for (i = 0; i < GS_ARRAY_SIZE(commands); i++) {
-		d = strncmp(commands[i].name, name, strlen(name)) ? edit_distance(name, commands[i].name) : 0;
+		d = gs_suggest_distance(name, commands[i].name, 0);
 		if (d == best)
 			fprintf(stderr, "\t%s\n", commands[i].name);
 	}
@@ -138,6 +113,7 @@ int main(int argc, const char **argv)
 		if (strcmp(commands[i].name, name))
 			continue;
 		git_libgit2_init();
+		cmd_config_warnings_setup(argc - 1, argv + 1);
 		status = commands[i].fn(argc - 1, argv + 1);
 		git_libgit2_shutdown();
 		return status;

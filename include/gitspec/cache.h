@@ -3,11 +3,15 @@
 
 /*
  * A cache of derived data keyed by object id, kept under the repository's
- * common git directory (GITDIR/gitspec/cache). Values carry a header with a
- * format version and a checksum: a corrupt or foreign entry reads as a miss.
- * Entries are written atomically (temporary file + rename), so concurrent
- * runs are safe; the cache is bounded (oldest entries pruned past a size
- * limit). GIT_SPEC_NO_CACHE=1 disables it. See docs/adr/0003-cache.md.
+ * common git directory (GITDIR/gitspec/cache) as one append-only pack file
+ * and its index. Records carry the key, the namespace and a checksum: a
+ * corrupt, truncated or foreign record reads as a miss. Puts are buffered
+ * and appended under a lock when the handle is freed, so a run costs a
+ * constant number of files and concurrent runs are safe; the cache is
+ * bounded (compacted to its newest entries past a bound).
+ * GIT_SPEC_NO_CACHE=1 disables it. See docs/adr/0014-cache-pack.md.
+ *
+ * A handle is not thread-safe: callers on several threads serialise.
  */
 
 #include <stddef.h>
@@ -17,40 +21,43 @@
 
 typedef struct gs_cache gs_cache;
 
-/* Per-namespace bounds; past either, the oldest entries are pruned. */
+/* Bounds of the whole cache; past either, it is compacted to its newest entries. */
 #define GS_CACHE_MAX_FILES 100000
 #define GS_CACHE_MAX_BYTES (256ULL * 1024 * 1024)
 
 /*
  * A NULL *out (and 0) when the cache is disabled or cannot be created.
- * Cheap: no file system access at all (directories are made on first put).
+ * Cheap: no file system access at all (the pack is mapped on the first get
+ * or put, directories are made when the first values are written).
  */
 int gs_cache_open(gs_cache **out, git_repository *repo);
 /* The same on an explicit directory (tests, tools). */
 int gs_cache_open_dir(gs_cache **out, const char *dir);
+/* Append the buffered puts (a failure leaves them uncached), then release. */
 void gs_cache_free(gs_cache *cache);
 
 /*
  * `ns` is a short namespace ("model", "spec", ...: [a-z0-9_-], at most 32
- * bytes). GS_ENOTFOUND on a miss, which includes a NULL cache and an entry
+ * bytes). GS_ENOTFOUND on a miss, which includes a NULL cache and a record
  * that is unreadable, corrupt, truncated or from another format version
- * (such an entry is removed).
+ * (the next put of the key supersedes it).
  */
 int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *key);
 /*
- * Store a value (a NULL cache does nothing). A failure (GS_ERROR, e.g. a
- * read-only git directory) is not fatal for the caller: the value is
- * simply not cached. Occasionally (for about one put in 64) samples the
- * size of the namespace and prunes it when over its bounds.
+ * Store a value (a NULL cache does nothing): buffered, visible to this
+ * handle's gets at once, written at gs_cache_free or when the buffer holds
+ * a few MiB. A failure (GS_ERROR, e.g. a read-only git directory) is not
+ * fatal for the caller: the value is simply not cached. A put of the value
+ * the key already has writes nothing.
  */
 int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char *data, size_t len);
 
 /* Change the bounds (0 keeps the current value). */
 void gs_cache_set_limits(gs_cache *cache, size_t max_files, uint64_t max_bytes);
 /*
- * When namespace `ns` is over a bound, remove its oldest entries (by
- * modification time) down to 80% of the bounds; also remove temporary files
- * left behind by crashed writers. Called by gs_cache_put when needed.
+ * Write the buffered puts, then, when the cache is over a bound, compact it
+ * to its newest entries within 75% of the bounds. Every write of the
+ * buffer does the same. `ns` is checked but the bounds are the cache's.
  */
 int gs_cache_prune(gs_cache *cache, const char *ns);
 

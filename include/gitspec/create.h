@@ -59,7 +59,20 @@ void gs_spec_date_today(gs_buf *out);
 int gs_spec_draft_make(gs_spec_draft *d, gs_workspace *ws, const char *pkg_path,
 		       const char *name, const char *date, int force_parent);
 
+/*
+ * The same with the id `id` (NULL: the next free one of the registry), for
+ * several drafts in one run and for ids no branch uses (specid.h).
+ */
+int gs_spec_draft_make_as(gs_spec_draft *d, gs_workspace *ws, const char *pkg_path,
+			  const char *id, const char *name, const char *date, int force_parent);
+
 /* Write the drafted spec and contracts into the work tree. */
 int gs_spec_draft_write(const gs_spec_draft *d, const gs_workspace *ws);
+
+/*
+ * Write several drafts, all or nothing: on an error, the files this call
+ * created (and directories left empty by their removal) are removed again.
+ */
+int gs_spec_drafts_write(gs_spec_draft *const *drafts, size_t nr, const gs_workspace *ws);
 
 #endif

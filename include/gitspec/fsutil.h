@@ -64,8 +64,41 @@ int gs_write_file_atomic(const char *root, const char *path, const char *data, s
  * gs_write_file_atomic it does not check the directories on the way.
  */
 int gs_replace_file(const char *path, const char *data, size_t len, mode_t mode);
-/* Read a whole file; GS_ENOTFOUND when it does not exist. */
+/*
+ * The one way the library reads a whole file or stream (git's
+ * strbuf_read_file, libgit2's git_futils_readbuffer).
+ *
+ * `max` bounds the size (0: no bound, for git's own files such as the
+ * index, which have none); a larger input is GS_EINPUT, "'PATH' is larger
+ * than TOO_LARGE (limit N MiB)", TOO_LARGE defaulting to "allowed", and
+ * nothing is kept. GS_READ_REGULAR refuses anything but a regular file
+ * (GS_EINPUT) and never blocks on a FIFO; GS_READ_NOFOLLOW refuses a
+ * symbolic link at the path itself (GS_EINPUT). A missing file (ENOENT,
+ * ENOTDIR) is GS_ENOTFOUND. Every message names the path. `out` is
+ * replaced, and empty after an error.
+ */
+typedef struct gs_read_opts {
+	size_t max;
+	unsigned flags;
+	const char *too_large;
+} gs_read_opts;
+
+#define GS_READ_REGULAR  (1u << 0)
+#define GS_READ_NOFOLLOW (1u << 1)
+
+int gs_read_file_opts(gs_buf *out, const char *path, const gs_read_opts *opts);
+/* gs_read_file_opts with no bound and no check. */
 int gs_read_file(gs_buf *out, const char *path);
+/*
+ * Read `fd` to its end (the caller opened it and closes it); `name` is the
+ * path for the messages, NULL for standard input.
+ */
+int gs_read_fd(gs_buf *out, int fd, const char *name, const gs_read_opts *opts);
+/*
+ * The directory of the running executable (/proc/self/exe), without a
+ * final slash; GS_ENOTFOUND, with no message, when it cannot be told.
+ */
+int gs_exe_dir(gs_buf *out);
 /*
  * Whether any component of `path` below `root` (the last one included) is a
  * symlink (1), not (0). Components that do not exist end the walk (0).

@@ -60,8 +60,9 @@ int gs_hook_report_status(const gs_hook_report *r);
  * parent package of a changed package marker, every package of a changed spec,
  * the package of a changed contract; with the spec sources covering them
  * (rollup). Sets *all when the configuration changed (everything is
- * touched). `leaves` (may be NULL) receives the touched leaf packages, for
- * the requireSpecs check.
+ * touched). `leaves` (may be NULL) receives the touched packages whose own
+ * files changed and that no spec covers, leaf or not, for the requireSpecs
+ * check (gs_coverage_uncovered() keeps those that need a spec).
  */
 void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strvec *changed,
 		     const gs_package_list *pkgs, const gs_registry *reg, const gs_config *cfg);

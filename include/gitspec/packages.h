@@ -25,6 +25,12 @@ typedef struct gs_package {
 	char *path;      /* repository-relative directory, no trailing '/' */
 	char *module;    /* dotted import name */
 	int leaf;        /* no package anywhere below */
+	/*
+	 * A namespace module (DESIGN 1): a directory without __init__.py
+	 * strictly below an import root, outside every package, that holds
+	 * Python files directly; its files are those direct files.
+	 */
+	int namespace;
 } gs_package;
 
 typedef struct gs_package_list {
@@ -36,9 +42,11 @@ typedef struct gs_package_list {
 #define GS_PACKAGE_LIST_INIT { NULL, 0, 0, GS_STRVEC_INIT }
 
 /*
- * Every package of `src`: directories holding a regular `__init__.py`
- * (mode 100644 or 100755; a symlink does not count), outside ignored
- * directories. The repository root itself is never a package. `out` must
+ * Every package of `src`: directories holding a regular file (mode 100644
+ * or 100755; a symlink does not count) that is a package marker of the
+ * language (language.h), outside ignored directories, and every namespace
+ * module (gs_package.namespace) below the import roots. The repository root
+ * itself is never a package. `out` must
  * be initialised; what it held is released. `cfg` may be NULL (defaults).
  * One pass over the source's entries plus O(p log p) in the packages.
  */
@@ -65,15 +73,16 @@ const gs_package *gs_packages_nearest(const gs_package_list *list, const char *p
 
 /*
  * The file that marks `pkg` as a package and holds its Exports (DESIGN 1):
- * its __init__.py, or its __init__.pyi when there is no __init__.py; only
- * regular blobs. NULL when neither exists.
+ * the first of the language's package markers it holds (Python: the
+ * module before the stub); only regular blobs. NULL when none exists.
  */
 const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg);
 
 /*
  * The entries of the `*.py` and `*.pyi` regular files of `pkg`: in its directory and
  * subdirectories, except at or below a subdirectory that is itself a
- * package (unless `rollup`) or is ignored. Symlinks and gitlinks are never
+ * package (unless `rollup`) or is ignored; of a namespace module without
+ * `rollup`, only the files directly in its directory. Symlinks and gitlinks are never
  * included. Sorted by path. Entries point into `src`; the array is the
  * caller's to free() (NULL when there are none).
  */
@@ -88,7 +97,9 @@ int gs_package_files_entries(const gs_source_entry ***out, size_t *out_nr,
  * The module name of the package at `path` (DESIGN 1 "Module name"); caller
  * frees. With import roots (cfg->roots: glob patterns matched against whole
  * leading path components, so that "apps/" "*" "/src" matches apps/web/src
- * but not apps/web/lib/src; "." is the repository root), the path below the
+ * but not apps/web/lib/src; a "**" component matches any number of
+ * components, so that "**" "/src" matches src and a/b/src; "." is the
+ * repository root), the path below the
  * deepest root strictly containing `path`, '/' replaced by '.'. Otherwise
  * the chain of package directories of `list` ending at `path` (walking up
  * while the parent directory is a package).

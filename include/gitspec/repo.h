@@ -16,6 +16,7 @@
 
 #include <git2.h>
 #include "buf.h"
+#include "strvec.h"
 
 int gs_repo_open(git_repository **out);
 /* The path of the current directory relative to the work tree ("" at the top). */
@@ -34,5 +35,11 @@ int gs_repo_relpath(gs_buf *out, git_repository *repo, const char *user_path);
  * tree, as git resolves it (git exports absolute paths to hooks anyway).
  */
 int gs_repo_index_path(gs_buf *out, git_repository *repo);
+/*
+ * The shallow boundary ($GIT_COMMON_DIR/shallow), appended to `out`: the
+ * hex ids of the commits whose parents are missing, sorted and unique.
+ * Nothing when the repository is not shallow or the file cannot be read.
+ */
+void gs_repo_shallow(gs_strvec *out, git_repository *repo);
 
 #endif

@@ -24,6 +24,17 @@ static const char *const check_usage[] = {
 	NULL
 };
 
+/* Whether every error is an uncovered package (spec.requireSpecs). */
+static int uncovered_only(const gs_check_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->errors_nr; i++)
+		if (r->errors[i].code != GS_PROBLEM_UNCOVERED)
+			return 0;
+	return 1;
+}
+
 static int result_status(const gs_check_report *r, const char *where)
 {
 	if (gs_check_report_bad_input(r))
@@ -32,6 +43,12 @@ static int result_status(const gs_check_report *r, const char *where)
 		cmd_set_hint("run '%s' to regenerate them", r->fix);
 		return gs_error_set(GS_ECHECK, "%s: %zu contract%s stale", where, r->stale_nr,
 				    r->stale_nr == 1 ? " is" : "s are");
+	}
+	if (r->errors_nr && uncovered_only(r)) {
+		cmd_set_hint("'git spec create --all' covers every one");
+		return gs_error_set(GS_ECHECK, "%s: %zu package%s not covered by any spec "
+				    "(spec.requireSpecs is set)", where, r->errors_nr,
+				    r->errors_nr == 1 ? " is" : "s are");
 	}
 	if (r->errors_nr) {
 		cmd_set_hint("'git spec validate' lists the problems");

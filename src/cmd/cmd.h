@@ -14,6 +14,7 @@ int cmd_install(int argc, const char **argv);
 int cmd_uninstall(int argc, const char **argv);
 int cmd_packages(int argc, const char **argv);
 int cmd_create(int argc, const char **argv);
+int cmd_renumber(int argc, const char **argv);
 int cmd_sync(int argc, const char **argv);
 int cmd_check(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
@@ -21,6 +22,16 @@ int cmd_show(int argc, const char **argv);
 int cmd_contract(int argc, const char **argv);
 int cmd_validate(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
+int cmd_config(int argc, const char **argv);
+
+/*
+ * Where the configuration's warnings (unknown keys) go for this run: on
+ * standard error ("warning: ..."), or, when the command line asks for JSON
+ * (--json, --format=json), kept for cmd_config_warnings_json.
+ */
+void cmd_config_warnings_setup(int argc, const char **argv);
+/* Append the kept warnings as a JSON array of {path, line, column, code, message}. */
+void cmd_config_warnings_json(gs_buf *out);
 
 /*
  * Open the manual page of subcommand `cmd` (NULL: git-spec(1)), as

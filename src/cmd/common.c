@@ -9,6 +9,7 @@
 #include "gitspec/strvec.h"
 #include "cmd.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
 #include "gitspec/check.h"
 #include <git2.h>
 
@@ -93,19 +94,9 @@ static int find_manual(gs_buf *out, const char *page)
 	gs_buf exe = GS_BUF_INIT;
 	size_t i;
 	int found = 0;
-	ssize_t n;
 
-	for (;;) {
-		gs_buf_grow(&exe, exe.asize + 256);
-		n = readlink("/proc/self/exe", exe.ptr, exe.asize - 1);
-		if (n <= 0)
-			goto done;
-		if ((size_t)n < exe.asize - 1)
-			break;
-	}
-	gs_buf_setlen(&exe, (size_t)n);
-	if (strrchr(exe.ptr, '/'))
-		gs_buf_setlen(&exe, (size_t)(strrchr(exe.ptr, '/') - exe.ptr));
+	if (gs_exe_dir(&exe) < 0)
+		goto done;
 	for (i = 0; i < GS_ARRAY_SIZE(candidates) && !found; i++) {
 		gs_buf_sets(out, exe.ptr);
 		gs_buf_printf(out, "%s%s.1", candidates[i], page);

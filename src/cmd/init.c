@@ -9,6 +9,7 @@
 #include "gitspec/install.h"
 #include "gitspec/repo.h"
 #include "gitspec/strvec.h"
+#include "gitspec/workspace.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -17,6 +18,44 @@ static const char *const init_usage[] = {
 	"git spec init [--force] [-q]",
 	NULL
 };
+
+/*
+ * Say which import roots the work tree gets and where they come from, so
+ * that a src layout or a monorepo shows its module names are right without
+ * any configuration (DESIGN 3.5). A pyproject.toml that does not parse is
+ * named, not fatal: init still installs.
+ */
+static void describe_roots(git_repository *repo, gs_strvec *log)
+{
+	gs_workspace ws;
+	gs_buf line = GS_BUF_INIT;
+	size_t i;
+
+	gs_workspace_init(&ws);
+	if (gs_workspace_attach(&ws, repo, NULL) < 0 ||
+	    gs_workspace_open(&ws, GS_WORKSPACE_WORKTREE, NULL) < 0) {
+		gs_strvec_pushf(log, "warning: no import roots read: %s", gs_error_last());
+		gs_error_clear();
+		goto done;
+	}
+	if (!ws.cfg.roots_derived) {
+		gs_buf_sets(&line, "import roots from the configuration:");
+		for (i = 0; i < ws.cfg.roots.nr; i++)
+			gs_buf_printf(&line, " %s", ws.cfg.roots.v[i]);
+	} else if (!ws.cfg.roots.nr) {
+		gs_buf_sets(&line, "no import roots in pyproject.toml: module names follow the "
+			    "chain of package directories");
+	} else {
+		gs_buf_sets(&line, "import roots from pyproject.toml:");
+		for (i = 0; i < ws.cfg.roots.nr; i++)
+			gs_buf_printf(&line, "%s %s (%s)", i ? "," : "", ws.cfg.roots.v[i],
+				      ws.cfg.roots_from.v[i]);
+	}
+	gs_strvec_push(log, line.ptr);
+done:
+	gs_buf_release(&line);
+	gs_workspace_release(&ws);
+}
 
 int cmd_init(int argc, const char **argv)
 {
@@ -41,6 +80,7 @@ int cmd_init(int argc, const char **argv)
 		goto done;
 	if ((error = gs_install_init_config(repo, &log)) < 0)
 		goto done;
+	describe_roots(repo, &log);
 	error = gs_install(repo, &opts, &log);
 done:
 	if (!quiet || error)

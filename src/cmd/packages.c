@@ -1,16 +1,21 @@
 /*
- * git spec packages [--all] [--json | -z] [--full-name]: the leaf packages
- * (or every package) with their modules and covering specs. Paths are
+ * git spec packages [--all] [--json | -z] [--full-name]: the packages that
+ * need a spec (leaf packages, and parent packages holding files of their
+ * own: coverage.h), or every package, with their modules and covering
+ * specs; `-` marks one that needs a spec and has none, `(none needed)` a
+ * parent package with nothing of its own to cover. Paths are
  * relative to the current directory and quoted as git quotes them
  * (core.quotePath); --full-name makes them relative to the top; -z prints
  * "[leaf|parent TAB] module TAB specs TAB path NUL" records, path verbatim
  * and last, as git's -z listings have it. JSON paths are top-relative.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
+#include "gitspec/coverage.h"
 #include "cmd.h"
 #include "context.h"
 #include "parse-options.h"
@@ -34,6 +39,7 @@ int cmd_packages(int argc, const char **argv)
 	gs_workspace ctx;
 	gs_buf out = GS_BUF_INIT, shown = GS_BUF_INIT;
 	gs_strvec paths = GS_STRVEC_INIT;
+	unsigned char *needs = NULL;
 	size_t i, width = 0, mwidth = 0;
 
 	argc = cmd_parse_options(argc, argv, opts, packages_usage);
@@ -52,6 +58,9 @@ int cmd_packages(int argc, const char **argv)
 	if (!cmd_quiet)
 		cmd_ctx_report_spec_errors(&ctx, "warning");
 	quote_high = cmd_quote_path_enabled(ctx.repo);
+	needs = gs_xcalloc(ctx.pkgs.nr ? ctx.pkgs.nr : 1, 1);
+	for (i = 0; i < ctx.pkgs.nr; i++)
+		needs[i] = (unsigned char)gs_package_needs_spec(ctx.src, &ctx.pkgs, &ctx.pkgs.v[i]);
 
 	/* Each package's path as printed: here-relative and quoted, or as is. */
 	for (i = 0; i < ctx.pkgs.nr; i++) {
@@ -74,7 +83,7 @@ int cmd_packages(int argc, const char **argv)
 
 		size_t m = ctx.pkgs.v[i].module ? strlen(ctx.pkgs.v[i].module) : 1;
 
-		if (!all && !ctx.pkgs.v[i].leaf)
+		if (!all && !needs[i])
 			continue;
 		if (n > width)
 			width = n;
@@ -86,17 +95,22 @@ int cmd_packages(int argc, const char **argv)
 	for (i = 0; i < ctx.pkgs.nr; i++) {
 		const gs_package *pkg = &ctx.pkgs.v[i];
 		gs_strvec specs = GS_STRVEC_INIT;
+		const char *none;
 
-		if (!all && !pkg->leaf)
+		if (!all && !needs[i])
 			continue;
 		gs_workspace_specs_covering(&specs, &ctx, pkg->path);
+		none = needs[i] ? "-" : "(none needed)";
 		if (json) {
 			gs_buf_puts(&out, first ? "\n  {\"path\": " : ",\n  {\"path\": ");
 			gs_buf_put_json_string(&out, pkg->path);
 			gs_buf_puts(&out, ", \"module\": ");
 			cmd_json_string_or_null(&out, pkg->module);
-			gs_buf_printf(&out, ", \"leaf\": %s, \"specs\": ", pkg->leaf ? "true" : "false");
+			gs_buf_printf(&out, ", \"leaf\": %s, \"namespace\": %s, \"specs\": ",
+				      pkg->leaf ? "true" : "false", pkg->namespace ? "true" : "false");
 			cmd_json_strvec(&out, &specs);
+			gs_buf_printf(&out, ", \"uncovered\": %s",
+				      needs[i] && !specs.nr ? "true" : "false");
 			gs_buf_putc(&out, '}');
 		} else if (nul) {
 			size_t j;
@@ -107,7 +121,7 @@ int cmd_packages(int argc, const char **argv)
 			for (j = 0; j < specs.nr; j++)
 				gs_buf_printf(&out, "%s%s", j ? "," : "", specs.v[j]);
 			if (!specs.nr)
-				gs_buf_putc(&out, '-');
+				gs_buf_puts(&out, none);
 			gs_buf_printf(&out, "\t%s", paths.v[i]);
 			gs_buf_putc(&out, '\0');
 		} else {
@@ -120,7 +134,7 @@ int cmd_packages(int argc, const char **argv)
 			for (j = 0; j < specs.nr; j++)
 				gs_buf_printf(&out, "%s%s", j ? "," : "", specs.v[j]);
 			if (!specs.nr)
-				gs_buf_putc(&out, '-');
+				gs_buf_puts(&out, none);
 			gs_buf_putc(&out, '\n');
 		}
 		first = 0;
@@ -134,6 +148,7 @@ done:
 	gs_buf_release(&out);
 	gs_buf_release(&shown);
 	gs_strvec_clear(&paths);
+	free(needs);
 	gs_workspace_release(&ctx);
 	return cmd_report(error);
 }

@@ -786,36 +786,31 @@ static void compare_pair(struct pkgdiff *d, const struct def *o, const struct de
 		add(d, GS_CHANGE_DOCSTRING_CHANGED, path, line, ns->name, os->doc, ns->doc);
 }
 
-static void report_removed(struct pkgdiff *d, const struct def *o)
+/*
+ * A public definition with no match on the other side: removed (from the
+ * old side) or added (from the new one), the two read as mirrors.
+ */
+static void report_unmatched(struct pkgdiff *d, const struct def *x, int added)
 {
-	const gs_apidiff_file *f = &d->files[o->file];
-	const struct def *p = parent_def(&d->old, o);
+	const gs_apidiff_file *f = &d->files[x->file];
+	const struct def *p = parent_def(added ? &d->new_ : &d->old, x);
+	const gs_module *other = added ? f->old : f->new_;
+	const unsigned char *moved = added ? d->moved_new : d->moved_old;
+	gs_change_kind kind;
 
-	if (!o->sym->public)
+	if (!x->sym->public)
 		return;
 	/* A member of a class that left (or went private) leaves with it. */
 	if (p && (!p->match || !p->match->sym->public))
 		return;
-	/* A whole module that left is one module_removed. */
-	if (!p && !f->new_ && !d->moved_old[o->file])
+	/* A whole module that left (or came) is one module_removed (added). */
+	if (!p && !other && !moved[x->file])
 		return;
-	add(d, module_find(f->new_, o->sym->name) ? GS_CHANGE_OVERLOAD_REMOVED
-	       : GS_CHANGE_OBJECT_REMOVED, o->mod->path, sym_line(o->sym), o->sym->name, NULL, NULL);
-}
-
-static void report_added(struct pkgdiff *d, const struct def *n)
-{
-	const gs_apidiff_file *f = &d->files[n->file];
-	const struct def *p = parent_def(&d->new_, n);
-
-	if (!n->sym->public)
-		return;
-	if (p && (!p->match || !p->match->sym->public))
-		return;
-	if (!p && !f->old && !d->moved_new[n->file])
-		return;
-	add(d, module_find(f->old, n->sym->name) ? GS_CHANGE_OVERLOAD_ADDED
-	       : GS_CHANGE_OBJECT_ADDED, n->mod->path, sym_line(n->sym), n->sym->name, NULL, NULL);
+	if (module_find(other, x->sym->name))
+		kind = added ? GS_CHANGE_OVERLOAD_ADDED : GS_CHANGE_OVERLOAD_REMOVED;
+	else
+		kind = added ? GS_CHANGE_OBJECT_ADDED : GS_CHANGE_OBJECT_REMOVED;
+	add(d, kind, x->mod->path, sym_line(x->sym), x->sym->name, NULL, NULL);
 }
 
 /* Names that left a literal __all__ (other than those of removed definitions). */
@@ -885,11 +880,11 @@ void gs_apidiff_package(gs_change_list *out, const char *package, const char *mo
 		if (d.old.v[i].match)
 			compare_pair(&d, &d.old.v[i], d.old.v[i].match);
 		else
-			report_removed(&d, &d.old.v[i]);
+			report_unmatched(&d, &d.old.v[i], 0);
 	}
 	for (i = 0; i < d.new_.nr; i++)
 		if (!d.new_.v[i].match)
-			report_added(&d, &d.new_.v[i]);
+			report_unmatched(&d, &d.new_.v[i], 1);
 
 	side_defs_release(&d.old);
 	side_defs_release(&d.new_);

@@ -1,14 +1,14 @@
-#include <dirent.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <git2.h>
@@ -17,33 +17,74 @@
 #include "gitspec/cache.h"
 
 /*
- * Layout and rules: docs/adr/0003-cache.md.
+ * Layout and rules: docs/adr/0014-cache-pack.md.
  *
- * One file per key, DIR/NS/xx/<remaining 38 hex digits>, holding
+ * DIR/pack  an append-only log: "GSPACK\0\2", a random 64-bit pack id, then
+ *           records
+ *             0  4  magic "GSR2"
+ *             4  4  payload length (big endian)
+ *             8 20  the key, raw
+ *            28  1  namespace length N (1..32)
+ *            29  N  namespace
+ *          29+N     payload
+ *                8  checksum of everything above (big endian)
+ * DIR/idx   the pack's records up to an offset, sorted by (key, namespace
+ *           tag): a 40-byte header (magic, pack id, covered offset, count,
+ *           checksum of those) and 40-byte entries (key, tag, offset, length)
+ * DIR/lock  held with flock(2) by the one process appending at a time
  *
- *   0  8  magic "gscache\0"
- *   8  4  format version (big endian)
- *  12  4  key length (20)
- *  16 20  the key, raw
- *  36  8  payload length (big endian)
- *  44  8  FNV-1a 64 of the payload (big endian)
- *  52     payload
+ * A run maps idx and pack once, on its first get; records appended after
+ * the idx was written are found by hopping over the pack's tail. Puts are
+ * buffered and appended at gs_cache_free (or every FLUSH_BYTES) with one
+ * write under the lock. Every get checks the record it lands on (magic,
+ * key, namespace, length, checksum): an index, a pack or a tail that is
+ * corrupt, truncated or foreign is a miss, never a wrong value.
  */
-#define CACHE_MAGIC "gscache"
-#define CACHE_VERSION 1
-#define HDR_SIZE 52
+#define PACK_MAGIC "GSPACK\0\2"
+#define PACK_HDR 16
+#define REC_MAGIC 0x47535232u
+#define REC_FIXED 37             /* 29 bytes of header + 8 of checksum */
+#define IDX_MAGIC "GSIDX\0\0\2"
+#define IDX_HDR 40
+#define IDX_ENT 40
 #define MAX_PAYLOAD (1ULL << 30)
 #define NS_MAX 32
-#define TMP_PREFIX "tmp-"
-/* Leftover temporary files older than this belong to a crashed writer. */
-#define TMP_MAX_AGE 3600
-/* Hits on entries older than this refresh their mtime (approximate LRU). */
-#define TOUCH_AGE 86400
+/* Buffered puts past this are appended at once (bounds memory). */
+#define FLUSH_BYTES (4u << 20)
+/* The idx is rewritten when the unindexed tail outgrows either. */
+#define TAIL_MAX_BYTES (1u << 20)
+#define TAIL_MAX_RECORDS 2048
+/* A writer waits this long for the lock, then leaves its values uncached. */
+#define LOCK_WAIT_MS 2000
+/* Compaction keeps the newest entries up to this share of the bounds. */
+#define KEEP_PERCENT 75
+
+struct slot {
+	unsigned char key[24];   /* the raw key, then the namespace tag (big endian) */
+	uint64_t off;            /* in the pack, or in `pending` when `pending` */
+	uint32_t len;            /* of the whole record */
+	int used, pending;
+};
 
 struct gs_cache {
 	char *dir;
 	size_t max_files;
 	uint64_t max_bytes;
+	int loaded;
+	/* the pack and the idx as mapped on the first get */
+	unsigned char *pack, *idx;
+	size_t pack_len, idx_len, idx_nr;
+	/* the unindexed tail of the pack and this run's puts, by key */
+	struct slot *tab;
+	size_t tab_cap, tab_nr;
+	gs_buf pending;
+};
+
+/* An entry of the index being written (host order). */
+struct ient {
+	unsigned char key[24];
+	uint64_t off;
+	uint32_t len;
 };
 
 static int cache_disabled(void)
@@ -67,6 +108,7 @@ int gs_cache_open_dir(gs_cache **out, const char *dir)
 	c->dir = gs_xstrndup(dir, len);
 	c->max_files = GS_CACHE_MAX_FILES;
 	c->max_bytes = GS_CACHE_MAX_BYTES;
+	gs_buf_init(&c->pending, 0);
 	*out = c;
 	return 0;
 }
@@ -91,14 +133,6 @@ int gs_cache_open(gs_cache **out, git_repository *repo)
 	error = gs_cache_open_dir(out, dir.ptr);
 	gs_buf_release(&dir);
 	return error;
-}
-
-void gs_cache_free(gs_cache *cache)
-{
-	if (!cache)
-		return;
-	free(cache->dir);
-	free(cache);
 }
 
 void gs_cache_set_limits(gs_cache *cache, size_t max_files, uint64_t max_bytes)
@@ -126,17 +160,7 @@ static int check_ns(const char *ns)
 	return 0;
 }
 
-static uint64_t fnv1a64(const unsigned char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
+/* ---- encoding ------------------------------------------------------------ */
 
 static void put_be32(unsigned char *p, uint32_t v)
 {
@@ -164,345 +188,806 @@ static uint64_t get_be64(const unsigned char *p)
 	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
 }
 
-/* DIR/NS/xx into `out`; *hex_rest receives the 38 remaining hex digits. */
-static void entry_dir(gs_buf *out, char hex_rest[GIT_OID_HEXSZ + 1], const gs_cache *cache,
-		      const char *ns, const git_oid *key)
+/*
+ * The checksum: eight bytes a step, multiply and fold. Not cryptographic
+ * (the cache guards against accidents, not against someone who can write
+ * to .git), but every bit of the input reaches every bit of the result and
+ * a warm run checks several MiB of records with it, so it must be fast.
+ */
+static uint64_t checksum(const unsigned char *p, size_t len)
 {
-	char hex[GIT_OID_HEXSZ + 1];
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = 0x2545f4914f6cdd1dULL ^ ((uint64_t)len * m);
+	size_t i = 0;
 
-	git_oid_tostr(hex, sizeof(hex), key);
-	gs_buf_clear(out);
-	gs_buf_printf(out, "%s/%s/%.2s", cache->dir, ns, hex);
-	memcpy(hex_rest, hex + 2, GIT_OID_HEXSZ - 2);
-	hex_rest[GIT_OID_HEXSZ - 2] = '\0';
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w = (uint64_t)p[i] | (uint64_t)p[i + 1] << 8 | (uint64_t)p[i + 2] << 16 |
+			(uint64_t)p[i + 3] << 24 | (uint64_t)p[i + 4] << 32 | (uint64_t)p[i + 5] << 40 |
+			(uint64_t)p[i + 6] << 48 | (uint64_t)p[i + 7] << 56;
+
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		uint64_t w = 0;
+		int sh = 0;
+
+		for (; i < len; i++, sh += 8)
+			w |= (uint64_t)p[i] << sh;
+		h = (h ^ w ^ 0xff) * m;
+		h ^= h >> 29;
+	}
+	h *= m;
+	return h ^ (h >> 32);
+}
+
+static uint32_t ns_tag(const char *ns)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *ns; ns++)
+		h = (h ^ (unsigned char)*ns) * 16777619u;
+	return h;
+}
+
+static void make_slot_key(unsigned char out[24], const git_oid *key, const char *ns)
+{
+	memcpy(out, key->id, GIT_OID_RAWSZ);
+	put_be32(out + GIT_OID_RAWSZ, ns_tag(ns));
+}
+
+/*
+ * The length of the well-formed record header at `p` (`avail` bytes
+ * there), or 0. Only the header: the checksum is checked by its reader.
+ */
+static size_t record_len(const unsigned char *p, size_t avail)
+{
+	size_t n, len;
+
+	if (avail < REC_FIXED || get_be32(p) != REC_MAGIC)
+		return 0;
+	n = p[28];
+	len = get_be32(p + 4);
+	if (!n || n > NS_MAX || len > MAX_PAYLOAD || REC_FIXED + n + len > avail)
+		return 0;
+	return REC_FIXED + n + len;
+}
+
+static int record_ok(const unsigned char *p, size_t len)
+{
+	return len >= REC_FIXED && get_be64(p + len - 8) == checksum(p, len - 8);
+}
+
+static void record_slot_key(unsigned char out[24], const unsigned char *rec)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	memcpy(out, rec + 8, GIT_OID_RAWSZ);
+	for (i = 0; i < rec[28]; i++)
+		h = (h ^ rec[29 + i]) * 16777619u;
+	put_be32(out + GIT_OID_RAWSZ, h);
+}
+
+static void encode_record(gs_buf *out, const char *ns, const git_oid *key, const char *data, size_t len)
+{
+	unsigned char h[29];
+	size_t start = out->size, n = strlen(ns);
+
+	put_be32(h, REC_MAGIC);
+	put_be32(h + 4, (uint32_t)len);
+	memcpy(h + 8, key->id, GIT_OID_RAWSZ);
+	h[28] = (unsigned char)n;
+	gs_buf_put(out, h, sizeof(h));
+	gs_buf_put(out, ns, n);
+	gs_buf_put(out, data, len);
+	put_be64(h, checksum((const unsigned char *)out->ptr + start, out->size - start));
+	gs_buf_put(out, h, 8);
+}
+
+/* ---- the table of the tail and the pending puts ---------------------------- */
+
+static size_t slot_hash(const unsigned char key[24])
+{
+	uint64_t h;
+
+	memcpy(&h, key, sizeof(h));  /* keys are hashes: any 8 bytes are uniform */
+	return (size_t)(h ^ get_be32(key + GIT_OID_RAWSZ));
+}
+
+static struct slot *tab_find(const gs_cache *c, const unsigned char key[24])
+{
+	size_t i;
+
+	if (!c->tab_cap)
+		return NULL;
+	for (i = slot_hash(key) & (c->tab_cap - 1); c->tab[i].used; i = (i + 1) & (c->tab_cap - 1))
+		if (!memcmp(c->tab[i].key, key, 24))
+			return &c->tab[i];
+	return NULL;
+}
+
+/* Insert or replace (a later record of a key wins). */
+static void tab_set(gs_cache *c, const unsigned char key[24], uint64_t off, uint32_t len, int pending)
+{
+	struct slot *s;
+
+	if ((c->tab_nr + 1) * 2 > c->tab_cap) {
+		struct slot *old = c->tab;
+		size_t i, old_cap = c->tab_cap;
+
+		c->tab_cap = old_cap ? old_cap * 2 : 256;
+		c->tab = gs_xcalloc(c->tab_cap, sizeof(*c->tab));
+		c->tab_nr = 0;
+		for (i = 0; i < old_cap; i++)
+			if (old[i].used)
+				tab_set(c, old[i].key, old[i].off, old[i].len, old[i].pending);
+		free(old);
+	}
+	if (!(s = tab_find(c, key))) {
+		size_t i;
+
+		for (i = slot_hash(key) & (c->tab_cap - 1); c->tab[i].used; i = (i + 1) & (c->tab_cap - 1))
+			;
+		s = &c->tab[i];
+		memcpy(s->key, key, 24);
+		s->used = 1;
+		c->tab_nr++;
+	}
+	s->off = off;
+	s->len = len;
+	s->pending = pending;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* Map DIR/NAME when it is a regular file of at least `min` bytes. */
+static unsigned char *map_file(size_t *len, const gs_cache *c, const char *name, size_t min)
+{
+	gs_buf path = GS_BUF_INIT;
+	struct stat st;
+	void *p = NULL;
+	int fd;
+
+	*len = 0;
+	gs_buf_printf(&path, "%s/%s", c->dir, name);
+	/* O_NONBLOCK: a FIFO put in its place must not hang the open */
+	fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= min &&
+	    (uint64_t)st.st_size <= SIZE_MAX) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+		else
+			*len = (size_t)st.st_size;
+	}
+	if (fd >= 0)
+		close(fd);
+	gs_buf_release(&path);
+	return p;
+}
+
+static void unload(gs_cache *c)
+{
+	if (c->pack)
+		munmap(c->pack, c->pack_len);
+	if (c->idx)
+		munmap(c->idx, c->idx_len);
+	c->pack = c->idx = NULL;
+	c->pack_len = c->idx_len = c->idx_nr = 0;
+	free(c->tab);
+	c->tab = NULL;
+	c->tab_cap = c->tab_nr = 0;
+	c->loaded = 0;
+}
+
+/* The idx's header when it is well formed and belongs to `pack_id`: its covered offset. */
+static int idx_valid(const unsigned char *idx, size_t len, uint64_t pack_id, uint64_t *covered,
+		     size_t *nr)
+{
+	uint64_t n;
+
+	if (!idx || len < IDX_HDR || memcmp(idx, IDX_MAGIC, 8) ||
+	    get_be64(idx + 32) != checksum(idx, 32) || get_be64(idx + 8) != pack_id)
+		return 0;
+	n = get_be64(idx + 24);
+	if (n > (len - IDX_HDR) / IDX_ENT || IDX_HDR + n * IDX_ENT != len)
+		return 0;
+	*covered = get_be64(idx + 16);
+	*nr = (size_t)n;
+	return 1;
+}
+
+/* Add the records of pack[from, len) to the table; the offset where hopping stopped. */
+static uint64_t scan_tail(gs_cache *c, const unsigned char *pack, size_t len, uint64_t from,
+			  size_t *records)
+{
+	uint64_t off = from;
+
+	while (off < len) {
+		size_t rl = record_len(pack + off, len - off);
+		unsigned char key[24];
+
+		if (!rl)
+			break;
+		if (c) {
+			record_slot_key(key, pack + off);
+			tab_set(c, key, off, (uint32_t)rl, 0);
+		}
+		if (records)
+			(*records)++;
+		off += rl;
+	}
+	return off;
+}
+
+static void load(gs_cache *c)
+{
+	uint64_t covered = PACK_HDR;
+	size_t nr = 0;
+
+	if (c->loaded)
+		return;
+	c->loaded = 1;
+	/* the idx first: a pack replaced after it was read has another id */
+	c->idx = map_file(&c->idx_len, c, "idx", IDX_HDR);
+	c->pack = map_file(&c->pack_len, c, "pack", PACK_HDR);
+	if (!c->pack || memcmp(c->pack, PACK_MAGIC, 8)) {
+		if (c->pack)
+			munmap(c->pack, c->pack_len);
+		c->pack = NULL;
+		c->pack_len = 0;
+		return;
+	}
+	if (idx_valid(c->idx, c->idx_len, get_be64(c->pack + 8), &covered, &nr) &&
+	    covered >= PACK_HDR && covered <= c->pack_len) {
+		c->idx_nr = nr;
+	} else {
+		covered = PACK_HDR;  /* no usable idx: hop over the whole pack */
+		c->idx_nr = 0;
+	}
+	scan_tail(c, c->pack, c->pack_len, covered, NULL);
+}
+
+/* The record of `key` in the idx, or NULL. */
+static const unsigned char *idx_find(const gs_cache *c, const unsigned char key[24], size_t *rlen)
+{
+	size_t lo = 0, hi = c->idx_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const unsigned char *e = c->idx + IDX_HDR + mid * IDX_ENT;
+		int cmp = memcmp(e, key, 24);
+
+		if (!cmp) {
+			uint64_t off = get_be64(e + 24);
+			uint32_t len = get_be32(e + 32);
+
+			if (off > c->pack_len || len > c->pack_len - off)
+				return NULL;
+			*rlen = len;
+			return c->pack + off;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The verified payload of `ns`/`key`, or NULL. */
+static const unsigned char *lookup(gs_cache *c, const char *ns, const git_oid *key, size_t *plen)
+{
+	unsigned char k[24];
+	const unsigned char *rec = NULL;
+	const struct slot *s;
+	size_t rlen = 0, n = strlen(ns);
+
+	load(c);
+	make_slot_key(k, key, ns);
+	if ((s = tab_find(c, k))) {
+		if (s->pending)
+			rec = (const unsigned char *)c->pending.ptr + s->off;
+		else if (s->off <= c->pack_len && s->len <= c->pack_len - s->off)
+			rec = c->pack + s->off;
+		rlen = s->len;
+	} else if (c->idx_nr) {
+		rec = idx_find(c, k, &rlen);
+	}
+	if (!rec || record_len(rec, rlen) != rlen || memcmp(rec + 8, key->id, GIT_OID_RAWSZ) ||
+	    rec[28] != n || memcmp(rec + 29, ns, n) || !record_ok(rec, rlen))
+		return NULL;
+	*plen = get_be32(rec + 4);
+	return rec + 29 + n;
 }
 
 int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *key)
 {
-	int error = GS_ENOTFOUND, fd = -1, corrupt = 0;
-	gs_buf path = GS_BUF_INIT;
-	char rest[GIT_OID_HEXSZ + 1];
-	const unsigned char *h;
-	struct stat st, now_st;
-	size_t got = 0;
-	uint64_t len;
+	const unsigned char *p;
+	size_t len;
+	int error;
 
 	gs_buf_clear(out);
 	if (!cache)
-		goto done;
+		return GS_ENOTFOUND;
 	if ((error = check_ns(ns)) < 0)
-		goto done;
-	error = GS_ENOTFOUND;
-	entry_dir(&path, rest, cache, ns, key);
-	gs_buf_putc(&path, '/');
-	gs_buf_puts(&path, rest);
-
-	fd = open(path.ptr, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		goto done;
-	if (fstat(fd, &st) < 0)
-		goto done;
-	if (!S_ISREG(st.st_mode) || st.st_size < HDR_SIZE ||
-	    (uint64_t)st.st_size > HDR_SIZE + MAX_PAYLOAD) {
-		corrupt = 1;
-		goto done;
-	}
-	gs_buf_grow(out, (size_t)st.st_size);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, out->ptr + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got != (size_t)st.st_size) {
-		corrupt = 1;
-		goto done;
-	}
-	h = (const unsigned char *)out->ptr;
-	len = get_be64(h + 36);
-	if (memcmp(h, CACHE_MAGIC, 8) || get_be32(h + 8) != CACHE_VERSION ||
-	    get_be32(h + 12) != GIT_OID_RAWSZ || memcmp(h + 16, key->id, GIT_OID_RAWSZ) ||
-	    len != (uint64_t)st.st_size - HDR_SIZE ||
-	    get_be64(h + 44) != fnv1a64(h + HDR_SIZE, (size_t)len)) {
-		corrupt = 1;
-		goto done;
-	}
-	/*
-	 * Pruning removes the oldest files by mtime; refreshing the mtime of
-	 * entries still in use (rarely: at most once a day each) makes that
-	 * an approximate least-recently-used order at almost no cost.
-	 */
-	if (time(NULL) - st.st_mtime > TOUCH_AGE)
-		futimens(fd, NULL);
-	memmove(out->ptr, out->ptr + HDR_SIZE, (size_t)len);
-	gs_buf_setlen(out, (size_t)len);
-	error = 0;
-done:
-	if (fd >= 0)
-		close(fd);
-	/*
-	 * Remove a corrupt entry unless a writer has just renamed a new one
-	 * into place (the window left is harmless: a later miss).
-	 */
-	if (corrupt && !lstat(path.ptr, &now_st) &&
-	    now_st.st_ino == st.st_ino && now_st.st_dev == st.st_dev)
-		unlink(path.ptr);
-	if (error == GS_ENOTFOUND) {
-		gs_buf_clear(out);
-		gs_error_set(GS_ENOTFOUND, "not in the cache");
-	}
-	gs_buf_release(&path);
-	return error;
+		return error;
+	if (!(p = lookup(cache, ns, key, &len)))
+		return GS_ENOTFOUND;
+	gs_buf_set(out, p, len);
+	return 0;
 }
 
-/* mkdir -p for the directories of the cache, below nothing we assume exists. */
-static int make_dirs(gs_buf *dir)
-{
-	char *slash;
-	int rc;
+/* ---- writing ------------------------------------------------------------- */
 
-	if (!mkdir(dir->ptr, 0777) || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	slash = strrchr(dir->ptr, '/');
-	if (!slash || slash == dir->ptr)
-		return -1;
-	*slash = '\0';
-	rc = make_dirs(dir);
-	*slash = '/';
-	if (rc < 0)
-		return -1;
-	return (!mkdir(dir->ptr, 0777) || errno == EEXIST) ? 0 : -1;
-}
-
-static int write_fully(int fd, const void *data, size_t len)
+static int write_at(int fd, const void *data, size_t len, uint64_t off)
 {
 	const char *p = data;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			return -1;
-		}
 		p += n;
 		len -= (size_t)n;
+		off += (uint64_t)n;
 	}
 	return 0;
 }
 
-struct prune_entry {
-	char *path;
-	struct timespec mtime;
-	uint64_t size;
-};
-
-static int cmp_prune_entry(const void *a, const void *b)
+static int make_dirs(const char *dir)
 {
-	const struct prune_entry *x = a, *y = b;
+	gs_buf p = GS_BUF_INIT;
+	size_t i;
+	int error = 0;
 
-	if (x->mtime.tv_sec != y->mtime.tv_sec)
-		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
-	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
-		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
-	return strcmp(x->path, y->path);
+	gs_buf_sets(&p, dir);
+	for (i = 1; i <= p.size; i++) {
+		if (i < p.size && p.ptr[i] != '/')
+			continue;
+		p.ptr[i] = '\0';
+		if (mkdir(p.ptr, 0777) < 0 && errno != EEXIST) {
+			error = -1;
+			break;
+		}
+		if (i < p.size)
+			p.ptr[i] = '/';
+	}
+	gs_buf_release(&p);
+	return error;
 }
 
-static int is_hex2(const char *s)
+static uint64_t new_pack_id(void)
 {
-	return strlen(s) == 2 && strchr("0123456789abcdef", s[0]) && strchr("0123456789abcdef", s[1]);
+	struct timespec ts;
+	uint64_t x;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	x = (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32);
+	x ^= (uint64_t)(uintptr_t)&x;
+	x *= 0x9e3779b97f4a7c15ULL;
+	return x ^ (x >> 31);
+}
+
+/* Write `data` to DIR/NAME.tmp and rename it to DIR/NAME (under the lock). */
+static int replace_file(const gs_cache *c, const char *name, const void *data, size_t len)
+{
+	gs_buf tmp = GS_BUF_INIT, path = GS_BUF_INIT;
+	int fd, error = -1;
+
+	gs_buf_printf(&tmp, "%s/%s.tmp", c->dir, name);
+	gs_buf_printf(&path, "%s/%s", c->dir, name);
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	if (fd < 0)
+		goto done;
+	if (write_at(fd, data, len, 0) < 0 || close(fd) < 0) {
+		if (fd >= 0)
+			unlink(tmp.ptr);
+		goto done;
+	}
+	if (rename(tmp.ptr, path.ptr) < 0) {
+		unlink(tmp.ptr);
+		goto done;
+	}
+	error = 0;
+done:
+	gs_buf_release(&tmp);
+	gs_buf_release(&path);
+	return error;
+}
+
+static int ient_cmp(const void *a, const void *b)
+{
+	const struct ient *x = a, *y = b;
+	int cmp = memcmp(x->key, y->key, 24);
+
+	if (cmp)
+		return cmp;
+	/* the later record of a key first, so that dropping duplicates keeps it */
+	return x->off < y->off ? 1 : x->off > y->off ? -1 : 0;
+}
+
+static int ient_off_cmp(const void *a, const void *b)
+{
+	const struct ient *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
 }
 
 /*
- * Scan one xx/ directory: count its entries and their bytes; with `list`,
- * collect them; remove stale temporary files either way.
+ * Every live entry of the pack `pack` (mapped, `len` bytes): the idx's
+ * `idx_nr` entries (when valid) merged with the records after `covered`,
+ * one per key, the latest; sorted by key.
  */
-static void scan_subdir(const char *dir, struct prune_entry **list, size_t *nr, size_t *alloc,
-			size_t *count, uint64_t *bytes, time_t now)
+static struct ient *collect(size_t *out_nr, const unsigned char *pack, size_t len,
+			    const unsigned char *idx, size_t idx_nr, uint64_t covered)
 {
-	DIR *d = opendir(dir);
+	struct ient *v = NULL;
+	size_t nr = 0, alloc = 0, i, k;
+	uint64_t off = covered;
+
+	for (i = 0; i < idx_nr; i++) {
+		const unsigned char *e = idx + IDX_HDR + i * IDX_ENT;
+
+		GS_ALLOC_GROW(v, nr + 1, alloc);
+		memcpy(v[nr].key, e, 24);
+		v[nr].off = get_be64(e + 24);
+		v[nr].len = get_be32(e + 32);
+		if (v[nr].off <= len && v[nr].len <= len - v[nr].off)
+			nr++;
+	}
+	while (off < len) {
+		size_t rl = record_len(pack + off, len - off);
+
+		if (!rl)
+			break;
+		GS_ALLOC_GROW(v, nr + 1, alloc);
+		record_slot_key(v[nr].key, pack + off);
+		v[nr].off = off;
+		v[nr].len = (uint32_t)rl;
+		nr++;
+		off += rl;
+	}
+	GS_QSORT(v, nr, ient_cmp);
+	for (i = k = 0; i < nr; i++)
+		if (!k || memcmp(v[k - 1].key, v[i].key, 24))
+			v[k++] = v[i];
+	*out_nr = k;
+	return v;
+}
+
+static void encode_idx(gs_buf *out, const struct ient *v, size_t nr, uint64_t pack_id, uint64_t covered)
+{
+	unsigned char h[IDX_HDR];
+	size_t i;
+
+	memcpy(h, IDX_MAGIC, 8);
+	put_be64(h + 8, pack_id);
+	put_be64(h + 16, covered);
+	put_be64(h + 24, nr);
+	put_be64(h + 32, checksum(h, 32));
+	gs_buf_clear(out);
+	gs_buf_grow(out, IDX_HDR + nr * IDX_ENT);
+	gs_buf_put(out, h, IDX_HDR);
+	for (i = 0; i < nr; i++) {
+		unsigned char e[IDX_ENT];
+
+		memcpy(e, v[i].key, 24);
+		put_be64(e + 24, v[i].off);
+		put_be32(e + 32, v[i].len);
+		memset(e + 36, 0, 4);
+		gs_buf_put(out, e, IDX_ENT);
+	}
+}
+
+/*
+ * Rewrite the pack with the newest of `v` (sorted by key) that fit in
+ * KEEP_PERCENT of the bounds and check, in their order of writing; then
+ * its idx. The idx is replaced first: a reader between the two renames
+ * finds an idx of another pack and hops over the old pack instead.
+ */
+static int compact(const gs_cache *c, const unsigned char *pack, struct ient *v, size_t nr)
+{
+	gs_buf out = GS_BUF_INIT, idx = GS_BUF_INIT;
+	uint64_t keep_bytes = c->max_bytes / 100 * KEEP_PERCENT, bytes = PACK_HDR, id = new_pack_id();
+	size_t keep_files = c->max_files / 100 * KEEP_PERCENT, i, k = 0;
+	unsigned char h[PACK_HDR];
+	int error = -1;
+
+	if (c->max_files < 100)
+		keep_files = c->max_files * KEEP_PERCENT / 100;
+	qsort(v, nr, sizeof(*v), ient_off_cmp);
+	/* newest first until a bound is reached */
+	for (i = nr; i-- > 0;) {
+		if (k + 1 > keep_files || bytes + v[i].len > keep_bytes)
+			break;
+		if (record_len(pack + v[i].off, v[i].len) != v[i].len || !record_ok(pack + v[i].off, v[i].len))
+			continue;
+		bytes += v[i].len;
+		v[nr - 1 - k++] = v[i];
+	}
+	memmove(v, v + nr - k, k * sizeof(*v));
+	memcpy(h, PACK_MAGIC, 8);
+	put_be64(h + 8, id);
+	gs_buf_grow(&out, (size_t)bytes);
+	gs_buf_put(&out, h, PACK_HDR);
+	for (i = 0; i < k; i++) {
+		gs_buf_put(&out, pack + v[i].off, v[i].len);
+		v[i].off = out.size - v[i].len;
+	}
+	GS_QSORT(v, k, ient_cmp);
+	encode_idx(&idx, v, k, id, out.size);
+	if (replace_file(c, "idx", idx.ptr, idx.size) < 0 || replace_file(c, "pack", out.ptr, out.size) < 0)
+		goto done;
+	error = 0;
+done:
+	gs_buf_release(&out);
+	gs_buf_release(&idx);
+	return error;
+}
+
+/*
+ * The per-entry layout of earlier versions (DIR/<ns>/xx/<hex>): removed
+ * when the pack is first made, so that it does not hold disk space for ever.
+ */
+static void remove_tree_at(int parent, const char *name, int depth)
+{
+	int fd;
+	DIR *d;
 	struct dirent *de;
-	gs_buf path = GS_BUF_INIT;
-	struct stat st;
+
+	if (depth > 3)
+		return;
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM))
+			remove_tree_at(dirfd(d), de->d_name, depth + 1);
+	}
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static void remove_old_layout(const gs_cache *c)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		struct stat st;
+
+		if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
-		gs_buf_clear(&path);
-		gs_buf_printf(&path, "%s/%s", dir, de->d_name);
-		if (lstat(path.ptr, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (!strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX))) {
-			if (now - st.st_mtime > TMP_MAX_AGE)
-				unlink(path.ptr);
-			continue;
-		}
-		(*count)++;
-		*bytes += (uint64_t)st.st_size;
-		if (list) {
-			GS_ALLOC_GROW(*list, *nr + 1, *alloc);
-			(*list)[*nr].path = gs_xstrdup(path.ptr);
-			(*list)[*nr].mtime = st.st_mtim;
-			(*list)[*nr].size = (uint64_t)st.st_size;
-			(*nr)++;
-		}
+		remove_tree_at(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
-	gs_buf_release(&path);
 }
 
-int gs_cache_prune(gs_cache *cache, const char *ns)
+static int take_lock(const gs_cache *c)
 {
-	int error = 0;
-	gs_buf dir = GS_BUF_INIT, sub = GS_BUF_INIT;
-	struct prune_entry *list = NULL;
-	size_t nr = 0, alloc = 0, count = 0, i, target_files;
-	uint64_t bytes = 0, target_bytes;
-	time_t now = time(NULL);
-	DIR *d = NULL;
-	struct dirent *de;
+	gs_buf path = GS_BUF_INIT;
+	int fd, waited = 0;
 
-	if (!cache)
-		goto done;
-	if ((error = check_ns(ns)) < 0)
-		goto done;
-	gs_buf_printf(&dir, "%s/%s", cache->dir, ns);
-	d = opendir(dir.ptr);
-	if (!d)
-		goto done;
-	while ((de = readdir(d))) {
-		if (!is_hex2(de->d_name))
-			continue;
-		gs_buf_clear(&sub);
-		gs_buf_printf(&sub, "%s/%s", dir.ptr, de->d_name);
-		scan_subdir(sub.ptr, &list, &nr, &alloc, &count, &bytes, now);
+	gs_buf_printf(&path, "%s/lock", c->dir);
+	fd = open(path.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT && make_dirs(c->dir) == 0)
+		fd = open(path.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	gs_buf_release(&path);
+	if (fd < 0)
+		return -1;
+	/* a stopped writer must not stop us: after a while, leave the values uncached */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct timespec ts = { 0, 2000000 };
+
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= LOCK_WAIT_MS) {
+			close(fd);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+		waited += 2;
 	}
-	if (count <= cache->max_files && bytes <= cache->max_bytes)
-		goto done;
-	/* Down to 80%, so that the next prune is many puts away. */
-	target_files = cache->max_files / 5 * 4;
-	target_bytes = cache->max_bytes / 5 * 4;
-	GS_QSORT(list, nr, cmp_prune_entry);
-	for (i = 0; i < nr && (count > target_files || bytes > target_bytes); i++) {
-		/* A concurrent pruner may have removed it already: fine. */
-		unlink(list[i].path);
-		count--;
-		bytes -= list[i].size;
-	}
-done:
-	if (d)
-		closedir(d);
-	for (i = 0; i < nr; i++)
-		free(list[i].path);
-	free(list);
-	gs_buf_release(&dir);
-	gs_buf_release(&sub);
-	return error;
+	return fd;
 }
 
 /*
- * Estimate the size of the namespace from the one xx/ directory just
- * written to (as git gc --auto does with objects/17) and prune when the
- * estimate is over a bound. Costs one small readdir.
+ * Open DIR/pack for appending (under the lock), making a fresh one when it
+ * is missing or not a pack. Its mapping in *map (NULL when empty).
  */
-static void maybe_prune(gs_cache *cache, const char *ns, const char *subdir)
+static int open_pack(const gs_cache *c, unsigned char **map, size_t *len)
 {
-	size_t count = 0, nr = 0, alloc = 0;
-	uint64_t bytes = 0;
+	gs_buf path = GS_BUF_INIT;
+	struct stat st;
+	int fd;
 
-	scan_subdir(subdir, NULL, &nr, &alloc, &count, &bytes, time(NULL));
-	if ((uint64_t)count * 256 > cache->max_files || bytes * 256 > cache->max_bytes)
-		gs_cache_prune(cache, ns);
+	*map = NULL;
+	*len = 0;
+	gs_buf_printf(&path, "%s/pack", c->dir);
+	fd = open(path.ptr, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < PACK_HDR ||
+			(uint64_t)st.st_size > SIZE_MAX ||
+			(*map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED ||
+			memcmp(*map, PACK_MAGIC, 8))) {
+		if (*map && *map != MAP_FAILED)
+			munmap(*map, (size_t)st.st_size);
+		*map = NULL;
+		close(fd);
+		fd = -1;
+	}
+	if (fd >= 0) {
+		*len = (size_t)st.st_size;
+	} else {
+		/* missing, foreign or damaged: start a new pack under a new id */
+		unsigned char h[PACK_HDR];
+
+		remove_old_layout(c);
+		memcpy(h, PACK_MAGIC, 8);
+		put_be64(h + 8, new_pack_id());
+		if (replace_file(c, "pack", h, sizeof(h)) == 0)
+			fd = open(path.ptr, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0 && ((*map = mmap(NULL, PACK_HDR, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED ||
+				memcmp(*map, PACK_MAGIC, 8))) {
+			if (*map != MAP_FAILED)
+				munmap(*map, PACK_HDR);
+			*map = NULL;
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0)
+			*len = PACK_HDR;
+	}
+	gs_buf_release(&path);
+	return fd;
+}
+
+/*
+ * Append `recs` (whole records; may be empty) to the pack under the lock,
+ * then bring the idx up to date when the unindexed tail is long, and
+ * compact when over a bound.
+ */
+static int append(gs_cache *c, const gs_buf *recs)
+{
+	unsigned char *map = NULL, *idx = NULL;
+	size_t len = 0, idx_len = 0, idx_nr = 0, tail_records = 0, nr = 0;
+	uint64_t covered = PACK_HDR, end, id;
+	struct ient *v = NULL;
+	gs_buf out = GS_BUF_INIT;
+	int lock = -1, fd = -1, error = -1;
+
+	if ((lock = take_lock(c)) < 0 || (fd = open_pack(c, &map, &len)) < 0)
+		goto done;
+	id = get_be64(map + 8);
+	idx = map_file(&idx_len, c, "idx", IDX_HDR);
+	if (!idx_valid(idx, idx_len, id, &covered, &idx_nr) || covered < PACK_HDR || covered > len) {
+		covered = PACK_HDR;
+		idx_nr = 0;
+	}
+	/*
+	 * A writer that died mid-append left a torn record, whose length runs
+	 * past the end: write over it. A whole record with a bad checksum is
+	 * hopped over (its reader misses), never written over: what follows
+	 * it may be indexed.
+	 */
+	end = scan_tail(NULL, map, len, covered, &tail_records);
+	if (recs->size) {
+		if (write_at(fd, recs->ptr, recs->size, end) < 0)
+			goto done;
+		munmap(map, len);
+		len = (size_t)(end + recs->size);
+		if ((map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+			map = NULL;
+			goto done;
+		}
+		tail_records = 0;
+		end = scan_tail(NULL, map, len, covered, &tail_records);
+	}
+	if (end - covered <= TAIL_MAX_BYTES && tail_records <= TAIL_MAX_RECORDS &&
+	    idx_nr + tail_records <= c->max_files && end <= c->max_bytes) {
+		error = 0;
+		goto done;
+	}
+	v = collect(&nr, map, (size_t)end, idx, idx_nr, covered);
+	if (nr > c->max_files || end > c->max_bytes) {
+		error = compact(c, map, v, nr);
+	} else {
+		encode_idx(&out, v, nr, id, end);
+		error = replace_file(c, "idx", out.ptr, out.size);
+	}
+done:
+	free(v);
+	gs_buf_release(&out);
+	if (map)
+		munmap(map, len);
+	if (idx)
+		munmap(idx, idx_len);
+	if (fd >= 0)
+		close(fd);
+	if (lock >= 0)
+		close(lock);  /* releases the flock */
+	return error;
+}
+
+static int flush(gs_cache *c)
+{
+	int error;
+
+	if (!c->pending.size)
+		return 0;
+	error = append(c, &c->pending);
+	gs_buf_clear(&c->pending);
+	/* the pending slots pointed into the buffer: map again on the next get */
+	unload(c);
+	if (error < 0)
+		return gs_error_set(GS_ERROR, "cannot write the cache in '%s': %s", c->dir, strerror(errno));
+	return 0;
 }
 
 int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char *data, size_t len)
 {
-	/* Atomic: models may be cached from several threads. */
-	static atomic_uint counter;
-	int error = 0, fd = -1, have_tmp = 0, tries;
-	gs_buf dir = GS_BUF_INIT, tmp = GS_BUF_INIT, path = GS_BUF_INIT;
-	char rest[GIT_OID_HEXSZ + 1];
-	unsigned char hdr[HDR_SIZE];
-	struct timespec ts;
+	unsigned char k[24];
+	const unsigned char *old;
+	size_t old_len, at;
+	int error;
 
 	if (!cache)
-		goto done;
+		return 0;
 	if ((error = check_ns(ns)) < 0)
-		goto done;
-	if ((uint64_t)len > MAX_PAYLOAD) {
-		error = gs_error_set(GS_ERROR, "cache value too large (%zu bytes)", len);
-		goto done;
-	}
-	entry_dir(&dir, rest, cache, ns, key);
-	gs_buf_printf(&path, "%s/%s", dir.ptr, rest);
+		return error;
+	if (len > MAX_PAYLOAD)
+		return gs_error_set(GS_ERROR, "cache value too large (%zu bytes)", len);
+	/* the same value again (a warm run, another variant): nothing to write */
+	if ((old = lookup(cache, ns, key, &old_len)) && old_len == len && !memcmp(old, data, len))
+		return 0;
+	at = cache->pending.size;
+	encode_record(&cache->pending, ns, key, data, len);
+	make_slot_key(k, key, ns);
+	tab_set(cache, k, at, (uint32_t)(cache->pending.size - at), 1);
+	if (cache->pending.size >= FLUSH_BYTES)
+		return flush(cache);
+	return 0;
+}
 
-	memcpy(hdr, CACHE_MAGIC, 8);
-	put_be32(hdr + 8, CACHE_VERSION);
-	put_be32(hdr + 12, GIT_OID_RAWSZ);
-	memcpy(hdr + 16, key->id, GIT_OID_RAWSZ);
-	put_be64(hdr + 36, (uint64_t)len);
-	put_be64(hdr + 44, fnv1a64((const unsigned char *)data, len));
+int gs_cache_prune(gs_cache *cache, const char *ns)
+{
+	int error;
+	gs_buf none = GS_BUF_INIT;
 
-	/*
-	 * A unique temporary name in the entry's own directory: concurrent
-	 * writers of one key each rename a complete file into place, so a
-	 * reader sees one whole value or the other, never a mix.
-	 */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	for (tries = 0; tries < 100; tries++) {
-		gs_buf_clear(&tmp);
-		gs_buf_printf(&tmp, "%s/" TMP_PREFIX "%ld-%u-%ld", dir.ptr, (long)getpid(),
-			      atomic_fetch_add(&counter, 1), (long)ts.tv_nsec);
-		/* Read-only, like git's objects: entries are never modified in place. */
-		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-		if (fd >= 0)
-			break;
-		if (errno == ENOENT && make_dirs(&dir) < 0)
-			break;
-		if (errno != ENOENT && errno != EEXIST)
-			break;
+	if (!cache)
+		return 0;
+	if ((error = check_ns(ns)) < 0)
+		return error;
+	if ((error = flush(cache)) < 0)
+		return error;
+	/* an append of nothing still enforces the bounds */
+	if (append(cache, &none) < 0 && errno != ENOENT) {
+		gs_buf_release(&none);
+		return gs_error_set(GS_ERROR, "cannot prune the cache in '%s': %s", cache->dir, strerror(errno));
 	}
-	if (fd < 0) {
-		error = gs_error_set(GS_ERROR, "cannot write cache entry in '%s': %s",
-				     dir.ptr, strerror(errno));
-		goto done;
-	}
-	have_tmp = 1;
-	/* No fsync: a torn entry after a crash fails its checksum and is a miss. */
-	if (write_fully(fd, hdr, sizeof(hdr)) < 0 || write_fully(fd, data, len) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path.ptr) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot rename '%s' to '%s': %s",
-				     tmp.ptr, path.ptr, strerror(errno));
-		goto done;
-	}
-	have_tmp = 0;
-	/* About one put in 64: keys are hashes, so this byte is uniform. */
-	if ((key->id[1] & 63) == 0)
-		maybe_prune(cache, ns, dir.ptr);
-done:
-	if (fd >= 0)
-		close(fd);
-	if (have_tmp)
-		unlink(tmp.ptr);
-	gs_buf_release(&dir);
-	gs_buf_release(&tmp);
-	gs_buf_release(&path);
-	return error;
+	unload(cache);
+	gs_buf_release(&none);
+	return 0;
+}
+
+void gs_cache_free(gs_cache *cache)
+{
+	if (!cache)
+		return;
+	if (flush(cache) < 0)
+		gs_error_clear();  /* only a cache: the values are computed again next time */
+	unload(cache);
+	gs_buf_release(&cache->pending);
+	free(cache->dir);
+	free(cache);
 }

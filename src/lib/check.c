@@ -7,10 +7,12 @@
 #include <string.h>
 #include <git2.h>
 #include "gitspec/check.h"
+#include "gitspec/coverage.h"
 #include "gitspec/common.h"
 #include "gitspec/hook.h"
 #include "gitspec/language.h"
 #include "gitspec/plan.h"
+#include "gitspec/pyproject.h"
 #include "gitspec/revwalk.h"
 
 void gs_check_report_init(gs_check_report *r)
@@ -231,6 +233,44 @@ static void judge_registry(gs_check_report *r, gs_workspace *ws, int validate, i
 }
 
 /*
+ * Packages that need a spec and have none (coverage.h): among `candidates`
+ * (the touched ones), or every package (`candidates` NULL). An error under
+ * spec.requireSpecs, else a warning; `quiet_ok` says nothing without it.
+ */
+static void judge_coverage(gs_check_report *r, gs_workspace *ws, const gs_strvec *candidates,
+			   int quiet_ok)
+{
+	gs_strvec uncovered = GS_STRVEC_INIT;
+	gs_buf msg = GS_BUF_INIT, fix = GS_BUF_INIT;
+	size_t i;
+
+	if (candidates && !candidates->nr)
+		return;
+	if (quiet_ok && !ws->cfg.require_specs)
+		return;
+	gs_coverage_uncovered(&uncovered, ws->src, &ws->pkgs, ws->reg, candidates);
+	for (i = 0; i < uncovered.nr; i++) {
+		const gs_package *pkg = gs_packages_find(&ws->pkgs, uncovered.v[i]);
+		const char *what = pkg->leaf ? "" : " (its own files, beside its sub-packages)";
+
+		gs_buf_clear(&msg);
+		gs_buf_clear(&fix);
+		gs_coverage_fix(&fix, pkg);
+		if (ws->cfg.require_specs) {
+			gs_buf_printf(&msg, "package '%s' is not covered by any spec%s "
+				      "(spec.requireSpecs is set); run `%s`", pkg->path, what, fix.ptr);
+			add_error(r, GS_PROBLEM_UNCOVERED, pkg->path, 0, 0, msg.ptr);
+		} else {
+			gs_strvec_pushf(&r->warnings, "package '%s' is not covered by any spec%s; "
+					"`%s` adds one", pkg->path, what, fix.ptr);
+		}
+	}
+	gs_strvec_clear(&uncovered);
+	gs_buf_release(&msg);
+	gs_buf_release(&fix);
+}
+
+/*
  * Whether a change can concern contracts at all: a source, the
  * configuration, or anything below the specs directory (specs, and every
  * contract path, which stays inside its spec's directory).
@@ -246,6 +286,7 @@ static int relevant_change(const gs_strvec *changed, const gs_config *cfg)
 		const char *p = changed->v[i];
 
 		if (gs_language_is_source(p) || !strcmp(p, GS_CONFIG_FILE) ||
+		    (cfg->roots_derived && gs_pyproject_is_file(p)) ||
 		    (!strncmp(p, cfg->specs_dir, dlen) && p[dlen] == '/'))
 			return 1;
 	}
@@ -283,8 +324,6 @@ static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *c
 {
 	gs_plan plan = GS_PLAN_INIT;
 	gs_strvec touched = GS_STRVEC_INIT, leaves = GS_STRVEC_INIT;
-	gs_buf msg = GS_BUF_INIT;
-	size_t i;
 	int error = 0, all = 0;
 
 	/* Nothing a contract depends on changed: no need to load anything else. */
@@ -294,19 +333,9 @@ static int check_change(gs_check_report *r, gs_workspace *ws, const gs_strvec *c
 	    (error = gs_workspace_load_packages(ws)) < 0)
 		goto done;
 	gs_hook_touched(&touched, &leaves, &all, changed, &ws->pkgs, ws->reg, &ws->cfg);
-	judge_registry(r, ws, structure_changed(changed, ws->reg), 0);
-	for (i = 0; i < leaves.nr; i++) {
-		gs_buf_clear(&msg);
-		if (ws->cfg.require_specs) {
-			gs_buf_printf(&msg, "package '%s' is not covered by any spec "
-				      "(spec.requireSpecs is set); run `git spec create %s`",
-				      leaves.v[i], leaves.v[i]);
-			add_error(r, GS_PROBLEM_UNCOVERED, leaves.v[i], 0, 0, msg.ptr);
-		} else {
-			gs_strvec_pushf(&r->warnings, "package '%s' is not covered by any spec; "
-					"`git spec create %s` adds one", leaves.v[i], leaves.v[i]);
-		}
-	}
+	/* New roots (all) may leave a spec's written module behind: validate. */
+	judge_registry(r, ws, all || structure_changed(changed, ws->reg), 0);
+	judge_coverage(r, ws, &leaves, 0);
 	if (!all && !touched.nr)
 		goto done;
 	if ((error = gs_workspace_load_engine(ws)) < 0 ||
@@ -318,7 +347,6 @@ done:
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&touched);
 	gs_strvec_clear(&leaves);
-	gs_buf_release(&msg);
 	return error;
 }
 
@@ -336,6 +364,8 @@ int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *ch
 	    (error = gs_workspace_load_engine(ws)) < 0)
 		goto done;
 	judge_registry(r, ws, 1, 1);
+	if (ws->cfg.require_specs)
+		judge_coverage(r, ws, NULL, 1);
 	if ((error = gs_plan_build(&plan, ws->eng, ws->src, ws->reg, &ws->pkgs, NULL)) < 0)
 		goto done;
 	judge_plan(r, &plan);

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <fnmatch.h>
 #include <git2.h>
 #include "gitspec/common.h"
@@ -10,6 +11,8 @@
 #include "gitspec/spec.h"
 #include "gitspec/config.h"
 #include "gitspec/language.h"
+#include "gitspec/suggest.h"
+#include "gitspec/pyproject.h"
 
 /*
  * Configuration (DESIGN.md 3.5): defaults, then .gitspec.yaml from the
@@ -25,6 +28,106 @@
 
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
 
+static const gs_config_setting_info settings[GS_CONFIG_SETTINGS_NR] = {
+	[GS_CONFIG_SPECS_DIR] = { "spec.specsDir", "specs", 0 },
+	[GS_CONFIG_ROOTS] = { "spec.roots", "roots", 1 },
+	[GS_CONFIG_IGNORE] = { "spec.ignore", "ignore", 1 },
+	[GS_CONFIG_TESTS] = { "spec.testPatterns", "tests", 1 },
+	[GS_CONFIG_REQUIRE_SPECS] = { "spec.requireSpecs", "requireSpecs", 0 },
+	[GS_CONFIG_BREAKING] = { "spec.breakingChanges", "breakingChanges", 0 },
+};
+
+/* Every spelling .gitspec.yaml accepts, the preferred one of each setting first. */
+static const char *const yaml_names[] = {
+	"specs", "roots", "ignore", "tests", "requireSpecs", "breakingChanges",
+	"specsDir", "specs_dir", "testPatterns", "test_patterns", "require_specs", "breaking_changes",
+};
+
+const gs_config_setting_info *gs_config_setting(int s)
+{
+	return s >= 0 && s < GS_CONFIG_SETTINGS_NR ? &settings[s] : NULL;
+}
+
+const char *gs_config_scope_name(gs_config_scope scope)
+{
+	static const char *const names[] = { "default", "gitspec", "system", "global", "local", "command" };
+
+	return (size_t)scope < GS_ARRAY_SIZE(names) ? names[scope] : "unknown";
+}
+
+/* A scalar setting (or a list as a whole, with no per-value origins) set at `o`. */
+static void set_origin(gs_config *cfg, int s, gs_config_origin o)
+{
+	cfg->origin[s].whole = o;
+	cfg->origin[s].nr = 0;
+}
+
+static void push_item_origin(gs_config *cfg, int s, gs_config_origin o)
+{
+	GS_ALLOC_GROW(cfg->origin[s].items, cfg->origin[s].nr + 1, cfg->origin[s].alloc);
+	cfg->origin[s].items[cfg->origin[s].nr++] = o;
+}
+
+/* ---- warnings ----------------------------------------------------------- */
+
+static gs_config_warning_fn warning_fn;
+static void *warning_payload;
+static gs_strvec warnings_sent = GS_STRVEC_INIT;
+
+void gs_config_set_warning_fn(gs_config_warning_fn fn, void *payload)
+{
+	warning_fn = fn;
+	warning_payload = payload;
+}
+
+void gs_config_warnings_reset(void)
+{
+	gs_strvec_clear(&warnings_sent);
+}
+
+static void warn(const char *path, unsigned line, unsigned column, const char *code,
+		 const char *fmt, ...) GS_PRINTF(5, 6);
+static void warn(const char *path, unsigned line, unsigned column, const char *code,
+		 const char *fmt, ...)
+{
+	gs_buf msg = GS_BUF_INIT;
+	gs_config_warning w;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	gs_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	/* once per run: the hook and diff load the configuration of several commits */
+	for (i = 0; i < warnings_sent.nr; i++)
+		if (!strcmp(warnings_sent.v[i], msg.ptr))
+			goto done;
+	gs_strvec_push(&warnings_sent, msg.ptr);
+	if (!warning_fn)
+		goto done;
+	w.path = path;
+	w.line = line;
+	w.column = column;
+	w.code = code;
+	w.message = msg.ptr;
+	warning_fn(&w, warning_payload);
+done:
+	gs_buf_release(&msg);
+}
+
+/* "unknown key 'K' in WHERE[; did you mean 'N'?]", N the nearest of `known`. */
+static void warn_unknown(const char *key, const char *where, const char *path, unsigned line,
+			 unsigned column, const char *const *known, size_t nr, int icase)
+{
+	const char *near = gs_suggest(key, known, nr, icase);
+
+	if (near)
+		warn(path, line, column, "unknown-key", "unknown key '%s' in %s; did you mean '%s'?",
+		     key, where, near);
+	else
+		warn(path, line, column, "unknown-key", "unknown key '%s' in %s", key, where);
+}
+
 void gs_config_init(gs_config *cfg)
 {
 	size_t i;
@@ -32,6 +135,7 @@ void gs_config_init(gs_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->specs_dir = gs_xstrdup("specify/tech");
 	gs_strvec_init(&cfg->roots);
+	gs_strvec_init(&cfg->roots_from);
 	gs_strvec_init(&cfg->ignore);
 	gs_strvec_init(&cfg->test_patterns);
 	for (i = 0; i < GS_ARRAY_SIZE(default_ignore); i++)
@@ -44,11 +148,20 @@ void gs_config_init(gs_config *cfg)
 
 void gs_config_release(gs_config *cfg)
 {
+	size_t i;
+
 	if (!cfg)
 		return;
+	for (i = 0; i < GS_CONFIG_SETTINGS_NR; i++) {
+		free(cfg->origin[i].items);
+		cfg->origin[i].items = NULL;
+		cfg->origin[i].nr = cfg->origin[i].alloc = 0;
+	}
 	free(cfg->specs_dir);
 	cfg->specs_dir = NULL;
 	gs_strvec_clear(&cfg->roots);
+	gs_strvec_clear(&cfg->roots_from);
+	cfg->roots_derived = 0;
 	gs_strvec_clear(&cfg->ignore);
 	gs_strvec_clear(&cfg->test_patterns);
 }
@@ -86,14 +199,39 @@ static int file_error(const char *field, const char *fmt, ...)
 	return GS_EINPUT;
 }
 
-/* One of the `names` keys of `map` (spellings of one setting); NULL when none. */
-static int lookup(const gs_yaml_node **out, const char **used, const gs_yaml_node *map,
-		  const char *const *names, size_t nr)
+/* The key node of `key` in `map`, for its line. */
+static const gs_yaml_node *key_node(const gs_yaml_node *map, const char *key)
+{
+	size_t i, klen = strlen(key);
+
+	for (i = 0; i + 1 < map->nr; i += 2) {
+		const gs_yaml_node *k = map->items[i];
+
+		if (k->type == GS_YAML_SCALAR && k->len == klen && !memcmp(k->value, key, klen))
+			return k;
+	}
+	return NULL;
+}
+
+static gs_config_origin yaml_origin(const gs_yaml_node *n)
+{
+	gs_config_origin o = { GS_CONFIG_SCOPE_GITSPEC, 0, n ? (unsigned)n->line : 0 };
+
+	return o;
+}
+
+/*
+ * One of the `names` keys of `map` (spellings of one setting); NULL when
+ * none. *key is its key node.
+ */
+static int lookup(const gs_yaml_node **out, const gs_yaml_node **key, const char **used,
+		  const gs_yaml_node *map, const char *const *names, size_t nr)
 {
 	size_t i;
 	int dup;
 
 	*out = NULL;
+	*key = NULL;
 	*used = names[0];
 	for (i = 0; i < nr; i++) {
 		const gs_yaml_node *n = gs_yaml_get(map, names[i], &dup);
@@ -105,22 +243,26 @@ static int lookup(const gs_yaml_node **out, const char **used, const gs_yaml_nod
 		if (*out)
 			return file_error(names[i], "also given as '%s'", *used);
 		*out = n;
+		*key = key_node(map, names[i]);
 		*used = names[i];
 	}
 	return 0;
 }
 
-static int read_list(gs_strvec *out, const gs_yaml_node *map, const char *const *names, size_t nr)
+static int read_list(gs_config *cfg, int s, const gs_yaml_node *map, const char *const *names, size_t nr)
 {
-	const gs_yaml_node *n;
+	gs_strvec *out = s == GS_CONFIG_ROOTS ? &cfg->roots :
+			 s == GS_CONFIG_IGNORE ? &cfg->ignore : &cfg->test_patterns;
+	const gs_yaml_node *n, *key;
 	const char *field;
 	size_t i;
 	int error;
 
-	if ((error = lookup(&n, &field, map, names, nr)) < 0 || !n)
+	if ((error = lookup(&n, &key, &field, map, names, nr)) < 0 || !n)
 		return error;
 	if (gs_yaml_is_null(n)) {
 		gs_strvec_clear(out);
+		set_origin(cfg, s, yaml_origin(key));
 		return 0;
 	}
 	if (n->type != GS_YAML_SEQUENCE)
@@ -134,9 +276,35 @@ static int read_list(gs_strvec *out, const gs_yaml_node *map, const char *const 
 			return file_error(field, "item %zu holds a NUL or line break", i);
 	}
 	gs_strvec_clear(out);
-	for (i = 0; i < n->nr; i++)
+	set_origin(cfg, s, yaml_origin(key));
+	for (i = 0; i < n->nr; i++) {
 		gs_strvec_push(out, n->items[i]->value);
+		push_item_origin(cfg, s, yaml_origin(n->items[i]));
+	}
 	return 0;
+}
+
+/* Warn about each key of the file that names no setting. */
+static void yaml_unknown_keys(const gs_yaml_node *root)
+{
+	size_t i, j;
+
+	for (i = 0; i + 1 < root->nr; i += 2) {
+		const gs_yaml_node *k = root->items[i];
+		gs_buf where = GS_BUF_INIT;
+		int known = 0;
+
+		if (k->type != GS_YAML_SCALAR || memchr(k->value, '\0', k->len))
+			continue;
+		for (j = 0; j < GS_ARRAY_SIZE(yaml_names) && !known; j++)
+			known = !strcmp(k->value, yaml_names[j]);
+		if (known)
+			continue;
+		gs_buf_printf(&where, "%s:%zu", GS_CONFIG_FILE, k->line);
+		warn_unknown(k->value, where.ptr, GS_CONFIG_FILE, (unsigned)k->line, (unsigned)k->column,
+			     yaml_names, GS_ARRAY_SIZE(yaml_names), 0);
+		gs_buf_release(&where);
+	}
 }
 
 /* spec.breakingChanges: "allow" or "refuse"; GS_EINPUT for anything else. */
@@ -160,7 +328,7 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 	static const char *const require_names[] = { "requireSpecs", "require_specs" };
 	static const char *const breaking_names[] = { "breakingChanges", "breaking_changes" };
 	gs_yaml_node *root = NULL;
-	const gs_yaml_node *n;
+	const gs_yaml_node *n, *key;
 	const char *field;
 	int error = 0;
 
@@ -183,7 +351,7 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 		goto done;
 	}
 
-	if ((error = lookup(&n, &field, root, specs_names, GS_ARRAY_SIZE(specs_names))) < 0)
+	if ((error = lookup(&n, &key, &field, root, specs_names, GS_ARRAY_SIZE(specs_names))) < 0)
 		goto done;
 	if (n && !gs_yaml_is_null(n)) {
 		if (n->type != GS_YAML_SCALAR || memchr(n->value, '\0', n->len)) {
@@ -198,59 +366,160 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 			gs_buf_release(&msg);
 			goto done;
 		}
+		set_origin(cfg, GS_CONFIG_SPECS_DIR, yaml_origin(key));
 	}
-	if ((error = read_list(&cfg->roots, root, roots_names, 1)) < 0 ||
-	    (error = read_list(&cfg->ignore, root, ignore_names, 1)) < 0 ||
-	    (error = read_list(&cfg->test_patterns, root, tests_names, GS_ARRAY_SIZE(tests_names))) < 0)
+	if ((error = read_list(cfg, GS_CONFIG_ROOTS, root, roots_names, 1)) < 0 ||
+	    (error = read_list(cfg, GS_CONFIG_IGNORE, root, ignore_names, 1)) < 0 ||
+	    (error = read_list(cfg, GS_CONFIG_TESTS, root, tests_names, GS_ARRAY_SIZE(tests_names))) < 0)
 		goto done;
 
-	if ((error = lookup(&n, &field, root, require_names, GS_ARRAY_SIZE(require_names))) < 0)
+	if ((error = lookup(&n, &key, &field, root, require_names, GS_ARRAY_SIZE(require_names))) < 0)
 		goto done;
 	if (n && !gs_yaml_is_null(n) && gs_yaml_bool(&cfg->require_specs, n) < 0) {
 		error = file_error(field, "expected true or false");
 		goto done;
 	}
-	if ((error = lookup(&n, &field, root, breaking_names, GS_ARRAY_SIZE(breaking_names))) < 0)
+	if (n && !gs_yaml_is_null(n))
+		set_origin(cfg, GS_CONFIG_REQUIRE_SPECS, yaml_origin(key));
+	if ((error = lookup(&n, &key, &field, root, breaking_names, GS_ARRAY_SIZE(breaking_names))) < 0)
 		goto done;
 	if (n && !gs_yaml_is_null(n) &&
 	    (error = parse_breaking(&cfg->refuse_breaking, n->type == GS_YAML_SCALAR ? n->value : NULL)) < 0) {
 		error = file_error(field, "expected allow or refuse");
 		goto done;
 	}
+	if (n && !gs_yaml_is_null(n))
+		set_origin(cfg, GS_CONFIG_BREAKING, yaml_origin(key));
+	/* only a file that is otherwise valid: an error is worth more than a warning */
+	yaml_unknown_keys(root);
 done:
 	gs_yaml_free(root);
 	return error;
 }
 
-/*
- * A multi-valued git config key: when it has values they replace `out`. An
- * empty value clears what came before it, as for git's own list settings.
- */
-static int read_git_list(gs_strvec *out, git_config *gc, const char *key)
+static gs_config_origin git_origin(const git_config_entry *e)
 {
+	gs_config_origin o = { GS_CONFIG_SCOPE_LOCAL, (int)e->level, 0 };
+
+	switch (e->level) {
+	case GIT_CONFIG_LEVEL_PROGRAMDATA:
+	case GIT_CONFIG_LEVEL_SYSTEM:
+		o.scope = GS_CONFIG_SCOPE_SYSTEM;
+		break;
+	case GIT_CONFIG_LEVEL_XDG:
+	case GIT_CONFIG_LEVEL_GLOBAL:
+		o.scope = GS_CONFIG_SCOPE_GLOBAL;
+		break;
+	case GIT_CONFIG_LEVEL_APP:
+		o.scope = GS_CONFIG_SCOPE_COMMAND;
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+void gs_config_origin_path(gs_buf *out, git_repository *repo, const gs_config_origin *o)
+{
+	git_buf path = GIT_BUF_INIT;
+	int found = -1;
+
+	gs_buf_clear(out);
+	switch (o->scope) {
+	case GS_CONFIG_SCOPE_GITSPEC:
+		gs_buf_puts(out, GS_CONFIG_FILE);
+		goto done;
+	case GS_CONFIG_SCOPE_DEFAULT:
+	case GS_CONFIG_SCOPE_COMMAND:
+		goto done;
+	default:
+		break;
+	}
+	switch (o->level) {
+	case GIT_CONFIG_LEVEL_PROGRAMDATA:
+		found = git_config_find_programdata(&path);
+		break;
+	case GIT_CONFIG_LEVEL_SYSTEM:
+		found = git_config_find_system(&path);
+		break;
+	case GIT_CONFIG_LEVEL_XDG:
+		found = git_config_find_xdg(&path);
+		break;
+	case GIT_CONFIG_LEVEL_GLOBAL:
+		found = git_config_find_global(&path);
+		break;
+	case GIT_CONFIG_LEVEL_LOCAL:
+		if (repo)
+			found = git_repository_item_path(&path, repo, GIT_REPOSITORY_ITEM_CONFIG);
+		break;
+	default:
+		break;
+	}
+	git_error_clear();
+	if (found < 0 || !path.ptr)
+		goto done;
+	/* the repository's own file as git shows it from the top: .git/config */
+	if (repo && git_repository_workdir(repo) &&
+	    !strncmp(path.ptr, git_repository_workdir(repo), strlen(git_repository_workdir(repo))))
+		gs_buf_puts(out, path.ptr + strlen(git_repository_workdir(repo)));
+	else
+		gs_buf_puts(out, path.ptr);
+done:
+	git_buf_dispose(&path);
+}
+
+/* How a warning names where a git config entry is: its file, or the command line. */
+static void git_where(gs_buf *out, git_repository *repo, const gs_config_origin *o)
+{
+	gs_config_origin_path(out, repo, o);
+	if (!out->size)
+		gs_buf_puts(out, o->scope == GS_CONFIG_SCOPE_COMMAND ? "the command line (git -c)" : "git config");
+}
+
+static int git_read_error(void)
+{
+	return gs_error_set_git("cannot read git config");
+}
+
+/*
+ * A multi-valued git config key: when it has values they replace the list
+ * (values from every level, lowest first, as git reads them). An empty
+ * value clears what came before it, as for git's own list settings.
+ */
+static int read_git_list(gs_config *cfg, int s, git_config *gc)
+{
+	gs_strvec *out = s == GS_CONFIG_ROOTS ? &cfg->roots :
+			 s == GS_CONFIG_IGNORE ? &cfg->ignore : &cfg->test_patterns;
 	git_config_iterator *it = NULL;
 	git_config_entry *entry;
 	gs_strvec values = GS_STRVEC_INIT;
+	gs_config_origin *origins = NULL, last = { GS_CONFIG_SCOPE_DEFAULT, 0, 0 };
+	size_t nr = 0, alloc = 0, i;
 	int error, seen = 0;
 
-	error = git_config_multivar_iterator_new(&it, gc, key, NULL);
+	error = git_config_multivar_iterator_new(&it, gc, settings[s].key, NULL);
 	if (error == GIT_ENOTFOUND) {
 		error = 0;
 		goto done;
 	}
 	if (error < 0) {
-		error = gs_error_set_git("cannot read git config");
+		error = git_read_error();
 		goto done;
 	}
 	while ((error = git_config_next(&entry, it)) == 0) {
 		seen = 1;
-		if (!entry->value || !*entry->value)
+		last = git_origin(entry);
+		if (!entry->value || !*entry->value) {
 			gs_strvec_clear(&values);
-		else
+			nr = 0;
+		} else {
 			gs_strvec_push(&values, entry->value);
+			GS_ALLOC_GROW(origins, nr + 1, alloc);
+			origins[nr++] = last;
+		}
 	}
 	if (error != GIT_ITEROVER) {
-		error = gs_error_set_git("cannot read git config");
+		error = git_read_error();
 		goto done;
 	}
 	error = 0;
@@ -258,26 +527,89 @@ static int read_git_list(gs_strvec *out, git_config *gc, const char *key)
 		gs_strvec_clear(out);
 		*out = values;
 		gs_strvec_init(&values);
+		set_origin(cfg, s, last);
+		for (i = 0; i < nr; i++)
+			push_item_origin(cfg, s, origins[i]);
 	}
 done:
+	free(origins);
 	git_config_iterator_free(it);
 	gs_strvec_clear(&values);
+	return error;
+}
+
+/*
+ * The entry of a single-valued key (the last one given, of the highest
+ * level); *out NULL when there is none. A key given without '=' (git -c
+ * spec.requireSpecs) has no value: only booleans take that.
+ */
+static int git_entry(git_config_entry **out, git_config *gc, int s)
+{
+	int error = git_config_get_entry(out, gc, settings[s].key);
+
+	if (error == GIT_ENOTFOUND) {
+		*out = NULL;
+		return 0;
+	}
+	if (error < 0)
+		return git_read_error();
+	return 0;
+}
+
+/* Warn about each spec.* key of git config that names no setting. */
+static int git_unknown_keys(git_config *gc, git_repository *repo)
+{
+	const char *known[GS_CONFIG_SETTINGS_NR];
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
+	gs_buf where = GS_BUF_INIT;
+	size_t i;
+	int error;
+
+	for (i = 0; i < GS_CONFIG_SETTINGS_NR; i++)
+		known[i] = settings[i].key;
+	if (git_config_iterator_glob_new(&it, gc, "^spec\\.") < 0) {
+		error = git_read_error();
+		goto done;
+	}
+	while ((error = git_config_next(&entry, it)) == 0) {
+		gs_config_origin o = git_origin(entry);
+		int found = 0;
+
+		for (i = 0; i < GS_CONFIG_SETTINGS_NR && !found; i++)
+			found = !strcasecmp(entry->name, known[i]);
+		if (found)
+			continue;
+		git_where(&where, repo, &o);
+		warn_unknown(entry->name, where.ptr, o.scope == GS_CONFIG_SCOPE_COMMAND ? "" : where.ptr,
+			     0, 0, known, GS_CONFIG_SETTINGS_NR, 1);
+	}
+	error = error == GIT_ITEROVER ? 0 : git_read_error();
+done:
+	git_config_iterator_free(it);
+	gs_buf_release(&where);
 	return error;
 }
 
 static int config_read_git(gs_config *cfg, git_repository *repo)
 {
 	git_config *gc = NULL;
-	git_buf value = GIT_BUF_INIT;
+	git_config_entry *e = NULL;
 	int error, b;
 
 	if (git_repository_config_snapshot(&gc, repo) < 0) {
 		error = gs_error_set_git("cannot read git config");
 		goto done;
 	}
-	error = git_config_get_string_buf(&value, gc, "spec.specsDir");
-	if (!error) {
-		if (set_specs_dir(cfg, value.ptr) < 0) {
+	if ((error = git_entry(&e, gc, GS_CONFIG_SPECS_DIR)) < 0)
+		goto done;
+	if (e) {
+		if (!e->value) {
+			error = gs_error_set(GS_EINPUT, "git config spec.specsDir: missing value; "
+					     "fix it with `git config spec.specsDir DIR`");
+			goto done;
+		}
+		if (set_specs_dir(cfg, e->value) < 0) {
 			gs_buf msg = GS_BUF_INIT;
 
 			gs_buf_sets(&msg, gs_error_last());
@@ -286,37 +618,40 @@ static int config_read_git(gs_config *cfg, git_repository *repo)
 			gs_buf_release(&msg);
 			goto done;
 		}
-	} else if (error != GIT_ENOTFOUND) {
-		error = gs_error_set_git("cannot read git config spec.specsDir");
-		goto done;
+		set_origin(cfg, GS_CONFIG_SPECS_DIR, git_origin(e));
 	}
-	if ((error = read_git_list(&cfg->roots, gc, "spec.roots")) < 0 ||
-	    (error = read_git_list(&cfg->ignore, gc, "spec.ignore")) < 0 ||
-	    (error = read_git_list(&cfg->test_patterns, gc, "spec.testPatterns")) < 0)
+	if ((error = read_git_list(cfg, GS_CONFIG_ROOTS, gc)) < 0 ||
+	    (error = read_git_list(cfg, GS_CONFIG_IGNORE, gc)) < 0 ||
+	    (error = read_git_list(cfg, GS_CONFIG_TESTS, gc)) < 0)
 		goto done;
-	error = git_config_get_bool(&b, gc, "spec.requireSpecs");
-	if (!error) {
-		cfg->require_specs = b;
-	} else if (error == GIT_ENOTFOUND) {
-		error = 0;
-	} else {
-		error = gs_error_set(GS_EINPUT, "git config spec.requireSpecs: not a boolean; "
-				     "fix it with `git config spec.requireSpecs true`");
+	git_config_entry_free(e);
+	if ((error = git_entry(&e, gc, GS_CONFIG_REQUIRE_SPECS)) < 0)
 		goto done;
+	if (e) {
+		/* a key without a value is true, as git has it */
+		if (e->value && git_config_parse_bool(&b, e->value) < 0) {
+			git_error_clear();
+			error = gs_error_set(GS_EINPUT, "git config spec.requireSpecs: not a boolean; "
+					     "fix it with `git config spec.requireSpecs true`");
+			goto done;
+		}
+		cfg->require_specs = e->value ? b : 1;
+		set_origin(cfg, GS_CONFIG_REQUIRE_SPECS, git_origin(e));
 	}
-	git_buf_dispose(&value);
-	error = git_config_get_string_buf(&value, gc, "spec.breakingChanges");
-	if (!error) {
-		if (parse_breaking(&cfg->refuse_breaking, value.ptr) < 0)
+	git_config_entry_free(e);
+	if ((error = git_entry(&e, gc, GS_CONFIG_BREAKING)) < 0)
+		goto done;
+	if (e) {
+		if (parse_breaking(&cfg->refuse_breaking, e->value) < 0) {
 			error = gs_error_set(GS_EINPUT, "git config spec.breakingChanges: '%s' is not allow "
-					     "or refuse", value.ptr);
-	} else if (error == GIT_ENOTFOUND) {
-		error = 0;
-	} else {
-		error = gs_error_set_git("cannot read git config spec.breakingChanges");
+					     "or refuse", e->value ? e->value : "");
+			goto done;
+		}
+		set_origin(cfg, GS_CONFIG_BREAKING, git_origin(e));
 	}
+	error = git_unknown_keys(gc, repo);
 done:
-	git_buf_dispose(&value);
+	git_config_entry_free(e);
 	git_config_free(gc);
 	return error;
 }
@@ -333,8 +668,14 @@ int gs_config_load(gs_config *cfg, git_repository *repo, gs_source *src)
 		if ((error = config_parse_yaml(cfg, data.ptr, data.size)) < 0)
 			goto done;
 	}
-	if (repo)
-		error = config_read_git(cfg, repo);
+	if (repo && (error = config_read_git(cfg, repo)) < 0)
+		goto done;
+	/* No roots set: the ones the build backends name (DESIGN 3.5). */
+	if (src && !cfg->roots.nr) {
+		gs_strvec_clear(&cfg->roots_from);
+		error = gs_pyproject_derive_roots(&cfg->roots, &cfg->roots_from, src, cfg);
+		cfg->roots_derived = 1;
+	}
 done:
 	gs_buf_release(&data);
 	return error;

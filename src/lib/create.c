@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "gitspec/create.h"
 #include "gitspec/common.h"
 #include "gitspec/engine.h"
@@ -120,6 +121,12 @@ static int draft_contracts(gs_spec_draft *d, gs_workspace *ws)
 int gs_spec_draft_make(gs_spec_draft *d, gs_workspace *ws, const char *pkg_path,
 		       const char *name, const char *date, int force_parent)
 {
+	return gs_spec_draft_make_as(d, ws, pkg_path, NULL, name, date, force_parent);
+}
+
+int gs_spec_draft_make_as(gs_spec_draft *d, gs_workspace *ws, const char *pkg_path,
+			  const char *id, const char *name, const char *date, int force_parent)
+{
 	gs_buf today = GS_BUF_INIT;
 	gs_registry_entry e;
 	int error = 0;
@@ -143,7 +150,7 @@ int gs_spec_draft_make(gs_spec_draft *d, gs_workspace *ws, const char *pkg_path,
 		goto done;
 	}
 	gs_error_clear();
-	if (!d->pkg->leaf && !force_parent) {
+	if (!d->pkg->leaf && !d->pkg->namespace && !force_parent) {
 		child_packages(&d->children, &ws->pkgs, d->pkg);
 		refuse(d, GS_DRAFT_NOT_LEAF);
 		error = gs_error_set(GS_ECHECK, "'%s' is not a leaf package (it contains %s)",
@@ -151,7 +158,7 @@ int gs_spec_draft_make(gs_spec_draft *d, gs_workspace *ws, const char *pkg_path,
 		goto done;
 	}
 
-	d->id = gs_registry_next_id(ws->reg);
+	d->id = id ? gs_xstrdup(id) : gs_registry_next_id(ws->reg);
 	if (!date) {
 		gs_spec_date_today(&today);
 		date = today.ptr;
@@ -201,4 +208,53 @@ int gs_spec_draft_write(const gs_spec_draft *d, const gs_workspace *ws)
 				return error;
 	}
 	return 0;
+}
+
+/* Remove `path` below the work tree, and its directory when that is left empty. */
+static void unwrite(const gs_workspace *ws, const char *path)
+{
+	gs_buf full = GS_BUF_INIT;
+	char *slash;
+
+	gs_buf_printf(&full, "%s%s", ws->workdir, path);
+	unlink(full.ptr);
+	/* Up to the specs directory: rmdir() only ever removes an empty one. */
+	while ((slash = strrchr(full.ptr, '/')) && (size_t)(slash - full.ptr) > strlen(ws->workdir)) {
+		*slash = '\0';
+		if (rmdir(full.ptr) < 0)
+			break;
+	}
+	gs_buf_release(&full);
+}
+
+/* The files of `d` that do not exist yet: what a rollback may remove. */
+static void new_files(gs_strvec *out, const gs_spec_draft *d, const gs_workspace *ws)
+{
+	size_t i, j;
+
+	if (!gs_source_lookup(ws->src, d->path.ptr))
+		gs_strvec_push(out, d->path.ptr);
+	for (i = 0; i < d->spec->sources_nr; i++)
+		for (j = 0; j < d->spec->sources[i].variants_nr && j < GS_VARIANT_COUNT; j++)
+			if (!gs_source_lookup(ws->src, d->spec->sources[i].variants[j].repo_path))
+				gs_strvec_push(out, d->spec->sources[i].variants[j].repo_path);
+}
+
+int gs_spec_drafts_write(gs_spec_draft *const *drafts, size_t nr, const gs_workspace *ws)
+{
+	gs_strvec created = GS_STRVEC_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < nr; i++)
+		new_files(&created, drafts[i], ws);
+	for (i = 0; i < nr && !error; i++)
+		error = gs_spec_draft_write(drafts[i], ws);
+	if (error < 0) {
+		/* All or nothing: what this run created goes again. */
+		for (i = created.nr; i-- > 0;)
+			unwrite(ws, created.v[i]);
+	}
+	gs_strvec_clear(&created);
+	return error;
 }

@@ -623,20 +623,23 @@ static int contract_key(git_oid *out, const gs_engine *eng, const gs_source *src
 	key_field(&ctx, meta);
 	for (i = 0; i < s->sel_nr; i++) {
 		if (!known_oid(&oid, eng, src, s->sel[i]))
-			return 0;
+			goto unknown;
 		key_field(&ctx, s->sel[i]->path);
 		gs_sha1_update(&ctx, oid.id, GIT_OID_RAWSZ);
 	}
 	if (s->init) {
 		if (!known_oid(&oid, eng, src, s->init))
-			return 0;
+			goto unknown;
 		key_field(&ctx, s->init->path);
 		gs_sha1_update(&ctx, oid.id, GIT_OID_RAWSZ);
 	} else {
 		key_field(&ctx, "");
 	}
-	gs_sha1_final(out->id, &ctx);
-	return 1;
+	/* libcrypto failing (out of memory) only costs the cache lookup */
+	return gs_sha1_final(out->id, &ctx) == 0;
+unknown:
+	gs_sha1_abort(&ctx);
+	return 0;
 }
 
 int gs_engine_contract_lookup(gs_buf *out, gs_engine *eng, gs_source *src,

@@ -339,34 +339,150 @@ done:
 	return error;
 }
 
-int gs_read_file(gs_buf *out, const char *path)
+/* "N MiB", "N KiB" or "N bytes": a limit as a user set it. */
+static void put_size(gs_buf *out, size_t n)
 {
-	int error = 0, fd;
-	char chunk[65536];
-	ssize_t n;
+	if (n && !(n & ((1u << 20) - 1)))
+		gs_buf_printf(out, "%zu MiB", n >> 20);
+	else if (n && !(n & 1023))
+		gs_buf_printf(out, "%zu KiB", n >> 10);
+	else
+		gs_buf_printf(out, "%zu bytes", n);
+}
+
+static int too_large(const char *name, const gs_read_opts *opts)
+{
+	gs_buf limit = GS_BUF_INIT;
+	int error;
+
+	put_size(&limit, opts->max);
+	error = gs_error_set(GS_EINPUT, "%s is larger than %s (limit %s)", name,
+			     opts->too_large ? opts->too_large : "allowed", limit.ptr);
+	gs_buf_release(&limit);
+	return error;
+}
+
+/*
+ * The one loop that reads a whole file. `name` is what the messages call
+ * it, quoted by the caller when it is a path. The buffer is sized from
+ * fstat(2) when it tells, so a regular file takes one read(2) and the one
+ * that says end of file.
+ */
+static int read_fd(gs_buf *out, int fd, const char *name, const gs_read_opts *opts)
+{
+	size_t max = opts && opts->max ? opts->max : SIZE_MAX;
+	struct stat st;
+	int error = 0;
 
 	gs_buf_clear(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		error = gs_error_set(errno == ENOENT ? GS_ENOTFOUND : GS_ERROR,
-				     "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot read %s: %s", name, strerror(errno));
 		goto done;
 	}
+	if (opts && (opts->flags & GS_READ_REGULAR) && !S_ISREG(st.st_mode)) {
+		error = gs_error_set(GS_EINPUT, "cannot read %s: not a regular file", name);
+		goto done;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((unsigned long long)st.st_size > max)
+			goto too_big;
+		gs_buf_grow(out, (size_t)st.st_size + 1);
+	}
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+		ssize_t n;
+
+		if (out->asize - out->size < 2)
+			gs_buf_grow(out, 8192);
+		n = read(fd, out->ptr + out->size, out->asize - out->size - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
+			error = gs_error_set(GS_ERROR, "cannot read %s: %s", name, strerror(errno));
 			goto done;
 		}
 		if (!n)
 			break;
-		gs_buf_put(out, chunk, (size_t)n);
+		if ((size_t)n > max - out->size)
+			goto too_big;
+		gs_buf_setlen(out, out->size + (size_t)n);
 	}
+	goto done;
+too_big:
+	error = too_large(name, opts);
+done:
+	if (error < 0)
+		gs_buf_clear(out);
+	return error;
+}
+
+int gs_read_fd(gs_buf *out, int fd, const char *name, const gs_read_opts *opts)
+{
+	gs_buf quoted = GS_BUF_INIT;
+	int error;
+
+	if (name)
+		gs_buf_printf(&quoted, "'%s'", name);
+	else
+		gs_buf_sets(&quoted, "standard input");
+	error = read_fd(out, fd, quoted.ptr, opts);
+	gs_buf_release(&quoted);
+	return error;
+}
+
+int gs_read_file_opts(gs_buf *out, const char *path, const gs_read_opts *opts)
+{
+	unsigned flags = opts ? opts->flags : 0;
+	int error = 0, fd;
+
+	gs_buf_clear(out);
+	/* O_NONBLOCK: a FIFO must not hang us before fstat(2) refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | (flags & GS_READ_REGULAR ? O_NONBLOCK : 0) |
+		  (flags & GS_READ_NOFOLLOW ? O_NOFOLLOW : 0));
+	if (fd < 0) {
+		if (errno == ELOOP && (flags & GS_READ_NOFOLLOW))
+			error = gs_error_set(GS_EINPUT, "cannot read '%s': symbolic link", path);
+		else
+			error = gs_error_set(errno == ENOENT || errno == ENOTDIR ? GS_ENOTFOUND : GS_ERROR,
+					     "cannot read '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	error = gs_read_fd(out, fd, path, opts);
 done:
 	if (fd >= 0)
 		close(fd);
+	return error;
+}
+
+int gs_read_file(gs_buf *out, const char *path)
+{
+	return gs_read_file_opts(out, path, NULL);
+}
+
+int gs_exe_dir(gs_buf *out)
+{
+	gs_buf exe = GS_BUF_INIT;
+	int error = 0;
+	ssize_t n;
+
+	/* readlink(2) does not say how long the target is: grow until it fits. */
+	for (;;) {
+		gs_buf_grow(&exe, exe.asize + 256);
+		n = readlink("/proc/self/exe", exe.ptr, exe.asize - 1);
+		if (n <= 0) {
+			error = GS_ENOTFOUND;
+			goto done;
+		}
+		if ((size_t)n < exe.asize - 1)
+			break;
+	}
+	gs_buf_setlen(&exe, (size_t)n);
+	if (!strrchr(exe.ptr, '/')) {
+		error = GS_ENOTFOUND;
+		goto done;
+	}
+	gs_buf_set(out, exe.ptr, (size_t)(strrchr(exe.ptr, '/') - exe.ptr));
+done:
+	gs_buf_release(&exe);
 	return error;
 }
 

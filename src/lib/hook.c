@@ -16,8 +16,10 @@
 #include "gitspec/plan.h"
 #include "gitspec/render.h"
 #include "gitspec/workspace.h"
+#include "gitspec/pyproject.h"
 #include "gitspec/check.h"
 #include "gitspec/language.h"
+#include "gitspec/repo.h"
 
 void gs_hook_report_init(gs_hook_report *r)
 {
@@ -81,7 +83,8 @@ static void touch(gs_strvec *out, gs_strvec *leaves, const gs_registry *reg, con
 		gs_strvec_push(out, e.source->identifier);
 	} else {
 		gs_error_clear();
-		if (leaves && pkg->leaf)
+		/* Whether it needs a spec at all is the caller's (gs_coverage_uncovered). */
+		if (leaves)
 			gs_strvec_push(leaves, pkg->path);
 	}
 }
@@ -98,8 +101,12 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
 		gs_registry_entry e;
 		const gs_spec_variant *variant;
 
-		if (!strcmp(p, GS_CONFIG_FILE)) {
-			/* Test patterns, roots, the specs directory: anything may change. */
+		if (!strcmp(p, GS_CONFIG_FILE) || (cfg->roots_derived && gs_pyproject_is_file(p))) {
+			/*
+			 * Test patterns, roots (also when read from
+			 * pyproject.toml), the specs directory: anything may
+			 * change.
+			 */
 			*all = 1;
 			continue;
 		}
@@ -445,39 +452,6 @@ void gs_hook_scope_clear(gs_hook_scope *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The shallow boundary ($GIT_COMMON_DIR/shallow): commits whose parents are missing. */
-static int read_shallow(gs_strvec *out, git_repository *repo)
-{
-	gs_buf path = GS_BUF_INIT, line = GS_BUF_INIT;
-	FILE *fp = NULL;
-	int c, error = 0;
-
-	if (!git_repository_is_shallow(repo))
-		goto done;
-	gs_buf_printf(&path, "%sshallow", git_repository_commondir(repo));
-	if (!(fp = fopen(path.ptr, "r")))
-		goto done;
-	while ((c = fgetc(fp)) != EOF) {
-		if (c != '\n') {
-			gs_buf_putc(&line, (char)c);
-			continue;
-		}
-		if (line.size == GIT_OID_HEXSZ)
-			gs_strvec_push(out, line.ptr);
-		gs_buf_clear(&line);
-	}
-	if (line.size == GIT_OID_HEXSZ)
-		gs_strvec_push(out, line.ptr);
-	gs_strvec_sort_uniq(out);
-done:
-	if (fp)
-		fclose(fp);
-	gs_buf_release(&path);
-	gs_buf_release(&line);
-	git_error_clear();
-	return error;
-}
-
 int gs_hook_scope_is_shallow(const gs_hook_scope *s, const git_oid *oid)
 {
 	char hex[GIT_OID_HEXSZ + 1];
@@ -536,8 +510,7 @@ done:
 static int scope_start(gs_hook_scope *s, git_repository *repo, const git_oid *tip)
 {
 	git_oid_cpy(&s->tip, tip);
-	if (read_shallow(&s->shallow, repo) < 0)
-		return -1;
+	gs_repo_shallow(&s->shallow, repo);
 	if (git_revwalk_new(&s->walk, repo) < 0 ||
 	    git_revwalk_sorting(s->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push(s->walk, tip) < 0)
@@ -911,41 +884,15 @@ static int parse_oid(git_oid *out, const char *hex)
 	return strlen(hex) == GIT_OID_HEXSZ && !git_oid_fromstr(out, hex) ? 0 : -1;
 }
 
-int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
-		     const char *input, size_t len)
+/*
+ * The lines git feeds pre-push ("LOCAL-REF LOCAL-ID REMOTE-REF REMOTE-ID")
+ * and pre-receive ("OLD-ID NEW-ID REF"): each update that brings a commit
+ * is checked against what its destination already has.
+ */
+static int check_updates(gs_hook_report *out, git_repository *repo, int receive, const char *remote,
+			 const char *input, size_t len)
 {
-	gs_strvec w = GS_STRVEC_INIT;
-	size_t pos = 0;
-	int error = 0;
-
-	while (next_line(&w, input, len, &pos)) {
-		gs_hook_scope s;
-		git_oid local, remote_oid, tip;
-
-		if (w.nr != 4 || parse_oid(&local, w.v[1]) < 0 || parse_oid(&remote_oid, w.v[3]) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-push: cannot parse '%s %s...'",
-					     w.v[0], w.nr > 1 ? w.v[1] : "");
-			goto done;
-		}
-		/* A deletion pushes no commit; a tag of a tree or blob names none. */
-		if (is_zero_oid(&local) || !pushed_commit(&tip, repo, &local))
-			continue;
-		gs_hook_scope_init(&s);
-		error = gs_hook_scope_push(&s, repo, remote, &tip, &remote_oid);
-		if (!error)
-			error = check_ref_update(out, repo, &s, w.v[2], &remote_oid, &tip);
-		out->checked += s.checked;
-		gs_hook_scope_clear(&s);
-		if (error < 0)
-			goto done;
-	}
-done:
-	gs_strvec_clear(&w);
-	return error;
-}
-
-int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
-{
+	const size_t words = receive ? 3 : 4, old_at = receive ? 0 : 3;
 	gs_strvec w = GS_STRVEC_INIT;
 	size_t pos = 0;
 	int error = 0;
@@ -954,15 +901,18 @@ int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *i
 		gs_hook_scope s;
 		git_oid old, new_oid, tip;
 
-		if (w.nr != 3 || parse_oid(&old, w.v[0]) < 0 || parse_oid(&new_oid, w.v[1]) < 0) {
-			error = gs_error_set(GS_EINPUT, "pre-receive: cannot parse '%s %s...'",
+		if (w.nr != words || parse_oid(&new_oid, w.v[1]) < 0 || parse_oid(&old, w.v[old_at]) < 0) {
+			error = gs_error_set(GS_EINPUT, "%s: cannot parse '%s %s...'",
+					     receive ? "pre-receive" : "pre-push",
 					     w.v[0], w.nr > 1 ? w.v[1] : "");
 			goto done;
 		}
+		/* A deletion pushes no commit; a tag of a tree or blob names none. */
 		if (is_zero_oid(&new_oid) || !pushed_commit(&tip, repo, &new_oid))
 			continue;
 		gs_hook_scope_init(&s);
-		error = gs_hook_scope_receive(&s, repo, &tip);
+		error = receive ? gs_hook_scope_receive(&s, repo, &tip) :
+			gs_hook_scope_push(&s, repo, remote, &tip, &old);
 		if (!error)
 			error = check_ref_update(out, repo, &s, w.v[2], &old, &tip);
 		out->checked += s.checked;
@@ -973,6 +923,17 @@ int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *i
 done:
 	gs_strvec_clear(&w);
 	return error;
+}
+
+int gs_hook_pre_push(gs_hook_report *out, git_repository *repo, const char *remote,
+		     const char *input, size_t len)
+{
+	return check_updates(out, repo, 0, remote, input, len);
+}
+
+int gs_hook_pre_receive(gs_hook_report *out, git_repository *repo, const char *input, size_t len)
+{
+	return check_updates(out, repo, 1, NULL, input, len);
 }
 
 /* ---- after the fact: post-commit and post-rewrite ---- */

@@ -688,14 +688,25 @@ typedef struct hash_job {
 	const unsigned char *data;
 	size_t len;
 	unsigned char sum[HASH_SIZE];
+	int failed;
 } hash_job;
 
 static void *hash_thread(void *arg)
 {
 	hash_job *job = arg;
 
-	gs_sha1(job->sum, job->data, job->len);
+	job->failed = gs_sha1(job->sum, job->data, job->len) < 0;
 	return NULL;
+}
+
+/* 0 when the trailer matches, else the error (libcrypto failing is no corruption). */
+static int hash_verdict(const gs_index *idx, const hash_job *job, const unsigned char *trailer)
+{
+	if (job->failed)
+		return gs_error_set(GS_ERROR, "cannot verify index '%s': SHA-1 failed", idx->path);
+	if (memcmp(job->sum, trailer, HASH_SIZE))
+		return corrupt(idx, "bad checksum");
+	return 0;
 }
 
 /* A "link" extension naming the null id is no split at all (git reads it so). */
@@ -734,15 +745,12 @@ static int parse(gs_index *idx)
 	if (memcmp(end, zero, HASH_SIZE)) {
 		job.data = idx->data;
 		job.len = idx->len - HASH_SIZE;
-		(void)gs_sha1_hw();  /* decide before a second thread asks */
 		if (job.len >= PARALLEL_HASH_MIN && !pthread_create(&thread, NULL, hash_thread, &job)) {
 			threaded = 1;
 		} else {
 			hash_thread(&job);
-			if (memcmp(job.sum, end, HASH_SIZE)) {
-				error = corrupt(idx, "bad checksum");
+			if ((error = hash_verdict(idx, &job, end)) < 0)
 				goto done;
-			}
 		}
 	}
 	count = be32(p + 8);
@@ -762,10 +770,12 @@ static int parse(gs_index *idx)
 		error = validate_entries(idx);
 done:
 	if (threaded) {
+		int hashed;
+
 		pthread_join(thread, NULL);
 		/* a damaged file is reported as such, whatever the parser tripped on */
-		if (memcmp(job.sum, end, HASH_SIZE))
-			error = corrupt(idx, "bad checksum");
+		if ((hashed = hash_verdict(idx, &job, end)) < 0)
+			error = hashed;
 	}
 	return error;
 }
@@ -1671,7 +1681,10 @@ int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
 	out->ptr[9] = (char)(count >> 16);
 	out->ptr[10] = (char)(count >> 8);
 	out->ptr[11] = (char)count;
-	gs_sha1(sum, out->ptr, out->size);
+	if (gs_sha1(sum, out->ptr, out->size) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot write index: SHA-1 failed");
+		goto done;
+	}
 	gs_buf_put(out, (const char *)sum, HASH_SIZE);
 done:
 	gs_buf_release(&path);

@@ -98,27 +98,6 @@ int gs_install_is_shim(const char *data, size_t len)
 	return 0;
 }
 
-static int read_file(gs_buf *out, const char *path)
-{
-	FILE *fp;
-	char chunk[8192];
-	size_t n;
-	int error = 0;
-
-	gs_buf_clear(out);
-	if (!(fp = fopen(path, "rb"))) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return GS_ENOTFOUND;
-		return gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		gs_buf_put(out, chunk, n);
-	if (ferror(fp))
-		error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
-	fclose(fp);
-	return error;
-}
-
 /* Write `path` atomically, never through a symbolic link at `path` itself. */
 static int write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
@@ -129,22 +108,6 @@ static int write_file(const char *path, const char *data, size_t len, mode_t mod
 	return gs_replace_file(path, data, len, mode);
 }
 
-static int exe_dir(gs_buf *out)
-{
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return GS_ENOTFOUND;
-	path[n] = '\0';
-	if (!(slash = strrchr(path, '/')))
-		return GS_ENOTFOUND;
-	*slash = '\0';
-	gs_buf_sets(out, path);
-	return 0;
-}
-
 int gs_install_shim(gs_buf *out, const char *name)
 {
 	gs_buf path = GS_BUF_INIT;
@@ -153,14 +116,14 @@ int gs_install_shim(gs_buf *out, const char *name)
 
 	if (env && *env) {
 		gs_buf_printf(&path, "%s/%s", env, name);
-		error = read_file(out, path.ptr);
+		error = gs_read_file(out, path.ptr);
 		if (error == GS_ENOTFOUND)
 			error = gs_error_set(GS_ERROR, "no hook '%s' in GIT_SPEC_HOOKS_DIR '%s'", name, env);
 		goto done;
 	}
-	if (!exe_dir(&path)) {
+	if (!gs_exe_dir(&path)) {
 		gs_buf_printf(&path, "/../share/git-spec/hooks/%s", name);
-		if (!read_file(out, path.ptr) && gs_install_is_shim(out->ptr, out->size)) {
+		if (!gs_read_file(out, path.ptr) && gs_install_is_shim(out->ptr, out->size)) {
 			error = 0;
 			goto done;
 		}
@@ -472,7 +435,7 @@ static int config_uninstall(const char *path, int global, gs_strvec *log)
 	size_t i;
 	int error = 0, removed = 0, removed_completion = 0, r;
 
-	if ((r = read_file(&text, path)) == GS_ENOTFOUND)
+	if ((r = gs_read_file(&text, path)) == GS_ENOTFOUND)
 		goto done;
 	if (r < 0) {
 		error = r;
@@ -512,7 +475,7 @@ static int config_uninstall(const char *path, int global, gs_strvec *log)
 	cfg = NULL;
 	if (!removed && !removed_completion)
 		goto done;
-	if ((error = read_file(&text, path)) < 0)
+	if ((error = gs_read_file(&text, path)) < 0)
 		goto done;
 	gs_config_text_drop_empty_section(&cleaned, text.ptr, text.size, "merge", "gitspec");
 	if (removed_completion) {
@@ -561,7 +524,7 @@ static int hook_state(enum hook_state *out, const char *path)
 	*out = HOOK_FOREIGN;
 	if (!S_ISREG(st.st_mode))
 		goto done;
-	if ((error = read_file(&data, path)) < 0)
+	if ((error = gs_read_file(&data, path)) < 0)
 		goto done;
 	if (gs_install_is_shim(data.ptr, data.size))
 		*out = HOOK_OURS;
@@ -600,21 +563,45 @@ static int mkdir_p(const char *dir)
 	return error;
 }
 
-static int hooks_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log)
+#define HOOKS_NR (GS_ARRAY_SIZE(gs_install_hooks) - 1)
+
+/* DIR/HOOK for the i-th of our hooks. */
+static void hook_path(gs_buf *out, const gs_buf *dir, size_t i)
 {
-	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT, local = GS_BUF_INIT, shim = GS_BUF_INIT;
-	enum hook_state states[8];
+	gs_buf_clear(out);
+	gs_buf_printf(out, "%s/%s", dir->ptr, gs_install_hooks[i]);
+}
+
+/* The hooks directory, and what stands in it at the place of each of our hooks. */
+static int hooks_states(gs_buf *dir, enum hook_state states[HOOKS_NR], git_repository *repo)
+{
+	gs_buf path = GS_BUF_INIT;
 	size_t i;
 	int error;
 
-	if ((error = gs_install_hooks_dir(&dir, repo)) < 0)
+	if ((error = gs_install_hooks_dir(dir, repo)) < 0)
 		goto done;
-	/* Check every hook before changing anything. */
-	for (i = 0; gs_install_hooks[i]; i++) {
-		gs_buf_clear(&path);
-		gs_buf_printf(&path, "%s/%s", dir.ptr, gs_install_hooks[i]);
+	for (i = 0; i < HOOKS_NR; i++) {
+		hook_path(&path, dir, i);
 		if ((error = hook_state(&states[i], path.ptr)) < 0)
 			goto done;
+	}
+done:
+	gs_buf_release(&path);
+	return error;
+}
+
+static int hooks_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log)
+{
+	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT, local = GS_BUF_INIT, shim = GS_BUF_INIT;
+	enum hook_state states[HOOKS_NR];
+	size_t i;
+	int error;
+
+	/* Check every hook before changing anything. */
+	if ((error = hooks_states(&dir, states, repo)) < 0)
+		goto done;
+	for (i = 0; i < HOOKS_NR; i++) {
 		if (states[i] != HOOK_FOREIGN)
 			continue;
 		if (!opts->force) {
@@ -623,6 +610,7 @@ static int hooks_install(git_repository *repo, const gs_install_opts *opts, gs_s
 					     gs_install_hooks[i], gs_install_hooks[i]);
 			goto done;
 		}
+		hook_path(&path, &dir, i);
 		gs_buf_printf(&path, ".local");
 		if (exists(path.ptr)) {
 			error = gs_error_set(GS_ECHECK, "hook '%s' exists and so does '%s.local'; "
@@ -633,13 +621,10 @@ static int hooks_install(git_repository *repo, const gs_install_opts *opts, gs_s
 	}
 	if ((error = mkdir_p(dir.ptr)) < 0)
 		goto done;
-	for (i = 0; gs_install_hooks[i]; i++) {
-		const char *name = gs_install_hooks[i];
-
-		if ((error = gs_install_shim(&shim, name)) < 0)
+	for (i = 0; i < HOOKS_NR; i++) {
+		if ((error = gs_install_shim(&shim, gs_install_hooks[i])) < 0)
 			goto done;
-		gs_buf_clear(&path);
-		gs_buf_printf(&path, "%s/%s", dir.ptr, name);
+		hook_path(&path, &dir, i);
 		if (states[i] == HOOK_FOREIGN) {
 			gs_buf_clear(&local);
 			gs_buf_printf(&local, "%s.local", path.ptr);
@@ -663,6 +648,35 @@ done:
 }
 
 /*
+ * Remove our shim at `target` and put the user's hook that install kept as
+ * HOOK.local (`hook` is HOOK's path) in its place. `how` ends both log
+ * lines.
+ */
+static int remove_restoring(const char *target, const char *hook, const char *how_removed,
+			    const char *how_restored, gs_strvec *log)
+{
+	gs_buf local = GS_BUF_INIT;
+	int error = 0;
+
+	if (unlink(target) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", target, strerror(errno));
+		goto done;
+	}
+	gs_strvec_pushf(log, "removed hook '%s'%s", target, how_removed);
+	gs_buf_printf(&local, "%s.local", hook);
+	if (!exists(local.ptr))
+		goto done;
+	if (rename(local.ptr, target) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot rename '%s': %s", local.ptr, strerror(errno));
+		goto done;
+	}
+	gs_strvec_pushf(log, "restored hook '%s'%s", target, how_restored);
+done:
+	gs_buf_release(&local);
+	return error;
+}
+
+/*
  * The pre-commit framework, installed after git-spec, renames our shim to
  * HOOK.legacy and runs it from its own hook: remove it there too, and put
  * the user's hook we had kept as HOOK.local in its place, where the
@@ -670,71 +684,41 @@ done:
  */
 static int legacy_uninstall(const char *path, gs_strvec *log)
 {
-	gs_buf legacy = GS_BUF_INIT, local = GS_BUF_INIT;
+	gs_buf legacy = GS_BUF_INIT;
 	enum hook_state st;
 	int error;
 
 	gs_buf_printf(&legacy, "%s.legacy", path);
 	if ((error = hook_state(&st, legacy.ptr)) < 0 || st != HOOK_OURS)
 		goto done;
-	if (unlink(legacy.ptr) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", legacy.ptr, strerror(errno));
-		goto done;
-	}
-	gs_strvec_pushf(log, "removed hook '%s' (the pre-commit framework had kept it)", legacy.ptr);
-	gs_buf_printf(&local, "%s.local", path);
-	if (!exists(local.ptr))
-		goto done;
-	if (rename(local.ptr, legacy.ptr) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot rename '%s': %s", local.ptr, strerror(errno));
-		goto done;
-	}
-	gs_strvec_pushf(log, "restored hook '%s' (the pre-commit framework runs it)", legacy.ptr);
+	error = remove_restoring(legacy.ptr, path, " (the pre-commit framework had kept it)",
+				 " (the pre-commit framework runs it)", log);
 done:
 	gs_buf_release(&legacy);
-	gs_buf_release(&local);
 	return error;
 }
 
 static int hooks_uninstall(git_repository *repo, gs_strvec *log)
 {
-	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT, local = GS_BUF_INIT;
-	enum hook_state st;
+	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT;
+	enum hook_state states[HOOKS_NR];
 	size_t i;
 	int error;
 
-	if ((error = gs_install_hooks_dir(&dir, repo)) < 0)
+	if ((error = hooks_states(&dir, states, repo)) < 0)
 		goto done;
-	for (i = 0; gs_install_hooks[i]; i++) {
-		gs_buf_clear(&path);
-		gs_buf_printf(&path, "%s/%s", dir.ptr, gs_install_hooks[i]);
-		if ((error = hook_state(&st, path.ptr)) < 0)
+	for (i = 0; i < HOOKS_NR; i++) {
+		hook_path(&path, &dir, i);
+		if (states[i] != HOOK_OURS)
+			error = legacy_uninstall(path.ptr, log);
+		else
+			error = remove_restoring(path.ptr, path.ptr, "", "", log);
+		if (error < 0)
 			goto done;
-		if (st != HOOK_OURS) {
-			if ((error = legacy_uninstall(path.ptr, log)) < 0)
-				goto done;
-			continue;
-		}
-		if (unlink(path.ptr) < 0) {
-			error = gs_error_set(GS_ERROR, "cannot remove '%s': %s", path.ptr, strerror(errno));
-			goto done;
-		}
-		gs_strvec_pushf(log, "removed hook '%s'", path.ptr);
-		gs_buf_clear(&local);
-		gs_buf_printf(&local, "%s.local", path.ptr);
-		if (exists(local.ptr)) {
-			if (rename(local.ptr, path.ptr) < 0) {
-				error = gs_error_set(GS_ERROR, "cannot rename '%s': %s", local.ptr,
-						     strerror(errno));
-				goto done;
-			}
-			gs_strvec_pushf(log, "restored hook '%s'", path.ptr);
-		}
 	}
 done:
 	gs_buf_release(&dir);
 	gs_buf_release(&path);
-	gs_buf_release(&local);
 	return error;
 }
 
@@ -797,7 +781,7 @@ static int attributes_install(git_repository *repo, const gs_strvec *patterns, g
 	int error = 0, r;
 
 	gs_buf_printf(&path, "%s.gitattributes", git_repository_workdir(repo));
-	r = read_file(&text, path.ptr);
+	r = gs_read_file(&text, path.ptr);
 	if (r < 0 && r != GS_ENOTFOUND) {
 		error = r;
 		goto done;
@@ -845,7 +829,7 @@ static int attributes_uninstall(git_repository *repo, gs_strvec *log)
 		error = gs_error_set(GS_EINPUT, "refusing to edit '%s': it is a symbolic link", path.ptr);
 		goto done;
 	}
-	if ((error = read_file(&text, path.ptr)) == GS_ENOTFOUND) {
+	if ((error = gs_read_file(&text, path.ptr)) == GS_ENOTFOUND) {
 		error = 0;
 		goto done;
 	}
@@ -878,6 +862,16 @@ done:
 	return error;
 }
 
+/* A repository with a work tree, or --global outside any. */
+static int check_target(git_repository *repo, const gs_install_opts *opts, const char *verb)
+{
+	if (!repo && !opts->global)
+		return gs_error_set(GS_ERROR, "not in a git repository");
+	if (repo && git_repository_is_bare(repo))
+		return gs_error_set(GS_EUSAGE, "cannot %s a bare repository", verb);
+	return 0;
+}
+
 int gs_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log)
 {
 	gs_buf cfgpath = GS_BUF_INIT, attr = GS_BUF_INIT;
@@ -885,14 +879,8 @@ int gs_install(git_repository *repo, const gs_install_opts *opts, gs_strvec *log
 	struct stat st;
 	int error = 0;
 
-	if (!repo && !opts->global) {
-		error = gs_error_set(GS_ERROR, "not in a git repository");
+	if ((error = check_target(repo, opts, "install into")) < 0)
 		goto done;
-	}
-	if (repo && git_repository_is_bare(repo)) {
-		error = gs_error_set(GS_EUSAGE, "cannot install into a bare repository");
-		goto done;
-	}
 	/* Everything that can refuse is checked before anything is written. */
 	if (repo) {
 		if ((error = attr_patterns(&patterns, repo)) < 0)
@@ -923,14 +911,8 @@ int gs_uninstall(git_repository *repo, const gs_install_opts *opts, gs_strvec *l
 	gs_buf cfgpath = GS_BUF_INIT;
 	int error = 0;
 
-	if (!repo && !opts->global) {
-		error = gs_error_set(GS_ERROR, "not in a git repository");
+	if ((error = check_target(repo, opts, "uninstall from")) < 0)
 		goto done;
-	}
-	if (repo && git_repository_is_bare(repo)) {
-		error = gs_error_set(GS_EUSAGE, "cannot uninstall from a bare repository");
-		goto done;
-	}
 	if (repo && (error = hooks_uninstall(repo, log)) < 0)
 		goto done;
 	if ((error = config_path(&cfgpath, repo, opts->global)) < 0 ||
@@ -977,9 +959,15 @@ void gs_install_default_config(gs_buf *out)
 	gs_buf_puts(out, "# git-spec configuration (git-spec(1)); git config spec.* overrides it per clone.\n");
 	gs_buf_puts(out, "# Where specs live: SPECS/SPEC-NNN/SPEC-NNN.md\n");
 	gs_buf_printf(out, "specs: '%s'\n", cfg.specs_dir);
-	gs_buf_puts(out, "# Import roots (glob patterns), e.g. [src, apps/*/src]; none: module names\n"
-		    "# follow the chain of package directories.\n");
-	yaml_list(out, "roots", &cfg.roots);
+	/*
+	 * Left unset: the roots are then read from the pyproject.toml files of
+	 * the tree judged, so they follow the build configuration (DESIGN 3.5).
+	 */
+	gs_buf_puts(out, "# Import roots (glob patterns, '**' for any directories), e.g.\n"
+		    "# [src, apps/*/src, '**/src']. Unset, they are read from every pyproject.toml\n"
+		    "# (setuptools, hatch, poetry, pdm, uv; a src/ beside it); packages below no root\n"
+		    "# are named by the chain of package directories.\n"
+		    "# roots: [src]\n");
 	gs_buf_puts(out, "# Directories skipped when looking for packages.\n");
 	yaml_list(out, "ignore", &cfg.ignore);
 	gs_buf_puts(out, "# Base names of test files (the tests variant).\n");

@@ -1,54 +1,42 @@
 /*
- * Python as a gs_language: what the engine outside the extractor
- * (python.c) needs to know about it.
+ * Python as a gs_language (language.h): what the engine outside the
+ * extractor (python.c) needs to know about it.
  */
 #include <string.h>
 #include "gitspec/language.h"
-#include "gitspec/buf.h"
 
+static const char *const python_markers[] = { "__init__.py", "__init__.pyi", NULL };
 static const char *const python_tests[] = { "test_*.py", "*_test.py", "conftest.py", NULL };
 
-static const gs_language python = {
-	"Python",
-	".py",
-	"__init__.py",
-	python_tests,
-	"Python package"
-};
-
-const gs_language *gs_language_default(void)
-{
-	return &python;
-}
-
-static int ends_with(const char *s, size_t len, const char *suffix)
-{
-	size_t b = strlen(suffix);
-
-	return len >= b && !strcmp(s + len - b, suffix);
-}
-
 /* Sources and stubs (DESIGN 1: both are files of a package). */
-int gs_language_is_source(const char *path)
+static int python_is_source(const char *path, size_t len)
 {
-	size_t len = strlen(path);
-
-	return ends_with(path, len, ".py") || ends_with(path, len, ".pyi");
+	return (len >= 3 && !memcmp(path + len - 3, ".py", 3)) ||
+		(len >= 4 && !memcmp(path + len - 4, ".pyi", 4));
 }
 
-int gs_language_is_marker(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
+#define INIT_PY "__init__.py"
+#define INIT_PY_LEN (sizeof(INIT_PY) - 1)
 
-	return !strcmp(base, "__init__.py") || !strcmp(base, "__init__.pyi");
+/* "__init__.py" or "__init__.pyi", alone or after a '/' (DESIGN 1). */
+static size_t python_marker_len(const char *path, size_t len)
+{
+	size_t n = len && path[len - 1] == 'i' ? INIT_PY_LEN + 1 : INIT_PY_LEN;
+
+	if (len < n || memcmp(path + len - n, INIT_PY, INIT_PY_LEN))
+		return 0;
+	if (len > n && path[len - n - 1] != '/')
+		return 0;
+	return n;
 }
 
-void gs_language_marker_path(gs_buf *out, const char *dir, size_t dir_len)
-{
-	if (dir_len) {
-		gs_buf_put(out, dir, dir_len);
-		gs_buf_putc(out, '/');
-	}
-	gs_buf_puts(out, gs_language_default()->package_marker);
-}
+const gs_language gs_language_python = {
+	.id = "python",
+	.name = "Python",
+	.package_noun = "Python package",
+	.package_markers = python_markers,
+	.package_marker = "__init__.py",
+	.test_patterns = python_tests,
+	.is_source = python_is_source,
+	.marker_len = python_marker_len,
+};

@@ -34,56 +34,12 @@ void gs_merge_result_clear(gs_merge_result *res)
 
 int gs_merge_read_input(gs_buf *out, const char *path, size_t max)
 {
-	char chunk[65536];
-	struct stat st;
-	int fd = -1, error = 0;
-	ssize_t n;
+	gs_read_opts opts = { max, GS_READ_REGULAR, "a contract can be" };
 
 	gs_buf_clear(out);
-	if (!path) {
-		error = gs_error_set(GS_ENOTFOUND, "no file given");
-		goto done;
-	}
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		error = gs_error_set(errno == ENOENT ? GS_ENOTFOUND : GS_ERROR, "cannot read '%s': %s",
-				     path, strerror(errno));
-		goto done;
-	}
-	if (fstat(fd, &st) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error = gs_error_set(GS_EINPUT, "'%s' is not a regular file", path);
-		goto done;
-	}
-	if ((unsigned long long)st.st_size > max)
-		goto too_large;
-	gs_buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", path, strerror(errno));
-			goto done;
-		}
-		if (!n)
-			break;
-		if ((size_t)n > max - out->size)
-			goto too_large;
-		gs_buf_put(out, chunk, (size_t)n);
-	}
-	goto done;
-too_large:
-	error = gs_error_set(GS_EINPUT, "'%s' is larger than a contract can be (limit %zu MiB)",
-			     path, max >> 20);
-	gs_buf_clear(out);
-done:
-	if (fd >= 0)
-		close(fd);
-	return error;
+	if (!path)
+		return gs_error_set(GS_ENOTFOUND, "no file given");
+	return gs_read_file_opts(out, path, &opts);
 }
 
 /* Replace `path` atomically, keeping its mode: git must never read a half-written %A. */
@@ -218,6 +174,9 @@ int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_a
 			their_label(&theirs_label, theirs);
 			labels.theirs = theirs_label.ptr;
 		}
+		/* One id picked on two branches: no merge of sources fixes that. */
+		if (gs_merge_spec_collision(&res->messages, repo, ours, theirs, base, args->path))
+			goto text;
 		if (root_pick) {
 			git_tree *to = NULL, *tt = NULL;
 

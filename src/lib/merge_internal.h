@@ -16,6 +16,14 @@ int gs_merge_rederive_trees(gs_buf *out, gs_strvec *conflicts, git_repository *r
 			    const char *path);
 
 /*
+ * Whether the contract at `path` belongs to a spec that both sides added
+ * under one id for different packages (two branches picked one id): then
+ * says so and how to renumber, in `messages`, and returns 1.
+ */
+int gs_merge_spec_collision(gs_strvec *messages, git_repository *repo, const git_commit *ours,
+			    const git_commit *theirs, const git_commit *base, const char *path);
+
+/*
  * The commits of the merge in progress, trusted only when their blobs at
  * `path` are exactly `a` (ours) and `b` (theirs); 1 when identified.
  */

@@ -8,26 +8,18 @@
 #include "gitspec/source.h"
 #include "gitspec/config.h"
 #include "gitspec/packages.h"
+#include "gitspec/language.h"
 
-#define INIT_PY "/__init__.py"
-#define INIT_PY_LEN (sizeof(INIT_PY) - 1)
-
-/* "/__init__.py" or "/__init__.pyi" (DESIGN 1): the length of the suffix, or 0. */
-static size_t init_suffix(const char *path, size_t len)
+/*
+ * The length of the "/MARKER" that ends path[0..len) when its base name is
+ * the language's package marker below some directory, or 0 (a marker at
+ * the repository root makes no package).
+ */
+static size_t marker_suffix(const gs_language *lang, const char *path, size_t len)
 {
-	if (len > INIT_PY_LEN && !memcmp(path + len - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
-		return INIT_PY_LEN;
-	if (len > INIT_PY_LEN + 1 && path[len - 1] == 'i' &&
-	    !memcmp(path + len - 1 - INIT_PY_LEN, INIT_PY, INIT_PY_LEN))
-		return INIT_PY_LEN + 1;
-	return 0;
-}
+	size_t n = lang->marker_len(path, len);
 
-/* A Python source or stub: "*.py" or "*.pyi". */
-static int is_python_file(const char *path, size_t len)
-{
-	return (len >= 3 && !memcmp(path + len - 3, ".py", 3)) ||
-		(len >= 4 && !memcmp(path + len - 4, ".pyi", 4));
+	return n && n < len ? n + 1 : 0;
 }
 
 static const char *const default_ignore[] = { "node_modules", ".venv", "venv", "build", "dist" };
@@ -182,28 +174,54 @@ static size_t count_components(const char *path, size_t len)
 	return n;
 }
 
-/* The import roots of a configuration, normalised once per scan. */
+/*
+ * The import roots of a configuration, normalised once per scan. A root is
+ * matched component by component: a "**" component matches any number of
+ * components (none included), as in .gitignore; any other component is an
+ * fnmatch pattern of one component. A root without glob characters is
+ * compared as a string.
+ */
 struct root {
 	char *pattern;   /* no leading "./" or '/', no trailing '/'; "" for "." */
-	size_t k;        /* number of components; 0 for the repository root */
+	char *literal;   /* the pattern unescaped when it has no glob, else NULL */
+	gs_strvec comp;  /* the components of the pattern */
+	int globstar;    /* some component is "**" */
 };
 
 struct roots {
 	struct root *v;
 	size_t nr;
+	size_t *ends, ends_alloc; /* scratch: where each component of a path ends */
 };
+
+/* The pattern `p` without its backslash escapes, or NULL when it has a glob character. */
+static char *unescape_literal(const char *p)
+{
+	gs_buf out = GS_BUF_INIT;
+
+	for (; *p; p++) {
+		if (*p == '*' || *p == '?' || *p == '[') {
+			gs_buf_release(&out);
+			return NULL;
+		}
+		if (*p == '\\' && p[1])
+			p++;
+		gs_buf_putc(&out, *p);
+	}
+	return gs_buf_detach(&out, NULL);
+}
 
 static void roots_init(struct roots *rs, const gs_config *cfg)
 {
 	size_t i;
 
-	rs->v = NULL;
-	rs->nr = 0;
+	memset(rs, 0, sizeof(*rs));
 	if (!cfg || !cfg->roots.nr)
 		return;
 	rs->v = gs_xcalloc(cfg->roots.nr, sizeof(*rs->v));
 	for (i = 0; i < cfg->roots.nr; i++) {
-		const char *r = cfg->roots.v[i];
+		const char *r = cfg->roots.v[i], *c;
+		struct root *root = &rs->v[rs->nr];
 		size_t rlen;
 
 		/* Normalise "./src/", "/src", "." and "" alike. */
@@ -216,8 +234,23 @@ static void roots_init(struct roots *rs, const gs_config *cfg)
 			rlen--;
 		if (rlen == 1 && r[0] == '.')
 			rlen = 0;
-		rs->v[rs->nr].pattern = gs_xstrndup(r, rlen);
-		rs->v[rs->nr].k = count_components(r, rlen);
+		root->pattern = gs_xstrndup(r, rlen);
+		root->literal = unescape_literal(root->pattern);
+		gs_strvec_init(&root->comp);
+		for (c = root->pattern; *c;) {
+			size_t n = strcspn(c, "/");
+
+			if (n) {
+				char *one = gs_xstrndup(c, n);
+
+				if (!strcmp(one, "**"))
+					root->globstar = 1;
+				gs_strvec_push_nodup(&root->comp, one);
+			}
+			c += n;
+			if (*c)
+				c++;
+		}
 		rs->nr++;
 	}
 }
@@ -226,11 +259,40 @@ static void roots_release(struct roots *rs)
 {
 	size_t i;
 
-	for (i = 0; i < rs->nr; i++)
+	for (i = 0; i < rs->nr; i++) {
 		free(rs->v[i].pattern);
+		free(rs->v[i].literal);
+		gs_strvec_clear(&rs->v[i].comp);
+	}
 	free(rs->v);
-	rs->v = NULL;
-	rs->nr = 0;
+	free(rs->ends);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/*
+ * Whether the components [pi..] of root `r` match exactly the components
+ * [ci..m) of `path` (ends[] as in match_root).
+ */
+static int match_comps(const struct root *r, size_t pi, const char *path, const size_t *ends,
+		       size_t ci, size_t m, gs_buf *scratch)
+{
+	size_t start, j;
+
+	if (pi == r->comp.nr)
+		return ci == m;
+	if (!strcmp(r->comp.v[pi], "**")) {
+		for (j = ci; j <= m; j++)
+			if (match_comps(r, pi + 1, path, ends, j, m, scratch))
+				return 1;
+		return 0;
+	}
+	if (ci == m)
+		return 0;
+	start = ci ? ends[ci - 1] + 1 : 0;
+	gs_buf_set(scratch, path + start, ends[ci] - start);
+	if (fnmatch(r->comp.v[pi], scratch->ptr, 0))
+		return 0;
+	return match_comps(r, pi + 1, path, ends, ci + 1, m, scratch);
 }
 
 /*
@@ -238,35 +300,52 @@ static void roots_release(struct roots *rs)
  * containing path[0..len) (0 for the repository root), matched on whole
  * leading components; 0 when none does.
  */
-static int match_root(size_t *out, const struct roots *rs, const char *path, size_t len,
+static int match_root(size_t *out, struct roots *rs, const char *path, size_t len,
 		      gs_buf *scratch)
 {
-	size_t i, j, cut, ncomp, best_k = 0;
+	size_t i, j, m, ncomp = 0, best = 0;
 	int found = 0;
 
-	if (!rs->nr)
+	if (!rs->nr || !len)
 		return 0;
-	ncomp = count_components(path, len);
-	for (i = 0; i < rs->nr; i++) {
-		size_t k = rs->v[i].k;
-
-		if (k >= ncomp || (found && k <= best_k))
+	/* ends[c]: the offset just past component c */
+	for (j = 0; j <= len; j++) {
+		if (j < len && path[j] != '/')
 			continue;
-		if (k) {
-			/* The first k components of the path. */
-			for (j = 0, cut = 0; j < len; j++)
-				if (path[j] == '/' && ++cut == k)
-					break;
-			gs_buf_set(scratch, path, j);
-			if (fnmatch(rs->v[i].pattern, scratch->ptr, FNM_PATHNAME))
-				continue;
-			*out = j + 1;
-		} else {
-			*out = 0;
-		}
-		best_k = k;
-		found = 1;
+		GS_ALLOC_GROW(rs->ends, ncomp + 1, rs->ends_alloc);
+		rs->ends[ncomp++] = j;
 	}
+	for (i = 0; i < rs->nr; i++) {
+		const struct root *r = &rs->v[i];
+		size_t k = r->comp.nr;
+
+		if (!r->globstar) {
+			if (k >= ncomp || (found && k <= best))
+				continue;
+			if (k && r->literal) {
+				if (strlen(r->literal) != rs->ends[k - 1] ||
+				    memcmp(r->literal, path, rs->ends[k - 1]))
+					continue;
+			} else if (k && !match_comps(r, 0, path, rs->ends, 0, k, scratch)) {
+				continue;
+			}
+			best = k;
+			found = 1;
+			continue;
+		}
+		/* The deepest prefix this root matches, deeper than the best so far. */
+		for (m = ncomp - 1; m + 1 > (found ? best + 1 : 0); m--) {
+			if (match_comps(r, 0, path, rs->ends, 0, m, scratch)) {
+				best = m;
+				found = 1;
+				break;
+			}
+			if (!m)
+				break;
+		}
+	}
+	if (found)
+		*out = best ? rs->ends[best - 1] + 1 : 0;
 	return found;
 }
 
@@ -281,7 +360,7 @@ static char *dotted(const char *path, size_t len)
 	return m;
 }
 
-static char *module_name(const gs_package_list *list, const struct roots *rs, const char *path,
+static char *module_name(const gs_package_list *list, struct roots *rs, const char *path,
 			 size_t len, gs_buf *scratch)
 {
 	const char *slash;
@@ -347,8 +426,84 @@ void gs_package_list_clear(gs_package_list *list)
 	gs_strvec_clear(&list->ignore);
 }
 
+/* The deepest package strictly containing path[0..len). */
+static const gs_package *containing(const gs_package_list *list, const char *path, size_t len)
+{
+	const gs_package *p;
+
+	while (len) {
+		len--;
+		if (path[len] != '/')
+			continue;
+		if ((p = find_len(list, path, len)))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The namespace modules (DESIGN 1) among the directories of `es`, added to
+ * the packages of `out` (sorted by path, namespace modules not yet among
+ * them), which stay sorted: each directory strictly below an import root,
+ * not ignored, outside every package, that directly holds a regular
+ * Python file.
+ */
+static void add_namespace_modules(gs_package_list *out, const struct entries *es,
+				  struct roots *rs, gs_buf *scratch)
+{
+	size_t i, n = es->src ? gs_source_count(es->src) : es->nr, root_end, nr = 0, alloc = 0;
+	const char *last = NULL;
+	size_t last_len = 0;
+	gs_package *found = NULL;
+	const gs_language *lang = gs_language_default();
+
+	for (i = 0; i < n; i++) {
+		const gs_source_entry *e = entry_at(es, i);
+		const char *path = e->path, *slash;
+		size_t len = strlen(path), dlen;
+
+		if (!GS_MODE_IS_REGULAR(e->mode) || !lang->is_source(path, len))
+			continue;
+		if (!(slash = strrchr(path, '/')))
+			continue;
+		dlen = (size_t)(slash - path);
+		/* Files of one directory are consecutive but for subdirectories. */
+		if (last && last_len == dlen && !memcmp(last, path, dlen))
+			continue;
+		last = path;
+		last_len = dlen;
+		if (find_len(out, path, dlen) || containing(out, path, dlen) ||
+		    !match_root(&root_end, rs, path, dlen, scratch) ||
+		    dirs_ignored(&out->ignore, path, 0, dlen, scratch))
+			continue;
+		GS_ALLOC_GROW(found, nr + 1, alloc);
+		found[nr].path = gs_xstrndup(path, dlen);
+		found[nr].module = NULL;
+		found[nr].leaf = 1;
+		found[nr].namespace = 1;
+		nr++;
+	}
+	if (!nr)
+		return;
+	GS_ALLOC_GROW(out->v, out->nr + nr, out->alloc);
+	memcpy(out->v + out->nr, found, nr * sizeof(*found));
+	out->nr += nr;
+	free(found);
+	GS_QSORT(out->v, out->nr, cmp_package);
+	/* A directory seen twice (its files around a subdirectory's): once. */
+	for (i = 1; i < out->nr; i++) {
+		if (strcmp(out->v[i - 1].path, out->v[i].path))
+			continue;
+		free(out->v[i].path);
+		memmove(&out->v[i], &out->v[i + 1], (out->nr - i - 1) * sizeof(*out->v));
+		out->nr--;
+		i--;
+	}
+}
+
 static int scan(gs_package_list *out, const struct entries *es, const gs_config *cfg)
 {
+	const gs_language *lang = gs_language_default();
 	gs_buf scratch = GS_BUF_INIT;
 	struct roots rs;
 	size_t i, j, n = es->src ? gs_source_count(es->src) : es->nr;
@@ -365,21 +520,20 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 			gs_strvec_push(&out->ignore, default_ignore[i]);
 	}
 
-	/* One pass: only paths ending in "/__init__.py[i]" cost more than a strlen. */
+	/* One pass: only paths ending in a package marker cost more than a strlen. */
 	for (i = 0; i < n; i++) {
 		const gs_source_entry *e = entry_at(es, i);
 		const char *path = e->path;
 		size_t len = strlen(path), dlen, from = 0, slen;
 
-		if (!(slen = init_suffix(path, len)))
+		if (!(slen = marker_suffix(lang, path, len)))
 			continue;
 		if (!GS_MODE_IS_REGULAR(e->mode))
 			continue;
 		dlen = len - slen;
 		/*
-		 * __init__.py and __init__.pyi of one package: every path
-		 * between them starts with "DIR/__init__.py", so the package
-		 * is the last one found.
+		 * Several markers of one package (Python's module and stub):
+		 * the package is the last one found.
 		 */
 		if (out->nr && strlen(out->v[out->nr - 1].path) == dlen &&
 		    !memcmp(out->v[out->nr - 1].path, path, dlen))
@@ -402,12 +556,13 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 		out->v[out->nr].path = gs_xstrndup(path, dlen);
 		out->v[out->nr].module = NULL;
 		out->v[out->nr].leaf = 1;
+		out->v[out->nr].namespace = 0;
 		out->nr++;
 	}
 
 	/*
 	 * Entries are sorted by file path, which is not the order of their
-	 * directories ("a-b/__init__.py" < "a/__init__.py" but "a" < "a-b").
+	 * directories ("a-b/M" < "a/M" but "a" < "a-b").
 	 */
 	for (i = 1; i < out->nr; i++)
 		if (strcmp(out->v[i - 1].path, out->v[i].path) > 0)
@@ -416,6 +571,8 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 		GS_QSORT(out->v, out->nr, cmp_package);
 
 	roots_init(&rs, cfg);
+	if (rs.nr)
+		add_namespace_modules(out, es, &rs, &scratch);
 
 	for (i = 0; i < out->nr; i++) {
 		const char *p = out->v[i].path;
@@ -443,16 +600,17 @@ static int scan(gs_package_list *out, const struct entries *es, const gs_config 
 
 const gs_source_entry *gs_package_init_file(const gs_source *src, const gs_package *pkg)
 {
+	const char *const *marker = gs_language_default()->package_markers;
 	gs_buf path = GS_BUF_INIT;
-	const gs_source_entry *e;
+	const gs_source_entry *e = NULL;
 
-	gs_buf_printf(&path, "%s/__init__.py", pkg->path);
-	e = gs_source_lookup(src, path.ptr);
-	if (!e || !GS_MODE_IS_REGULAR(e->mode)) {
-		gs_buf_putc(&path, 'i');
+	for (; *marker; marker++) {
+		gs_buf_clear(&path);
+		gs_buf_printf(&path, "%s/%s", pkg->path, *marker);
 		e = gs_source_lookup(src, path.ptr);
-		if (e && !GS_MODE_IS_REGULAR(e->mode))
-			e = NULL;
+		if (e && GS_MODE_IS_REGULAR(e->mode))
+			break;
+		e = NULL;
 	}
 	gs_buf_release(&path);
 	return e;
@@ -480,21 +638,6 @@ const gs_package *gs_packages_find(const gs_package_list *list, const char *path
 	while (len && path[len - 1] == '/')
 		len--;
 	return find_len(list, path, len);
-}
-
-/* The deepest package strictly containing path[0..len). */
-static const gs_package *containing(const gs_package_list *list, const char *path, size_t len)
-{
-	const gs_package *p;
-
-	while (len) {
-		len--;
-		if (path[len] != '/')
-			continue;
-		if ((p = find_len(list, path, len)))
-			return p;
-	}
-	return NULL;
 }
 
 const gs_package *gs_packages_for_file(const gs_package_list *list, const char *file)
@@ -542,6 +685,7 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 	gs_buf prefix = GS_BUF_INIT, scratch = GS_BUF_INIT;
 	const gs_source_entry **v = NULL;
 	size_t nr = 0, alloc = 0, begin, end, i, plen;
+	const gs_language *lang = gs_language_default();
 	/* Files of one directory are mostly consecutive: remember its verdict. */
 	const char *last_dir = NULL;
 	size_t last_len = 0;
@@ -556,10 +700,12 @@ static int files(const gs_source_entry ***out, size_t *out_nr, const struct entr
 		size_t len = strlen(path), dlen, j;
 		int skip = 0;
 
-		if (!GS_MODE_IS_REGULAR(e->mode) || !is_python_file(path, len))
+		if (!GS_MODE_IS_REGULAR(e->mode) || !lang->is_source(path, len))
 			continue;
 		slash = strrchr(path, '/');
 		dlen = (size_t)(slash - path);
+		if (pkg->namespace && !rollup && dlen >= plen)
+			continue;
 		if (dlen >= plen) {
 			if (last_dir && last_len == dlen && !memcmp(last_dir, path, dlen)) {
 				skip = last_skip;

@@ -117,7 +117,7 @@ static char *missing_package_message(const gs_source *src, const char *identifie
  * the plain one; these are bytes we derived ourselves, so the plain one
  * (the same ids) is enough.
  */
-static void blob_id(git_oid *out, const char *data, size_t len)
+static int blob_id(git_oid *out, const char *data, size_t len)
 {
 	gs_sha1_ctx ctx;
 	char hdr[64];
@@ -126,7 +126,9 @@ static void blob_id(git_oid *out, const char *data, size_t len)
 	gs_sha1_init(&ctx);
 	gs_sha1_update(&ctx, hdr, (size_t)n + 1);
 	gs_sha1_update(&ctx, data, len);
-	gs_sha1_final(out->id, &ctx);
+	if (gs_sha1_final(out->id, &ctx) < 0)
+		return gs_error_set(GS_ERROR, "cannot hash a contract: SHA-1 failed");
+	return 0;
 }
 
 /* Line 3 of a contract in format 1: it names no format (DESIGN 2.4). */
@@ -164,7 +166,8 @@ static int plan_compare(gs_plan_item *item, gs_source *src)
 	gs_buf have = GS_BUF_INIT;
 	int error = 0;
 
-	blob_id(&item->oid, item->content.ptr, item->content.size);
+	if ((error = blob_id(&item->oid, item->content.ptr, item->content.size)) < 0)
+		goto done;
 	e = gs_source_lookup(src, item->path);
 	if (!e) {
 		item->missing = 1;

@@ -560,8 +560,13 @@ static const char *contract_path_problem(const gs_strvec *spec_paths, const gs_s
 	size_t len = strlen(path), i;
 
 	base = base ? base + 1 : path;
-	if ((len >= 3 && !strcmp(path + len - 3, ".py")) || (len >= 4 && !strcmp(path + len - 4, ".pyi")))
-		return "is a Python source path; contracts must not overwrite sources";
+	if (gs_language_default()->is_source(path, len)) {
+		/* The caller formats the reason before `scratch` is used again. */
+		gs_buf_clear(scratch);
+		gs_buf_printf(scratch, "is a %s source path; contracts must not overwrite sources",
+			      gs_language_default()->name);
+		return scratch->ptr;
+	}
 	for (i = 0; i < GS_ARRAY_SIZE(git_files); i++)
 		if (!strcmp(base, git_files[i]))
 			return "names a git or git-spec control file";
@@ -677,8 +682,24 @@ size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
 
 		for (j = 0; j < spec->sources_nr; j++) {
 			const gs_spec_source *s = &spec->sources[j];
+			const gs_package *pkg;
 
-			if (!pkgs || !gs_packages_find(pkgs, s->identifier)) {
+			pkg = pkgs ? gs_packages_find(pkgs, s->identifier) : NULL;
+			/*
+			 * The written module wins when contracts are derived: one
+			 * that the roots no longer give (they changed, or were
+			 * read from pyproject.toml) would silently disagree with
+			 * `packages`.
+			 */
+			if (pkg && s->module && pkg->module && strcmp(s->module, pkg->module))
+				add_problem(&found, GS_REGISTRY_INVALID, spec->path,
+					    "%s: sources[%zu].module: '%s' is not the module of '%s', "
+					    "which the import roots name '%s'; write `module: %s` in the "
+					    "spec (or remove the line) and run `git spec sync %s`, or set "
+					    "`roots` in " GS_CONFIG_FILE " so that the package is named '%s'",
+					    spec->path, j, s->module, s->identifier, pkg->module,
+					    pkg->module, spec->id, s->module);
+			if (!pkg) {
 				if (has_entries_below(src, s->identifier))
 					add_problem(&found, GS_REGISTRY_NO_PACKAGE, spec->path,
 						    "%s: sources[%zu].identifier: '%s' is not a package "

@@ -118,7 +118,9 @@ static void put_value(gs_buf *out, const char *value)
 		gs_buf_put(out, value, len);
 		return;
 	}
-	gs_sha1(sha, value, len);
+	/* libcrypto fails only when it cannot allocate: the allocators' policy */
+	if (gs_sha1(sha, value, len) < 0)
+		gs_die_oom(len);
 	gs_buf_put(out, value, cut);
 	gs_buf_puts(out, "\xe2\x80\xa6 #");
 	for (i = 0; i < 4; i++) {

@@ -8,6 +8,8 @@
 #include "gitspec/buf.h"
 #include "gitspec/repo.h"
 #include "gitspec/fsutil.h"
+#include "gitspec/strvec.h"
+#include "gitspec/config.h"
 
 /* Take `name` out of the environment for a while; returns its value (to free) or NULL. */
 static char *env_hide(const char *name)
@@ -89,6 +91,9 @@ int gs_repo_open(git_repository **out)
 			error = gs_error_set_git("cannot open repository");
 		goto done;
 	}
+	/* git -c and GIT_CONFIG_COUNT, above every file, before anything reads the config */
+	if ((error = gs_config_params_apply(repo)) < 0)
+		goto done;
 	if (work_tree) {
 		if (set_workdir(repo, work_tree) < 0) {
 			error = gs_error_set_git("cannot use GIT_WORK_TREE");
@@ -315,4 +320,28 @@ int gs_repo_index_path(gs_buf *out, git_repository *repo)
 		gs_buf_puts(out, "index");
 	}
 	return 0;
+}
+
+void gs_repo_shallow(gs_strvec *out, git_repository *repo)
+{
+	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT;
+	char *line, *save = NULL;
+	git_oid id;
+
+	if (git_repository_is_shallow(repo) != 1)
+		goto done;
+	gs_buf_printf(&path, "%sshallow", git_repository_commondir(repo));
+	/* Unreadable is as git treats it: no boundary. */
+	if (gs_read_file(&data, path.ptr) < 0) {
+		gs_error_clear();
+		goto done;
+	}
+	for (line = strtok_r(data.ptr, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save))
+		if (strlen(line) == GIT_OID_HEXSZ && !git_oid_fromstr(&id, line))
+			gs_strvec_push(out, line);
+	gs_strvec_sort_uniq(out);
+done:
+	gs_buf_release(&path);
+	gs_buf_release(&data);
+	git_error_clear();
 }

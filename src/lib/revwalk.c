@@ -5,6 +5,8 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/revwalk.h"
+#include "gitspec/repo.h"
+#include "gitspec/strvec.h"
 
 /* A set of object ids: open addressing on the id's first bytes. */
 struct oidset {
@@ -65,25 +67,18 @@ static void oidset_clear(struct oidset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The shallow boundary ($GIT_COMMON_DIR/shallow): commits whose parents are missing. */
+/* The shallow boundary: commits whose parents are missing. */
 static void read_shallow(struct oidset *out, git_repository *repo)
 {
-	gs_buf path = GS_BUF_INIT;
-	FILE *fp;
-	char line[128];
+	gs_strvec ids = GS_STRVEC_INIT;
 	git_oid id;
+	size_t i;
 
-	gs_buf_printf(&path, "%sshallow", git_repository_commondir(repo));
-	if ((fp = fopen(path.ptr, "r")) != NULL) {
-		while (fgets(line, sizeof(line), fp)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (strlen(line) == GIT_OID_HEXSZ && !git_oid_fromstr(&id, line))
-				oidset_add(out, &id);
-		}
-		fclose(fp);
-	}
-	gs_buf_release(&path);
-	git_error_clear();
+	gs_repo_shallow(&ids, repo);
+	for (i = 0; i < ids.nr; i++)
+		if (!git_oid_fromstr(&id, ids.v[i]))
+			oidset_add(out, &id);
+	gs_strvec_clear(&ids);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include "gitspec/strvec.h"
 #include "gitspec/index.h"
 #include "gitspec/repo.h"
+#include "gitspec/fsutil.h"
 #include "gitspec/source.h"
 #include "gitspec/cache.h"
 
@@ -978,38 +979,13 @@ done:
 
 static int read_worktree_file(gs_buf *out, const gs_source *src, const char *rel)
 {
-	struct stat st;
+	static const gs_read_opts regular = { 0, GS_READ_REGULAR, NULL };
 	int fd = -1, error;
-	size_t got = 0;
 
 	gs_buf_clear(out);
 	if ((error = open_below(&fd, src->workdir, rel)) < 0)
 		goto done;
-	if (fstat(fd, &st) < 0) {
-		error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", rel, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error = gs_error_set(GS_EINPUT, "cannot read '%s': not a regular file", rel);
-		goto done;
-	}
-	gs_buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		ssize_t n;
-
-		gs_buf_grow(out, 8192);
-		n = read(fd, out->ptr + got, out->asize - got - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gs_error_set(GS_ERROR, "cannot read '%s': %s", rel, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		gs_buf_setlen(out, got);
-	}
+	error = gs_read_fd(out, fd, rel, &regular);
 done:
 	if (fd >= 0)
 		close(fd);

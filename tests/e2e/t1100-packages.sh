@@ -48,13 +48,13 @@ test_expect_success 'the namespace directory and a plain tests/ directory are no
 	test_must_fail grep "tests" out
 '
 
-test_expect_success 'packages --json: path, module, leaf, specs' '
+test_expect_success 'packages --json: path, module, leaf, specs, uncovered' '
 	cd example &&
 	git spec packages --json >out.json &&
 	test "$(json_get out.json "len(j)")" = 4 &&
 	json_get out.json "j[3]" >actual &&
 	cat >expect <<-\EOF &&
-	{"path": "src/acme/pricing", "module": "acme.pricing", "leaf": true, "specs": []}
+	{"path": "src/acme/pricing", "module": "acme.pricing", "leaf": true, "namespace": false, "specs": [], "uncovered": true}
 	EOF
 	test_cmp expect actual
 '
@@ -70,7 +70,7 @@ test_expect_success 'covering specs are listed once a spec exists' '
 	test_cmp expect actual
 '
 
-test_expect_success 'layouts: leaves only by default; ignored and hidden directories skipped' '
+test_expect_success 'layouts: by default the packages that need a spec; ignored and hidden directories skipped' '
 	cd layouts &&
 	git spec packages >out &&
 	awk "{print \$1}" out >paths &&
@@ -78,6 +78,7 @@ test_expect_success 'layouts: leaves only by default; ignored and hidden directo
 	apps/web/src/webapp
 	deep/a/b/c/d/e/f/g/h/i/j
 	odd
+	rootpkg
 	rootpkg/sub
 	EOF
 	test_cmp expect paths &&

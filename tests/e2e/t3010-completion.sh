@@ -78,6 +78,14 @@ test_expect_success 'revisions for --rev and --range, in both forms' '
 	complete_git git spec contract --rev=ma >got && test_grep -x "main " got
 '
 
+test_expect_success 'git spec config: the command, its options and revisions for --rev' '
+	cd repo &&
+	complete_git git spec conf >got && test_grep -x "config " got &&
+	complete_git git spec config -- >got &&
+	test_grep -x -e "--json " got && test_grep -x -e "--staged " got && test_grep -x -e "--rev=" got &&
+	complete_git git spec config --rev=fea >got && test_grep -x "feature " got
+'
+
 test_expect_success 'paths for --for-path' '
 	cd repo &&
 	complete_git git spec list --for-path=src/acme/pri >got &&
@@ -94,6 +102,23 @@ test_expect_success 'packages for create (uncovered only) and contract, spec IDs
 	test_grep -x "src/acme/cli " got && test_grep -x "src/acme/pricing " got &&
 	complete_git git spec show S >got &&
 	test_grep -x "SPEC-001 " got
+'
+
+test_expect_success 'renumber: spec ids for the spec to move, nothing for the new id' '
+	cd repo &&
+	complete_git git spec renumber S >got &&
+	test_grep -x "SPEC-001 " got &&
+	complete_git git spec renumber SPEC-001 S >got &&
+	! grep . got
+'
+
+test_expect_success 'create: parent packages with modules of their own are offered too' '
+	cd repo &&
+	write_file src/acme/pricing/rates/__init__.py </dev/null &&
+	complete_git git spec create src/acme/ >got &&
+	test_grep -x "src/acme/pricing " got &&
+	test_grep -x "src/acme/pricing/rates " got &&
+	rm -r src/acme/pricing/rates
 '
 
 test_expect_success 'packages relative to the current directory' '

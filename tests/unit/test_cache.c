@@ -75,40 +75,80 @@ static void make_key(git_oid *out, unsigned int i)
 	git_oid_fromraw(out, raw);
 }
 
-static void entry_path(gs_buf *out, struct fixture *f, const char *ns, const git_oid *key)
+static void cache_file(gs_buf *out, const struct fixture *f, const char *name)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-
-	git_oid_tostr(hex, sizeof(hex), key);
 	gs_buf_clear(out);
-	gs_buf_printf(out, "%s/%s/%.2s/%s", f->dir.ptr, ns, hex, hex + 2);
+	gs_buf_printf(out, "%s/%s", f->dir.ptr, name);
 }
 
-static size_t count_files(const char *dir, const char *prefix)
+static off_t file_size(const struct fixture *f, const char *name)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
+	gs_buf p = GS_BUF_INIT;
+	struct stat st;
+	off_t size = -1;
 
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		gs_buf sub = GS_BUF_INIT;
-		struct stat st;
+	cache_file(&p, f, name);
+	if (!lstat(p.ptr, &st))
+		size = st.st_size;
+	gs_buf_release(&p);
+	return size;
+}
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		gs_buf_printf(&sub, "%s/%s", dir, de->d_name);
-		if (!lstat(sub.ptr, &st)) {
-			if (S_ISDIR(st.st_mode))
-				n += count_files(sub.ptr, prefix);
-			else if (!strncmp(de->d_name, prefix, strlen(prefix)))
-				n++;
-		}
-		gs_buf_release(&sub);
+/* A fresh handle on the fixture's directory: what the next run sees. */
+static void reopen(struct fixture *f)
+{
+	gs_cache_free(f->cache);
+	f->cache = NULL;
+	assert_int_equal(gs_cache_open_dir(&f->cache, f->dir.ptr), 0);
+	assert_non_null(f->cache);
+}
+
+static void make_value_sized(gs_buf *out, unsigned int w, unsigned int k, size_t size)
+{
+	gs_buf_clear(out);
+	gs_buf_printf(out, "writer %u key %u ", w, k);
+	while (out->size < size)
+		gs_buf_putc(out, (char)('a' + (out->size + k) % 26));
+}
+
+static void make_value(gs_buf *out, unsigned int w, unsigned int k)
+{
+	make_value_sized(out, w, k, 64 + (k % 7) * 100);
+}
+
+/* Every key in [from, to) holds make_value(w, k), for some w < writers. */
+static void expect_values(struct fixture *f, unsigned int from, unsigned int to, unsigned int writers)
+{
+	gs_buf b = GS_BUF_INIT, want = GS_BUF_INIT;
+	unsigned int k, w, r;
+	git_oid key;
+
+	for (k = from; k < to; k++) {
+		make_key(&key, k);
+		assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), 0);
+		assert_int_equal(sscanf(b.ptr, "writer %u key %u", &w, &r), 2);
+		assert_int_equal(r, k);
+		assert_true(w < writers);
+		make_value(&want, w, k);
+		assert_int_equal(b.size, want.size);
+		assert_memory_equal(b.ptr, want.ptr, want.size);
 	}
-	closedir(d);
-	return n;
+	gs_buf_release(&b);
+	gs_buf_release(&want);
+}
+
+static void put_values(struct fixture *f, unsigned int w, unsigned int from, unsigned int to)
+{
+	gs_buf v = GS_BUF_INIT;
+	unsigned int k;
+	git_oid key;
+
+	for (k = from; k < to; k++) {
+		make_key(&key, k);
+		make_value(&v, w, k);
+		assert_int_equal(gs_cache_put(f->cache, "model", &key, v.ptr, v.size), 0);
+	}
+	gs_buf_release(&v);
 }
 
 static void test_disabled(void **state)
@@ -137,28 +177,32 @@ static void test_open_repo(void **state)
 	gs_cache *c = NULL;
 	gs_buf path = GS_BUF_INIT, b = GS_BUF_INIT;
 	git_oid key;
-	char hex[GIT_OID_HEXSZ + 1];
 	struct stat st;
 
 	gs_buf_printf(&path, "%s/repo", f->root);
 	assert_int_equal(git_repository_init(&repo, path.ptr, 0), 0);
 	assert_int_equal(gs_cache_open(&c, repo), 0);
 	assert_non_null(c);
-	/* Opening touches nothing. */
+	/* Opening, a miss and a buffered put touch nothing. */
 	gs_buf_printf(&path, "/.git/gitspec");
-	assert_int_equal(stat(path.ptr, &st), -1);
-
 	make_key(&key, 7);
+	assert_int_equal(gs_cache_get(&b, c, "model", &key), GS_ENOTFOUND);
 	assert_int_equal(gs_cache_put(c, "model", &key, "value", 5), 0);
-	git_oid_tostr(hex, sizeof(hex), &key);
-	gs_buf_printf(&path, "/cache/model/%.2s/%s", hex, hex + 2);
-	assert_int_equal(stat(path.ptr, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-	assert_int_equal(st.st_size, 52 + 5);
+	assert_int_equal(stat(path.ptr, &st), -1);
 	assert_int_equal(gs_cache_get(&b, c, "model", &key), 0);
 	assert_string_equal(b.ptr, "value");
-
 	gs_cache_free(c);
+
+	/* One pack file (header, one record), its lock, no idx yet. */
+	gs_buf_puts(&path, "/cache/pack");
+	assert_int_equal(stat(path.ptr, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 16 + 37 + 5 + 5);
+	assert_int_equal(gs_cache_open(&c, repo), 0);
+	assert_int_equal(gs_cache_get(&b, c, "model", &key), 0);
+	assert_string_equal(b.ptr, "value");
+	gs_cache_free(c);
+
 	setenv("GIT_SPEC_NO_CACHE", "1", 1);
 	c = (gs_cache *)&c;
 	assert_int_equal(gs_cache_open(&c, repo), 0);
@@ -174,28 +218,42 @@ static void test_round_trip(void **state)
 	struct fixture *f = *state;
 	gs_buf b = GS_BUF_INIT, big = GS_BUF_INIT;
 	git_oid k1, k2;
-	unsigned int i;
+	unsigned int i, run;
 
 	make_key(&k1, 1);
 	make_key(&k2, 2);
+	for (i = 0; i < 100000; i++)
+		gs_buf_putc(&big, (char)(i * 7));
 	assert_int_equal(gs_cache_get(&b, f->cache, "model", &k1), GS_ENOTFOUND);
 	assert_int_equal(gs_cache_put(f->cache, "model", &k1, "one", 3), 0);
 	assert_int_equal(gs_cache_put(f->cache, "spec", &k1, "other ns", 8), 0);
 	assert_int_equal(gs_cache_put(f->cache, "model", &k2, "", 0), 0);
+	/* the same answers from the buffer, then from the pack, then with an idx */
+	for (run = 0; run < 3; run++) {
+		assert_int_equal(gs_cache_get(&b, f->cache, "model", &k1), 0);
+		assert_int_equal(b.size, 3);
+		assert_string_equal(b.ptr, "one");
+		assert_int_equal(gs_cache_get(&b, f->cache, "spec", &k1), 0);
+		assert_string_equal(b.ptr, "other ns");
+		assert_int_equal(gs_cache_get(&b, f->cache, "model", &k2), 0);
+		assert_int_equal(b.size, 0);
+		assert_int_equal(gs_cache_get(&b, f->cache, "spec", &k2), GS_ENOTFOUND);
+		reopen(f);
+		if (run == 1) {
+			/* enough records to make the idx be written */
+			put_values(f, 0, 100, 3100);
+			reopen(f);
+			assert_true(file_size(f, "idx") > 3000 * 40);
+			expect_values(f, 100, 3100, 1);
+		}
+	}
 
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &k1), 0);
-	assert_int_equal(b.size, 3);
-	assert_string_equal(b.ptr, "one");
-	assert_int_equal(gs_cache_get(&b, f->cache, "spec", &k1), 0);
-	assert_string_equal(b.ptr, "other ns");
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &k2), 0);
-	assert_int_equal(b.size, 0);
-	assert_int_equal(gs_cache_get(&b, f->cache, "spec", &k2), GS_ENOTFOUND);
-
-	/* Binary payloads with NULs, replaced in place. */
-	for (i = 0; i < 100000; i++)
-		gs_buf_putc(&big, (char)(i * 7));
+	/* A binary payload with NULs replaces the value: the latest wins. */
 	assert_int_equal(gs_cache_put(f->cache, "model", &k1, big.ptr, big.size), 0);
+	assert_int_equal(gs_cache_get(&b, f->cache, "model", &k1), 0);
+	assert_int_equal(b.size, big.size);
+	assert_memory_equal(b.ptr, big.ptr, big.size);
+	reopen(f);
 	assert_int_equal(gs_cache_get(&b, f->cache, "model", &k1), 0);
 	assert_int_equal(b.size, big.size);
 	assert_memory_equal(b.ptr, big.ptr, big.size);
@@ -203,9 +261,24 @@ static void test_round_trip(void **state)
 	assert_int_equal(gs_cache_put(f->cache, "Bad/ns", &k1, "x", 1), GS_ERROR);
 	assert_int_equal(gs_cache_put(f->cache, "", &k1, "x", 1), GS_ERROR);
 	assert_int_equal(gs_cache_get(&b, f->cache, "../x", &k1), GS_ERROR);
-	assert_int_equal(count_files(f->dir.ptr, "tmp-"), 0);
 	gs_buf_release(&b);
 	gs_buf_release(&big);
+}
+
+/* Putting the value a key already has writes nothing. */
+static void test_no_rewrite(void **state)
+{
+	struct fixture *f = *state;
+	off_t size;
+
+	put_values(f, 0, 0, 50);
+	reopen(f);
+	size = file_size(f, "pack");
+	assert_true(size > 0);
+	put_values(f, 0, 0, 50);
+	reopen(f);
+	assert_int_equal(file_size(f, "pack"), size);
+	expect_values(f, 0, 50, 1);
 }
 
 static void test_unwritable(void **state)
@@ -225,120 +298,127 @@ static void test_unwritable(void **state)
 	assert_int_equal(gs_cache_open_dir(&c, dir.ptr), 0);
 	assert_non_null(c);
 	make_key(&key, 5);
-	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), GS_ERROR);
-	assert_non_null(strstr(gs_error_last(), "cannot write cache entry in '"));
+	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), 0);
+	assert_int_equal(gs_cache_prune(c, "model"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "cannot write the cache in '"));
 	assert_int_equal(gs_cache_get(&b, c, "model", &key), GS_ENOTFOUND);
-	assert_int_equal(gs_cache_prune(c, "model"), 0);
 	gs_cache_free(c);
 	gs_buf_release(&dir);
 	gs_buf_release(&b);
 }
 
-static void rewrite(const char *path, const char *data, size_t len)
+static void overwrite_at(const struct fixture *f, const char *name, off_t at, const void *data, size_t len)
 {
+	gs_buf p = GS_BUF_INIT;
 	int fd;
 
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cache_file(&p, f, name);
+	fd = open(p.ptr, O_WRONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
+	assert_int_equal(pwrite(fd, data, len, at), (ssize_t)len);
+	close(fd);
+	gs_buf_release(&p);
 }
 
-static void mkdir_parent(const char *path)
+static void truncate_to(const struct fixture *f, const char *name, off_t len)
 {
-	gs_buf dir = GS_BUF_INIT;
+	gs_buf p = GS_BUF_INIT;
 
-	gs_buf_sets(&dir, path);
-	*strrchr(dir.ptr, '/') = '\0';
-	assert_true(mkdir(dir.ptr, 0777) == 0 || errno == EEXIST);
-	gs_buf_release(&dir);
+	cache_file(&p, f, name);
+	assert_int_equal(truncate(p.ptr, len), 0);
+	gs_buf_release(&p);
+}
+
+/* How many of the keys [0, n) hit; every hit must hold the right value. */
+static unsigned int count_hits(struct fixture *f, unsigned int n)
+{
+	gs_buf b = GS_BUF_INIT, want = GS_BUF_INIT;
+	unsigned int k, hits = 0;
+	git_oid key;
+
+	for (k = 0; k < n; k++) {
+		int rc;
+
+		make_key(&key, k);
+		rc = gs_cache_get(&b, f->cache, "model", &key);
+		if (rc == GS_ENOTFOUND)
+			continue;
+		assert_int_equal(rc, 0);
+		make_value(&want, 0, k);
+		assert_int_equal(b.size, want.size);
+		assert_memory_equal(b.ptr, want.ptr, want.size);
+		hits++;
+	}
+	gs_buf_release(&b);
+	gs_buf_release(&want);
+	return hits;
 }
 
 static void test_corruption(void **state)
 {
 	struct fixture *f = *state;
-	gs_buf path = GS_BUF_INIT, path2 = GS_BUF_INIT, good = GS_BUF_INIT, bad = GS_BUF_INIT;
-	gs_buf b = GS_BUF_INIT;
-	/* magic, version, key length, key, payload length, checksum, payload */
-	static const size_t flips[] = { 0, 7, 9, 14, 20, 35, 40, 47, 50, 52, 60, 52 + 99 };
-	static const size_t cuts[] = { 0, 1, 51, 52, 53, 151 };
-	git_oid key, other;
-	char payload[100];
-	size_t i;
-	struct stat st;
+	gs_buf p = GS_BUF_INIT;
+	off_t size, idx_size;
+	unsigned int n = 3000, k;
+	unsigned char junk[64];
 
-	memset(payload, 'p', sizeof(payload));
-	make_key(&key, 3);
-	make_key(&other, 4);
-	entry_path(&path, f, "model", &key);
-	assert_int_equal(gs_cache_put(f->cache, "model", &key, payload, sizeof(payload)), 0);
-	assert_int_equal(gs_read_file(&good, path.ptr), 0);
-	assert_int_equal(good.size, 152);
+	memset(junk, 0x5a, sizeof(junk));
+	/* an indexed part and a tail */
+	put_values(f, 0, 0, n - 10);
+	reopen(f);
+	put_values(f, 0, n - 10, n);
+	reopen(f);
+	assert_int_equal(count_hits(f, n), n);
+	size = file_size(f, "pack");
+	idx_size = file_size(f, "idx");
+	assert_true(idx_size > 40);
 
-	for (i = 0; i < GS_ARRAY_SIZE(flips); i++) {
-		gs_buf_set(&bad, good.ptr, good.size);
-		bad.ptr[flips[i]] ^= 0x20;
-		rewrite(path.ptr, bad.ptr, bad.size);
-		assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), GS_ENOTFOUND);
-		assert_int_equal(b.size, 0);
-		/* A corrupt entry is removed. */
-		assert_int_equal(stat(path.ptr, &st), -1);
-	}
-	for (i = 0; i < GS_ARRAY_SIZE(cuts); i++) {
-		rewrite(path.ptr, good.ptr, cuts[i]);
-		assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), GS_ENOTFOUND);
-	}
-	/* Trailing garbage. */
-	gs_buf_set(&bad, good.ptr, good.size);
-	gs_buf_puts(&bad, "junk");
-	rewrite(path.ptr, bad.ptr, bad.size);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), GS_ENOTFOUND);
+	/* a flipped payload byte: that one entry misses (wrong checksum) */
+	overwrite_at(f, "pack", size / 2, "\x01", 1);
+	reopen(f);
+	k = count_hits(f, n);
+	assert_true(k == n - 1);
 
-	/* A valid entry of another key at this key's place is foreign. */
-	entry_path(&path2, f, "model", &other);
-	rewrite(path.ptr, good.ptr, good.size);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), 0);
-	mkdir_parent(path2.ptr);
-	rewrite(path2.ptr, good.ptr, good.size);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &other), GS_ENOTFOUND);
+	/* a bad index: entries pointing at the wrong records, or garbage */
+	for (k = 0; k < 200; k++)
+		overwrite_at(f, "idx", 40 + 40 * (off_t)k + 24, junk, 12);
+	reopen(f);
+	assert_true(count_hits(f, n) >= n - 201);
+	overwrite_at(f, "idx", 0, junk, 8);          /* not an idx: the pack is scanned */
+	reopen(f);
+	assert_int_equal(count_hits(f, n), n - 1);
+	truncate_to(f, "idx", idx_size / 2);         /* a truncated idx */
+	reopen(f);
+	assert_int_equal(count_hits(f, n), n - 1);
 
-	/* A directory or a symlink where the entry should be. */
-	assert_int_equal(unlink(path.ptr), 0);
-	assert_int_equal(symlink(path2.ptr, path.ptr), 0);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), GS_ENOTFOUND);
-	assert_int_equal(unlink(path.ptr), 0);
+	/* a truncated pack: what is left still answers, the rest misses */
+	truncate_to(f, "pack", size - 30);
+	reopen(f);
+	k = count_hits(f, n);
+	assert_true(k < n - 1 && k > n / 3);
+	/* and the next run writes over the torn record and heals the rest */
+	put_values(f, 0, 0, n);
+	reopen(f);
+	assert_int_equal(count_hits(f, n), n);
 
-	/* And a good value again after all that. */
-	assert_int_equal(gs_cache_put(f->cache, "model", &key, payload, sizeof(payload)), 0);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), 0);
-	assert_memory_equal(b.ptr, payload, sizeof(payload));
-	gs_buf_release(&path);
-	gs_buf_release(&path2);
-	gs_buf_release(&good);
-	gs_buf_release(&bad);
-	gs_buf_release(&b);
+	/* not a pack at all, then a FIFO in its place: misses, never a hang */
+	overwrite_at(f, "pack", 0, junk, 16);
+	reopen(f);
+	assert_int_equal(count_hits(f, n), 0);
+	cache_file(&p, f, "pack");
+	assert_int_equal(unlink(p.ptr), 0);
+	assert_int_equal(mkfifo(p.ptr, 0600), 0);
+	reopen(f);
+	assert_int_equal(count_hits(f, n), 0);
+	put_values(f, 0, 0, 10);
+	reopen(f);
+	assert_int_equal(count_hits(f, n), 10);
+	gs_buf_release(&p);
 }
 
-/* The value a writer `w` stores for key `k`: self-describing, 64 KiB. */
-static void make_value_sized(gs_buf *out, unsigned int w, unsigned int k, size_t size)
-{
-	size_t i;
-
-	gs_buf_clear(out);
-	gs_buf_printf(out, "writer %u key %u\n", w, k);
-	for (i = 0; out->size < size; i++)
-		gs_buf_putc(out, (char)('a' + (w * 31 + k + i) % 26));
-}
-
-static void make_value(gs_buf *out, unsigned int w, unsigned int k)
-{
-	make_value_sized(out, w, k, 65536);
-}
-
-#define WRITERS 4
-#define KEYS 16
-#define ROUNDS 8
+#define WRITERS 2
+#define KEYS 1500
+#define ROUNDS 6
 
 static void test_concurrent_writers(void **state)
 {
@@ -354,15 +434,24 @@ static void test_concurrent_writers(void **state)
 		assert_true(pids[w] >= 0);
 		if (pids[w] == 0) {
 			gs_buf v = GS_BUF_INIT;
+			gs_cache *c = NULL;
 			int rc = 0;
 
-			for (r = 0; r < ROUNDS; r++)
-				for (k = 0; k < KEYS; k++) {
+			/* many short runs, each with its own handle, overlapping keys */
+			for (r = 0; r < ROUNDS; r++) {
+				if (gs_cache_open_dir(&c, f->dir.ptr) < 0 || !c)
+					_exit(2);
+				if (r == ROUNDS / 2)
+					gs_cache_set_limits(c, KEYS / 2, 0);  /* compaction under way too */
+				for (k = r * 200; k < r * 200 + 300 && k < KEYS; k++) {
 					make_key(&key, k);
 					make_value(&v, w, k);
-					if (gs_cache_put(f->cache, "model", &key, v.ptr, v.size) < 0)
+					if (gs_cache_put(c, "model", &key, v.ptr, v.size) < 0)
 						rc = 1;
 				}
+				gs_cache_free(c);
+				c = NULL;
+			}
 			gs_buf_release(&v);
 			_exit(rc);
 		}
@@ -378,6 +467,7 @@ static void test_concurrent_writers(void **state)
 				assert_int_equal(WEXITSTATUS(status), 0);
 				pids[w] = 0;
 			}
+		reopen(f);
 		for (k = 0; k < KEYS; k++) {
 			int rc;
 
@@ -396,187 +486,77 @@ static void test_concurrent_writers(void **state)
 			assert_memory_equal(b.ptr, want.ptr, want.size);
 		}
 	} while (running);
-	for (k = 0; k < KEYS; k++) {
-		make_key(&key, k);
-		assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), 0);
-	}
+	/* the last runs' keys survive the compaction; the cache is readable */
+	reopen(f);
+	expect_values(f, (ROUNDS - 1) * 200, KEYS < ROUNDS * 200 + 100 ? KEYS : ROUNDS * 200 + 100, WRITERS);
 	assert_true(reads > 0);
-	assert_true(hits >= KEYS);
-	assert_int_equal(count_files(f->dir.ptr, "tmp-"), 0);
-	assert_int_equal(count_files(f->dir.ptr, ""), KEYS);
+	assert_true(hits > 0);
+	assert_int_equal(file_size(f, "pack.tmp"), -1);
+	assert_int_equal(file_size(f, "idx.tmp"), -1);
 	gs_buf_release(&b);
 	gs_buf_release(&want);
 }
 
-/* Writers pruning each other's entries while a reader reads. */
-static void test_concurrent_prune(void **state)
+static void test_compaction(void **state)
 {
 	struct fixture *f = *state;
-	gs_buf b = GS_BUF_INIT, want = GS_BUF_INIT;
-	pid_t pids[3];
-	unsigned int w, k, got_w, got_k, hits = 0;
-	int status, running;
-	git_oid key;
+	unsigned int run;
+	off_t size;
 
-	gs_cache_set_limits(f->cache, 64, 0);
-	for (w = 0; w < 3; w++) {
-		pids[w] = fork();
-		assert_true(pids[w] >= 0);
-		if (pids[w] == 0) {
-			gs_buf v = GS_BUF_INIT;
-			int rc = 0;
-
-			for (k = 0; k < 240; k++) {
-				make_key(&key, k);
-				make_value_sized(&v, w, k, 512);
-				if (gs_cache_put(f->cache, "model", &key, v.ptr, v.size) < 0)
-					rc = 1;
-				if ((k & 31) == 0 && gs_cache_prune(f->cache, "model") < 0)
-					rc = 1;
-			}
-			gs_buf_release(&v);
-			_exit(rc);
-		}
+	/* a bound on entries: the newest stay, within it */
+	gs_cache_set_limits(f->cache, 400, 0);
+	for (run = 0; run < 10; run++) {
+		put_values(f, 0, run * 100, run * 100 + 100);
+		reopen(f);
+		gs_cache_set_limits(f->cache, 400, 0);
 	}
-	do {
-		running = 0;
-		for (w = 0; w < 3; w++)
-			if (pids[w] && waitpid(pids[w], &status, WNOHANG) == 0)
-				running = 1;
-			else if (pids[w]) {
-				assert_true(WIFEXITED(status));
-				assert_int_equal(WEXITSTATUS(status), 0);
-				pids[w] = 0;
-			}
-		for (k = 0; k < 240; k += 7) {
-			int rc;
-
-			make_key(&key, k);
-			rc = gs_cache_get(&b, f->cache, "model", &key);
-			if (rc == GS_ENOTFOUND)
-				continue;
-			assert_int_equal(rc, 0);
-			hits++;
-			assert_int_equal(sscanf(b.ptr, "writer %u key %u", &got_w, &got_k), 2);
-			assert_int_equal(got_k, k);
-			make_value_sized(&want, got_w, k, 512);
-			assert_int_equal(b.size, want.size);
-			assert_memory_equal(b.ptr, want.ptr, want.size);
-		}
-	} while (running);
+	assert_true(count_hits(f, 1000) <= 400);
+	assert_true(count_hits(f, 1000) >= 300);
+	expect_values(f, 900, 1000, 1);
+	/* a bound on bytes */
+	gs_cache_set_limits(f->cache, 0, 64 * 1024);
 	assert_int_equal(gs_cache_prune(f->cache, "model"), 0);
-	assert_true(count_files(f->dir.ptr, "") <= 64);
-	assert_int_equal(count_files(f->dir.ptr, "tmp-"), 0);
-	gs_buf_release(&b);
-	gs_buf_release(&want);
+	size = file_size(f, "pack");
+	assert_true(size > 0 && size <= 64 * 1024);
+	expect_values(f, 950, 1000, 1);
+	for (run = 0; run < 5; run++) {
+		put_values(f, 0, 2000 + run * 100, 2100 + run * 100);
+		gs_cache_free(f->cache);
+		f->cache = NULL;
+		assert_true(file_size(f, "pack") <= 64 * 1024);
+		reopen(f);
+		gs_cache_set_limits(f->cache, 0, 64 * 1024);
+	}
+	/* about 120 records fit in 75% of the bound: the last run's 100 are kept */
+	expect_values(f, 2400, 2500, 1);
+	assert_true(count_hits(f, 2000) == 0);
 }
 
-static void set_mtime(const char *path, time_t t)
-{
-	struct timespec ts[2];
-
-	ts[0].tv_sec = ts[1].tv_sec = t;
-	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
-}
-
-static void test_prune_oldest(void **state)
+/* The one-file-per-entry layout of earlier versions goes when the pack comes. */
+static void test_old_layout_removed(void **state)
 {
 	struct fixture *f = *state;
-	gs_buf path = GS_BUF_INIT, b = GS_BUF_INIT;
-	/* Within a day: hits do not refresh these mtimes. */
-	time_t base = time(NULL) - 20000;
-	git_oid key;
-	unsigned int i;
-
-	/* Entries 0..199 with mtimes in that order. */
-	for (i = 0; i < 200; i++) {
-		make_key(&key, i);
-		assert_int_equal(gs_cache_put(f->cache, "spec", &key, "v", 1), 0);
-		entry_path(&path, f, "spec", &key);
-		set_mtime(path.ptr, base + i);
-	}
-	/* A temporary file of a writer that crashed an hour ago, and a fresh one. */
-	gs_buf_clear(&path);
-	gs_buf_printf(&path, "%s/spec/00/tmp-1-1-1", f->dir.ptr);
-	mkdir_parent(path.ptr);
-	rewrite(path.ptr, "x", 1);
-	set_mtime(path.ptr, base);
-	gs_buf_clear(&path);
-	gs_buf_printf(&path, "%s/spec/00/tmp-2-2-2", f->dir.ptr);
-	rewrite(path.ptr, "x", 1);
-
-	/* Within bounds: nothing removed. */
-	gs_cache_set_limits(f->cache, 200, 0);
-	assert_int_equal(gs_cache_prune(f->cache, "spec"), 0);
-	assert_int_equal(count_files(f->dir.ptr, ""), 200 + 1);
-
-	gs_cache_set_limits(f->cache, 100, 0);
-	assert_int_equal(gs_cache_prune(f->cache, "spec"), 0);
-	assert_int_equal(count_files(f->dir.ptr, "tmp-"), 1);
-	assert_int_equal(count_files(f->dir.ptr, ""), 80 + 1);
-	for (i = 0; i < 200; i++) {
-		make_key(&key, i);
-		assert_int_equal(gs_cache_get(&b, f->cache, "spec", &key), i < 120 ? GS_ENOTFOUND : 0);
-	}
-
-	/* The byte bound: 80 entries of 53 bytes, at most 40 * 53 → 32 left. */
-	gs_cache_set_limits(f->cache, 1000, 40 * 53);
-	assert_int_equal(gs_cache_prune(f->cache, "spec"), 0);
-	assert_int_equal(count_files(f->dir.ptr, "") - 1, 40 * 53 / 5 * 4 / 53);
-	make_key(&key, 199);
-	assert_int_equal(gs_cache_get(&b, f->cache, "spec", &key), 0);
-	gs_buf_release(&path);
-	gs_buf_release(&b);
-}
-
-static void test_prune_on_put(void **state)
-{
-	struct fixture *f = *state;
-	git_oid key;
-	unsigned int i;
-	size_t n;
-	char value[200];
-
-	memset(value, 'v', sizeof(value));
-	gs_cache_set_limits(f->cache, 120, 0);
-	for (i = 0; i < 2000; i++) {
-		make_key(&key, i);
-		assert_int_equal(gs_cache_put(f->cache, "model", &key, value, sizeof(value)), 0);
-	}
-	n = count_files(f->dir.ptr, "");
-	/* A rough bound: sampling one directory of 256 is an estimate. */
-	assert_true(n < 2 * 120);
-	assert_true(n > 0);
-	/* Other namespaces are bounded separately and untouched. */
-	make_key(&key, 0);
-	assert_int_equal(gs_cache_put(f->cache, "spec", &key, "s", 1), 0);
-	assert_int_equal(gs_cache_prune(f->cache, "model"), 0);
-	assert_int_equal(count_files(f->dir.ptr, ""), (n > 120 ? 96 : n) + 1);
-}
-
-static void test_touch_on_hit(void **state)
-{
-	struct fixture *f = *state;
-	gs_buf path = GS_BUF_INIT, b = GS_BUF_INIT;
+	gs_buf p = GS_BUF_INIT;
 	struct stat st;
-	git_oid key;
-	time_t now = time(NULL);
+	FILE *fp;
 
-	make_key(&key, 9);
-	assert_int_equal(gs_cache_put(f->cache, "model", &key, "x", 1), 0);
-	entry_path(&path, f, "model", &key);
-	set_mtime(path.ptr, now - 3 * 86400);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), 0);
-	assert_int_equal(stat(path.ptr, &st), 0);
-	assert_true(st.st_mtime >= now);
-	/* A recent entry is not touched. */
-	set_mtime(path.ptr, now - 3600);
-	assert_int_equal(gs_cache_get(&b, f->cache, "model", &key), 0);
-	assert_int_equal(stat(path.ptr, &st), 0);
-	assert_int_equal(st.st_mtime, now - 3600);
-	gs_buf_release(&path);
-	gs_buf_release(&b);
+	assert_int_equal(mkdir(f->dir.ptr, 0777), 0);
+	gs_buf_printf(&p, "%s/model", f->dir.ptr);
+	assert_int_equal(mkdir(p.ptr, 0777), 0);
+	gs_buf_puts(&p, "/ab");
+	assert_int_equal(mkdir(p.ptr, 0777), 0);
+	gs_buf_puts(&p, "/cdef");
+	fp = fopen(p.ptr, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	put_values(f, 0, 0, 5);
+	reopen(f);
+	assert_int_equal(lstat(p.ptr, &st), -1);
+	gs_buf_clear(&p);
+	gs_buf_printf(&p, "%s/model", f->dir.ptr);
+	assert_int_equal(lstat(p.ptr, &st), -1);
+	expect_values(f, 0, 5, 1);
+	gs_buf_release(&p);
 }
 
 int main(void)
@@ -585,14 +565,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_repo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_rewrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_prune, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prune_oldest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prune_on_put, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_touch_on_hit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_layout_removed, setup, teardown),
 	};
+
 	int rc;
 
 	git_libgit2_init();

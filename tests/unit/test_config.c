@@ -12,6 +12,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/config.h"
 #include "gitspec/source.h"
+#include "gitspec/suggest.h"
 
 static char tmpdir[] = "/tmp/gitspec-config-XXXXXX";
 
@@ -35,12 +36,13 @@ static int run(const char *fmt, ...)
 static int setup(void **state)
 {
 	(void)state;
-	git_libgit2_init();
 	if (!mkdtemp(tmpdir))
 		return -1;
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	setenv("HOME", tmpdir, 1);
 	unsetenv("XDG_CONFIG_HOME");
+	/* after HOME: libgit2 finds the global configuration from it once */
+	git_libgit2_init();
 	return run("git init -q repo && cd repo && git config user.name T && "
 		   "git config user.email t@example.com");
 }
@@ -261,6 +263,121 @@ static void test_load_from_source_and_git_config(void **state)
 	gs_buf_release(&path);
 }
 
+/* The warnings sent, one "path:line:column: message" a line. */
+static void collect(const gs_config_warning *w, void *payload)
+{
+	gs_buf_printf((gs_buf *)payload, "%s:%u:%u: %s [%s]\n", w->path, w->line, w->column, w->message, w->code);
+}
+
+static void test_unknown_keys(void **state)
+{
+	const char *text = "specs: docs\nrequireSpec: true\nroot: [src]\ncolour: blue\nbreaking: refuse\n";
+	gs_buf got = GS_BUF_INIT;
+	gs_config cfg;
+
+	(void)state;
+	gs_config_warnings_reset();
+	gs_config_set_warning_fn(collect, &got);
+	gs_config_init(&cfg);
+	assert_int_equal(gs_config_parse(&cfg, text, strlen(text)), 0);
+	assert_string_equal(got.ptr,
+		".gitspec.yaml:2:1: unknown key 'requireSpec' in .gitspec.yaml:2; did you mean 'requireSpecs'? [unknown-key]\n"
+		".gitspec.yaml:3:1: unknown key 'root' in .gitspec.yaml:3; did you mean 'roots'? [unknown-key]\n"
+		".gitspec.yaml:4:1: unknown key 'colour' in .gitspec.yaml:4 [unknown-key]\n"
+		".gitspec.yaml:5:1: unknown key 'breaking' in .gitspec.yaml:5; did you mean 'breakingChanges'? [unknown-key]\n");
+	/* once per run */
+	gs_buf_clear(&got);
+	assert_int_equal(gs_config_parse(&cfg, text, strlen(text)), 0);
+	assert_int_equal(got.size, 0);
+	gs_config_warnings_reset();
+	assert_int_equal(gs_config_parse(&cfg, text, strlen(text)), 0);
+	assert_non_null(strstr(got.ptr, "'requireSpec'"));
+	/* the other spellings are known; a file with an error warns of nothing */
+	gs_buf_clear(&got);
+	gs_config_warnings_reset();
+	assert_int_equal(gs_config_parse(&cfg, "specsDir: a\ntest_patterns: []\n", 30), 0);
+	assert_int_equal(got.size, 0);
+	assert_int_equal(gs_config_parse(&cfg, "colour: x\nroots: x\n", 19), GS_EINPUT);
+	assert_int_equal(got.size, 0);
+	gs_config_release(&cfg);
+	gs_config_set_warning_fn(NULL, NULL);
+	gs_config_warnings_reset();
+	gs_buf_release(&got);
+}
+
+static void test_suggest(void **state)
+{
+	static const char *const known[] = { "roots", "ignore", "requireSpecs" };
+
+	(void)state;
+	assert_int_equal(gs_edit_distance("kitten", "sitting", 0), 3);
+	assert_int_equal(gs_edit_distance("ROOTS", "roots", 1), 0);
+	assert_int_equal(gs_edit_distance("ROOTS", "roots", 0), 5);
+	assert_string_equal(gs_suggest("requirespecs", known, 3, 1), "requireSpecs");
+	assert_string_equal(gs_suggest("ign", known, 3, 0), "ignore");
+	assert_null(gs_suggest("colour", known, 3, 0));
+	assert_null(gs_suggest("", known, 3, 0));
+}
+
+static void test_origins(void **state)
+{
+	const char *text = "# c\nspecs: docs\nroots:\n  - src\n  - lib\nrequireSpecs: true\n";
+	git_repository *repo = NULL;
+	gs_source *src = NULL;
+	gs_buf path = GS_BUF_INIT, got = GS_BUF_INIT, file = GS_BUF_INIT;
+	gs_config cfg;
+
+	(void)state;
+	gs_config_init(&cfg);
+	assert_int_equal(cfg.origin[GS_CONFIG_SPECS_DIR].whole.scope, GS_CONFIG_SCOPE_DEFAULT);
+	assert_int_equal(gs_config_parse(&cfg, text, strlen(text)), 0);
+	assert_int_equal(cfg.origin[GS_CONFIG_SPECS_DIR].whole.scope, GS_CONFIG_SCOPE_GITSPEC);
+	assert_int_equal(cfg.origin[GS_CONFIG_SPECS_DIR].whole.line, 2);
+	assert_int_equal(cfg.origin[GS_CONFIG_ROOTS].whole.line, 3);
+	assert_int_equal(cfg.origin[GS_CONFIG_ROOTS].nr, 2);
+	assert_int_equal(cfg.origin[GS_CONFIG_ROOTS].items[1].line, 5);
+	assert_int_equal(cfg.origin[GS_CONFIG_REQUIRE_SPECS].whole.line, 6);
+	assert_int_equal(cfg.origin[GS_CONFIG_IGNORE].whole.scope, GS_CONFIG_SCOPE_DEFAULT);
+	gs_config_release(&cfg);
+
+	/* git config: each value of a list with its level; unknown keys with their file */
+	run("cd repo && git config --unset-all spec.roots; git config --global --unset-all spec.roots");
+	assert_int_equal(run("cd repo && git config --global spec.roots g && git config spec.roots l && "
+			     "git config spec.rots x && git config --global spec.Other.key y"), 0);
+	gs_buf_printf(&path, "%s/repo", tmpdir);
+	assert_int_equal(git_repository_open(&repo, path.ptr), 0);
+	assert_int_equal(gs_source_open_tree(&src, repo, "HEAD"), 0);
+	gs_config_warnings_reset();
+	gs_config_set_warning_fn(collect, &got);
+	gs_config_init(&cfg);
+	assert_int_equal(gs_config_load(&cfg, repo, src), 0);
+	assert_int_equal(cfg.roots.nr, 2);
+	assert_int_equal(cfg.origin[GS_CONFIG_ROOTS].items[0].scope, GS_CONFIG_SCOPE_GLOBAL);
+	assert_int_equal(cfg.origin[GS_CONFIG_ROOTS].items[1].scope, GS_CONFIG_SCOPE_LOCAL);
+	assert_int_equal(cfg.origin[GS_CONFIG_ROOTS].whole.scope, GS_CONFIG_SCOPE_LOCAL);
+	gs_config_origin_path(&file, repo, &cfg.origin[GS_CONFIG_ROOTS].items[1]);
+	assert_string_equal(file.ptr, ".git/config");
+	gs_config_origin_path(&file, repo, &cfg.origin[GS_CONFIG_ROOTS].items[0]);
+	assert_non_null(strstr(file.ptr, "/.gitconfig"));
+	assert_true(file.ptr[0] == '/');
+	gs_config_origin_path(&file, repo, &cfg.origin[GS_CONFIG_SPECS_DIR].whole);
+	assert_string_equal(file.ptr, "");
+	assert_non_null(strstr(got.ptr, ".git/config:0:0: unknown key 'spec.rots' in .git/config; "
+			       "did you mean 'spec.roots'? [unknown-key]\n"));
+	assert_non_null(strstr(got.ptr, "unknown key 'spec.Other.key' in /"));
+	assert_string_equal(gs_config_scope_name(GS_CONFIG_SCOPE_COMMAND), "command");
+	gs_config_release(&cfg);
+	assert_int_equal(run("cd repo && git config --global --unset-all spec.roots && git config --unset-all spec.roots && "
+			     "git config --unset spec.rots && git config --global --remove-section spec.Other"), 0);
+	gs_config_set_warning_fn(NULL, NULL);
+	gs_config_warnings_reset();
+	gs_source_free(src);
+	git_repository_free(repo);
+	gs_buf_release(&path);
+	gs_buf_release(&got);
+	gs_buf_release(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +385,9 @@ int main(void)
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_load_from_source_and_git_config),
+		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_origins),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

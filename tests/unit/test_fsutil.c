@@ -257,6 +257,74 @@ static void test_read_missing(void **state)
 	gs_buf_release(&b);
 }
 
+/* The one reader: its bound, its checks, and a stream that fstat cannot size. */
+static void test_read_bounded(void **state)
+{
+	struct fixture *f = *state;
+	gs_read_opts small = { 4, 0, NULL }, contract = { 1u << 20, 0, "a contract can be" };
+	gs_read_opts regular = { 0, GS_READ_REGULAR, NULL }, nofollow = { 0, GS_READ_NOFOLLOW, NULL };
+	gs_buf b = GS_BUF_INIT, big = GS_BUF_INIT;
+	int fds[2];
+
+	put_file(f, "five", "12345");
+	assert_int_equal(gs_read_file_opts(&b, at(f, "five"), &small), GS_EINPUT);
+	assert_non_null(strstr(gs_error_last(), "five' is larger than allowed (limit 4 bytes)"));
+	assert_int_equal(b.size, 0);
+	small.max = 5;
+	assert_int_equal(gs_read_file_opts(&b, at(f, "five"), &small), 0);
+	assert_string_equal(b.ptr, "12345");
+
+	gs_buf_setlen(&big, (1u << 20) + 1);
+	memset(big.ptr, 'x', big.size);
+	put_file(f, "big", big.ptr);
+	assert_int_equal(gs_read_file_opts(&b, at(f, "big"), &contract), GS_EINPUT);
+	assert_non_null(strstr(gs_error_last(), "big' is larger than a contract can be (limit 1 MiB)"));
+
+	assert_int_equal(mkfifo(at(f, "fifo"), 0644), 0);
+	assert_int_equal(gs_read_file_opts(&b, at(f, "fifo"), &regular), GS_EINPUT);
+	assert_non_null(strstr(gs_error_last(), "fifo': not a regular file"));
+	assert_int_equal(gs_read_file_opts(&b, f->root, &regular), GS_EINPUT);
+
+	assert_int_equal(symlink("five", at(f, "link")), 0);
+	assert_int_equal(gs_read_file(&b, at(f, "link")), 0);
+	assert_string_equal(b.ptr, "12345");
+	assert_int_equal(gs_read_file_opts(&b, at(f, "link"), &nofollow), GS_EINPUT);
+	assert_non_null(strstr(gs_error_last(), "link': symbolic link"));
+	assert_int_equal(gs_read_file(&b, at(f, "five/below")), GS_ENOTFOUND);
+
+	/* A pipe: read in chunks to its end, bounded all the same. */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "line 1\nline 2\n", 14), 14);
+	close(fds[1]);
+	assert_int_equal(gs_read_fd(&b, fds[0], NULL, NULL), 0);
+	assert_string_equal(b.ptr, "line 1\nline 2\n");
+	close(fds[0]);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "123456", 6), 6);
+	close(fds[1]);
+	assert_int_equal(gs_read_fd(&b, fds[0], NULL, &small), GS_EINPUT);
+	assert_string_equal(gs_error_last(), "standard input is larger than allowed (limit 5 bytes)");
+	close(fds[0]);
+	gs_buf_release(&b);
+	gs_buf_release(&big);
+}
+
+static void test_exe_dir(void **state)
+{
+	gs_buf dir = GS_BUF_INIT, self = GS_BUF_INIT;
+	char *exe = realpath("/proc/self/exe", NULL);
+
+	(void)state;
+	assert_non_null(exe);
+	assert_int_equal(gs_exe_dir(&dir), 0);
+	gs_buf_sets(&self, exe);
+	gs_buf_setlen(&self, (size_t)(strrchr(self.ptr, '/') - self.ptr));
+	assert_string_equal(dir.ptr, self.ptr);
+	free(exe);
+	gs_buf_release(&dir);
+	gs_buf_release(&self);
+}
+
 static void test_lockfile(void **state)
 {
 	struct fixture *f = *state;
@@ -463,6 +531,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_bad_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_leaves_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_bounded, setup, teardown),
+		cmocka_unit_test(test_exe_dir),
 		cmocka_unit_test_setup_teardown(test_replace_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockfile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockfile_signal_cleanup, setup, teardown),

@@ -127,6 +127,9 @@ static void test_default_config(void **state)
 	assert_non_null(strstr(out.ptr, "\nrequireSpecs: false\n"));
 	/* Patterns starting with '*' are quoted (YAML aliases otherwise). */
 	assert_null(strstr(out.ptr, "\n- *"));
+	/* Roots are left unset: read from pyproject.toml (DESIGN 3.5). */
+	assert_null(strstr(out.ptr, "\nroots:"));
+	assert_non_null(strstr(out.ptr, "\n# roots: [src]\n"));
 	gs_buf_release(&out);
 }
 

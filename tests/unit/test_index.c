@@ -183,34 +183,27 @@ static void test_sha1(void **state)
 	char hex[41];
 	size_t i, j, len = 100000;
 	unsigned char *big = malloc(len);
-	int hw;
 
 	(void)state;
-	for (hw = 0; hw < 2; hw++) {
-		gs_sha1_use_hw(hw);
-		for (i = 0; i < GS_ARRAY_SIZE(v); i++) {
-			gs_sha1(out, v[i].in, strlen(v[i].in));
-			for (j = 0; j < 20; j++)
-				snprintf(hex + 2 * j, 3, "%02x", out[j]);
-			assert_string_equal(hex, v[i].hex);
-		}
+	for (i = 0; i < GS_ARRAY_SIZE(v); i++) {
+		assert_int_equal(gs_sha1(out, v[i].in, strlen(v[i].in)), 0);
+		for (j = 0; j < 20; j++)
+			snprintf(hex + 2 * j, 3, "%02x", out[j]);
+		assert_string_equal(hex, v[i].hex);
 	}
-	/* the accelerated and portable paths agree on every length and split */
+	/* one call and the incremental interface agree on every split */
 	for (i = 0; i < len; i++)
 		big[i] = (unsigned char)(i * 7 + (i >> 8));
 	for (i = 0; i < 300; i += 7) {
 		gs_sha1_ctx ctx;
 
-		gs_sha1_use_hw(1);
-		gs_sha1(out, big, len - i);
-		gs_sha1_use_hw(0);
+		assert_int_equal(gs_sha1(out, big, len - i), 0);
 		gs_sha1_init(&ctx);
 		gs_sha1_update(&ctx, big, i);
 		gs_sha1_update(&ctx, big + i, len - 2 * i);
-		gs_sha1_final(out2, &ctx);
+		assert_int_equal(gs_sha1_final(out2, &ctx), 0);
 		assert_memory_equal(out, out2, 20);
 	}
-	gs_sha1_use_hw(1);
 	free(big);
 }
 
@@ -919,7 +912,7 @@ static int perf(const char *dir)
 	git_repository *repo = NULL;
 	git_object *head = NULL;
 	double t_open[PERF_RUNS], t_diff[PERF_RUNS], t_total[PERF_RUNS], t_git[PERF_RUNS];
-	double t_nohash[PERF_RUNS], t_repo[PERF_RUNS], t_skip[PERF_RUNS], t_notree[PERF_RUNS];
+	double t_repo[PERF_RUNS], t_skip[PERF_RUNS], t_notree[PERF_RUNS];
 	double t_source[PERF_RUNS];
 	struct stat st;
 	int i, d, f;
@@ -988,13 +981,6 @@ static int perf(const char *dir)
 		head = NULL;
 		repo = NULL;
 
-		gs_sha1_use_hw(0);
-		t0 = now_ms();
-		gs_index_open(&idx, ".git/index");
-		t_nohash[i] = now_ms() - t0;
-		gs_index_free(idx);
-		gs_sha1_use_hw(1);
-
 		/* the same file with an all-zero trailer, as index.skipHash writes it */
 		th_run("cp .git/index ../perf-index-skiphash && "
 		    "printf '%%040d' 0 | xxd -r -p | dd of=../perf-index-skiphash bs=1 "
@@ -1027,7 +1013,7 @@ static int perf(const char *dir)
 		FILE *fp = fopen(".git/index", "rb");
 		unsigned char *buf;
 		long n;
-		double t0, t_sha_hw, t_sha_sw;
+		double t0, t_sha;
 		unsigned char out[20];
 
 		fseek(fp, 0, SEEK_END);
@@ -1038,15 +1024,10 @@ static int perf(const char *dir)
 			return 1;
 		fclose(fp);
 		t0 = now_ms();
-		gs_sha1(out, buf, (size_t)n);
-		t_sha_hw = now_ms() - t0;
-		gs_sha1_use_hw(0);
-		t0 = now_ms();
-		gs_sha1(out, buf, (size_t)n);
-		t_sha_sw = now_ms() - t0;
-		gs_sha1_use_hw(1);
-		printf("index file: %ld bytes; SHA-1 of it: %.2f ms with SHA extensions (%s), %.2f ms portable\n",
-		       n, t_sha_hw, gs_sha1_hw() ? "present" : "absent", t_sha_sw);
+		if (gs_sha1(out, buf, (size_t)n) < 0)
+			return 1;
+		t_sha = now_ms() - t0;
+		printf("index file: %ld bytes; SHA-1 of it (libcrypto): %.2f ms\n", n, t_sha);
 		free(buf);
 	}
 	{
@@ -1098,7 +1079,6 @@ static int perf(const char *dir)
 	printf("medians of %d runs (ms):\n", PERF_RUNS);
 	printf("  libgit2 open repository + HEAD tree:  %7.2f\n", median(t_repo, PERF_RUNS));
 	printf("  gs_index_open (checksum verified):    %7.2f\n", median(t_open, PERF_RUNS));
-	printf("  gs_index_open, portable SHA-1:        %7.2f\n", median(t_nohash, PERF_RUNS));
 	printf("  gs_index_open, no checksum (skipHash):%7.2f\n", median(t_skip, PERF_RUNS));
 	printf("  gs_source_open_index (repo open too): %7.2f\n", median(t_source, PERF_RUNS));
 	printf("  gs_index_changed_paths:               %7.2f\n", median(t_diff, PERF_RUNS));

@@ -367,11 +367,20 @@ static void test_namespace_packages(void **state)
 	(void)state;
 	t.list = (gs_package_list)GS_PACKAGE_LIST_INIT;
 	cfg_init(&cfg, "src", DEFAULT_IGNORE);
+	/* src/spectral holds a module of its own: a namespace module (DESIGN 1) */
 	scan_and_check(&t, e, GS_ARRAY_SIZE(e), &cfg,
-		       "src/spectral/core=spectral.core* src/spectral/worlds=spectral.worlds "
+		       "src/spectral=spectral src/spectral/core=spectral.core* "
+		       "src/spectral/worlds=spectral.worlds "
 		       "src/spectral/worlds/mars=spectral.worlds.mars*");
-	assert_null(gs_packages_for_file(&t.list, "src/spectral/loose.py"));
-	assert_string_equal(path_of(gs_packages_nearest(&t.list, "src/spectral")), "src/spectral/core");
+	assert_string_equal(path_of(gs_packages_for_file(&t.list, "src/spectral/loose.py")),
+			    "src/spectral");
+	assert_true(gs_packages_find(&t.list, "src/spectral")->namespace);
+	assert_false(gs_packages_find(&t.list, "src/spectral/core")->namespace);
+	check_files(&t, "src/spectral", 0, "src/spectral/loose.py");
+	check_files(&t, "src/spectral", 1, "src/spectral/core/__init__.py src/spectral/core/engine.py "
+		    "src/spectral/loose.py src/spectral/worlds/__init__.py "
+		    "src/spectral/worlds/mars/__init__.py");
+	assert_string_equal(path_of(gs_packages_nearest(&t.list, "src/spectral")), "src/spectral");
 	cfg_release(&cfg);
 
 	/* Without roots a namespace directory does not chain. */
@@ -382,13 +391,68 @@ static void test_namespace_packages(void **state)
 	/* The deepest root wins; "." is the repository root. */
 	cfg_init(&cfg, ". src", DEFAULT_IGNORE);
 	scan_and_check(&t, e, GS_ARRAY_SIZE(e), &cfg,
-		       "src/spectral/core=spectral.core* src/spectral/worlds=spectral.worlds "
+		       "src/spectral=spectral src/spectral/core=spectral.core* "
+		       "src/spectral/worlds=spectral.worlds "
 		       "src/spectral/worlds/mars=spectral.worlds.mars*");
 	cfg_release(&cfg);
 	cfg_init(&cfg, "src/spectral/worlds .", DEFAULT_IGNORE);
 	scan_and_check(&t, e, GS_ARRAY_SIZE(e), &cfg,
-		       "src/spectral/core=src.spectral.core* src/spectral/worlds=src.spectral.worlds "
+		       "src/spectral=src.spectral src/spectral/core=src.spectral.core* "
+		       "src/spectral/worlds=src.spectral.worlds "
 		       "src/spectral/worlds/mars=mars*");
+	cfg_release(&cfg);
+	tree_release(&t);
+}
+
+/* An OpenTelemetry-style monorepo: a src root per project, PEP 420 namespaces. */
+static void test_globstar_roots(void **state)
+{
+	static const char *const e[] = {
+		"instrumentation/flask/src/opentelemetry/instrumentation/flask/__init__.py",
+		"instrumentation/flask/src/opentelemetry/instrumentation/flask/version.py",
+		"instrumentation/aio-pika/src/opentelemetry/instrumentation/aio_pika/__init__.py",
+		"instrumentation/aio-pika/tests/test_x.py",
+		"core/src/opentelemetry/instrumentation/instrumentor.py",
+		"core/src/opentelemetry/instrumentation/auto/__init__.py",
+		"core/src/top.py",
+		"deep/a/src/b/src/pkg/__init__.py",
+		"instrumentation/flask/node_modules/src/x/__init__.py",
+	};
+	const char *const otel =
+		"core/src/opentelemetry/instrumentation=opentelemetry.instrumentation "
+		"core/src/opentelemetry/instrumentation/auto=opentelemetry.instrumentation.auto* "
+		"deep/a/src/b/src/pkg=pkg* "
+		"instrumentation/aio-pika/src/opentelemetry/instrumentation/aio_pika="
+		"opentelemetry.instrumentation.aio_pika* "
+		"instrumentation/flask/src/opentelemetry/instrumentation/flask="
+		"opentelemetry.instrumentation.flask*";
+	struct tree t = { 0 };
+	gs_config cfg;
+
+	(void)state;
+	t.list = (gs_package_list)GS_PACKAGE_LIST_INIT;
+	/* "**" matches any number of components, none included; the deepest root wins. */
+	cfg_init(&cfg, "**/src", DEFAULT_IGNORE);
+	scan_and_check(&t, e, GS_ARRAY_SIZE(e), &cfg, otel);
+	check_module(&t, &cfg, "src/x", "x");
+	check_module(&t, &cfg, "deep/a/src/b", "b");
+	cfg_release(&cfg);
+	cfg_init(&cfg, "instrumentation/*/src core/src deep/**/src", DEFAULT_IGNORE);
+	scan_and_check(&t, e, GS_ARRAY_SIZE(e), &cfg, otel);
+	cfg_release(&cfg);
+	cfg_init(&cfg, "**", DEFAULT_IGNORE);
+	check_module(&t, &cfg, "a/b/c", "c");
+	cfg_release(&cfg);
+	/* literal roots with escaped glob characters (as derived roots are written) */
+	cfg_init(&cfg, "we\\[ird]/src", DEFAULT_IGNORE);
+	check_module(&t, &cfg, "we[ird]/src/ns/p", "ns.p");
+	check_module(&t, &cfg, "wei/src/ns/p", "p");
+	cfg_release(&cfg);
+	/* a namespace module's files are its direct files */
+	cfg_init(&cfg, "**/src", DEFAULT_IGNORE);
+	scan_and_check(&t, e, GS_ARRAY_SIZE(e), &cfg, otel);
+	check_files(&t, "core/src/opentelemetry/instrumentation", 0,
+		    "core/src/opentelemetry/instrumentation/instrumentor.py");
 	cfg_release(&cfg);
 	tree_release(&t);
 }
@@ -606,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_src_layout),
 		cmocka_unit_test(test_monorepo),
 		cmocka_unit_test(test_namespace_packages),
+		cmocka_unit_test(test_globstar_roots),
 		cmocka_unit_test(test_ten_deep),
 		cmocka_unit_test(test_test_packages),
 		cmocka_unit_test(test_empty),
