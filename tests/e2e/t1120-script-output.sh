@@ -87,6 +87,8 @@ test_expect_success 'show: files and contracts as git ls-files prints them here 
 	sed -n "/^files:/,/^contracts:/p" $T/out | sed -e "1d" -e "\$d" -e "s/^  //" >$T/files &&
 	git -c core.quotePath=false ls-files . >$T/expect &&
 	test_cmp $T/expect $T/files &&
+	git -c core.quotePath=false spec show . >$T/out &&
+	test_grep "^  $LATIN\.py\$" $T/out &&
 	cd "../../with space" &&
 	git spec show m.py >$T/out &&
 	test_grep "^path: \.\./\.\./specify/tech/SPEC-002/SPEC-002\.md\$" $T/out &&
