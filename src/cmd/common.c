@@ -237,13 +237,20 @@ void cmd_quote_path(gs_buf *out, const char *path, int quote_high)
 
 void cmd_put_path(gs_buf *out, struct git_repository *repo, const char *top_path)
 {
+	static int quote_high = -1;
+	static const struct git_repository *quote_repo;
 	gs_buf shown = GS_BUF_INIT;
 
 	if (cmd_full_name)
 		gs_buf_sets(&shown, top_path);
 	else
 		cmd_path_for_user(&shown, repo, top_path);
-	cmd_quote_path(out, shown.ptr, cmd_quote_path_enabled(repo));
+	/* read once per run: a listing prints thousands of paths */
+	if (quote_high < 0 || quote_repo != repo) {
+		quote_high = cmd_quote_path_enabled(repo);
+		quote_repo = repo;
+	}
+	cmd_quote_path(out, shown.ptr, quote_high);
 	gs_buf_release(&shown);
 }
 

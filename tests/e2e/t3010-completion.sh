@@ -51,13 +51,23 @@ test_expect_success 'every option of every subcommand, as its -h lists it' '
 		while read -r opt; do
 			grep -qx -e "$opt" -e "$opt " got || { echo "$cmd: $opt not offered"; cat got; exit 1; }
 		done <want || exit 1
+		sed "s/ \$//" got | grep "^--" | while read -r opt; do
+			grep -qx -e "$opt" want || { echo "$cmd: $opt offered, not taken"; exit 1; }
+		done || exit 1
 	done <cmds
 '
 
-test_expect_success 'no option a command does not take (validate --staged, renumber --json)' '
+test_expect_success 'no option a command does not take (validate --staged, renumber --json); the new --json and --full-name' '
 	cd repo &&
-	! complete_git git spec validate -- | grep -e "--staged" &&
-	complete_git git spec validate -- | grep -e "--json" &&
+	! complete_git git spec validate -- | grep -e "--staged" -e "--full-name" &&
+	complete_git git spec validate -- | grep -x -e "--json " &&
+	for cmd in sync create check show list packages; do
+		complete_git git spec $cmd -- | grep -x -e "--full-name " || exit 1
+	done &&
+	for cmd in sync create check show list packages validate contract diff; do
+		complete_git git spec $cmd -- | grep -x -e "--json " || exit 1
+	done &&
+	! complete_git git spec contract -- | grep -e "--full-name" &&
 	! complete_git git spec renumber -- | grep -e "--json"
 '
 
