@@ -27,13 +27,15 @@ typedef enum gs_config_scope {
 	GS_CONFIG_SCOPE_SYSTEM,
 	GS_CONFIG_SCOPE_GLOBAL,   /* ~/.gitconfig or $XDG_CONFIG_HOME/git/config */
 	GS_CONFIG_SCOPE_LOCAL,    /* the repository's config */
-	GS_CONFIG_SCOPE_COMMAND   /* git -c, GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT */
+	GS_CONFIG_SCOPE_COMMAND,  /* git -c, GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT */
+	GS_CONFIG_SCOPE_PYPROJECT /* roots not set: read from a pyproject.toml */
 } gs_config_scope;
 
 typedef struct gs_config_origin {
 	gs_config_scope scope;
 	int level;        /* git_config_level_t of a git config origin; 0 otherwise */
 	unsigned line;    /* .gitspec.yaml: 1-based line; 0 otherwise */
+	const char *file; /* PYPROJECT: the pyproject.toml (in roots_from); else NULL */
 } gs_config_origin;
 
 /* The settings, in the order `git spec config` lists them. */

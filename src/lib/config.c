@@ -50,7 +50,8 @@ const gs_config_setting_info *gs_config_setting(int s)
 
 const char *gs_config_scope_name(gs_config_scope scope)
 {
-	static const char *const names[] = { "default", "gitspec", "system", "global", "local", "command" };
+	static const char *const names[] = { "default", "gitspec", "system", "global", "local", "command",
+					      "pyproject" };
 
 	return (size_t)scope < GS_ARRAY_SIZE(names) ? names[scope] : "unknown";
 }
@@ -215,7 +216,7 @@ static const gs_yaml_node *key_node(const gs_yaml_node *map, const char *key)
 
 static gs_config_origin yaml_origin(const gs_yaml_node *n)
 {
-	gs_config_origin o = { GS_CONFIG_SCOPE_GITSPEC, 0, n ? (unsigned)n->line : 0 };
+	gs_config_origin o = { GS_CONFIG_SCOPE_GITSPEC, 0, n ? (unsigned)n->line : 0, NULL };
 
 	return o;
 }
@@ -399,7 +400,7 @@ done:
 
 static gs_config_origin git_origin(const git_config_entry *e)
 {
-	gs_config_origin o = { GS_CONFIG_SCOPE_LOCAL, (int)e->level, 0 };
+	gs_config_origin o = { GS_CONFIG_SCOPE_LOCAL, (int)e->level, 0, NULL };
 
 	switch (e->level) {
 	case GIT_CONFIG_LEVEL_PROGRAMDATA:
@@ -428,6 +429,9 @@ void gs_config_origin_path(gs_buf *out, git_repository *repo, const gs_config_or
 	switch (o->scope) {
 	case GS_CONFIG_SCOPE_GITSPEC:
 		gs_buf_puts(out, GS_CONFIG_FILE);
+		goto done;
+	case GS_CONFIG_SCOPE_PYPROJECT:
+		gs_buf_puts(out, o->file ? o->file : "");
 		goto done;
 	case GS_CONFIG_SCOPE_DEFAULT:
 	case GS_CONFIG_SCOPE_COMMAND:
@@ -493,7 +497,7 @@ static int read_git_list(gs_config *cfg, int s, git_config *gc)
 	git_config_iterator *it = NULL;
 	git_config_entry *entry;
 	gs_strvec values = GS_STRVEC_INIT;
-	gs_config_origin *origins = NULL, last = { GS_CONFIG_SCOPE_DEFAULT, 0, 0 };
+	gs_config_origin *origins = NULL, last = { GS_CONFIG_SCOPE_DEFAULT, 0, 0, NULL };
 	size_t nr = 0, alloc = 0, i;
 	int error, seen = 0;
 
@@ -656,6 +660,21 @@ done:
 	return error;
 }
 
+/* Derived roots come from their pyproject.toml files (git spec config shows them). */
+static void set_roots_origins(gs_config *cfg)
+{
+	gs_config_origin o = { GS_CONFIG_SCOPE_PYPROJECT, 0, 0, NULL };
+	size_t i;
+
+	if (!cfg->roots.nr)
+		return;
+	set_origin(cfg, GS_CONFIG_ROOTS, o);
+	for (i = 0; i < cfg->roots.nr; i++) {
+		o.file = i < cfg->roots_from.nr ? cfg->roots_from.v[i] : NULL;
+		push_item_origin(cfg, GS_CONFIG_ROOTS, o);
+	}
+}
+
 int gs_config_load(gs_config *cfg, git_repository *repo, gs_source *src)
 {
 	gs_buf data = GS_BUF_INIT;
@@ -675,6 +694,7 @@ int gs_config_load(gs_config *cfg, git_repository *repo, gs_source *src)
 		gs_strvec_clear(&cfg->roots_from);
 		error = gs_pyproject_derive_roots(&cfg->roots, &cfg->roots_from, src, cfg);
 		cfg->roots_derived = 1;
+		set_roots_origins(cfg);
 	}
 done:
 	gs_buf_release(&data);

@@ -86,7 +86,9 @@ test_expect_success 'unexpected or missing arguments are usage errors' '
 	test_expect_code 2 git spec packages extra &&
 	test_expect_code 2 git spec create 2>err &&
 	test_grep "path of a package is required" err &&
-	test_expect_code 2 git spec create a b &&
+	test_expect_code 2 git spec create --all a 2>err &&
+	test_grep -e "--all takes no path" err &&
+	test_expect_code 2 git spec create --name N a b &&
 	test_expect_code 2 git spec show &&
 	test_expect_code 2 git spec contract
 '

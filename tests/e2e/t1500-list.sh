@@ -104,9 +104,9 @@ test_expect_success '--for-path: a package without a spec (exit 1 in text, nulls
 
 test_expect_success '--for-path: a file in no package (exit 1 in text, nulls in JSON)' '
 	cd repo &&
-	test_expect_code 1 git spec list --for-path src/acme/loose.py >out 2>err &&
+	test_expect_code 1 git spec list --for-path tools/loose.py >out 2>err &&
 	test_grep "in no package" err &&
-	for_path src/acme/loose.py null null &&
+	for_path tools/loose.py null null &&
 	for_path pyproject.toml null null
 '
 

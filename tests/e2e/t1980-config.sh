@@ -63,8 +63,11 @@ test_expect_success 'a list collects the values of every level, as git does; an 
 	grep spec.roots out >roots &&
 	printf "command line:\tspec.roots=src/acme\n" >expect &&
 	test_cmp expect roots &&
+	# cleared everywhere, roots are read from pyproject.toml (ADR 0012)
 	git -c spec.roots= spec config >out &&
 	test_grep "^file:pyproject.toml	spec.roots=src\$" out &&
+	git -c spec.roots= spec config --json >out.json &&
+	test "$(json_get out.json "j[\"settings\"][1][\"items\"][0][\"scope\"]")" = pyproject &&
 	git config --global --unset spec.roots &&
 	git config --unset spec.roots
 '

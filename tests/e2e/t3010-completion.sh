@@ -54,9 +54,10 @@ test_expect_success 'every option of every subcommand, as its -h lists it' '
 	done <cmds
 '
 
-test_expect_success 'no option a command does not take (validate --json)' '
+test_expect_success 'no option a command does not take (validate --staged)' '
 	cd repo &&
-	! complete_git git spec validate -- | grep -e "--json"
+	! complete_git git spec validate -- | grep -e "--staged" &&
+	complete_git git spec validate -- | grep -e "--json"
 '
 
 test_expect_success 'revisions for --rev and --range, in both forms' '

@@ -11,7 +11,7 @@ build_target() {
 	flags=$(cat "$GIT_SPEC_BUILD/FLAGS") &&
 	(cd "$TEST_SRC" && eval "$flags" -o '"$TRASH/$1"' "fuzz/$1.c" fuzz/replay.c \
 		'"$GIT_SPEC_BUILD/libgitspec.a"' \
-		$(pkg-config --libs libgit2 yaml-0.1 tree-sitter) -lpthread)
+		$(pkg-config --libs libgit2 yaml-0.1 tree-sitter libcrypto) -lpthread)
 }
 
 for src in "$TEST_SRC"/fuzz/fuzz_*.c; do

@@ -54,7 +54,7 @@ fi
 # gs-render, built with the flags the build's objects were compiled with.
 flags=$(cat "$build/FLAGS" 2>/dev/null) || { echo "crosscheck: $build/FLAGS missing; build first" >&2; exit 1; }
 (cd "$top" && eval "$flags" -o '"$work/gs-render"' tests/tools/gs-render.c '"$build/libgitspec.a"' \
-	$(pkg-config --libs libgit2 yaml-0.1 tree-sitter) -lpthread) || {
+	$(pkg-config --libs libgit2 yaml-0.1 tree-sitter libcrypto) -lpthread) || {
 	echo "crosscheck: cannot build gs-render" >&2
 	exit 1
 }
