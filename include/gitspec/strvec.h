@@ -25,6 +25,11 @@ void gs_strvec_clear(gs_strvec *sv);
 /* Sort byte-wise (strcmp) and drop duplicates. */
 void gs_strvec_sort_uniq(gs_strvec *sv);
 int gs_strvec_contains(const gs_strvec *sv, const char *s);
+/*
+ * Whether `sv`, sorted byte-wise, holds exactly the `n` bytes at `s`
+ * (binary search; `s` need not end there).
+ */
+int gs_strvec_sorted_has(const gs_strvec *sv, const char *s, size_t n);
 
 /*
  * The binary search over anything sorted by a string: the first of the

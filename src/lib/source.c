@@ -403,20 +403,7 @@ void gs_source_part_clear(gs_source_part *part)
 
 static int has_file(const gs_strvec *files, const char *path)
 {
-	size_t lo = 0, hi = files->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(files->v[mid], path);
-
-		if (!c)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return gs_strvec_sorted_has(files, path, strlen(path));
 }
 
 /* Whether `path` is `dir` or lies below it ("" holds everything). */

@@ -772,22 +772,7 @@ static int skip_str(gs_reader *r, const char **s, uint32_t *n)
 
 static int id_wanted(const gs_strvec *ids, const char *s, uint32_t n)
 {
-	size_t lo = 0, hi = ids->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(ids->v[mid], s, n);
-
-		if (!c && ids->v[mid][n])
-			c = 1;
-		if (!c)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return gs_strvec_sorted_has(ids, s, n);
 }
 
 int gs_spec_serialized_covers(const char *data, size_t len, const gs_strvec *ids)

@@ -85,6 +85,26 @@ int gs_strvec_contains(const gs_strvec *sv, const char *s)
 	return 0;
 }
 
+int gs_strvec_sorted_has(const gs_strvec *sv, const char *s, size_t n)
+{
+	size_t lo = 0, hi = sv->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(sv->v[mid], s, n);
+
+		if (!c && sv->v[mid][n])
+			c = 1;
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 size_t gs_lower_bound(const void *base, size_t nr, size_t size,
 		      const char *(*key)(const void *elem), const char *s)
 {

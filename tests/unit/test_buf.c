@@ -69,6 +69,12 @@ static void test_strvec_sort_uniq(void **state)
 	assert_string_equal(sv.v[2], "b");
 	assert_null(sv.v[3]);
 	assert_true(gs_strvec_contains(&sv, "a/b"));
+	assert_true(gs_strvec_sorted_has(&sv, "a/b", 3));
+	assert_true(gs_strvec_sorted_has(&sv, "a/bc", 3));
+	assert_true(gs_strvec_sorted_has(&sv, "b", 1));
+	assert_false(gs_strvec_sorted_has(&sv, "a/", 2));
+	assert_false(gs_strvec_sorted_has(&sv, "a/bc", 4));
+	assert_false(gs_strvec_sorted_has(&sv, "c", 1));
 	gs_strvec_clear(&sv);
 	assert_int_equal(sv.nr, 0);
 }
