@@ -60,6 +60,12 @@ int gs_index_open_in(gs_index **out, const char *path, const char *gitdir);
 /* gs_index_open_in(out, path, NULL) */
 int gs_index_open(gs_index **out, const char *path);
 /*
+ * Open the index at `index_path`, or, when NULL, the one git would use for
+ * `repo` (gs_repo_index_path()), its shared index looked for in the
+ * repository's git directory.
+ */
+int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path);
+/*
  * Parse an index held in memory (`name` is used in messages). The bytes
  * are borrowed and must outlive the index. For tests and fuzzing.
  */

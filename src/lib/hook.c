@@ -403,16 +403,11 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 	gs_source_part part = GS_SOURCE_PART_INIT;
 	gs_strvec changed = GS_STRVEC_INIT, reg_ids = GS_STRVEC_INIT;
 	struct roots_pick pick = { GS_STRVEC_INIT };
-	gs_buf path = GS_BUF_INIT;
 	git_reference *head = NULL;
 	git_object *tree = NULL;
 	int error, r, whole = 1;
 
-	if (index_path)
-		gs_buf_sets(&path, index_path);
-	else if ((error = gs_repo_index_path(&path, repo)) < 0)
-		goto done;
-	if ((error = gs_index_open_in(&idx, path.ptr, git_repository_path(repo))) < 0)
+	if ((error = gs_index_open_repo(&idx, repo, index_path)) < 0)
 		goto done;
 	/* An unborn branch: everything staged is new (compared with the empty tree). */
 	r = git_repository_head(&head, repo);
@@ -439,7 +434,6 @@ done:
 	gs_source_part_clear(&part);
 	gs_source_free(src);
 	gs_index_free(idx);
-	gs_buf_release(&path);
 	return error;
 }
 

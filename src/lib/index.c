@@ -12,6 +12,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/index.h"
+#include "gitspec/repo.h"
 #include "gitspec/sha1.h"
 
 /*
@@ -1065,6 +1066,22 @@ done:
 		idx = NULL;
 	}
 	*out = idx;
+	return error;
+}
+
+int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path)
+{
+	gs_buf path = GS_BUF_INIT;
+	int error = 0;
+
+	*out = NULL;
+	if (index_path)
+		gs_buf_sets(&path, index_path);
+	else if ((error = gs_repo_index_path(&path, repo)) < 0)
+		goto done;
+	error = gs_index_open_in(out, path.ptr, git_repository_path(repo));
+done:
+	gs_buf_release(&path);
 	return error;
 }
 

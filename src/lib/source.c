@@ -667,15 +667,10 @@ done:
 int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path)
 {
 	gs_index *idx = NULL;
-	gs_buf path = GS_BUF_INIT;
 	int error = 0;
 
 	*out = NULL;
-	if (index_path)
-		gs_buf_sets(&path, index_path);
-	else if ((error = gs_repo_index_path(&path, repo)) < 0)
-		goto done;
-	if ((error = gs_index_open_in(&idx, path.ptr, git_repository_path(repo))) < 0)
+	if ((error = gs_index_open_repo(&idx, repo, index_path)) < 0)
 		goto done;
 	if ((error = gs_source_open_index_part(out, repo, idx, NULL)) < 0)
 		goto done;
@@ -683,7 +678,6 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 	idx = NULL;
 done:
 	gs_index_free(idx);
-	gs_buf_release(&path);
 	return error;
 }
 
