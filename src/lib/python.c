@@ -625,24 +625,39 @@ static char *type_params(struct ctx *x, TSNode tp)
 	return gs_xstrndup(tmp->ptr + 1, tmp->size - 2);
 }
 
-/* Each plain name of a target, recursively through tuple and list targets. */
-static void add_targets(struct ctx *x, struct scope *scope, TSNode target, int depth)
+static TSNode self_attribute(struct ctx *x, TSNode target, TSNode self);
+static void add_attribute(struct ctx *x, struct scope *scope, TSNode name, TSNode type, TSNode value);
+
+/*
+ * Each plain name of a target, recursively through tuple and list targets;
+ * with `self` (a method's first parameter) each self.NAME instead, as an
+ * attribute. No values: an unpacked value is not known.
+ */
+static void add_targets(struct ctx *x, struct scope *scope, TSNode target, TSNode self, int depth)
 {
 	struct iter it;
-	TSNode n;
+	TSNode n, name;
 
 	if (too_deep_for(x, depth, MAX_TARGET_DEPTH))
 		return;
-	if (is(x, target, S_IDENTIFIER)) {
-		add_variable(x, scope, target, null_node, null_node);
-		return;
+	if (ts_node_is_null(self)) {
+		if (is(x, target, S_IDENTIFIER)) {
+			add_variable(x, scope, target, null_node, null_node);
+			return;
+		}
+	} else {
+		name = self_attribute(x, target, self);
+		if (!ts_node_is_null(name)) {
+			add_attribute(x, scope, name, null_node, null_node);
+			return;
+		}
 	}
 	if (!is(x, target, S_PATTERN_LIST) && !is(x, target, S_TUPLE_PATTERN) &&
 	    !is(x, target, S_LIST_PATTERN) && !is(x, target, S_LIST_SPLAT_PATTERN))
 		return;
 	iter_start(x, &it, target);
 	while (iter_next_named(x, &it, &n))
-		add_targets(x, scope, n, depth + 1);
+		add_targets(x, scope, n, self, depth + 1);
 	iter_end(x, &it);
 }
 
@@ -762,7 +777,7 @@ static void add_assignment(struct ctx *x, struct scope *scope, TSNode node, int 
 		if (is(x, left, S_IDENTIFIER))
 			add_variable(x, scope, left, type, value);
 		else
-			add_targets(x, scope, left, 0);
+			add_targets(x, scope, left, null_node, 0);
 		node = right;
 	}
 }
@@ -1232,28 +1247,6 @@ static TSNode self_attribute(struct ctx *x, TSNode target, TSNode self)
 	return a == b && !memcmp(ta, tb, a) ? attr : null_node;
 }
 
-/* Each self.NAME of a tuple or list target, recursively; no values. */
-static void attribute_targets(struct ctx *x, struct scope *scope, TSNode target, TSNode self, int depth)
-{
-	struct iter it;
-	TSNode n, name;
-
-	if (too_deep_for(x, depth, MAX_TARGET_DEPTH))
-		return;
-	name = self_attribute(x, target, self);
-	if (!ts_node_is_null(name)) {
-		add_attribute(x, scope, name, null_node, null_node);
-		return;
-	}
-	if (!is(x, target, S_PATTERN_LIST) && !is(x, target, S_TUPLE_PATTERN) &&
-	    !is(x, target, S_LIST_PATTERN) && !is(x, target, S_LIST_SPLAT_PATTERN))
-		return;
-	iter_start(x, &it, target);
-	while (iter_next_named(x, &it, &n))
-		attribute_targets(x, scope, n, self, depth + 1);
-	iter_end(x, &it);
-}
-
 static void init_assignment(struct ctx *x, struct scope *scope, TSNode node, TSNode self)
 {
 	TSNode value = chain_value(x, node);
@@ -1267,7 +1260,7 @@ static void init_assignment(struct ctx *x, struct scope *scope, TSNode node, TSN
 		if (!ts_node_is_null(name) && !is(x, field(x, left, F_OBJECT), S_LIST_SPLAT))
 			add_attribute(x, scope, name, field(x, node, F_TYPE), value);
 		else
-			attribute_targets(x, scope, left, self, 0);
+			add_targets(x, scope, left, self, 0);
 		node = field(x, node, F_RIGHT);
 	}
 }
