@@ -452,6 +452,10 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 	size_t *stack = NULL, depth = 0, stack_alloc = 0, i, pos = 0, *fill = NULL;
 	int error = 0;
 
+	if (idx->ct_nr) {
+		error = corrupt(idx, "two cache-tree extensions");
+		goto done;
+	}
 	do {
 		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
 		ct_node *n;
@@ -613,6 +617,8 @@ static int parse_link_ext(gs_index *idx, const unsigned char *p, const unsigned 
 {
 	size_t used;
 
+	if (idx->has_link)
+		return corrupt(idx, "two link extensions");
 	if ((size_t)(end - p) < HASH_SIZE)
 		return corrupt(idx, "bad link extension");
 	memcpy(idx->base_oid, p, HASH_SIZE);
@@ -647,17 +653,9 @@ static int parse_extensions(gs_index *idx, const unsigned char *p, const unsigne
 			goto done;
 		}
 		if (!memcmp(sig, "TREE", 4)) {
-			if (idx->ct_nr) {
-				error = corrupt(idx, "two cache-tree extensions");
-				goto done;
-			}
 			if ((error = parse_tree_ext(idx, p, p + size)) < 0)
 				goto done;
 		} else if (!memcmp(sig, "link", 4)) {
-			if (idx->has_link) {
-				error = corrupt(idx, "two link extensions");
-				goto done;
-			}
 			if ((error = parse_link_ext(idx, p, p + size)) < 0)
 				goto done;
 		} else if (!memcmp(sig, "sdir", 4)) {
