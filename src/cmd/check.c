@@ -334,11 +334,8 @@ int cmd_check(int argc, const char **argv)
 	gs_workspace ctx;
 	gs_check_report r;
 
-	argc = cmd_parse_options(argc, argv, opts, check_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, opts, check_usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(opts, check_usage, "unexpected argument '%s'", argv[0]);
 	if (staged + !!rev + !!range > 1)
 		return cmd_usage_error(opts, check_usage, "--staged, --rev and --range are mutually exclusive");
 	if (format && !strcmp(format, "json"))

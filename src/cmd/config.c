@@ -295,11 +295,8 @@ int cmd_config(int argc, const char **argv)
 	gs_workspace ctx;
 	gs_buf out = GS_BUF_INIT;
 
-	argc = cmd_parse_options(argc, argv, opts, config_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, opts, config_usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(opts, config_usage, "unexpected argument '%s'", argv[0]);
 	if (staged && rev)
 		return cmd_usage_error(opts, config_usage, "--staged and --rev are mutually exclusive");
 

@@ -71,11 +71,8 @@ int cmd_init(int argc, const char **argv)
 		CMD_OPT_END_()
 	};
 
-	argc = cmd_parse_options(argc, argv, opts_, init_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, opts_, init_usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(opts_, init_usage, "unexpected argument '%s'", argv[0]);
 	if ((error = gs_repo_open(&repo)) < 0)
 		goto done;
 	if ((error = gs_install_init_config(repo, &log)) < 0)

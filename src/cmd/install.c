@@ -51,11 +51,8 @@ int cmd_install_common(int argc, const char **argv, int install)
 	const struct cmd_option *o = install ? install_opts : uninstall_opts;
 	const char *const *usage = install ? install_usage : uninstall_usage;
 
-	argc = cmd_parse_options(argc, argv, o, usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, o, usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(o, usage, "unexpected argument '%s'", argv[0]);
 	if (opts.global && (opts.force || opts.driver_only))
 		return cmd_usage_error(o, usage, "--global configures no repository: it takes "
 				       "neither --force nor --driver-only");

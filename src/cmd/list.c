@@ -195,11 +195,8 @@ int cmd_list(int argc, const char **argv)
 	gs_workspace ctx;
 	gs_buf out = GS_BUF_INIT;
 
-	argc = cmd_parse_options(argc, argv, opts, list_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, opts, list_usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(opts, list_usage, "unexpected argument '%s'", argv[0]);
 	if (nul && (json || path))
 		return cmd_usage_error(opts, list_usage, "-z lists the specs, without --json or --for-path");
 	cmd_json = json;

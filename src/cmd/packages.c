@@ -115,11 +115,8 @@ int cmd_packages(int argc, const char **argv)
 	unsigned char *needs = NULL;
 	size_t i;
 
-	argc = cmd_parse_options(argc, argv, opts, packages_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, opts, packages_usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(opts, packages_usage, "unexpected argument '%s'", argv[0]);
 	if (l.json && l.nul)
 		return cmd_usage_error(opts, packages_usage, "--json and -z are mutually exclusive");
 	cmd_json = l.json;

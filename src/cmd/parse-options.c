@@ -53,6 +53,18 @@ int cmd_usage_error(const struct cmd_option *opts, const char *const *usage,
 	return GS_EXIT_USAGE;
 }
 
+int cmd_parse_options_none(int argc, const char **argv, const struct cmd_option *opts,
+			   const char *const *usage)
+{
+	int n = cmd_parse_options(argc, argv, opts, usage);
+
+	if (n > 0) {
+		cmd_usage_error(opts, usage, "unexpected argument '%s'", argv[0]);
+		n = CMD_PARSE_ERROR;
+	}
+	return n;
+}
+
 int cmd_parse_options_status(int result)
 {
 	return result == CMD_PARSE_HELP ? GS_EXIT_OK : GS_EXIT_USAGE;

@@ -42,6 +42,12 @@ struct cmd_option {
  */
 int cmd_parse_options(int argc, const char **argv, const struct cmd_option *opts,
 		      const char *const *usage);
+/*
+ * cmd_parse_options for a command that takes no arguments: 0, or
+ * CMD_PARSE_HELP / CMD_PARSE_ERROR (an argument is a usage error).
+ */
+int cmd_parse_options_none(int argc, const char **argv, const struct cmd_option *opts,
+			   const char *const *usage);
 /* Exit status for a negative cmd_parse_options result. */
 int cmd_parse_options_status(int result);
 /* Print a usage error ("error: MSG"), then the usage; returns exit status 2. */

@@ -57,11 +57,8 @@ int cmd_validate(int argc, const char **argv)
 	int answered = 0;
 	size_t i, bad_specs, sources = 0, unsafe_nr;
 
-	argc = cmd_parse_options(argc, argv, opts, validate_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_none(argc, argv, opts, validate_usage)) < 0)
 		return cmd_parse_options_status(argc);
-	if (argc > 0)
-		return cmd_usage_error(opts, validate_usage, "unexpected argument '%s'", argv[0]);
 
 	gs_workspace_init(&ctx);
 	if ((error = gs_workspace_open_repo(&ctx)) < 0)
