@@ -31,8 +31,10 @@ static void json_key(gs_buf *out, int level, int *first, const char *key)
 	gs_buf_puts(out, ": ");
 }
 
-static void json_ostr(gs_buf *out, const char *s)
+/* A key and its string value, null when there is none. */
+static void json_field(gs_buf *out, int level, int *first, const char *key, const char *s)
 {
+	json_key(out, level, first, key);
 	if (s)
 		gs_buf_put_json_string(out, s);
 	else
@@ -85,14 +87,11 @@ static void json_params(gs_buf *out, int level, const gs_symbol *sym)
 			gs_buf_putc(out, ',');
 		indent(out, level + 1);
 		gs_buf_putc(out, '{');
-		json_key(out, level + 2, &first, "name");
-		gs_buf_put_json_string(out, p->name);
+		json_field(out, level + 2, &first, "name", p->name);
 		json_key(out, level + 2, &first, "kind");
 		gs_buf_put_json_string(out, gs_param_kind_name(p->kind));
-		json_key(out, level + 2, &first, "annotation");
-		json_ostr(out, p->annotation);
-		json_key(out, level + 2, &first, "default");
-		json_ostr(out, p->default_value);
+		json_field(out, level + 2, &first, "annotation", p->annotation);
+		json_field(out, level + 2, &first, "default", p->default_value);
 		indent(out, level + 1);
 		gs_buf_putc(out, '}');
 	}
@@ -107,28 +106,22 @@ static void json_symbol(gs_buf *out, int level, const gs_symbol *sym)
 	gs_buf_putc(out, '{');
 	json_key(out, level + 1, &first, "kind");
 	gs_buf_put_json_string(out, gs_symbol_kind_name(sym->kind));
-	json_key(out, level + 1, &first, "name");
-	gs_buf_put_json_string(out, sym->name);
+	json_field(out, level + 1, &first, "name", sym->name);
 	json_key(out, level + 1, &first, gs_language_default()->markers_key);
 	json_strings(out, level + 1, sym->markers, sym->markers_nr,
 		     gs_language_default()->marker_prefix);
-	json_key(out, level + 1, &first, "type_params");
-	json_ostr(out, sym->type_params);
+	json_field(out, level + 1, &first, "type_params", sym->type_params);
 	json_key(out, level + 1, &first, "params");
 	json_params(out, level + 1, sym);
-	json_key(out, level + 1, &first, "returns");
-	json_ostr(out, sym->returns);
+	json_field(out, level + 1, &first, "returns", sym->returns);
 	json_key(out, level + 1, &first, "bases");
 	if (sym->has_bases)
 		json_strings(out, level + 1, sym->bases, sym->bases_nr, "");
 	else
 		gs_buf_puts(out, "null");
-	json_key(out, level + 1, &first, "annotation");
-	json_ostr(out, sym->annotation);
-	json_key(out, level + 1, &first, "value");
-	json_ostr(out, sym->value);
-	json_key(out, level + 1, &first, "doc");
-	json_ostr(out, sym->doc);
+	json_field(out, level + 1, &first, "annotation", sym->annotation);
+	json_field(out, level + 1, &first, "value", sym->value);
+	json_field(out, level + 1, &first, "doc", sym->doc);
 	indent(out, level);
 	gs_buf_putc(out, '}');
 }
@@ -139,10 +132,8 @@ static void json_file(gs_buf *out, int level, const gs_contract_view *view, cons
 	size_t i;
 
 	gs_buf_putc(out, '{');
-	json_key(out, level + 1, &first, "path");
-	gs_buf_put_json_string(out, mod->path);
-	json_key(out, level + 1, &first, "doc");
-	json_ostr(out, mod->doc);
+	json_field(out, level + 1, &first, "path", mod->path);
+	json_field(out, level + 1, &first, "doc", mod->doc);
 	json_key(out, level + 1, &first, "symbols");
 	for (i = 0; i < mod->symbols_nr; i++) {
 		if (!gs_contract_shown(view, &mod->symbols[i]))
