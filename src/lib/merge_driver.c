@@ -121,90 +121,133 @@ static void their_label(gs_buf *out, const git_commit *theirs)
 	gs_buf_release(&name);
 }
 
+/*
+ * The three versions: a missing base or theirs reads as empty (git gives
+ * all three, but be robust). An input that is not a regular file, is
+ * larger than a contract can be, or is binary is a conflict: %A stays ours
+ * (gs_merge_read_input). 0, or -1 with the reason in res->messages.
+ */
+static int read_inputs(gs_merge_result *res, gs_buf *o, gs_buf *a, gs_buf *b,
+		       const gs_merge_args *args, const char *what)
+{
+	size_t max = args->max_input ? args->max_input : GS_MERGE_INPUT_MAX;
+	int error = -1, r;
+
+	if (gs_merge_read_input(a, args->ours_file, max) < 0) {
+		gs_strvec_pushf(&res->messages, "cannot read our version of '%s' (%s); left as it is",
+				what, gs_error_last());
+		goto done;
+	}
+	if ((r = gs_merge_read_input(o, args->base_file, max)) < 0 && r != GS_ENOTFOUND) {
+		gs_strvec_pushf(&res->messages, "cannot read the base version of '%s' (%s); "
+				"kept our version", what, gs_error_last());
+		goto done;
+	}
+	if ((r = gs_merge_read_input(b, args->theirs_file, max)) < 0 && r != GS_ENOTFOUND) {
+		gs_strvec_pushf(&res->messages, "cannot read their version of '%s' (%s); "
+				"kept our version", what, gs_error_last());
+		goto done;
+	}
+	gs_error_clear();
+	if (has_nul(o) || has_nul(a) || has_nul(b)) {
+		/* As git does for binary files: keep ours, report a conflict. */
+		gs_strvec_pushf(&res->messages, "'%s' is binary; kept our version", what);
+		goto done;
+	}
+	error = 0;
+done:
+	return error;
+}
+
+/*
+ * Re-derive the contract from the merged sources, when the merge's
+ * commits can be identified. 1: re-derived into `out`; -1: a conflict
+ * of the sources (reported in res->messages), merge as text; 0: merge the
+ * entries. Names theirs in `labels` (its text lives in `theirs_label`).
+ */
+static int rederive_step(gs_buf *out, gs_merge_result *res, gs_merge_labels *labels,
+			 gs_buf *theirs_label, git_repository *repo, const gs_merge_args *args,
+			 const char *what, const gs_buf *o, const gs_buf *a, const gs_buf *b)
+{
+	gs_strvec conflicts = GS_STRVEC_INIT;
+	git_commit *ours = NULL, *theirs = NULL, *base = NULL;
+	int ret = 0, root_pick = 0, r;
+	size_t i;
+
+	if (!gs_merge_identify(&ours, &theirs, &base, &root_pick, repo, args->path, o, a, b))
+		goto done;
+	if (theirs) {
+		their_label(theirs_label, theirs);
+		labels->theirs = theirs_label->ptr;
+	}
+	/* One id picked on two branches: no merge of sources fixes that. */
+	if (gs_merge_spec_collision(&res->messages, repo, ours, theirs, base, args->path)) {
+		ret = -1;
+		goto done;
+	}
+	if (root_pick) {
+		git_tree *to = NULL, *tt = NULL;
+
+		r = git_commit_tree(&to, ours) < 0 || git_commit_tree(&tt, theirs) < 0 ?
+			gs_error_set_git("cannot read the trees of the merge") :
+			gs_merge_rederive_trees(out, &conflicts, repo, NULL, to, tt, args->path);
+		git_tree_free(to);
+		git_tree_free(tt);
+	} else {
+		r = gs_merge_rederive(out, &conflicts, repo, ours, theirs, base, args->path);
+	}
+	if (!r) {
+		ret = 1;
+	} else if (r == GS_ECHECK) {
+		for (i = 0; i < conflicts.nr; i++)
+			gs_strvec_pushf(&res->messages, "contract '%s' conflicts: source '%s' conflicts",
+					what, conflicts.v[i]);
+		gs_strvec_push(&res->messages, FIX_HINT);
+		ret = -1;
+	} else {
+		gs_strvec_pushf(&res->messages, "cannot re-derive '%s' (%s); merging its entries",
+				what, gs_error_last());
+		gs_error_clear();
+	}
+done:
+	git_commit_free(ours);
+	git_commit_free(theirs);
+	git_commit_free(base);
+	gs_strvec_clear(&conflicts);
+	return ret;
+}
+
 int gs_merge_driver(gs_merge_result *res, git_repository *repo, const gs_merge_args *args)
 {
 	gs_buf o = GS_BUF_INIT, a = GS_BUF_INIT, b = GS_BUF_INIT, out = GS_BUF_INIT;
 	gs_strvec conflicts = GS_STRVEC_INIT;
-	git_commit *ours = NULL, *theirs = NULL, *base = NULL;
 	/* git's labels: HEAD for ours, the merged branch for theirs (below). */
 	gs_merge_labels labels = { "base", "HEAD", "theirs", 0, 0 };
 	gs_buf theirs_label = GS_BUF_INIT;
 	const char *what = args->path ? args->path : "the contract";
-	size_t max = args->max_input ? args->max_input : GS_MERGE_INPUT_MAX;
-	int error = 0, root_pick = 0, r;
+	int error = 0, r;
 	size_t i;
 
 	labels.marker_size = args->marker_size;
 	labels.diff3 = conflict_style(repo);
 	res->how = GS_MERGE_FAILED;
 	res->conflict = 1;
-	/*
-	 * A missing base or theirs reads as empty: git gives all three, but be
-	 * robust. An input that is not a regular file or is larger than a
-	 * contract can be is a conflict: %A stays ours (gs_merge_read_input).
-	 */
-	if (gs_merge_read_input(&a, args->ours_file, max) < 0) {
-		gs_strvec_pushf(&res->messages, "cannot read our version of '%s' (%s); left as it is",
-				what, gs_error_last());
+	if (read_inputs(res, &o, &a, &b, args, what) < 0)
 		goto done;
-	}
-	if ((r = gs_merge_read_input(&o, args->base_file, max)) < 0 && r != GS_ENOTFOUND) {
-		gs_strvec_pushf(&res->messages, "cannot read the base version of '%s' (%s); "
-				"kept our version", what, gs_error_last());
-		goto done;
-	}
-	if ((r = gs_merge_read_input(&b, args->theirs_file, max)) < 0 && r != GS_ENOTFOUND) {
-		gs_strvec_pushf(&res->messages, "cannot read their version of '%s' (%s); "
-				"kept our version", what, gs_error_last());
-		goto done;
-	}
-	gs_error_clear();
-	if (has_nul(&o) || has_nul(&a) || has_nul(&b)) {
-		/* As git does for binary files: keep ours, report a conflict. */
-		gs_strvec_pushf(&res->messages, "'%s' is binary; kept our version", what);
-		goto done;
-	}
 	if (repo && args->path && keep_objects_in_memory(repo) < 0) {
 		/* Without it the merge still works; it only leaves loose objects. */
 		gs_error_clear();
 	}
-	if (repo && args->path &&
-	    gs_merge_identify(&ours, &theirs, &base, &root_pick, repo, args->path, &o, &a, &b)) {
-		if (theirs) {
-			their_label(&theirs_label, theirs);
-			labels.theirs = theirs_label.ptr;
-		}
-		/* One id picked on two branches: no merge of sources fixes that. */
-		if (gs_merge_spec_collision(&res->messages, repo, ours, theirs, base, args->path))
-			goto text;
-		if (root_pick) {
-			git_tree *to = NULL, *tt = NULL;
-
-			r = git_commit_tree(&to, ours) < 0 || git_commit_tree(&tt, theirs) < 0 ?
-				gs_error_set_git("cannot read the trees of the merge") :
-				gs_merge_rederive_trees(&out, &conflicts, repo, NULL, to, tt, args->path);
-			git_tree_free(to);
-			git_tree_free(tt);
-		} else {
-			r = gs_merge_rederive(&out, &conflicts, repo, ours, theirs, base, args->path);
-		}
-		if (!r) {
+	if (repo && args->path) {
+		r = rederive_step(&out, res, &labels, &theirs_label, repo, args, what, &o, &a, &b);
+		if (r > 0) {
 			res->how = GS_MERGE_REDERIVED;
 			res->conflict = 0;
 			goto write;
 		}
-		if (r == GS_ECHECK) {
-			for (i = 0; i < conflicts.nr; i++)
-				gs_strvec_pushf(&res->messages, "contract '%s' conflicts: source '%s' conflicts",
-						what, conflicts.v[i]);
-			gs_strvec_push(&res->messages, FIX_HINT);
+		if (r < 0)
 			goto text;
-		}
-		gs_strvec_pushf(&res->messages, "cannot re-derive '%s' (%s); merging its entries",
-				what, gs_error_last());
-		gs_error_clear();
 	}
-	gs_strvec_clear(&conflicts);
 	r = gs_merge_contracts(&out, &conflicts, o.ptr, o.size, a.ptr, a.size, b.ptr, b.size);
 	if (!r) {
 		res->how = GS_MERGE_STRUCTURAL;
@@ -238,9 +281,6 @@ write:
 		res->conflict = 1;
 	}
 done:
-	git_commit_free(ours);
-	git_commit_free(theirs);
-	git_commit_free(base);
 	gs_strvec_clear(&conflicts);
 	gs_buf_release(&o);
 	gs_buf_release(&a);
