@@ -32,6 +32,42 @@ static const char *kind_word(enum entry_kind k)
 	}
 }
 
+/*
+ * Members and symbols of the merge whose class or file section is gone
+ * (changed on one side, the section removed on the other): each is a
+ * conflict, described in `conflicts` when given. Returns how many.
+ */
+static int orphans(gs_strvec *conflicts, entry **merged, size_t merged_nr)
+{
+	size_t i, j;
+	int nconf = 0;
+
+	for (i = 0; i < merged_nr; i++) {
+		entry *e = merged[i];
+		int found = 0;
+
+		if (e->kind == E_HEADER || e->kind == E_EXPORT || e->kind == E_FILE)
+			continue;
+		for (j = 0; j < merged_nr && !found; j++) {
+			if (e->kind == E_CLASS || gs_contract_section_rank(e->kind) < 4)
+				found = merged[j]->kind == E_FILE && !strcmp(merged[j]->file, e->file);
+			else
+				found = merged[j]->kind == E_CLASS && !strcmp(merged[j]->file, e->file) &&
+					!strcmp(merged[j]->cls, e->cls);
+		}
+		if (!found) {
+			nconf++;
+			if (conflicts)
+				gs_strvec_pushf(conflicts, "%s: '%s' was changed on one side while "
+						"its %s was removed on the other", e->file,
+						*e->cls ? e->cls : e->name,
+						gs_contract_section_rank(e->kind) < 4 || e->kind == E_CLASS ?
+						"file" : "class");
+		}
+	}
+	return nconf;
+}
+
 int gs_merge_contracts(gs_buf *out, gs_strvec *conflicts,
 		       const char *base, size_t base_len,
 		       const char *ours, size_t ours_len,
@@ -95,30 +131,7 @@ int gs_merge_contracts(gs_buf *out, gs_strvec *conflicts,
 		if (pick)
 			merged[merged_nr++] = pick;
 	}
-	/* Members and symbols must still have their class and file section. */
-	for (i = 0; i < merged_nr; i++) {
-		entry *e = merged[i];
-		int found = 0;
-
-		if (e->kind == E_HEADER || e->kind == E_EXPORT || e->kind == E_FILE)
-			continue;
-		for (j = 0; j < merged_nr && !found; j++) {
-			if (e->kind == E_CLASS || gs_contract_section_rank(e->kind) < 4)
-				found = merged[j]->kind == E_FILE && !strcmp(merged[j]->file, e->file);
-			else
-				found = merged[j]->kind == E_CLASS && !strcmp(merged[j]->file, e->file) &&
-					!strcmp(merged[j]->cls, e->cls);
-		}
-		if (!found) {
-			nconf++;
-			if (conflicts)
-				gs_strvec_pushf(conflicts, "%s: '%s' was changed on one side while "
-						"its %s was removed on the other", e->file,
-						*e->cls ? e->cls : e->name,
-						gs_contract_section_rank(e->kind) < 4 || e->kind == E_CLASS ?
-						"file" : "class");
-		}
-	}
+	nconf += orphans(conflicts, merged, merged_nr);
 	if (!merged_nr || merged[0]->kind != E_HEADER) {
 		nconf++;
 		if (conflicts)
