@@ -124,6 +124,38 @@ static int try_pick(git_commit **theirs, git_commit **base, git_repository *repo
 }
 
 /*
+ * The parent a cherry-pick or revert command line (its words from `args`
+ * on) applies against: 1 unless -m/--mainline says otherwise; 0 when the
+ * command cannot be identified (it continues, reads stdin, or leaves its
+ * result in the index, which may differ from HEAD: ours would not be
+ * HEAD's tree).
+ */
+static unsigned int command_mainline(const gs_strvec *argv, size_t args)
+{
+	unsigned int mainline = 1;
+	size_t i;
+
+	for (i = args; i < argv->nr; i++) {
+		const char *w = argv->v[i];
+
+		if (!strcmp(w, "--continue") || !strcmp(w, "--skip") || !strcmp(w, "--stdin") ||
+		    !strcmp(w, "-n") || !strcmp(w, "--no-commit")) {
+			mainline = 0;
+			break;
+		}
+		if (!strcmp(w, "-m") || !strcmp(w, "--mainline")) {
+			if (i + 1 < argv->nr)
+				mainline = (unsigned int)strtoul(argv->v[++i], NULL, 10);
+		} else if (!strncmp(w, "--mainline=", 11)) {
+			mainline = (unsigned int)strtoul(w + 11, NULL, 10);
+		} else if (!strncmp(w, "-m", 2) && w[2]) {
+			mainline = (unsigned int)strtoul(w + 2, NULL, 10);
+		}
+	}
+	return mainline;
+}
+
+/*
  * git cherry-pick and git revert export nothing that names the commit
  * being applied while the driver runs (CHERRY_PICK_HEAD is written after
  * the merge). Their command line does: walk up from the driver to the git
@@ -141,7 +173,7 @@ static int identify_command(git_commit **theirs, git_commit **base, git_reposito
 	long pid = (long)getppid(), ppid;
 	const char *cmd = NULL;
 	size_t args = 0, i, tries = 0;
-	unsigned int mainline = 1;
+	unsigned int mainline;
 	int depth, revert, found = 0;
 
 	for (depth = 0; depth < 6 && pid > 1; depth++, pid = ppid) {
@@ -155,26 +187,7 @@ static int identify_command(git_commit **theirs, git_commit **base, git_reposito
 	if (!cmd)
 		goto done;
 	revert = !strcmp(cmd, "revert");
-	for (i = args; i < argv.nr; i++) {
-		const char *w = argv.v[i];
-
-		/*
-		 * --no-commit merges into the index, which may differ from HEAD:
-		 * ours would not be HEAD's tree.
-		 */
-		if (!strcmp(w, "--continue") || !strcmp(w, "--skip") || !strcmp(w, "--stdin") ||
-		    !strcmp(w, "-n") || !strcmp(w, "--no-commit"))
-			goto done;
-		if (!strcmp(w, "-m") || !strcmp(w, "--mainline")) {
-			if (i + 1 < argv.nr)
-				mainline = (unsigned int)strtoul(argv.v[++i], NULL, 10);
-		} else if (!strncmp(w, "--mainline=", 11)) {
-			mainline = (unsigned int)strtoul(w + 11, NULL, 10);
-		} else if (!strncmp(w, "-m", 2) && w[2]) {
-			mainline = (unsigned int)strtoul(w + 2, NULL, 10);
-		}
-	}
-	if (!mainline)
+	if ((mainline = command_mainline(&argv, args)) == 0)
 		goto done;
 	for (i = args; i < argv.nr && !found; i++) {
 		const char *w = argv.v[i];
@@ -231,34 +244,13 @@ done:
 
 extern char **environ;
 
-/*
- * The commits of the merge in progress, trusted only when their blobs at
- * %P are exactly %A (ours) and %B (theirs). *base stays NULL for a merge
- * (merge bases computed later), is the pick's first parent for a rebase.
- * Returns 1 when identified (and *root_pick for a parentless pick).
- */
-int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base, int *root_pick,
-		      git_repository *repo, const char *path, const gs_buf *o, const gs_buf *a,
-		      const gs_buf *b)
+/* The merged head whose blob at `path` is %B, among git's GITHEAD_<sha>. */
+static int identify_merge(git_commit **theirs, git_repository *repo, const char *path,
+			  const gs_buf *b)
 {
-	git_reference *head = NULL;
-	git_object *obj = NULL;
-	gs_buf done_path = GS_BUF_INIT, done = GS_BUF_INIT;
 	char **env;
 	int found = 0;
 
-	*ours = *theirs = *base = NULL;
-	*root_pick = 0;
-	if (git_repository_head(&head, repo) < 0 ||
-	    git_reference_peel(&obj, head, GIT_OBJECT_COMMIT) < 0) {
-		gs_error_clear();
-		goto done;
-	}
-	*ours = (git_commit *)obj;
-	obj = NULL;
-	if (!commit_has_blob(repo, *ours, path, a))
-		goto done;
-	/* git merge and git pull export GITHEAD_<sha> for the merged heads. */
 	for (env = environ; *env && !found; env++) {
 		git_oid oid;
 		const char *hex;
@@ -277,9 +269,18 @@ int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base,
 			*theirs = NULL;
 		}
 	}
-	if (found)
-		goto done;
-	/* A rebase: the pick being applied is the last line of rebase-merge/done. */
+	return found;
+}
+
+/*
+ * The commit a rebase is applying: the last line of rebase-merge/done, when
+ * it picks one (*theirs stays NULL otherwise).
+ */
+static void rebase_pick(git_commit **theirs, git_repository *repo)
+{
+	gs_buf done_path = GS_BUF_INIT, done = GS_BUF_INIT;
+	git_object *obj = NULL;
+
 	gs_buf_printf(&done_path, "%srebase-merge/done", git_repository_path(repo));
 	if (!gs_merge_read_input(&done, done_path.ptr, GS_MERGE_INPUT_MAX)) {
 		char *ln, *save = NULL, *last = NULL;
@@ -306,6 +307,41 @@ int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base,
 			}
 		}
 	}
+	git_object_free(obj);
+	gs_buf_release(&done_path);
+	gs_buf_release(&done);
+}
+
+/*
+ * The commits of the merge in progress, trusted only when their blobs at
+ * %P are exactly %A (ours) and %B (theirs). *base stays NULL for a merge
+ * (merge bases computed later), is the pick's first parent for a rebase.
+ * Returns 1 when identified (and *root_pick for a parentless pick).
+ */
+int gs_merge_identify(git_commit **ours, git_commit **theirs, git_commit **base, int *root_pick,
+		      git_repository *repo, const char *path, const gs_buf *o, const gs_buf *a,
+		      const gs_buf *b)
+{
+	git_reference *head = NULL;
+	git_object *obj = NULL;
+	int found = 0;
+
+	*ours = *theirs = *base = NULL;
+	*root_pick = 0;
+	if (git_repository_head(&head, repo) < 0 ||
+	    git_reference_peel(&obj, head, GIT_OBJECT_COMMIT) < 0) {
+		gs_error_clear();
+		goto done;
+	}
+	*ours = (git_commit *)obj;
+	obj = NULL;
+	if (!commit_has_blob(repo, *ours, path, a))
+		goto done;
+	/* git merge and git pull export GITHEAD_<sha> for the merged heads. */
+	if ((found = identify_merge(theirs, repo, path, b)))
+		goto done;
+	/* A rebase: the pick being applied is the last line of rebase-merge/done. */
+	rebase_pick(theirs, repo);
 	gs_error_clear();
 	if (*theirs && commit_has_blob(repo, *theirs, path, b)) {
 		if (git_commit_parentcount(*theirs) == 0)
@@ -328,8 +364,6 @@ done:
 	}
 	git_object_free(obj);
 	git_reference_free(head);
-	gs_buf_release(&done_path);
-	gs_buf_release(&done);
 	gs_error_clear();
 	return found;
 }
