@@ -385,6 +385,39 @@ static void rename_options(git_merge_options *opts, git_repository *repo)
 }
 
 /*
+ * The package's entries, relative to it: merged ones, and for a
+ * conflict ours (stage 2), else theirs (stage 3); the stages of one
+ * path come in order, and a rename conflict spreads its stages over
+ * several paths, each of which is reported.
+ */
+static int package_entries(git_index *res, gs_strvec *conflicted, git_index *idx, const char *pkg)
+{
+	size_t i, n = git_index_entrycount(idx), plen = strlen(pkg);
+	int error = 0;
+
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		int stage = git_index_entry_stage(e);
+		git_index_entry ie;
+
+		if (!path_is_under(e->path, pkg))
+			continue;
+		if (stage != 0 && (!i || strcmp(git_index_get_byindex(idx, i - 1)->path, e->path)))
+			gs_strvec_push(conflicted, e->path);
+		if (stage == 1 || (stage == 3 && git_index_get_bypath(res, e->path + plen + 1, 0)))
+			continue;
+		ie = *e;
+		ie.path = e->path + plen + 1;
+		ie.flags &= ~GIT_INDEX_ENTRY_STAGEMASK;
+		if (git_index_add(res, &ie) < 0) {
+			error = gs_error_set_git("cannot record a merged source");
+			break;
+		}
+	}
+	return error;
+}
+
+/*
  * Three-way merge of the package directory `pkg` as git merges it, renames
  * included: the package's sources and every file added or deleted on
  * either side anywhere (the candidates of rename detection, within the
@@ -406,7 +439,7 @@ static int merge_package(git_oid *out, int *present, gs_strvec *conflicted,
 	git_odb *odb = NULL;
 	git_repository *bare = NULL;
 	git_merge_options opts;
-	size_t i, n, plen = strlen(pkg);
+	size_t i;
 	int error;
 
 	*present = 0;
@@ -445,32 +478,8 @@ static int merge_package(git_oid *out, int *present, gs_strvec *conflicted,
 		error = gs_error_set_git("cannot merge the package's sources");
 		goto done;
 	}
-	/*
-	 * The package's entries, relative to it: merged ones, and for a
-	 * conflict ours (stage 2), else theirs (stage 3); the stages of one
-	 * path come in order, and a rename conflict spreads its stages over
-	 * several paths, each of which is reported.
-	 */
-	n = git_index_entrycount(idx);
-	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_byindex(idx, i);
-		int stage = git_index_entry_stage(e);
-		git_index_entry ie;
-
-		if (!path_is_under(e->path, pkg))
-			continue;
-		if (stage != 0 && (!i || strcmp(git_index_get_byindex(idx, i - 1)->path, e->path)))
-			gs_strvec_push(conflicted, e->path);
-		if (stage == 1 || (stage == 3 && git_index_get_bypath(res, e->path + plen + 1, 0)))
-			continue;
-		ie = *e;
-		ie.path = e->path + plen + 1;
-		ie.flags &= ~GIT_INDEX_ENTRY_STAGEMASK;
-		if (git_index_add(res, &ie) < 0) {
-			error = gs_error_set_git("cannot record a merged source");
-			goto done;
-		}
-	}
+	if ((error = package_entries(res, conflicted, idx, pkg)) < 0)
+		goto done;
 	if (!git_index_entrycount(res))
 		goto done;
 	if (git_index_write_tree_to(out, res, repo) < 0) {
@@ -491,6 +500,27 @@ done:
 }
 
 /*
+ * What the derivation reads: the configuration, the spec, the package
+ * directory, and the package marker of every directory above it (module
+ * names follow the chain of packages).
+ */
+static void derivation_inputs(gs_strvec *want, const char *spec_path, const char *pkg)
+{
+	gs_buf want_path = GS_BUF_INIT;
+	const char *slash;
+
+	gs_strvec_clear(want);
+	gs_strvec_push(want, GS_CONFIG_FILE);
+	gs_strvec_push(want, spec_path);
+	for (slash = strchr(pkg, '/'); slash; slash = strchr(slash + 1, '/')) {
+		gs_language_marker_path(&want_path, pkg, (size_t)(slash - pkg));
+		gs_strvec_push(want, want_path.ptr);
+		gs_buf_clear(&want_path);
+	}
+	gs_buf_release(&want_path);
+}
+
+/*
  * Re-derive by merging only what the contract depends on: the package's
  * directory, its spec and .gitspec.yaml. Everything else is taken from
  * ours, which does not change the derivation. Returns GS_ESCOPE when the
@@ -502,14 +532,12 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 			   const char *path)
 {
 	gs_strvec conflicted = GS_STRVEC_INIT, want = GS_STRVEC_INIT;
-	gs_buf want_path = GS_BUF_INIT;
 	gs_workspace ws;
 	gs_cache *cache = NULL;
 	gs_registry_entry found;
 	const gs_spec_variant *variant;
 	git_tree *proj = NULL, *so = NULL, *st = NULL;
 	char *pkg = NULL;
-	const char *slash;
 	git_oid oid;
 	uint32_t mode;
 	int present, error;
@@ -538,19 +566,7 @@ static int rederive_scoped(gs_buf *out, gs_strvec *conflicts, git_repository *re
 		goto done;
 	}
 	pkg = gs_xstrdup(found.source->identifier);
-	/*
-	 * What the derivation reads: the configuration, the spec, the package
-	 * directory, and the package marker of every directory above it (module
-	 * names follow the chain of packages).
-	 */
-	gs_strvec_clear(&want);
-	gs_strvec_push(&want, GS_CONFIG_FILE);
-	gs_strvec_push(&want, found.spec->path);
-	for (slash = strchr(pkg, '/'); slash; slash = strchr(slash + 1, '/')) {
-		gs_language_marker_path(&want_path, pkg, (size_t)(slash - pkg));
-		gs_strvec_push(&want, want_path.ptr);
-		gs_buf_clear(&want_path);
-	}
+	derivation_inputs(&want, found.spec->path, pkg);
 	git_tree_free(proj);
 	proj = NULL;
 	if ((error = projection(&proj, repo, ours, &want)) < 0)
@@ -587,7 +603,6 @@ done:
 	gs_cache_free(cache);
 	gs_strvec_clear(&conflicted);
 	gs_strvec_clear(&want);
-	gs_buf_release(&want_path);
 	return error;
 }
 
