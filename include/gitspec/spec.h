@@ -119,6 +119,14 @@ typedef struct gs_registry {
 	size_t specs_nr, specs_alloc;
 	gs_strvec errors;  /* "PATH: message" for specs that did not parse */
 	gs_strvec error_paths; /* the PATH of each of `errors` */
+	/*
+	 * The place in PATH of each of `errors` (1-based; 0 when not known),
+	 * so that --json gives it as data and nobody parses the message.
+	 */
+	struct gs_registry_place {
+		unsigned line, column;
+	} *error_places;
+	size_t error_places_alloc;
 	gs_strvec names;   /* base names of every directory below the specs
 			    * directory (taken ids, even when their spec does
 			    * not parse), sorted */
