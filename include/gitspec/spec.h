@@ -98,7 +98,8 @@ typedef struct gs_yaml_node {
 
 /*
  * Parse `data`. *out is NULL for an empty document. On error returns
- * GS_EINPUT with "line L column C: problem" recorded.
+ * GS_EINPUT with "line L column C: problem" recorded, and L and C
+ * beside it (gs_error_last_path, with no path: the caller names the file).
  */
 int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_offset);
 void gs_yaml_free(gs_yaml_node *node);
