@@ -13,7 +13,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/model.h"
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 #if defined(__has_include)
 # if __has_include("gitspec/merge.h")
 #  include "gitspec/merge.h"

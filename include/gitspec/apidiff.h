@@ -36,7 +36,7 @@ typedef enum gs_change_kind {
 	GS_CHANGE_MODULE_ADDED,
 	GS_CHANGE_OVERLOAD_REMOVED,
 	GS_CHANGE_OVERLOAD_ADDED,
-	GS_CHANGE_ALL_NAME_REMOVED,
+	GS_CHANGE_EXPORT_REMOVED,         /* the language names it (language.h) */
 	GS_CHANGE_PARAMETER_REMOVED,
 	GS_CHANGE_PARAMETER_RENAMED,
 	GS_CHANGE_PARAMETER_MOVED,
@@ -57,7 +57,7 @@ typedef enum gs_change_kind {
 	GS_CHANGE_BASE_ADDED,
 	GS_CHANGE_CLASS_VARIABLE_MOVED,
 	GS_CHANGE_TYPE_PARAMS_CHANGED,
-	GS_CHANGE_DECORATORS_CHANGED,
+	GS_CHANGE_MARKERS_CHANGED,        /* the language names it (language.h) */
 	GS_CHANGE_DOCSTRING_CHANGED,
 	GS_CHANGE_KIND_COUNT
 } gs_change_kind;
@@ -183,6 +183,15 @@ int gs_apidiff_trailer_allows(const char *message, const char *module);
 void gs_change_list_format_text(gs_buf *out, const gs_change_list *changes);
 /* One change's line without the newline (the shape above). */
 void gs_change_format_line(gs_buf *out, const gs_change *c);
+/*
+ * One change as a JSON object: package, path, line, object, kind and
+ * message; GS_CHANGE_JSON_COMMIT leads with its commit and module (the
+ * changes a range refuses), GS_CHANGE_JSON_VALUES adds breaking, old and
+ * new before the message (git spec diff).
+ */
+#define GS_CHANGE_JSON_COMMIT (1u << 0)
+#define GS_CHANGE_JSON_VALUES (1u << 1)
+void gs_change_put_json(gs_buf *out, const gs_change *c, unsigned fields);
 /* `{"from", "to", "changes": [...]}`; `from`/`to` NULL are null. */
 void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 				const char *from, const char *to);

@@ -48,6 +48,10 @@ int gs_buf_equal(const gs_buf *a, const gs_buf *b);
  * valid UTF-8.
  */
 void gs_buf_put_json_string(gs_buf *buf, const char *s);
+/* gs_buf_put_json_string, or null when `s` is NULL. */
+void gs_buf_put_json_string_or_null(gs_buf *buf, const char *s);
+/* `, "KEY": VALUE`, VALUE as gs_buf_put_json_string_or_null writes it. */
+void gs_buf_put_json_member(gs_buf *buf, const char *key, const char *value);
 
 /*
  * Fixed-width little-endian integers for the cache's byte formats: written

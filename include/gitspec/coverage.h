@@ -8,7 +8,7 @@
  * package needs one when it holds files of its own (DESIGN 1 "Files of a
  * package": its directory and non-package subdirectories) other than an
  * empty package marker, so that `django/utils` (modules beside its leaf
- * sub-packages) is reported while `django/contrib` (an empty `__init__.py`
+ * sub-packages) is reported while `django/contrib` (an empty package marker
  * above its apps) is not. A spec without `rollup` on a non-leaf package
  * covers exactly those own files; its sub-packages need their own specs.
  */

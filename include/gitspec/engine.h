@@ -13,7 +13,7 @@
 #include "config.h"
 #include "source.h"
 #include "packages.h"
-#include "render.h"
+#include "contract.h"
 #include "model.h"
 #include "cache.h"
 

@@ -87,6 +87,15 @@ long gs_index_find_pos(const gs_index *idx, const char *path);
 /* [*begin, *end) of the entries whose path starts with `prefix`. */
 void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 			   size_t *begin, size_t *end);
+/*
+ * The files directly in directory `dir` (`dir_len` bytes without a
+ * trailing '/'; 0 is the top), not what lies below its subdirectories:
+ * the position of the first such entry at or after `pos` (any stage), or
+ * gs_index_entrycount() when there is none. Start with `pos` 0 and go on
+ * from the position returned plus one; whole subdirectories and sparse
+ * directory entries are skipped with a binary search each.
+ */
+size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, size_t pos);
 /* Whether any entry is conflicted (stage > 0). */
 int gs_index_has_conflicts(const gs_index *idx);
 /* Whether the index has sparse directory entries. */

@@ -18,22 +18,7 @@
 #include <git2.h>
 #include "buf.h"
 #include "strvec.h"
-
-/* ---- parsed contracts (structural merge) ------------------------------- */
-
-typedef struct gs_contract gs_contract;
-
-/*
- * Parse a rendered Markdown contract. GS_EINPUT when the text is not
- * exactly what the renderer produces (parsing then rendering must give the
- * same bytes), so that the structural merge never rewrites what it does not
- * understand.
- */
-int gs_contract_parse(gs_contract **out, const char *data, size_t len);
-void gs_contract_free(gs_contract *c);
-void gs_contract_render(gs_buf *out, const gs_contract *c);
-/* Number of entries (header, exports, file sections, symbols, classes). */
-size_t gs_contract_entry_count(const gs_contract *c);
+#include "contract.h"
 
 /*
  * Three-way structural merge. 0 and the merged contract in `out`;
@@ -70,7 +55,7 @@ int gs_merge_text(gs_buf *out, const char *base, size_t base_len,
 
 /*
  * The most the driver reads of each input: a contract larger than this is
- * not one git-spec wrote (sources are at most 8 MiB each, see pylimits.h).
+ * not one git-spec wrote (sources are at most 8 MiB each, see python_limits.h).
  * Documented in git-spec-merge(1).
  */
 #define GS_MERGE_INPUT_MAX ((size_t)64 << 20)

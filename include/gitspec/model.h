@@ -2,9 +2,12 @@
 #define GITSPEC_MODEL_H
 
 /*
- * The model of one Python file (DESIGN.md 2.1-2.3), as extracted by
- * python.c, cached by cache.c (serialised with gs_module_serialize) and
- * rendered by render.c.
+ * The model of one source file (DESIGN.md 2.1-2.3), as the language's
+ * extractor produces it (language.h; python.c for Python), cached by
+ * cache.c (serialised with gs_module_serialize) and rendered by the
+ * contract format module. It names no language: the language's words
+ * (what its markers and export list are called, how a symbol is written)
+ * are in its gs_language table.
  *
  * Every string is valid UTF-8: bytes of the source that are not valid UTF-8
  * are stored as the four characters \xNN (uppercase hex), so that Markdown
@@ -26,7 +29,7 @@ typedef enum gs_symbol_kind {
 	GS_SYM_PROPERTY,
 	GS_SYM_CLASSMETHOD,
 	GS_SYM_STATICMETHOD,
-	GS_SYM_ATTRIBUTE     /* an instance attribute set in __init__ */
+	GS_SYM_ATTRIBUTE     /* an instance attribute set in the constructor */
 } gs_symbol_kind;
 
 /* "variable", "type_alias", "function", "async_function", ... (DESIGN 2.1) */
@@ -58,8 +61,10 @@ typedef struct gs_symbol {
 	int public;          /* public under DESIGN 2.3 for this module */
 	int is_async;        /* callables: declared with `async def` (a
 			      * classmethod may be async too) */
-	char **decorators;   /* expression text without the '@', source order */
-	size_t decorators_nr;
+	char **markers;      /* the expressions that mark the definition, source
+			      * order, without the language's marker prefix
+			      * (gs_language.marker_prefix) */
+	size_t markers_nr;
 	gs_param *params;    /* callables only (has_params) */
 	size_t params_nr;
 	int has_params;      /* 1 for callables (params may still be empty) */
@@ -84,9 +89,10 @@ typedef struct gs_module {
 			      * directly followed by its members, its nested
 			      * classes after its members */
 	size_t symbols_nr;
-	int has_all;         /* a literal __all__ (DESIGN 2.3) was found */
-	char **all;          /* its names, source order, may repeat */
-	size_t all_nr;
+	int has_exports;     /* the file declares its export list (DESIGN 2.3;
+			      * what that is is the extractor's business) */
+	char **exports;      /* its names, source order, may repeat */
+	size_t exports_nr;
 } gs_module;
 
 void gs_module_free(gs_module *mod);

@@ -26,9 +26,9 @@ typedef struct gs_package {
 	char *module;    /* dotted import name */
 	int leaf;        /* no package anywhere below */
 	/*
-	 * A namespace module (DESIGN 1): a directory without __init__.py
-	 * strictly below an import root, outside every package, that holds
-	 * Python files directly; its files are those direct files.
+	 * A namespace module (DESIGN 1): a directory without a package
+	 * marker strictly below an import root, outside every package, that
+	 * holds source files directly; its files are those direct files.
 	 */
 	int namespace;
 } gs_package;

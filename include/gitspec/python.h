@@ -26,7 +26,7 @@ void gs_python_free(gs_python *py);
  *   PATH: encoding problem: ...       a UTF-8 BOM with another coding
  *   PATH: nesting too deep            blocks or classes nested past 100
  *   PATH:LINE: nesting too deep (...) past CPython's tokenizer limits,
- *                                     checked before parsing (pylimits.h)
+ *                                     checked before parsing (python_limits.h)
  *   PATH: file too large for a contract (N MiB; limit 8 MiB)
  *                                     checked before anything else
  *

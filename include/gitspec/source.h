@@ -75,6 +75,45 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
  * $GIT_INDEX_FILE when set, else the repository's (gs_repo_index_path()).
  */
 int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path);
+struct gs_index;
+
+/*
+ * Part of an index: the files directly in each of `dirs` ("" is the top
+ * of the repository), everything below each of `trees` ("" is all), and
+ * the files at the paths `files` (sorted, strcmp). Directories are
+ * repository paths without a trailing '/'.
+ */
+typedef struct gs_source_part {
+	gs_strvec dirs;
+	gs_strvec trees;
+	gs_strvec files;
+	/*
+	 * Optional: of every other sparse directory, the files `pick` keeps.
+	 * It sees each directory's files in path order, their paths relative
+	 * to it, after a call with `path` NULL; what it keeps of a tree is
+	 * cached under namespace `pick_ns`, keyed by the tree's id, so `pick`
+	 * must depend on nothing else.
+	 */
+	int (*pick)(void *ctx, const char *path, unsigned int mode);
+	void *pick_ctx;
+	const char *pick_ns;
+} gs_source_part;
+
+#define GS_SOURCE_PART_INIT { GS_STRVEC_INIT, GS_STRVEC_INIT, GS_STRVEC_INIT, NULL, NULL, NULL }
+
+void gs_source_part_clear(gs_source_part *part);
+/* Whether `path` (a file) lies in `part`. */
+int gs_source_part_has(const gs_source_part *part, const char *path);
+/*
+ * An index already open (borrowed: it must outlive the source), limited
+ * to `part` (NULL: all of it). Only the sparse directory entries that hold
+ * something of `part` are expanded, and of those only the files in `part`
+ * are listed. For the pre-commit hook, which judges a few paths
+ * (ADR 0016); everything else a source offers works the same, on fewer
+ * entries.
+ */
+int gs_source_open_index_part(gs_source **out, git_repository *repo, struct gs_index *idx,
+			      const gs_source_part *part);
 /* The tree of the commit (or tree) `rev` resolves to. */
 int gs_source_open_tree(gs_source **out, git_repository *repo, const char *rev);
 /* The tree `tree` (borrowed; the source keeps its own reference). */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include "buf.h"
 #include "strvec.h"
-#include "render.h"
+#include "contract.h"
 #include "source.h"
 #include "config.h"
 #include "packages.h"
@@ -60,6 +60,12 @@ void gs_spec_free(gs_spec *spec);
 void gs_spec_serialize(gs_buf *out, const gs_spec *spec);
 /* GS_EINPUT when `data` is not a well-formed serialisation or is unsafe. */
 int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_t len);
+/*
+ * Whether a serialisation names a source whose identifier is in `ids`
+ * (sorted, strcmp), read without allocating; 1 too when the bytes are not
+ * a well-formed serialisation (gs_spec_deserialize() then says so).
+ */
+int gs_spec_serialized_covers(const char *data, size_t len, const gs_strvec *ids);
 /* A fresh spec file's text for a package (create). */
 void gs_spec_format(gs_buf *out, const char *id, const char *package, const char *module,
 		    const char *name, const char *date);
@@ -136,6 +142,15 @@ typedef struct gs_registry_contract {
  */
 struct gs_cache;
 int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, struct gs_cache *cache);
+/*
+ * The same with only the specs having a source whose identifier is in
+ * `ids` (sorted, strcmp) when they come from the cache (all of them
+ * otherwise), and every spec error: for a verdict on packages whose
+ * spec sources can only be those (the pre-commit hook, ADR 0016), without
+ * deserializing thousands of specs. `names` is complete either way.
+ */
+int gs_registry_load_covering(gs_registry **out, gs_source *src, const gs_config *cfg,
+			      struct gs_cache *cache, const gs_strvec *ids);
 void gs_registry_free(gs_registry *reg);
 
 /*

@@ -26,4 +26,12 @@ void gs_strvec_clear(gs_strvec *sv);
 void gs_strvec_sort_uniq(gs_strvec *sv);
 int gs_strvec_contains(const gs_strvec *sv, const char *s);
 
+/*
+ * The binary search over anything sorted by a string: the first of the
+ * `nr` elements at `base` (each `size` bytes apart) whose key(element) is
+ * not below `s` by strcmp, or `nr` when there is none.
+ */
+size_t gs_lower_bound(const void *base, size_t nr, size_t size,
+		      const char *(*key)(const void *elem), const char *s);
+
 #endif

@@ -312,6 +312,7 @@ static int set_rev_fix(gs_check_report *r, gs_buf *fixbuf, gs_workspace *ws, con
 	return 0;
 }
 
+/* Over 80 lines for its option table, its usage checks and its one exit path. */
 int cmd_check(int argc, const char **argv)
 {
 	int staged = 0, json = 0, error = 0, nothing = 0, patch = 0, has_base = 0;

@@ -110,6 +110,12 @@ void cmd_warning(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
+/* Print "hint: MSG" on standard error unless quiet. */
+void cmd_hint(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
 
 /* Write `buf` to standard output; GS_ERROR when that fails (e.g. a closed pipe). */
 int cmd_write_stdout(const gs_buf *buf);

@@ -41,17 +41,32 @@ int cmd_report(int code)
 	return gs_exit_status(code);
 }
 
+static void print_line(const char *prefix, const char *fmt, va_list ap)
+{
+	/* With --json nothing but JSON: warnings and hints are in it or not at all. */
+	if (cmd_quiet || cmd_json)
+		return;
+	fprintf(stderr, "%s: ", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void cmd_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cmd_quiet || cmd_json)
-		return;
-	fputs("warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void cmd_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line("hint", fmt, ap);
+	va_end(ap);
 }
 
 int cmd_write_stdout(const gs_buf *buf)
@@ -65,10 +80,7 @@ int cmd_write_stdout(const gs_buf *buf)
 
 void cmd_json_string_or_null(gs_buf *out, const char *s)
 {
-	if (s)
-		gs_buf_put_json_string(out, s);
-	else
-		gs_buf_puts(out, "null");
+	gs_buf_put_json_string_or_null(out, s);
 }
 
 void cmd_json_strvec(gs_buf *out, const gs_strvec *sv)

@@ -10,6 +10,19 @@
 #include "cmd.h"
 #include "context.h"
 
+int cmd_ctx_open_worktree(gs_workspace *ctx)
+{
+	int error;
+
+	gs_workspace_init(ctx);
+	if ((error = gs_workspace_open_repo(ctx)) < 0 ||
+	    (error = gs_workspace_load(ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+		return error;
+	if (!cmd_quiet)
+		cmd_ctx_report_spec_errors(ctx, "warning");
+	return 0;
+}
+
 size_t cmd_ctx_report_spec_errors(gs_workspace *ctx, const char *prefix)
 {
 	size_t i;
@@ -20,19 +33,6 @@ size_t cmd_ctx_report_spec_errors(gs_workspace *ctx, const char *prefix)
 	for (i = 0; !cmd_json && i < ctx->reg->errors.nr; i++)
 		fprintf(stderr, "%s: %s\n", prefix, ctx->reg->errors.v[i]);
 	return ctx->reg->errors.nr;
-}
-
-void cmd_hint(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cmd_quiet || cmd_json)
-		return;
-	fputs("hint: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cmd_ctx_missing_path(gs_workspace *ctx, const char *rel, const char *arg)

@@ -15,6 +15,13 @@
 size_t cmd_ctx_report_spec_errors(gs_workspace *ctx, const char *prefix);
 
 /*
+ * Initialise `ctx` (the caller releases it, also on error) and load the
+ * work tree of the current repository, as the reading commands do; the
+ * specs that did not parse are printed as warnings unless --quiet.
+ */
+int cmd_ctx_open_worktree(gs_workspace *ctx);
+
+/*
  * GS_EINPUT naming `arg` when `rel` (its repository-relative path) is
  * neither in the loaded source nor on disk; 0 otherwise.
  */
@@ -32,12 +39,5 @@ int cmd_ctx_unknown_spec_id(const char *arg);
  * GS_EINPUT (with a hint) for one that names nothing covered.
  */
 int cmd_ctx_resolve_targets(gs_strvec *out, gs_workspace *ctx, int argc, const char **argv);
-
-/* Print "hint: ..." on standard error (unless quiet). */
-void cmd_hint(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
 
 #endif

@@ -270,6 +270,7 @@ static int print_created(gs_spec_draft *const *drafts, size_t nr, gs_workspace *
 	return error;
 }
 
+/* Over 80 lines for its option table, its usage checks and its one exit path. */
 int cmd_create(int argc, const char **argv)
 {
 	int force_parent = 0, all = 0, error = 0;

@@ -100,9 +100,116 @@ static int range_end(git_tree **out, char **hex, git_repository *repo, const git
 	return commit_tree(out, hex, repo, obj, "range end");
 }
 
+/* The trees of A..B, or of A...B (from the merge base of A and B to B, as git diff does). */
+static int range_trees(git_tree **old_tree, char **from, git_tree **new_tree, char **to,
+		       git_repository *repo, const char *rev)
+{
+	git_revspec spec;
+	git_object *base_obj = NULL;
+	git_oid base;
+	int error;
+
+	memset(&spec, 0, sizeof(spec));
+	if (git_revparse(&spec, repo, rev) < 0) {
+		error = gs_error_set(GS_EINPUT, "unknown revision range '%s'", rev);
+		goto done;
+	}
+	if (!(spec.flags & GIT_REVSPEC_MERGE_BASE)) {
+		error = range_end(old_tree, from, repo, spec.from);
+	} else if (git_merge_base(&base, repo, git_object_id(spec.from), git_object_id(spec.to)) < 0 ||
+		   git_object_lookup(&base_obj, repo, &base, GIT_OBJECT_COMMIT) < 0) {
+		error = gs_error_set(GS_EINPUT, "'%s': no merge base", rev);
+	} else {
+		error = commit_tree(old_tree, from, repo, base_obj, rev);
+	}
+	if (!error)
+		error = range_end(new_tree, to, repo, spec.to);
+done:
+	git_object_free(base_obj);
+	git_object_free(spec.from);
+	git_object_free(spec.to);
+	return error;
+}
+
+/* The two trees compared and their names in the JSON output (from, to). */
+struct diff_trees {
+	git_tree *old_tree, *new_tree;
+	char *from, *to;
+};
+
+/*
+ * The two sides: A..B or A...B (two trees), REV (its tree against the
+ * work tree) or nothing (HEAD against the index).
+ */
+static int open_sides(gs_apidiff_side *old_side, gs_apidiff_side *new_side, struct diff_trees *t,
+		      gs_workspace *ctx, const char *rev)
+{
+	int error;
+
+	if (rev && strstr(rev, "..")) {
+		if ((error = range_trees(&t->old_tree, &t->from, &t->new_tree, &t->to, ctx->repo, rev)) < 0 ||
+		    (error = gs_apidiff_side_open_tree(new_side, ctx->repo, t->new_tree, ctx->cache)) < 0)
+			return error;
+	} else if (rev) {
+		if ((error = resolve_tree(&t->old_tree, &t->from, ctx->repo, rev)) < 0 ||
+		    (error = gs_workspace_load(ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+			return error;
+		side_from_ctx(new_side, ctx);
+		t->to = gs_xstrdup("worktree");
+	} else {
+		if ((error = head_tree(&t->old_tree, &t->from, ctx->repo)) < 0 ||
+		    (error = gs_workspace_load(ctx, GS_WORKSPACE_INDEX, NULL)) < 0)
+			return error;
+		side_from_ctx(new_side, ctx);
+		t->to = gs_xstrdup("index");
+	}
+	return gs_apidiff_side_open_tree(old_side, ctx->repo, t->old_tree, ctx->cache);
+}
+
+/* --format and --json; NULL, or why they cannot be (in `why`). */
+static const char *pick_format(enum diff_format *fmt, gs_buf *why, const char *format, int json)
+{
+	*fmt = FORMAT_TEXT;
+	if (format) {
+		if (!strcmp(format, "json")) {
+			*fmt = FORMAT_JSON;
+		} else if (!strcmp(format, "github")) {
+			*fmt = FORMAT_GITHUB;
+		} else if (strcmp(format, "text")) {
+			gs_buf_printf(why, "unknown format '%s' (text, json or github)", format);
+			return why->ptr;
+		}
+	}
+	if (json) {
+		if (*fmt == FORMAT_GITHUB)
+			return "--json and --format=github cannot be used together";
+		*fmt = FORMAT_JSON;
+	}
+	return NULL;
+}
+
+/*
+ * Paths follow `--`, as in git diff; the option parser would mix them with
+ * the revision. Returns the number of arguments before `--`.
+ */
+static int split_dashdash(const char ***paths, int *npaths, int argc, const char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			*paths = argv + i + 1;
+			*npaths = argc - i - 1;
+			return i;
+		}
+	}
+	return argc;
+}
+
+/* Over 80 lines for its option table, its usage checks and its one exit path. */
 int cmd_diff(int argc, const char **argv)
 {
-	int staged = 0, all = 0, json = 0, exit_code = 0, error = 0, i, dashdash = -1;
+	int staged = 0, all = 0, json = 0, exit_code = 0, error = 0, i;
 	const char *format = NULL;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "the index against HEAD (the default)"),
@@ -121,45 +228,23 @@ int cmd_diff(int argc, const char **argv)
 	gs_change_list changes = GS_CHANGE_LIST_INIT;
 	gs_strvec paths = GS_STRVEC_INIT;
 	gs_buf out = GS_BUF_INIT, rel = GS_BUF_INIT;
-	git_tree *old_tree = NULL, *new_tree = NULL;
-	git_revspec spec;
-	char *from = NULL, *to = NULL;
-	const char *rev = NULL;
+	struct diff_trees trees = { NULL, NULL, NULL, NULL };
+	const char *rev = NULL, *bad;
 	int nargs, npaths = 0;
 	const char **path_args = NULL;
 
-	memset(&spec, 0, sizeof(spec));
 	memset(&old_side, 0, sizeof(old_side));
 	memset(&new_side, 0, sizeof(new_side));
 	gs_workspace_init(&ctx);
 
-	/* Paths follow `--`, as in git diff; the parser would mix them with the revision. */
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			dashdash = i;
-			break;
-		}
-	if (dashdash >= 0) {
-		path_args = argv + dashdash + 1;
-		npaths = argc - dashdash - 1;
-		argc = dashdash;
-	}
+	argc = split_dashdash(&path_args, &npaths, argc, argv);
 	nargs = cmd_parse_options(argc, argv, opts, diff_usage);
 	if (nargs < 0)
 		return cmd_parse_options_status(nargs);
-	if (format) {
-		if (!strcmp(format, "json"))
-			fmt = FORMAT_JSON;
-		else if (!strcmp(format, "github"))
-			fmt = FORMAT_GITHUB;
-		else if (strcmp(format, "text"))
-			return cmd_usage_error(opts, diff_usage, "unknown format '%s' (text, json or github)",
-					       format);
-	}
-	if (json) {
-		if (fmt == FORMAT_GITHUB)
-			return cmd_usage_error(opts, diff_usage, "--json and --format=github cannot be used together");
-		fmt = FORMAT_JSON;
+	if ((bad = pick_format(&fmt, &rel, format, json)) != NULL) {
+		error = cmd_usage_error(opts, diff_usage, "%s", bad);
+		gs_buf_release(&rel);
+		return error;
 	}
 	cmd_json = fmt == FORMAT_JSON;
 	if (nargs > 1)
@@ -177,47 +262,7 @@ int cmd_diff(int argc, const char **argv)
 		gs_strvec_push(&paths, rel.ptr);
 	}
 
-	if (rev && strstr(rev, "..")) {
-		if (git_revparse(&spec, ctx.repo, rev) < 0) {
-			error = gs_error_set(GS_EINPUT, "unknown revision range '%s'", rev);
-			goto done;
-		}
-		if (spec.flags & GIT_REVSPEC_MERGE_BASE) {
-			/* A...B: from the merge base of A and B to B, as git diff does. */
-			git_oid base;
-			git_object *to_obj = spec.to, *from_obj = spec.from;
-			git_object *base_obj = NULL;
-
-			if (git_merge_base(&base, ctx.repo, git_object_id(from_obj), git_object_id(to_obj)) < 0 ||
-			    git_object_lookup(&base_obj, ctx.repo, &base, GIT_OBJECT_COMMIT) < 0) {
-				error = gs_error_set(GS_EINPUT, "'%s': no merge base", rev);
-				goto done;
-			}
-			error = commit_tree(&old_tree, &from, ctx.repo, base_obj, rev);
-			git_object_free(base_obj);
-		} else {
-			error = range_end(&old_tree, &from, ctx.repo, spec.from);
-		}
-		if (!error)
-			error = range_end(&new_tree, &to, ctx.repo, spec.to);
-		if (error < 0)
-			goto done;
-		if ((error = gs_apidiff_side_open_tree(&new_side, ctx.repo, new_tree, ctx.cache)) < 0)
-			goto done;
-	} else if (rev) {
-		if ((error = resolve_tree(&old_tree, &from, ctx.repo, rev)) < 0 ||
-		    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
-			goto done;
-		side_from_ctx(&new_side, &ctx);
-		to = gs_xstrdup("worktree");
-	} else {
-		if ((error = head_tree(&old_tree, &from, ctx.repo)) < 0 ||
-		    (error = gs_workspace_load(&ctx, GS_WORKSPACE_INDEX, NULL)) < 0)
-			goto done;
-		side_from_ctx(&new_side, &ctx);
-		to = gs_xstrdup("index");
-	}
-	if ((error = gs_apidiff_side_open_tree(&old_side, ctx.repo, old_tree, ctx.cache)) < 0)
+	if ((error = open_sides(&old_side, &new_side, &trees, &ctx, rev)) < 0)
 		goto done;
 
 	memset(&dopts, 0, sizeof(dopts));
@@ -228,17 +273,12 @@ int cmd_diff(int argc, const char **argv)
 	if (!all && !(old_side.reg && old_side.reg->specs_nr) && !(new_side.reg && new_side.reg->specs_nr))
 		cmd_hint("no spec covers any package; 'git spec diff --all' compares every package");
 
-	switch (fmt) {
-	case FORMAT_JSON:
-		gs_change_list_format_json(&out, &changes, from, to);
-		break;
-	case FORMAT_GITHUB:
+	if (fmt == FORMAT_JSON)
+		gs_change_list_format_json(&out, &changes, trees.from, trees.to);
+	else if (fmt == FORMAT_GITHUB)
 		gs_change_list_format_github(&out, &changes);
-		break;
-	case FORMAT_TEXT:
+	else
 		gs_change_list_format_text(&out, &changes);
-		break;
-	}
 	if ((error = cmd_write_stdout(&out)) < 0)
 		goto done;
 	if (exit_code && gs_change_list_breaking(&changes))
@@ -248,12 +288,10 @@ done:
 	gs_change_list_clear(&changes);
 	gs_apidiff_side_release(&old_side);
 	gs_apidiff_side_release(&new_side);
-	git_tree_free(old_tree);
-	git_tree_free(new_tree);
-	git_object_free(spec.from);
-	git_object_free(spec.to);
-	free(from);
-	free(to);
+	git_tree_free(trees.old_tree);
+	git_tree_free(trees.new_tree);
+	free(trees.from);
+	free(trees.to);
 	gs_strvec_clear(&paths);
 	gs_buf_release(&out);
 	gs_buf_release(&rel);

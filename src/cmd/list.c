@@ -205,12 +205,8 @@ int cmd_list(int argc, const char **argv)
 	cmd_json = json;
 	cmd_full_name = full_name;
 
-	gs_workspace_init(&ctx);
-	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
-	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if ((error = cmd_ctx_open_worktree(&ctx)) < 0)
 		goto done;
-	if (!cmd_quiet)
-		cmd_ctx_report_spec_errors(&ctx, "warning");
 
 	if (path) {
 		error = for_path(&out, &ctx, path, json);

@@ -115,16 +115,101 @@ static const struct cmd_option *find_short(const struct cmd_option *opts, char c
 	return NULL;
 }
 
+/*
+ * -h, --help and the completion's --git-completion-helper, which end the
+ * parse: CMD_PARSE_HELP or CMD_PARSE_ERROR; 0 for any other argument.
+ */
+static int special_option(const char *arg, const char *cmd, const struct cmd_option *opts,
+			  const char *const *usage)
+{
+	const struct cmd_option *o;
+
+	/*
+	 * For the bash completion, as git's commands answer it: every
+	 * long option, `=` after those that take a value.
+	 */
+	if (!strcmp(arg, "--git-completion-helper")) {
+		for (o = opts; o->type != CMD_OPT_END; o++)
+			if (o->long_name)
+				printf("%s--%s%s", o == opts ? "" : " ", o->long_name,
+				       o->type == CMD_OPT_STRING ? "=" : "");
+		putchar('\n');
+		return CMD_PARSE_HELP;
+	}
+	if (!strcmp(arg, "-h")) {
+		print_usage(stdout, opts, usage);
+		return CMD_PARSE_HELP;
+	}
+	if (!strcmp(arg, "--help")) {
+		/* As `git CMD --help`: the manual page, or the usage when man fails. */
+		cmd_show_manual(cmd);
+		print_usage(stderr, opts, usage);
+		return CMD_PARSE_ERROR;
+	}
+	return 0;
+}
+
+/* --NAME[=VALUE], NAME possibly abbreviated or negated (--no-NAME). */
+static const struct cmd_option *parse_long(const char *arg, const char **value, int *negated,
+					   const struct cmd_option *opts, const char *const *usage)
+{
+	const struct cmd_option *o, *amb[2];
+	const char *name = arg + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+
+	o = find_long(opts, name, len, negated, amb);
+	if (!o && amb[0]) {
+		cmd_usage_error(opts, usage, "ambiguous option: %.*s (could be --%s or --%s)",
+				(int)len, name, amb[0]->long_name, amb[1]->long_name);
+		return NULL;
+	}
+	if (!o) {
+		cmd_usage_error(opts, usage, "unknown option '%.*s'", (int)len, name);
+		return NULL;
+	}
+	if (eq)
+		*value = eq + 1;
+	return o;
+}
+
+/* -X, -XVALUE for a string option, or bundled booleans (-qf is -q -f). */
+static const struct cmd_option *parse_short(const char *arg, const char **value,
+					    const struct cmd_option *opts, const char *const *usage)
+{
+	const struct cmd_option *o = find_short(opts, arg[1]);
+	const char *p;
+
+	if (!o) {
+		cmd_usage_error(opts, usage, "unknown switch '%c'", arg[1]);
+		return NULL;
+	}
+	if (o->type == CMD_OPT_STRING && arg[2]) {
+		*value = arg + 2;
+		return o;
+	}
+	for (p = arg + 2; *p; p++) {
+		const struct cmd_option *b = find_short(opts, *p);
+
+		if (!b || b->type != CMD_OPT_BOOL) {
+			cmd_usage_error(opts, usage, "unknown switch '%c'", *p);
+			return NULL;
+		}
+		*(int *)b->value = 1;
+	}
+	return o;
+}
+
 int cmd_parse_options(int argc, const char **argv, const struct cmd_option *opts,
 		      const char *const *usage)
 {
-	int i, nr = 0, only_args = 0;
+	int i, nr = 0, only_args = 0, r;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		const struct cmd_option *o, *amb[2];
+		const struct cmd_option *o;
 		const char *value = NULL;
-		int has_value = 0, negated = 0;
+		int negated = 0;
 
 		if (only_args || arg[0] != '-' || !arg[1]) {
 			argv[nr++] = arg;
@@ -134,81 +219,22 @@ int cmd_parse_options(int argc, const char **argv, const struct cmd_option *opts
 			only_args = 1;
 			continue;
 		}
-		/*
-		 * For the bash completion, as git's commands answer it: every
-		 * long option, `=` after those that take a value.
-		 */
-		if (!strcmp(arg, "--git-completion-helper")) {
-			for (o = opts; o->type != CMD_OPT_END; o++)
-				if (o->long_name)
-					printf("%s--%s%s", o == opts ? "" : " ", o->long_name,
-					       o->type == CMD_OPT_STRING ? "=" : "");
-			putchar('\n');
-			return CMD_PARSE_HELP;
-		}
-		if (!strcmp(arg, "-h")) {
-			print_usage(stdout, opts, usage);
-			return CMD_PARSE_HELP;
-		}
-		if (!strcmp(arg, "--help")) {
-			/* As `git CMD --help`: the manual page, or the usage when man fails. */
-			cmd_show_manual(argv[0]);
-			print_usage(stderr, opts, usage);
+		if ((r = special_option(arg, argv[0], opts, usage)) != 0)
+			return r;
+		o = arg[1] == '-' ? parse_long(arg, &value, &negated, opts, usage) :
+			parse_short(arg, &value, opts, usage);
+		if (!o)
 			return CMD_PARSE_ERROR;
-		}
-		if (arg[1] == '-') {
-			const char *name = arg + 2;
-			const char *eq = strchr(name, '=');
-			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-
-			o = find_long(opts, name, len, &negated, amb);
-			if (!o && amb[0]) {
-				cmd_usage_error(opts, usage, "ambiguous option: %.*s (could be --%s or --%s)",
-						(int)len, name, amb[0]->long_name, amb[1]->long_name);
-				return CMD_PARSE_ERROR;
-			}
-			if (!o) {
-				cmd_usage_error(opts, usage, "unknown option '%.*s'", (int)len, name);
-				return CMD_PARSE_ERROR;
-			}
-			if (eq) {
-				value = eq + 1;
-				has_value = 1;
-			}
-		} else {
-			const char *p;
-
-			o = find_short(opts, arg[1]);
-			if (!o) {
-				cmd_usage_error(opts, usage, "unknown switch '%c'", arg[1]);
-				return CMD_PARSE_ERROR;
-			}
-			if (o->type == CMD_OPT_STRING && arg[2]) {
-				value = arg + 2;
-				has_value = 1;
-			} else {
-				/* Bundled booleans: -qf is -q -f. */
-				for (p = arg + 2; *p; p++) {
-					const struct cmd_option *b = find_short(opts, *p);
-
-					if (!b || b->type != CMD_OPT_BOOL) {
-						cmd_usage_error(opts, usage, "unknown switch '%c'", *p);
-						return CMD_PARSE_ERROR;
-					}
-					*(int *)b->value = 1;
-				}
-			}
-		}
 		switch (o->type) {
 		case CMD_OPT_BOOL:
-			if (has_value) {
+			if (value) {
 				cmd_usage_error(opts, usage, "option '%s' takes no value", o->long_name);
 				return CMD_PARSE_ERROR;
 			}
 			*(int *)o->value = !negated;
 			break;
 		case CMD_OPT_STRING:
-			if (!has_value) {
+			if (!value) {
 				if (i + 1 >= argc) {
 					cmd_usage_error(opts, usage, "option '%s' requires a value",
 							o->long_name ? o->long_name : arg);

@@ -66,22 +66,77 @@ done:
 	return error;
 }
 
+/* One source of a spec as JSON: its package, module, files and contracts. */
+static void source_json(gs_buf *out, const gs_spec_source *s, const char *module,
+			const gs_package *pkg, const gs_source_entry **files, size_t files_nr)
+{
+	size_t j;
+
+	gs_buf_puts(out, "{\"path\": ");
+	gs_buf_put_json_string(out, s->identifier);
+	gs_buf_put_json_member(out, "module", module);
+	gs_buf_printf(out, ", \"rollup\": %s, \"is_package\": %s, \"files\": ",
+		      s->rollup ? "true" : "false", pkg ? "true" : "false");
+	if (pkg) {
+		gs_buf_putc(out, '[');
+		for (j = 0; j < files_nr; j++) {
+			if (j)
+				gs_buf_puts(out, ", ");
+			gs_buf_put_json_string(out, files[j]->path);
+		}
+		gs_buf_putc(out, ']');
+	} else {
+		gs_buf_puts(out, "null");
+	}
+	gs_buf_puts(out, ", \"contracts\": [");
+	for (j = 0; j < s->variants_nr; j++) {
+		gs_buf_puts(out, j ? ", {\"variant\": " : "{\"variant\": ");
+		gs_buf_put_json_string(out, gs_variant_name(s->variants[j].variant));
+		gs_buf_put_json_member(out, "path", s->variants[j].repo_path);
+		gs_buf_putc(out, '}');
+	}
+	gs_buf_puts(out, "]}");
+}
+
+/* The same as text, paths as the user can paste them where they stand. */
+static void source_text(gs_buf *out, gs_workspace *ctx, const gs_spec_source *s, const char *module,
+			const gs_package *pkg, const gs_source_entry **files, size_t files_nr)
+{
+	size_t j;
+
+	gs_buf_printf(out, "\npackage: %s%s\n", s->identifier, pkg ? "" : " (not a package)");
+	gs_buf_printf(out, "module: %s\n", module ? module : "-");
+	if (s->rollup)
+		gs_buf_puts(out, "rollup: true\n");
+	gs_buf_puts(out, "files:\n");
+	for (j = 0; j < files_nr; j++) {
+		gs_buf_puts(out, "  ");
+		cmd_put_path(out, ctx->repo, files[j]->path);
+		gs_buf_putc(out, '\n');
+	}
+	gs_buf_puts(out, "contracts:\n");
+	for (j = 0; j < s->variants_nr; j++) {
+		gs_buf_printf(out, "  %-7s ", gs_variant_name(s->variants[j].variant));
+		if (s->variants[j].repo_path)
+			cmd_put_path(out, ctx->repo, s->variants[j].repo_path);
+		else
+			gs_buf_puts(out, "(unsafe path)");
+		gs_buf_putc(out, '\n');
+	}
+}
+
 static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int json)
 {
-	size_t i, j;
+	size_t i;
 	int error = 0;
 
 	if (json) {
 		gs_buf_puts(out, "{\"id\": ");
 		gs_buf_put_json_string(out, spec->id);
-		gs_buf_puts(out, ", \"path\": ");
-		gs_buf_put_json_string(out, spec->path);
-		gs_buf_puts(out, ", \"name\": ");
-		cmd_json_string_or_null(out, spec->name);
-		gs_buf_puts(out, ", \"slug\": ");
-		cmd_json_string_or_null(out, spec->slug);
-		gs_buf_puts(out, ", \"status\": ");
-		cmd_json_string_or_null(out, spec->status);
+		gs_buf_put_json_member(out, "path", spec->path);
+		gs_buf_put_json_member(out, "name", spec->name);
+		gs_buf_put_json_member(out, "slug", spec->slug);
+		gs_buf_put_json_member(out, "status", spec->status);
 		gs_buf_puts(out, ", \"packages\": [");
 	} else {
 		gs_buf_printf(out, "id: %s\npath: ", spec->id);
@@ -107,53 +162,11 @@ static int show_spec(gs_buf *out, gs_workspace *ctx, const gs_spec *spec, int js
 			goto done;
 		}
 		if (json) {
-			gs_buf_puts(out, i ? ", {\"path\": " : "{\"path\": ");
-			gs_buf_put_json_string(out, s->identifier);
-			gs_buf_puts(out, ", \"module\": ");
-			cmd_json_string_or_null(out, module);
-			gs_buf_printf(out, ", \"rollup\": %s, \"is_package\": %s, \"files\": ",
-				      s->rollup ? "true" : "false", pkg ? "true" : "false");
-			if (pkg) {
-				gs_buf_putc(out, '[');
-				for (j = 0; j < files_nr; j++) {
-					if (j)
-						gs_buf_puts(out, ", ");
-					gs_buf_put_json_string(out, files[j]->path);
-				}
-				gs_buf_putc(out, ']');
-			} else {
-				gs_buf_puts(out, "null");
-			}
-			gs_buf_puts(out, ", \"contracts\": [");
-			for (j = 0; j < s->variants_nr; j++) {
-				gs_buf_puts(out, j ? ", {\"variant\": " : "{\"variant\": ");
-				gs_buf_put_json_string(out, gs_variant_name(s->variants[j].variant));
-				gs_buf_puts(out, ", \"path\": ");
-				cmd_json_string_or_null(out, s->variants[j].repo_path);
-				gs_buf_putc(out, '}');
-			}
-			gs_buf_puts(out, "]}");
+			if (i)
+				gs_buf_puts(out, ", ");
+			source_json(out, s, module, pkg, files, files_nr);
 		} else {
-			gs_buf_printf(out, "\npackage: %s%s\n", s->identifier,
-				      pkg ? "" : " (not a package)");
-			gs_buf_printf(out, "module: %s\n", module ? module : "-");
-			if (s->rollup)
-				gs_buf_puts(out, "rollup: true\n");
-			gs_buf_puts(out, "files:\n");
-			for (j = 0; j < files_nr; j++) {
-				gs_buf_puts(out, "  ");
-				cmd_put_path(out, ctx->repo, files[j]->path);
-				gs_buf_putc(out, '\n');
-			}
-			gs_buf_puts(out, "contracts:\n");
-			for (j = 0; j < s->variants_nr; j++) {
-				gs_buf_printf(out, "  %-7s ", gs_variant_name(s->variants[j].variant));
-				if (s->variants[j].repo_path)
-					cmd_put_path(out, ctx->repo, s->variants[j].repo_path);
-				else
-					gs_buf_puts(out, "(unsafe path)");
-				gs_buf_putc(out, '\n');
-			}
+			source_text(out, ctx, s, module, pkg, files, files_nr);
 		}
 		free(files);
 		free(module);
@@ -186,12 +199,8 @@ int cmd_show(int argc, const char **argv)
 		return cmd_usage_error(opts, show_usage, argc ? "too many arguments"
 				       : "a spec id or a path is required");
 
-	gs_workspace_init(&ctx);
-	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
-	    (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if ((error = cmd_ctx_open_worktree(&ctx)) < 0)
 		goto done;
-	if (!cmd_quiet)
-		cmd_ctx_report_spec_errors(&ctx, "warning");
 	if ((error = resolve_spec(&spec, &ctx, argv[0])) < 0)
 		goto done;
 	if ((error = show_spec(&out, &ctx, spec, json)) < 0)

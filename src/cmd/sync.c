@@ -79,9 +79,195 @@ static void print_updated(git_repository *repo, const char *path, const char *ho
 	gs_buf_release(&line);
 }
 
+/* index.lock, taken without waiting as git does. */
+static int hold_index(gs_lockfile *lk, int *locked, const gs_workspace *ctx)
+{
+	int error = gs_lockfile_hold(lk, ctx->index_path);
+
+	if (error == GS_ELOCKED)
+		cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+	*locked = !error;
+	return error;
+}
+
+/*
+ * What stops everything before anything is written: a spec that does not
+ * parse, a target that names nothing, an unsafe contract path, an invalid
+ * registry. Each is printed (unless --json) and added to `report`.
+ */
+static int refuse_early(gs_strvec *targets, gs_check_report *report, gs_workspace *ctx,
+			int argc, const char **argv)
+{
+	gs_registry_problems unsafe = GS_REGISTRY_PROBLEMS_INIT, invalid = GS_REGISTRY_PROBLEMS_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < ctx->reg->errors.nr; i++)
+		gs_check_report_add_error(report, GS_PROBLEM_SPEC, ctx->reg->error_paths.v[i], 0, 0,
+					  ctx->reg->errors.v[i]);
+	if (cmd_ctx_report_spec_errors(ctx, "error")) {
+		error = gs_error_set(GS_EINPUT, "a spec does not parse; nothing was written");
+		cmd_set_hint("fix the spec files named above, then run 'git spec validate'");
+		goto done;
+	}
+	if (argc && (error = cmd_ctx_resolve_targets(targets, ctx, argc, argv)) < 0)
+		goto done;
+	if (gs_workspace_unsafe_contracts(&unsafe, ctx, argc ? targets : NULL,
+					  ctx->workdir != NULL, NULL)) {
+		for (i = 0; i < unsafe.nr; i++) {
+			if (!cmd_json)
+				fprintf(stderr, "error: %s\n", unsafe.v[i].message);
+			gs_check_report_add_error(report, GS_PROBLEM_UNSAFE_PATH, unsafe.v[i].spec_path,
+						  0, 0, unsafe.v[i].message);
+		}
+		error = gs_error_set(GS_EINPUT, "unsafe contract paths; nothing was written");
+		cmd_set_hint("contract paths must stay inside the repository, outside .git, and not pass through symbolic links");
+		goto done;
+	}
+	if (gs_registry_check(&invalid, ctx->reg, ctx->src, &ctx->pkgs)) {
+		for (i = 0; i < invalid.nr; i++) {
+			if (!cmd_json)
+				fprintf(stderr, "error: %s\n", invalid.v[i].message);
+			gs_check_report_add_error(report, gs_problem_of_registry(invalid.v[i].kind),
+						  invalid.v[i].spec_path, 0, 0, invalid.v[i].message);
+		}
+		error = gs_error_set(GS_ECHECK, "the registry is invalid; nothing was written");
+		cmd_set_hint("'git spec validate' lists the problems");
+	}
+done:
+	gs_registry_problems_clear(&unsafe);
+	gs_registry_problems_clear(&invalid);
+	return error;
+}
+
+/* The contracts to write: `nr` of them, `sg` and `items` in the same order. */
+struct todo {
+	gs_plan_item **items;
+	gs_stage_entry *sg;
+	size_t nr;
+};
+
+/*
+ * Report each syntax error once and collect what is to be written: every
+ * stale contract of a package without one. The packages with a syntax
+ * error go to `failed`; returns their number.
+ */
+static size_t collect_todo(struct todo *t, gs_strvec *failed, gs_check_report *report,
+			   gs_plan *plan, const gs_workspace *ctx)
+{
+	gs_strvec problems = GS_STRVEC_INIT;
+	size_t i;
+
+	for (i = 0; i < plan->nr; i++) {
+		const gs_plan_item *it = &plan->items[i];
+
+		if (!it->error)
+			continue;
+		/* Each variant reports the same file: say it once. */
+		if (!gs_strvec_contains(&problems, it->error)) {
+			if (!cmd_json)
+				fprintf(stderr, "error: %s\n", it->error);
+			gs_strvec_push(&problems, it->error);
+			gs_check_report_add_error(report, gs_problem_of_plan(it->error_kind),
+						  it->error_path, it->error_line, it->error_column,
+						  it->error);
+		}
+		gs_strvec_push(failed, it->package);
+	}
+	t->items = gs_xcalloc(plan->nr ? plan->nr : 1, sizeof(*t->items));
+	t->sg = gs_xcalloc(plan->nr ? plan->nr : 1, sizeof(*t->sg));
+	for (i = 0; i < plan->nr; i++) {
+		gs_plan_item *item = &plan->items[i];
+		const gs_source_entry *e;
+
+		if (item->error || item->fresh || gs_strvec_contains(failed, item->package))
+			continue;
+		e = gs_source_lookup(ctx->src, item->path);
+		if (e && GS_MODE_IS_REGULAR(e->mode) && e->has_oid) {
+			git_oid_cpy(&t->sg[t->nr].old, &e->oid);
+			t->sg[t->nr].had_old = 1;
+		}
+		t->sg[t->nr].item = item;
+		t->sg[t->nr].outside = gs_source_outside_checkout(ctx->src, item->path);
+		t->items[t->nr++] = item;
+	}
+	gs_strvec_clear(&problems);
+	return failed->nr;
+}
+
+/*
+ * Work-tree mode: write the files. Outside a sparse checkout no file is
+ * written (git keeps none there): the contract is updated in the index
+ * only, skip-worktree, as if checked out, changed and staged.
+ */
+static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_workspace *ctx,
+			  const struct todo *t)
+{
+	gs_stage_entry *osg = gs_xcalloc(t->nr ? t->nr : 1, sizeof(*osg));
+	gs_buf conv = GS_BUF_INIT;
+	gs_eol_session *eol = NULL;
+	size_t i, nout = 0;
+	int error = 0;
+
+	for (i = 0; i < t->nr; i++) {
+		if (t->sg[i].outside) {
+			osg[nout++] = t->sg[i];
+			continue;
+		}
+		/* What git would check out (eol.h). */
+		if (!eol)
+			gs_eol_session_init(&eol, ctx->repo, ctx->src);
+		if ((error = gs_eol_convert_in(&conv, eol, t->items[i]->path, t->items[i]->content.ptr,
+					       t->items[i]->content.size, 1)) < 0 ||
+		    (error = gs_write_file_atomic(ctx->workdir, t->items[i]->path, conv.ptr,
+						  conv.size, 0666)) < 0)
+			goto done;
+		if (!cmd_quiet && !cmd_json)
+			print_updated(ctx->repo, t->items[i]->path, "");
+	}
+	if (!nout)
+		goto done;
+	if ((error = hold_index(lk, locked, ctx)) < 0 ||
+	    (error = gs_stage_contracts(ctx, lk, osg, nout, warnings)) < 0)
+		goto done;
+	*locked = 0;
+	for (i = 0; !cmd_quiet && !cmd_json && i < nout; i++)
+		print_updated(ctx->repo, osg[i].item->path, " (index only: outside the sparse checkout)");
+done:
+	gs_eol_session_free(eol);
+	free(osg);
+	gs_buf_release(&conv);
+	return error;
+}
+
+/* --staged: the new index through the lock we hold, the work tree where it has no edits. */
+static int write_staged(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_workspace *ctx,
+			const struct todo *t)
+{
+	size_t i;
+	int error = t->nr ? gs_stage_contracts(ctx, lk, t->sg, t->nr, warnings) : 0;
+
+	for (i = 0; i < warnings->nr; i++)
+		cmd_warning("%s", warnings->v[i]);
+	if (error < 0)
+		return error;
+	if (!t->nr)
+		gs_lockfile_rollback(lk);
+	*locked = 0;
+	for (i = 0; !cmd_quiet && !cmd_json && i < t->nr; i++)
+		print_updated(ctx->repo, t->items[i]->path,
+			      t->sg[i].worktree ? " (index and work tree)" :
+			      t->sg[i].outside ? " (index only: outside the sparse checkout)" : " (index)");
+	return 0;
+}
+
+/*
+ * Longer than 80 lines for its option table and its one exit path, which
+ * answers in JSON whatever stopped it; the steps are the functions above.
+ */
 int cmd_sync(int argc, const char **argv)
 {
-	int staged = 0, error = 0, locked = 0, syntax_errors = 0, answered = 0;
+	int staged = 0, error = 0, locked = 0, answered = 0;
 	struct cmd_option opts[] = {
 		CMD_OPT_BOOL_(0, "staged", &staged, "derive from the index and update it"),
 		CMD_OPT_BOOL_('q', "quiet", &cmd_quiet, "print only errors"),
@@ -91,16 +277,12 @@ int cmd_sync(int argc, const char **argv)
 	};
 	gs_workspace ctx;
 	gs_lockfile lk;
-	gs_strvec targets = GS_STRVEC_INIT, problems = GS_STRVEC_INIT, failed = GS_STRVEC_INIT;
-	gs_strvec warnings = GS_STRVEC_INIT;
-	gs_registry_problems unsafe = GS_REGISTRY_PROBLEMS_INIT, invalid = GS_REGISTRY_PROBLEMS_INIT;
-	gs_buf conv = GS_BUF_INIT, out = GS_BUF_INIT;
-	gs_eol_session *eol = NULL;
+	gs_strvec targets = GS_STRVEC_INIT, failed = GS_STRVEC_INIT, warnings = GS_STRVEC_INIT;
+	gs_buf out = GS_BUF_INIT;
 	gs_check_report report;
 	gs_plan plan = GS_PLAN_INIT;
-	gs_plan_item **todo = NULL;
-	gs_stage_entry *sg = NULL, *osg = NULL;
-	size_t i, todo_nr = 0;
+	struct todo todo = { NULL, NULL, 0 };
+	size_t i, syntax_errors = 0;
 
 	memset(&lk, 0, sizeof(lk));
 	lk.fd = -1;
@@ -114,12 +296,8 @@ int cmd_sync(int argc, const char **argv)
 		goto done;
 	if (staged) {
 		/* The lock first: nobody may change the index while we derive from it. */
-		if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-			if (error == GS_ELOCKED)
-				cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
+		if ((error = hold_index(&lk, &locked, &ctx)) < 0)
 			goto done;
-		}
-		locked = 1;
 		error = gs_workspace_load(&ctx, GS_WORKSPACE_INDEX, ctx.index_path);
 	} else {
 		error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL);
@@ -130,141 +308,29 @@ int cmd_sync(int argc, const char **argv)
 			gs_check_report_add_failure(&report);
 		goto done;
 	}
-
-	for (i = 0; i < ctx.reg->errors.nr; i++)
-		gs_check_report_add_error(&report, GS_PROBLEM_SPEC, ctx.reg->error_paths.v[i], 0, 0,
-					  ctx.reg->errors.v[i]);
-	if (cmd_ctx_report_spec_errors(&ctx, "error")) {
-		error = gs_error_set(GS_EINPUT, "a spec does not parse; nothing was written");
-		cmd_set_hint("fix the spec files named above, then run 'git spec validate'");
-		goto done;
-	}
-	if (argc && (error = cmd_ctx_resolve_targets(&targets, &ctx, argc, argv)) < 0)
-		goto done;
-	if (gs_workspace_unsafe_contracts(&unsafe, &ctx, argc ? &targets : NULL,
-					  ctx.workdir != NULL, NULL)) {
-		for (i = 0; i < unsafe.nr; i++) {
-			if (!cmd_json)
-				fprintf(stderr, "error: %s\n", unsafe.v[i].message);
-			gs_check_report_add_error(&report, GS_PROBLEM_UNSAFE_PATH, unsafe.v[i].spec_path,
-						  0, 0, unsafe.v[i].message);
-		}
-		error = gs_error_set(GS_EINPUT, "unsafe contract paths; nothing was written");
-		cmd_set_hint("contract paths must stay inside the repository, outside .git, and not pass through symbolic links");
-		goto done;
-	}
-	if (gs_registry_check(&invalid, ctx.reg, ctx.src, &ctx.pkgs)) {
-		for (i = 0; i < invalid.nr; i++) {
-			if (!cmd_json)
-				fprintf(stderr, "error: %s\n", invalid.v[i].message);
-			gs_check_report_add_error(&report, gs_problem_of_registry(invalid.v[i].kind),
-						  invalid.v[i].spec_path, 0, 0, invalid.v[i].message);
-		}
-		error = gs_error_set(GS_ECHECK, "the registry is invalid; nothing was written");
-		cmd_set_hint("'git spec validate' lists the problems");
-		goto done;
-	}
-
-	if ((error = gs_plan_build(&plan, ctx.eng, ctx.src, ctx.reg, &ctx.pkgs,
+	if ((error = refuse_early(&targets, &report, &ctx, argc, argv)) < 0 ||
+	    (error = gs_plan_build(&plan, ctx.eng, ctx.src, ctx.reg, &ctx.pkgs,
 				   argc ? &targets : NULL)) < 0)
 		goto done;
 	/* A package with a syntax error gets none of its contracts written. */
-	for (i = 0; i < plan.nr; i++)
-		if (plan.items[i].error) {
-			/* Each variant reports the same file: say it once. */
-			if (!gs_strvec_contains(&problems, plan.items[i].error)) {
-				if (!cmd_json)
-					fprintf(stderr, "error: %s\n", plan.items[i].error);
-				gs_strvec_push(&problems, plan.items[i].error);
-				gs_check_report_add_error(&report, gs_problem_of_plan(plan.items[i].error_kind),
-							  plan.items[i].error_path, plan.items[i].error_line,
-							  plan.items[i].error_column, plan.items[i].error);
-			}
-			gs_strvec_push(&failed, plan.items[i].package);
-			syntax_errors = 1;
-		}
-	todo = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*todo));
-	sg = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*sg));
-	osg = gs_xcalloc(plan.nr ? plan.nr : 1, sizeof(*osg));
-	for (i = 0; i < plan.nr; i++) {
-		gs_plan_item *item = &plan.items[i];
-		const gs_source_entry *e;
-
-		if (item->error || item->fresh || gs_strvec_contains(&failed, item->package))
-			continue;
-		e = gs_source_lookup(ctx.src, item->path);
-		if (e && GS_MODE_IS_REGULAR(e->mode) && e->has_oid) {
-			git_oid_cpy(&sg[todo_nr].old, &e->oid);
-			sg[todo_nr].had_old = 1;
-		}
-		sg[todo_nr].item = item;
-		sg[todo_nr].outside = gs_source_outside_checkout(ctx.src, item->path);
-		todo[todo_nr++] = item;
-	}
-
-	if (!staged) {
-		size_t nout = 0;
-
-		for (i = 0; i < todo_nr; i++) {
-			/*
-			 * Outside a sparse checkout no file is written (git keeps
-			 * none there): the contract is updated in the index only,
-			 * skip-worktree, as if checked out, changed and staged.
-			 */
-			if (sg[i].outside) {
-				osg[nout++] = sg[i];
-				continue;
-			}
-			/* What git would check out (eol.h). */
-			if (!eol)
-				gs_eol_session_init(&eol, ctx.repo, ctx.src);
-			if ((error = gs_eol_convert_in(&conv, eol, todo[i]->path, todo[i]->content.ptr,
-						       todo[i]->content.size, 1)) < 0 ||
-			    (error = gs_write_file_atomic(ctx.workdir, todo[i]->path, conv.ptr,
-							  conv.size, 0666)) < 0)
-				goto done;
-			if (!cmd_quiet && !cmd_json)
-				print_updated(ctx.repo, todo[i]->path, "");
-		}
-		if (nout) {
-			if ((error = gs_lockfile_hold(&lk, ctx.index_path)) < 0) {
-				if (error == GS_ELOCKED)
-					cmd_set_hint("another git process seems to be running; if not, remove the lock file and retry");
-				goto done;
-			}
-			locked = 1;
-			if ((error = gs_stage_contracts(&ctx, &lk, osg, nout, &warnings)) < 0)
-				goto done;
-			locked = 0;
-			for (i = 0; !cmd_quiet && !cmd_json && i < nout; i++)
-				print_updated(ctx.repo, osg[i].item->path,
-					      " (index only: outside the sparse checkout)");
-		}
-	} else {
-		error = todo_nr ? gs_stage_contracts(&ctx, &lk, sg, todo_nr, &warnings) : 0;
-		for (i = 0; i < warnings.nr; i++)
-			cmd_warning("%s", warnings.v[i]);
-		if (error < 0)
-			goto done;
-		if (!todo_nr)
-			gs_lockfile_rollback(&lk);
-		locked = 0;
-		for (i = 0; !cmd_quiet && !cmd_json && i < todo_nr; i++)
-			print_updated(ctx.repo, todo[i]->path,
-				      sg[i].worktree ? " (index and work tree)" :
-				      sg[i].outside ? " (index only: outside the sparse checkout)" : " (index)");
-	}
+	syntax_errors = collect_todo(&todo, &failed, &report, &plan, &ctx);
+	if (!staged)
+		error = write_worktree(&warnings, &lk, &locked, &ctx, &todo);
+	else
+		error = write_staged(&warnings, &lk, &locked, &ctx, &todo);
+	if (error < 0)
+		goto done;
 	if (cmd_json) {
 		size_t unchanged = 0;
 
 		for (i = 0; i < plan.nr; i++)
 			unchanged += plan.items[i].fresh && !plan.items[i].error;
-		sync_json(&out, sg, todo_nr, staged, unchanged, &warnings, &report);
+		sync_json(&out, todo.sg, todo.nr, staged, unchanged, &warnings, &report);
 		if ((error = cmd_write_stdout(&out)) < 0)
 			goto done;
 		answered = 1;
 	}
-	if (!cmd_quiet && !cmd_json && !todo_nr && !syntax_errors)
+	if (!cmd_quiet && !cmd_json && !todo.nr && !syntax_errors)
 		printf("%zu contract%s up to date\n", plan.nr, plan.nr == 1 ? " is" : "s are");
 	fflush(stdout);
 	if (syntax_errors) {
@@ -274,7 +340,6 @@ int cmd_sync(int argc, const char **argv)
 	}
 
 done:
-	gs_eol_session_free(eol);
 	/*
 	 * Stopped before anything was written (exit 1 or 3): the errors are
 	 * the answer, the last one when nothing else says why.
@@ -288,17 +353,12 @@ done:
 	}
 	if (locked)
 		gs_lockfile_rollback(&lk);
-	free(todo);
-	free(sg);
-	free(osg);
+	free(todo.items);
+	free(todo.sg);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
-	gs_buf_release(&conv);
-	gs_strvec_clear(&problems);
 	gs_strvec_clear(&failed);
 	gs_strvec_clear(&warnings);
-	gs_registry_problems_clear(&unsafe);
-	gs_registry_problems_clear(&invalid);
 	gs_check_report_clear(&report);
 	gs_buf_release(&out);
 	gs_workspace_release(&ctx);

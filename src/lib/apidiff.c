@@ -7,8 +7,9 @@
 #include <strings.h>
 #include "gitspec/apidiff.h"
 #include "gitspec/spec.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 #include "gitspec/revwalk.h"
+#include "gitspec/language.h"
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -27,7 +28,8 @@ static const struct {
 	[GS_CHANGE_MODULE_ADDED] = { "module_added", 0, "Public object was added" },
 	[GS_CHANGE_OVERLOAD_REMOVED] = { "overload_removed", 1, "Overload was removed" },
 	[GS_CHANGE_OVERLOAD_ADDED] = { "overload_added", 0, "Overload was added" },
-	[GS_CHANGE_ALL_NAME_REMOVED] = { "all_name_removed", 1, "Name was removed from __all__" },
+	/* Named by the language (gs_language.export_removed). */
+	[GS_CHANGE_EXPORT_REMOVED] = { NULL, 1, NULL },
 	[GS_CHANGE_PARAMETER_REMOVED] = { "parameter_removed", 1, "Parameter was removed" },
 	[GS_CHANGE_PARAMETER_RENAMED] = { "parameter_renamed", 1, "Parameter was renamed" },
 	[GS_CHANGE_PARAMETER_MOVED] = { "parameter_moved", 1, "Positional parameter was moved" },
@@ -53,12 +55,27 @@ static const struct {
 	[GS_CHANGE_BASE_ADDED] = { "base_added", 0, "Base class was added" },
 	[GS_CHANGE_CLASS_VARIABLE_MOVED] = { "class_variable_moved", 1, "Class variable was moved" },
 	[GS_CHANGE_TYPE_PARAMS_CHANGED] = { "type_params_changed", 1, "Type parameters were changed" },
-	[GS_CHANGE_DECORATORS_CHANGED] = { "decorators_changed", 0, "Decorators were changed" },
+	/* Named by the language (gs_language.markers_changed). */
+	[GS_CHANGE_MARKERS_CHANGED] = { NULL, 0, NULL },
 	[GS_CHANGE_DOCSTRING_CHANGED] = { "docstring_changed", 0, "Docstring was changed" },
 };
 
+/* The language's words for the kinds it names, or NULL. */
+static const gs_language_word *language_word(gs_change_kind kind)
+{
+	if (kind == GS_CHANGE_EXPORT_REMOVED)
+		return &gs_language_default()->export_removed;
+	if (kind == GS_CHANGE_MARKERS_CHANGED)
+		return &gs_language_default()->markers_changed;
+	return NULL;
+}
+
 const char *gs_change_kind_name(gs_change_kind kind)
 {
+	const gs_language_word *w = language_word(kind);
+
+	if (w)
+		return w->name;
 	return (unsigned)kind < GS_CHANGE_KIND_COUNT ? kinds[kind].name : "unknown";
 }
 
@@ -69,6 +86,10 @@ int gs_change_kind_breaking(gs_change_kind kind)
 
 const char *gs_change_kind_message(gs_change_kind kind)
 {
+	const gs_language_word *w = language_word(kind);
+
+	if (w)
+		return w->message;
 	return (unsigned)kind < GS_CHANGE_KIND_COUNT ? kinds[kind].message : "Unknown change";
 }
 
@@ -304,7 +325,7 @@ static int same_signature(const gs_symbol *a, const gs_symbol *b)
 	size_t i;
 
 	if (a->kind != b->kind || a->params_nr != b->params_nr || cmp_opt(a->returns, b->returns) ||
-	    !same_strings(a->decorators, a->decorators_nr, b->decorators, b->decorators_nr))
+	    !same_strings(a->markers, a->markers_nr, b->markers, b->markers_nr))
 		return 0;
 	for (i = 0; i < a->params_nr; i++) {
 		const gs_param *p = &a->params[i], *q = &b->params[i];
@@ -427,55 +448,35 @@ static void match_defs(struct pkgdiff *d)
 	free(n);
 }
 
+/* path below the package directory (or path itself when not below it). */
+static const char *below_package(const struct pkgdiff *d, const char *path)
+{
+	size_t plen = strlen(d->package);
+
+	if (!strncmp(path, d->package, plen) && path[plen] == '/')
+		return path + plen + 1;
+	return path;
+}
+
 /* The dotted name of the module of a file of the package. */
 static void module_name(gs_buf *out, const struct pkgdiff *d, const char *path)
 {
-	size_t plen = strlen(d->package), i;
-	const char *rel = path;
-
-	if (!strncmp(path, d->package, plen) && path[plen] == '/')
-		rel = path + plen + 1;
 	gs_buf_sets(out, d->module);
-	if (!strcmp(rel, "__init__.py"))
-		return;
-	gs_buf_putc(out, '.');
-	i = out->size;
-	gs_buf_puts(out, rel);
-	if (out->size - i > 3 && !strcmp(out->ptr + out->size - 3, ".py"))
-		gs_buf_setlen(out, out->size - 3);
-	if (out->size - i > 9 && !strcmp(out->ptr + out->size - 9, "/__init__"))
-		gs_buf_setlen(out, out->size - 9);
-	for (; i < out->size; i++)
-		if (out->ptr[i] == '/')
-			out->ptr[i] = '.';
+	gs_language_default()->module_suffix(out, below_package(d, path));
 }
 
-/* A module is public when no part of its name below the package starts with '_'. */
+/* Whether a file of the package is a public module (the language's rule). */
 static int module_public(const struct pkgdiff *d, const char *path)
 {
-	size_t plen = strlen(d->package);
-	const char *p = path;
-
-	if (!strncmp(path, d->package, plen) && path[plen] == '/')
-		p = path + plen + 1;
-	while (*p) {
-		const char *slash = strchr(p, '/');
-
-		if (!slash)
-			return *p != '_' || !strcmp(p, "__init__.py");
-		if (*p == '_')
-			return 0;
-		p = slash + 1;
-	}
-	return 1;
+	return gs_language_default()->module_public(below_package(d, path));
 }
 
-static int all_has(const gs_module *m, const char *name)
+static int exports_has(const gs_module *m, const char *name)
 {
 	size_t i;
 
-	for (i = 0; m && i < m->all_nr; i++)
-		if (!strcmp(m->all[i], name))
+	for (i = 0; m && i < m->exports_nr; i++)
+		if (!strcmp(m->exports[i], name))
 			return 1;
 	return 0;
 }
@@ -632,13 +633,14 @@ static int has_string(char *const *v, size_t nr, const char *s)
 	return 0;
 }
 
-static void join_decorators(gs_buf *out, const gs_symbol *s)
+static void join_markers(gs_buf *out, const gs_symbol *s)
 {
+	const char *prefix = gs_language_default()->marker_prefix;
 	size_t i;
 
 	gs_buf_clear(out);
-	for (i = 0; i < s->decorators_nr; i++)
-		gs_buf_printf(out, "%s@%s", i ? " " : "", s->decorators[i]);
+	for (i = 0; i < s->markers_nr; i++)
+		gs_buf_printf(out, "%s%s%s", i ? " " : "", prefix, s->markers[i]);
 }
 
 static int same_strings(char *const *a, size_t anr, char *const *b, size_t bnr)
@@ -710,13 +712,13 @@ static int is_async(const gs_symbol *s)
 	return s->is_async || s->kind == GS_SYM_ASYNC_FUNCTION || s->kind == GS_SYM_ASYNC_METHOD;
 }
 
-/* Whether removing `o` from __all__ was reported by compare_all(). */
-static int all_removal_reported(const struct def *o, const struct def *n)
+/* Whether removing `o` from the export list was reported by compare_exports(). */
+static int export_removal_reported(const struct def *o, const struct def *n)
 {
 	const gs_module *om = o->mod, *nm = n->mod;
 
-	return o->sym->parent < 0 && !strcmp(om->path, nm->path) && om->has_all && nm->has_all &&
-	       all_has(om, o->sym->name) && !all_has(nm, o->sym->name);
+	return o->sym->parent < 0 && !strcmp(om->path, nm->path) && om->has_exports && nm->has_exports &&
+	       exports_has(om, o->sym->name) && !exports_has(nm, o->sym->name);
 }
 
 static int member_context_public(const struct side_defs *s, const struct def *x)
@@ -741,7 +743,7 @@ static void compare_pair(struct pkgdiff *d, const struct def *o, const struct de
 		return;
 	}
 	if (!ns->public) {
-		if (member_context_public(&d->new_, n) && !all_removal_reported(o, n))
+		if (member_context_public(&d->new_, n) && !export_removal_reported(o, n))
 			add(d, GS_CHANGE_OBJECT_MADE_PRIVATE, path, line, ns->name, NULL, NULL);
 		return;
 	}
@@ -756,10 +758,10 @@ static void compare_pair(struct pkgdiff *d, const struct def *o, const struct de
 	if (cmp_opt(os->type_params, ns->type_params))
 		add(d, GS_CHANGE_TYPE_PARAMS_CHANGED, path, line, ns->name, os->type_params,
 		    ns->type_params);
-	if (!same_strings(os->decorators, os->decorators_nr, ns->decorators, ns->decorators_nr)) {
-		join_decorators(&d->a, os);
-		join_decorators(&d->b, ns);
-		add(d, GS_CHANGE_DECORATORS_CHANGED, path, line, ns->name, d->a.ptr, d->b.ptr);
+	if (!same_strings(os->markers, os->markers_nr, ns->markers, ns->markers_nr)) {
+		join_markers(&d->a, os);
+		join_markers(&d->b, ns);
+		add(d, GS_CHANGE_MARKERS_CHANGED, path, line, ns->name, d->a.ptr, d->b.ptr);
 	}
 	if (os->has_params && ns->has_params)
 		compare_params(d, os, ns, path, line);
@@ -813,27 +815,27 @@ static void report_unmatched(struct pkgdiff *d, const struct def *x, int added)
 	add(d, kind, x->mod->path, sym_line(x->sym), x->sym->name, NULL, NULL);
 }
 
-/* Names that left a literal __all__ (other than those of removed definitions). */
-static void compare_all(struct pkgdiff *d, size_t fi)
+/* Names that left an export list (other than those of removed definitions). */
+static void compare_exports(struct pkgdiff *d, size_t fi)
 {
 	const gs_apidiff_file *f = &d->files[fi];
 	size_t i;
 
-	if (!f->old->has_all || !f->new_->has_all)
+	if (!f->old->has_exports || !f->new_->has_exports)
 		return;
-	for (i = 0; i < f->old->all_nr; i++) {
-		const char *name = f->old->all[i];
+	for (i = 0; i < f->old->exports_nr; i++) {
+		const char *name = f->old->exports[i];
 		const gs_symbol *s;
 		size_t k;
 
-		for (k = 0; k < i && strcmp(f->old->all[k], name); k++)
+		for (k = 0; k < i && strcmp(f->old->exports[k], name); k++)
 			;
-		if (k < i || all_has(f->new_, name))
+		if (k < i || exports_has(f->new_, name))
 			continue;
 		s = module_find(f->old, name);
 		if (s && !d->old.v[d->old.base[fi] + (size_t)(s - f->old->symbols)].match)
 			continue;
-		add(d, GS_CHANGE_ALL_NAME_REMOVED, f->path, s ? sym_line(s) : 1, name, name, NULL);
+		add(d, GS_CHANGE_EXPORT_REMOVED, f->path, s ? sym_line(s) : 1, name, name, NULL);
 	}
 }
 
@@ -867,7 +869,7 @@ void gs_apidiff_package(gs_change_list *out, const char *package, const char *mo
 				add(&d, GS_CHANGE_DOCSTRING_CHANGED, f->path, 1, d.obj.ptr,
 				    f->old->doc, f->new_->doc);
 			}
-			compare_all(&d, i);
+			compare_exports(&d, i);
 		} else if (f->old && !d.moved_old[i] && module_public(&d, f->path)) {
 			module_name(&d.obj, &d, f->path);
 			add(&d, GS_CHANGE_MODULE_REMOVED, f->path, 1, d.obj.ptr, NULL, NULL);
@@ -1373,46 +1375,42 @@ void gs_change_list_format_text(gs_buf *out, const gs_change_list *changes)
 	}
 }
 
+void gs_change_put_json(gs_buf *out, const gs_change *c, unsigned fields)
+{
+	gs_buf_putc(out, '{');
+	if (fields & GS_CHANGE_JSON_COMMIT) {
+		gs_buf_puts(out, "\"commit\": ");
+		gs_buf_put_json_string_or_null(out, c->commit);
+		gs_buf_put_json_member(out, "module", c->module);
+		gs_buf_puts(out, ", ");
+	}
+	gs_buf_puts(out, "\"package\": ");
+	gs_buf_put_json_string_or_null(out, c->package);
+	gs_buf_put_json_member(out, "path", c->path);
+	gs_buf_printf(out, ", \"line\": %zu", c->line);
+	gs_buf_put_json_member(out, "object", c->object);
+	gs_buf_put_json_member(out, "kind", gs_change_kind_name(c->kind));
+	if (fields & GS_CHANGE_JSON_VALUES) {
+		gs_buf_printf(out, ", \"breaking\": %s", c->breaking ? "true" : "false");
+		gs_buf_put_json_member(out, "old", c->old_value);
+		gs_buf_put_json_member(out, "new", c->new_value);
+	}
+	gs_buf_put_json_member(out, "message", gs_change_kind_message(c->kind));
+	gs_buf_putc(out, '}');
+}
+
 void gs_change_list_format_json(gs_buf *out, const gs_change_list *changes,
 				const char *from, const char *to)
 {
 	size_t i;
 
 	gs_buf_puts(out, "{\"from\": ");
-	if (from)
-		gs_buf_put_json_string(out, from);
-	else
-		gs_buf_puts(out, "null");
-	gs_buf_puts(out, ", \"to\": ");
-	if (to)
-		gs_buf_put_json_string(out, to);
-	else
-		gs_buf_puts(out, "null");
+	gs_buf_put_json_string_or_null(out, from);
+	gs_buf_put_json_member(out, "to", to);
 	gs_buf_puts(out, ", \"changes\": [");
 	for (i = 0; i < changes->nr; i++) {
-		const gs_change *c = &changes->v[i];
-
-		gs_buf_puts(out, i ? ",\n    {\"package\": " : "\n    {\"package\": ");
-		gs_buf_put_json_string(out, c->package);
-		gs_buf_puts(out, ", \"path\": ");
-		gs_buf_put_json_string(out, c->path);
-		gs_buf_printf(out, ", \"line\": %zu, \"object\": ", c->line);
-		gs_buf_put_json_string(out, c->object);
-		gs_buf_puts(out, ", \"kind\": ");
-		gs_buf_put_json_string(out, gs_change_kind_name(c->kind));
-		gs_buf_printf(out, ", \"breaking\": %s, \"old\": ", c->breaking ? "true" : "false");
-		if (c->old_value)
-			gs_buf_put_json_string(out, c->old_value);
-		else
-			gs_buf_puts(out, "null");
-		gs_buf_puts(out, ", \"new\": ");
-		if (c->new_value)
-			gs_buf_put_json_string(out, c->new_value);
-		else
-			gs_buf_puts(out, "null");
-		gs_buf_puts(out, ", \"message\": ");
-		gs_buf_put_json_string(out, gs_change_kind_message(c->kind));
-		gs_buf_putc(out, '}');
+		gs_buf_puts(out, i ? ",\n    " : "\n    ");
+		gs_change_put_json(out, &changes->v[i], GS_CHANGE_JSON_VALUES);
 	}
 	gs_buf_puts(out, changes->nr ? "\n  ]}\n" : "]}\n");
 }

@@ -212,6 +212,22 @@ void gs_buf_put_json_string(gs_buf *buf, const char *str)
 	gs_buf_putc(buf, '"');
 }
 
+void gs_buf_put_json_string_or_null(gs_buf *buf, const char *s)
+{
+	if (s)
+		gs_buf_put_json_string(buf, s);
+	else
+		gs_buf_puts(buf, "null");
+}
+
+void gs_buf_put_json_member(gs_buf *buf, const char *key, const char *value)
+{
+	gs_buf_puts(buf, ", ");
+	gs_buf_put_json_string(buf, key);
+	gs_buf_puts(buf, ": ");
+	gs_buf_put_json_string_or_null(buf, value);
+}
+
 void gs_buf_put_u32le(gs_buf *buf, uint32_t v)
 {
 	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),

@@ -671,23 +671,8 @@ void gs_check_report_json(gs_buf *out, const gs_check_report *r, int range)
 		/* the changes spec.breakingChanges = refuse refuses, as git spec diff --json lists them */
 		gs_buf_puts(out, ", \"refused\": [");
 		for (i = 0; i < r->refused.nr; i++) {
-			const gs_change *c = &r->refused.v[i];
-
-			gs_buf_puts(out, i ? ",\n    {\"commit\": " : "\n    {\"commit\": ");
-			gs_buf_put_json_string(out, c->commit);
-			gs_buf_puts(out, ", \"module\": ");
-			gs_buf_put_json_string(out, c->module);
-			gs_buf_puts(out, ", \"package\": ");
-			gs_buf_put_json_string(out, c->package);
-			gs_buf_puts(out, ", \"path\": ");
-			gs_buf_put_json_string(out, c->path);
-			gs_buf_printf(out, ", \"line\": %zu, \"object\": ", c->line);
-			gs_buf_put_json_string(out, c->object);
-			gs_buf_puts(out, ", \"kind\": ");
-			gs_buf_put_json_string(out, gs_change_kind_name(c->kind));
-			gs_buf_puts(out, ", \"message\": ");
-			gs_buf_put_json_string(out, gs_change_kind_message(c->kind));
-			gs_buf_putc(out, '}');
+			gs_buf_puts(out, i ? ",\n    " : "\n    ");
+			gs_change_put_json(out, &r->refused.v[i], GS_CHANGE_JSON_COMMIT);
 		}
 		gs_buf_puts(out, "\n  ]");
 	}

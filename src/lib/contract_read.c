@@ -1,14 +1,15 @@
 /*
  * Reading contract Markdown back into its keyed model (the entries the
  * structural merge works on), and writing that model out again. The
- * reader accepts only what the renderer produces: parsing then rendering
- * gives the same bytes (DESIGN.md 2.2, 3.3).
+ * reader accepts only what the writer (contract_write.c) produces:
+ * parsing then rendering gives the same bytes (DESIGN.md 2.2, 3.3). The
+ * headings both use are named once, in include/gitspec/contract.h.
  */
 #include <stdlib.h>
 #include <string.h>
-#include "contract_read.h"
+#include "contract_internal.h"
 #include "gitspec/common.h"
-#include "gitspec/render.h"
+#include "gitspec/language.h"
 
 static void entry_release(entry *e)
 {
@@ -170,8 +171,8 @@ static int is_ident_char(char c)
 	       (c >= '0' && c <= '9') || (unsigned char)c >= 0x80 || c == '\\';
 }
 
-/* Skip one decorator expression "@expr" up to the space that ends it. */
-static size_t skip_decorator(const char *s, size_t i, size_t len)
+/* Skip one marker expression ("@expr" in Python) up to the space that ends it. */
+static size_t skip_marker(const char *s, size_t i, size_t len)
 {
 	int depth = 0;
 	char quote = 0;
@@ -208,10 +209,11 @@ enum span_form { SPAN_VAR, SPAN_TYPE, SPAN_DEF, SPAN_CLASS, SPAN_ATTR };
  */
 static int span_name(char **name, enum span_form *form, const char *s, size_t len)
 {
-	size_t i = 0, start;
+	const char *mprefix = gs_language_default()->marker_prefix;
+	size_t i = 0, start, mlen = strlen(mprefix);
 
-	while (i < len && s[i] == '@')
-		i = skip_decorator(s, i, len);
+	while (i < len && mlen && !strncmp(s + i, mprefix, mlen))
+		i = skip_marker(s, i, len);
 	if (len - i > 10 && !memcmp(s + i, "async def ", 10)) {
 		i += 10;
 		*form = SPAN_DEF;
@@ -258,6 +260,26 @@ static int heading_span(char **out, const line *l, const char *prefix)
 		return -1;
 	*out = gs_xstrndup(l->p + plen + b, e - b);
 	return 0;
+}
+
+/* Whether `l` is exactly the heading "PREFIX TITLE". */
+static int heading_is(const line *l, const char *prefix, const char *title)
+{
+	size_t plen = strlen(prefix), tlen = strlen(title);
+
+	return l->len == plen + tlen && !memcmp(l->p, prefix, plen) &&
+	       !memcmp(l->p + plen, title, tlen);
+}
+
+/* The "### " section of a file section `l` heads (not Classes), or -1. */
+static int list_section(const line *l)
+{
+	int sec;
+
+	for (sec = 0; sec < GS_SECTION_CLASSES; sec++)
+		if (heading_is(l, "### ", gs_contract_section_title((gs_contract_section)sec)))
+			return sec;
+	return -1;
 }
 
 static int is_heading(const line *l)
@@ -359,6 +381,42 @@ static int parse_list(gs_contract *c, const block *b, enum entry_kind kind,
 	return error;
 }
 
+/* The header: the title heading and the comment paragraph, into `text`. */
+static int parse_header(gs_contract *c, const block *blocks, size_t nr, gs_buf *text)
+{
+	if (nr < 2 || blocks[0].nr != 1 || blocks[1].nr != 1 ||
+	    blocks[0].lines[0].len < 2 || memcmp(blocks[0].lines[0].p, "# ", 2))
+		return GS_EINPUT;
+	gs_buf_put(text, blocks[0].lines[0].p, blocks[0].lines[0].len);
+	gs_buf_puts(text, "\n\n");
+	gs_buf_put(text, blocks[1].lines[0].p, blocks[1].lines[0].len);
+	gs_buf_putc(text, '\n');
+	/* The comment line names the format (DESIGN 2.4); format 1 named none. */
+	c->format = blocks[1].lines[0].len == strlen(GS_CONTRACT_COMMENT) &&
+		!memcmp(blocks[1].lines[0].p, GS_CONTRACT_COMMENT, blocks[1].lines[0].len) ?
+		GS_CONTRACT_FORMAT : 1;
+	contract_add(c, E_HEADER, "", "", "", text->ptr, text->size);
+	return 0;
+}
+
+/*
+ * The text of the heading block `i` and of the docstring paragraph that
+ * may follow it (a file's or a class's), into `text`: the number of
+ * blocks used, 1 or 2.
+ */
+static size_t heading_with_doc(gs_buf *text, const block *blocks, size_t i, size_t nr)
+{
+	block_text(text, &blocks[i], 0, 1);
+	if (i + 1 < nr && blocks[i + 1].nr == 1 && !is_heading(&blocks[i + 1].lines[0]) &&
+	    !is_bullet(&blocks[i + 1].lines[0])) {
+		gs_buf_putc(text, '\n');
+		gs_buf_put(text, blocks[i + 1].lines[0].p, blocks[i + 1].lines[0].len);
+		gs_buf_putc(text, '\n');
+		return 2;
+	}
+	return 1;
+}
+
 static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 {
 	gs_buf text = GS_BUF_INIT;
@@ -367,27 +425,14 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 	int error = 0;
 	enum { S_TOP, S_FILE, S_CLASSES } state = S_TOP;
 
-	/* The header: the title heading and the comment paragraph. */
-	if (nr < 2 || blocks[0].nr != 1 || blocks[1].nr != 1 ||
-	    blocks[0].lines[0].len < 2 || memcmp(blocks[0].lines[0].p, "# ", 2)) {
-		error = GS_EINPUT;
+	if ((error = parse_header(c, blocks, nr, &text)) < 0)
 		goto done;
-	}
-	gs_buf_put(&text, blocks[0].lines[0].p, blocks[0].lines[0].len);
-	gs_buf_puts(&text, "\n\n");
-	gs_buf_put(&text, blocks[1].lines[0].p, blocks[1].lines[0].len);
-	gs_buf_putc(&text, '\n');
-	/* The comment line names the format (DESIGN 2.4); format 1 named none. */
-	c->format = blocks[1].lines[0].len == strlen(GS_CONTRACT_COMMENT) &&
-		!memcmp(blocks[1].lines[0].p, GS_CONTRACT_COMMENT, blocks[1].lines[0].len) ?
-		GS_CONTRACT_FORMAT : 1;
-	contract_add(c, E_HEADER, "", "", "", text.ptr, text.size);
 	i = 2;
 	while (i < nr) {
 		block *b = &blocks[i];
 		const line *h = &b->lines[0];
 
-		if (b->nr == 1 && h->len == 10 && !memcmp(h->p, "## Exports", 10) && state == S_TOP &&
+		if (b->nr == 1 && heading_is(h, "## ", GS_CONTRACT_EXPORTS_TITLE) && state == S_TOP &&
 		    i + 1 < nr) {
 			if ((error = parse_list(c, &blocks[i + 1], E_EXPORT, "", "")) < 0)
 				goto done;
@@ -398,39 +443,28 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 			free(file);
 			file = tmp;
 			tmp = NULL;
-			block_text(&text, b, 0, 1);
-			/* The module docstring: a paragraph right after the heading. */
-			if (i + 1 < nr && blocks[i + 1].nr == 1 && !is_heading(&blocks[i + 1].lines[0]) &&
-			    !is_bullet(&blocks[i + 1].lines[0])) {
-				gs_buf_putc(&text, '\n');
-				gs_buf_put(&text, blocks[i + 1].lines[0].p, blocks[i + 1].lines[0].len);
-				gs_buf_putc(&text, '\n');
-				i++;
-			}
+			i += heading_with_doc(&text, blocks, i, nr);
 			contract_add(c, E_FILE, file, "", "", text.ptr, text.size);
 			state = S_FILE;
-			i++;
 			continue;
 		}
 		if (state == S_FILE && b->nr == 1 && i + 1 < nr && is_bullet(&blocks[i + 1].lines[0])) {
+			static const enum entry_kind kinds[] = { E_VAR, E_TYPE, E_FUNC };
+			int sec = list_section(h);
 			enum entry_kind k;
 
-			if (h->len == 13 && !memcmp(h->p, "### Variables", 13))
-				k = E_VAR;
-			else if (h->len == 16 && !memcmp(h->p, "### Type aliases", 16))
-				k = E_TYPE;
-			else if (h->len == 13 && !memcmp(h->p, "### Functions", 13))
-				k = E_FUNC;
-			else {
+			if (sec < 0) {
 				error = GS_EINPUT;
 				goto done;
 			}
+			k = kinds[sec];
 			if ((error = parse_list(c, &blocks[i + 1], k, file, "")) < 0)
 				goto done;
 			i += 2;
 			continue;
 		}
-		if (state == S_FILE && b->nr == 1 && h->len == 11 && !memcmp(h->p, "### Classes", 11)) {
+		if (state == S_FILE && b->nr == 1 &&
+		    heading_is(h, "### ", gs_contract_section_title(GS_SECTION_CLASSES))) {
 			state = S_CLASSES;
 			i++;
 			continue;
@@ -446,16 +480,8 @@ static int parse_blocks(gs_contract *c, block *blocks, size_t nr)
 			}
 			free(tmp);
 			tmp = NULL;
-			block_text(&text, b, 0, 1);
-			if (i + 1 < nr && blocks[i + 1].nr == 1 && !is_heading(&blocks[i + 1].lines[0]) &&
-			    !is_bullet(&blocks[i + 1].lines[0])) {
-				gs_buf_putc(&text, '\n');
-				gs_buf_put(&text, blocks[i + 1].lines[0].p, blocks[i + 1].lines[0].len);
-				gs_buf_putc(&text, '\n');
-				i++;
-			}
+			i += heading_with_doc(&text, blocks, i, nr);
 			contract_add(c, E_CLASS, file, cls, cls, text.ptr, text.size);
-			i++;
 			if (i < nr && is_bullet(&blocks[i].lines[0])) {
 				if ((error = parse_list(c, &blocks[i], E_MVAR, file, cls)) < 0)
 					goto done;
@@ -539,14 +565,13 @@ done:
 
 void gs_contract_render_entries(gs_buf *out, entry **v, size_t nr)
 {
-	static const char *const section_titles[] = { NULL, "Variables", "Type aliases", "Functions" };
 	size_t i = 0;
 
 	/* Header, then exports. */
 	while (i < nr && v[i]->kind == E_HEADER)
 		gs_buf_puts(out, v[i++]->text);
 	if (i < nr && v[i]->kind == E_EXPORT) {
-		gs_buf_puts(out, "\n## Exports\n\n");
+		gs_buf_puts(out, "\n## " GS_CONTRACT_EXPORTS_TITLE "\n\n");
 		while (i < nr && v[i]->kind == E_EXPORT)
 			gs_buf_puts(out, v[i++]->text);
 	}
@@ -566,10 +591,13 @@ void gs_contract_render_entries(gs_buf *out, entry **v, size_t nr)
 
 			if (rank != section) {
 				section = rank;
+				/* Ranks 1-3 are the list sections, 4 the classes. */
 				if (rank < 4)
-					gs_buf_printf(out, "\n### %s\n\n", section_titles[rank]);
+					gs_buf_printf(out, "\n### %s\n\n",
+						      gs_contract_section_title((gs_contract_section)(rank - 1)));
 				else
-					gs_buf_puts(out, "\n### Classes\n");
+					gs_buf_printf(out, "\n### %s\n",
+						      gs_contract_section_title(GS_SECTION_CLASSES));
 				in_list = 0;
 			}
 			if (rank < 4) {

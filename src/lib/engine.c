@@ -8,9 +8,8 @@
 #include "gitspec/buf.h"
 #include "gitspec/source.h"
 #include "gitspec/packages.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 #include "gitspec/model.h"
-#include "gitspec/python.h"
 #include "gitspec/cache.h"
 #include "gitspec/engine.h"
 #include "gitspec/language.h"
@@ -73,8 +72,9 @@ struct table {
 struct gs_engine {
 	const gs_config *cfg;
 	gs_cache *cache;
-	gs_python *py;           /* the calling thread's parser */
-	gs_python **workers;     /* one per extra thread, made on first use */
+	const gs_language *lang; /* the language of the sources */
+	gs_parser *py;           /* the calling thread's parser */
+	gs_parser **workers;     /* one per extra thread, made on first use */
 	size_t workers_nr;
 	struct table models;     /* (path, blob id) -> model or error */
 	/*
@@ -140,6 +140,7 @@ int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache)
 
 	eng->cfg = cfg;
 	eng->cache = cache;
+	eng->lang = gs_language_default();
 	eng->threads = engine_threads();
 	table_init(&eng->models, 0);
 	table_init(&eng->hashed, 1);
@@ -156,9 +157,9 @@ void gs_engine_free(gs_engine *eng)
 	table_release(&eng->models);
 	table_release(&eng->hashed);
 	for (i = 0; i < eng->workers_nr; i++)
-		gs_python_free(eng->workers[i]);
+		eng->lang->parser_free(eng->workers[i]);
 	free(eng->workers);
-	gs_python_free(eng->py);
+	eng->lang->parser_free(eng->py);
 	free(eng);
 }
 
@@ -309,7 +310,7 @@ static struct slot *error_slot(struct slot *s, int code, const char *msg)
  * The model of `e`, never NULL: a slot holding the model or the error.
  * Runs on any thread with its own parser `py`.
  */
-static struct slot *compute(struct job *job, gs_python *py, const gs_source_entry *e)
+static struct slot *compute(struct job *job, gs_parser *py, const gs_source_entry *e)
 {
 	struct slot *s = gs_xcalloc(1, sizeof(*s));
 	gs_buf data = GS_BUF_INIT, cached = GS_BUF_INIT;
@@ -390,7 +391,7 @@ static struct slot *compute(struct job *job, gs_python *py, const gs_source_entr
 	}
 	if (job->big && data.size >= BIG_FILE)
 		pthread_mutex_lock(job->big);
-	rc = gs_python_extract(&s->mod, py, e->path, data.ptr, data.size);
+	rc = job->eng->lang->extract(&s->mod, py, e->path, data.ptr, data.size);
 	if (job->big && data.size >= BIG_FILE)
 		pthread_mutex_unlock(job->big);
 	gs_buf_clear(&cached);
@@ -425,11 +426,11 @@ done:
 	return s;
 }
 
-static int ensure_parser(gs_python **py)
+static int ensure_parser(const gs_engine *eng, gs_parser **py)
 {
 	if (*py)
 		return 0;
-	return gs_python_new(py);
+	return eng->lang->parser_new(py);
 }
 
 /* ---- prefetch on several threads ----------------------------------------- */
@@ -444,10 +445,10 @@ struct pool {
 
 struct worker {
 	struct pool *pool;
-	gs_python *py;
+	gs_parser *py;
 };
 
-static void pool_run(struct pool *pool, gs_python *py)
+static void pool_run(struct pool *pool, gs_parser *py)
 {
 	for (;;) {
 		size_t i;
@@ -493,7 +494,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 	}
 	if (!todo_nr)
 		goto done;
-	if ((error = ensure_parser(&eng->py)) < 0)
+	if ((error = ensure_parser(eng, &eng->py)) < 0)
 		goto done;
 
 	pool.job.eng = eng;
@@ -518,7 +519,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 		workers = gs_xcalloc(nthreads - 1, sizeof(*workers));
 		tids = gs_xcalloc(nthreads - 1, sizeof(*tids));
 		for (i = 0; i < nthreads - 1; i++) {
-			if (ensure_parser(&eng->workers[i]) < 0)
+			if (ensure_parser(eng, &eng->workers[i]) < 0)
 				break;
 			workers[i].pool = &pool;
 			workers[i].py = eng->workers[i];
@@ -564,7 +565,7 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 	if (!s) {
 		struct job job = { eng, src, NULL, NULL };
 
-		if ((error = ensure_parser(&eng->py)) < 0)
+		if ((error = ensure_parser(eng, &eng->py)) < 0)
 			return error;
 		s = compute(&job, eng->py, entry);
 		if (!entry->has_oid && !git_oid_is_zero(&s->oid))

@@ -6,6 +6,11 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 
+/*
+ * Fixed per-thread storage: setting an error never allocates, and a worker
+ * thread that exits leaves nothing to free. A longer message or path is
+ * cut, which only shortens what the user reads.
+ */
 static _Thread_local char error_msg[4096];
 static _Thread_local int error_is_set;
 static _Thread_local char error_path[4096];

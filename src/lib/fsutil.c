@@ -342,10 +342,74 @@ static int fill_temp(int fd, const char *path, const char *data, size_t len,
 	return error;
 }
 
+/* Where write_through_temp() puts the file. */
+struct temp_target {
+	int dirfd;        /* the target's directory, or AT_FDCWD */
+	const char *dir;  /* its path from the current directory, with a final slash, or "" */
+	const char *base; /* the target, relative to dirfd */
+	const char *path; /* the target as the messages name it */
+	int replace;      /* gs_replace_file()'s messages, not gs_write_file_atomic()'s */
+};
+
+/*
+ * Write `data` to a temporary file and rename it over the target: in the
+ * scratch directory, or beside the target when the rename crosses file
+ * systems (EXDEV). `set_mode`: give the file exactly `mode`; otherwise it
+ * is created with `mode` (the umask applies). On any error the temporary
+ * file is removed and the target is left as it was.
+ *
+ * O_EXCL: never reuse a file someone else created. rename() is atomic;
+ * it replaces a symlink swapped in meanwhile and never follows it.
+ */
+static int write_through_temp(const struct temp_target *t, const char *data, size_t len,
+			      int set_mode, mode_t mode)
+{
+	gs_buf tmp = GS_BUF_INIT;
+	int fd, error = 0, slot = -1, beside = 0, have_tmp = 0;
+	size_t skip = 0;
+
+	for (;;) {
+		fd = tempfile_create(&tmp, &slot, t->dirfd, t->dir, &beside, set_mode ? 0600 : mode);
+		if (fd < 0) {
+			error = gs_error_set(GS_ERROR, "cannot create a temporary file for '%s': %s",
+					     t->path, strerror(errno));
+			goto done;
+		}
+		have_tmp = 1;
+		/* Beside the target, the file is named from dirfd (see tempfile_create). */
+		skip = beside && t->dirfd != AT_FDCWD ? strlen(t->dir) : 0;
+		if ((error = fill_temp(fd, t->path, data, len, set_mode, mode)) < 0)
+			goto done;
+		if (!renameat(beside ? t->dirfd : AT_FDCWD, tmp.ptr + skip, t->dirfd, t->base))
+			break;
+		if (errno != EXDEV || beside) {
+			error = gs_error_set(errno == EISDIR && !t->replace ? GS_EINPUT : GS_ERROR,
+					     "cannot %s '%s': %s", t->replace ? "replace" : "write",
+					     t->path, strerror(errno));
+			goto done;
+		}
+		/* The git directory is on another file system: beside it. */
+		unlink(tmp.ptr);
+		tempfile_unregister(slot);
+		slot = -1;
+		have_tmp = 0;
+		beside = 1;
+	}
+	have_tmp = 0;
+done:
+	/* Remove the file before forgetting it (see gs_lockfile_rollback). */
+	if (have_tmp)
+		unlinkat(beside ? t->dirfd : AT_FDCWD, tmp.ptr + skip, 0);
+	tempfile_unregister(slot);
+	gs_buf_release(&tmp);
+	return error;
+}
+
 int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode)
 {
-	int error = 0, dirfd = -1, fd = -1, keep_mode = 0, slot = -1, beside = 0, have_tmp = 0, r;
-	gs_buf scratch = GS_BUF_INIT, tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
+	int error = 0, dirfd = -1, keep_mode = 0;
+	gs_buf scratch = GS_BUF_INIT, dir = GS_BUF_INIT;
+	struct temp_target target = { -1, NULL, NULL, NULL, 0 };
 	const char *base = NULL, *slash;
 	struct stat st;
 
@@ -374,50 +438,15 @@ int gs_write_file_atomic(const char *root, const char *path, const char *data, s
 	if ((slash = strrchr(path, '/')) != NULL)
 		gs_buf_put(&dir, path, (size_t)(slash - path) + 1);
 
-	/*
-	 * O_EXCL: never reuse a file someone else created. rename() is atomic;
-	 * it replaces a symlink swapped in meanwhile and never follows it.
-	 */
-	for (;;) {
-		fd = tempfile_create(&tmp, &slot, dirfd, dir.ptr, &beside, keep_mode ? 0600 : mode);
-		if (fd < 0) {
-			error = gs_error_set(GS_ERROR, "cannot create a temporary file for '%s': %s",
-					     path, strerror(errno));
-			goto done;
-		}
-		have_tmp = 1;
-		if ((error = fill_temp(fd, path, data, len, keep_mode, mode)) < 0)
-			goto done;
-		r = beside ? renameat(dirfd, tmp.ptr + dir.size, dirfd, base) :
-			renameat(AT_FDCWD, tmp.ptr, dirfd, base);
-		if (!r)
-			break;
-		if (errno != EXDEV || beside) {
-			error = gs_error_set(errno == EISDIR ? GS_EINPUT : GS_ERROR,
-					     "cannot write '%s': %s", path, strerror(errno));
-			goto done;
-		}
-		/* The git directory is on another file system: beside it. */
-		unlink(tmp.ptr);
-		tempfile_unregister(slot);
-		slot = -1;
-		have_tmp = 0;
-		beside = 1;
-	}
-	have_tmp = 0;
+	target.dirfd = dirfd;
+	target.dir = dir.ptr;
+	target.base = base;
+	target.path = path;
+	error = write_through_temp(&target, data, len, keep_mode, mode);
 done:
-	/* Remove the file before forgetting it (see gs_lockfile_rollback). */
-	if (have_tmp) {
-		if (beside)
-			unlinkat(dirfd, tmp.ptr + dir.size, 0);
-		else
-			unlink(tmp.ptr);
-	}
-	tempfile_unregister(slot);
 	if (dirfd >= 0)
 		close(dirfd);
 	gs_buf_release(&scratch);
-	gs_buf_release(&tmp);
 	gs_buf_release(&dir);
 	return error;
 }
@@ -817,41 +846,16 @@ void gs_lockfile_rollback(gs_lockfile *lk)
 
 int gs_replace_file(const char *path, const char *data, size_t len, mode_t mode)
 {
-	gs_buf tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
+	gs_buf dir = GS_BUF_INIT;
 	const char *slash = strrchr(path, '/');
-	int fd, error = 0, slot = -1, beside = 0, have_tmp = 0;
+	struct temp_target target = { AT_FDCWD, NULL, path, path, 1 };
+	int error;
 
 	if (slash)
 		gs_buf_put(&dir, path, (size_t)(slash - path) + 1);
-	for (;;) {
-		fd = tempfile_create(&tmp, &slot, AT_FDCWD, dir.ptr, &beside, 0600);
-		if (fd < 0) {
-			error = gs_error_set(GS_ERROR, "cannot create a temporary file for '%s': %s",
-					     path, strerror(errno));
-			goto done;
-		}
-		have_tmp = 1;
-		/* open(2) applies the umask; the caller's mode is meant exactly */
-		if ((error = fill_temp(fd, path, data, len, 1, mode)) < 0)
-			goto done;
-		if (!rename(tmp.ptr, path))
-			break;
-		if (errno != EXDEV || beside) {
-			error = gs_error_set(GS_ERROR, "cannot replace '%s': %s", path, strerror(errno));
-			goto done;
-		}
-		unlink(tmp.ptr);
-		tempfile_unregister(slot);
-		slot = -1;
-		have_tmp = 0;
-		beside = 1;
-	}
-	have_tmp = 0;
-done:
-	if (have_tmp)
-		unlink(tmp.ptr);
-	tempfile_unregister(slot);
-	gs_buf_release(&tmp);
+	target.dir = dir.ptr;
+	/* open(2) applies the umask; the caller's mode is meant exactly */
+	error = write_through_temp(&target, data, len, 1, mode);
 	gs_buf_release(&dir);
 	return error;
 }

@@ -20,6 +20,7 @@
 #include "gitspec/check.h"
 #include "gitspec/language.h"
 #include "gitspec/repo.h"
+#include "gitspec/config.h"
 
 void gs_hook_report_init(gs_hook_report *r)
 {
@@ -163,7 +164,7 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
  * verdict is gs_check's; the hook report words it as `git spec check` does.
  */
 static int check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
-			const gs_strvec *changed, int whole)
+			const gs_strvec *changed, int whole, const gs_strvec *reg_ids)
 {
 	gs_workspace ws;
 	gs_check_report r;
@@ -180,8 +181,12 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 	if (gs_cache_open(&cache, repo) < 0)
 		gs_error_clear();
 	if ((error = gs_workspace_attach(&ws, repo, cache)) < 0 ||
-	    (error = gs_workspace_open_source(&ws, src)) < 0 ||
-	    (error = gs_check_workspace(&r, &ws, whole ? NULL : changed)) < 0)
+	    (error = gs_workspace_open_source(&ws, src)) < 0)
+		goto done;
+	/* Only the specs that can cover the changed files (ADR 0016). */
+	if (reg_ids && (error = gs_registry_load_covering(&ws.reg, ws.src, &ws.cfg, cache, reg_ids)) < 0)
+		goto done;
+	if ((error = gs_check_workspace(&r, &ws, whole ? NULL : changed)) < 0)
 		goto done;
 	for (i = 0; i < r.errors_nr; i++) {
 		gs_strvec_push(&out->errors, r.errors[i].message);
@@ -212,18 +217,202 @@ done:
 int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
 			 const gs_strvec *changed)
 {
-	return check_source(out, repo, src, changed, 0);
+	return check_source(out, repo, src, changed, 0, NULL);
+}
+
+/* Whether directory `dir` of the index holds a package marker itself. */
+static int dir_has_marker(const gs_index *idx, const char *dir, size_t len)
+{
+	size_t n = gs_index_entrycount(idx), pos;
+
+	for (pos = gs_index_dir_next(idx, dir, len, 0); pos < n; pos = gs_index_dir_next(idx, dir, len, pos + 1))
+		if (gs_language_is_marker(gs_index_get(idx, pos)->path))
+			return 1;
+	return 0;
+}
+
+/* Whether `dir` is a sparse directory entry of the index. */
+static int is_sparse_dir(const gs_index *idx, gs_buf *tmp, const char *dir, size_t len)
+{
+	long pos;
+
+	if (!gs_index_is_sparse(idx))
+		return 0;
+	gs_buf_clear(tmp);
+	gs_buf_put(tmp, dir, len);
+	gs_buf_putc(tmp, '/');
+	pos = gs_index_find_pos(idx, tmp->ptr);
+	return pos >= 0 && gs_index_get(idx, (size_t)pos)->mode == GS_INDEX_MODE_DIR;
+}
+
+/*
+ * Without roots configured, they come from every pyproject.toml and the
+ * src/ directories beside them that hold Python files (pyproject.h): the
+ * part holds each such file and one Python file of each such src/, so
+ * that it derives the same roots as the whole index.
+ */
+static void add_roots_files(gs_source_part *part, const gs_index *idx, gs_buf *tmp)
+{
+	size_t n = gs_index_entrycount(idx), i, j, begin, end;
+
+	for (i = 0; i < n; i++) {
+		const gs_index_entry *e = gs_index_get(idx, i);
+		const char *slash;
+
+		if (!gs_pyproject_is_file(e->path))
+			continue;
+		gs_strvec_push(&part->files, e->path);
+		slash = strrchr(e->path, '/');
+		gs_buf_set(tmp, e->path, slash ? (size_t)(slash - e->path) + 1 : 0);
+		gs_buf_puts(tmp, "src/");
+		gs_index_prefix_range(idx, tmp->ptr, &begin, &end);
+		for (j = begin; j < end; j++) {
+			const gs_index_entry *f = gs_index_get(idx, j);
+
+			if (f->mode == GS_INDEX_MODE_DIR) {
+				/* some of it in a sparse directory: all of it */
+				gs_buf_setlen(tmp, tmp->size - 1);
+				gs_strvec_push(&part->trees, tmp->ptr);
+				break;
+			}
+			if (f->mode != GS_MODE_FILE && f->mode != GS_MODE_EXEC)
+				continue;
+			if (gs_language_is_source(f->path)) {
+				gs_strvec_push(&part->files, f->path);
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * The same inside the sparse directories (gs_source_part.pick): every
+ * pyproject.toml, and the first Python file below the src/ beside each,
+ * which comes after it in path order ("pyproject.toml" < "src/").
+ */
+struct roots_pick {
+	gs_strvec src_dirs;  /* "DIR/src/" of the pyproject.toml files seen, none found yet */
+};
+
+static int pick_roots(void *ctx, const char *path, unsigned int mode)
+{
+	struct roots_pick *rp = ctx;
+	size_t i;
+
+	if (!path) {
+		gs_strvec_clear(&rp->src_dirs);
+		return 0;
+	}
+	if (mode != GS_MODE_FILE && mode != GS_MODE_EXEC)
+		return 0;
+	if (gs_pyproject_is_file(path)) {
+		const char *slash = strrchr(path, '/');
+
+		gs_strvec_pushf(&rp->src_dirs, "%.*ssrc/", slash ? (int)(slash - path) + 1 : 0, path);
+		return 1;
+	}
+	if (!gs_language_is_source(path))
+		return 0;
+	for (i = 0; i < rp->src_dirs.nr; i++) {
+		if (!strncmp(path, rp->src_dirs.v[i], strlen(rp->src_dirs.v[i]))) {
+			/* found: drop it (the vector stays NULL-terminated) */
+			free(rp->src_dirs.v[i]);
+			rp->src_dirs.v[i] = rp->src_dirs.v[--rp->src_dirs.nr];
+			rp->src_dirs.v[rp->src_dirs.nr] = NULL;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The part of the index that a verdict on `changed` reads (ADR 0016):
+ * the files at the top (the configuration), the specs directory, and for
+ * every changed source the files directly in each directory above it (the
+ * package markers that make its package and module name) down to its
+ * topmost enclosing package, or the sparse directory entry holding it,
+ * which is read whole (its subpackages, a rollup). *whole is set when the
+ * change may reach further: anything but a source that is no package
+ * marker (a marker, a contract, a spec, the configuration or any file it
+ * may name), or specs at the top of the repository.
+ */
+static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *reg_ids, int *whole,
+		     git_repository *repo, gs_index *idx, const gs_strvec *changed)
+{
+	gs_source *top = NULL;
+	gs_config cfg;
+	gs_buf tmp = GS_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	gs_config_init(&cfg);
+	*whole = 1;
+	for (i = 0; i < changed->nr; i++)
+		if (!gs_language_is_source(changed->v[i]) || gs_language_is_marker(changed->v[i]))
+			goto done;
+	gs_strvec_push(&part->dirs, "");
+	if ((error = gs_source_open_index_part(&top, repo, idx, part)) < 0 ||
+	    (error = gs_config_load(&cfg, repo, top)) < 0)
+		goto done;
+	if (!*cfg.specs_dir || !strcmp(cfg.specs_dir, "."))
+		goto done;
+	if (cfg.roots_derived) {
+		add_roots_files(part, idx, &tmp);
+		if (gs_index_is_sparse(idx)) {
+			part->pick = pick_roots;
+			part->pick_ctx = pick;
+			part->pick_ns = "sparse-roots";
+		}
+	}
+	gs_strvec_push(&part->trees, cfg.specs_dir);
+	for (i = 0; i < changed->nr; i++) {
+		const char *p = changed->v[i], *slash;
+		int inside = 0;
+
+		for (slash = strchr(p, '/'); slash; slash = strchr(slash + 1, '/')) {
+			size_t len = (size_t)(slash - p);
+
+			/* every spec source that can cover it is named by a directory above it */
+			gs_strvec_push_nodup(reg_ids, gs_xstrndup(p, len));
+			if (inside)
+				continue;
+			if (dir_has_marker(idx, p, len) || is_sparse_dir(idx, &tmp, p, len)) {
+				gs_strvec_push_nodup(&part->trees, gs_xstrndup(p, len));
+				inside = 1;
+				continue;
+			}
+			gs_strvec_push_nodup(&part->dirs, gs_xstrndup(p, len));
+		}
+	}
+	gs_strvec_sort_uniq(&part->dirs);
+	gs_strvec_sort_uniq(&part->trees);
+	gs_strvec_sort_uniq(&part->files);
+	gs_strvec_sort_uniq(reg_ids);
+	*whole = 0;
+done:
+	gs_source_free(top);
+	gs_config_release(&cfg);
+	gs_buf_release(&tmp);
+	return error;
 }
 
 int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *index_path)
 {
+	gs_index *idx = NULL;
 	gs_source *src = NULL;
-	gs_strvec changed = GS_STRVEC_INIT;
+	gs_source_part part = GS_SOURCE_PART_INIT;
+	gs_strvec changed = GS_STRVEC_INIT, reg_ids = GS_STRVEC_INIT;
+	struct roots_pick pick = { GS_STRVEC_INIT };
+	gs_buf path = GS_BUF_INIT;
 	git_reference *head = NULL;
 	git_object *tree = NULL;
-	int error, r;
+	int error, r, whole = 1;
 
-	if ((error = gs_source_open_index(&src, repo, index_path)) < 0)
+	if (index_path)
+		gs_buf_sets(&path, index_path);
+	else if ((error = gs_repo_index_path(&path, repo)) < 0)
+		goto done;
+	if ((error = gs_index_open_in(&idx, path.ptr, git_repository_path(repo))) < 0)
 		goto done;
 	/* An unborn branch: everything staged is new (compared with the empty tree). */
 	r = git_repository_head(&head, repo);
@@ -236,15 +425,21 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 		error = gs_error_set_git("cannot read HEAD");
 		goto done;
 	}
-	if ((error = gs_index_changed_paths(&changed, gs_source_index(src), repo,
-					    (const git_tree *)tree)) < 0)
+	if ((error = gs_index_changed_paths(&changed, idx, repo, (const git_tree *)tree)) < 0 ||
+	    (error = hook_part(&part, &pick, &reg_ids, &whole, repo, idx, &changed)) < 0 ||
+	    (error = gs_source_open_index_part(&src, repo, idx, whole ? NULL : &part)) < 0)
 		goto done;
-	error = gs_hook_check_source(out, repo, src, &changed);
+	error = check_source(out, repo, src, &changed, 0, whole ? NULL : &reg_ids);
 done:
 	git_object_free(tree);
 	git_reference_free(head);
 	gs_strvec_clear(&changed);
+	gs_strvec_clear(&reg_ids);
+	gs_strvec_clear(&pick.src_dirs);
+	gs_source_part_clear(&part);
 	gs_source_free(src);
+	gs_index_free(idx);
+	gs_buf_release(&path);
 	return error;
 }
 
@@ -383,7 +578,7 @@ static int check_commit_chained(gs_hook_report *out, git_repository *repo, const
 	}
 	if (error < 0)
 		goto done;
-	error = check_source(out, repo, src, &changed, 0);
+	error = check_source(out, repo, src, &changed, 0, NULL);
 	if (prev && error >= 0) {
 		gs_source_free(*prev);
 		*prev = src;
@@ -418,7 +613,7 @@ int gs_hook_check_tip(gs_hook_report *out, git_repository *repo, const git_commi
 	}
 	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0)
 		goto done;
-	error = check_source(out, repo, src, &none, 1);
+	error = check_source(out, repo, src, &none, 1, NULL);
 done:
 	gs_source_free(src);
 	gs_strvec_clear(&none);
@@ -967,7 +1162,7 @@ static int check_head(gs_hook_report *one, git_repository *repo, const git_commi
 	}
 	if ((error = gs_hook_tree_diff(&changed, repo, ptree, tree)) < 0)
 		goto done;
-	error = check_source(one, repo, src, &changed, 0);
+	error = check_source(one, repo, src, &changed, 0, NULL);
 done:
 	gs_strvec_clear(&changed);
 	git_tree_free(ptree);

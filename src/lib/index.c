@@ -1171,6 +1171,50 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 	*end = prefix_end(idx, *begin, prefix, len);
 }
 
+/* Where `e` sorts against the directory "DIR/": < 0 before, 0 below it, > 0 after. */
+static int dir_cmp(const gs_index_entry *e, const char *dir, size_t dir_len)
+{
+	int c = memcmp(e->path, dir, e->path_len < dir_len ? e->path_len : dir_len);
+
+	if (c)
+		return c;
+	if (e->path_len <= dir_len)
+		return -1;  /* "DIR" itself, or a prefix of it */
+	return (unsigned char)e->path[dir_len] - '/';
+}
+
+size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, size_t pos)
+{
+	size_t plen = dir_len ? dir_len + 1 : 0;
+
+	if (dir_len && pos < idx->nr && dir_cmp(&idx->entries[pos], dir, dir_len) < 0) {
+		size_t lo = pos, hi = idx->nr;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (dir_cmp(&idx->entries[mid], dir, dir_len) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		pos = lo;
+	}
+	while (pos < idx->nr) {
+		const gs_index_entry *e = &idx->entries[pos];
+		const char *slash;
+
+		if (dir_len && dir_cmp(e, dir, dir_len) != 0)
+			break;
+		slash = memchr(e->path + plen, '/', e->path_len - plen);
+		if (!slash)
+			return pos;
+		/* a subdirectory (or a sparse directory entry): skip it whole */
+		pos = prefix_end(idx, pos, e->path, (size_t)(slash - e->path) + 1);
+	}
+	return idx->nr;
+}
+
 static const ct_node *ct_child(const gs_index *idx, const ct_node *n, const char *name, size_t len)
 {
 	size_t lo = 0, hi;

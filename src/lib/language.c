@@ -11,9 +11,17 @@
 /* One line per language; the first is the default. */
 static const gs_language *const languages[] = { &gs_language_python };
 
+/* The one in use: languages[0] unless gs_language_use() said otherwise. */
+static const gs_language *current;
+
 const gs_language *gs_language_default(void)
 {
-	return languages[0];
+	return current ? current : languages[0];
+}
+
+void gs_language_use(const gs_language *lang)
+{
+	current = lang;
 }
 
 const gs_language *gs_language_find(const char *id)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <git2.h>
-#include "contract_read.h"
+#include "contract_internal.h"
 #include "gitspec/merge.h"
 
 /* ---- structural merge --------------------------------------------------- */

@@ -80,7 +80,7 @@ void gs_symbol_release(gs_symbol *sym)
 	if (!sym)
 		return;
 	free(sym->name);
-	free_strings(sym->decorators, sym->decorators_nr);
+	free_strings(sym->markers, sym->markers_nr);
 	for (i = 0; i < sym->params_nr; i++) {
 		free(sym->params[i].name);
 		free(sym->params[i].annotation);
@@ -107,7 +107,7 @@ void gs_module_free(gs_module *mod)
 	for (i = 0; i < mod->symbols_nr; i++)
 		gs_symbol_release(&mod->symbols[i]);
 	free(mod->symbols);
-	free_strings(mod->all, mod->all_nr);
+	free_strings(mod->exports, mod->exports_nr);
 	free(mod);
 }
 
@@ -145,10 +145,10 @@ void gs_utf8_put_escaped(gs_buf *out, const char *s, size_t len)
  *
  *   "GSM" 0x02
  *   ostr doc
- *   u8 has_all, uint all_nr, str all[all_nr]
+ *   u8 has_exports, uint exports_nr, str exports[exports_nr]
  *   uint symbols_nr, then per symbol:
  *     u8 kind, u8 flags (1 public, 2 async, 4 has_params, 8 has_bases),
- *     uint parent + 1, str name, uint decorators_nr, str decorators[],
+ *     uint parent + 1, str name, uint markers_nr, str markers[],
  *     [has_params] uint params_nr, per param: str name, u8 kind,
  *                  ostr annotation, ostr default
  *     ostr returns,
@@ -208,10 +208,10 @@ void gs_module_serialize(gs_buf *out, const gs_module *mod)
 
 	gs_buf_put(out, MODEL_MAGIC, MODEL_MAGIC_LEN);
 	put_ostr(out, mod->doc);
-	gs_buf_putc(out, mod->has_all ? 1 : 0);
-	put_uint(out, mod->all_nr);
-	for (i = 0; i < mod->all_nr; i++)
-		put_str(out, mod->all[i]);
+	gs_buf_putc(out, mod->has_exports ? 1 : 0);
+	put_uint(out, mod->exports_nr);
+	for (i = 0; i < mod->exports_nr; i++)
+		put_str(out, mod->exports[i]);
 	put_uint(out, mod->symbols_nr);
 	for (i = 0; i < mod->symbols_nr; i++) {
 		const gs_symbol *s = &mod->symbols[i];
@@ -224,9 +224,9 @@ void gs_module_serialize(gs_buf *out, const gs_module *mod)
 		gs_buf_putc(out, (char)flags);
 		put_uint(out, (size_t)(s->parent + 1));
 		put_str(out, s->name);
-		put_uint(out, s->decorators_nr);
-		for (j = 0; j < s->decorators_nr; j++)
-			put_str(out, s->decorators[j]);
+		put_uint(out, s->markers_nr);
+		for (j = 0; j < s->markers_nr; j++)
+			put_str(out, s->markers[j]);
 		if (s->has_params) {
 			put_uint(out, s->params_nr);
 			for (j = 0; j < s->params_nr; j++) {
@@ -387,7 +387,7 @@ static void get_symbol(struct reader *r, gs_module *mod, size_t idx)
 	s->has_bases = !!(flags & FLAG_HAS_BASES);
 	s->parent = (int)parent - 1;
 	s->name = get_str(r);
-	s->decorators = get_strings(r, &s->decorators_nr);
+	s->markers = get_strings(r, &s->markers_nr);
 	if (s->has_params && !r->bad) {
 		size_t n = get_count(r);
 
@@ -440,8 +440,8 @@ int gs_module_deserialize(gs_module **out, const char *path, const char *data, s
 	i = get_u8(&r);
 	if (i > 1)
 		r.bad = 1;
-	mod->has_all = (int)i;
-	mod->all = get_strings(&r, &mod->all_nr);
+	mod->has_exports = (int)i;
+	mod->exports = get_strings(&r, &mod->exports_nr);
 	n = get_count(&r);
 	if (!r.bad && n) {
 		mod->symbols = gs_xcalloc(n, sizeof(*mod->symbols));

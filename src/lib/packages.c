@@ -446,7 +446,7 @@ static const gs_package *containing(const gs_package_list *list, const char *pat
  * the packages of `out` (sorted by path, namespace modules not yet among
  * them), which stay sorted: each directory strictly below an import root,
  * not ignored, outside every package, that directly holds a regular
- * Python file.
+ * source file of the language.
  */
 static void add_namespace_modules(gs_package_list *out, const struct entries *es,
 				  struct roots *rs, gs_buf *scratch)

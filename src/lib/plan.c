@@ -37,19 +37,17 @@ static int cmp_ptr(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static const char *string_at(const void *e)
+{
+	return *(const char *const *)e;
+}
+
 /* Whether `s` is wanted: its package is listed, or (rollup) one below it. */
 static int source_wanted(const gs_spec_source *s, const char **sorted, size_t nr)
 {
-	size_t lo = 0, hi = nr, len = strlen(s->identifier);
+	size_t len = strlen(s->identifier);
+	size_t lo = gs_lower_bound(sorted, nr, sizeof(*sorted), string_at, s->identifier);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(sorted[mid], s->identifier) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < nr && !strcmp(sorted[lo], s->identifier))
 		return 1;
 	if (!s->rollup)

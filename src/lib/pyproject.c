@@ -11,6 +11,7 @@
 #include "gitspec/config.h"
 #include "gitspec/toml.h"
 #include "gitspec/pyproject.h"
+#include "gitspec/language.h"
 
 #define PYPROJECT "pyproject.toml"
 #define PYPROJECT_LEN (sizeof(PYPROJECT) - 1)
@@ -239,7 +240,7 @@ static int in_ignored_dir(const gs_config *cfg, const char *path, size_t dlen, g
 	return 0;
 }
 
-/* Whether some regular *.py or *.pyi file lies below `dir` ("DIR/"). */
+/* Whether some regular source file (sources and stubs) lies below `dir` ("DIR/"). */
 static int holds_python(const gs_source *src, const char *dir)
 {
 	size_t begin, end, i;
@@ -251,8 +252,7 @@ static int holds_python(const gs_source *src, const char *dir)
 
 		if (!GS_MODE_IS_REGULAR(e->mode))
 			continue;
-		if ((len > 3 && !strcmp(e->path + len - 3, ".py")) ||
-		    (len > 4 && !strcmp(e->path + len - 4, ".pyi")))
+		if (gs_language_default()->is_source(e->path, len))
 			return 1;
 	}
 	return 0;

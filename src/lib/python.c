@@ -3,7 +3,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 #include "gitspec/python.h"
-#include "gitspec/pylimits.h"
+#include "gitspec/python_limits.h"
 
 /*
  * Extraction of the model of one Python file (DESIGN 2.1-2.3, 2.6).
@@ -1040,8 +1040,8 @@ static void add_function(struct ctx *x, struct scope *scope, TSNode def,
 		kind = is_async ? GS_SYM_ASYNC_FUNCTION : GS_SYM_FUNCTION;
 	e = scope_add(x, scope, G_CALLABLE, kind, dup_text(x, name), name);
 	e->sym.is_async = is_async;
-	e->sym.decorators = decorators->v;
-	e->sym.decorators_nr = decorators->nr;
+	e->sym.markers = decorators->v;
+	e->sym.markers_nr = decorators->nr;
 	memset(decorators, 0, sizeof(*decorators));
 	e->sym.type_params = type_params(x, field(x, def, F_TYPE_PARAMETERS));
 	params(x, &e->sym, field(x, def, F_PARAMETERS));
@@ -1071,8 +1071,8 @@ static void add_class(struct ctx *x, struct scope *scope, TSNode def,
 	if (ts_node_is_null(name))
 		return;
 	e = scope_add(x, scope, G_CLASS, GS_SYM_CLASS, dup_text(x, name), name);
-	e->sym.decorators = decorators->v;
-	e->sym.decorators_nr = decorators->nr;
+	e->sym.markers = decorators->v;
+	e->sym.markers_nr = decorators->nr;
 	memset(decorators, 0, sizeof(*decorators));
 	e->sym.has_bases = 1;
 	supers = field(x, def, F_SUPERCLASSES);
@@ -1772,14 +1772,14 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	memset(&f, 0, sizeof(f));
 	f.mod = mod;
 	if (x.all_seen && !x.all_bad) {
-		mod->has_all = 1;
-		mod->all = x.all.v;
-		mod->all_nr = x.all.nr;
+		mod->has_exports = 1;
+		mod->exports = x.all.v;
+		mod->exports_nr = x.all.nr;
 		memset(&x.all, 0, sizeof(x.all));
-		f.all_nr = mod->all_nr;
+		f.all_nr = mod->exports_nr;
 		f.all_sorted = gs_xcalloc(f.all_nr + 1, sizeof(char *));
 		for (i = 0; i < f.all_nr; i++)
-			f.all_sorted[i] = mod->all[i];
+			f.all_sorted[i] = mod->exports[i];
 		GS_QSORT(f.all_sorted, f.all_nr, str_cmp);
 	}
 	flatten(&f, &x.module, -1, NULL, 1);

@@ -7,6 +7,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
+#include "gitspec/specid.h"
 #include "gitspec/source.h"
 #include "gitspec/packages.h"
 #include "gitspec/cache.h"
@@ -180,7 +181,7 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 }
 
 /* Fill `reg` from a cached serialisation; -1 (and `reg` emptied) when it is not one. */
-static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
+static int registry_deserialize(gs_registry *reg, const char *data, size_t len, const gs_strvec *ids)
 {
 	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
 	uint32_t nr, i;
@@ -198,6 +199,8 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len)
 		body = get_bytes(&r, &m);
 		if (r.bad || memchr(path, '\0', n))
 			break;
+		if (ids && !gs_spec_serialized_covers(body, m, ids))
+			continue;
 		p = gs_xstrndup(path, n);
 		if (gs_spec_deserialize(&spec, p, body, m) < 0)
 			r.bad = 1;
@@ -273,7 +276,8 @@ done:
 	return error;
 }
 
-int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache)
+static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache,
+			 const gs_strvec *ids)
 {
 	gs_registry *reg = gs_xcalloc(1, sizeof(*reg));
 	gs_buf prefix = GS_BUF_INIT, listing = GS_BUF_INIT, data = GS_BUF_INIT;
@@ -323,7 +327,7 @@ int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs
 			goto done;
 		}
 		if (!gs_cache_get(&data, cache, "registry", &key) &&
-		    !registry_deserialize(reg, data.ptr, data.size)) {
+		    !registry_deserialize(reg, data.ptr, data.size, ids)) {
 			registry_index(reg);
 			goto done;
 		}
@@ -350,22 +354,39 @@ done:
 	return error;
 }
 
+int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache)
+{
+	return registry_load(out, src, cfg, cache, NULL);
+}
+
+int gs_registry_load_covering(gs_registry **out, gs_source *src, const gs_config *cfg,
+			      gs_cache *cache, const gs_strvec *ids)
+{
+	return registry_load(out, src, cfg, cache, ids);
+}
+
 /* ---- lookups ------------------------------------------------------------- */
+
+static const char *entry_identifier(const void *e)
+{
+	return ((const gs_registry_entry *)e)->source->identifier;
+}
+
+static const char *spec_id(const void *e)
+{
+	return (*(const gs_spec *const *)e)->id;
+}
+
+static const char *contract_path_of(const void *e)
+{
+	return ((const gs_registry_contract *)e)->path;
+}
 
 /* The first by_package entry with `identifier`, or by_package_nr. */
 static size_t package_lower_bound(const gs_registry *reg, const char *identifier)
 {
-	size_t lo = 0, hi = reg->by_package_nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(reg->by_package[mid].source->identifier, identifier) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return gs_lower_bound(reg->by_package, reg->by_package_nr, sizeof(*reg->by_package),
+			      entry_identifier, identifier);
 }
 
 int gs_registry_find_package(gs_registry_entry *out, const gs_registry *reg, const char *pkg_path)
@@ -401,32 +422,17 @@ done:
 
 const gs_spec *gs_registry_find_id(const gs_registry *reg, const char *id)
 {
-	size_t lo = 0, hi = reg->specs_nr;
+	size_t lo = gs_lower_bound(reg->specs, reg->specs_nr, sizeof(*reg->specs), spec_id, id);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(reg->specs[mid]->id, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < reg->specs_nr && !strcmp(reg->specs[lo]->id, id) ? reg->specs[lo] : NULL;
 }
 
 int gs_registry_find_contract(gs_registry_entry *out, const gs_spec_variant **variant,
 			      const gs_registry *reg, const char *contract_path)
 {
-	size_t lo = 0, hi = reg->by_contract_nr;
+	size_t lo = gs_lower_bound(reg->by_contract, reg->by_contract_nr, sizeof(*reg->by_contract),
+				   contract_path_of, contract_path);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(reg->by_contract[mid].path, contract_path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < reg->by_contract_nr && !strcmp(reg->by_contract[lo].path, contract_path)) {
 		*out = reg->by_contract[lo].entry;
 		if (variant)
@@ -436,22 +442,6 @@ int gs_registry_find_contract(gs_registry_entry *out, const gs_spec_variant **va
 	return gs_error_set(GS_ENOTFOUND, "no spec writes a contract at '%s'", contract_path);
 }
 
-/* The number of "SPEC-NNN", or 0 when `s` is not of that form. */
-static unsigned long spec_number(const char *s)
-{
-	unsigned long n = 0;
-	const char *p;
-
-	if (strncmp(s, "SPEC-", 5) || !s[5])
-		return 0;
-	for (p = s + 5; *p; p++) {
-		if (*p < '0' || *p > '9' || n > 100000000UL)
-			return 0;
-		n = n * 10 + (unsigned long)(*p - '0');
-	}
-	return n;
-}
-
 char *gs_registry_next_id(const gs_registry *reg)
 {
 	unsigned long max = 0, n;
@@ -459,10 +449,10 @@ char *gs_registry_next_id(const gs_registry *reg)
 	size_t i;
 
 	for (i = 0; i < reg->specs_nr; i++)
-		if ((n = spec_number(reg->specs[i]->id)) > max)
+		if ((n = gs_spec_id_number(reg->specs[i]->id)) > max)
 			max = n;
 	for (i = 0; i < reg->names.nr; i++)
-		if ((n = spec_number(reg->names.v[i])) > max)
+		if ((n = gs_spec_id_number(reg->names.v[i])) > max)
 			max = n;
 	gs_buf_printf(&id, "SPEC-%03lu", max + 1);
 	return gs_buf_detach(&id, NULL);

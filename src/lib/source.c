@@ -32,6 +32,7 @@ struct gs_source {
 	size_t entries_mapped;      /* index: entries mapped with this length (fixed size), or 0 */
 	gs_strvec paths;            /* owns the paths of tree and work-tree entries */
 	gs_index *idx;              /* index: the source itself; work tree: for stat data */
+	int borrowed_idx;           /* gs_source_open_index_part(): not ours to free */
 	git_tree *tree;
 	char *workdir;              /* work tree: with a trailing '/' */
 	int workdir_fd;             /* work tree: the directory itself, or -1 */
@@ -96,7 +97,8 @@ void gs_source_free(gs_source *src)
 			free(src->link_free_set[i]);
 		free(src->link_free_set);
 	}
-	gs_index_free(src->idx);
+	if (!src->borrowed_idx)
+		gs_index_free(src->idx);
 	git_tree_free(src->tree);
 	free(src->workdir);
 	if (src->workdir_fd >= 0)
@@ -169,19 +171,14 @@ const gs_source_entry *gs_source_get(const gs_source *src, size_t n)
 	return n < src->nr ? &src->entries[n] : NULL;
 }
 
+static const char *entry_path(const void *e)
+{
+	return ((const gs_source_entry *)e)->path;
+}
+
 static size_t lower_bound(const gs_source *src, const char *path)
 {
-	size_t lo = 0, hi = src->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(src->entries[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return gs_lower_bound(src->entries, src->nr, sizeof(*src->entries), entry_path, path);
 }
 
 const gs_source_entry *gs_source_lookup(const gs_source *src, const char *path)
@@ -287,7 +284,7 @@ static long listing_count(const char *rec, size_t len)
 
 /* Add the files of a well-formed listing below `dir`, their paths in one block. */
 static void add_listing(gs_source *src, const char *rec, size_t len, const char *dir, size_t dlen,
-			int skip_worktree)
+			int skip_worktree, const gs_source_part *part)
 {
 	const char *p = rec, *end = rec + len;
 	size_t total = 0;
@@ -306,12 +303,14 @@ static void add_listing(gs_source *src, const char *rec, size_t len, const char 
 
 		memcpy(w, dir, dlen);
 		memcpy(w + dlen, p + SPARSE_REC_FIXED, slen + 1);
+		p += SPARSE_REC_FIXED + slen + 1;
+		if (part && !gs_source_part_has(part, w))
+			continue;
 		e = add_entry(src, w, mode);
 		git_oid_fromraw(&e->oid, u + 4);
 		e->has_oid = 1;
 		e->skip_worktree = skip_worktree;
 		w += dlen + slen + 1;
-		p += SPARSE_REC_FIXED + slen + 1;
 	}
 }
 
@@ -344,6 +343,45 @@ done:
 	return error;
 }
 
+/* What part->pick keeps of sparse directory `ie`, from the cache or its listing. */
+static int get_picked(gs_buf *out, long *count, gs_source *src, const gs_index_entry *ie,
+		      const gs_source_part *part)
+{
+	gs_buf rec = GS_BUF_INIT;
+	const char *p, *end;
+	int error = 0;
+
+	gs_buf_clear(out);
+	if (!src->sparse_cache_tried) {
+		src->sparse_cache_tried = 1;
+		if (gs_cache_open(&src->sparse_cache, src->repo) < 0)
+			gs_error_clear();
+	}
+	if (gs_cache_get(out, src->sparse_cache, part->pick_ns, &ie->oid) == 0 &&
+	    (*count = listing_count(out->ptr, out->size)) >= 0)
+		goto done;
+	gs_error_clear();
+	gs_buf_clear(out);
+	if ((error = get_listing(&rec, count, src, ie)) < 0)
+		goto done;
+	part->pick(part->pick_ctx, NULL, 0);
+	for (p = rec.ptr, end = rec.ptr + rec.size; p < end;) {
+		const unsigned char *u = (const unsigned char *)p;
+		uint32_t mode = ((uint32_t)u[0] << 24) | ((uint32_t)u[1] << 16) | ((uint32_t)u[2] << 8) | u[3];
+		size_t rlen = SPARSE_REC_FIXED + strlen(p + SPARSE_REC_FIXED) + 1;
+
+		if (part->pick(part->pick_ctx, p + SPARSE_REC_FIXED, mode))
+			gs_buf_put(out, p, rlen);
+		p += rlen;
+	}
+	*count = listing_count(out->ptr, out->size);
+	if (gs_cache_put(src->sparse_cache, part->pick_ns, &ie->oid, out->ptr, out->size) < 0)
+		gs_error_clear();  /* only a cache */
+done:
+	gs_buf_release(&rec);
+	return error;
+}
+
 static int expand_sparse_dir(gs_source *src, const gs_index_entry *ie, int skip_worktree)
 {
 	gs_buf rec = GS_BUF_INIT;
@@ -351,38 +389,224 @@ static int expand_sparse_dir(gs_source *src, const gs_index_entry *ie, int skip_
 	int error;
 
 	if ((error = get_listing(&rec, &count, src, ie)) == 0)
-		add_listing(src, rec.ptr, rec.size, ie->path, ie->path_len, skip_worktree);
+		add_listing(src, rec.ptr, rec.size, ie->path, ie->path_len, skip_worktree, NULL);
 	gs_buf_release(&rec);
 	return error;
 }
 
-int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path)
+void gs_source_part_clear(gs_source_part *part)
+{
+	gs_strvec_clear(&part->dirs);
+	gs_strvec_clear(&part->trees);
+	gs_strvec_clear(&part->files);
+}
+
+static int has_file(const gs_strvec *files, const char *path)
+{
+	size_t lo = 0, hi = files->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(files->v[mid], path);
+
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Whether `path` is `dir` or lies below it ("" holds everything). */
+static int below(const char *path, const char *dir, size_t len)
+{
+	return !len || (!strncmp(path, dir, len) && (path[len] == '/' || !path[len]));
+}
+
+int gs_source_part_has(const gs_source_part *part, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path) : 0, i;
+
+	for (i = 0; i < part->trees.nr; i++)
+		if (below(path, part->trees.v[i], strlen(part->trees.v[i])))
+			return 1;
+	for (i = 0; i < part->dirs.nr; i++)
+		if (strlen(part->dirs.v[i]) == dlen && !strncmp(path, part->dirs.v[i], dlen))
+			return 1;
+	return has_file(&part->files, path);
+}
+
+typedef struct pos_range {
+	size_t begin, end;
+} pos_range;
+
+static int range_cmp(const void *a, const void *b)
+{
+	const pos_range *x = a, *y = b;
+
+	return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+static void push_range(pos_range **v, size_t *nr, size_t *alloc, size_t begin, size_t end)
+{
+	if (begin >= end)
+		return;
+	GS_ALLOC_GROW(*v, *nr + 1, *alloc);
+	(*v)[*nr].begin = begin;
+	(*v)[*nr].end = end;
+	(*nr)++;
+}
+
+/* The sparse directory entries that are `dir` or hold it ("a/", "a/b/" for "a/b"). */
+static void sparse_ancestors(pos_range **v, size_t *nr, size_t *alloc, const gs_index *idx,
+			     const char *dir, gs_buf *tmp)
+{
+	const char *p;
+
+	if (!gs_index_is_sparse(idx) || !*dir)
+		return;
+	for (p = dir;; p++) {
+		if (*p == '/' || !*p) {
+			long pos;
+
+			gs_buf_clear(tmp);
+			gs_buf_put(tmp, dir, (size_t)(p - dir));
+			gs_buf_putc(tmp, '/');
+			pos = gs_index_find_pos(idx, tmp->ptr);
+			if (pos >= 0 && gs_index_get(idx, (size_t)pos)->mode == GS_INDEX_MODE_DIR)
+				push_range(v, nr, alloc, (size_t)pos, (size_t)pos + 1);
+		}
+		if (!*p)
+			break;
+	}
+}
+
+/* The positions of the index entries `part` needs, sorted and disjoint. */
+static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, const gs_source_part *part)
+{
+	pos_range *v = NULL;
+	size_t nr = 0, alloc = 0, i, k, n = gs_index_entrycount(idx);
+	gs_buf tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
+
+	for (i = 0; i < part->trees.nr; i++) {
+		const char *t = part->trees.v[i];
+		size_t begin, end;
+
+		if (!*t) {
+			push_range(&v, &nr, &alloc, 0, n);
+			continue;
+		}
+		gs_buf_sets(&tmp, t);
+		gs_buf_putc(&tmp, '/');
+		gs_index_prefix_range(idx, tmp.ptr, &begin, &end);
+		push_range(&v, &nr, &alloc, begin, end);
+		sparse_ancestors(&v, &nr, &alloc, idx, t, &tmp);
+	}
+	for (i = 0; i < part->dirs.nr; i++) {
+		const char *d = part->dirs.v[i];
+		size_t len = strlen(d), pos;
+
+		for (pos = gs_index_dir_next(idx, d, len, 0); pos < n;
+		     pos = gs_index_dir_next(idx, d, len, pos + 1))
+			push_range(&v, &nr, &alloc, pos, pos + 1);
+		sparse_ancestors(&v, &nr, &alloc, idx, d, &tmp);
+	}
+	for (i = 0; i < part->files.nr; i++) {
+		const char *f = part->files.v[i], *slash = strrchr(f, '/');
+		long pos = gs_index_find_pos(idx, f);
+
+		if (pos >= 0) {
+			size_t end = (size_t)pos + 1;
+
+			/* and its other conflict stages */
+			while (end < n && !strcmp(gs_index_get(idx, end)->path, f))
+				end++;
+			push_range(&v, &nr, &alloc, (size_t)pos, end);
+		} else if (slash) {
+			gs_buf_set(&dir, f, (size_t)(slash - f));
+			sparse_ancestors(&v, &nr, &alloc, idx, dir.ptr, &tmp);
+		}
+	}
+	if (nr)
+		qsort(v, nr, sizeof(*v), range_cmp);
+	for (i = 0, k = 0; i < nr; i++) {
+		if (k && v[i].begin <= v[k - 1].end) {
+			if (v[i].end > v[k - 1].end)
+				v[k - 1].end = v[i].end;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	gs_buf_release(&tmp);
+	gs_buf_release(&dir);
+	*out = v;
+	*out_nr = k;
+}
+
+/* Whether the files below sparse directory `ie` all lie in `part`. */
+static int sparse_dir_whole(const gs_index_entry *ie, const gs_source_part *part)
+{
+	size_t i;
+
+	for (i = 0; i < part->trees.nr; i++)
+		if (below(ie->path, part->trees.v[i], strlen(part->trees.v[i])))
+			return 1;
+	return 0;
+}
+
+int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *idx,
+			      const gs_source_part *part)
 {
 	gs_source *src = source_new(GS_SOURCE_INDEX, repo, "the index");
-	gs_buf path = GS_BUF_INIT, *recs = NULL;
-	size_t i, n = 0, total;
+	gs_buf *recs = NULL;
+	unsigned char *picked = NULL;
+	pos_range *ranges = NULL, all;
+	size_t i, r, n = gs_index_entrycount(idx), ranges_nr = 0, total = 0;
 	int error = 0;
 
-	if (index_path)
-		gs_buf_sets(&path, index_path);
-	else if ((error = gs_repo_index_path(&path, repo)) < 0)
-		goto done;
-	if ((error = gs_index_open_in(&src->idx, path.ptr, git_repository_path(repo))) < 0)
-		goto done;
-	n = gs_index_entrycount(src->idx);
-	total = n;
-	if (gs_index_is_sparse(src->idx)) {
+	src->idx = idx;
+	src->borrowed_idx = 1;
+	if (part) {
+		part_ranges(&ranges, &ranges_nr, idx, part);
+	} else {
+		all.begin = 0;
+		all.end = n;
+		ranges = &all;
+		ranges_nr = 1;
+	}
+	for (r = 0; r < ranges_nr; r++)
+		total += ranges[r].end - ranges[r].begin;
+	if (gs_index_is_sparse(idx)) {
 		/* the sparse directories' listings first, to size the array once */
 		recs = gs_xcalloc(n ? n : 1, sizeof(*recs));
-		for (i = 0; i < n; i++) {
-			const gs_index_entry *ie = gs_index_get(src->idx, i);
+		picked = gs_xcalloc(n ? n : 1, 1);
+		for (r = 0, i = 0; part && part->pick && i < n; i++) {
+			const gs_index_entry *ie = gs_index_get(idx, i);
 			long count;
 
-			if (ie->mode != GS_INDEX_MODE_DIR || ie->stage)
+			while (r < ranges_nr && ranges[r].end <= i)
+				r++;
+			if (ie->mode != GS_INDEX_MODE_DIR || ie->stage || (r < ranges_nr && ranges[r].begin <= i))
 				continue;
-			if ((error = get_listing(&recs[i], &count, src, ie)) < 0)
+			if ((error = get_picked(&recs[i], &count, src, ie, part)) < 0)
 				goto done;
+			picked[i] = 1;
 			total = gs_st_add(total, (size_t)count);
+		}
+		for (r = 0; r < ranges_nr; r++) {
+			for (i = ranges[r].begin; i < ranges[r].end; i++) {
+				const gs_index_entry *ie = gs_index_get(idx, i);
+				long count;
+
+				if (ie->mode != GS_INDEX_MODE_DIR || ie->stage)
+					continue;
+				if ((error = get_listing(&recs[i], &count, src, ie)) < 0)
+					goto done;
+				total = gs_st_add(total, (size_t)count);
+			}
 		}
 	}
 	{
@@ -400,45 +624,79 @@ int gs_source_open_index(gs_source **out, git_repository *repo, const char *inde
 		}
 		src->alloc = total ? total : 1;
 	}
-	for (i = 0; i < n; i++) {
-		const gs_index_entry *ie = gs_index_get(src->idx, i);
-		gs_source_entry *e;
+	for (r = 0; r < ranges_nr; r++) {
+		for (i = ranges[r].begin; i < ranges[r].end; i++) {
+			const gs_index_entry *ie = gs_index_get(idx, i);
+			gs_source_entry *e;
 
-		if (ie->intent_to_add)
-			continue;  /* not part of the next commit */
-		if (ie->stage != 0 && ie->stage != 2)
-			continue;
-		if (ie->mode == GS_INDEX_MODE_DIR) {
-			add_listing(src, recs[i].ptr, recs[i].size, ie->path, ie->path_len, 0);
-			continue;
+			if (ie->intent_to_add)
+				continue;  /* not part of the next commit */
+			if (ie->stage != 0 && ie->stage != 2)
+				continue;
+			if (ie->mode == GS_INDEX_MODE_DIR) {
+				add_listing(src, recs[i].ptr, recs[i].size, ie->path, ie->path_len, 0,
+					    part && !sparse_dir_whole(ie, part) ? part : NULL);
+				continue;
+			}
+			/* zeroed already, and large enough */
+			e = &src->entries[src->nr++];
+			e->path = ie->path;
+			e->mode = ie->mode;
+			git_oid_cpy(&e->oid, &ie->oid);
+			e->has_oid = 1;
+			e->conflicted = ie->stage != 0;
 		}
-		/* zeroed already, and large enough */
-		e = &src->entries[src->nr++];
-		e->path = ie->path;
-		e->mode = ie->mode;
-		git_oid_cpy(&e->oid, &ie->oid);
-		e->has_oid = 1;
-		e->conflicted = ie->stage != 0;
+	}
+	for (i = 0; picked && i < n; i++) {
+		const gs_index_entry *ie = gs_index_get(idx, i);
+
+		if (picked[i])
+			add_listing(src, recs[i].ptr, recs[i].size, ie->path, ie->path_len, 0, NULL);
 	}
 	/*
 	 * Index order is path order, and only one stage per path is kept; a
 	 * tree's files come in tree order, which is path order too, but a
 	 * tree need not be well formed: sort what came from one.
 	 */
-	if (gs_index_is_sparse(src->idx))
+	if (gs_index_is_sparse(idx))
 		sort_entries(src);
 done:
+	free(picked);
 	if (recs) {
 		for (i = 0; i < n; i++)
 			gs_buf_release(&recs[i]);
 		free(recs);
 	}
-	gs_buf_release(&path);
+	if (ranges != &all)
+		free(ranges);
 	if (error < 0) {
 		gs_source_free(src);
 		src = NULL;
 	}
 	*out = src;
+	return error;
+}
+
+int gs_source_open_index(gs_source **out, git_repository *repo, const char *index_path)
+{
+	gs_index *idx = NULL;
+	gs_buf path = GS_BUF_INIT;
+	int error = 0;
+
+	*out = NULL;
+	if (index_path)
+		gs_buf_sets(&path, index_path);
+	else if ((error = gs_repo_index_path(&path, repo)) < 0)
+		goto done;
+	if ((error = gs_index_open_in(&idx, path.ptr, git_repository_path(repo))) < 0)
+		goto done;
+	if ((error = gs_source_open_index_part(out, repo, idx, NULL)) < 0)
+		goto done;
+	(*out)->borrowed_idx = 0;  /* the source's own */
+	idx = NULL;
+done:
+	gs_index_free(idx);
+	gs_buf_release(&path);
 	return error;
 }
 

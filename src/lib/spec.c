@@ -8,6 +8,7 @@
 #include "gitspec/buf.h"
 #include "gitspec/strvec.h"
 #include "gitspec/spec.h"
+#include "gitspec/language.h"
 
 /*
  * Spec front matter (DESIGN.md 1 "Spec", 3.6).
@@ -529,13 +530,13 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 	}
 	if ((error = get_string(&s->language, ctx, n, prefix, "language", 0)) < 0)
 		goto done;
-	if (s->language && strcmp(s->language, "python")) {
+	if (s->language && strcmp(s->language, gs_language_default()->id)) {
 		/* spec-driver also writes go/typescript sources: not ours to check */
 		*skip = 1;
 		goto done;
 	}
 	if (!s->language)
-		s->language = gs_xstrdup("python");
+		s->language = gs_xstrdup(gs_language_default()->id);
 	if ((error = get_string(&s->identifier, ctx, n, prefix, "identifier", 1)) < 0 ||
 	    (error = normalize_identifier(&s->identifier, ctx)) < 0)
 		goto done;
@@ -749,6 +750,75 @@ void gs_spec_serialize(gs_buf *out, const gs_spec *spec)
 	}
 }
 
+/* Skip a put_str() field; 0, or -1 when the bytes are not one. */
+static int skip_str(gs_reader *r, const char **s, uint32_t *n)
+{
+	*n = gs_reader_u32le(r);
+	*s = NULL;
+	if (r->bad)
+		return -1;
+	if (*n == UINT32_MAX) {
+		*n = 0;
+		return 0;
+	}
+	if ((size_t)(r->end - r->p) < *n) {
+		r->bad = 1;
+		return -1;
+	}
+	*s = (const char *)r->p;
+	r->p += *n;
+	return 0;
+}
+
+static int id_wanted(const gs_strvec *ids, const char *s, uint32_t n)
+{
+	size_t lo = 0, hi = ids->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(ids->v[mid], s, n);
+
+		if (!c && ids->v[mid][n])
+			c = 1;
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int gs_spec_serialized_covers(const char *data, size_t len, const gs_strvec *ids)
+{
+	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
+	const char *s;
+	uint32_t n, nr, vnr, i, j, k;
+
+	if (len < sizeof(SPEC_MAGIC) || memcmp(data, SPEC_MAGIC, sizeof(SPEC_MAGIC)))
+		return 1;  /* not one: gs_spec_deserialize() says so */
+	r.p += sizeof(SPEC_MAGIC);
+	for (k = 0; k < 4; k++)
+		if (skip_str(&r, &s, &n) < 0)
+			return 1;
+	nr = gs_reader_u32le(&r);
+	for (i = 0; i < nr && !r.bad; i++) {
+		if (skip_str(&r, &s, &n) < 0 || skip_str(&r, &s, &n) < 0)
+			return 1;
+		if (s && id_wanted(ids, s, n))
+			return 1;
+		if (skip_str(&r, &s, &n) < 0)
+			return 1;
+		(void)gs_reader_u32le(&r);
+		vnr = gs_reader_u32le(&r);
+		for (j = 0; j < vnr && !r.bad; j++)
+			if (skip_str(&r, &s, &n) < 0 || skip_str(&r, &s, &n) < 0)
+				return 1;
+	}
+	return r.bad;
+}
+
 static char *get_str(gs_reader *r)
 {
 	uint32_t n = gs_reader_u32le(r);
@@ -951,7 +1021,8 @@ void gs_spec_format(gs_buf *out, const char *id, const char *package, const char
 	put_yaml_scalar(out, date);
 	gs_buf_puts(out, "\nupdated: ");
 	put_yaml_scalar(out, date);
-	gs_buf_puts(out, "\nstatus: draft\nkind: spec\nsources:\n- language: python\n  identifier: ");
+	gs_buf_printf(out, "\nstatus: draft\nkind: spec\nsources:\n- language: %s\n  identifier: ",
+		      gs_language_default()->id);
 	put_yaml_scalar(out, package);
 	if (module) {
 		gs_buf_puts(out, "\n  module: ");

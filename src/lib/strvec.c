@@ -84,3 +84,19 @@ int gs_strvec_contains(const gs_strvec *sv, const char *s)
 			return 1;
 	return 0;
 }
+
+size_t gs_lower_bound(const void *base, size_t nr, size_t size,
+		      const char *(*key)(const void *elem), const char *s)
+{
+	size_t lo = 0, hi = nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(key((const char *)base + mid * size), s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -162,7 +162,14 @@ sys.stdout.write(\"## \`f\`\n\n\" + \"- entry\n\" * 3000000)" >big &&
 	for sig in TERM INT HUP; do
 		cp big A &&
 		{ git-spec-merge $C/public.md A big 7 $C/public.md 2>err & pid=$!; } &&
-		sleep 0.3 && kill -$sig $pid; wait $pid; rc=$?
+		# the wrapper in bin/ execs the driver: wait for that (a loaded
+		# machine can take longer than any fixed sleep), then a moment
+		i=0 &&
+		while [ "${i}" -lt 200 ] &&
+		      ! readlink /proc/$pid/exe 2>/dev/null | grep -q "/git-spec-merge\$"; do
+			sleep 0.05; i=$((i + 1))
+		done &&
+		sleep 0.2 && kill -$sig $pid; wait $pid; rc=$?
 		echo "SIG$sig: exit $rc" &&
 		test "$rc" -le 1 || return 1
 	done &&

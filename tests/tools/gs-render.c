@@ -15,7 +15,7 @@
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 
 static int read_all(gs_buf *out, const char *path)
 {

@@ -321,7 +321,7 @@ static void test_bases(void **state)
 static void test_decorators(void **state)
 {
 	(void)state;
-	expect_one("def f(): pass\n", "@cache\ndef f(): pass\n", GS_CHANGE_DECORATORS_CHANGED, "f", 0);
+	expect_one("def f(): pass\n", "@cache\ndef f(): pass\n", GS_CHANGE_MARKERS_CHANGED, "f", 0);
 }
 
 static void test_docstring(void **state)
@@ -337,10 +337,10 @@ static void test_all(void **state)
 	(void)state;
 	expect_one("__all__ = ['f', 'g']\ndef f(): pass\ndef g(): pass\n",
 		   "__all__ = ['f']\ndef f(): pass\ndef g(): pass\n",
-		   GS_CHANGE_ALL_NAME_REMOVED, "g", 1);
+		   GS_CHANGE_EXPORT_REMOVED, "g", 1);
 	/* a re-exported name (no definition here) counts too */
 	expect_one("from .x import y\n__all__ = ['y']\n", "from .x import y\n__all__ = []\n",
-		   GS_CHANGE_ALL_NAME_REMOVED, "y", 1);
+		   GS_CHANGE_EXPORT_REMOVED, "y", 1);
 	expect_one("__all__ = ['f']\ndef f(): pass\ndef g(): pass\n",
 		   "__all__ = ['f', 'g']\ndef f(): pass\ndef g(): pass\n",
 		   GS_CHANGE_OBJECT_ADDED, "g", 0);

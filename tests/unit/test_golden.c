@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 
 /*
  * Golden contracts. Each directory tests/golden/CASE holds:

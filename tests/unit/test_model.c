@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include "gitspec/model.h"
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 
 /* The model: names, the serialised form for the cache, UTF-8 escaping. */
 
@@ -131,8 +131,8 @@ static void test_roundtrip(void **state)
 	render_both(&r1, mod);
 	render_both(&r2, back);
 	assert_string_equal(r1.ptr, r2.ptr);
-	assert_int_equal(back->has_all, 1);
-	assert_int_equal(back->all_nr, 3);
+	assert_int_equal(back->has_exports, 1);
+	assert_int_equal(back->exports_nr, 3);
 	gs_module_free(back);
 
 	/* The path comes from the caller: one blob, several paths. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 
 /*
  * The extractor, one rule of DESIGN 2.1-2.3 and 2.6 at a time. Models are
@@ -42,10 +42,10 @@ static void dump(gs_buf *out, const gs_module *mod)
 
 	if (mod->doc)
 		gs_buf_printf(out, "doc %s\n", mod->doc);
-	if (mod->has_all) {
+	if (mod->has_exports) {
 		gs_buf_puts(out, "__all__");
-		for (i = 0; i < mod->all_nr; i++)
-			gs_buf_printf(out, " %s", mod->all[i]);
+		for (i = 0; i < mod->exports_nr; i++)
+			gs_buf_printf(out, " %s", mod->exports[i]);
 		gs_buf_putc(out, '\n');
 	}
 	for (i = 0; i < mod->symbols_nr; i++) {
@@ -81,8 +81,8 @@ static void dump(gs_buf *out, const gs_module *mod)
 		}
 		if (!s->public)
 			gs_buf_puts(out, " private");
-		for (j = 0; j < s->decorators_nr; j++)
-			gs_buf_printf(out, " @%s", s->decorators[j]);
+		for (j = 0; j < s->markers_nr; j++)
+			gs_buf_printf(out, " @%s", s->markers[j]);
 		if (s->doc)
 			gs_buf_printf(out, " # %s", s->doc);
 		gs_buf_putc(out, '\n');
@@ -709,7 +709,7 @@ static void test_parser_reuse(void **state)
 	assert_int_equal(gs_python_extract(&mod, py, "empty.py", "", 0), 0);
 	assert_int_equal(mod->symbols_nr, 0);
 	assert_null(mod->doc);
-	assert_int_equal(mod->has_all, 0);
+	assert_int_equal(mod->has_exports, 0);
 	gs_module_free(mod);
 }
 

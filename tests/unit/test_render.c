@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gitspec/python.h"
-#include "gitspec/render.h"
+#include "gitspec/contract.h"
 #include "gitspec/sha1.h"
 
 /* The renderers, one rule of DESIGN 2.4 and 2.5 at a time. */

@@ -256,6 +256,100 @@ static void test_index(void **state)
 	gs_buf_release(&content);
 }
 
+/* The part source holds exactly the full source's entries that the part has. */
+static void expect_part(gs_index *idx, const gs_source *full, const gs_source_part *part)
+{
+	gs_source *src = NULL;
+	size_t i, k = 0;
+
+	assert_int_equal(gs_source_open_index_part(&src, repo, idx, part), 0);
+	for (i = 0; i < gs_source_count(full); i++) {
+		const gs_source_entry *e = gs_source_get(full, i), *got;
+
+		if (!gs_source_part_has(part, e->path))
+			continue;
+		assert_true(k < gs_source_count(src));
+		got = gs_source_get(src, k++);
+		assert_string_equal(got->path, e->path);
+		assert_int_equal(got->mode, e->mode);
+		assert_true(git_oid_equal(&got->oid, &e->oid));
+	}
+	assert_int_equal(k, gs_source_count(src));
+	gs_source_free(src);
+}
+
+/* Every directory of the index: its direct files, found the slow way. */
+static void expect_dir_next(const gs_index *idx)
+{
+	size_t n = gs_index_entrycount(idx), i, j;
+
+	for (i = 0; i <= n; i++) {
+		/* the directories: the top, and each entry's parent */
+		const char *dir = i == n ? "" : gs_index_get(idx, i)->path;
+		const char *slash = i == n ? NULL : strrchr(dir, '/');
+		size_t len = slash ? (size_t)(slash - dir) : 0, pos = 0;
+
+		if (i < n && gs_index_get(idx, i)->mode == GS_INDEX_MODE_DIR)
+			continue;
+		for (j = 0; j < n; j++) {
+			const gs_index_entry *e = gs_index_get(idx, j);
+			int direct = e->mode != GS_INDEX_MODE_DIR &&
+				(len ? e->path_len > len && !strncmp(e->path, dir, len) &&
+				       e->path[len] == '/' && !strchr(e->path + len + 1, '/')
+				     : !strchr(e->path, '/'));
+
+			if (!direct)
+				continue;
+			pos = gs_index_dir_next(idx, dir, len, pos);
+			assert_int_equal(pos, j);
+			pos++;
+		}
+		assert_int_equal(gs_index_dir_next(idx, dir, len, pos), n);
+	}
+}
+
+static void test_index_part(void **state)
+{
+	static const char *const dirs[][4] = {
+		{ "", NULL }, { "a", NULL }, { "a/b", "pkg", NULL }, { "deep/er/est", NULL },
+	};
+	static const char *const trees[][4] = {
+		{ NULL }, { "a", NULL }, { "deep", "pkg", NULL }, { "deep/er", NULL }, { "", NULL },
+	};
+	gs_source *full = NULL;
+	gs_index *idx = NULL;
+	size_t round, d, t, k;
+
+	(void)state;
+	populate();
+	th_run("mkdir -p deep/er/est deep/other a-b-dir && echo 1 >deep/er/est/x.py && echo 2 >deep/er/y.py &&"
+	       "echo 3 >deep/other/z.py && echo 4 >a-b-dir/w.py && echo 5 >deep/top.py && git add -A &&"
+	       "git commit -q -m deep");
+	for (round = 0; round < 2; round++) {
+		if (round == 1)
+			th_run("git sparse-checkout init --cone --sparse-index &&"
+			       "git sparse-checkout set deep/er/est && git ls-files --sparse -s | grep -q '^040000'");
+		assert_int_equal(gs_index_open(&idx, ".git/index"), 0);
+		assert_int_equal(gs_index_is_sparse(idx), (int)round);
+		assert_int_equal(gs_source_open_index(&full, repo, ".git/index"), 0);
+		expect_dir_next(idx);
+		for (d = 0; d < GS_ARRAY_SIZE(dirs); d++) {
+			for (t = 0; t < GS_ARRAY_SIZE(trees); t++) {
+				gs_source_part part = GS_SOURCE_PART_INIT;
+
+				for (k = 0; dirs[d][k]; k++)
+					gs_strvec_push(&part.dirs, dirs[d][k]);
+				for (k = 0; trees[t][k]; k++)
+					gs_strvec_push(&part.trees, trees[t][k]);
+				expect_part(idx, full, &part);
+				gs_source_part_clear(&part);
+			}
+		}
+		gs_source_free(full);
+		gs_index_free(idx);
+	}
+}
+
 static void test_index_conflict(void **state)
 {
 	gs_source *src = NULL;
@@ -631,6 +725,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_part, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worktree_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worktree_ids, setup, teardown),

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 #include "gitspec/common.h"
-#include "gitspec/pylimits.h"
+#include "gitspec/python_limits.h"
 
 int gs_python_check_size(const char *path, size_t len)
 {

@@ -1,5 +1,5 @@
-#ifndef GITSPEC_PYLIMITS_H
-#define GITSPEC_PYLIMITS_H
+#ifndef GITSPEC_PYTHON_LIMITS_H
+#define GITSPEC_PYTHON_LIMITS_H
 
 /*
  * Resource bounds checked before a Python source is parsed, so that no

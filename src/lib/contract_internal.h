@@ -1,16 +1,28 @@
-#ifndef GITSPEC_CONTRACT_READ_H
-#define GITSPEC_CONTRACT_READ_H
+#ifndef GITSPEC_CONTRACT_INTERNAL_H
+#define GITSPEC_CONTRACT_INTERNAL_H
 
 /*
- * Internal to the library: the keyed model of a parsed contract, shared by
- * its reader/writer (contract_read.c) and the structural merge (merge.c).
- * The public side (gs_contract_parse, gs_contract_render) is in
- * include/gitspec/merge.h.
+ * Internal to the contract format module (contract_write.c,
+ * contract_json.c, contract_read.c) and the structural merge (merge.c):
+ * what the writers share, and the keyed model of a parsed contract. The
+ * public side is include/gitspec/contract.h.
  */
 
 #include <stddef.h>
 #include "gitspec/buf.h"
-#include "gitspec/merge.h"
+#include "gitspec/contract.h"
+
+/* ---- the writers -------------------------------------------------------- */
+
+/* Whether the view shows `sym` (the public variant shows public symbols). */
+int gs_contract_shown(const gs_contract_view *view, const gs_symbol *sym);
+/*
+ * The sorted, unique names of the export list of the package's own file
+ * (none for the tests variant); free() the array, not the names.
+ */
+char **gs_contract_sorted_exports(const gs_contract_view *view, size_t *nr_out);
+
+/* ---- the keyed model of a parsed contract ------------------------------- */
 
 /*
  * Kinds double as the rank of an entry among its siblings: inside a file

@@ -1,11 +1,13 @@
 #include <stdlib.h>
 #include <string.h>
-#include "gitspec/render.h"
+#include "contract_internal.h"
 #include "gitspec/sha1.h"
+#include "gitspec/language.h"
 
 /*
- * Rendering of one contract to Markdown (DESIGN 2.4) and JSON (2.5). Both
- * walk the same model in the same order; only what is shown differs.
+ * Writing one contract as Markdown (DESIGN 2.4); contract_json.c writes
+ * the same model in the same order as JSON (2.5), and contract_read.c
+ * reads the Markdown back. See include/gitspec/contract.h.
  */
 
 static const char *const variant_names[GS_VARIANT_COUNT] = { "public", "all", "tests" };
@@ -37,13 +39,22 @@ int gs_variant_parse(const char *name)
 int gs_variant_selects(gs_variant v, const char *path, int is_test_file)
 {
 	(void)path;
-	/* Format 2 renders __init__.py like any other file (DESIGN 1). */
+	/* Format 2 renders the package's own file like any other (DESIGN 1). */
 	if (v == GS_VARIANT_TESTS)
 		return !!is_test_file;
 	return !is_test_file;
 }
 
-static int shown(const gs_contract_view *view, const gs_symbol *sym)
+static const char *const section_titles[GS_SECTION_COUNT] = {
+	"Variables", "Type aliases", "Functions", "Classes"
+};
+
+const char *gs_contract_section_title(gs_contract_section sec)
+{
+	return (unsigned)sec < GS_SECTION_COUNT ? section_titles[sec] : "";
+}
+
+int gs_contract_shown(const gs_contract_view *view, const gs_symbol *sym)
 {
 	return view->variant != GS_VARIANT_PUBLIC || sym->public;
 }
@@ -143,9 +154,9 @@ static void symbol_text(gs_buf *out, const gs_symbol *sym, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sym->decorators_nr; i++) {
-		gs_buf_putc(out, '@');
-		gs_buf_puts(out, sym->decorators[i]);
+	for (i = 0; i < sym->markers_nr; i++) {
+		gs_buf_puts(out, gs_language_default()->marker_prefix);
+		gs_buf_puts(out, sym->markers[i]);
 		gs_buf_putc(out, ' ');
 	}
 	switch (sym->kind) {
@@ -283,7 +294,7 @@ static void put_bullet(gs_buf *out, gs_buf *tmp, const gs_symbol *sym, const cha
 
 /* The list block of the top-level symbols of one group, when not empty. */
 static void top_level_list(gs_buf *out, gs_buf *tmp, const gs_contract_view *view,
-			   const gs_module *mod, const char *heading, int group)
+			   const gs_module *mod, gs_contract_section group)
 {
 	size_t i;
 	int started = 0;
@@ -292,14 +303,16 @@ static void top_level_list(gs_buf *out, gs_buf *tmp, const gs_contract_view *vie
 		const gs_symbol *sym = &mod->symbols[i];
 		int g;
 
-		if (sym->parent >= 0 || !shown(view, sym))
+		if (sym->parent >= 0 || !gs_contract_shown(view, sym))
 			continue;
-		g = sym->kind == GS_SYM_VARIABLE ? 0 : sym->kind == GS_SYM_TYPE_ALIAS ? 1 :
-			sym->kind == GS_SYM_CLASS ? 3 : sym->kind == GS_SYM_ATTRIBUTE ? 4 : 2;
-		if (g != group)
+		g = sym->kind == GS_SYM_VARIABLE ? GS_SECTION_VARIABLES :
+			sym->kind == GS_SYM_TYPE_ALIAS ? GS_SECTION_TYPE_ALIASES :
+			sym->kind == GS_SYM_CLASS ? GS_SECTION_CLASSES :
+			sym->kind == GS_SYM_ATTRIBUTE ? GS_SECTION_COUNT : GS_SECTION_FUNCTIONS;
+		if (g != (int)group)
 			continue;
 		if (!started) {
-			gs_buf_printf(out, "\n### %s\n\n", heading);
+			gs_buf_printf(out, "\n### %s\n\n", gs_contract_section_title(group));
 			started = 1;
 		}
 		put_bullet(out, tmp, sym, sym->name);
@@ -319,18 +332,18 @@ static void render_file(gs_buf *out, gs_buf *tmp, const gs_contract_view *view, 
 		gs_utf8_put_escaped(out, mod->doc, strlen(mod->doc));
 		gs_buf_putc(out, '\n');
 	}
-	top_level_list(out, tmp, view, mod, "Variables", 0);
-	top_level_list(out, tmp, view, mod, "Type aliases", 1);
-	top_level_list(out, tmp, view, mod, "Functions", 2);
+	top_level_list(out, tmp, view, mod, GS_SECTION_VARIABLES);
+	top_level_list(out, tmp, view, mod, GS_SECTION_TYPE_ALIASES);
+	top_level_list(out, tmp, view, mod, GS_SECTION_FUNCTIONS);
 
 	for (i = 0; i < mod->symbols_nr; i++) {
 		const gs_symbol *cls = &mod->symbols[i];
 		int members = 0;
 
-		if (cls->kind != GS_SYM_CLASS || !shown(view, cls))
+		if (cls->kind != GS_SYM_CLASS || !gs_contract_shown(view, cls))
 			continue;
 		if (!classes) {
-			gs_buf_puts(out, "\n### Classes\n");
+			gs_buf_printf(out, "\n### %s\n", gs_contract_section_title(GS_SECTION_CLASSES));
 			classes = 1;
 		}
 		gs_buf_clear(tmp);
@@ -352,7 +365,7 @@ static void render_file(gs_buf *out, gs_buf *tmp, const gs_contract_view *view, 
 
 			if (m->parent != (int)i)
 				continue;
-			if (m->kind == GS_SYM_CLASS || !shown(view, m))
+			if (m->kind == GS_SYM_CLASS || !gs_contract_shown(view, m))
 				continue;
 			if (!members) {
 				gs_buf_putc(out, '\n');
@@ -368,21 +381,20 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted, unique names of the __init__.py's literal __all__. */
-static char **sorted_exports(const gs_contract_view *view, size_t *nr_out)
+char **gs_contract_sorted_exports(const gs_contract_view *view, size_t *nr_out)
 {
 	const gs_module *init = view->init;
 	char **v;
 	size_t i, n = 0;
 
 	*nr_out = 0;
-	if (view->variant == GS_VARIANT_TESTS || !init || !init->has_all || !init->all_nr)
+	if (view->variant == GS_VARIANT_TESTS || !init || !init->has_exports || !init->exports_nr)
 		return NULL;
-	v = gs_xcalloc(init->all_nr, sizeof(*v));
-	for (i = 0; i < init->all_nr; i++)
-		v[i] = init->all[i];
-	GS_QSORT(v, init->all_nr, cmp_strp);
-	for (i = 0; i < init->all_nr; i++) {
+	v = gs_xcalloc(init->exports_nr, sizeof(*v));
+	for (i = 0; i < init->exports_nr; i++)
+		v[i] = init->exports[i];
+	GS_QSORT(v, init->exports_nr, cmp_strp);
+	for (i = 0; i < init->exports_nr; i++) {
 		if (n && !strcmp(v[n - 1], v[i]))
 			continue;
 		v[n++] = v[i];
@@ -402,9 +414,9 @@ void gs_render_markdown(gs_buf *out, const gs_contract_view *view)
 	gs_buf_printf(out, " \xe2\x80\x94 %s contract\n\n", gs_variant_name(view->variant));
 	gs_buf_puts(out, GS_CONTRACT_COMMENT "\n");
 
-	ex = sorted_exports(view, &ex_nr);
+	ex = gs_contract_sorted_exports(view, &ex_nr);
 	if (ex_nr) {
-		gs_buf_puts(out, "\n## Exports\n\n");
+		gs_buf_puts(out, "\n## " GS_CONTRACT_EXPORTS_TITLE "\n\n");
 		for (i = 0; i < ex_nr; i++) {
 			gs_buf_puts(out, "- ");
 			put_code_span_str(out, ex[i]);
@@ -416,195 +428,4 @@ void gs_render_markdown(gs_buf *out, const gs_contract_view *view)
 	for (i = 0; i < view->files_nr; i++)
 		render_file(out, &tmp, view, view->files[i]);
 	gs_buf_release(&tmp);
-}
-
-/* --- JSON ------------------------------------------------------------- */
-
-/*
- * Laid out as Python's json.dumps(obj, indent=2, ensure_ascii=False)
- * does, so that tools and tests can compare the two byte for byte.
- */
-static void indent(gs_buf *out, int level)
-{
-	int i;
-
-	gs_buf_putc(out, '\n');
-	for (i = 0; i < level; i++)
-		gs_buf_puts(out, "  ");
-}
-
-static void json_key(gs_buf *out, int level, int *first, const char *key)
-{
-	if (!*first)
-		gs_buf_putc(out, ',');
-	*first = 0;
-	indent(out, level);
-	gs_buf_put_json_string(out, key);
-	gs_buf_puts(out, ": ");
-}
-
-static void json_ostr(gs_buf *out, const char *s)
-{
-	if (s)
-		gs_buf_put_json_string(out, s);
-	else
-		gs_buf_puts(out, "null");
-}
-
-/* A list of strings, each optionally prefixed (decorators get their '@'). */
-static void json_strings(gs_buf *out, int level, char **v, size_t nr, const char *prefix)
-{
-	gs_buf tmp = GS_BUF_INIT;
-	size_t i;
-
-	if (!nr) {
-		gs_buf_puts(out, "[]");
-		return;
-	}
-	gs_buf_putc(out, '[');
-	for (i = 0; i < nr; i++) {
-		if (i)
-			gs_buf_putc(out, ',');
-		indent(out, level + 1);
-		gs_buf_clear(&tmp);
-		gs_buf_puts(&tmp, prefix);
-		gs_buf_puts(&tmp, v[i]);
-		gs_buf_put_json_string(out, tmp.ptr);
-	}
-	indent(out, level);
-	gs_buf_putc(out, ']');
-	gs_buf_release(&tmp);
-}
-
-static void json_params(gs_buf *out, int level, const gs_symbol *sym)
-{
-	size_t i;
-
-	if (!sym->has_params) {
-		gs_buf_puts(out, "null");
-		return;
-	}
-	if (!sym->params_nr) {
-		gs_buf_puts(out, "[]");
-		return;
-	}
-	gs_buf_putc(out, '[');
-	for (i = 0; i < sym->params_nr; i++) {
-		const gs_param *p = &sym->params[i];
-		int first = 1;
-
-		if (i)
-			gs_buf_putc(out, ',');
-		indent(out, level + 1);
-		gs_buf_putc(out, '{');
-		json_key(out, level + 2, &first, "name");
-		gs_buf_put_json_string(out, p->name);
-		json_key(out, level + 2, &first, "kind");
-		gs_buf_put_json_string(out, gs_param_kind_name(p->kind));
-		json_key(out, level + 2, &first, "annotation");
-		json_ostr(out, p->annotation);
-		json_key(out, level + 2, &first, "default");
-		json_ostr(out, p->default_value);
-		indent(out, level + 1);
-		gs_buf_putc(out, '}');
-	}
-	indent(out, level);
-	gs_buf_putc(out, ']');
-}
-
-static void json_symbol(gs_buf *out, int level, const gs_symbol *sym)
-{
-	int first = 1;
-
-	gs_buf_putc(out, '{');
-	json_key(out, level + 1, &first, "kind");
-	gs_buf_put_json_string(out, gs_symbol_kind_name(sym->kind));
-	json_key(out, level + 1, &first, "name");
-	gs_buf_put_json_string(out, sym->name);
-	json_key(out, level + 1, &first, "decorators");
-	json_strings(out, level + 1, sym->decorators, sym->decorators_nr, "@");
-	json_key(out, level + 1, &first, "type_params");
-	json_ostr(out, sym->type_params);
-	json_key(out, level + 1, &first, "params");
-	json_params(out, level + 1, sym);
-	json_key(out, level + 1, &first, "returns");
-	json_ostr(out, sym->returns);
-	json_key(out, level + 1, &first, "bases");
-	if (sym->has_bases)
-		json_strings(out, level + 1, sym->bases, sym->bases_nr, "");
-	else
-		gs_buf_puts(out, "null");
-	json_key(out, level + 1, &first, "annotation");
-	json_ostr(out, sym->annotation);
-	json_key(out, level + 1, &first, "value");
-	json_ostr(out, sym->value);
-	json_key(out, level + 1, &first, "doc");
-	json_ostr(out, sym->doc);
-	indent(out, level);
-	gs_buf_putc(out, '}');
-}
-
-static void json_file(gs_buf *out, int level, const gs_contract_view *view, const gs_module *mod)
-{
-	int first = 1, any = 0;
-	size_t i;
-
-	gs_buf_putc(out, '{');
-	json_key(out, level + 1, &first, "path");
-	gs_buf_put_json_string(out, mod->path);
-	json_key(out, level + 1, &first, "doc");
-	json_ostr(out, mod->doc);
-	json_key(out, level + 1, &first, "symbols");
-	for (i = 0; i < mod->symbols_nr; i++) {
-		if (!shown(view, &mod->symbols[i]))
-			continue;
-		gs_buf_puts(out, any ? "," : "[");
-		any = 1;
-		indent(out, level + 2);
-		json_symbol(out, level + 2, &mod->symbols[i]);
-	}
-	if (any) {
-		indent(out, level + 1);
-		gs_buf_putc(out, ']');
-	} else {
-		gs_buf_puts(out, "[]");
-	}
-	indent(out, level);
-	gs_buf_putc(out, '}');
-}
-
-void gs_render_json(gs_buf *out, const gs_contract_view *view)
-{
-	int first = 1;
-	char **ex;
-	size_t i, ex_nr;
-
-	gs_buf_putc(out, '{');
-	json_key(out, 1, &first, "package");
-	gs_buf_put_json_string(out, view->package ? view->package : "");
-	json_key(out, 1, &first, "module");
-	gs_buf_put_json_string(out, view->module ? view->module : "");
-	json_key(out, 1, &first, "variant");
-	gs_buf_put_json_string(out, gs_variant_name(view->variant));
-	json_key(out, 1, &first, "exports");
-	ex = sorted_exports(view, &ex_nr);
-	json_strings(out, 1, ex, ex_nr, "");
-	free(ex);
-	json_key(out, 1, &first, "files");
-	if (!view->files_nr) {
-		gs_buf_puts(out, "[]");
-	} else {
-		gs_buf_putc(out, '[');
-		for (i = 0; i < view->files_nr; i++) {
-			if (i)
-				gs_buf_putc(out, ',');
-			indent(out, 2);
-			json_file(out, 2, view, view->files[i]);
-		}
-		indent(out, 1);
-		gs_buf_putc(out, ']');
-	}
-	indent(out, 0);
-	gs_buf_putc(out, '}');
-	gs_buf_putc(out, '\n');
 }
