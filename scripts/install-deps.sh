@@ -17,6 +17,8 @@ need_cmd npm npm
 need_cmd python3 python3
 need_cmd valgrind valgrind
 need_cmd man man-db
+# `make bench`: system calls per source file (bench/cold.sh)
+need_cmd strace strace
 # tests/e2e/t3110: the pre-commit framework, at the oldest release supported
 need_cmd pre-commit pre-commit
 # the griffe comparison of `git spec diff` (tests/e2e/t1960-diff-griffe.sh)

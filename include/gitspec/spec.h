@@ -98,7 +98,8 @@ typedef struct gs_yaml_node {
 
 /*
  * Parse `data`. *out is NULL for an empty document. On error returns
- * GS_EINPUT with "line L column C: problem" recorded.
+ * GS_EINPUT with "line L column C: problem" recorded, and L and C
+ * beside it (gs_error_last_path, with no path: the caller names the file).
  */
 int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_offset);
 void gs_yaml_free(gs_yaml_node *node);
@@ -119,6 +120,14 @@ typedef struct gs_registry {
 	size_t specs_nr, specs_alloc;
 	gs_strvec errors;  /* "PATH: message" for specs that did not parse */
 	gs_strvec error_paths; /* the PATH of each of `errors` */
+	/*
+	 * The place in PATH of each of `errors` (1-based; 0 when not known),
+	 * so that --json gives it as data and nobody parses the message.
+	 */
+	struct gs_registry_place {
+		unsigned line, column;
+	} *error_places;
+	size_t error_places_alloc;
 	gs_strvec names;   /* base names of every directory below the specs
 			    * directory (taken ids, even when their spec does
 			    * not parse), sorted */

@@ -224,7 +224,8 @@ static void create_json(gs_buf *out, gs_spec_draft *const *drafts, size_t nr,
 	if (ws->reg && ws->reg->errors.nr) {
 		for (i = 0; i < ws->reg->errors.nr; i++) {
 			gs_buf_puts(out, i ? ",\n    " : "\n    ");
-			gs_problem_json(out, ws->reg->error_paths.v[i], 0, 0,
+			gs_problem_json(out, ws->reg->error_paths.v[i],
+					ws->reg->error_places[i].line, ws->reg->error_places[i].column,
 					gs_problem_name(GS_PROBLEM_SPEC), ws->reg->errors.v[i]);
 		}
 	} else if (refused && refused->refusal != GS_DRAFT_OK) {

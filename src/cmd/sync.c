@@ -103,7 +103,8 @@ static int refuse_early(gs_strvec *targets, gs_check_report *report, gs_workspac
 	int error = 0;
 
 	for (i = 0; i < ctx->reg->errors.nr; i++)
-		gs_check_report_add_error(report, GS_PROBLEM_SPEC, ctx->reg->error_paths.v[i], 0, 0,
+		gs_check_report_add_error(report, GS_PROBLEM_SPEC, ctx->reg->error_paths.v[i],
+					  ctx->reg->error_places[i].line, ctx->reg->error_places[i].column,
 					  ctx->reg->errors.v[i]);
 	if (cmd_ctx_report_spec_errors(ctx, "error")) {
 		error = gs_error_set(GS_EINPUT, "a spec does not parse; nothing was written");

@@ -28,7 +28,8 @@ static void validate_json(gs_buf *out, const gs_workspace *ctx, const gs_registr
 
 	gs_check_report_init(&r);
 	for (i = 0; i < ctx->reg->errors.nr; i++)
-		gs_check_report_add_error(&r, GS_PROBLEM_SPEC, ctx->reg->error_paths.v[i], 0, 0,
+		gs_check_report_add_error(&r, GS_PROBLEM_SPEC, ctx->reg->error_paths.v[i],
+					  ctx->reg->error_places[i].line, ctx->reg->error_places[i].column,
 					  ctx->reg->errors.v[i]);
 	for (i = 0; i < problems->nr; i++)
 		gs_check_report_add_error(&r, gs_problem_of_registry(problems->v[i].kind),

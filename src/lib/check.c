@@ -215,7 +215,8 @@ static void judge_registry(gs_check_report *r, gs_workspace *ws, int validate, i
 	size_t i;
 
 	for (i = 0; i < ws->reg->errors.nr; i++)
-		add_error(r, GS_PROBLEM_SPEC, ws->reg->error_paths.v[i], 0, 0, ws->reg->errors.v[i]);
+		add_error(r, GS_PROBLEM_SPEC, ws->reg->error_paths.v[i], ws->reg->error_places[i].line,
+			  ws->reg->error_places[i].column, ws->reg->errors.v[i]);
 	if (validate)
 		gs_registry_check(&problems, ws->reg, ws->src, &ws->pkgs);
 	for (i = 0; i < problems.nr; i++)

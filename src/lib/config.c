@@ -184,8 +184,9 @@ static int set_specs_dir(gs_config *cfg, const char *value)
 	return 0;
 }
 
-static int file_error(const char *field, const char *fmt, ...) GS_PRINTF(2, 3);
-static int file_error(const char *field, const char *fmt, ...)
+/* An error in the file, placed at node `at` (NULL: the file as a whole). */
+static int file_error(const gs_yaml_node *at, const char *field, const char *fmt, ...) GS_PRINTF(3, 4);
+static int file_error(const gs_yaml_node *at, const char *field, const char *fmt, ...)
 {
 	gs_buf msg = GS_BUF_INIT;
 	va_list ap;
@@ -193,7 +194,8 @@ static int file_error(const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	gs_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	gs_error_set_at(GS_EINPUT, GS_CONFIG_FILE, 0, 0, "%s: %s: %s; fix the file or remove it",
+	gs_error_set_at(GS_EINPUT, GS_CONFIG_FILE, at ? (unsigned)at->line : 0,
+			at ? (unsigned)at->column : 0, "%s: %s: %s; fix the file or remove it",
 			GS_CONFIG_FILE, field, msg.ptr);
 	gs_buf_release(&msg);
 	return GS_EINPUT;
@@ -237,11 +239,11 @@ static int lookup(const gs_yaml_node **out, const gs_yaml_node **key, const char
 		const gs_yaml_node *n = gs_yaml_get(map, names[i], &dup);
 
 		if (dup)
-			return file_error(names[i], "given twice");
+			return file_error(n, names[i], "given twice");
 		if (!n)
 			continue;
 		if (*out)
-			return file_error(names[i], "also given as '%s'", *used);
+			return file_error(n, names[i], "also given as '%s'", *used);
 		*out = n;
 		*key = key_node(map, names[i]);
 		*used = names[i];
@@ -266,14 +268,14 @@ static int read_list(gs_config *cfg, int s, const gs_yaml_node *map, const char 
 		return 0;
 	}
 	if (n->type != GS_YAML_SEQUENCE)
-		return file_error(field, "expected a list of strings");
+		return file_error(n, field, "expected a list of strings");
 	for (i = 0; i < n->nr; i++) {
 		const gs_yaml_node *item = n->items[i];
 
 		if (item->type != GS_YAML_SCALAR || gs_yaml_is_null(item))
-			return file_error(field, "item %zu is not a string", i);
+			return file_error(item, field, "item %zu is not a string", i);
 		if (memchr(item->value, '\0', item->len) || memchr(item->value, '\n', item->len))
-			return file_error(field, "item %zu holds a NUL or line break", i);
+			return file_error(item, field, "item %zu holds a NUL or line break", i);
 	}
 	gs_strvec_clear(out);
 	set_origin(cfg, s, yaml_origin(key));
@@ -333,21 +335,25 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 	int error = 0;
 
 	if (len > CONFIG_FILE_MAX) {
-		error = file_error("file", "larger than 1 MiB");
+		error = file_error(NULL, "file", "larger than 1 MiB");
 		goto done;
 	}
 	if (gs_yaml_parse(&root, data, len, 0) < 0) {
 		gs_buf msg = GS_BUF_INIT;
 
+		unsigned line, column;
+
 		gs_buf_sets(&msg, gs_error_last());
-		error = file_error("YAML", "%s", msg.ptr);
+		gs_error_last_path(&line, &column);
+		error = gs_error_set_at(GS_EINPUT, GS_CONFIG_FILE, line, column,
+					"%s: YAML: %s; fix the file or remove it", GS_CONFIG_FILE, msg.ptr);
 		gs_buf_release(&msg);
 		goto done;
 	}
 	if (!root)
 		goto done; /* an empty file: the defaults */
 	if (root->type != GS_YAML_MAPPING) {
-		error = file_error("file", "expected a mapping of settings");
+		error = file_error(root, "file", "expected a mapping of settings");
 		goto done;
 	}
 
@@ -355,14 +361,14 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 		goto done;
 	if (n && !gs_yaml_is_null(n)) {
 		if (n->type != GS_YAML_SCALAR || memchr(n->value, '\0', n->len)) {
-			error = file_error(field, "expected a directory path");
+			error = file_error(n, field, "expected a directory path");
 			goto done;
 		}
 		if (set_specs_dir(cfg, n->value) < 0) {
 			gs_buf msg = GS_BUF_INIT;
 
 			gs_buf_sets(&msg, gs_error_last());
-			error = file_error(field, "%s", msg.ptr);
+			error = file_error(n, field, "%s", msg.ptr);
 			gs_buf_release(&msg);
 			goto done;
 		}
@@ -376,7 +382,7 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 	if ((error = lookup(&n, &key, &field, root, require_names, GS_ARRAY_SIZE(require_names))) < 0)
 		goto done;
 	if (n && !gs_yaml_is_null(n) && gs_yaml_bool(&cfg->require_specs, n) < 0) {
-		error = file_error(field, "expected true or false");
+		error = file_error(n, field, "expected true or false");
 		goto done;
 	}
 	if (n && !gs_yaml_is_null(n))
@@ -385,7 +391,7 @@ static int config_parse_yaml(gs_config *cfg, const char *data, size_t len)
 		goto done;
 	if (n && !gs_yaml_is_null(n) &&
 	    (error = parse_breaking(&cfg->refuse_breaking, n->type == GS_YAML_SCALAR ? n->value : NULL)) < 0) {
-		error = file_error(field, "expected allow or refuse");
+		error = file_error(n, field, "expected allow or refuse");
 		goto done;
 	}
 	if (n && !gs_yaml_is_null(n))

@@ -24,8 +24,9 @@
  * each spec under its blob id, so that one changed spec costs one parse.
  */
 
-#define REGISTRY_MAGIC "gsreg2"
-#define REGISTRY_KEY_MAGIC "gitspec-registry-1"
+/* 3: errors carry their line and column; a cache written before is a miss */
+#define REGISTRY_MAGIC "gsreg3"
+#define REGISTRY_KEY_MAGIC "gitspec-registry-2"
 
 static void put_bytes(gs_buf *out, const char *s, size_t n)
 {
@@ -59,10 +60,21 @@ void gs_registry_free(gs_registry *reg)
 	free(reg->specs);
 	gs_strvec_clear(&reg->errors);
 	gs_strvec_clear(&reg->error_paths);
+	free(reg->error_places);
 	gs_strvec_clear(&reg->names);
 	free(reg->by_package);
 	free(reg->by_contract);
 	free(reg);
+}
+
+static void registry_add_error(gs_registry *reg, char *path, char *msg,
+			       unsigned line, unsigned column)
+{
+	GS_ALLOC_GROW(reg->error_places, reg->errors.nr + 1, reg->error_places_alloc);
+	reg->error_places[reg->errors.nr].line = line;
+	reg->error_places[reg->errors.nr].column = column;
+	gs_strvec_push_nodup(&reg->error_paths, path);
+	gs_strvec_push_nodup(&reg->errors, msg);
 }
 
 static void registry_add(gs_registry *reg, gs_spec *spec)
@@ -176,6 +188,8 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 	for (i = 0; i < reg->errors.nr; i++) {
 		put_bytes(out, reg->error_paths.v[i], strlen(reg->error_paths.v[i]));
 		put_bytes(out, reg->errors.v[i], strlen(reg->errors.v[i]));
+		gs_buf_put_u32le(out, reg->error_places[i].line);
+		gs_buf_put_u32le(out, reg->error_places[i].column);
 	}
 	gs_buf_release(&one);
 }
@@ -212,12 +226,14 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len, 
 	for (i = 0; i < nr && !r.bad; i++) {
 		const char *path = get_bytes(&r, &n), *msg;
 		size_t msg_len = 0;
+		uint32_t line, column;
 
 		msg = get_bytes(&r, &msg_len);
-		if (!r.bad) {
-			gs_strvec_push_nodup(&reg->error_paths, gs_xstrndup(path, n));
-			gs_strvec_push_nodup(&reg->errors, gs_xstrndup(msg, msg_len));
-		}
+		line = gs_reader_u32le(&r);
+		column = gs_reader_u32le(&r);
+		if (!r.bad)
+			registry_add_error(reg, gs_xstrndup(path, n), gs_xstrndup(msg, msg_len),
+					   line, column);
 	}
 	if (r.bad || r.p != r.end) {
 		for (i = 0; i < reg->specs_nr; i++)
@@ -260,9 +276,12 @@ static int load_one(gs_registry *reg, gs_source *src, const gs_source_entry *e,
 	if ((error = gs_source_read(&data, src, e)) < 0)
 		goto done;
 	if (gs_spec_parse(&spec, e->path, data.ptr, data.size) < 0) {
+		unsigned line, column;
+
 		/* a spec that does not parse is reported, not fatal here */
-		gs_strvec_push(&reg->errors, gs_error_last());
-		gs_strvec_push(&reg->error_paths, e->path);
+		gs_error_last_path(&line, &column);
+		registry_add_error(reg, gs_xstrdup(e->path), gs_xstrdup(gs_error_last()),
+				   line, column);
 		goto done;
 	}
 	registry_add(reg, spec);

@@ -54,10 +54,20 @@ static void yaml_node_add(gs_yaml_node *parent, gs_yaml_node *child)
 	parent->items[parent->nr++] = child;
 }
 
-static int yaml_error_at(const yaml_mark_t *mark, size_t line_offset, const char *problem)
+/*
+ * The place goes into the message for people and beside it (no path: the
+ * caller knows the file) for --json, so nobody parses it back out.
+ */
+static int yaml_error_at(const yaml_mark_t *mark, size_t line_offset, const char *problem,
+			 const char *context)
 {
-	return gs_error_set(GS_EINPUT, "line %zu column %zu: %s",
-			    mark->line + 1 + line_offset, mark->column + 1, problem);
+	size_t line = mark->line + 1 + line_offset, column = mark->column + 1;
+
+	if (context)
+		return gs_error_set_at(GS_EINPUT, "", (unsigned)line, (unsigned)column,
+				       "line %zu column %zu: %s %s", line, column, problem, context);
+	return gs_error_set_at(GS_EINPUT, "", (unsigned)line, (unsigned)column,
+			       "line %zu column %zu: %s", line, column, problem);
 }
 
 int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_offset)
@@ -82,13 +92,8 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 		if (!yaml_parser_parse(&parser, &ev)) {
 			const char *problem = parser.problem ? parser.problem : "invalid YAML";
 
-			if (parser.context)
-				error = gs_error_set(GS_EINPUT, "line %zu column %zu: %s %s",
-						     parser.problem_mark.line + 1 + line_offset,
-						     parser.problem_mark.column + 1,
-						     problem, parser.context);
-			else
-				error = yaml_error_at(&parser.problem_mark, line_offset, problem);
+			error = yaml_error_at(&parser.problem_mark, line_offset, problem,
+					      parser.context);
 			goto done;
 		}
 		have_event = 1;
@@ -100,23 +105,23 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
 				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "more than one YAML document");
+						      "more than one YAML document", NULL);
 				goto done;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
 			error = yaml_error_at(&ev.start_mark, line_offset,
-					      "aliases are not allowed");
+					      "aliases are not allowed", NULL);
 			goto done;
 		case YAML_SCALAR_EVENT:
 			if (ev.data.scalar.anchor) {
 				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "anchors are not allowed");
+						      "anchors are not allowed", NULL);
 				goto done;
 			}
 			if (ev.data.scalar.length > YAML_SCALAR_MAX) {
 				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "scalar longer than 64 KiB");
+						      "scalar longer than 64 KiB", NULL);
 				goto done;
 			}
 			node = yaml_node_new(GS_YAML_SCALAR, &ev, line_offset);
@@ -133,12 +138,12 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 
 			if (anchor) {
 				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "anchors are not allowed");
+						      "anchors are not allowed", NULL);
 				goto done;
 			}
 			if (depth >= YAML_DEPTH_MAX) {
 				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "nested deeper than 64 levels");
+						      "nested deeper than 64 levels", NULL);
 				goto done;
 			}
 			node = yaml_node_new(ev.type == YAML_SEQUENCE_START_EVENT ?
@@ -159,7 +164,7 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 			if (++nodes > YAML_NODES_MAX) {
 				gs_yaml_free(node);
 				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "more than 100000 nodes");
+						      "more than 100000 nodes", NULL);
 				goto done;
 			}
 			if (depth)
@@ -338,6 +343,7 @@ void gs_spec_free(gs_spec *spec)
 struct parse_ctx {
 	const char *path;   /* the spec file, for messages */
 	gs_buf field;       /* the field being read, for messages */
+	const gs_yaml_node *node; /* where that field is, for the error's place; NULL: unknown */
 	/* deserialising: the field is named only on error, from these */
 	int variant_field;
 	size_t source_nr, variant_nr;
@@ -352,7 +358,9 @@ static int field_error(struct parse_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	gs_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	gs_error_set(GS_EINPUT, "%s: %s: %s", ctx->path, ctx->field.ptr, msg.ptr);
+	gs_error_set_at(GS_EINPUT, ctx->path, ctx->node ? (unsigned)ctx->node->line : 0,
+			ctx->node ? (unsigned)ctx->node->column : 0,
+			"%s: %s: %s", ctx->path, ctx->field.ptr, msg.ptr);
 	gs_buf_release(&msg);
 	return GS_EINPUT;
 }
@@ -393,6 +401,8 @@ static int get_string(char **out, struct parse_ctx *ctx, const gs_yaml_node *map
 	*out = NULL;
 	set_field(ctx, prefix, key);
 	n = gs_yaml_get(map, key, &dup);
+	/* a missing field is placed at the mapping that lacks it */
+	ctx->node = n ? n : map;
 	if (dup)
 		return field_error(ctx, "given twice; keep one");
 	if (gs_yaml_is_null(n)) {
@@ -499,6 +509,7 @@ static int parse_variant(gs_spec_variant *v, struct parse_ctx *ctx, const gs_yam
 
 	if (n->type != GS_YAML_MAPPING) {
 		set_field(ctx, prefix, NULL);
+		ctx->node = n;
 		return field_error(ctx, "expected a mapping with name and path, found %s",
 				   type_name(n));
 	}
@@ -525,6 +536,7 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 	*skip = 0;
 	if (n->type != GS_YAML_MAPPING) {
 		set_field(ctx, prefix, NULL);
+		ctx->node = n;
 		error = field_error(ctx, "expected a mapping, found %s", type_name(n));
 		goto done;
 	}
@@ -545,6 +557,7 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 
 	set_field(ctx, prefix, "rollup");
 	rollup = gs_yaml_get(n, "rollup", &dup);
+	ctx->node = rollup ? rollup : n;
 	if (dup) {
 		error = field_error(ctx, "given twice; keep one");
 		goto done;
@@ -556,6 +569,7 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 
 	set_field(ctx, prefix, "variants");
 	vars = gs_yaml_get(n, "variants", &dup);
+	ctx->node = vars ? vars : n;
 	if (dup) {
 		error = field_error(ctx, "given twice; keep one");
 		goto done;
@@ -593,7 +607,7 @@ static char *dir_of(const char *path)
 /* Build a gs_spec from the YAML tree of its front matter. */
 static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *root)
 {
-	struct parse_ctx ctx = { path, GS_BUF_INIT, 0, 0, 0 };
+	struct parse_ctx ctx = { path, GS_BUF_INIT, root, 0, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	const gs_yaml_node *sources;
 	gs_buf prefix = GS_BUF_INIT;
@@ -617,6 +631,7 @@ static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *r
 
 	set_field(&ctx, "", "sources");
 	sources = gs_yaml_get(root, "sources", &dup);
+	ctx.node = sources ? sources : root;
 	if (dup) {
 		error = field_error(&ctx, "given twice; keep one");
 		goto done;
@@ -682,26 +697,29 @@ int gs_spec_parse(gs_spec **out, const char *path, const char *data, size_t len)
 	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
 		p += 3;
 	if (p >= end || !line_is(p, end, "---", &n))
-		return gs_error_set(GS_EINPUT, "%s: front matter: missing; the file must start "
+		return gs_error_set_at(GS_EINPUT, path, 1, 1, "%s: front matter: missing; the file must start "
 				    "with a line '---'", path);
 	p += n + (p + n < end);
 	fm_start = p;
 	for (;;) {
 		if (p >= end)
-			return gs_error_set(GS_EINPUT, "%s: front matter: not closed; add a line "
+			return gs_error_set_at(GS_EINPUT, path, 1, 1, "%s: front matter: not closed; add a line "
 					    "'---' after it", path);
 		if (line_is(p, end, "---", &n) || line_is(p, end, "...", &n))
 			break;
 		p += n + (p + n < end);
 		if ((size_t)(p - fm_start) > FRONT_MATTER_MAX)
-			return gs_error_set(GS_EINPUT, "%s: front matter: larger than 1 MiB", path);
+			return gs_error_set_at(GS_EINPUT, path, 1, 1, "%s: front matter: larger than 1 MiB", path);
 	}
 
 	if ((error = gs_yaml_parse(&root, fm_start, (size_t)(p - fm_start), 1)) < 0) {
 		gs_buf msg = GS_BUF_INIT;
+		unsigned line, column;
 
 		gs_buf_sets(&msg, gs_error_last());
-		error = gs_error_set(GS_EINPUT, "%s: front matter: %s", path, msg.ptr);
+		gs_error_last_path(&line, &column);
+		error = gs_error_set_at(GS_EINPUT, path, line, column, "%s: front matter: %s",
+					path, msg.ptr);
 		gs_buf_release(&msg);
 		goto done;
 	}
@@ -823,7 +841,7 @@ static char *get_str(gs_reader *r)
 int gs_spec_deserialize(gs_spec **out, const char *path, const char *data, size_t len)
 {
 	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
-	struct parse_ctx ctx = { path, GS_BUF_INIT, 1, 0, 0 };
+	struct parse_ctx ctx = { path, GS_BUF_INIT, NULL, 1, 0, 0 };
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	uint32_t nr, i, j;
 	int error = 0;

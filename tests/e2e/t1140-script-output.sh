@@ -179,6 +179,49 @@ test_expect_success 'an invalid spec: validate, sync, create and check --json re
 	test "$(json_get $T/out.json "[j[\"valid\"], j[\"specs\"], j[\"packages\"]]")" = "[true, 3, 3]"
 '
 
+# place FILE: "[path, line, column, code]" of FILE's first error.
+place() {
+	json_get "$1" "[j[\"errors\"][0][k] for k in (\"path\", \"line\", \"column\", \"code\")]"
+}
+
+test_expect_success 'JSON errors in a spec give line and column as numbers' '
+	cd repo &&
+	S=specify/tech/SPEC-002/SPEC-002.md &&
+	cp $S $T/spec.before &&
+	printf -- "---\nid: SPEC-002\nname: \"a\" b\nsources: []\n---\n" >$S &&
+	for cmd in "validate" "sync" "check" "create src/acme/pricing"; do
+		(cd src && test_expect_code 3 git spec $cmd --json >$T/out.json 2>$T/err) &&
+		quiet_err $T/err &&
+		test "$(place $T/out.json)" = "[\"$S\", 3, 11, \"spec\"]" || { echo "in: $cmd" >&2; cat $T/out.json >&2; exit 1; }
+	done &&
+	printf -- "---\nid: SPEC-002\nsources:\n- identifier: src/acme/pricing\n  rollup: maybe\n  variants: []\n---\n" >$S &&
+	for cmd in "validate" "sync" "check" "create src/acme/pricing"; do
+		(cd src && test_expect_code 3 git spec $cmd --json >$T/out.json 2>$T/err) &&
+		quiet_err $T/err &&
+		test "$(place $T/out.json)" = "[\"$S\", 5, 11, \"spec\"]" || { echo "in: $cmd" >&2; cat $T/out.json >&2; exit 1; }
+	done &&
+	printf "no front matter\n" >$S &&
+	test_expect_code 3 git spec validate --json >$T/out.json &&
+	test "$(place $T/out.json)" = "[\"$S\", 1, 1, \"spec\"]" &&
+	cp $T/spec.before $S &&
+	git spec validate --json >$T/out.json &&
+	test "$(json_get $T/out.json "j[\"valid\"]")" = true
+'
+
+test_expect_success 'JSON errors in .gitspec.yaml give line and column as numbers' '
+	cd repo &&
+	printf "# settings\nroots: [src\n" >.gitspec.yaml &&
+	for cmd in "validate" "sync" "check" "create src/acme/pricing"; do
+		test_expect_code 3 git spec $cmd --json >$T/out.json 2>$T/err &&
+		quiet_err $T/err &&
+		test "$(place $T/out.json | cut -d, -f1-3)" = "[\".gitspec.yaml\", 3, 1" || { echo "in: $cmd" >&2; cat $T/out.json $T/err >&2; exit 1; }
+	done &&
+	printf "# settings\nspecs: specify/tech\nroots: 5\n" >.gitspec.yaml &&
+	test_expect_code 3 git spec validate --json >$T/out.json 2>$T/err &&
+	test "$(place $T/out.json)" = "[\".gitspec.yaml\", 3, 8, \"config\"]" &&
+	rm .gitspec.yaml
+'
+
 test_expect_success 'create --json: what was created; a refusal is a problem with its own code' '
 	cd repo/src &&
 	git spec create --json acme/pricing >$T/out.json 2>$T/err &&

@@ -322,6 +322,9 @@ static void test_validation(void **state)
 	assert_int_equal(fx.reg->errors.nr, 1);
 	if (!strstr(fx.reg->errors.v[0], "specify/tech/SPEC-025/SPEC-025.md: front matter: line 3"))
 		fail_msg("%s", fx.reg->errors.v[0]);
+	/* the place is data too, for --json: nobody parses the message */
+	assert_int_equal(fx.reg->error_places[0].line, 3);
+	assert_int_equal(fx.reg->error_places[0].column, 1);
 	unload(&fx);
 	git_repository_free(fx.repo);
 }
@@ -346,7 +349,7 @@ static void test_cache(void **state)
 	assert_int_equal(fx.reg->specs_nr, 4);
 
 	/* each spec under its blob id, the registry under the listing's hash */
-	gs_buf_put(&listing, "gitspec-registry-1", sizeof("gitspec-registry-1"));
+	gs_buf_put(&listing, "gitspec-registry-2", sizeof("gitspec-registry-2"));
 	for (i = 0; i < fx.reg->specs_nr; i++) {
 		e = gs_source_lookup(fx.src, fx.reg->specs[i]->path);
 		assert_non_null(e);
@@ -387,6 +390,18 @@ static void test_cache(void **state)
 			    "specify/tech/SPEC-009/contracts/public.md");
 	expect_problem(&fx2, "id: 'SPEC-001' is also the id of");
 	unload(&fx2);
+
+	/* a bad field value: placed at the value, also when read from the cache */
+	put("specify/tech/SPEC-010/SPEC-010.md", "---\nid: SPEC-010\nstatus: [x]\nsources: []\n---\n");
+	commit();
+	for (i = 0; i < 2; i++) {
+		load(&fx2, cache);
+		assert_int_equal(fx2.reg->errors.nr, 1);
+		assert_string_equal(fx2.reg->error_paths.v[0], "specify/tech/SPEC-010/SPEC-010.md");
+		assert_int_equal(fx2.reg->error_places[0].line, 3);
+		assert_int_equal(fx2.reg->error_places[0].column, 9);
+		unload(&fx2);
+	}
 
 	gs_cache_free(cache);
 	git_repository_free(fx.repo);

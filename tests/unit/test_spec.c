@@ -242,6 +242,40 @@ static void test_wrong_types(void **state)
 	BAD("---\nid: SPEC-001\nid: SPEC-002\nsources: []\n---\n", "id: given twice");
 }
 
+/* Parse `text`, expect GS_EINPUT placed at SPEC_PATH:line:column, as data. */
+static void expect_place(const char *text, unsigned line, unsigned column)
+{
+	gs_spec *spec = NULL;
+	unsigned l = 0, c = 0;
+	const char *path;
+
+	gs_error_clear();
+	assert_int_equal(gs_spec_parse(&spec, SPEC_PATH, text, strlen(text)), GS_EINPUT);
+	path = gs_error_last_path(&l, &c);
+	if (strcmp(path, SPEC_PATH) || l != line || c != column)
+		fail_msg("'%s' %u:%u, expected %u:%u for: %s", path, l, c, line, column,
+			 gs_error_last());
+	assert_null(spec);
+}
+
+static void test_error_places(void **state)
+{
+	(void)state;
+	/* YAML syntax: libyaml's problem mark, in lines of the file */
+	expect_place("---\nid: SPEC-001\nname: \"a\" b\nsources: []\n---\n", 3, 11);
+	expect_place("---\nid: [\n---\n", 3, 1);
+	/* a bad value: the value itself */
+	expect_place("---\nid: SPEC-001\nstatus: [x]\nsources: []\n---\n", 3, 9);
+	expect_place("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  rollup: maybe\n"
+		     "  variants: []\n---\n", 5, 11);
+	expect_place("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  variants:\n"
+		     "  - {name: nope, path: a.md}\n---\n", 6, 12);
+	/* a missing field: the mapping that lacks it */
+	expect_place("---\nid: SPEC-001\nsources:\n- identifier: pkg\n---\n", 4, 3);
+	/* no front matter: the file's start */
+	expect_place("no front matter\n", 1, 1);
+}
+
 static void test_unknown_variant(void **state)
 {
 	(void)state;
@@ -429,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_aliases_refused),
 		cmocka_unit_test(test_huge_inputs),
 		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_error_places),
 		cmocka_unit_test(test_unknown_variant),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_serialize_roundtrip),
