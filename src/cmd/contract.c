@@ -35,13 +35,9 @@ int cmd_contract(int argc, const char **argv)
 	gs_registry_entry e;
 	char *module = NULL;
 
-	argc = cmd_parse_options(argc, argv, opts, contract_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_one(argc, argv, opts, contract_usage, "a package is required")) < 0)
 		return cmd_parse_options_status(argc);
 	json = cmd_json;
-	if (argc != 1)
-		return cmd_usage_error(opts, contract_usage, argc ? "too many arguments"
-				       : "a package is required");
 	if (staged && rev)
 		return cmd_usage_error(opts, contract_usage, "--staged and --rev cannot be used together");
 	variant = gs_variant_parse(variant_name);

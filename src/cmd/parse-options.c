@@ -65,6 +65,18 @@ int cmd_parse_options_none(int argc, const char **argv, const struct cmd_option 
 	return n;
 }
 
+int cmd_parse_options_one(int argc, const char **argv, const struct cmd_option *opts,
+			  const char *const *usage, const char *missing)
+{
+	int n = cmd_parse_options(argc, argv, opts, usage);
+
+	if (n >= 0 && n != 1) {
+		cmd_usage_error(opts, usage, "%s", n ? "too many arguments" : missing);
+		n = CMD_PARSE_ERROR;
+	}
+	return n;
+}
+
 int cmd_parse_options_status(int result)
 {
 	return result == CMD_PARSE_HELP ? GS_EXIT_OK : GS_EXIT_USAGE;

@@ -48,6 +48,13 @@ int cmd_parse_options(int argc, const char **argv, const struct cmd_option *opts
  */
 int cmd_parse_options_none(int argc, const char **argv, const struct cmd_option *opts,
 			   const char *const *usage);
+/*
+ * cmd_parse_options for a command that takes exactly one argument (left in
+ * argv[0]): 1, or CMD_PARSE_HELP / CMD_PARSE_ERROR (none is the usage
+ * error `missing`, more than one "too many arguments").
+ */
+int cmd_parse_options_one(int argc, const char **argv, const struct cmd_option *opts,
+			  const char *const *usage, const char *missing);
 /* Exit status for a negative cmd_parse_options result. */
 int cmd_parse_options_status(int result);
 /* Print a usage error ("error: MSG"), then the usage; returns exit status 2. */

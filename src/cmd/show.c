@@ -191,13 +191,9 @@ int cmd_show(int argc, const char **argv)
 	const gs_spec *spec = NULL;
 	gs_buf out = GS_BUF_INIT;
 
-	argc = cmd_parse_options(argc, argv, opts, show_usage);
-	if (argc < 0)
+	if ((argc = cmd_parse_options_one(argc, argv, opts, show_usage, "a spec id or a path is required")) < 0)
 		return cmd_parse_options_status(argc);
 	json = cmd_json;
-	if (argc != 1)
-		return cmd_usage_error(opts, show_usage, argc ? "too many arguments"
-				       : "a spec id or a path is required");
 
 	if ((error = cmd_ctx_open_worktree(&ctx)) < 0)
 		goto done;
