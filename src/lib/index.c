@@ -1298,11 +1298,13 @@ static int add_path(diff_walk *w, const char *name, size_t len)
 	return 0;
 }
 
+static int add_entry_paths(diff_walk *w, const git_tree_entry *te);
+
 /* Every blob below `tree` (at w->path) is gone from the index. */
 static int add_tree_paths(diff_walk *w, const git_oid *oid)
 {
 	git_tree *tree = NULL;
-	size_t i, n, base = w->path.size;
+	size_t i, n;
 	int error = 0;
 
 	/* bounds the recursion on a hostile tree nested thousands deep */
@@ -1316,22 +1318,29 @@ static int add_tree_paths(diff_walk *w, const git_oid *oid)
 	}
 	n = git_tree_entrycount(tree);
 	for (i = 0; i < n; i++) {
-		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(te);
-
-		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
-			gs_buf_puts(&w->path, name);
-			gs_buf_putc(&w->path, '/');
-			error = add_tree_paths(w, git_tree_entry_id(te));
-			gs_buf_setlen(&w->path, base);
-			if (error < 0)
-				goto done;
-		} else {
-			add_path(w, name, strlen(name));
-		}
+		if ((error = add_entry_paths(w, git_tree_entry_byindex(tree, i))) < 0)
+			goto done;
 	}
 done:
 	git_tree_free(tree);
+	return error;
+}
+
+/* The path of entry `te` (at w->path), or every blob below it when a tree. */
+static int add_entry_paths(diff_walk *w, const git_tree_entry *te)
+{
+	const char *name = git_tree_entry_name(te);
+	size_t base = w->path.size;
+	int error = 0;
+
+	if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+		gs_buf_puts(&w->path, name);
+		gs_buf_putc(&w->path, '/');
+		error = add_tree_paths(w, git_tree_entry_id(te));
+		gs_buf_setlen(&w->path, base);
+	} else {
+		add_path(w, name, strlen(name));
+	}
 	return error;
 }
 
@@ -1391,16 +1400,8 @@ static int diff_trees(diff_walk *w, const git_oid *old_oid, const git_oid *new_o
 				oi++;
 			else
 				ni++;
-			if (git_tree_entry_type(one) == GIT_OBJECT_TREE) {
-				gs_buf_puts(&w->path, git_tree_entry_name(one));
-				gs_buf_putc(&w->path, '/');
-				error = add_tree_paths(w, git_tree_entry_id(one));
-				gs_buf_setlen(&w->path, base);
-				if (error < 0)
-					goto done;
-			} else {
-				add_path(w, git_tree_entry_name(one), strlen(git_tree_entry_name(one)));
-			}
+			if ((error = add_entry_paths(w, one)) < 0)
+				goto done;
 			continue;
 		}
 		oi++;
