@@ -201,10 +201,16 @@ static uint64_t checksum(const unsigned char *p, size_t len)
 	size_t i = 0;
 
 	for (; i + 8 <= len; i += 8) {
-		uint64_t w = (uint64_t)p[i] | (uint64_t)p[i + 1] << 8 | (uint64_t)p[i + 2] << 16 |
+		uint64_t w;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* one load: the bytes in the order below, on the machines we run on */
+		memcpy(&w, p + i, 8);
+#else
+		w = (uint64_t)p[i] | (uint64_t)p[i + 1] << 8 | (uint64_t)p[i + 2] << 16 |
 			(uint64_t)p[i + 3] << 24 | (uint64_t)p[i + 4] << 32 | (uint64_t)p[i + 5] << 40 |
 			(uint64_t)p[i + 6] << 48 | (uint64_t)p[i + 7] << 56;
-
+#endif
 		h = (h ^ w) * m;
 		h ^= h >> 29;
 	}

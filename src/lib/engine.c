@@ -344,9 +344,9 @@ static struct slot *compute(struct job *job, gs_parser *py, const gs_source_entr
 	} else {
 		/* the work tree without a matching index entry: hash what we read */
 		rc = gs_source_read(&data, job->src, e);
-		if (rc < 0 || git_odb_hash(&s->oid, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
+		if (rc < 0 || gs_sha1_blob(s->oid.id, data.ptr, data.size) < 0) {
 			if (rc >= 0)
-				gs_error_set_git("cannot hash a file");
+				gs_error_set(GS_ERROR, "cannot hash a file: SHA-1 failed in libcrypto");
 			error_slot(s, rc < 0 ? rc : GS_ERROR, gs_error_last());
 			job_unlock(job);
 			goto done;

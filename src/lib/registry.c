@@ -6,6 +6,7 @@
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
+#include "gitspec/sha1.h"
 #include "gitspec/strvec.h"
 #include "gitspec/specid.h"
 #include "gitspec/source.h"
@@ -341,8 +342,8 @@ static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg
 	gs_strvec_sort_uniq(&reg->names);
 
 	if (cache) {
-		if (git_odb_hash(&key, listing.ptr, listing.size, GIT_OBJECT_BLOB) < 0) {
-			error = gs_error_set_git("cannot hash the spec listing");
+		if (gs_sha1_blob(key.id, listing.ptr, listing.size) < 0) {
+			error = gs_error_set(GS_ERROR, "cannot hash the spec listing: SHA-1 failed in libcrypto");
 			goto done;
 		}
 		if (!gs_cache_get(&data, cache, "registry", &key) &&

@@ -16,6 +16,7 @@
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
+#include "gitspec/sha1.h"
 #include "gitspec/strvec.h"
 #include "gitspec/index.h"
 #include "gitspec/repo.h"
@@ -1427,8 +1428,8 @@ static int stat_key(git_oid *out, const gs_source_entry *e)
 	gs_buf_printf(&k, "%s%c%lld.%ld %lld.%ld %llu %llu %o", e->path, 0,
 		      (long long)e->mtime_sec, e->mtime_nsec, (long long)e->ctime_sec, e->ctime_nsec,
 		      (unsigned long long)e->size, (unsigned long long)e->ino, (unsigned)e->mode);
-	if (git_odb_hash(out, k.ptr, k.size, GIT_OBJECT_BLOB) < 0)
-		error = gs_error_set_git("cannot hash stat data");
+	if (gs_sha1_blob(out->id, k.ptr, k.size) < 0)
+		error = gs_error_set(GS_ERROR, "cannot hash stat data: SHA-1 failed in libcrypto");
 	gs_buf_release(&k);
 	return error;
 }
@@ -1462,8 +1463,8 @@ int gs_source_oid_read(git_oid *out, gs_buf *content, gs_source *src, const gs_s
 	}
 	if ((error = read_worktree_file(&data, src, e->path, size_hint(e))) < 0)
 		goto done;
-	if (git_odb_hash(out, data.ptr, data.size, GIT_OBJECT_BLOB) < 0) {
-		error = gs_error_set_git("cannot hash file");
+	if (gs_sha1_blob(out->id, data.ptr, data.size) < 0) {
+		error = gs_error_set(GS_ERROR, "cannot hash file: SHA-1 failed in libcrypto");
 		goto done;
 	}
 	if (content) {

@@ -14,6 +14,7 @@
 #include <git2.h>
 #include "gitspec/stage.h"
 #include "gitspec/common.h"
+#include "gitspec/sha1.h"
 #include "gitspec/fsutil.h"
 #include "gitspec/index.h"
 #include "gitspec/eol.h"
@@ -97,8 +98,8 @@ static int update_worktree_copy(const gs_workspace *ctx, gs_stage_entry *sg, gs_
 		/* As git hashes a work-tree file: after its end-of-line conversion. */
 		if ((error = gs_eol_convert(&conv, ctx->repo, item->path, data.ptr, data.size, 0)) < 0)
 			goto done;
-		if (git_odb_hash(&disk, conv.ptr, conv.size, GIT_OBJECT_BLOB) < 0) {
-			error = gs_error_set_git("cannot hash a file");
+		if (gs_sha1_blob(disk.id, conv.ptr, conv.size) < 0) {
+			error = gs_error_set(GS_ERROR, "cannot hash a file: SHA-1 failed in libcrypto");
 			goto done;
 		}
 		if (git_oid_equal(&disk, &item->oid)) {

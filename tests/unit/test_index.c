@@ -207,6 +207,28 @@ static void test_sha1(void **state)
 	free(big);
 }
 
+/* gs_sha1_blob is git's blob id: the same as libgit2's for every length. */
+static void test_sha1_blob(void **state)
+{
+	static const size_t lens[] = { 0, 1, 9, 10, 55, 56, 63, 64, 99, 100, 1000, 65536, 1000001 };
+	unsigned char *data = malloc(1000001);
+	size_t i;
+
+	(void)state;
+	assert_non_null(data);
+	for (i = 0; i < 1000001; i++)
+		data[i] = (unsigned char)(i * 131 + (i >> 7));
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		git_oid want;
+		unsigned char got[GS_SHA1_SIZE];
+
+		assert_int_equal(git_odb_hash(&want, data, lens[i], GIT_OBJECT_BLOB), 0);
+		assert_int_equal(gs_sha1_blob(got, data, lens[i]), 0);
+		assert_memory_equal(got, want.id, GS_SHA1_SIZE);
+	}
+	free(data);
+}
+
 static void test_missing_index_no_head(void **state)
 {
 	(void)state;
@@ -1095,6 +1117,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha1),
+		cmocka_unit_test(test_sha1_blob),
 		cmocka_unit_test_setup_teardown(test_missing_index_no_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_after_commit_and_add, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deletions_and_file_dir_swaps, setup, teardown),
