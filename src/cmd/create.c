@@ -70,6 +70,12 @@ static void escape_bytes(gs_buf *out, const char *s)
 	}
 }
 
+/*
+ * The configuration (.gitspec.yaml, a pyproject.toml) could not be read:
+ * --json calls that "config", as validate, sync and check do.
+ */
+static int config_failed;
+
 /* The problem code of a refusal in --json's "errors". */
 static const char *refusal_code(gs_draft_refusal refusal)
 {
@@ -146,8 +152,10 @@ static int targets(gs_strvec *out, gs_workspace *ctx, int argc, const char **arg
 	gs_buf_release(&rel);
 	if (error || !all)
 		return error;
-	if ((error = gs_workspace_load(ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if ((error = gs_workspace_load(ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0) {
+		config_failed = 1;
 		return error;
+	}
 	gs_coverage_uncovered(out, ctx->src, &ctx->pkgs, ctx->reg, NULL);
 	return 0;
 }
@@ -237,7 +245,8 @@ static void create_json(gs_buf *out, gs_spec_draft *const *drafts, size_t nr,
 
 		gs_buf_puts(out, "\n    ");
 		gs_problem_json(out, *path ? path : pkg_path, line, column,
-				gs_problem_name(GS_PROBLEM_ARGUMENT), gs_error_last());
+				gs_problem_name(config_failed ? GS_PROBLEM_CONFIG : GS_PROBLEM_ARGUMENT),
+				gs_error_last());
 	}
 	gs_buf_puts(out, "\n  ]}\n");
 }
@@ -307,8 +316,10 @@ int cmd_create(int argc, const char **argv)
 	if ((error = gs_workspace_open_repo(&ctx)) < 0 ||
 	    (error = targets(&paths, &ctx, argc, argv, all)) < 0)
 		goto done;
-	if (!ctx.reg && (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0)
+	if (!ctx.reg && (error = gs_workspace_load(&ctx, GS_WORKSPACE_WORKTREE, NULL)) < 0) {
+		config_failed = 1;
 		goto done;
+	}
 
 	/* Without a complete registry, "already covered" cannot be answered. */
 	if (cmd_ctx_report_spec_errors(&ctx, "error")) {

@@ -214,7 +214,7 @@ test_expect_success 'JSON errors in .gitspec.yaml give line and column as number
 	for cmd in "validate" "sync" "check" "create src/acme/pricing"; do
 		test_expect_code 3 git spec $cmd --json >$T/out.json 2>$T/err &&
 		quiet_err $T/err &&
-		test "$(place $T/out.json | cut -d, -f1-3)" = "[\".gitspec.yaml\", 3, 1" || { echo "in: $cmd" >&2; cat $T/out.json $T/err >&2; exit 1; }
+		test "$(place $T/out.json)" = "[\".gitspec.yaml\", 3, 1, \"config\"]" || { echo "in: $cmd" >&2; cat $T/out.json $T/err >&2; exit 1; }
 	done &&
 	printf "# settings\nspecs: specify/tech\nroots: 5\n" >.gitspec.yaml &&
 	test_expect_code 3 git spec validate --json >$T/out.json 2>$T/err &&
