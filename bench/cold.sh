@@ -26,32 +26,12 @@ bin="$build/bin"
 runs=${BENCH_RUNS:-3}
 warm=${BENCH_WARMUP:-1}
 corpora=${BENCH_CORPORA:-django sympy}
-export LC_ALL=C TZ=UTC NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_SPEC_NO_CACHE
-
-make -s -C "$top" BUILD="$build" bench-progs || { echo "bench: cannot build the helpers" >&2; exit 1; }
-measure="$build/bench/measure"
-parse_only="$build/bench/parse_only"
+. "$top/bench/lib.sh"
+bench_init cold
 for prog in git-spec; do
 	[ -x "$bin/$prog" ] || { echo "bench: $bin/$prog is missing" >&2; exit 1; }
 done
 command -v strace >/dev/null || echo "bench: strace is missing (apt-get install strace): no system call counts" >&2
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/git-spec-cold.XXXXXX")
-export HOME="$work/home"
-mkdir -p "$HOME" "$work/res"
-cleanup() {
-	if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "kept: $work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-git config --global user.name Bench
-git config --global user.email bench@example.com
-git config --global init.defaultBranch main
-git config --global gc.auto 0
-git config --global maintenance.auto false
-
-note() { printf '%s\n' "$*" >&2; }
 
 # corpus NAME: the package directory of Debian's python3-NAME.
 corpus() {
@@ -69,33 +49,6 @@ corpus() {
 	echo "$work/deb-$1/usr/lib/python3/dist-packages/$1"
 }
 
-# bench DIR PREP "NAME..." CMD... [:: CMD...]: results in $work/res/NAME.
-bench() {
-	dir=$1 prep=$2 names=$3
-	shift 3
-	note "  $names"
-	if [ -n "$prep" ]; then
-		(cd "$dir" && "$measure" -n "$runs" -w "$warm" -p "$prep" -- "$@")
-	else
-		(cd "$dir" && "$measure" -n "$runs" -w "$warm" -- "$@")
-	fi >"$work/res/out" 2>"$work/res/err"
-	k=1
-	for res in $names; do
-		line=$(sed -n "${k}p" "$work/res/out")
-		case "$line" in
-		""|-*) note "  $res FAILED: $(tail -n 3 "$work/res/err")"; rm -f "$work/res/$res" ;;
-		*) echo "$line" >"$work/res/$res" ;;
-		esac
-		k=$((k + 1))
-	done
-}
-field() { [ -f "$work/res/$1" ] && awk -v n="$2" '{print $n}' "$work/res/$1"; }
-ratio() {
-	a=$(field "$1" 1) b=$(field "$2" 1)
-	[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'
-}
-mib() { r=$(field "$1" 4); [ -n "$r" ] && awk -v k="$r" 'BEGIN {printf "%.1f", k / 1024}'; }
-
 echo "== cold generation (issue 13)"
 echo "cores:  $(nproc); runs: median of $runs interleaved rounds after $warm warm-up round(s)"
 reset='rm -rf .git/gitspec specify/tech/*/contracts'
@@ -110,14 +63,16 @@ for name in $corpora; do
 	echo "$nfiles" >"$work/res/$name.nfiles"
 
 	note "$name: cold sync against the single-threaded parse"
-	bench "$repo" "$reset" "$name-sync $name-parse1" \
+	bench_prep=$reset
+	bench "$repo" "$name-sync $name-parse1" \
 		"$bin/git-spec" sync -q :: \
 		sh -c "exec '$parse_only' < '$work/$name.files'"
 	note "$name: check, cold and with nothing changed"
 	(cd "$repo" && eval "$reset" && "$bin/git-spec" sync -q && git add -A &&
 		git commit -q --no-verify -m contracts && "$bin/git-spec" check -q) ||
 		note "  cannot commit the contracts"
-	bench "$repo" "" "$name-coldcheck $name-warmcheck" \
+	bench_prep=
+	bench "$repo" "$name-coldcheck $name-warmcheck" \
 		env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" check -q :: \
 		"$bin/git-spec" check -q
 	if command -v strace >/dev/null; then
@@ -146,19 +101,6 @@ done
 echo
 printf '%-52s %10s %10s  %s\n' "target (issue 13)" "measured" "goal" "verdict"
 pass=0 fail=0
-check() {
-	if [ -z "$2" ]; then
-		printf '%-52s %10s %10s  %s\n' "$1" "n/a" "$3 $4$5" "FAIL"
-		fail=$((fail + 1))
-		return
-	fi
-	if awk -v v="$2" -v g="$4" -v op="$3" 'BEGIN { exit !((op == "<=" && v <= g) || (op == ">=" && v >= g) || (op == "<" && v < g)) }'; then
-		verdict=PASS pass=$((pass + 1))
-	else
-		verdict=FAIL fail=$((fail + 1))
-	fi
-	printf '%-52s %10s %10s  %s\n' "$1" "$2$5" "$3 $4$5" "$verdict"
-}
 for name in $corpora; do
 	check "$name: cold sync / parse-only 1 thread" "$(ratio "$name-sync" "$name-parse1")" "<=" 1.0 "x"
 	calls=$(cat "$work/res/$name.calls" 2>/dev/null)

@@ -27,54 +27,9 @@ warm=${BENCH_WARMUP:-1}
 big=${BENCH_BIG:-100000}
 small=${BENCH_SMALL:-10000}
 huge=${BENCH_HUGE:-1000000}
-export LC_ALL=C TZ=UTC NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_SPEC_NO_CACHE
-
-make -s -C "$top" BUILD="$build" bench-progs || { echo "bench: cannot build the helpers" >&2; exit 1; }
-measure="$build/bench/measure"
-parse_only="$build/bench/parse_only"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/git-spec-bench.XXXXXX")
-export HOME="$work/home"
-mkdir -p "$HOME" "$work/res"
-cleanup() {
-	if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "kept: $work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-git config --global user.name Bench
-git config --global user.email bench@example.com
-git config --global init.defaultBranch main
-# No background gc or maintenance racing the measurements or the cleanup.
-git config --global gc.auto 0
-git config --global maintenance.auto false
+. "$top/bench/lib.sh"
+bench_init bench
 start=$(date +%s)
-
-note() { printf '%s\n' "$*" >&2; }
-
-# bench DIR "NAME..." CMD... [:: CMD...]...: measure the commands in DIR in
-# interleaved rounds; results in $work/res/NAME as "MEDIAN_MS MIN_MS MAX_MS
-# MAXRSS_KIB RUNS", no file for a command that failed.
-bench() {
-	dir=$1 names=$2
-	shift 2
-	note "  $names"
-	(cd "$dir" && "$measure" -n "$runs" -w "$warm" -- "$@") >"$work/res/out" 2>"$work/res/err"
-	k=1
-	for name in $names; do
-		line=$(sed -n "${k}p" "$work/res/out")
-		case "$line" in
-		""|-*) note "  $name FAILED: $(tail -n 3 "$work/res/err")"; rm -f "$work/res/$name" ;;
-		*) echo "$line" >"$work/res/$name" ;;
-		esac
-		k=$((k + 1))
-	done
-}
-
-# field NAME N: field N of a result (1 median, 4 max RSS), or "" when missing.
-field() {
-	[ -f "$work/res/$1" ] && awk -v n="$2" '{print $n}' "$work/res/$1"
-}
 
 echo "== machine"
 echo "cpu:    $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
@@ -253,27 +208,6 @@ echo
 echo "== targets (DESIGN.md 4)"
 printf '%-52s %10s %10s  %s\n' "target" "measured" "goal" "verdict"
 pass=0 fail=0
-# check LABEL VALUE OP GOAL UNIT: one verdict line; VALUE "" is a failure.
-check() {
-	if [ -z "$2" ]; then
-		printf '%-52s %10s %10s  %s\n' "$1" "n/a" "$3 $4$5" "FAIL"
-		fail=$((fail + 1))
-		return
-	fi
-	if awk -v v="$2" -v g="$4" -v op="$3" 'BEGIN { exit !((op == "<=" && v <= g) || (op == ">=" && v >= g) || (op == "<" && v < g)) }'; then
-		verdict=PASS
-		pass=$((pass + 1))
-	else
-		verdict=FAIL
-		fail=$((fail + 1))
-	fi
-	printf '%-52s %10s %10s  %s\n' "$1" "$2$5" "$3 $4$5" "$verdict"
-}
-ratio() { # A / B with two decimals, "" when either is missing
-	a=$(field "$1" 1) b=$(field "$2" 1)
-	[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'
-}
-mib() { r=$(field "$1" 4); [ -n "$r" ] && awk -v k="$r" 'BEGIN {printf "%.1f", k / 1024}'; }
 if [ -z "${BENCH_HOOK_ONLY:-}" ]; then
 	check "cold: python baseline / git-spec (speed-up)" "$(ratio astgen cold)" ">=" 3 "x"
 	check "cold: git-spec / parse-only 1 thread" "$(ratio cold parse1)" "<=" 1.5 "x"
