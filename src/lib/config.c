@@ -574,13 +574,21 @@ static int git_unknown_keys(git_config *gc, git_repository *repo)
 
 	for (i = 0; i < GS_CONFIG_SETTINGS_NR; i++)
 		known[i] = settings[i].key;
-	if (git_config_iterator_glob_new(&it, gc, "^spec\\.") < 0) {
+	/*
+	 * Every entry, filtered here: libgit2 1.5's regex iterator
+	 * (git_config_iterator_glob_new) leaks PCRE2 match data per entry.
+	 */
+	if (git_config_iterator_new(&it, gc) < 0) {
 		error = git_read_error();
 		goto done;
 	}
 	while ((error = git_config_next(&entry, it)) == 0) {
-		gs_config_origin o = git_origin(entry);
+		gs_config_origin o;
 		int found = 0;
+
+		if (strncasecmp(entry->name, "spec.", 5))
+			continue;
+		o = git_origin(entry);
 
 		for (i = 0; i < GS_CONFIG_SETTINGS_NR && !found; i++)
 			found = !strcasecmp(entry->name, known[i]);
