@@ -17,7 +17,7 @@
  */
 
 #include <stddef.h>
-#include <string.h>
+#include <stdio.h>
 #ifndef OPENSSL_SUPPRESS_DEPRECATED
 # define OPENSSL_SUPPRESS_DEPRECATED
 #endif
@@ -74,22 +74,10 @@ static inline int gs_sha1(unsigned char out[GS_SHA1_SIZE], const void *data, siz
 static inline int gs_sha1_blob(unsigned char out[GS_SHA1_SIZE], const void *data, size_t len)
 {
 	char hdr[32];
-	size_t n = 5, v = len, i;
+	/* "blob LEN" and its NUL, as git writes an object header */
+	size_t n = (size_t)snprintf(hdr, sizeof(hdr), "blob %zu", len) + 1;
 	gs_sha1_ctx ctx;
 
-	memcpy(hdr, "blob ", 5);
-	/* the decimal length, written backwards then reversed */
-	do {
-		hdr[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < (n - 5) / 2; i++) {
-		char t = hdr[5 + i];
-
-		hdr[5 + i] = hdr[n - 1 - i];
-		hdr[n - 1 - i] = t;
-	}
-	hdr[n++] = '\0';
 	gs_sha1_init(&ctx);
 	gs_sha1_update(&ctx, hdr, n);
 	gs_sha1_update(&ctx, data, len);
