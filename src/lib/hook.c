@@ -429,6 +429,7 @@ static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *r
 		}
 	}
 	gs_strvec_sort_uniq(reg_ids);
+	part->cache = cache;
 	/*
 	 * The covering specs straight from the cache when the index names the
 	 * specs directory's tree (ADR 0018): then only their files are read of

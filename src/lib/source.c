@@ -53,8 +53,9 @@ struct gs_source {
 	char **link_free_set;
 	size_t link_free_cap, link_free_nr;
 	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
-	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees (owned) */
+	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees */
 	int sparse_cache_tried;
+	int sparse_cache_borrowed;      /* gs_source_part.cache: not ours to free */
 	gs_strvec arenas;           /* path blocks of expanded sparse directories */
 };
 
@@ -89,7 +90,8 @@ void gs_source_free(gs_source *src)
 		free(src->entries);
 	gs_strvec_clear(&src->paths);
 	gs_strvec_clear(&src->arenas);
-	gs_cache_free(src->sparse_cache);
+	if (!src->sparse_cache_borrowed)
+		gs_cache_free(src->sparse_cache);
 	gs_buf_release(&src->link_free_dir);
 	{
 		size_t i;
@@ -671,6 +673,12 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 
 	src->idx = idx;
 	src->borrowed_idx = 1;
+	if (part && part->cache) {
+		/* the caller's handle: the cache is mapped once a run */
+		src->sparse_cache = part->cache;
+		src->sparse_cache_tried = 1;
+		src->sparse_cache_borrowed = 1;
+	}
 	if (part) {
 		part_ranges(&ranges, &ranges_nr, &files_in, &files_in_nr, idx, part);
 		total = part->files.nr;  /* the files looked up in sparse directories */
@@ -774,9 +782,14 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 		size_t k;
 
 		sort_entries(src);
-		/* a file looked up alone that a pick kept as well: once */
+		/*
+		 * A file looked up alone that a pick kept as well: once (the
+		 * same tree, the same entry; anything else is left as it was).
+		 */
 		for (i = 0, k = 0; i < src->nr; i++)
-			if (!k || strcmp(src->entries[k - 1].path, src->entries[i].path))
+			if (!k || strcmp(src->entries[k - 1].path, src->entries[i].path) ||
+			    src->entries[k - 1].mode != src->entries[i].mode ||
+			    !git_oid_equal(&src->entries[k - 1].oid, &src->entries[i].oid))
 				src->entries[k++] = src->entries[i];
 		src->nr = k;
 	}
