@@ -342,17 +342,6 @@ static int pick_roots(void *ctx, const char *path, unsigned int mode)
 }
 
 /*
- * The part of the index that a verdict on `changed` reads (ADR 0016):
- * the files at the top (the configuration), the specs directory, and for
- * every changed source the files directly in each directory above it (the
- * package markers that make its package and module name) down to its
- * topmost enclosing package, or the sparse directory entry holding it,
- * which is read whole (its subpackages, a rollup). *whole is set when the
- * change may reach further: anything but a source that is no package
- * marker (a marker, a contract, a spec, the configuration or any file it
- * may name), or specs at the top of the repository.
- */
-/*
  * Instead of the whole specs directory, the files of the specs in `reg`:
  * each spec file and contract, and every directory on the way to them
  * as a possible file (a link or submodule there makes a contract path
@@ -380,6 +369,20 @@ static void add_spec_files(gs_source_part *part, const gs_registry *reg)
 	}
 }
 
+/*
+ * The part of the index that a verdict on `changed` reads (ADR 0016):
+ * the files at the top (the configuration), the specs directory, and for
+ * every changed source the files directly in each directory above it (the
+ * package markers that make its package and module name) down to its
+ * topmost enclosing package, or the sparse directory entry holding it,
+ * which is read whole (its subpackages, a rollup). *whole is set when the
+ * change may reach further: anything but a source that is no package
+ * marker (a marker, a contract, a spec, the configuration or any file it
+ * may name), or specs at the top of the repository. When the cache holds
+ * the covering specs under the specs directory's tree (ADR 0018), they
+ * are loaded here into *reg, and the part holds only their files of the
+ * specs directory; *reg_specs_dir is the specs directory they are for.
+ */
 static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *reg_ids, int *whole,
 		     gs_registry **reg, char **reg_specs_dir, gs_cache *cache,
 		     git_repository *repo, gs_index *idx, const gs_strvec *changed)
