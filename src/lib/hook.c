@@ -223,10 +223,10 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 /* Whether directory `dir` of the index holds a package marker itself. */
 static int dir_has_marker(const gs_index *idx, const char *dir, size_t len)
 {
-	size_t n = gs_index_entrycount(idx), pos;
+	size_t n = gs_index_entrycount(idx), pos, plen;
 
 	for (pos = gs_index_dir_next(idx, dir, len, 0); pos < n; pos = gs_index_dir_next(idx, dir, len, pos + 1))
-		if (gs_language_is_marker(gs_index_get(idx, pos)->path))
+		if (gs_language_is_marker(gs_index_path_at(idx, pos, &plen)))
 			return 1;
 	return 0;
 }
@@ -253,14 +253,22 @@ static int is_sparse_dir(const gs_index *idx, gs_buf *tmp, const char *dir, size
  */
 static void add_roots_files(gs_source_part *part, const gs_index *idx, gs_buf *tmp)
 {
-	size_t n = gs_index_entrycount(idx), i, j, begin, end;
+	static const char name[] = "pyproject.toml";
+	size_t n = gs_index_entrycount(idx), i, j, begin, end, len;
 
 	for (i = 0; i < n; i++) {
-		const gs_index_entry *e = gs_index_get(idx, i);
-		const char *slash;
+		const gs_index_entry *e;
+		const char *path = gs_index_path_at(idx, i, &len), *slash;
 
-		if (!gs_pyproject_is_file(e->path))
+		/*
+		 * The paths alone (a lazy index decodes only the entries read),
+		 * their last byte first: this runs over every entry.
+		 */
+		if (len < sizeof(name) - 1 || path[len - 1] != 'l' ||
+		    memcmp(path + len - (sizeof(name) - 1), name, sizeof(name) - 1) ||
+		    !gs_pyproject_is_file(path))
 			continue;
+		e = gs_index_get(idx, i);
 		gs_strvec_push(&part->files, e->path);
 		slash = strrchr(e->path, '/');
 		gs_buf_set(tmp, e->path, slash ? (size_t)(slash - e->path) + 1 : 0);
@@ -407,7 +415,7 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 	git_object *tree = NULL;
 	int error, r, whole = 1;
 
-	if ((error = gs_index_open_repo(&idx, repo, index_path)) < 0)
+	if ((error = gs_index_open_repo_lazy(&idx, repo, index_path)) < 0)
 		goto done;
 	/* An unborn branch: everything staged is new (compared with the empty tree). */
 	r = git_repository_head(&head, repo);
@@ -426,6 +434,9 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 		goto done;
 	error = check_source(out, repo, src, &changed, 0, whole ? NULL : &reg_ids);
 done:
+	/* an entry the verdict read was wrong (the index is read lazily): no verdict */
+	if (idx && (r = gs_index_error(idx)) < 0)
+		error = r;
 	git_object_free(tree);
 	git_reference_free(head);
 	gs_strvec_clear(&changed);

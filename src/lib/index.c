@@ -62,6 +62,22 @@ typedef struct ct_node {
 	size_t child_nr;
 } ct_node;
 
+/*
+ * A lazily read index (gs_index_open_repo_lazy) keeps, for every entry,
+ * only what the boundary scan found: where its path is, its length, its
+ * stage. The entry itself is decoded and checked when first read.
+ */
+typedef struct slim_entry {
+	uint32_t name;          /* offset of the path in the file */
+	uint16_t len;
+	unsigned char stage;
+	unsigned char ext;      /* extended flags: a 64-byte fixed part */
+} slim_entry;
+
+typedef struct lazy_state {
+	const char *error;      /* the first problem of an entry read, or NULL */
+} lazy_state;
+
 struct gs_index {
 	char *path;
 	void *map;              /* the mapping, or NULL */
@@ -74,6 +90,9 @@ struct gs_index {
 	gs_index_entry *entries;
 	size_t entries_mapped;  /* entries come from big_alloc() with this length, or 0 */
 	size_t nr;
+	int want_lazy;
+	slim_entry *slim;       /* a lazy index: entries[i] is decoded when its path is NULL */
+	lazy_state *lazy;
 	char *names;            /* version 4: reconstructed paths */
 	ct_node *ct;            /* ct[0] is the root, when ct_nr > 0 */
 	size_t ct_nr, ct_alloc;
@@ -374,6 +393,25 @@ done:
  * Checked once the extensions are known, so that a split index (whose
  * entries may have empty names) is reported as such, not as corrupt.
  */
+/* What is wrong with entry `e` after the one at `prev` (NULL: the first), or NULL. */
+static const char *entry_problem(const gs_index_entry *e, const char *prev, size_t prev_len,
+				 unsigned char prev_stage)
+{
+	int dir = e->mode == MODE_DIR;
+
+	/* a sparse directory's name ends with a slash, a file's never does */
+	if (dir != (e->path_len && e->path[e->path_len - 1] == '/') ||
+	    !valid_path(e->path, e->path_len - (size_t)dir))
+		return "invalid path";
+	if (prev) {
+		int c = path_cmp(prev, prev_len, e->path, e->path_len);
+
+		if (c > 0 || (c == 0 && prev_stage >= e->stage))
+			return "entries out of order";
+	}
+	return NULL;
+}
+
 static int validate_entries(gs_index *idx)
 {
 	size_t i;
@@ -382,27 +420,173 @@ static int validate_entries(gs_index *idx)
 	idx->has_conflicts = 0;
 	for (i = 0; i < idx->nr; i++) {
 		const gs_index_entry *e = &idx->entries[i], *prev = i ? e - 1 : NULL;
-		int dir = e->mode == MODE_DIR;
+		const char *what = entry_problem(e, prev ? prev->path : NULL, prev ? prev->path_len : 0,
+						 prev ? prev->stage : 0);
 
-		/* a sparse directory's name ends with a slash, a file's never does */
-		if (dir != (e->path_len && e->path[e->path_len - 1] == '/') ||
-		    !valid_path(e->path, e->path_len - (size_t)dir)) {
-			error = corrupt(idx, "invalid path");
+		if (what) {
+			error = corrupt(idx, what);
 			goto done;
-		}
-		if (prev) {
-			int c = path_cmp(prev->path, prev->path_len, e->path, e->path_len);
-
-			if (c > 0 || (c == 0 && prev->stage >= e->stage)) {
-				error = corrupt(idx, "entries out of order");
-				goto done;
-			}
 		}
 		if (e->stage)
 			idx->has_conflicts = 1;
 	}
 done:
 	return error;
+}
+
+/*
+ * The boundary scan of a lazy index (versions 2 and 3): every entry's
+ * length, bounds, flags and mode are checked as parse_entries() checks
+ * them, but only its path's place and its stage are kept; the rest of the
+ * entry (its id, its path's validity and order) waits until it is read
+ * (load_entry()). The checksum of the whole file is verified as for a
+ * full parse, before the index is returned.
+ */
+static int scan_entries(gs_index *idx, const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = *pp;
+	slim_entry *s;
+	size_t i, nr = idx->nr;
+	int error = 0, conflicts = 0, sparse = 0;
+
+	idx->slim = gs_xmalloc(gs_st_mult(nr ? nr : 1, sizeof(*idx->slim)));
+	idx->lazy = gs_xcalloc(1, sizeof(*idx->lazy));
+	/* zeroed pages that only the entries read ever touch */
+	idx->entries = gs_xcalloc(nr ? nr : 1, sizeof(*idx->entries));
+	/* (locals, not idx's fields, in the loop: the stores to `s` cannot alias them) */
+	for (i = 0, s = idx->slim; i < nr; i++, s++) {
+		const unsigned char *name;
+		size_t fixed = ENTRY_FIXED, len, left = (size_t)(end - p), entry_size;
+		uint16_t flags, xflags = 0;
+		uint32_t raw_mode;
+		int ok = 1;
+
+		if (left < ENTRY_FIXED) {
+			error = corrupt(idx, "truncated entry");
+			goto done;
+		}
+		flags = be16(p + 60);
+		if (flags & FLAG_EXTENDED) {
+			if (idx->version < 3) {
+				error = corrupt(idx, "extended flags in a version 2 index");
+				goto done;
+			}
+			if (left < ENTRY_FIXED + 2) {
+				error = corrupt(idx, "truncated entry");
+				goto done;
+			}
+			xflags = be16(p + 62);
+			if (xflags & ~XFLAG_KNOWN) {
+				error = corrupt(idx, "unknown entry flags");
+				goto done;
+			}
+			fixed += 2;
+		}
+		raw_mode = be32(p + 24);
+		/* the common modes first; the rest as parse_entries() judges them */
+		if (raw_mode != 0100644 && raw_mode != 0100755) {
+			if ((raw_mode & 0170000) == MODE_DIR) {
+				ok = (xflags & XFLAG_SKIP_WORKTREE) && !(flags & FLAG_STAGE_MASK);
+				sparse = 1;
+			} else {
+				normalize_mode(raw_mode, &ok);
+			}
+			if (!ok) {
+				error = corrupt(idx, "bad entry mode");
+				goto done;
+			}
+		}
+		name = p + fixed;
+		len = flags & FLAG_NAME_MASK;
+		if (len == FLAG_NAME_MASK) {
+			const unsigned char *nul = memchr(name, 0, left - fixed);
+
+			if (!nul) {
+				error = corrupt(idx, "unterminated path");
+				goto done;
+			}
+			len = (size_t)(nul - name);
+			if (len > MAX_PATH_LEN) {
+				error = corrupt(idx, "path too long");
+				goto done;
+			}
+		} else if (len >= left - fixed || name[len]) {
+			/* (a NUL inside the path is found when the entry is read) */
+			error = corrupt(idx, "bad path length");
+			goto done;
+		}
+		entry_size = (fixed + len + 8) & ~(size_t)7;
+		if (entry_size > left) {
+			error = corrupt(idx, "truncated entry");
+			goto done;
+		}
+		s->name = (uint32_t)(name - idx->data);
+		s->len = (uint16_t)len;
+		s->stage = (unsigned char)((flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT);
+		s->ext = (unsigned char)(fixed - ENTRY_FIXED);
+		conflicts |= flags & FLAG_STAGE_MASK;
+		p += entry_size;
+	}
+	*pp = p;
+done:
+	idx->has_conflicts = conflicts != 0;
+	idx->sparse = sparse;
+	return error;
+}
+
+/*
+ * Entry `i`, decoded on its first read. An index read lazily is not
+ * checked whole: an entry that is never read is never judged (the
+ * checksum still covers it), and a problem found here is kept for
+ * gs_index_error(), which every caller checks before trusting a result.
+ */
+static const gs_index_entry *load_entry(const gs_index *idx, size_t i)
+{
+	gs_index_entry *e = &idx->entries[i];
+	const slim_entry *s;
+	const unsigned char *name, *p;
+	const char *what;
+	uint16_t xflags = 0;
+	uint32_t raw_mode;
+	int ok;
+
+	if (e->path || !idx->slim)
+		return e;
+	s = &idx->slim[i];
+	name = idx->data + s->name;
+	p = name - (s->ext ? ENTRY_FIXED + 2 : ENTRY_FIXED);
+	if (s->ext)
+		xflags = be16(p + 62);
+	e->stat = p;
+	memcpy(e->oid.id, p + 40, HASH_SIZE);
+	e->stage = s->stage;
+	e->skip_worktree = !!(xflags & XFLAG_SKIP_WORKTREE);
+	e->intent_to_add = !!(xflags & XFLAG_INTENT_TO_ADD);
+	raw_mode = be32(p + 24);
+	/* (the scan checked the mode) */
+	e->mode = (raw_mode & 0170000) == MODE_DIR ? MODE_DIR : normalize_mode(raw_mode, &ok);
+	e->path = (const char *)name;
+	e->path_len = s->len;
+	if (memchr(name, 0, s->len))
+		what = "bad path length";
+	else if (i)
+		what = entry_problem(e, (const char *)idx->data + s[-1].name, s[-1].len, s[-1].stage);
+	else
+		what = entry_problem(e, NULL, 0, 0);
+	if (what && !idx->lazy->error)
+		idx->lazy->error = what;
+	return e;
+}
+
+/* Entry `i`'s path and its length, without decoding a lazy index's entry. */
+static inline const char *path_at(const gs_index *idx, size_t i, size_t *len)
+{
+	if (idx->slim) {
+		*len = idx->slim[i].len;
+		return (const char *)idx->data + idx->slim[i].name;
+	}
+	*len = idx->entries[i].path_len;
+	return idx->entries[i].path;
 }
 
 static int ct_name_cmp(const ct_node *a, const ct_node *b)
@@ -760,6 +944,22 @@ static int parse(gs_index *idx)
 		goto done;
 	}
 	idx->nr = count;
+	if (idx->want_lazy && idx->version != 4 && idx->len <= UINT32_MAX) {
+		if ((error = scan_entries(idx, &p, end)) < 0 ||
+		    (error = parse_extensions(idx, p, end)) < 0)
+			goto done;
+		if (!is_split(idx))
+			goto done;
+		/* a split index is merged with its shared index whole: parse it so */
+		free(idx->slim);
+		free(idx->entries);
+		idx->slim = NULL;
+		idx->entries = NULL;
+		p = idx->data + HEADER_SIZE;
+		idx->entries = big_alloc(count, sizeof(*idx->entries), &idx->entries_mapped);
+		error = parse_entries(idx, &p, end);
+		goto done;
+	}
 	idx->entries = big_alloc(count, sizeof(*idx->entries), &idx->entries_mapped);
 	if ((error = parse_entries(idx, &p, end)) < 0 ||
 	    (error = parse_extensions(idx, p, end)) < 0)
@@ -796,6 +996,8 @@ void gs_index_free(gs_index *idx)
 	if (idx->entries)
 		big_free(idx->entries, idx->entries_mapped);
 	free(idx->names);
+	free(idx->slim);
+	free(idx->lazy);
 	free(idx->ct);
 	free(idx->ct_children);
 	gs_index_free(idx->base);
@@ -803,11 +1005,12 @@ void gs_index_free(gs_index *idx)
 	free(idx);
 }
 
-int gs_index_parse(gs_index **out, const void *data, size_t len, const char *name)
+static int index_parse(gs_index **out, const void *data, size_t len, const char *name, int lazy)
 {
 	gs_index *idx = index_new(name);
 	int error;
 
+	idx->want_lazy = lazy;
 	idx->data = data;
 	idx->len = len;
 	if ((error = parse(idx)) < 0)
@@ -822,6 +1025,16 @@ done:
 	}
 	*out = idx;
 	return error;
+}
+
+int gs_index_parse(gs_index **out, const void *data, size_t len, const char *name)
+{
+	return index_parse(out, data, len, name, 0);
+}
+
+int gs_index_parse_lazy(gs_index **out, const void *data, size_t len, const char *name)
+{
+	return index_parse(out, data, len, name, 1);
 }
 
 /* Map and parse the file at idx->path; a missing file is an empty index. */
@@ -1049,11 +1262,12 @@ done:
 	return error;
 }
 
-int gs_index_open_in(gs_index **out, const char *path, const char *gitdir)
+static int open_in(gs_index **out, const char *path, const char *gitdir, int lazy)
 {
 	gs_index *idx = index_new(path);
 	int error, missing;
 
+	idx->want_lazy = lazy;
 	if ((error = open_file(idx, &missing)) < 0)
 		goto done;
 	if (is_split(idx))
@@ -1067,7 +1281,12 @@ done:
 	return error;
 }
 
-int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path)
+int gs_index_open_in(gs_index **out, const char *path, const char *gitdir)
+{
+	return open_in(out, path, gitdir, 0);
+}
+
+static int open_repo(gs_index **out, git_repository *repo, const char *index_path, int lazy)
 {
 	gs_buf path = GS_BUF_INIT;
 	int error = 0;
@@ -1077,10 +1296,25 @@ int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_p
 		gs_buf_sets(&path, index_path);
 	else if ((error = gs_repo_index_path(&path, repo)) < 0)
 		goto done;
-	error = gs_index_open_in(out, path.ptr, git_repository_path(repo));
+	error = open_in(out, path.ptr, git_repository_path(repo), lazy);
 done:
 	gs_buf_release(&path);
 	return error;
+}
+
+int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path)
+{
+	return open_repo(out, repo, index_path, 0);
+}
+
+int gs_index_open_repo_lazy(gs_index **out, git_repository *repo, const char *index_path)
+{
+	return open_repo(out, repo, index_path, 1);
+}
+
+int gs_index_error(const gs_index *idx)
+{
+	return idx->lazy && idx->lazy->error ? corrupt(idx, idx->lazy->error) : 0;
 }
 
 int gs_index_open(gs_index **out, const char *path)
@@ -1111,7 +1345,13 @@ size_t gs_index_entrycount(const gs_index *idx)
 
 const gs_index_entry *gs_index_get(const gs_index *idx, size_t n)
 {
-	return n < idx->nr ? &idx->entries[n] : NULL;
+	return n < idx->nr ? load_entry(idx, n) : NULL;
+}
+
+const char *gs_index_path_at(const gs_index *idx, size_t n, size_t *len)
+{
+	*len = 0;
+	return n < idx->nr ? path_at(idx, n, len) : NULL;
 }
 
 int gs_index_has_conflicts(const gs_index *idx)
@@ -1130,10 +1370,10 @@ static size_t lower_bound(const gs_index *idx, const char *path, size_t len)
 	size_t lo = 0, hi = idx->nr;
 
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const gs_index_entry *e = &idx->entries[mid];
+		size_t mid = lo + (hi - lo) / 2, mlen;
+		const char *mpath = path_at(idx, mid, &mlen);
 
-		if (path_cmp(e->path, e->path_len, path, len) < 0)
+		if (path_cmp(mpath, mlen, path, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1141,12 +1381,20 @@ static size_t lower_bound(const gs_index *idx, const char *path, size_t len)
 	return lo;
 }
 
+/* Whether entry `pos` (< idx->nr) has exactly the path `path`. */
+static int path_is(const gs_index *idx, size_t pos, const char *path, size_t len)
+{
+	size_t plen;
+	const char *p = path_at(idx, pos, &plen);
+
+	return plen == len && !memcmp(p, path, len);
+}
+
 long gs_index_find_pos(const gs_index *idx, const char *path)
 {
 	size_t len = strlen(path), pos = lower_bound(idx, path, len);
 
-	if (pos < idx->nr && idx->entries[pos].path_len == len &&
-	    !memcmp(idx->entries[pos].path, path, len))
+	if (pos < idx->nr && path_is(idx, pos, path, len))
 		return (long)pos;
 	return -1;
 }
@@ -1154,10 +1402,9 @@ long gs_index_find_pos(const gs_index *idx, const char *path)
 const gs_index_entry *gs_index_find(const gs_index *idx, const char *path)
 {
 	long pos = gs_index_find_pos(idx, path);
+	const gs_index_entry *e = pos < 0 ? NULL : load_entry(idx, (size_t)pos);
 
-	if (pos < 0 || idx->entries[pos].stage != 0)
-		return NULL;
-	return &idx->entries[pos];
+	return e && !e->stage ? e : NULL;
 }
 
 /* First entry at or after `from` that does not start with `prefix`. */
@@ -1166,10 +1413,10 @@ static size_t prefix_end(const gs_index *idx, size_t from, const char *prefix, s
 	size_t lo = from, hi = idx->nr;
 
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const gs_index_entry *e = &idx->entries[mid];
+		size_t mid = lo + (hi - lo) / 2, mlen;
+		const char *mpath = path_at(idx, mid, &mlen);
 
-		if (e->path_len >= len && !memcmp(e->path, prefix, len))
+		if (mlen >= len && !memcmp(mpath, prefix, len))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1186,29 +1433,31 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 	*end = prefix_end(idx, *begin, prefix, len);
 }
 
-/* Where `e` sorts against the directory "DIR/": < 0 before, 0 below it, > 0 after. */
-static int dir_cmp(const gs_index_entry *e, const char *dir, size_t dir_len)
+/* Where entry `i` sorts against the directory "DIR/": < 0 before, 0 below it, > 0 after. */
+static int dir_cmp(const gs_index *idx, size_t i, const char *dir, size_t dir_len)
 {
-	int c = memcmp(e->path, dir, e->path_len < dir_len ? e->path_len : dir_len);
+	size_t len;
+	const char *path = path_at(idx, i, &len);
+	int c = memcmp(path, dir, len < dir_len ? len : dir_len);
 
 	if (c)
 		return c;
-	if (e->path_len <= dir_len)
+	if (len <= dir_len)
 		return -1;  /* "DIR" itself, or a prefix of it */
-	return (unsigned char)e->path[dir_len] - '/';
+	return (unsigned char)path[dir_len] - '/';
 }
 
 size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, size_t pos)
 {
 	size_t plen = dir_len ? dir_len + 1 : 0;
 
-	if (dir_len && pos < idx->nr && dir_cmp(&idx->entries[pos], dir, dir_len) < 0) {
+	if (dir_len && pos < idx->nr && dir_cmp(idx, pos, dir, dir_len) < 0) {
 		size_t lo = pos, hi = idx->nr;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (dir_cmp(&idx->entries[mid], dir, dir_len) < 0)
+			if (dir_cmp(idx, mid, dir, dir_len) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -1216,16 +1465,16 @@ size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, s
 		pos = lo;
 	}
 	while (pos < idx->nr) {
-		const gs_index_entry *e = &idx->entries[pos];
-		const char *slash;
+		size_t len;
+		const char *path = path_at(idx, pos, &len), *slash;
 
-		if (dir_len && dir_cmp(e, dir, dir_len) != 0)
+		if (dir_len && dir_cmp(idx, pos, dir, dir_len) != 0)
 			break;
-		slash = memchr(e->path + plen, '/', e->path_len - plen);
+		slash = memchr(path + plen, '/', len - plen);
 		if (!slash)
 			return pos;
 		/* a subdirectory (or a sparse directory entry): skip it whole */
-		pos = prefix_end(idx, pos, e->path, (size_t)(slash - e->path) + 1);
+		pos = prefix_end(idx, pos, path, (size_t)(slash - path) + 1);
 	}
 	return idx->nr;
 }
@@ -1426,9 +1675,13 @@ done:
 	return error;
 }
 
-static inline int entry_in_dir(const gs_index_entry *e, const gs_buf *dir)
+/* Whether entry `i` (< idx->nr) lies below the directory `dir` ("DIR/"). */
+static inline int entry_in_dir(const gs_index *idx, size_t i, const gs_buf *dir)
 {
-	return e->path_len > dir->size && !memcmp(e->path, dir->ptr, dir->size);
+	size_t len;
+	const char *path = path_at(idx, i, &len);
+
+	return len > dir->size && !memcmp(path, dir->ptr, dir->size);
 }
 
 /* Whether the `count` entries from `pos` are exactly those below the directory `dir`. */
@@ -1436,9 +1689,9 @@ static int range_is_dir(const gs_index *idx, size_t pos, long count, const gs_bu
 {
 	if (count <= 0 || (size_t)count > idx->nr - pos)
 		return 0;
-	if (!entry_in_dir(&idx->entries[pos + (size_t)count - 1], dir))
+	if (!entry_in_dir(idx, pos + (size_t)count - 1, dir))
 		return 0;
-	return pos + (size_t)count == idx->nr || !entry_in_dir(&idx->entries[pos + (size_t)count], dir);
+	return pos + (size_t)count == idx->nr || !entry_in_dir(idx, pos + (size_t)count, dir);
 }
 
 static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
@@ -1455,8 +1708,8 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 		size_t tlen = 0, ilen = 0;
 		int tdir = 0, idir = 0, cmp;
 
-		if (w->pos < idx->nr && entry_in_dir(&idx->entries[w->pos], &w->path)) {
-			ie = &idx->entries[w->pos];
+		if (w->pos < idx->nr && entry_in_dir(idx, w->pos, &w->path)) {
+			ie = load_entry(idx, w->pos);
 			if (ie->intent_to_add) {
 				/* not part of the next commit: invisible, as in git */
 				w->pos++;
@@ -1516,8 +1769,8 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			/* in the index only: added (a whole directory of them, maybe) */
 			if (idir) {
 				gs_buf_put(&w->path, iname, ilen + 1);
-				while (w->pos < idx->nr && entry_in_dir(&idx->entries[w->pos], &w->path)) {
-					const gs_index_entry *ae = &idx->entries[w->pos++];
+				while (w->pos < idx->nr && entry_in_dir(idx, w->pos, &w->path)) {
+					const gs_index_entry *ae = load_entry(idx, w->pos++);
 					size_t dir_len = w->path.size;
 
 					if (ae->mode == MODE_DIR) {
@@ -1560,8 +1813,7 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			/* the same file name on both sides */
 			if (ie->stage) {
 				gs_strvec_push(w->out, ie->path);
-				while (w->pos < idx->nr && idx->entries[w->pos].path_len == ie->path_len &&
-				       !memcmp(idx->entries[w->pos].path, ie->path, ie->path_len))
+				while (w->pos < idx->nr && path_is(idx, w->pos, ie->path, ie->path_len))
 					w->pos++;
 			} else {
 				if (ie->mode != (uint32_t)git_tree_entry_filemode(te) ||
@@ -1588,7 +1840,8 @@ int gs_index_changed_paths(gs_strvec *out, const gs_index *idx,
 	    git_oid_equal(&root->oid, git_tree_id(head)))
 		goto done;  /* the index is HEAD's tree */
 	error = diff_dir(&w, head, root);
-	if (error < 0)
+	/* an entry read lazily and found wrong: the comparison cannot be trusted */
+	if (error < 0 || (error = gs_index_error(idx)) < 0)
 		goto done;
 	/* conflicted entries sharing a path with stage-0 ones, D/F swaps: one name each */
 	gs_strvec_sort_uniq(out);
@@ -1722,7 +1975,7 @@ int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
 	put_be32(out, 3);
 	put_be32(out, 0);  /* the count, once known */
 	for (i = 0; i < idx->nr; i++) {
-		const gs_index_entry *e = &idx->entries[i];
+		const gs_index_entry *e = load_entry(idx, i);
 
 		if (e->mode == MODE_DIR) {
 			gs_buf_set(&path, e->path, e->path_len);
@@ -1755,15 +2008,16 @@ int gs_index_outside_checkout(const gs_index *idx, const char *path)
 {
 	size_t len = strlen(path), pos = lower_bound(idx, path, len), b, e;
 	const char *slash = strrchr(path, '/');
+	const gs_index_entry *ie;
 	int outside = 0;
 
-	if (pos < idx->nr && idx->entries[pos].path_len == len && !memcmp(idx->entries[pos].path, path, len)) {
-		outside = idx->entries[pos].skip_worktree;
+	if (pos < idx->nr && path_is(idx, pos, path, len)) {
+		outside = load_entry(idx, pos)->skip_worktree;
 		goto done;
 	}
 	/* below a sparse directory: it sorts just before what it stands for */
-	if (pos && idx->entries[pos - 1].mode == MODE_DIR && idx->entries[pos - 1].path_len < len &&
-	    !memcmp(idx->entries[pos - 1].path, path, idx->entries[pos - 1].path_len)) {
+	if (pos && (ie = load_entry(idx, pos - 1))->mode == MODE_DIR && ie->path_len < len &&
+	    !memcmp(ie->path, path, ie->path_len)) {
 		outside = 1;
 		goto done;
 	}
@@ -1773,8 +2027,8 @@ int gs_index_outside_checkout(const gs_index *idx, const char *path)
 	len = (size_t)(slash - path) + 1;
 	b = lower_bound(idx, path, len);
 	e = b;
-	while (e < idx->nr && idx->entries[e].path_len > len && !memcmp(idx->entries[e].path, path, len)) {
-		if (!idx->entries[e].skip_worktree)
+	while (e < idx->nr && (ie = load_entry(idx, e))->path_len > len && !memcmp(ie->path, path, len)) {
+		if (!ie->skip_worktree)
 			goto done;
 		e++;
 	}
