@@ -92,6 +92,7 @@ struct gs_index {
 	size_t nr;
 	int want_lazy;
 	slim_entry *slim;       /* a lazy index: entries[i] is decoded when its path is NULL */
+	size_t slim_mapped;     /* as entries_mapped */
 	lazy_state *lazy;
 	char *names;            /* version 4: reconstructed paths */
 	ct_node *ct;            /* ct[0] is the root, when ct_nr > 0 */
@@ -449,7 +450,8 @@ static int scan_entries(gs_index *idx, const unsigned char **pp, const unsigned 
 	size_t i, nr = idx->nr;
 	int error = 0, conflicts = 0, sparse = 0;
 
-	idx->slim = gs_xmalloc(gs_st_mult(nr ? nr : 1, sizeof(*idx->slim)));
+	/* every byte written: faulted in at once, as the full reader's entries */
+	idx->slim = big_alloc(nr, sizeof(*idx->slim), &idx->slim_mapped);
 	idx->lazy = gs_xcalloc(1, sizeof(*idx->lazy));
 	/* zeroed pages that only the entries read ever touch */
 	idx->entries = gs_xcalloc(nr ? nr : 1, sizeof(*idx->entries));
@@ -589,9 +591,21 @@ static inline const char *path_at(const gs_index *idx, size_t i, size_t *len)
 	return idx->entries[i].path;
 }
 
+/*
+ * git's order of a cache-tree node's children (cache-tree.c's
+ * subtree_name_cmp()): shorter names first, then bytes. git writes them
+ * so; lookups bisect in it.
+ */
+static inline int subtree_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
 static int ct_name_cmp(const ct_node *a, const ct_node *b)
 {
-	return path_cmp(a->name, a->name_len, b->name, b->name_len);
+	return subtree_cmp(a->name, a->name_len, b->name, b->name_len);
 }
 
 static int ct_child_cmp(const void *a, const void *b)
@@ -603,8 +617,8 @@ static int ct_child_cmp(const void *a, const void *b)
  * The TREE extension: the cache-tree, written depth-first from the root,
  * each node as
  *   NAME NUL ENTRY_COUNT SP SUBTREE_COUNT LF [20-byte id unless count is -1]
- * Children are written in git's own order (by length, then bytes); they are
- * re-sorted by name here so that lookups can bisect.
+ * Children are written in git's own order (by length, then bytes), which
+ * lookups bisect in: a file written otherwise has them sorted here first.
  */
 static int parse_number(long *out, const unsigned char **pp, const unsigned char *end,
 			unsigned char term, int allow_negative)
@@ -688,7 +702,7 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 	if (p != end)
 		goto bad;
 
-	/* group the children by parent, then sort each group by name to bisect */
+	/* group the children by parent, each group in git's order to bisect */
 	idx->ct_children = gs_xcalloc(idx->ct_nr, sizeof(*idx->ct_children));
 	fill = gs_xcalloc(idx->ct_nr, sizeof(size_t));
 	for (i = 0; i < idx->ct_nr; i++) {
@@ -701,15 +715,17 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 		idx->ct_children[idx->ct[parent].child_begin + fill[parent]++] = &idx->ct[i];
 	}
 	for (i = 0; i < idx->ct_nr; i++) {
-		ct_node *n = &idx->ct[i];
+		ct_node *n = &idx->ct[i], **kids = idx->ct_children + n->child_begin;
 		size_t k;
+		int c = -1;
 
-		if (n->child_nr > 1)
-			GS_QSORT(idx->ct_children + n->child_begin, n->child_nr, ct_child_cmp);
-		for (k = 1; k < n->child_nr; k++) {
-			if (!ct_name_cmp(idx->ct_children[n->child_begin + k - 1],
-					 idx->ct_children[n->child_begin + k]))
-				goto bad;
+		for (k = 1; k < n->child_nr && c < 0; k++)
+			c = ct_name_cmp(kids[k - 1], kids[k]);
+		if (c >= 0 && n->child_nr > 1) {
+			GS_QSORT(kids, n->child_nr, ct_child_cmp);
+			for (k = 1; k < n->child_nr; k++)
+				if (!ct_name_cmp(kids[k - 1], kids[k]))
+					goto bad;
 		}
 	}
 	goto done;
@@ -865,7 +881,9 @@ done:
  * thread while this one parses, when the file is large enough to repay
  * starting a thread (about 13,000 entries).
  */
-#define PARALLEL_HASH_MIN (1u << 20)
+#ifndef PARALLEL_HASH_MIN
+# define PARALLEL_HASH_MIN (1u << 20)
+#endif
 
 typedef struct hash_job {
 	const unsigned char *data;
@@ -951,7 +969,7 @@ static int parse(gs_index *idx)
 		if (!is_split(idx))
 			goto done;
 		/* a split index is merged with its shared index whole: parse it so */
-		free(idx->slim);
+		big_free(idx->slim, idx->slim_mapped);
 		free(idx->entries);
 		idx->slim = NULL;
 		idx->entries = NULL;
@@ -996,7 +1014,8 @@ void gs_index_free(gs_index *idx)
 	if (idx->entries)
 		big_free(idx->entries, idx->entries_mapped);
 	free(idx->names);
-	free(idx->slim);
+	if (idx->slim)
+		big_free(idx->slim, idx->slim_mapped);
 	free(idx->lazy);
 	free(idx->ct);
 	free(idx->ct_children);
@@ -1489,7 +1508,7 @@ static const ct_node *ct_child(const gs_index *idx, const ct_node *n, const char
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const ct_node *c = idx->ct_children[n->child_begin + mid];
-		int cmp = path_cmp(c->name, c->name_len, name, len);
+		int cmp = subtree_cmp(c->name, c->name_len, name, len);
 
 		if (!cmp)
 			return c;

@@ -1076,6 +1076,94 @@ static void test_lazy(void **state)
 	th_run("rm -f .git/index-mut");
 }
 
+/* Append one version 2 entry (mode 100644, id all `fill`) for `path` to `out`. */
+static void put_entry(gs_buf *out, const char *path, unsigned char fill)
+{
+	unsigned char fixed[62];
+	size_t len = strlen(path), pad = ((62 + len + 8) & ~(size_t)7) - 62 - len;
+
+	memset(fixed, 0, sizeof(fixed));
+	fixed[24 + 2] = 0x81;
+	fixed[24 + 3] = 0xa4;
+	memset(fixed + 40, fill, 20);
+	fixed[60] = (unsigned char)(len >> 8);
+	fixed[61] = (unsigned char)len;
+	gs_buf_put(out, (const char *)fixed, sizeof(fixed));
+	gs_buf_put(out, path, len);
+	gs_buf_put(out, "\0\0\0\0\0\0\0\0", pad);
+}
+
+/* One cache-tree node: NAME NUL COUNT SP SUBTREES LF, then a 20-byte id of `fill`. */
+static void put_node(gs_buf *out, const char *name, int count, int subtrees, unsigned char fill)
+{
+	unsigned char id[20];
+
+	gs_buf_put(out, name, strlen(name) + 1);
+	gs_buf_printf(out, "%d %d\n", count, subtrees);
+	memset(id, fill, sizeof(id));
+	gs_buf_put(out, (const char *)id, sizeof(id));
+}
+
+/*
+ * The cache-tree's children are bisected in git's order (shorter names
+ * first): as git writes them, or, from another writer, sorted first.
+ */
+static void test_cache_tree_order(void **state)
+{
+	static const char *const orders[][3] = {
+		{ "b", "aa", "ab" },  /* git's order */
+		{ "ab", "aa", "b" },  /* another */
+		{ "aa", "b", "aa" },  /* a name twice */
+	};
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < GS_ARRAY_SIZE(orders); k++) {
+		gs_buf file = GS_BUF_INIT, ext = GS_BUF_INIT;
+		gs_index *idx = NULL;
+		git_oid oid;
+		int rc, lazy;
+
+		gs_buf_put(&file, "DIRC\0\0\0\2\0\0\0\3", 12);
+		put_entry(&file, "aa/x", 0xaa);
+		put_entry(&file, "ab/x", 0xab);
+		put_entry(&file, "b/x", 0xbb);
+		put_node(&ext, "", 3, 3, 0x11);
+		for (i = 0; i < 3; i++)
+			put_node(&ext, orders[k][i], 1, 0, (unsigned char)(orders[k][i][0] == 'b' ? 0xbb :
+									 orders[k][i][1] == 'a' ? 0xaa : 0xab));
+		gs_buf_put(&file, "TREE", 4);
+		gs_buf_putc(&file, 0);
+		gs_buf_putc(&file, 0);
+		gs_buf_putc(&file, (char)(ext.size >> 8));
+		gs_buf_putc(&file, (char)ext.size);
+		gs_buf_put(&file, ext.ptr, ext.size);
+		gs_buf_put(&file, "01234567890123456789", 20);
+		rehash((unsigned char *)file.ptr, file.size);
+		for (lazy = 0; lazy < 2; lazy++) {
+			rc = lazy ? gs_index_parse_lazy(&idx, file.ptr, file.size, "x/index") :
+				    gs_index_parse(&idx, file.ptr, file.size, "x/index");
+			if (k == 2) {
+				assert_int_equal(rc, GS_ERROR);
+				assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad cache-tree extension");
+				continue;
+			}
+			assert_int_equal(rc, 0);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "aa"), 1);
+			assert_int_equal(oid.id[0], 0xaa);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "ab"), 1);
+			assert_int_equal(oid.id[0], 0xab);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "b"), 1);
+			assert_int_equal(oid.id[0], 0xbb);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "a"), 0);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "c"), 0);
+			gs_index_free(idx);
+		}
+		gs_buf_release(&file);
+		gs_buf_release(&ext);
+	}
+}
+
 static void test_lookup(void **state)
 {
 	gs_index *idx = NULL;
@@ -1337,6 +1425,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_large_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lazy, setup, teardown),
+		cmocka_unit_test(test_cache_tree_order),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--perf"))
