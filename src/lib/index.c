@@ -176,28 +176,23 @@ static inline int path_cmp(const char *a, size_t alen, const char *b, size_t ble
  */
 static int valid_path(const char *p, size_t len)
 {
-	size_t i = 0;
+	const char *end = p + len;
 
 	if (!len)
 		return 0;
-	while (i < len) {
-		size_t start = i;
+	/* component by component, the slashes found by memchr (this runs on every entry read) */
+	for (;;) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t n = (size_t)((slash ? slash : end) - p);
 
-		while (i < len && p[i] != '/')
-			i++;
-		if (i == start)
+		if (!n || (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
 			return 0;
-		if (i - start == 1 && p[start] == '.')
+		if (!slash)
+			return 1;
+		p = slash + 1;
+		if (p == end)
 			return 0;
-		if (i - start == 2 && p[start] == '.' && p[start + 1] == '.')
-			return 0;
-		if (i < len) {
-			i++;
-			if (i == len)
-				return 0;
-		}
 	}
-	return 1;
 }
 
 /* git's varint (varint.c): 7 bits a byte, each continuation adding one. */

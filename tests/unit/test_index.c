@@ -1164,6 +1164,49 @@ static void test_cache_tree_order(void **state)
 	}
 }
 
+/* Paths that would leave the work tree are refused, by both readers; odd but safe ones are not. */
+static void test_path_checks(void **state)
+{
+	static const char *const bad[] = {
+		".", "..", "/a", "a/", "a//b", "./a", "../a", "a/.", "a/..", "a/./b", "a/../b", "/", "//",
+	};
+	static const char *const good[] = {
+		"a", ".a", "a.", "..a", "a..", "...", "a/.b", "a/b..", "a/...", ".git-like/x", "a/b/c",
+	};
+	size_t i;
+	int lazy;
+
+	(void)state;
+	for (i = 0; i < GS_ARRAY_SIZE(bad) + GS_ARRAY_SIZE(good); i++) {
+		const char *path = i < GS_ARRAY_SIZE(bad) ? bad[i] : good[i - GS_ARRAY_SIZE(bad)];
+		gs_buf file = GS_BUF_INIT;
+
+		gs_buf_put(&file, "DIRC\0\0\0\2\0\0\0\1", 12);
+		put_entry(&file, path, 0x11);
+		gs_buf_put(&file, "01234567890123456789", 20);
+		rehash((unsigned char *)file.ptr, file.size);
+		for (lazy = 0; lazy < 2; lazy++) {
+			gs_index *idx = NULL;
+			int rc = lazy ? gs_index_parse_lazy(&idx, file.ptr, file.size, "x/index") :
+					gs_index_parse(&idx, file.ptr, file.size, "x/index");
+
+			if (rc == 0 && lazy) {
+				assert_non_null(gs_index_get(idx, 0));
+				rc = gs_index_error(idx);
+			}
+			if (i < GS_ARRAY_SIZE(bad)) {
+				if (rc != GS_ERROR)
+					fail_msg("'%s' accepted (lazy: %d)", path, lazy);
+				assert_string_equal(gs_error_last(), "corrupt index 'x/index': invalid path");
+			} else if (rc != 0) {
+				fail_msg("'%s' refused (lazy: %d): %s", path, lazy, gs_error_last());
+			}
+			gs_index_free(idx);
+		}
+		gs_buf_release(&file);
+	}
+}
+
 static void test_lookup(void **state)
 {
 	gs_index *idx = NULL;
@@ -1426,6 +1469,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lazy, setup, teardown),
 		cmocka_unit_test(test_cache_tree_order),
+		cmocka_unit_test(test_path_checks),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--perf"))
