@@ -111,6 +111,12 @@ const gs_index_entry *gs_index_get(const gs_index *idx, size_t n);
  * end, without decoding a lazy index's entry: for scans of paths only.
  */
 const char *gs_index_path_at(const gs_index *idx, size_t n, size_t *len);
+/*
+ * The position of the first entry at or after `pos` (any stage) whose
+ * file name is `name` (its path is `name` or ends with "/" `name`), or
+ * gs_index_entrycount() when there is none; reads paths only.
+ */
+size_t gs_index_next_named(const gs_index *idx, const char *name, size_t pos);
 /* Stage-0 entry at exactly `path`, or NULL. */
 const gs_index_entry *gs_index_find(const gs_index *idx, const char *path);
 /* Position of the first entry (any stage) at exactly `path`, or -1. */

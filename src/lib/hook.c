@@ -253,22 +253,16 @@ static int is_sparse_dir(const gs_index *idx, gs_buf *tmp, const char *dir, size
  */
 static void add_roots_files(gs_source_part *part, const gs_index *idx, gs_buf *tmp)
 {
-	static const char name[] = "pyproject.toml";
-	size_t n = gs_index_entrycount(idx), i, j, begin, end, len;
+	size_t n = gs_index_entrycount(idx), i, j, begin, end;
 
-	for (i = 0; i < n; i++) {
-		const gs_index_entry *e;
-		const char *path = gs_index_path_at(idx, i, &len), *slash;
+	/* the paths alone, in the index (a lazy index decodes only the entries read) */
+	for (i = gs_index_next_named(idx, "pyproject.toml", 0); i < n;
+	     i = gs_index_next_named(idx, "pyproject.toml", i + 1)) {
+		const gs_index_entry *e = gs_index_get(idx, i);
+		const char *slash;
 
-		/*
-		 * The paths alone (a lazy index decodes only the entries read),
-		 * their last byte first: this runs over every entry.
-		 */
-		if (len < sizeof(name) - 1 || path[len - 1] != 'l' ||
-		    memcmp(path + len - (sizeof(name) - 1), name, sizeof(name) - 1) ||
-		    !gs_pyproject_is_file(path))
+		if (!gs_pyproject_is_file(e->path))
 			continue;
-		e = gs_index_get(idx, i);
 		gs_strvec_push(&part->files, e->path);
 		slash = strrchr(e->path, '/');
 		gs_buf_set(tmp, e->path, slash ? (size_t)(slash - e->path) + 1 : 0);

@@ -1395,6 +1395,29 @@ static size_t lower_bound(const gs_index *idx, const char *path, size_t len)
 	return lo;
 }
 
+size_t gs_index_next_named(const gs_index *idx, const char *name, size_t pos)
+{
+	size_t nlen = strlen(name), len;
+	const char *path;
+
+	if (!nlen)
+		return idx->nr;
+	/* the last byte first: this runs over every entry */
+	for (; pos < idx->nr; pos++) {
+		if (idx->slim) {
+			len = idx->slim[pos].len;
+			path = (const char *)idx->data + idx->slim[pos].name;
+		} else {
+			len = idx->entries[pos].path_len;
+			path = idx->entries[pos].path;
+		}
+		if (len >= nlen && path[len - 1] == name[nlen - 1] && !memcmp(path + len - nlen, name, nlen) &&
+		    (len == nlen || path[len - nlen - 1] == '/'))
+			return pos;
+	}
+	return idx->nr;
+}
+
 /* Whether entry `pos` (< idx->nr) has exactly the path `path`. */
 static int path_is(const gs_index *idx, size_t pos, const char *path, size_t len)
 {

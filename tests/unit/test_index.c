@@ -1227,6 +1227,16 @@ static void test_lookup(void **state)
 	gs_index_prefix_range(idx, "", &b, &e);
 	assert_int_equal(e - b, gs_index_entrycount(idx));
 	assert_null(gs_index_get(idx, gs_index_entrycount(idx)));
+	/* by file name: "a.py" is not "a/b.py", "b.py" is */
+	b = gs_index_next_named(idx, "a.py", 0);
+	assert_string_equal(gs_index_get(idx, b)->path, "a.py");
+	assert_int_equal(gs_index_next_named(idx, "a.py", b + 1), gs_index_entrycount(idx));
+	b = gs_index_next_named(idx, "b.py", 0);
+	assert_string_equal(gs_index_get(idx, b)->path, "a/b.py");
+	assert_int_equal(gs_index_next_named(idx, "b.py", b + 1), gs_index_entrycount(idx));
+	assert_int_equal(gs_index_next_named(idx, "mod.py", 0), (size_t)gs_index_find_pos(idx, "a/b/mod.py"));
+	assert_int_equal(gs_index_next_named(idx, "od.py", 0), gs_index_entrycount(idx));
+	assert_int_equal(gs_index_next_named(idx, "", 0), gs_index_entrycount(idx));
 	gs_index_free(idx);
 }
 
