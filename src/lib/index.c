@@ -62,18 +62,6 @@ typedef struct ct_node {
 	size_t child_nr;
 } ct_node;
 
-/*
- * A lazily read index (gs_index_open_repo_lazy) keeps, for every entry,
- * only what the boundary scan found: where its path is, its length, its
- * stage. The entry itself is decoded and checked when first read.
- */
-typedef struct slim_entry {
-	uint32_t name;          /* offset of the path in the file */
-	uint16_t len;
-	unsigned char stage;
-	unsigned char ext;      /* extended flags: a 64-byte fixed part */
-} slim_entry;
-
 typedef struct lazy_state {
 	const char *error;      /* the first problem of an entry read, or NULL */
 } lazy_state;
@@ -91,7 +79,13 @@ struct gs_index {
 	size_t entries_mapped;  /* entries come from big_alloc() with this length, or 0 */
 	size_t nr;
 	int want_lazy;
-	slim_entry *slim;       /* a lazy index: entries[i] is decoded when its path is NULL */
+	/*
+	 * A lazily read index (gs_index_open_repo_lazy) keeps, for every
+	 * entry, only where the boundary scan found it in the file (its
+	 * path's length and its stage are in its flags there); entries[i] is
+	 * decoded and checked when first read (when its path is NULL).
+	 */
+	uint32_t *slim;
 	size_t slim_mapped;     /* as entries_mapped */
 	lazy_state *lazy;
 	char *names;            /* version 4: reconstructed paths */
@@ -433,7 +427,8 @@ done:
 /*
  * The boundary scan of a lazy index (versions 2 and 3): every entry's
  * length, bounds, flags and mode are checked as parse_entries() checks
- * them, but only its path's place and its stage are kept; the rest of the
+ * them, but only its offset in the file is kept (4 bytes an entry: every
+ * fresh page of memory costs a page fault, 1,000,000 entries 4 MB); the rest of the
  * entry (its id, its path's validity and order) waits until it is read
  * (load_entry()). The checksum of the whole file is verified as for a
  * full parse, before the index is returned.
@@ -441,7 +436,7 @@ done:
 static int scan_entries(gs_index *idx, const unsigned char **pp, const unsigned char *end)
 {
 	const unsigned char *p = *pp;
-	slim_entry *s;
+	uint32_t *s;
 	size_t i, nr = idx->nr;
 	int error = 0, conflicts = 0, sparse = 0;
 
@@ -517,10 +512,7 @@ static int scan_entries(gs_index *idx, const unsigned char **pp, const unsigned 
 			error = corrupt(idx, "truncated entry");
 			goto done;
 		}
-		s->name = (uint32_t)(name - idx->data);
-		s->len = (uint16_t)len;
-		s->stage = (unsigned char)((flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT);
-		s->ext = (unsigned char)(fixed - ENTRY_FIXED);
+		*s = (uint32_t)(p - idx->data);
 		conflicts |= flags & FLAG_STAGE_MASK;
 		p += entry_size;
 	}
@@ -532,6 +524,22 @@ done:
 }
 
 /*
+ * The path of the entry at `p` in a lazy index, and its length: from the
+ * flags, or, for a path of 4,095 bytes or more, up to the NUL the scan
+ * found.
+ */
+static inline const unsigned char *lazy_path(const unsigned char *p, size_t *len)
+{
+	uint16_t flags = be16(p + 60);
+	const unsigned char *name = p + (flags & FLAG_EXTENDED ? ENTRY_FIXED + 2 : ENTRY_FIXED);
+
+	*len = flags & FLAG_NAME_MASK;
+	if (*len == FLAG_NAME_MASK)
+		*len = strlen((const char *)name);
+	return name;
+}
+
+/*
  * Entry `i`, decoded on its first read. An index read lazily is not
  * checked whole: an entry that is never read is never judged (the
  * checksum still covers it), and a problem found here is kept for
@@ -540,36 +548,37 @@ done:
 static const gs_index_entry *load_entry(const gs_index *idx, size_t i)
 {
 	gs_index_entry *e = &idx->entries[i];
-	const slim_entry *s;
-	const unsigned char *name, *p;
-	const char *what;
-	uint16_t xflags = 0;
+	const unsigned char *p, *name;
+	const char *what, *prev = NULL;
+	size_t prev_len = 0;
+	uint16_t flags, xflags = 0;
 	uint32_t raw_mode;
 	int ok;
 
 	if (e->path || !idx->slim)
 		return e;
-	s = &idx->slim[i];
-	name = idx->data + s->name;
-	p = name - (s->ext ? ENTRY_FIXED + 2 : ENTRY_FIXED);
-	if (s->ext)
+	p = idx->data + idx->slim[i];
+	flags = be16(p + 60);
+	if (flags & FLAG_EXTENDED)
 		xflags = be16(p + 62);
+	name = lazy_path(p, &e->path_len);
 	e->stat = p;
 	memcpy(e->oid.id, p + 40, HASH_SIZE);
-	e->stage = s->stage;
+	e->stage = (unsigned char)((flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT);
 	e->skip_worktree = !!(xflags & XFLAG_SKIP_WORKTREE);
 	e->intent_to_add = !!(xflags & XFLAG_INTENT_TO_ADD);
 	raw_mode = be32(p + 24);
 	/* (the scan checked the mode) */
 	e->mode = (raw_mode & 0170000) == MODE_DIR ? MODE_DIR : normalize_mode(raw_mode, &ok);
 	e->path = (const char *)name;
-	e->path_len = s->len;
-	if (memchr(name, 0, s->len))
+	if (i)
+		prev = (const char *)lazy_path(idx->data + idx->slim[i - 1], &prev_len);
+	if (memchr(name, 0, e->path_len))
 		what = "bad path length";
-	else if (i)
-		what = entry_problem(e, (const char *)idx->data + s[-1].name, s[-1].len, s[-1].stage);
 	else
-		what = entry_problem(e, NULL, 0, 0);
+		what = entry_problem(e, prev, prev_len,
+				     i ? (unsigned char)((be16(idx->data + idx->slim[i - 1] + 60) & FLAG_STAGE_MASK) >>
+							 FLAG_STAGE_SHIFT) : 0);
 	if (what && !idx->lazy->error)
 		idx->lazy->error = what;
 	return e;
@@ -578,10 +587,8 @@ static const gs_index_entry *load_entry(const gs_index *idx, size_t i)
 /* Entry `i`'s path and its length, without decoding a lazy index's entry. */
 static inline const char *path_at(const gs_index *idx, size_t i, size_t *len)
 {
-	if (idx->slim) {
-		*len = idx->slim[i].len;
-		return (const char *)idx->data + idx->slim[i].name;
-	}
+	if (idx->slim)
+		return (const char *)lazy_path(idx->data + idx->slim[i], len);
 	*len = idx->entries[i].path_len;
 	return idx->entries[i].path;
 }
@@ -1405,8 +1412,7 @@ size_t gs_index_next_named(const gs_index *idx, const char *name, size_t pos)
 	/* the last byte first: this runs over every entry */
 	for (; pos < idx->nr; pos++) {
 		if (idx->slim) {
-			len = idx->slim[pos].len;
-			path = (const char *)idx->data + idx->slim[pos].name;
+			path = (const char *)lazy_path(idx->data + idx->slim[pos], &len);
 		} else {
 			len = idx->entries[pos].path_len;
 			path = idx->entries[pos].path;
