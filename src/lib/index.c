@@ -51,15 +51,19 @@
 /* Deeper cache-trees than this are refused: no real path has 4096 components. */
 #define MAX_TREE_DEPTH 4096
 
+/*
+ * A cache-tree node, 32 bytes (60,000 of them at 1,000,000 files): its
+ * name and id stay in the file, named by their offsets.
+ */
 typedef struct ct_node {
-	const char *name;       /* one path component, not NUL-terminated */
-	size_t name_len;
-	long entry_count;       /* -1: invalidated */
-	git_oid oid;            /* valid when entry_count >= 0 */
-	size_t parent;
-	size_t subtree_nr;      /* declared in the file */
-	size_t child_begin;     /* into gs_index.ct_children, sorted by name */
-	size_t child_nr;
+	uint32_t name;          /* one path component, not NUL-terminated */
+	uint32_t name_len;
+	int32_t entry_count;    /* -1: invalidated */
+	uint32_t oid;           /* the 20-byte id, when entry_count >= 0 */
+	uint32_t parent;
+	uint32_t subtree_nr;    /* declared in the file */
+	uint32_t child_begin;   /* into gs_index.ct_children, in git's order */
+	uint32_t child_nr;
 } ct_node;
 
 typedef struct lazy_state {
@@ -91,7 +95,7 @@ struct gs_index {
 	char *names;            /* version 4: reconstructed paths */
 	ct_node *ct;            /* ct[0] is the root, when ct_nr > 0 */
 	size_t ct_nr, ct_alloc;
-	ct_node **ct_children;  /* children of each node, grouped by parent */
+	uint32_t *ct_children;  /* children of each node (positions in ct), grouped by parent */
 	int has_conflicts;
 	int sparse;             /* has sparse directory entries */
 	/*
@@ -605,14 +609,29 @@ static inline int subtree_cmp(const char *a, size_t alen, const char *b, size_t 
 	return memcmp(a, b, alen);
 }
 
-static int ct_name_cmp(const ct_node *a, const ct_node *b)
+static inline const char *ct_name(const gs_index *idx, const ct_node *n)
 {
-	return subtree_cmp(a->name, a->name_len, b->name, b->name_len);
+	return (const char *)idx->data + n->name;
 }
 
-static int ct_child_cmp(const void *a, const void *b)
+static int ct_name_cmp(const gs_index *idx, uint32_t a, uint32_t b)
 {
-	return ct_name_cmp(*(const ct_node *const *)a, *(const ct_node *const *)b);
+	const ct_node *x = &idx->ct[a], *y = &idx->ct[b];
+
+	return subtree_cmp(ct_name(idx, x), x->name_len, ct_name(idx, y), y->name_len);
+}
+
+/* A child being sorted: its name, and its position in idx->ct. */
+typedef struct ct_sort_item {
+	const char *name;
+	uint32_t len, pos;
+} ct_sort_item;
+
+static int ct_sort_cmp(const void *a, const void *b)
+{
+	const ct_sort_item *x = a, *y = b;
+
+	return subtree_cmp(x->name, x->len, y->name, y->len);
 }
 
 /*
@@ -649,13 +668,16 @@ static int parse_number(long *out, const unsigned char **pp, const unsigned char
 
 static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned char *end)
 {
-	size_t *stack = NULL, depth = 0, stack_alloc = 0, i, pos = 0, *fill = NULL;
+	size_t *stack = NULL, depth = 0, stack_alloc = 0, i, pos = 0;
+	ct_sort_item *sorting = NULL;
 	int error = 0;
 
 	if (idx->ct_nr) {
 		error = corrupt(idx, "two cache-tree extensions");
 		goto done;
 	}
+	if (idx->len > UINT32_MAX)
+		goto done;  /* offsets would not fit: no cache-tree, every directory compared */
 	do {
 		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
 		ct_node *n;
@@ -666,18 +688,19 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 		GS_ALLOC_GROW(idx->ct, idx->ct_nr + 1, idx->ct_alloc);
 		n = &idx->ct[idx->ct_nr];
 		memset(n, 0, sizeof(*n));
-		n->name = (const char *)p;
-		n->name_len = (size_t)(nul - p);
+		n->name = (uint32_t)(p - idx->data);
+		n->name_len = (uint32_t)(nul - p);
 		p = nul + 1;
 		if (parse_number(&count, &p, end, ' ', 1) < 0 || count < -1 ||
 		    parse_number(&sub, &p, end, '\n', 0) < 0)
 			goto bad;
-		n->entry_count = count;
-		n->subtree_nr = (size_t)sub;
+		/* (parse_number() stops near a billion) */
+		n->entry_count = (int32_t)count;
+		n->subtree_nr = (uint32_t)sub;
 		if (count >= 0) {
 			if ((size_t)(end - p) < HASH_SIZE)
 				goto bad;
-			git_oid_fromraw(&n->oid, p);
+			n->oid = (uint32_t)(p - idx->data);
 			p += HASH_SIZE;
 		}
 		if (!depth) {
@@ -686,9 +709,9 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 		} else {
 			ct_node *parent = &idx->ct[stack[depth - 1]];
 
-			if (!n->name_len || memchr(n->name, '/', n->name_len))
+			if (!n->name_len || memchr(ct_name(idx, n), '/', n->name_len))
 				goto bad;
-			n->parent = stack[depth - 1];
+			n->parent = (uint32_t)stack[depth - 1];
 			/* the parent is complete once its last declared child has started */
 			if (++parent->child_nr == parent->subtree_nr)
 				depth--;
@@ -704,30 +727,40 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 	if (p != end)
 		goto bad;
 
-	/* group the children by parent, each group in git's order to bisect */
-	idx->ct_children = gs_xcalloc(idx->ct_nr, sizeof(*idx->ct_children));
-	fill = gs_xcalloc(idx->ct_nr, sizeof(size_t));
+	/* group the children by parent (counted again as they are placed), each group in git's order */
+	idx->ct_children = gs_xmalloc(gs_st_mult(idx->ct_nr, sizeof(*idx->ct_children)));
 	for (i = 0; i < idx->ct_nr; i++) {
-		idx->ct[i].child_begin = pos;
+		idx->ct[i].child_begin = (uint32_t)pos;
 		pos += idx->ct[i].child_nr;
+		idx->ct[i].child_nr = 0;
 	}
 	for (i = 1; i < idx->ct_nr; i++) {
-		size_t parent = idx->ct[i].parent;
+		ct_node *parent = &idx->ct[idx->ct[i].parent];
 
-		idx->ct_children[idx->ct[parent].child_begin + fill[parent]++] = &idx->ct[i];
+		idx->ct_children[parent->child_begin + parent->child_nr++] = (uint32_t)i;
 	}
 	for (i = 0; i < idx->ct_nr; i++) {
-		ct_node *n = &idx->ct[i], **kids = idx->ct_children + n->child_begin;
+		const ct_node *n = &idx->ct[i];
+		uint32_t *kids = idx->ct_children + n->child_begin;
 		size_t k;
 		int c = -1;
 
 		for (k = 1; k < n->child_nr && c < 0; k++)
-			c = ct_name_cmp(kids[k - 1], kids[k]);
-		if (c >= 0 && n->child_nr > 1) {
-			GS_QSORT(kids, n->child_nr, ct_child_cmp);
-			for (k = 1; k < n->child_nr; k++)
-				if (!ct_name_cmp(kids[k - 1], kids[k]))
-					goto bad;
+			c = ct_name_cmp(idx, kids[k - 1], kids[k]);
+		if (c < 0 || n->child_nr < 2)
+			continue;
+		/* not in git's order (another writer): sorted, and no name twice */
+		sorting = gs_xrealloc(sorting, gs_st_mult(n->child_nr, sizeof(*sorting)));
+		for (k = 0; k < n->child_nr; k++) {
+			sorting[k].name = ct_name(idx, &idx->ct[kids[k]]);
+			sorting[k].len = idx->ct[kids[k]].name_len;
+			sorting[k].pos = kids[k];
+		}
+		GS_QSORT(sorting, n->child_nr, ct_sort_cmp);
+		for (k = 0; k < n->child_nr; k++) {
+			kids[k] = sorting[k].pos;
+			if (k && !ct_sort_cmp(&sorting[k - 1], &sorting[k]))
+				goto bad;
 		}
 	}
 	goto done;
@@ -735,7 +768,7 @@ bad:
 	error = corrupt(idx, "bad cache-tree extension");
 done:
 	free(stack);
-	free(fill);
+	free(sorting);
 	return error;
 }
 
@@ -1531,8 +1564,8 @@ static const ct_node *ct_child(const gs_index *idx, const ct_node *n, const char
 	hi = n->child_nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const ct_node *c = idx->ct_children[n->child_begin + mid];
-		int cmp = subtree_cmp(c->name, c->name_len, name, len);
+		const ct_node *c = &idx->ct[idx->ct_children[n->child_begin + mid]];
+		int cmp = subtree_cmp(ct_name(idx, c), c->name_len, name, len);
 
 		if (!cmp)
 			return c;
@@ -1559,7 +1592,7 @@ int gs_index_cache_tree_oid(git_oid *oid, const gs_index *idx, const char *dir)
 	}
 	if (!n || n->entry_count < 0)
 		return 0;
-	git_oid_cpy(oid, &n->oid);
+	git_oid_fromraw(oid, idx->data + n->oid);
 	return 1;
 }
 
@@ -1836,7 +1869,8 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			const ct_node *cct = ct_child(idx, ct, iname, ilen);
 
 			gs_buf_put(&w->path, iname, ilen + 1);
-			if (cct && cct->entry_count >= 0 && git_oid_equal(&cct->oid, git_tree_entry_id(te)) &&
+			if (cct && cct->entry_count >= 0 &&
+			    !memcmp(idx->data + cct->oid, git_tree_entry_id(te)->id, HASH_SIZE) &&
 			    range_is_dir(idx, w->pos, cct->entry_count, &w->path)) {
 				w->pos += (size_t)cct->entry_count;
 			} else {
@@ -1880,7 +1914,7 @@ int gs_index_changed_paths(gs_strvec *out, const gs_index *idx,
 	int error = 0;
 
 	if (head && root && root->entry_count >= 0 && (size_t)root->entry_count == idx->nr &&
-	    git_oid_equal(&root->oid, git_tree_id(head)))
+	    !memcmp(idx->data + root->oid, git_tree_id(head)->id, HASH_SIZE))
 		goto done;  /* the index is HEAD's tree */
 	error = diff_dir(&w, head, root);
 	/* an entry read lazily and found wrong: the comparison cannot be trusted */
