@@ -66,7 +66,7 @@ int gs_index_open(gs_index **out, const char *path);
  */
 int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path);
 /*
- * gs_index_open_repo(), but read lazily (docs/adr/0018-lazy-index.md), for
+ * gs_index_open_repo(), but read lazily (docs/adr/0019-lazy-index.md), for
  * a caller that reads a small part of a large index: the whole file is
  * checksummed and every entry's bounds, flags and mode are checked, but an
  * entry is decoded, and its path's validity and order checked, only when

@@ -963,7 +963,7 @@ static size_t path_offset(const unsigned char *data, size_t len, const char *pat
 }
 
 /*
- * The hook reads the index lazily (ADR 0018): entries below a directory
+ * The hook reads the index lazily (ADR 0019): entries below a directory
  * the cache-tree says is unchanged are only scanned for their length.
  * Damage there is still refused by the trailer checksum, verified before
  * the index is returned; an entry written wrong behind a valid checksum
