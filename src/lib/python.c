@@ -1800,8 +1800,10 @@ static int extract_pieces(struct ctx *x, gs_module *mod, const gs_python_cut *cu
 		} else {
 			tree = ts_parser_parse_string(x->py->parser, NULL, src + a, (uint32_t)(b - a));
 		}
-		if (!tree)
-			return 1;
+		if (!tree) {
+			fallback = 1;
+			break;
+		}
 		root = ts_tree_root_node(tree);
 		if (ts_node_has_error(root)) {
 			fallback = 1;
