@@ -1749,7 +1749,7 @@ static const char *body_read(void *payload, uint32_t byte, TSPoint pos, uint32_t
 	(void)pos;
 	if (byte < BODY_HEADER_LEN) {
 		*bytes_read = (uint32_t)(BODY_HEADER_LEN - byte);
-		return BODY_HEADER + byte;
+		return &BODY_HEADER[byte];
 	}
 	byte -= (uint32_t)BODY_HEADER_LEN;
 	if (byte >= in->len) {
