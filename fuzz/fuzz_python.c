@@ -3,7 +3,9 @@
  * bytes, then what is done with its model: Markdown and JSON rendering, the
  * cache's serialisation (which must round-trip exactly) and the structural
  * merge's contract parser (which must give back the rendered bytes when it
- * accepts them).
+ * accepts them). The extraction is done with every file cut into pieces at
+ * every boundary (ADR 0019) and again whole: the models, or the errors,
+ * must be the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static gs_python *py;
+static gs_python *py, *whole;
 
 static void fail(const char *what, const gs_buf *a, const gs_buf *b)
 {
@@ -57,10 +59,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const gs_module *files[1];
 	int v;
 
-	if (!py && gs_python_new(&py) < 0)
-		abort();
-	if (gs_python_extract(&mod, py, "pkg/mod.py", (const char *)data, size) < 0)
-		goto done;
+	if (!py) {
+		if (gs_python_new(&py) < 0 || gs_python_new(&whole) < 0)
+			abort();
+		gs_python_set_pieces(py, 0, 0);
+		gs_python_set_pieces(whole, SIZE_MAX, SIZE_MAX);
+	}
+	{
+		gs_module *w = NULL;
+		int rc = gs_python_extract(&mod, py, "pkg/mod.py", (const char *)data, size);
+
+		gs_buf_puts(&md, rc < 0 ? gs_error_last() : "");
+		if (rc != gs_python_extract(&w, whole, "pkg/mod.py", (const char *)data, size))
+			fail("extraction in pieces and whole differ in success", &md, NULL);
+		if (rc < 0) {
+			gs_buf_puts(&md2, gs_error_last());
+			if (!gs_buf_equal(&md, &md2))
+				fail("extraction in pieces and whole fail differently", &md, &md2);
+			goto done;
+		}
+		gs_module_serialize(&ser, mod);
+		gs_module_serialize(&ser2, w);
+		gs_module_free(w);
+		if (!gs_buf_equal(&ser, &ser2))
+			fail("extraction in pieces and whole give different models", &ser, &ser2);
+		gs_buf_clear(&ser);
+		gs_buf_clear(&ser2);
+		gs_buf_clear(&md);
+	}
 
 	gs_module_serialize(&ser, mod);
 	if (gs_module_deserialize(&back, "pkg/mod.py", ser.ptr, ser.size) < 0)

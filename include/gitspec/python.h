@@ -16,6 +16,13 @@ int gs_python_new(gs_python **out);
 void gs_python_free(gs_python *py);
 
 /*
+ * Parse files of `min` bytes and more in pieces of at least `piece` bytes
+ * (python_pieces.h); the defaults are GS_PYTHON_PIECES_MIN and
+ * GS_PYTHON_PIECE. For tests: the model never depends on it.
+ */
+void gs_python_set_pieces(gs_python *py, size_t min, size_t piece);
+
+/*
  * Extract the model of `data` (the raw bytes of the file at `path`). The
  * bytes are decoded as DESIGN 2.6 says (PEP 263 coding, BOM, CRLF and lone
  * CR). Fails with GS_EINPUT and one of these messages:

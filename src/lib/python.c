@@ -4,6 +4,7 @@
 #include <tree_sitter/api.h>
 #include "gitspec/python.h"
 #include "gitspec/python_limits.h"
+#include "gitspec/python_pieces.h"
 
 /*
  * Extraction of the model of one Python file (DESIGN 2.1-2.3, 2.6).
@@ -99,6 +100,7 @@ struct gs_python {
 	TSFieldId field[F__COUNT];
 	TSTreeCursor cursors[MAX_CURSORS];
 	int cursors_nr; /* created so far */
+	size_t pieces_min, piece; /* python_pieces.h */
 	gs_buf decoded;
 	gs_buf tmp;
 };
@@ -138,6 +140,7 @@ struct ctx {
 	const char *path;
 	const char *src;
 	size_t len;
+	size_t row; /* of src's first line in the file, when parsing a piece */
 	int cursor_top;
 	size_t seq;
 	int error;
@@ -160,6 +163,21 @@ int gs_python_new(gs_python **out)
 	py = gs_xcalloc(1, sizeof(*py));
 	gs_buf_init(&py->decoded, 0);
 	gs_buf_init(&py->tmp, 0);
+	py->pieces_min = GS_PYTHON_PIECES_MIN;
+	py->piece = GS_PYTHON_PIECE;
+	{
+		/* Tests only (python_pieces.h). */
+		const char *env = getenv(GS_PYTHON_PIECES_ENV);
+		char *end;
+		unsigned long long n;
+
+		if (env && *env) {
+			n = strtoull(env, &end, 10);
+			if (!*end)
+				gs_python_set_pieces(py, (size_t)n,
+						     n < GS_PYTHON_PIECE ? (size_t)n : GS_PYTHON_PIECE);
+		}
+	}
 	py->parser = ts_parser_new();
 	if (!py->parser || !ts_parser_set_language(py->parser, lang)) {
 		error = gs_error_set(GS_ERROR, "cannot load the python grammar: version %u not supported",
@@ -190,6 +208,12 @@ done:
 	else
 		*out = py;
 	return error;
+}
+
+void gs_python_set_pieces(gs_python *py, size_t min, size_t piece)
+{
+	py->pieces_min = min;
+	py->piece = piece;
 }
 
 void gs_python_free(gs_python *py)
@@ -573,7 +597,7 @@ static struct entry *scope_add(struct ctx *x, struct scope *s, int group, gs_sym
 	e->sym.kind = kind;
 	e->sym.name = name;
 	e->sym.parent = -1;
-	e->sym.line = (size_t)ts_node_start_point(at).row + 1;
+	e->sym.line = x->row + (size_t)ts_node_start_point(at).row + 1;
 	return e;
 }
 
@@ -1707,6 +1731,117 @@ out:
 	return syntax_error_at(x, found ? pos : x->len);
 }
 
+/* --- pieces (python_pieces.h, ADR 0019) ------------------------------- */
+
+/* The text tree-sitter reads for a body piece: a header, then the piece. */
+struct body_input {
+	const char *s;
+	size_t len;
+};
+
+#define BODY_HEADER "def _():\n"
+#define BODY_HEADER_LEN (sizeof(BODY_HEADER) - 1)
+
+static const char *body_read(void *payload, uint32_t byte, TSPoint pos, uint32_t *bytes_read)
+{
+	struct body_input *in = payload;
+
+	(void)pos;
+	if (byte < BODY_HEADER_LEN) {
+		*bytes_read = (uint32_t)(BODY_HEADER_LEN - byte);
+		return &BODY_HEADER[byte];
+	}
+	byte -= (uint32_t)BODY_HEADER_LEN;
+	if (byte >= in->len) {
+		*bytes_read = 0;
+		return "";
+	}
+	*bytes_read = (uint32_t)(in->len - byte);
+	return in->s + byte;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+	const char *end = s + len, *p = s;
+	size_t n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * Parse x->src piece by piece and walk each top-level piece into x, each
+ * tree freed before the next piece is parsed. Returns 0 when the model is
+ * complete, 1 when the file must be parsed whole instead: a piece with a
+ * syntax error (the whole-file parse says where), or an error of the walk
+ * (the whole-file parse may find a syntax error first, and says which).
+ */
+static int extract_pieces(struct ctx *x, gs_module *mod, const gs_python_cut *cuts, size_t nr)
+{
+	const char *src = x->src;
+	size_t len = x->len, k, a = 0, counted = 0, row = 0;
+	int fallback = 0;
+
+	for (k = 0; k <= nr && !fallback; k++) {
+		size_t b = k < nr ? cuts[k].at : len;
+		int body = k > 0 && cuts[k - 1].body;
+		TSTree *tree;
+		TSNode root;
+
+		ts_parser_reset(x->py->parser);
+		if (body) {
+			struct body_input in = { src + a, b - a };
+			TSInput input = { &in, body_read, TSInputEncodingUTF8 };
+
+			tree = ts_parser_parse(x->py->parser, NULL, input);
+		} else {
+			tree = ts_parser_parse_string(x->py->parser, NULL, src + a, (uint32_t)(b - a));
+		}
+		if (!tree) {
+			fallback = 1;
+			break;
+		}
+		root = ts_tree_root_node(tree);
+		if (ts_node_has_error(root)) {
+			fallback = 1;
+		} else if (!body) {
+			row += count_lines(src + counted, a - counted);
+			counted = a;
+			x->src = src + a;
+			x->len = b - a;
+			x->row = row;
+			if (k == 0)
+				mod->doc = docstring(x, root);
+			fallback = walk_block(x, &x->module, root, 0, 0) != 0;
+			x->src = src;
+			x->len = len;
+			x->row = 0;
+		}
+		ts_tree_delete(tree);
+		a = b;
+	}
+	return fallback;
+}
+
+/* Forget what extract_pieces() gathered, for the whole-file parse. */
+static void pieces_undo(struct ctx *x, gs_module *mod)
+{
+	scope_free(&x->module);
+	strlist_clear(&x->all);
+	x->all_seen = 0;
+	x->all_bad = 0;
+	x->seq = 0;
+	if (x->error) {
+		x->error = 0;
+		gs_error_clear();
+	}
+	free(mod->doc);
+	mod->doc = NULL;
+}
+
 /* --- entry point ------------------------------------------------------ */
 
 int gs_python_extract(gs_module **out, gs_python *py, const char *path,
@@ -1744,6 +1879,23 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	if ((x.error = gs_python_check_nesting(path, x.src, x.len)) < 0)
 		goto done;
 
+	mod = gs_xcalloc(1, sizeof(*mod));
+	mod->path = gs_xstrdup(path);
+	/*
+	 * A large file in pieces, so that its tree never has to be held
+	 * whole (ADR 0019); any doubt and it is parsed whole below.
+	 */
+	if (x.len >= py->pieces_min) {
+		gs_python_cut *cuts = NULL;
+		size_t cuts_nr = gs_python_cuts(&cuts, x.src, x.len, py->piece);
+		int whole = cuts_nr ? extract_pieces(&x, mod, cuts, cuts_nr) : 1;
+
+		free(cuts);
+		if (!whole)
+			goto walked;
+		pieces_undo(&x, mod);
+	}
+
 	ts_parser_reset(py->parser);
 	tree = ts_parser_parse_string(py->parser, NULL, x.src, (uint32_t)x.len);
 	if (!tree) {
@@ -1756,11 +1908,14 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 		goto done;
 	}
 
-	mod = gs_xcalloc(1, sizeof(*mod));
-	mod->path = gs_xstrdup(path);
 	mod->doc = docstring(&x, root);
 	if (walk_block(&x, &x.module, root, 0, 0))
 		goto done;
+	/* The tree is not needed any more: free it before flattening. */
+	ts_tree_delete(tree);
+	tree = NULL;
+
+walked:
 
 	memset(&f, 0, sizeof(f));
 	f.mod = mod;
