@@ -4,7 +4,7 @@
  * cache's serialisation (which must round-trip exactly) and the structural
  * merge's contract parser (which must give back the rendered bytes when it
  * accepts them). The extraction is done with every file cut into pieces at
- * every boundary (ADR 0019) and again whole: the models, or the errors,
+ * every boundary (ADR 0020) and again whole: the models, or the errors,
  * must be the same.
  */
 #include <stdint.h>

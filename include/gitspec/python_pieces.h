@@ -2,7 +2,7 @@
 #define GITSPEC_PYTHON_PIECES_H
 
 /*
- * Parsing a large Python source in pieces (docs/adr/0019-parse-in-pieces.md).
+ * Parsing a large Python source in pieces (docs/adr/0020-parse-in-pieces.md).
  *
  * A tree-sitter tree takes about a hundred bytes per byte of source: one
  * 1.5 MB generated test file of SymPy needs 160 MiB. Past

@@ -1731,7 +1731,7 @@ out:
 	return syntax_error_at(x, found ? pos : x->len);
 }
 
-/* --- pieces (python_pieces.h, ADR 0019) ------------------------------- */
+/* --- pieces (python_pieces.h, ADR 0020) ------------------------------- */
 
 /* The text tree-sitter reads for a body piece: a header, then the piece. */
 struct body_input {
@@ -1883,7 +1883,7 @@ int gs_python_extract(gs_module **out, gs_python *py, const char *path,
 	mod->path = gs_xstrdup(path);
 	/*
 	 * A large file in pieces, so that its tree never has to be held
-	 * whole (ADR 0019); any doubt and it is parsed whole below.
+	 * whole (ADR 0020); any doubt and it is parsed whole below.
 	 */
 	if (x.len >= py->pieces_min) {
 		gs_python_cut *cuts = NULL;

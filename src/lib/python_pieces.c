@@ -1,6 +1,6 @@
 /*
  * Where a large Python source may be cut into pieces parsed one at a time
- * (python_pieces.h, docs/adr/0019-parse-in-pieces.md).
+ * (python_pieces.h, docs/adr/0020-parse-in-pieces.md).
  *
  * The scan follows Python's tokenizer only as far as it needs to know
  * whether a line starts a new statement. It only has to be right where it

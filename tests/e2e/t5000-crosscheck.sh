@@ -28,7 +28,7 @@ if [ "$format" -ge 2 ]; then
 		"$TEST_SRC/tests/tools/crosscheck.sh" "$GIT_SPEC_BUILD" >out 2>&1 || { cat out; false; } &&
 		grep "crosscheck: [1-9][0-9]* passed, 0 failed" out
 	'
-	test_expect_success 'corpus, every file parsed in pieces (ADR 0019): C contracts equal astgen contracts' '
+	test_expect_success 'corpus, every file parsed in pieces (ADR 0020): C contracts equal astgen contracts' '
 		GIT_SPEC_TEST_PIECES=0 "$TEST_SRC/tests/tools/crosscheck.sh" "$GIT_SPEC_BUILD" >out 2>&1 ||
 			{ cat out; false; } &&
 		grep "crosscheck: [1-9][0-9]* passed, 0 failed" out
@@ -41,7 +41,7 @@ if [ "$format" -ge 2 ]; then
 else
 	test_skip 'corpus: C contracts equal astgen contracts' \
 		"engine is contract format $format, astgen.py is format 2"
-	test_skip 'corpus, every file parsed in pieces (ADR 0019): C contracts equal astgen contracts' \
+	test_skip 'corpus, every file parsed in pieces (ADR 0020): C contracts equal astgen contracts' \
 		"engine is contract format $format, astgen.py is format 2"
 	test_skip 'Django: every contract git spec sync writes equals astgen'"'"'s' \
 		"engine is contract format $format, astgen.py is format 2"

@@ -3,7 +3,7 @@ test_description='large files parsed in pieces give the contracts of the whole-f
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_SRC/tests/e2e/lib-sensitivity.sh"
 
-# ADR 0019: files of 256 KiB and more are parsed in pieces. The contracts
+# ADR 0020: files of 256 KiB and more are parsed in pieces. The contracts
 # of every package of Debian's python3-django and python3-sympy, with every
 # file cut at every boundary (GIT_SPEC_TEST_PIECES=0), must be byte for
 # byte those of the whole-file parse (a threshold no file reaches), and so

@@ -10,7 +10,7 @@
 #include "gitspec/python_pieces.h"
 
 /*
- * Parsing in pieces (ADR 0019): where the scan cuts a source, and that a
+ * Parsing in pieces (ADR 0020): where the scan cuts a source, and that a
  * model extracted piece by piece is the whole-file model, whatever the
  * text (the whole-file parse is the reference; a piece that does not
  * parse sends the file back to it).
