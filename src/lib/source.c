@@ -861,6 +861,24 @@ done:
 
 /* ---- the work tree ---- */
 
+/*
+ * A directory's listing as the last walk read it (the listing cache): its
+ * path, the stat data it had then, and its names (each a d_type byte, the
+ * name, a NUL), pointing into the cached record.
+ */
+typedef struct dir_rec {
+	const char *path;
+	size_t path_len;
+	const unsigned char *raw;     /* the whole record, to keep it as it is */
+	size_t raw_len;
+	uint64_t ino;
+	int64_t mtime_sec, ctime_sec;
+	uint32_t mtime_nsec, ctime_nsec;
+	const char *names;
+	size_t names_len;
+	uint32_t nr;
+} dir_rec;
+
 typedef struct wt_walk {
 	gs_source *src;
 	const gs_strvec *ignore_dirs;
@@ -868,6 +886,12 @@ typedef struct wt_walk {
 	gs_buf rel;      /* repository-relative path being looked at */
 	int64_t index_mtime;
 	char *dents;     /* getdents64's buffer, DENTS_SIZE bytes */
+	/* the listing cache (NULL: none), what it held, and what to keep */
+	struct gs_cache *cache;
+	gs_buf dirs_old, dirs_new;
+	dir_rec *recs;   /* of dirs_old, sorted by path */
+	size_t recs_nr;
+	int64_t now;     /* when the walk began (seconds) */
 } wt_walk;
 
 #define DENTS_SIZE 32768
@@ -914,9 +938,9 @@ static int has_dot_git(const char *abs_dir)
 }
 
 /* Take the blob id from the index when the file is as git last saw it. */
-static void stat_match(wt_walk *w, gs_source_entry *e, const struct stat *st)
+static void stat_match(wt_walk *w, gs_source_entry *e, const gs_index_entry *ie,
+		       const struct stat *st)
 {
-	const gs_index_entry *ie = w->src->idx ? gs_index_find(w->src->idx, e->path) : NULL;
 	gs_index_stat is;
 
 	if (!ie || ie->intent_to_add || ie->mode != e->mode)
@@ -962,6 +986,220 @@ static int dir_name_cmp(const void *a, const void *b)
 }
 
 /*
+ * ---- the listing cache ----
+ *
+ * Reading a directory costs an open, two getdents and a close; its stat
+ * data says whether its entries changed since (creating, removing or
+ * renaming an entry updates the directory's mtime and ctime). So the walk
+ * keeps each directory's sorted names with the stat data it had when they
+ * were read, in the cache, and the next walk reads only the directories
+ * whose stat data differ: one fstatat a directory instead of four system
+ * calls. As with racily clean files, a directory changed in the last two
+ * seconds before a walk is never kept: a later change could leave its
+ * timestamps as they were. The names are only what the directory holds;
+ * which of them count (ignored, tracked) is decided afresh every time.
+ */
+#define DIRS_NS "wt-dirs"
+#define DIRS_MAGIC "gitspec-wt-dirs-1"
+
+static void put_u64(gs_buf *b, uint64_t v)
+{
+	gs_buf_put_u32le(b, (uint32_t)v);
+	gs_buf_put_u32le(b, (uint32_t)(v >> 32));
+}
+
+static uint64_t get_u64(gs_reader *r)
+{
+	uint64_t lo = gs_reader_u32le(r);
+
+	return lo | ((uint64_t)gs_reader_u32le(r) << 32);
+}
+
+static int dir_rec_cmp(const void *a, const void *b)
+{
+	const dir_rec *x = a, *y = b;
+	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
+	int c = memcmp(x->path, y->path, n);
+
+	return c ? c : (x->path_len > y->path_len) - (x->path_len < y->path_len);
+}
+
+static int dirs_key(git_oid *out, const wt_walk *w)
+{
+	gs_buf k = GS_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	/*
+	 * One listing per work tree (worktrees may share the cache) and per
+	 * ignore list: walks with another list (the configuration's, after
+	 * the defaults') skip other directories and keep other listings.
+	 */
+	gs_buf_printf(&k, "%s%c%s", DIRS_MAGIC, 0, w->src->workdir);
+	for (i = 0; w->ignore_dirs && i < w->ignore_dirs->nr; i++)
+		gs_buf_printf(&k, "%c%s", 0, w->ignore_dirs->v[i]);
+	if (gs_sha1_blob(out->id, k.ptr, k.size) < 0)
+		error = -1;
+	gs_buf_release(&k);
+	return error;
+}
+
+/* Read the cached listings into w->recs; anything malformed is no cache. */
+static void dirs_load(wt_walk *w)
+{
+	gs_reader r;
+	git_oid key;
+	size_t alloc = 0;
+
+	if (!w->cache || dirs_key(&key, w) < 0 ||
+	    gs_cache_get(&w->dirs_old, w->cache, DIRS_NS, &key) < 0) {
+		gs_error_clear();
+		gs_buf_clear(&w->dirs_old);
+		return;
+	}
+	r.p = (const unsigned char *)w->dirs_old.ptr;
+	r.end = r.p + w->dirs_old.size;
+	r.bad = 0;
+	while (r.p < r.end && !r.bad) {
+		dir_rec d;
+		const unsigned char *start = r.p;
+		const char *p, *end;
+		uint32_t k;
+
+		d.path_len = gs_reader_u32le(&r);
+		if (r.bad || (size_t)(r.end - r.p) < d.path_len)
+			goto bad;
+		d.path = (const char *)r.p;
+		r.p += d.path_len;
+		d.ino = get_u64(&r);
+		d.mtime_sec = (int64_t)get_u64(&r);
+		d.mtime_nsec = gs_reader_u32le(&r);
+		d.ctime_sec = (int64_t)get_u64(&r);
+		d.ctime_nsec = gs_reader_u32le(&r);
+		d.nr = gs_reader_u32le(&r);
+		d.names_len = gs_reader_u32le(&r);
+		if (r.bad || (size_t)(r.end - r.p) < d.names_len ||
+		    (d.names_len && r.p[d.names_len - 1] != 0))
+			goto bad;
+		d.names = (const char *)r.p;
+		r.p += d.names_len;
+		/* nr names, each a type byte and a non-empty name */
+		for (k = 0, p = d.names, end = d.names + d.names_len; p < end; k++)
+			p += 1 + strlen(p + 1) + 1;
+		if (k != d.nr || p != end)
+			goto bad;
+		d.raw = start;
+		d.raw_len = (size_t)(r.p - start);
+		GS_ALLOC_GROW(w->recs, w->recs_nr + 1, alloc);
+		w->recs[w->recs_nr++] = d;
+	}
+	if (r.bad)
+		goto bad;
+	if (w->recs_nr > 1)
+		qsort(w->recs, w->recs_nr, sizeof(*w->recs), dir_rec_cmp);
+	return;
+bad:
+	free(w->recs);
+	w->recs = NULL;
+	w->recs_nr = 0;
+}
+
+static const dir_rec *dirs_find(const wt_walk *w, const char *path, size_t len)
+{
+	dir_rec key;
+
+	if (!w->recs_nr)
+		return NULL;
+	key.path = path;
+	key.path_len = len;
+	return bsearch(&key, w->recs, w->recs_nr, sizeof(*w->recs), dir_rec_cmp);
+}
+
+/* Whether the directory's stat data say it may be kept (not changed just now). */
+static int dir_settled(const wt_walk *w, const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec + 2 <= w->now && (int64_t)st->st_ctim.tv_sec + 2 <= w->now;
+}
+
+static int dir_rec_matches(const dir_rec *d, const struct stat *st)
+{
+	return d->ino == (uint64_t)st->st_ino &&
+	       d->mtime_sec == (int64_t)st->st_mtim.tv_sec &&
+	       d->mtime_nsec == (uint32_t)st->st_mtim.tv_nsec &&
+	       d->ctime_sec == (int64_t)st->st_ctim.tv_sec &&
+	       d->ctime_nsec == (uint32_t)st->st_ctim.tv_nsec;
+}
+
+/* Keep the listing just read of the directory at w->rel. */
+static void dirs_keep(wt_walk *w, const struct stat *st, const struct dir_name *names, size_t nr)
+{
+	size_t i, names_len = 0;
+
+	if (!w->cache || !dir_settled(w, st))
+		return;
+	for (i = 0; i < nr; i++)
+		names_len += strlen(names[i].name) + 2;
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)w->rel.size);
+	gs_buf_put(&w->dirs_new, w->rel.ptr, w->rel.size);
+	put_u64(&w->dirs_new, (uint64_t)st->st_ino);
+	put_u64(&w->dirs_new, (uint64_t)st->st_mtim.tv_sec);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)st->st_mtim.tv_nsec);
+	put_u64(&w->dirs_new, (uint64_t)st->st_ctim.tv_sec);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)st->st_ctim.tv_nsec);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)nr);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)names_len);
+	for (i = 0; i < nr; i++) {
+		gs_buf_putc(&w->dirs_new, (char)names[i].type);
+		gs_buf_put(&w->dirs_new, names[i].name, strlen(names[i].name) + 1);
+	}
+}
+
+/* Store what this walk kept, when it differs from what it found. */
+static void dirs_save(wt_walk *w)
+{
+	git_oid key;
+
+	if (!w->cache || (w->dirs_new.size == w->dirs_old.size &&
+			  !memcmp(w->dirs_new.ptr, w->dirs_old.ptr, w->dirs_new.size)))
+		return;
+	if (dirs_key(&key, w) < 0 ||
+	    gs_cache_put(w->cache, DIRS_NS, &key, w->dirs_new.ptr, w->dirs_new.size) < 0)
+		gs_error_clear();  /* only a cache */
+}
+
+/*
+ * The cached names of the directory at w->rel when its stat data (taken
+ * now, never through a symbolic link) are those they were read with; they
+ * point into the cache's record. 1 on a hit, 0 on a miss (read it).
+ */
+static int dirs_lookup(struct dir_name **out, size_t *nr_out, wt_walk *w)
+{
+	const dir_rec *d = dirs_find(w, w->rel.ptr, w->rel.size);
+	struct dir_name *v;
+	struct stat st;
+	const char *p;
+	size_t i;
+
+	if (!d)
+		return 0;
+	if (w->rel.size ? fstatat(w->src->workdir_fd, w->rel.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 :
+	    fstat(w->src->workdir_fd, &st) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode) || !dir_rec_matches(d, &st) || !dir_settled(w, &st))
+		return 0;
+	v = gs_xcalloc(d->nr ? d->nr : 1, sizeof(*v));
+	for (i = 0, p = d->names; i < d->nr; i++) {
+		v[i].type = (unsigned char)p[0];
+		v[i].name = (char *)p + 1;
+		p += 1 + strlen(p + 1) + 1;
+	}
+	gs_buf_put(&w->dirs_new, (const char *)d->raw, d->raw_len);
+	*out = v;
+	*nr_out = d->nr;
+	return 1;
+}
+
+/*
  * The entries of the directory being walked, sorted by name, and the
  * directory left open in *fd_out. getdents64 directly: opendir() would
  * fstat the directory, and a stat per subdirectory would repeat what the
@@ -970,8 +1208,9 @@ static int dir_name_cmp(const void *a, const void *b)
 static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk *w)
 {
 	struct dir_name *v = NULL;
+	struct stat dst;
 	size_t nr = 0, alloc = 0;
-	int fd, error = 0;
+	int fd, error = 0, keep = 0;
 
 	/* below the top, never through a link swapped in after its stat */
 	fd = open(w->abs.size ? w->abs.ptr : ".",
@@ -983,6 +1222,9 @@ static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk 
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
+	/* the stat data the listing is kept with: taken before it is read */
+	if (w->cache && fstat(fd, &dst) == 0 && S_ISDIR(dst.st_mode))
+		keep = 1;
 	if (!w->dents)
 		w->dents = gs_xmalloc(DENTS_SIZE);
 	for (;;) {
@@ -1011,6 +1253,8 @@ static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk 
 	}
 	/* readdir order is arbitrary; walk in a fixed one */
 	GS_QSORT(v, nr, dir_name_cmp);
+	if (keep)
+		dirs_keep(w, &dst, v, nr);
 done:
 	*out = v;
 	*nr_out = nr;
@@ -1022,26 +1266,46 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 {
 	struct dir_name *names = NULL;
 	struct stat *sts = NULL;
-	int *errs = NULL, dirfd = -1;
+	int *errs = NULL, dirfd = -1, cached = 0;
 	size_t nr = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
 	int error = 0;
 
-	if ((error = list_dir(&names, &nr, &dirfd, w)) < 0 || dirfd < 0)
+	if (w->recs_nr && (cached = dirs_lookup(&names, &nr, w)))
+		;
+	else if ((error = list_dir(&names, &nr, &dirfd, w)) < 0 || dirfd < 0)
 		goto done;
 	/*
 	 * lstat relative to the directory (the kernel resolves one component,
 	 * not the whole path), then close it: no descriptor stays open per
-	 * level of nesting. A directory's type is known from getdents.
+	 * level of nesting. A directory's type is known from getdents. A
+	 * listing from the cache was not opened: its files are stat'ed from
+	 * the top of the work tree, whose every directory on the way this
+	 * walk has just found to be one (not a link).
 	 */
 	sts = gs_xcalloc(nr ? nr : 1, sizeof(*sts));
 	errs = gs_xcalloc(nr ? nr : 1, sizeof(*errs));
 	for (i = 0; i < nr; i++) {
-		if (names[i].type == DT_DIR)
+		int r;
+
+		if (names[i].type == DT_DIR) {
 			sts[i].st_mode = S_IFDIR;
-		else if (fstatat(dirfd, names[i].name, &sts[i], AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		}
+		if (cached) {
+			gs_buf_setlen(&w->rel, rel_base);
+			if (rel_base)
+				gs_buf_putc(&w->rel, '/');
+			gs_buf_puts(&w->rel, names[i].name);
+			r = fstatat(w->src->workdir_fd, w->rel.ptr, &sts[i], AT_SYMLINK_NOFOLLOW);
+		} else {
+			r = fstatat(dirfd, names[i].name, &sts[i], AT_SYMLINK_NOFOLLOW);
+		}
+		if (r < 0)
 			errs[i] = errno ? errno : EIO;
 	}
-	close(dirfd);
+	gs_buf_setlen(&w->rel, rel_base);
+	if (dirfd >= 0)
+		close(dirfd);
 	dirfd = -1;
 	for (i = 0; i < nr; i++) {
 		const struct stat st = sts[i];
@@ -1132,14 +1396,14 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			e->ctime_sec = (int64_t)st.st_ctim.tv_sec;
 			e->ctime_nsec = st.st_ctim.tv_nsec;
 			e->ino = (uint64_t)st.st_ino;
-			stat_match(w, e, &st);
+			stat_match(w, e, ie, &st);
 		}
 		/* fifos, sockets, devices: git does not track them */
 	}
 done:
 	gs_buf_setlen(&w->abs, abs_base);
 	gs_buf_setlen(&w->rel, rel_base);
-	for (i = 0; i < nr; i++)
+	for (i = 0; !cached && i < nr; i++)
 		free(names[i].name);
 	free(names);
 	free(sts);
@@ -1201,14 +1465,27 @@ int gs_source_outside_checkout(const gs_source *src, const char *path)
 int gs_source_open_worktree(gs_source **out, git_repository *repo,
 			    const gs_strvec *ignore_dirs)
 {
+	return gs_source_open_worktree_cached(out, repo, ignore_dirs, NULL);
+}
+
+int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
+				   const gs_strvec *ignore_dirs, struct gs_cache *cache)
+{
 	gs_source *src = source_new(GS_SOURCE_WORKTREE, repo, "the work tree");
-	wt_walk w = { src, ignore_dirs, GS_BUF_INIT, GS_BUF_INIT, 0, NULL };
+	wt_walk w;
 	gs_buf index_path = GS_BUF_INIT;
 	git_config *cfg = NULL;
 	const char *wd = git_repository_workdir(repo);
 	int error = 0, filemode = 1;
 	uint32_t nsec;
 
+	memset(&w, 0, sizeof(w));
+	w.src = src;
+	w.ignore_dirs = ignore_dirs;
+	gs_buf_init(&w.abs, 0);
+	gs_buf_init(&w.rel, 0);
+	gs_buf_init(&w.dirs_old, 0);
+	gs_buf_init(&w.dirs_new, 0);
 	if (!wd) {
 		error = gs_error_set(GS_EUSAGE, "this operation must be run in a work tree");
 		goto done;
@@ -1230,14 +1507,23 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
 	gs_buf_sets(&w.abs, wd);
 	if (w.abs.size > 1 && w.abs.ptr[w.abs.size - 1] == '/')
 		gs_buf_setlen(&w.abs, w.abs.size - 1);
+	if (src->workdir_fd >= 0 && cache) {
+		w.cache = cache;
+		w.now = (int64_t)time(NULL);
+		dirs_load(&w);
+	}
 	if ((error = walk_dir(&w, 0)) < 0 ||
 	    (error = add_not_checked_out(src)) < 0)
 		goto done;
+	dirs_save(&w);
 done:
 	git_config_free(cfg);
 	gs_buf_release(&index_path);
 	gs_buf_release(&w.abs);
 	gs_buf_release(&w.rel);
+	gs_buf_release(&w.dirs_old);
+	gs_buf_release(&w.dirs_new);
+	free(w.recs);
 	free(w.dents);
 	if (error < 0) {
 		gs_source_free(src);
