@@ -391,8 +391,10 @@ static int memo_key(git_oid *out, gs_workspace *ws)
 {
 	const gs_config *cfg = &ws->cfg;
 	gs_sha1_ctx ctx;
+	gs_buf list = GS_BUF_INIT;
 	char meta[64];
 	size_t i, n = gs_source_count(ws->src);
+	int keyed;
 
 	gs_sha1_init(&ctx);
 	memo_field(&ctx, MEMO_MAGIC);
@@ -422,14 +424,19 @@ static int memo_key(git_oid *out, gs_workspace *ws)
 				/* the full check says what is wrong with it */
 				gs_error_clear();
 				gs_sha1_abort(&ctx);
+				gs_buf_release(&list);
 				return 0;
 			}
 			memcpy(rec + 5, oid.id, GIT_OID_RAWSZ);
 		}
-		gs_sha1_update(&ctx, e->path, strlen(e->path) + 1);
-		gs_sha1_update(&ctx, rec, sizeof(rec));
+		/* hashed at once: one SHA-1 update, not two a file */
+		gs_buf_put(&list, e->path, strlen(e->path) + 1);
+		gs_buf_put(&list, (const char *)rec, sizeof(rec));
 	}
-	return gs_sha1_final(out->id, &ctx) == 0;
+	gs_sha1_update(&ctx, list.ptr, list.size);
+	keyed = gs_sha1_final(out->id, &ctx) == 0;
+	gs_buf_release(&list);
+	return keyed;
 }
 
 /* The verdict kept under `key`: 1 when there is one (then `r` holds it), else 0. */

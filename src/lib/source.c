@@ -55,7 +55,9 @@ struct gs_source {
 	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
 	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees (owned) */
 	int sparse_cache_tried;
-	gs_strvec arenas;           /* path blocks of expanded sparse directories */
+	gs_strvec arenas;           /* path blocks of expanded sparse directories and of the walk */
+	char *path_block;           /* work tree: the free end of the walk's last path block */
+	size_t path_left;
 };
 
 #ifdef MAP_POPULATE
@@ -118,6 +120,28 @@ static gs_source_entry *add_entry(gs_source *src, const char *path, uint32_t mod
 	e->path = path;
 	e->mode = mode;
 	return e;
+}
+
+#define PATH_BLOCK 16384
+
+/* A copy of a work-tree path, in blocks the source owns: no allocation per file. */
+static const char *keep_path(gs_source *src, const char *path, size_t len)
+{
+	char *p;
+
+	if (src->path_left < len + 1) {
+		size_t n = len + 1 > PATH_BLOCK ? len + 1 : PATH_BLOCK;
+
+		src->path_block = gs_xmalloc(n);
+		gs_strvec_push_nodup(&src->arenas, src->path_block);
+		src->path_left = n;
+	}
+	p = src->path_block;
+	memcpy(p, path, len);
+	p[len] = '\0';
+	src->path_block += len + 1;
+	src->path_left -= len + 1;
+	return p;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -877,20 +901,23 @@ typedef struct dir_rec {
 	const char *names;
 	size_t names_len;
 	uint32_t nr;
+	size_t pos;                   /* in the record, which is in walk order */
 } dir_rec;
 
 typedef struct wt_walk {
 	gs_source *src;
 	const gs_strvec *ignore_dirs;
-	gs_buf abs;      /* workdir + rel */
+	gs_buf abs;      /* workdir + rel, built by abs_of() when needed */
+	size_t top_len;  /* of the workdir, without its trailing '/' */
 	gs_buf rel;      /* repository-relative path being looked at */
 	int64_t index_mtime;
 	char *dents;     /* getdents64's buffer, DENTS_SIZE bytes */
 	/* the listing cache (NULL: none), what it held, and what to keep */
 	struct gs_cache *cache;
 	gs_buf dirs_old, dirs_new;
-	dir_rec *recs;   /* of dirs_old, sorted by path */
-	size_t recs_nr;
+	dir_rec *recs;   /* of dirs_old, in the order the last walk met them */
+	size_t recs_nr, next;   /* the one this walk should meet next, when nothing changed */
+	dir_rec *sorted; /* the same sorted by path, made on the first surprise */
 	int64_t now;     /* when the walk began (seconds) */
 } wt_walk;
 
@@ -914,15 +941,16 @@ static int is_ignored(wt_walk *w, const char *rel, int *out)
 	return 0;
 }
 
-/* Whether the index has entries below `dir/` (tracked content in an ignored directory). */
-static int index_has_dir(const gs_index *idx, const char *dir_slash)
+/* The absolute path of w->rel (the work directory itself for ""). */
+static const char *abs_of(wt_walk *w)
 {
-	size_t b, e;
-
-	if (!idx)
-		return 0;
-	gs_index_prefix_range(idx, dir_slash, &b, &e);
-	return b < e;
+	gs_buf_set(&w->abs, w->src->workdir, w->top_len);
+	if (w->rel.size) {
+		if (w->top_len && w->abs.ptr[w->top_len - 1] != '/')
+			gs_buf_putc(&w->abs, '/');
+		gs_buf_put(&w->abs, w->rel.ptr, w->rel.size);
+	}
+	return w->abs.ptr;
 }
 
 static int has_dot_git(const char *abs_dir)
@@ -1090,13 +1118,12 @@ static void dirs_load(wt_walk *w)
 			goto bad;
 		d.raw = start;
 		d.raw_len = (size_t)(r.p - start);
+		d.pos = w->recs_nr;
 		GS_ALLOC_GROW(w->recs, w->recs_nr + 1, alloc);
 		w->recs[w->recs_nr++] = d;
 	}
 	if (r.bad)
 		goto bad;
-	if (w->recs_nr > 1)
-		qsort(w->recs, w->recs_nr, sizeof(*w->recs), dir_rec_cmp);
 	return;
 bad:
 	free(w->recs);
@@ -1104,15 +1131,29 @@ bad:
 	w->recs_nr = 0;
 }
 
-static const dir_rec *dirs_find(const wt_walk *w, const char *path, size_t len)
+/*
+ * The record of the directory `path`: the next one in walk order when the
+ * tree did not change shape, else found by path.
+ */
+static const dir_rec *dirs_find(wt_walk *w, const char *path, size_t len)
 {
+	const dir_rec *d;
 	dir_rec key;
 
-	if (!w->recs_nr)
-		return NULL;
+	if (w->next < w->recs_nr && w->recs[w->next].path_len == len &&
+	    !memcmp(w->recs[w->next].path, path, len))
+		return &w->recs[w->next++];
+	if (!w->sorted) {
+		w->sorted = gs_xcalloc(w->recs_nr, sizeof(*w->sorted));
+		memcpy(w->sorted, w->recs, w->recs_nr * sizeof(*w->sorted));
+		qsort(w->sorted, w->recs_nr, sizeof(*w->sorted), dir_rec_cmp);
+	}
 	key.path = path;
 	key.path_len = len;
-	return bsearch(&key, w->recs, w->recs_nr, sizeof(*w->recs), dir_rec_cmp);
+	d = bsearch(&key, w->sorted, w->recs_nr, sizeof(*w->sorted), dir_rec_cmp);
+	if (d)
+		w->next = d->pos + 1;
+	return d;
 }
 
 /* Whether the directory's stat data say it may be kept (not changed just now). */
@@ -1213,7 +1254,7 @@ static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk 
 	int fd, error = 0, keep = 0;
 
 	/* below the top, never through a link swapped in after its stat */
-	fd = open(w->abs.size ? w->abs.ptr : ".",
+	fd = open(abs_of(w),
 		  O_RDONLY | O_DIRECTORY | O_CLOEXEC | (w->rel.size ? O_NOFOLLOW : 0));
 	if (fd < 0 && w->rel.size && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
 		goto done;  /* removed or replaced while we walk */
@@ -1262,12 +1303,45 @@ done:
 	return error;
 }
 
-static int walk_dir(wt_walk *w, int parent_ignored)
+/*
+ * The stage-0 entry of `path` among the index entries [lo, hi), the ones
+ * below the directory being walked: a search among a few entries, not
+ * among the whole index, for every file.
+ */
+static const gs_index_entry *index_find_in(const gs_index *idx, const char *path,
+					   size_t lo, size_t hi)
+{
+	const gs_index_entry *ie;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(gs_index_get(idx, mid)->path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= gs_index_entrycount(idx))
+		return NULL;
+	ie = gs_index_get(idx, lo);
+	return !strcmp(ie->path, path) && ie->stage == 0 ? ie : NULL;
+}
+
+/* The index entries below the directory `dir_slash` ("a/b/"), as [*lo, *hi). */
+static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t *lo, size_t *hi)
+{
+	*lo = *hi = 0;
+	if (idx)
+		gs_index_prefix_range(idx, dir_slash, lo, hi);
+}
+
+/* [ilo, ihi): the index entries below this directory (all of them at the top). */
+static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi)
 {
 	struct dir_name *names = NULL;
 	struct stat *sts = NULL;
 	int *errs = NULL, dirfd = -1, cached = 0;
-	size_t nr = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
+	size_t nr = 0, i, rel_base = w->rel.size;
 	int error = 0;
 
 	if (w->recs_nr && (cached = dirs_lookup(&names, &nr, w)))
@@ -1282,12 +1356,15 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 	 * the top of the work tree, whose every directory on the way this
 	 * walk has just found to be one (not a link).
 	 */
-	sts = gs_xcalloc(nr ? nr : 1, sizeof(*sts));
-	errs = gs_xcalloc(nr ? nr : 1, sizeof(*errs));
+	/* one block: the stat data, then the errors */
+	sts = gs_xmalloc(gs_st_mult(nr ? nr : 1, sizeof(*sts) + sizeof(*errs)));
+	errs = (int *)(sts + (nr ? nr : 1));
 	for (i = 0; i < nr; i++) {
 		int r;
 
+		errs[i] = 0;
 		if (names[i].type == DT_DIR) {
+			memset(&sts[i], 0, sizeof(sts[i]));
 			sts[i].st_mode = S_IFDIR;
 			continue;
 		}
@@ -1312,11 +1389,7 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 		const gs_index_entry *ie;
 		int ignored = 0;
 
-		gs_buf_setlen(&w->abs, abs_base);
 		gs_buf_setlen(&w->rel, rel_base);
-		if (abs_base && w->abs.ptr[abs_base - 1] != '/')
-			gs_buf_putc(&w->abs, '/');
-		gs_buf_puts(&w->abs, names[i].name);
 		if (rel_base)
 			gs_buf_putc(&w->rel, '/');
 		gs_buf_puts(&w->rel, names[i].name);
@@ -1327,14 +1400,15 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errs[i]));
 			goto done;
 		}
-		ie = w->src->idx ? gs_index_find(w->src->idx, w->rel.ptr) : NULL;
+		ie = w->src->idx ? index_find_in(w->src->idx, w->rel.ptr, ilo, ihi) : NULL;
 
 		if (S_ISDIR(st.st_mode)) {
-			size_t len = w->rel.size;
+			size_t len = w->rel.size, sub_lo, sub_hi;
 			int tracked;
 
 			gs_buf_putc(&w->rel, '/');
-			tracked = index_has_dir(w->src->idx, w->rel.ptr);
+			index_dir_range(w->src->idx, w->rel.ptr, &sub_lo, &sub_hi);
+			tracked = sub_lo < sub_hi;
 			gs_buf_setlen(&w->rel, len);
 			/*
 			 * The ignore setting decides which directories hold packages
@@ -1346,14 +1420,14 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			if (!tracked && ignored_dir_name(w, names[i].name))
 				continue;
 			/* git treats a directory whose files it tracks as one, .git or not */
-			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(w->abs.ptr))) {
+			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(abs_of(w)))) {
 				if (!ie && parent_ignored)
 					continue;
 				if (!ie && (error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
 					goto done;
 				if (!ie && ignored)
 					continue;
-				add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), GS_MODE_GITLINK);
+				add_entry(w->src, keep_path(w->src, w->rel.ptr, w->rel.size), GS_MODE_GITLINK);
 				continue;
 			}
 			/*
@@ -1369,7 +1443,7 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				if (ignored)
 					continue;
 			}
-			if ((error = walk_dir(w, ignored)) < 0)
+			if ((error = walk_dir(w, ignored, sub_lo, sub_hi)) < 0)
 				goto done;
 		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
 			gs_source_entry *e;
@@ -1389,7 +1463,7 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				mode = ie->mode;  /* core.fileMode=false: the executable bit is the index's */
 			else
 				mode = (st.st_mode & S_IXUSR) ? GS_MODE_EXEC : GS_MODE_FILE;
-			e = add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), mode);
+			e = add_entry(w->src, keep_path(w->src, w->rel.ptr, w->rel.size), mode);
 			e->size = (uint64_t)st.st_size;
 			e->mtime_sec = (int64_t)st.st_mtim.tv_sec;
 			e->mtime_nsec = st.st_mtim.tv_nsec;
@@ -1401,13 +1475,11 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 		/* fifos, sockets, devices: git does not track them */
 	}
 done:
-	gs_buf_setlen(&w->abs, abs_base);
 	gs_buf_setlen(&w->rel, rel_base);
 	for (i = 0; !cached && i < nr; i++)
 		free(names[i].name);
 	free(names);
 	free(sts);
-	free(errs);
 	if (dirfd >= 0)
 		close(dirfd);
 	return error;
@@ -1504,15 +1576,15 @@ int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
 		goto done;
 	gs_index_mtime(src->idx, &w.index_mtime, &nsec);
 
-	gs_buf_sets(&w.abs, wd);
-	if (w.abs.size > 1 && w.abs.ptr[w.abs.size - 1] == '/')
-		gs_buf_setlen(&w.abs, w.abs.size - 1);
+	w.top_len = strlen(wd);
+	if (w.top_len > 1 && wd[w.top_len - 1] == '/')
+		w.top_len--;
 	if (src->workdir_fd >= 0 && cache) {
 		w.cache = cache;
 		w.now = (int64_t)time(NULL);
 		dirs_load(&w);
 	}
-	if ((error = walk_dir(&w, 0)) < 0 ||
+	if ((error = walk_dir(&w, 0, 0, src->idx ? gs_index_entrycount(src->idx) : 0)) < 0 ||
 	    (error = add_not_checked_out(src)) < 0)
 		goto done;
 	dirs_save(&w);
@@ -1524,6 +1596,7 @@ done:
 	gs_buf_release(&w.dirs_old);
 	gs_buf_release(&w.dirs_new);
 	free(w.recs);
+	free(w.sorted);
 	free(w.dents);
 	if (error < 0) {
 		gs_source_free(src);
