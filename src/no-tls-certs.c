@@ -41,3 +41,24 @@ int libssh2_init(int flags)
 	(void)flags;
 	return 0;
 }
+
+/*
+ * And for mbedTLS's HAVEGE entropy source, which libgit2's TLS set-up
+ * (git_libgit2_init(), again) seeds by running its generator over a
+ * 32 KiB table: about 1.1 million instructions. A zeroed state is what
+ * mbedtls_entropy_init() hands it; left so, the source yields zeros until
+ * a TLS connection would draw 4 KiB from it (it never does here), while
+ * the entropy pool still takes the system's random bytes (getrandom).
+ * Only where the header exists (mbedTLS 2; version 3 dropped HAVEGE).
+ */
+#if defined(__has_include)
+# if __has_include(<mbedtls/havege.h>)
+#  include <string.h>
+#  include <mbedtls/havege.h>
+
+void mbedtls_havege_init(mbedtls_havege_state *hs)
+{
+	memset(hs, 0, sizeof(*hs));
+}
+# endif
+#endif
