@@ -1583,7 +1583,12 @@ int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
 		w.cache = cache;
 		w.now = (int64_t)time(NULL);
 		dirs_load(&w);
+		/* the listings kept are mostly those found: one allocation */
+		gs_buf_grow(&w.dirs_new, w.dirs_old.size + 1);
 	}
+	/* about as many files as the index tracks: no growing, no copying */
+	if (src->idx)
+		GS_ALLOC_GROW(src->entries, gs_index_entrycount(src->idx) + 16, src->alloc);
 	if ((error = walk_dir(&w, 0, 0, src->idx ? gs_index_entrycount(src->idx) : 0)) < 0 ||
 	    (error = add_not_checked_out(src)) < 0)
 		goto done;
