@@ -105,9 +105,11 @@ typedef struct gs_source_part {
 	int (*pick)(void *ctx, const char *path, unsigned int mode);
 	void *pick_ctx;
 	const char *pick_ns;
+	/* Optional, borrowed: the cache for the sparse directories (else one is opened). */
+	struct gs_cache *cache;
 } gs_source_part;
 
-#define GS_SOURCE_PART_INIT { GS_STRVEC_INIT, GS_STRVEC_INIT, GS_STRVEC_INIT, NULL, NULL, NULL }
+#define GS_SOURCE_PART_INIT { GS_STRVEC_INIT, GS_STRVEC_INIT, GS_STRVEC_INIT, NULL, NULL, NULL, NULL }
 
 void gs_source_part_clear(gs_source_part *part);
 /* Whether `path` (a file) lies in `part`. */

@@ -156,10 +156,24 @@ int gs_registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, st
  * `ids` (sorted, strcmp) when they come from the cache (all of them
  * otherwise), and every spec error: for a verdict on packages whose
  * spec sources can only be those (the pre-commit hook, ADR 0016), without
- * deserializing thousands of specs. `names` is complete either way.
+ * deserializing thousands of specs. `names` is complete, except when
+ * the specs come from the form keyed by the specs directory's tree (an
+ * index that names that tree, ADR 0018), where it is empty.
  */
 int gs_registry_load_covering(gs_registry **out, gs_source *src, const gs_config *cfg,
 			      struct gs_cache *cache, const gs_strvec *ids);
+/*
+ * The same from the cache alone, with no source: the registry of the specs
+ * directory's tree that the index `idx` stages (a valid cache-tree entry or
+ * a sparse directory entry names it), as a covering load of an index
+ * source has stored it (ADR 0018). `names` is left empty. GS_ENOTFOUND
+ * when the index names no such tree or the cache does not hold it whole:
+ * the caller then loads it from a source that holds the specs directory.
+ */
+struct gs_index;
+int gs_registry_load_covering_cached(gs_registry **out, const struct gs_index *idx,
+				     git_repository *repo, const gs_config *cfg,
+				     struct gs_cache *cache, const gs_strvec *ids);
 void gs_registry_free(gs_registry *reg);
 
 /*

@@ -164,11 +164,12 @@ void gs_hook_touched(gs_strvec *out, gs_strvec *leaves, int *all, const gs_strve
  * verdict is gs_check's; the hook report words it as `git spec check` does.
  */
 static int check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
-			const gs_strvec *changed, int whole, const gs_strvec *reg_ids)
+			const gs_strvec *changed, int whole, const gs_strvec *reg_ids,
+			gs_cache *shared_cache, gs_registry **reg, const char *reg_specs_dir)
 {
 	gs_workspace ws;
 	gs_check_report r;
-	gs_cache *cache = NULL;
+	gs_cache *cache = shared_cache;
 	gs_buf line = GS_BUF_INIT;
 	size_t i;
 	int error = 0;
@@ -178,14 +179,28 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 	if (!whole && !changed->nr)
 		goto done;
 	/* The cache only saves time; without it everything is derived. */
-	if (gs_cache_open(&cache, repo) < 0)
+	if (!cache && gs_cache_open(&cache, repo) < 0)
 		gs_error_clear();
 	if ((error = gs_workspace_attach(&ws, repo, cache)) < 0 ||
 	    (error = gs_workspace_open_source(&ws, src)) < 0)
 		goto done;
-	/* Only the specs that can cover the changed files (ADR 0016). */
-	if (reg_ids && (error = gs_registry_load_covering(&ws.reg, ws.src, &ws.cfg, cache, reg_ids)) < 0)
+	if (reg && *reg) {
+		/*
+		 * Loaded before the source, which then holds only these specs'
+		 * files of the specs directory (ADR 0018): never load another
+		 * registry from it.
+		 */
+		if (strcmp(ws.cfg.specs_dir, reg_specs_dir)) {
+			error = gs_error_set(GS_ERROR, "the specs directory changed while judging the index");
+			goto done;
+		}
+		ws.reg = *reg;
+		*reg = NULL;
+	} else if (reg_ids &&
+		   (error = gs_registry_load_covering(&ws.reg, ws.src, &ws.cfg, cache, reg_ids)) < 0) {
+		/* Only the specs that can cover the changed files (ADR 0016). */
 		goto done;
+	}
 	if ((error = gs_check_workspace(&r, &ws, whole ? NULL : changed)) < 0)
 		goto done;
 	for (i = 0; i < r.errors_nr; i++) {
@@ -209,7 +224,8 @@ static int check_source(gs_hook_report *out, git_repository *repo, gs_source *sr
 done:
 	gs_check_report_clear(&r);
 	gs_workspace_release(&ws);
-	gs_cache_free(cache);
+	if (cache != shared_cache)
+		gs_cache_free(cache);
 	gs_buf_release(&line);
 	return error;
 }
@@ -217,7 +233,7 @@ done:
 int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *src,
 			 const gs_strvec *changed)
 {
-	return check_source(out, repo, src, changed, 0, NULL);
+	return check_source(out, repo, src, changed, 0, NULL, NULL, NULL, NULL);
 }
 
 /* Whether directory `dir` of the index holds a package marker itself. */
@@ -326,6 +342,34 @@ static int pick_roots(void *ctx, const char *path, unsigned int mode)
 }
 
 /*
+ * Instead of the whole specs directory, the files of the specs in `reg`:
+ * each spec file and contract, and every directory on the way to them
+ * as a possible file (a link or submodule there makes a contract path
+ * unsafe).
+ */
+static void add_spec_files(gs_source_part *part, const gs_registry *reg)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < reg->specs_nr; i++) {
+		const gs_spec *spec = reg->specs[i];
+
+		gs_strvec_push(&part->files, spec->path);
+		for (j = 0; j < spec->sources_nr; j++) {
+			for (k = 0; k < spec->sources[j].variants_nr; k++) {
+				const char *p = spec->sources[j].variants[k].repo_path, *slash;
+
+				if (!p)
+					continue;
+				gs_strvec_push(&part->files, p);
+				for (slash = strchr(p, '/'); slash; slash = strchr(slash + 1, '/'))
+					gs_strvec_push_nodup(&part->files, gs_xstrndup(p, (size_t)(slash - p)));
+			}
+		}
+	}
+}
+
+/*
  * The part of the index that a verdict on `changed` reads (ADR 0016):
  * the files at the top (the configuration), the specs directory, and for
  * every changed source the files directly in each directory above it (the
@@ -334,9 +378,13 @@ static int pick_roots(void *ctx, const char *path, unsigned int mode)
  * which is read whole (its subpackages, a rollup). *whole is set when the
  * change may reach further: anything but a source that is no package
  * marker (a marker, a contract, a spec, the configuration or any file it
- * may name), or specs at the top of the repository.
+ * may name), or specs at the top of the repository. When the cache holds
+ * the covering specs under the specs directory's tree (ADR 0018), they
+ * are loaded here into *reg, and the part holds only their files of the
+ * specs directory; *reg_specs_dir is the specs directory they are for.
  */
 static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *reg_ids, int *whole,
+		     gs_registry **reg, char **reg_specs_dir, gs_cache *cache,
 		     git_repository *repo, gs_index *idx, const gs_strvec *changed)
 {
 	gs_source *top = NULL;
@@ -364,7 +412,6 @@ static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *r
 			part->pick_ns = "sparse-roots";
 		}
 	}
-	gs_strvec_push(&part->trees, cfg.specs_dir);
 	for (i = 0; i < changed->nr; i++) {
 		const char *p = changed->v[i], *slash;
 		int inside = 0;
@@ -384,10 +431,23 @@ static int hook_part(gs_source_part *part, struct roots_pick *pick, gs_strvec *r
 			gs_strvec_push_nodup(&part->dirs, gs_xstrndup(p, len));
 		}
 	}
+	gs_strvec_sort_uniq(reg_ids);
+	part->cache = cache;
+	/*
+	 * The covering specs straight from the cache when the index names the
+	 * specs directory's tree (ADR 0018): then only their files are read of
+	 * the specs directory, not its thousands of entries.
+	 */
+	if (!gs_registry_load_covering_cached(reg, idx, repo, &cfg, cache, reg_ids)) {
+		add_spec_files(part, *reg);
+		*reg_specs_dir = gs_xstrdup(cfg.specs_dir);
+	} else {
+		gs_error_clear();
+		gs_strvec_push(&part->trees, cfg.specs_dir);
+	}
 	gs_strvec_sort_uniq(&part->dirs);
 	gs_strvec_sort_uniq(&part->trees);
 	gs_strvec_sort_uniq(&part->files);
-	gs_strvec_sort_uniq(reg_ids);
 	*whole = 0;
 done:
 	gs_source_free(top);
@@ -405,10 +465,16 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 	struct roots_pick pick = { GS_STRVEC_INIT };
 	git_reference *head = NULL;
 	git_object *tree = NULL;
+	gs_cache *cache = NULL;
+	gs_registry *reg = NULL;
+	char *reg_specs_dir = NULL;
 	int error, r, whole = 1;
 
 	if ((error = gs_index_open_repo(&idx, repo, index_path)) < 0)
 		goto done;
+	/* One handle for the run: the cache is mapped once. It only saves time. */
+	if (gs_cache_open(&cache, repo) < 0)
+		gs_error_clear();
 	/* An unborn branch: everything staged is new (compared with the empty tree). */
 	r = git_repository_head(&head, repo);
 	if (r == 0) {
@@ -421,11 +487,16 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 		goto done;
 	}
 	if ((error = gs_index_changed_paths(&changed, idx, repo, (const git_tree *)tree)) < 0 ||
-	    (error = hook_part(&part, &pick, &reg_ids, &whole, repo, idx, &changed)) < 0 ||
+	    (error = hook_part(&part, &pick, &reg_ids, &whole, &reg, &reg_specs_dir, cache, repo, idx,
+			       &changed)) < 0 ||
 	    (error = gs_source_open_index_part(&src, repo, idx, whole ? NULL : &part)) < 0)
 		goto done;
-	error = check_source(out, repo, src, &changed, 0, whole ? NULL : &reg_ids);
+	error = check_source(out, repo, src, &changed, 0, whole ? NULL : &reg_ids, cache, &reg,
+			     reg_specs_dir);
 done:
+	gs_registry_free(reg);
+	free(reg_specs_dir);
+	gs_cache_free(cache);
 	git_object_free(tree);
 	git_reference_free(head);
 	gs_strvec_clear(&changed);
@@ -572,7 +643,7 @@ static int check_commit_chained(gs_hook_report *out, git_repository *repo, const
 	}
 	if (error < 0)
 		goto done;
-	error = check_source(out, repo, src, &changed, 0, NULL);
+	error = check_source(out, repo, src, &changed, 0, NULL, NULL, NULL, NULL);
 	if (prev && error >= 0) {
 		gs_source_free(*prev);
 		*prev = src;
@@ -607,7 +678,7 @@ int gs_hook_check_tip(gs_hook_report *out, git_repository *repo, const git_commi
 	}
 	if ((error = gs_source_open_git_tree(&src, repo, tree)) < 0)
 		goto done;
-	error = check_source(out, repo, src, &none, 1, NULL);
+	error = check_source(out, repo, src, &none, 1, NULL, NULL, NULL, NULL);
 done:
 	gs_source_free(src);
 	gs_strvec_clear(&none);
@@ -1156,7 +1227,7 @@ static int check_head(gs_hook_report *one, git_repository *repo, const git_commi
 	}
 	if ((error = gs_hook_tree_diff(&changed, repo, ptree, tree)) < 0)
 		goto done;
-	error = check_source(one, repo, src, &changed, 0, NULL);
+	error = check_source(one, repo, src, &changed, 0, NULL, NULL, NULL, NULL);
 done:
 	gs_strvec_clear(&changed);
 	git_tree_free(ptree);

@@ -14,6 +14,7 @@
 #include "gitspec/cache.h"
 #include "gitspec/spec.h"
 #include "gitspec/language.h"
+#include "gitspec/index.h"
 
 /*
  * The registry (DESIGN.md 3.4): every spec under the specs directory,
@@ -28,6 +29,26 @@
 /* 3: errors carry their line and column; a cache written before is a miss */
 #define REGISTRY_MAGIC "gsreg3"
 #define REGISTRY_KEY_MAGIC "gitspec-registry-2"
+
+/*
+ * The covering load of the pre-commit hook (gs_registry_load_covering) on
+ * an index also has a second form of the registry in the cache, keyed by
+ * the id of the specs directory's tree (ADR 0018): the index names that
+ * tree without any listing, by a sparse directory entry or a valid
+ * cache-tree entry. The tree fixes every path, mode and blob below the
+ * specs directory, so it fixes the registry as the listing key does; the
+ * key also holds the specs directory and the serialisation format. A
+ * header entry holds the spec errors and the number of shards; shard N
+ * holds the serialised specs with a source identifier whose hash is N (a
+ * spec with several is in each of their shards), so that judging a few
+ * packages reads a few small entries instead of every spec.
+ */
+#define REGISTRY_TREE_KEY_MAGIC "gitspec-registry-tree-1"
+#define REGISTRY_TREE_MAGIC "gsregt1"
+#define REGISTRY_SHARD_MAGIC "gsregs1"
+#define REGISTRY_TREE_NS "registry-tree"
+#define REGISTRY_SHARD_NS "registry-shard"
+#define SPECS_PER_SHARD 16
 
 static void put_bytes(gs_buf *out, const char *s, size_t n)
 {
@@ -172,6 +193,49 @@ static void registry_index(gs_registry *reg)
 	free(ct);
 }
 
+/* Empty the specs and errors of `reg` (a cached form that turned out unreadable). */
+static void registry_reset(gs_registry *reg)
+{
+	size_t i;
+
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_spec_free(reg->specs[i]);
+	reg->specs_nr = 0;
+	gs_strvec_clear(&reg->errors);
+	gs_strvec_clear(&reg->error_paths);
+}
+
+static void put_errors(gs_buf *out, const gs_registry *reg)
+{
+	size_t i;
+
+	gs_buf_put_u32le(out, (uint32_t)reg->errors.nr);
+	for (i = 0; i < reg->errors.nr; i++) {
+		put_bytes(out, reg->error_paths.v[i], strlen(reg->error_paths.v[i]));
+		put_bytes(out, reg->errors.v[i], strlen(reg->errors.v[i]));
+		gs_buf_put_u32le(out, reg->error_places[i].line);
+		gs_buf_put_u32le(out, reg->error_places[i].column);
+	}
+}
+
+static void get_errors(gs_registry *reg, gs_reader *r)
+{
+	uint32_t nr = gs_reader_u32le(r), i;
+
+	for (i = 0; i < nr && !r->bad; i++) {
+		size_t n = 0, msg_len = 0;
+		const char *path = get_bytes(r, &n), *msg;
+		uint32_t line, column;
+
+		msg = get_bytes(r, &msg_len);
+		line = gs_reader_u32le(r);
+		column = gs_reader_u32le(r);
+		if (!r->bad)
+			registry_add_error(reg, gs_xstrndup(path, n), gs_xstrndup(msg, msg_len),
+					   line, column);
+	}
+}
+
 static void registry_serialize(gs_buf *out, const gs_registry *reg)
 {
 	gs_buf one = GS_BUF_INIT;
@@ -185,13 +249,7 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 		put_bytes(out, reg->specs[i]->path, strlen(reg->specs[i]->path));
 		put_bytes(out, one.ptr, one.size);
 	}
-	gs_buf_put_u32le(out, (uint32_t)reg->errors.nr);
-	for (i = 0; i < reg->errors.nr; i++) {
-		put_bytes(out, reg->error_paths.v[i], strlen(reg->error_paths.v[i]));
-		put_bytes(out, reg->errors.v[i], strlen(reg->errors.v[i]));
-		gs_buf_put_u32le(out, reg->error_places[i].line);
-		gs_buf_put_u32le(out, reg->error_places[i].column);
-	}
+	put_errors(out, reg);
 	gs_buf_release(&one);
 }
 
@@ -223,28 +281,275 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len, 
 			registry_add(reg, spec);
 		free(p);
 	}
-	nr = gs_reader_u32le(&r);
-	for (i = 0; i < nr && !r.bad; i++) {
-		const char *path = get_bytes(&r, &n), *msg;
-		size_t msg_len = 0;
-		uint32_t line, column;
-
-		msg = get_bytes(&r, &msg_len);
-		line = gs_reader_u32le(&r);
-		column = gs_reader_u32le(&r);
-		if (!r.bad)
-			registry_add_error(reg, gs_xstrndup(path, n), gs_xstrndup(msg, msg_len),
-					   line, column);
-	}
+	get_errors(reg, &r);
 	if (r.bad || r.p != r.end) {
-		for (i = 0; i < reg->specs_nr; i++)
-			gs_spec_free(reg->specs[i]);
-		reg->specs_nr = 0;
-		gs_strvec_clear(&reg->errors);
-		gs_strvec_clear(&reg->error_paths);
+		registry_reset(reg);
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the tree-keyed form (the hook's covering load) ---------------------- */
+
+/*
+ * The id of the tree the index stages at `dir`: a valid cache-tree entry,
+ * or a sparse directory entry at `dir` or above it (then the subtree
+ * below it, read from the object database). 0 when the index does not
+ * say (an invalidated cache-tree, no sparse directory): the caller then
+ * lists the entries as before.
+ */
+static int staged_tree_id(git_oid *out, const gs_index *idx, git_repository *repo, const char *dir)
+{
+	gs_buf prefix = GS_BUF_INIT;
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	const char *p;
+	int found = 0;
+
+	if (!*dir || !strcmp(dir, "."))
+		goto done;
+	if (gs_index_cache_tree_oid(out, idx, dir)) {
+		found = 1;
+		goto done;
+	}
+	if (!gs_index_is_sparse(idx) || !repo)
+		goto done;
+	for (p = dir;; p++) {
+		if (*p == '/' || !*p) {
+			long pos;
+			const gs_index_entry *ie;
+
+			gs_buf_set(&prefix, dir, (size_t)(p - dir));
+			gs_buf_putc(&prefix, '/');
+			pos = gs_index_find_pos(idx, prefix.ptr);
+			ie = pos >= 0 ? gs_index_get(idx, (size_t)pos) : NULL;
+			if (ie && ie->mode == GS_INDEX_MODE_DIR && !ie->stage) {
+				if (!*p) {
+					git_oid_cpy(out, &ie->oid);
+					found = 1;
+				} else if (git_tree_lookup(&tree, repo, &ie->oid) == 0 &&
+					   git_tree_entry_bypath(&te, tree, p + 1) == 0 &&
+					   git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+					git_oid_cpy(out, git_tree_entry_id(te));
+					found = 1;
+				}
+				break;
+			}
+		}
+		if (!*p)
+			break;
+	}
+done:
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	gs_buf_release(&prefix);
+	return found;
+}
+
+/* The tree-keyed key of the registry the index `idx` stages, or 0. */
+static int tree_key(git_oid *key, const gs_index *idx, git_repository *repo, const gs_config *cfg)
+{
+	git_oid tree;
+	gs_sha1_ctx ctx;
+
+	if (!idx || !staged_tree_id(&tree, idx, repo, cfg->specs_dir))
+		return 0;
+	gs_sha1_init(&ctx);
+	gs_sha1_update(&ctx, REGISTRY_TREE_KEY_MAGIC, sizeof(REGISTRY_TREE_KEY_MAGIC));
+	gs_sha1_update(&ctx, REGISTRY_MAGIC, sizeof(REGISTRY_MAGIC));
+	gs_sha1_update(&ctx, cfg->specs_dir, strlen(cfg->specs_dir) + 1);
+	gs_sha1_update(&ctx, tree.id, GIT_OID_RAWSZ);
+	if (gs_sha1_final(key->id, &ctx) < 0) {
+		gs_error_clear();
+		return 0;
+	}
+	return 1;
+}
+
+/* FNV-1a: which shard an identifier's specs are in (any stable hash will do). */
+static uint32_t shard_of(const char *s, size_t n, uint32_t nshards)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h % nshards;
+}
+
+static int shard_key(git_oid *out, const git_oid *tkey, uint32_t shard)
+{
+	unsigned char buf[GIT_OID_RAWSZ + 4];
+
+	memcpy(buf, tkey->id, GIT_OID_RAWSZ);
+	buf[GIT_OID_RAWSZ] = (unsigned char)shard;
+	buf[GIT_OID_RAWSZ + 1] = (unsigned char)(shard >> 8);
+	buf[GIT_OID_RAWSZ + 2] = (unsigned char)(shard >> 16);
+	buf[GIT_OID_RAWSZ + 3] = (unsigned char)(shard >> 24);
+	return gs_sha1(out->id, buf, sizeof(buf));
+}
+
+/* Store `reg` (every spec of the tree) in its tree-keyed form; only a cache. */
+static void registry_put_tree(gs_cache *cache, const git_oid *tkey, const gs_registry *reg)
+{
+	uint32_t nshards = (uint32_t)(reg->specs_nr / SPECS_PER_SHARD + 1), s;
+	gs_buf *shards = gs_xcalloc(nshards, sizeof(*shards));
+	uint32_t *counts = gs_xcalloc(nshards, sizeof(*counts));
+	gs_buf one = GS_BUF_INIT, head = GS_BUF_INIT;
+	size_t i, j, k;
+
+	for (i = 0; i < reg->specs_nr; i++) {
+		const gs_spec *spec = reg->specs[i];
+
+		gs_buf_clear(&one);
+		gs_spec_serialize(&one, spec);
+		for (j = 0; j < spec->sources_nr; j++) {
+			const char *id = spec->sources[j].identifier;
+
+			if (!id)
+				continue;
+			s = shard_of(id, strlen(id), nshards);
+			/* once per shard, whatever number of its sources hash there */
+			for (k = 0; k < j; k++)
+				if (spec->sources[k].identifier &&
+				    shard_of(spec->sources[k].identifier,
+					     strlen(spec->sources[k].identifier), nshards) == s)
+					break;
+			if (k < j)
+				continue;
+			put_bytes(&shards[s], spec->path, strlen(spec->path));
+			put_bytes(&shards[s], one.ptr, one.size);
+			counts[s]++;
+		}
+	}
+	for (s = 0; s < nshards; s++) {
+		git_oid key;
+
+		gs_buf_clear(&head);
+		gs_buf_put(&head, REGISTRY_SHARD_MAGIC, sizeof(REGISTRY_SHARD_MAGIC));
+		gs_buf_put_u32le(&head, counts[s]);
+		gs_buf_put(&head, shards[s].ptr, shards[s].size);
+		if (shard_key(&key, tkey, s) < 0 ||
+		    gs_cache_put(cache, REGISTRY_SHARD_NS, &key, head.ptr, head.size) < 0)
+			goto done;
+	}
+	/* the header last: it vouches for shards that this run wrote */
+	gs_buf_clear(&head);
+	gs_buf_put(&head, REGISTRY_TREE_MAGIC, sizeof(REGISTRY_TREE_MAGIC));
+	gs_buf_put_u32le(&head, nshards);
+	put_errors(&head, reg);
+	gs_cache_put(cache, REGISTRY_TREE_NS, tkey, head.ptr, head.size);
+done:
+	gs_error_clear();  /* only a cache */
+	for (s = 0; s < nshards; s++)
+		gs_buf_release(&shards[s]);
+	free(shards);
+	free(counts);
+	gs_buf_release(&one);
+	gs_buf_release(&head);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int has_spec_path(const gs_registry *reg, const char *path, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < reg->specs_nr; i++)
+		if (strlen(reg->specs[i]->path) == n && !memcmp(reg->specs[i]->path, path, n))
+			return 1;
+	return 0;
+}
+
+/* Add the specs of one shard that have a source in `ids`; -1 when it is not one. */
+static int load_shard(gs_registry *reg, const char *data, size_t len, const gs_strvec *ids)
+{
+	gs_reader r = { (const unsigned char *)data, (const unsigned char *)data + len, 0 };
+	uint32_t nr, i;
+
+	if (len < sizeof(REGISTRY_SHARD_MAGIC) ||
+	    memcmp(data, REGISTRY_SHARD_MAGIC, sizeof(REGISTRY_SHARD_MAGIC)))
+		return -1;
+	r.p += sizeof(REGISTRY_SHARD_MAGIC);
+	nr = gs_reader_u32le(&r);
+	for (i = 0; i < nr && !r.bad; i++) {
+		size_t n = 0, m = 0;
+		const char *path = get_bytes(&r, &n), *body = get_bytes(&r, &m);
+		gs_spec *spec;
+		char *p;
+
+		if (r.bad || memchr(path, '\0', n))
+			return -1;
+		if (!gs_spec_serialized_covers(body, m, ids) || has_spec_path(reg, path, n))
+			continue;
+		p = gs_xstrndup(path, n);
+		if (gs_spec_deserialize(&spec, p, body, m) < 0)
+			r.bad = 1;
+		else
+			registry_add(reg, spec);
+		free(p);
+	}
+	return r.bad || r.p != r.end ? -1 : 0;
+}
+
+/*
+ * Fill `reg` with the specs covering `ids` and every spec error from the
+ * tree-keyed form; -1 (and `reg` emptied) when any of it is missing or
+ * unreadable.
+ */
+static int registry_get_tree(gs_registry *reg, gs_cache *cache, const git_oid *tkey,
+			     const gs_strvec *ids)
+{
+	gs_buf data = GS_BUF_INIT;
+	gs_reader r;
+	uint32_t nshards, *want = NULL;
+	size_t i, nwant = 0;
+	int error = -1;
+
+	if (gs_cache_get(&data, cache, REGISTRY_TREE_NS, tkey) < 0 ||
+	    data.size < sizeof(REGISTRY_TREE_MAGIC) ||
+	    memcmp(data.ptr, REGISTRY_TREE_MAGIC, sizeof(REGISTRY_TREE_MAGIC)))
+		goto done;
+	r.p = (const unsigned char *)data.ptr + sizeof(REGISTRY_TREE_MAGIC);
+	r.end = (const unsigned char *)data.ptr + data.size;
+	r.bad = 0;
+	nshards = gs_reader_u32le(&r);
+	get_errors(reg, &r);
+	if (r.bad || r.p != r.end || !nshards)
+		goto done;
+	want = gs_xcalloc(ids->nr ? ids->nr : 1, sizeof(*want));
+	for (i = 0; i < ids->nr; i++)
+		want[i] = shard_of(ids->v[i], strlen(ids->v[i]), nshards);
+	if (ids->nr)
+		qsort(want, ids->nr, sizeof(*want), u32_cmp);
+	for (i = 0; i < ids->nr; i++)
+		if (!nwant || want[nwant - 1] != want[i])
+			want[nwant++] = want[i];
+	for (i = 0; i < nwant; i++) {
+		git_oid key;
+
+		gs_buf_clear(&data);
+		if (shard_key(&key, tkey, want[i]) < 0 ||
+		    gs_cache_get(&data, cache, REGISTRY_SHARD_NS, &key) < 0 ||
+		    load_shard(reg, data.ptr, data.size, ids) < 0)
+			goto done;
+	}
+	error = 0;
+done:
+	if (error < 0) {
+		gs_error_clear();
+		registry_reset(reg);
+	}
+	free(want);
+	gs_buf_release(&data);
+	return error;
 }
 
 /* Whether `rest` (below the specs directory) is NAME/NAME.md; *name_len set to NAME's length. */
@@ -302,14 +607,23 @@ static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg
 	gs_registry *reg = gs_xcalloc(1, sizeof(*reg));
 	gs_buf prefix = GS_BUF_INIT, listing = GS_BUF_INIT, data = GS_BUF_INIT;
 	const gs_source_entry **entries = NULL;
-	git_oid *oids = NULL, key;
+	git_oid *oids = NULL, key, tkey;
 	size_t begin, end, i, nr = 0, alloc = 0;
-	int error = 0;
+	int error = 0, tree = 0;
 
 	*out = NULL;
 	gs_strvec_init(&reg->errors);
 	gs_strvec_init(&reg->error_paths);
 	gs_strvec_init(&reg->names);
+	/*
+	 * The covering load on an index: the tree-keyed form needs no listing
+	 * (and leaves `names` empty: the hook never asks for a new id).
+	 */
+	if (cache && ids && (tree = tree_key(&tkey, gs_source_index(src), gs_source_repo(src), cfg)) &&
+	    !registry_get_tree(reg, cache, &tkey, ids)) {
+		registry_index(reg);
+		goto done;
+	}
 	gs_buf_printf(&prefix, "%s/", cfg->specs_dir);
 	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
 
@@ -346,10 +660,11 @@ static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg
 			error = gs_error_set(GS_ERROR, "cannot hash the spec listing: SHA-1 failed in libcrypto");
 			goto done;
 		}
+		/* every spec when the tree-keyed form is to be written from it */
 		if (!gs_cache_get(&data, cache, "registry", &key) &&
-		    !registry_deserialize(reg, data.ptr, data.size, ids)) {
+		    !registry_deserialize(reg, data.ptr, data.size, tree ? NULL : ids)) {
 			registry_index(reg);
-			goto done;
+			goto built;
 		}
 	}
 	for (i = 0; i < nr; i++)
@@ -361,6 +676,9 @@ static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg
 		registry_serialize(&data, reg);
 		gs_cache_put(cache, "registry", &key, data.ptr, data.size);
 	}
+built:
+	if (tree)
+		registry_put_tree(cache, &tkey, reg);
 done:
 	gs_buf_release(&prefix);
 	gs_buf_release(&listing);
@@ -383,6 +701,33 @@ int gs_registry_load_covering(gs_registry **out, gs_source *src, const gs_config
 			      gs_cache *cache, const gs_strvec *ids)
 {
 	return registry_load(out, src, cfg, cache, ids);
+}
+
+int gs_registry_load_covering_cached(gs_registry **out, const gs_index *idx, git_repository *repo,
+				     const gs_config *cfg, gs_cache *cache, const gs_strvec *ids)
+{
+	gs_registry *reg = NULL;
+	git_oid tkey;
+	int error = GS_ENOTFOUND;
+
+	*out = NULL;
+	if (!cache || !tree_key(&tkey, idx, repo, cfg))
+		goto done;
+	reg = gs_xcalloc(1, sizeof(*reg));
+	gs_strvec_init(&reg->errors);
+	gs_strvec_init(&reg->error_paths);
+	gs_strvec_init(&reg->names);
+	if (registry_get_tree(reg, cache, &tkey, ids) < 0)
+		goto done;
+	registry_index(reg);
+	*out = reg;
+	reg = NULL;
+	error = 0;
+done:
+	gs_registry_free(reg);
+	if (error)
+		gs_error_set(GS_ENOTFOUND, "the registry of this index is not in the cache");
+	return error;
 }
 
 /* ---- lookups ------------------------------------------------------------- */

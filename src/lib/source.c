@@ -53,8 +53,9 @@ struct gs_source {
 	char **link_free_set;
 	size_t link_free_cap, link_free_nr;
 	struct gs_cache *cache;     /* work tree: the stat cache, borrowed */
-	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees (owned) */
+	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees */
 	int sparse_cache_tried;
+	int sparse_cache_borrowed;      /* gs_source_part.cache: not ours to free */
 	gs_strvec arenas;           /* path blocks of expanded sparse directories and of the walk */
 	char *path_block;           /* work tree: the free end of the walk's last path block */
 	size_t path_left;
@@ -91,7 +92,8 @@ void gs_source_free(gs_source *src)
 		free(src->entries);
 	gs_strvec_clear(&src->paths);
 	gs_strvec_clear(&src->arenas);
-	gs_cache_free(src->sparse_cache);
+	if (!src->sparse_cache_borrowed)
+		gs_cache_free(src->sparse_cache);
 	gs_buf_release(&src->link_free_dir);
 	{
 		size_t i;
@@ -496,11 +498,16 @@ static void sparse_ancestors(pos_range **v, size_t *nr, size_t *alloc, const gs_
 	}
 }
 
-/* The positions of the index entries `part` needs, sorted and disjoint. */
-static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, const gs_source_part *part)
+/*
+ * The positions of the index entries `part` needs, sorted and disjoint;
+ * in `files_in`, the sparse directory entries holding files of
+ * part->files that are not index entries (they may overlap the ranges).
+ */
+static void part_ranges(pos_range **out, size_t *out_nr, pos_range **files_in, size_t *files_in_nr,
+			const gs_index *idx, const gs_source_part *part)
 {
 	pos_range *v = NULL;
-	size_t nr = 0, alloc = 0, i, k, n = gs_index_entrycount(idx);
+	size_t nr = 0, alloc = 0, i, k, n = gs_index_entrycount(idx), fnr = 0, falloc = 0;
 	gs_buf tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
 
 	for (i = 0; i < part->trees.nr; i++) {
@@ -539,9 +546,10 @@ static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, co
 			push_range(&v, &nr, &alloc, (size_t)pos, end);
 		} else if (slash) {
 			gs_buf_set(&dir, f, (size_t)(slash - f));
-			sparse_ancestors(&v, &nr, &alloc, idx, dir.ptr, &tmp);
+			sparse_ancestors(files_in, &fnr, &falloc, idx, dir.ptr, &tmp);
 		}
 	}
+	*files_in_nr = fnr;
 	if (nr)
 		qsort(v, nr, sizeof(*v), range_cmp);
 	for (i = 0, k = 0; i < nr; i++) {
@@ -556,6 +564,114 @@ static void part_ranges(pos_range **out, size_t *out_nr, const gs_index *idx, co
 	gs_buf_release(&dir);
 	*out = v;
 	*out_nr = k;
+}
+
+/*
+ * A file of the part inside a sparse directory that the part needs no
+ * more of (a spec's contracts, ADR 0018): looked up alone instead of
+ * listing the whole directory, and the answer (mode and id, or "no such
+ * file") cached under the tree's id and the path, which fix it. A path
+ * that is a directory of the tree, or lies below a file, is no file.
+ * 1 found, 0 not, < 0 error.
+ */
+#define SPARSE_PATH_NS "sparse-path"
+
+static int sparse_file(uint32_t *mode, git_oid *oid, gs_source *src, const git_oid *tree_id,
+		       const char *rest)
+{
+	gs_buf val = GS_BUF_INIT;
+	gs_sha1_ctx ctx;
+	git_oid key;
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	unsigned char rec[1 + 4 + GIT_OID_RAWSZ];
+	int found = 0, keyed, r;
+
+	if (!src->sparse_cache_tried) {
+		src->sparse_cache_tried = 1;
+		if (gs_cache_open(&src->sparse_cache, src->repo) < 0)
+			gs_error_clear();
+	}
+	gs_sha1_init(&ctx);
+	gs_sha1_update(&ctx, SPARSE_PATH_NS, sizeof(SPARSE_PATH_NS));
+	gs_sha1_update(&ctx, tree_id->id, GIT_OID_RAWSZ);
+	gs_sha1_update(&ctx, rest, strlen(rest));
+	keyed = gs_sha1_final(key.id, &ctx) == 0;
+	if (keyed && gs_cache_get(&val, src->sparse_cache, SPARSE_PATH_NS, &key) == 0 &&
+	    ((val.size == 1 && !val.ptr[0]) || (val.size == sizeof(rec) && val.ptr[0] == 1))) {
+		const unsigned char *u = (const unsigned char *)val.ptr;
+
+		if ((found = val.size > 1)) {
+			*mode = ((uint32_t)u[1] << 24) | ((uint32_t)u[2] << 16) | ((uint32_t)u[3] << 8) | u[4];
+			git_oid_fromraw(oid, u + 5);
+		}
+		goto done;
+	}
+	gs_error_clear();
+	if (git_tree_lookup(&tree, src->repo, tree_id) < 0) {
+		found = gs_error_set(GS_ERROR, "cannot read a sparse directory's tree: %s",
+				     git_error_last() ? git_error_last()->message : "not a tree");
+		goto done;
+	}
+	r = git_tree_entry_bypath(&te, tree, rest);
+	if (r < 0 && r != GIT_ENOTFOUND) {
+		found = gs_error_set_git("cannot read a sparse directory's tree");
+		goto done;
+	}
+	rec[0] = 0;
+	if (r == 0 && git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+		uint32_t m = (uint32_t)git_tree_entry_filemode(te);
+
+		found = 1;
+		*mode = m;
+		git_oid_cpy(oid, git_tree_entry_id(te));
+		rec[0] = 1;
+		rec[1] = (unsigned char)(m >> 24);
+		rec[2] = (unsigned char)(m >> 16);
+		rec[3] = (unsigned char)(m >> 8);
+		rec[4] = (unsigned char)m;
+		memcpy(rec + 5, oid->id, GIT_OID_RAWSZ);
+	}
+	if (keyed && gs_cache_put(src->sparse_cache, SPARSE_PATH_NS, &key, (const char *)rec,
+				  found ? sizeof(rec) : 1) < 0)
+		gs_error_clear();  /* only a cache */
+done:
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	gs_buf_release(&val);
+	return found;
+}
+
+/* Add the files of `part` below sparse directory `ie`, each looked up alone. */
+static int add_part_files(gs_source *src, const gs_index_entry *ie, const gs_source_part *part)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < part->files.nr; i++) {
+		const char *f = part->files.v[i];
+		gs_source_entry *e;
+		uint32_t mode = 0;
+		git_oid oid;
+		int r;
+
+		if (strncmp(f, ie->path, ie->path_len))
+			continue;
+		if ((r = sparse_file(&mode, &oid, src, &ie->oid, f + ie->path_len)) < 0) {
+			error = r;
+			break;
+		}
+		if (!r)
+			continue;
+		gs_strvec_push(&src->arenas, f);
+		/* zeroed already, and large enough (one per file of the part at most) */
+		e = &src->entries[src->nr++];
+		e->path = src->arenas.v[src->arenas.nr - 1];
+		e->mode = mode;
+		git_oid_cpy(&e->oid, &oid);
+		e->has_oid = 1;
+	}
+	return error;
 }
 
 /* Whether the files below sparse directory `ie` all lie in `part`. */
@@ -574,15 +690,22 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 {
 	gs_source *src = source_new(GS_SOURCE_INDEX, repo, "the index");
 	gs_buf *recs = NULL;
-	unsigned char *picked = NULL;
-	pos_range *ranges = NULL, all;
-	size_t i, r, n = gs_index_entrycount(idx), ranges_nr = 0, total = 0;
+	unsigned char *picked = NULL, *lookup = NULL;
+	pos_range *ranges = NULL, all, *files_in = NULL;
+	size_t i, r, n = gs_index_entrycount(idx), ranges_nr = 0, total = 0, files_in_nr = 0;
 	int error = 0;
 
 	src->idx = idx;
 	src->borrowed_idx = 1;
+	if (part && part->cache) {
+		/* the caller's handle: the cache is mapped once a run */
+		src->sparse_cache = part->cache;
+		src->sparse_cache_tried = 1;
+		src->sparse_cache_borrowed = 1;
+	}
 	if (part) {
-		part_ranges(&ranges, &ranges_nr, idx, part);
+		part_ranges(&ranges, &ranges_nr, &files_in, &files_in_nr, idx, part);
+		total = part->files.nr;  /* the files looked up in sparse directories */
 	} else {
 		all.begin = 0;
 		all.end = n;
@@ -595,6 +718,12 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 		/* the sparse directories' listings first, to size the array once */
 		recs = gs_xcalloc(n ? n : 1, sizeof(*recs));
 		picked = gs_xcalloc(n ? n : 1, 1);
+		lookup = gs_xcalloc(n ? n : 1, 1);
+		for (r = 0; r < files_in_nr; r++)
+			lookup[files_in[r].begin] = 1;
+		for (r = 0; r < ranges_nr; r++)
+			for (i = ranges[r].begin; i < ranges[r].end; i++)
+				lookup[i] = 0;  /* listed anyway: its files come with it */
 		for (r = 0, i = 0; part && part->pick && i < n; i++) {
 			const gs_index_entry *ie = gs_index_get(idx, i);
 			long count;
@@ -664,16 +793,34 @@ int gs_source_open_index_part(gs_source **out, git_repository *repo, gs_index *i
 
 		if (picked[i])
 			add_listing(src, recs[i].ptr, recs[i].size, ie->path, ie->path_len, 0, NULL);
+		/* both may hold a file: the duplicate goes after sorting */
+		if (lookup[i] && (error = add_part_files(src, ie, part)) < 0)
+			goto done;
 	}
 	/*
 	 * Index order is path order, and only one stage per path is kept; a
 	 * tree's files come in tree order, which is path order too, but a
 	 * tree need not be well formed: sort what came from one.
 	 */
-	if (gs_index_is_sparse(idx))
+	if (gs_index_is_sparse(idx)) {
+		size_t k;
+
 		sort_entries(src);
+		/*
+		 * A file looked up alone that a pick kept as well: once (the
+		 * same tree, the same entry; anything else is left as it was).
+		 */
+		for (i = 0, k = 0; i < src->nr; i++)
+			if (!k || strcmp(src->entries[k - 1].path, src->entries[i].path) ||
+			    src->entries[k - 1].mode != src->entries[i].mode ||
+			    !git_oid_equal(&src->entries[k - 1].oid, &src->entries[i].oid))
+				src->entries[k++] = src->entries[i];
+		src->nr = k;
+	}
 done:
 	free(picked);
+	free(lookup);
+	free(files_in);
 	if (recs) {
 		for (i = 0; i < n; i++)
 			gs_buf_release(&recs[i]);

@@ -100,6 +100,32 @@ for mode in full sparse; do
 		git spec check --rev HEAD
 	'
 
+	test_expect_success "$mode index: a spec changed where it is not checked out is judged anew" '
+		cd $mode &&
+		git spec check --staged &&
+		SPEC2=specify/tech/SPEC-002/SPEC-002.md &&
+		git sparse-checkout disable &&
+		sed "s|^  - name: tests|  - name: api\n    path: contracts/api.md\n  - name: tests|" $SPEC2 >spec2.new &&
+		test_grep "contracts/api.md" spec2.new &&
+		mv spec2.new $SPEC2 &&
+		git commit -q --no-verify -m "SPEC-002: a variant" $SPEC2 &&
+		git sparse-checkout init --cone $flag &&
+		git sparse-checkout set pkg pkg2 specify/tech/SPEC-001 &&
+		! test -e specify/tech/SPEC-002 &&
+		if test $mode = sparse; then
+			git ls-files --sparse | grep -qx specify/tech/SPEC-002/
+		fi &&
+		add_func pkg2/mod.py four &&
+		git add pkg2/mod.py &&
+		test_expect_code 1 git commit -q -m four 2>err &&
+		test_grep "missing contract .specify/tech/SPEC-002/contracts/api.md." err &&
+		git spec sync --staged >out &&
+		git commit -q -m four &&
+		git spec check --rev HEAD &&
+		git sparse-checkout set pkg specify/tech/SPEC-001 &&
+		! test -e pkg2 && ! test -e specify/tech/SPEC-002
+	'
+
 	test_expect_success "$mode index: git commit -a and git commit PATH" '
 		cd $mode &&
 		add_func pkg/fmt.py c &&

@@ -16,6 +16,8 @@
 #include "gitspec/packages.h"
 #include "gitspec/cache.h"
 #include "gitspec/spec.h"
+#include "gitspec/sha1.h"
+#include "gitspec/index.h"
 
 static char tmpdir[] = "/tmp/gitspec-registry-XXXXXX";
 static int repo_counter;
@@ -431,6 +433,248 @@ static void test_worktree_source(void **state)
 	git_repository_free(fx.repo);
 }
 
+/* The ids of `reg`'s specs, joined by spaces (for comparing registries). */
+static void spec_ids(gs_buf *out, const gs_registry *reg)
+{
+	size_t i;
+
+	gs_buf_clear(out);
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_buf_printf(out, "%s%s", i ? " " : "", reg->specs[i]->id);
+}
+
+/* The covering load from the cache alone, on the index as it is now. */
+static int load_cached(gs_registry **reg, git_repository *repo, const gs_config *cfg, gs_cache *cache,
+		       const gs_strvec *ids)
+{
+	gs_index *idx = NULL;
+	int error;
+
+	assert_int_equal(gs_index_open_repo(&idx, repo, NULL), 0);
+	error = gs_registry_load_covering_cached(reg, idx, repo, cfg, cache, ids);
+	gs_index_free(idx);
+	return error;
+}
+
+/* The covering load from the index source (the listing when the tree form misses). */
+static void load_covering(gs_buf *ids_out, git_repository *repo, const gs_config *cfg, gs_cache *cache,
+			  const gs_strvec *ids)
+{
+	gs_source *src = NULL;
+	gs_registry *reg = NULL;
+
+	assert_int_equal(gs_source_open_index(&src, repo, NULL), 0);
+	if (gs_registry_load_covering(&reg, src, cfg, cache, ids) < 0)
+		fail_msg("%s", gs_error_last());
+	spec_ids(ids_out, reg);
+	gs_registry_free(reg);
+	gs_source_free(src);
+}
+
+/* The key of the tree-keyed form, as registry.c makes it (ADR 0018). */
+static void tree_form_key(git_oid *key, git_repository *repo)
+{
+	git_object *obj = NULL;
+	gs_sha1_ctx ctx;
+
+	assert_int_equal(git_revparse_single(&obj, repo, "HEAD:specify/tech"), 0);
+	gs_sha1_init(&ctx);
+	gs_sha1_update(&ctx, "gitspec-registry-tree-1", sizeof("gitspec-registry-tree-1"));
+	gs_sha1_update(&ctx, "gsreg3", sizeof("gsreg3"));
+	gs_sha1_update(&ctx, "specify/tech", sizeof("specify/tech"));
+	gs_sha1_update(&ctx, git_object_id(obj)->id, GIT_OID_RAWSZ);
+	assert_int_equal(gs_sha1_final(key->id, &ctx), 0);
+	git_object_free(obj);
+}
+
+static void test_tree_keyed(void **state)
+{
+	git_repository *repo;
+	gs_cache *cache = NULL;
+	gs_config cfg;
+	gs_strvec ids = GS_STRVEC_INIT;
+	gs_registry *reg = NULL;
+	gs_buf dir = GS_BUF_INIT, got = GS_BUF_INIT, want = GS_BUF_INIT;
+	git_oid key;
+	static const char *const sets[][3] = {
+		{ "pkg_a", NULL, NULL },
+		{ "top", "top/child2", NULL },
+		{ "pkg_b", "top", NULL },
+		{ "nothing", NULL, NULL },
+	};
+	size_t i, j;
+
+	(void)state;
+	repo = new_repo();
+	base_layout();
+	commit();
+	gs_config_init(&cfg);
+	gs_buf_printf(&dir, "%s/cache%d", tmpdir, repo_counter);
+	assert_int_equal(gs_cache_open_dir(&cache, dir.ptr), 0);
+
+	/* nothing cached: not found, and the listing's load writes it */
+	gs_strvec_push(&ids, "pkg_a");
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), GS_ENOTFOUND);
+	assert_null(reg);
+	load_covering(&want, repo, &cfg, cache, &ids);
+	assert_string_equal(want.ptr, "SPEC-001 SPEC-002 SPEC-003 SPEC-004");  /* a miss: all */
+
+	/* the same covering specs as the listing-keyed registry gives */
+	for (i = 0; i < GS_ARRAY_SIZE(sets); i++) {
+		gs_source *tree_src = NULL;
+		gs_registry *old = NULL;
+
+		gs_strvec_clear(&ids);
+		for (j = 0; j < 3 && sets[i][j]; j++)
+			gs_strvec_push(&ids, sets[i][j]);
+		gs_strvec_sort_uniq(&ids);
+		assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), 0);
+		spec_ids(&got, reg);
+		/* a tree source has no tree form: the listing-keyed entry, filtered */
+		assert_int_equal(gs_source_open_tree(&tree_src, repo, "HEAD"), 0);
+		assert_int_equal(gs_registry_load_covering(&old, tree_src, &cfg, cache, &ids), 0);
+		spec_ids(&want, old);
+		assert_string_equal(got.ptr, want.ptr);
+		gs_registry_free(old);
+		gs_source_free(tree_src);
+		gs_registry_free(reg);
+		reg = NULL;
+	}
+	gs_strvec_clear(&ids);
+	gs_strvec_push(&ids, "pkg_b");
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), 0);
+	assert_int_equal(reg->specs_nr, 1);
+	assert_string_equal(reg->specs[0]->sources[0].variants[0].repo_path,
+			    "specify/tech/SPEC-002/contracts/public.md");
+	assert_int_equal(reg->names.nr, 0);
+	gs_registry_free(reg);
+	reg = NULL;
+
+	/* a staged spec change: the cache-tree is invalid, no tree to key by */
+	spec_file("SPEC-002", "pkg_b", "  module: renamed\n");
+	assert_int_equal(sh("git add specify"), 0);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), GS_ENOTFOUND);
+	/* its new tree (cache-tree rebuilt) is another key: never the old specs */
+	assert_int_equal(sh("git write-tree"), 0);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), GS_ENOTFOUND);
+	load_covering(&want, repo, &cfg, cache, &ids);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), 0);
+	assert_string_equal(reg->specs[0]->sources[0].module, "renamed");
+	gs_registry_free(reg);
+	reg = NULL;
+	commit();
+
+	/*
+	 * A cone sparse index: the specs directory lies in the sparse
+	 * directory "specify/"; its subtree gives the same key.
+	 */
+	assert_int_equal(sh("git sparse-checkout init --cone --sparse-index && "
+			    "git sparse-checkout set pkg_a && git ls-files --sparse | grep -qx specify/"), 0);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), 0);
+	assert_string_equal(reg->specs[0]->sources[0].module, "renamed");
+	gs_registry_free(reg);
+	reg = NULL;
+	/* a spec changed under the sparse directory: a new tree, a miss, then the new spec */
+	assert_int_equal(sh("git sparse-checkout disable"), 0);
+	spec_file("SPEC-002", "pkg_b", "  module: again\n");
+	commit();
+	assert_int_equal(sh("git sparse-checkout init --cone --sparse-index && "
+			    "git sparse-checkout set pkg_a && git ls-files --sparse | grep -qx specify/"), 0);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), GS_ENOTFOUND);
+	load_covering(&want, repo, &cfg, cache, &ids);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), 0);
+	assert_string_equal(reg->specs[0]->sources[0].module, "again");
+	gs_registry_free(reg);
+	reg = NULL;
+
+	/* a header that is not one, or one whose shards are gone: not found, never wrong */
+	tree_form_key(&key, repo);
+	assert_int_equal(gs_cache_put(cache, "registry-tree", &key, "garbage", 7), 0);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), GS_ENOTFOUND);
+	{
+		gs_buf head = GS_BUF_INIT;
+
+		gs_buf_put(&head, "gsregt1", sizeof("gsregt1"));
+		gs_buf_put_u32le(&head, 977);  /* shards nobody wrote */
+		gs_buf_put_u32le(&head, 0);
+		assert_int_equal(gs_cache_put(cache, "registry-tree", &key, head.ptr, head.size), 0);
+		gs_buf_release(&head);
+	}
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), GS_ENOTFOUND);
+	/* the listing's load puts it right again */
+	load_covering(&want, repo, &cfg, cache, &ids);
+	assert_int_equal(load_cached(&reg, repo, &cfg, cache, &ids), 0);
+	assert_string_equal(reg->specs[0]->sources[0].module, "again");
+	gs_registry_free(reg);
+
+	gs_strvec_clear(&ids);
+	gs_config_release(&cfg);
+	gs_cache_free(cache);
+	git_repository_free(repo);
+	gs_buf_release(&dir);
+	gs_buf_release(&got);
+	gs_buf_release(&want);
+}
+
+/*
+ * A file of a part inside a sparse directory is looked up alone (ADR
+ * 0018): the same entries as listing the directory, also for a path that
+ * is a directory or missing, and again from the cache.
+ */
+static void test_sparse_part_files(void **state)
+{
+	git_repository *repo;
+	gs_index *idx = NULL;
+	static const char *const files[] = {
+		"specify", "specify/tech", "specify/tech/SPEC-001",
+		"specify/tech/SPEC-001/SPEC-001.md", "specify/tech/SPEC-001/contracts/public.md",
+		"specify/tech/SPEC-009/SPEC-009.md", "pkg_b/__init__.py",
+	};
+	size_t i, round;
+
+	(void)state;
+	repo = new_repo();
+	base_layout();
+	put("specify/tech/SPEC-001/contracts/public.md", "x\n");
+	commit();
+	assert_int_equal(sh("git sparse-checkout init --cone --sparse-index && "
+			    "git sparse-checkout set pkg_a && git ls-files --sparse | grep -qx specify/"), 0);
+	assert_int_equal(gs_index_open_repo(&idx, repo, NULL), 0);
+	for (round = 0; round < 2; round++) {
+		gs_source_part alone = GS_SOURCE_PART_INIT, listed = GS_SOURCE_PART_INIT;
+		gs_source *a = NULL, *b = NULL;
+
+		for (i = 0; i < GS_ARRAY_SIZE(files); i++) {
+			gs_strvec_push(&alone.files, files[i]);
+			gs_strvec_push(&listed.files, files[i]);
+		}
+		gs_strvec_sort_uniq(&alone.files);
+		gs_strvec_sort_uniq(&listed.files);
+		/* a tree of the part makes the sparse directory listed */
+		gs_strvec_push(&listed.trees, "pkg_b/none");
+		gs_strvec_push(&listed.trees, "specify/none");
+		assert_int_equal(gs_source_open_index_part(&a, repo, idx, &alone), 0);
+		assert_int_equal(gs_source_open_index_part(&b, repo, idx, &listed), 0);
+		assert_int_equal(gs_source_count(a), 3);
+		assert_int_equal(gs_source_count(a), gs_source_count(b));
+		for (i = 0; i < gs_source_count(a); i++) {
+			const gs_source_entry *x = gs_source_get(a, i), *y = gs_source_get(b, i);
+
+			assert_string_equal(x->path, y->path);
+			assert_int_equal(x->mode, y->mode);
+			assert_true(git_oid_equal(&x->oid, &y->oid));
+		}
+		assert_string_equal(gs_source_get(a, 0)->path, "pkg_b/__init__.py");
+		assert_string_equal(gs_source_get(a, 2)->path, "specify/tech/SPEC-001/contracts/public.md");
+		gs_source_free(a);
+		gs_source_free(b);
+		gs_source_part_clear(&alone);
+		gs_source_part_clear(&listed);
+	}
+	gs_index_free(idx);
+	git_repository_free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +683,8 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_worktree_source),
+		cmocka_unit_test(test_tree_keyed),
+		cmocka_unit_test(test_sparse_part_files),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
