@@ -24,3 +24,41 @@ int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path
 	(void)path;
 	return 0;
 }
+
+/*
+ * The same for libssh2: libgit2 1.5 calls libssh2_init() inside
+ * git_libgit2_init(), which initialises OpenSSL for it (loading its
+ * built-in engines): about a million instructions on every run, for an SSH
+ * transport git-spec never opens. Its programs count on that: an unchanged
+ * `git spec check` costs little more than starting the program
+ * (docs/adr/0019). libssh2_exit() does nothing when this one ran, as
+ * libssh2 counts its own initialisations.
+ */
+int libssh2_init(int flags);
+
+int libssh2_init(int flags)
+{
+	(void)flags;
+	return 0;
+}
+
+/*
+ * And for mbedTLS's HAVEGE entropy source, which libgit2's TLS set-up
+ * (git_libgit2_init(), again) seeds by running its generator over a
+ * 32 KiB table: about 1.1 million instructions. A zeroed state is what
+ * mbedtls_entropy_init() hands it; left so, the source yields zeros until
+ * a TLS connection would draw 4 KiB from it (it never does here), while
+ * the entropy pool still takes the system's random bytes (getrandom).
+ * Only where the header exists (mbedTLS 2; version 3 dropped HAVEGE).
+ */
+#if defined(__has_include)
+# if __has_include(<mbedtls/havege.h>)
+#  include <string.h>
+#  include <mbedtls/havege.h>
+
+void mbedtls_havege_init(mbedtls_havege_state *hs)
+{
+	memset(hs, 0, sizeof(*hs));
+}
+# endif
+#endif

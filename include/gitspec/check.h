@@ -78,6 +78,14 @@ typedef struct gs_check_report {
 	gs_change_list changes;
 	/* a range under spec.breakingChanges = refuse: the changes it refuses */
 	gs_change_list refused;
+	/*
+	 * Set by the caller before gs_check_workspace() judges every contract:
+	 * the verdict may come from the check memo (ADR 0019), when the last
+	 * such check found every contract fresh from exactly the same inputs.
+	 * `items` is then empty; the counts and `packages` are as judged.
+	 */
+	int memo;
+	int memo_hit;            /* the verdict came from the memo */
 } gs_check_report;
 
 void gs_check_report_init(gs_check_report *r);

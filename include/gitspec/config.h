@@ -56,6 +56,7 @@ typedef struct gs_config_setting_info {
 /* The description of setting `s` (enum gs_config_setting). */
 const gs_config_setting_info *gs_config_setting(int s);
 
+/* A new setting that a check's verdict depends on must join the check memo's key (check.c). */
 typedef struct gs_config {
 	char *specs_dir;         /* repository-relative, no trailing '/' */
 	gs_strvec roots;         /* import roots, glob patterns allowed */

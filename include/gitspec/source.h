@@ -71,6 +71,14 @@ typedef struct gs_source gs_source;
 int gs_source_open_worktree(gs_source **out, git_repository *repo,
 			    const gs_strvec *ignore_dirs);
 /*
+ * The same, with the listing cache in `cache` (borrowed; NULL: none): the
+ * directories whose stat data did not change since a walk read them are
+ * not read again (their names come from the cache), only stat'ed.
+ */
+struct gs_cache;
+int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
+				   const gs_strvec *ignore_dirs, struct gs_cache *cache);
+/*
  * An index file. `index_path` NULL means the index git would use:
  * $GIT_INDEX_FILE when set, else the repository's (gs_repo_index_path()).
  */

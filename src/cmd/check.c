@@ -351,6 +351,7 @@ int cmd_check(int argc, const char **argv)
 	cmd_json = json;
 
 	gs_check_report_init(&r);
+	r.memo = 1;
 	gs_workspace_init(&ctx);
 	if (range && !null_range(range, &null_rev, &rev, &nothing)) {
 		if (nothing) {
@@ -384,12 +385,16 @@ int cmd_check(int argc, const char **argv)
 	 * work tree and the index against HEAD, a commit against its first
 	 * parent (the empty tree when there is none).
 	 */
-	if (fmt != FORMAT_JSON &&
+	if (fmt != FORMAT_JSON && r.stale_nr &&
 	    ((error = check_base(&base, &has_base, &ctx, rev)) < 0 ||
 	     (has_base && (error = gs_check_report_add_changes(&r, &ctx, base)) < 0)))
 		goto done;
 	if ((error = print_report(&r, fmt, 0, patch && fmt == FORMAT_TEXT ? &ctx : NULL, ctx.repo)) < 0)
 		goto done;
+	/* GIT_SPEC_TRACE: say where the verdict came from (for tests and benchmarks) */
+	if (r.memo_hit && getenv("GIT_SPEC_TRACE") && strcmp(getenv("GIT_SPEC_TRACE"), "") &&
+	    strcmp(getenv("GIT_SPEC_TRACE"), "0"))
+		fprintf(stderr, "trace: check: nothing changed since the last check (memo)\n");
 	error = result_status(&r, gs_source_describe(ctx.src));
 	if (!error && !cmd_quiet && fmt == FORMAT_TEXT)
 		printf("%zu contract%s fresh in %s\n", r.fresh_nr, r.fresh_nr == 1 ? " is" : "s are",

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <git2.h>
 #include "gitspec/check.h"
+#include "gitspec/cache.h"
 #include "gitspec/coverage.h"
 #include "gitspec/common.h"
 #include "gitspec/hook.h"
@@ -14,6 +15,7 @@
 #include "gitspec/plan.h"
 #include "gitspec/pyproject.h"
 #include "gitspec/revwalk.h"
+#include "gitspec/sha1.h"
 
 void gs_check_report_init(gs_check_report *r)
 {
@@ -351,15 +353,186 @@ done:
 	return error;
 }
 
+/*
+ * ---- the check memo (ADR 0019) ----
+ *
+ * A check of every contract depends on the source (every path, mode and
+ * blob id: sources, specs, contracts, the configuration file, pyproject
+ * files, and the paths that decide what a package is), on the effective
+ * configuration and on the version of git-spec; nothing else. When such a
+ * check finds every contract fresh, byte for byte, the verdict is kept in
+ * the cache under the hash of all of that, and the next check with the
+ * same key answers from it without loading the registry, the packages or
+ * the engine. The blob ids come from the source as every check gets them
+ * (the index's stat data, racily clean files hashed, the stat cache), so
+ * a memo hit is exactly as right as a full check.
+ */
+#define MEMO_NS "check-memo"
+#define MEMO_MAGIC "gitspec-check-memo-1"
+
+static void memo_field(gs_sha1_ctx *ctx, const char *s)
+{
+	gs_sha1_update(ctx, s, strlen(s) + 1);
+}
+
+static void memo_list(gs_sha1_ctx *ctx, const gs_strvec *v)
+{
+	char n[32];
+	size_t i;
+
+	snprintf(n, sizeof(n), "%zu", v->nr);
+	memo_field(ctx, n);
+	for (i = 0; i < v->nr; i++)
+		memo_field(ctx, v->v[i]);
+}
+
+/* The memo key of the open workspace: 1, or 0 when there is none (a file vanished). */
+static int memo_key(git_oid *out, gs_workspace *ws)
+{
+	const gs_config *cfg = &ws->cfg;
+	gs_sha1_ctx ctx;
+	gs_buf list = GS_BUF_INIT;
+	char meta[64];
+	size_t i, n = gs_source_count(ws->src);
+	int keyed;
+
+	gs_sha1_init(&ctx);
+	memo_field(&ctx, MEMO_MAGIC);
+	memo_field(&ctx, GITSPEC_VERSION);
+	/* every setting of gs_config that a verdict can depend on */
+	snprintf(meta, sizeof(meta), "%d %d %d %d", (int)ws->kind, cfg->roots_derived,
+		 cfg->require_specs, cfg->refuse_breaking);
+	memo_field(&ctx, meta);
+	memo_field(&ctx, cfg->specs_dir ? cfg->specs_dir : "");
+	memo_list(&ctx, &cfg->roots);
+	memo_list(&ctx, &cfg->ignore);
+	memo_list(&ctx, &cfg->test_patterns);
+	for (i = 0; i < n; i++) {
+		const gs_source_entry *e = gs_source_get(ws->src, i);
+		unsigned char rec[5 + GIT_OID_RAWSZ];
+		git_oid oid;
+
+		memset(rec, 0, sizeof(rec));
+		rec[0] = (unsigned char)(e->mode >> 24);
+		rec[1] = (unsigned char)(e->mode >> 16);
+		rec[2] = (unsigned char)(e->mode >> 8);
+		rec[3] = (unsigned char)e->mode;
+		rec[4] = (unsigned char)!!e->conflicted;
+		/* links and submodules are never read: their mode is all that counts */
+		if (GS_MODE_IS_REGULAR(e->mode)) {
+			if (gs_source_oid(&oid, ws->src, e) < 0) {
+				/* the full check says what is wrong with it */
+				gs_error_clear();
+				gs_sha1_abort(&ctx);
+				gs_buf_release(&list);
+				return 0;
+			}
+			memcpy(rec + 5, oid.id, GIT_OID_RAWSZ);
+		}
+		/* hashed at once: one SHA-1 update, not two a file */
+		gs_buf_put(&list, e->path, strlen(e->path) + 1);
+		gs_buf_put(&list, (const char *)rec, sizeof(rec));
+	}
+	gs_sha1_update(&ctx, list.ptr, list.size);
+	keyed = gs_sha1_final(out->id, &ctx) == 0;
+	gs_buf_release(&list);
+	return keyed;
+}
+
+/* The verdict kept under `key`: 1 when there is one (then `r` holds it), else 0. */
+static int memo_get(gs_check_report *r, gs_cache *cache, const git_oid *key)
+{
+	gs_buf val = GS_BUF_INIT;
+	const char *p, *end, *nl;
+	char *num_end;
+	unsigned long long fresh;
+	int hit = 0;
+
+	if (gs_cache_get(&val, cache, MEMO_NS, key) < 0) {
+		gs_error_clear();
+		goto done;
+	}
+	/* "FRESH_NR\n" then one package a line; anything else is a miss */
+	gs_buf_putc(&val, '\0');
+	p = val.ptr;
+	end = val.ptr + val.size - 1;
+	if (!(nl = memchr(p, '\n', (size_t)(end - p))) || *p < '0' || *p > '9')
+		goto done;
+	fresh = strtoull(p, &num_end, 10);
+	if (num_end != nl)
+		goto done;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))) || nl == p) {
+			gs_strvec_clear(&r->packages);
+			goto done;
+		}
+		gs_strvec_push_nodup(&r->packages, gs_xstrndup(p, (size_t)(nl - p)));
+	}
+	r->fresh_nr = (size_t)fresh;
+	r->memo_hit = hit = 1;
+done:
+	gs_buf_release(&val);
+	return hit;
+}
+
+/*
+ * Whether the full check just made may be kept: nothing wrong, nothing to
+ * warn about, and every contract the same bytes as derived (same blob id:
+ * fresh only after git's end-of-line conversion depends on attributes
+ * and configuration the key does not hold).
+ */
+static int memo_worthy(const gs_check_report *r, const gs_plan *plan, gs_source *src)
+{
+	size_t i;
+
+	if (r->errors_nr || r->warnings.nr || r->stale_nr || plan->error_nr || plan->stale_nr)
+		return 0;
+	for (i = 0; i < plan->nr; i++) {
+		const gs_plan_item *it = &plan->items[i];
+		const gs_source_entry *e = it->path ? gs_source_lookup(src, it->path) : NULL;
+		git_oid oid;
+
+		if (it->error || !it->fresh || !e || !GS_MODE_IS_REGULAR(e->mode))
+			return 0;
+		if (gs_source_oid(&oid, src, e) < 0) {
+			gs_error_clear();
+			return 0;
+		}
+		if (!git_oid_equal(&oid, &it->oid))
+			return 0;
+	}
+	return 1;
+}
+
+static void memo_put(const gs_check_report *r, gs_cache *cache, const git_oid *key)
+{
+	gs_buf val = GS_BUF_INIT;
+	size_t i;
+
+	gs_buf_printf(&val, "%zu\n", r->fresh_nr);
+	for (i = 0; i < r->packages.nr; i++)
+		gs_buf_printf(&val, "%s\n", r->packages.v[i]);
+	/* only a cache: a failed write costs the next check its shortcut */
+	if (gs_cache_put(cache, MEMO_NS, key, val.ptr, val.size) < 0)
+		gs_error_clear();
+	gs_buf_release(&val);
+}
+
 int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *changed)
 {
 	gs_plan plan = GS_PLAN_INIT;
-	int error;
+	git_oid key;
+	int error, keyed = 0;
 
 	if (!r->fix)
 		r->fix = ws->kind == GS_WORKSPACE_WORKTREE ? "git spec sync" : "git spec sync --staged";
 	if (changed)
 		return check_change(r, ws, changed);
+	if (r->memo && ws->cache && ws->src && ws->cfg_loaded) {
+		keyed = memo_key(&key, ws);
+		if (keyed && memo_get(r, ws->cache, &key))
+			return 0;
+	}
 	if ((error = gs_workspace_load_packages(ws)) < 0 ||
 	    (error = gs_workspace_load_registry(ws)) < 0 ||
 	    (error = gs_workspace_load_engine(ws)) < 0)
@@ -370,6 +543,8 @@ int gs_check_workspace(gs_check_report *r, gs_workspace *ws, const gs_strvec *ch
 	if ((error = gs_plan_build(&plan, ws->eng, ws->src, ws->reg, &ws->pkgs, NULL)) < 0)
 		goto done;
 	judge_plan(r, &plan);
+	if (keyed && memo_worthy(r, &plan, ws->src))
+		memo_put(r, ws->cache, &key);
 done:
 	gs_plan_clear(&plan);
 	return error;

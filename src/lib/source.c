@@ -56,7 +56,9 @@ struct gs_source {
 	struct gs_cache *sparse_cache;  /* listings of sparse directories' trees */
 	int sparse_cache_tried;
 	int sparse_cache_borrowed;      /* gs_source_part.cache: not ours to free */
-	gs_strvec arenas;           /* path blocks of expanded sparse directories */
+	gs_strvec arenas;           /* path blocks of expanded sparse directories and of the walk */
+	char *path_block;           /* work tree: the free end of the walk's last path block */
+	size_t path_left;
 };
 
 #ifdef MAP_POPULATE
@@ -120,6 +122,28 @@ static gs_source_entry *add_entry(gs_source *src, const char *path, uint32_t mod
 	e->path = path;
 	e->mode = mode;
 	return e;
+}
+
+#define PATH_BLOCK 16384
+
+/* A copy of a work-tree path, in blocks the source owns: no allocation per file. */
+static const char *keep_path(gs_source *src, const char *path, size_t len)
+{
+	char *p;
+
+	if (src->path_left < len + 1) {
+		size_t n = len + 1 > PATH_BLOCK ? len + 1 : PATH_BLOCK;
+
+		src->path_block = gs_xmalloc(n);
+		gs_strvec_push_nodup(&src->arenas, src->path_block);
+		src->path_left = n;
+	}
+	p = src->path_block;
+	memcpy(p, path, len);
+	p[len] = '\0';
+	src->path_block += len + 1;
+	src->path_left -= len + 1;
+	return p;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -1008,13 +1032,40 @@ done:
 
 /* ---- the work tree ---- */
 
+/*
+ * A directory's listing as the last walk read it (the listing cache): its
+ * path, the stat data it had then, and its names (each a d_type byte, the
+ * name, a NUL), pointing into the cached record.
+ */
+typedef struct dir_rec {
+	const char *path;
+	size_t path_len;
+	const unsigned char *raw;     /* the whole record, to keep it as it is */
+	size_t raw_len;
+	uint64_t ino;
+	int64_t mtime_sec, ctime_sec;
+	uint32_t mtime_nsec, ctime_nsec;
+	const char *names;
+	size_t names_len;
+	uint32_t nr;
+	size_t pos;                   /* in the record, which is in walk order */
+} dir_rec;
+
 typedef struct wt_walk {
 	gs_source *src;
 	const gs_strvec *ignore_dirs;
-	gs_buf abs;      /* workdir + rel */
+	gs_buf abs;      /* workdir + rel, built by abs_of() when needed */
+	size_t top_len;  /* of the workdir, without its trailing '/' */
 	gs_buf rel;      /* repository-relative path being looked at */
 	int64_t index_mtime;
 	char *dents;     /* getdents64's buffer, DENTS_SIZE bytes */
+	/* the listing cache (NULL: none), what it held, and what to keep */
+	struct gs_cache *cache;
+	gs_buf dirs_old, dirs_new;
+	dir_rec *recs;   /* of dirs_old, in the order the last walk met them */
+	size_t recs_nr, next;   /* the one this walk should meet next, when nothing changed */
+	dir_rec *sorted; /* the same sorted by path, made on the first surprise */
+	int64_t now;     /* when the walk began (seconds) */
 } wt_walk;
 
 #define DENTS_SIZE 32768
@@ -1037,15 +1088,16 @@ static int is_ignored(wt_walk *w, const char *rel, int *out)
 	return 0;
 }
 
-/* Whether the index has entries below `dir/` (tracked content in an ignored directory). */
-static int index_has_dir(const gs_index *idx, const char *dir_slash)
+/* The absolute path of w->rel (the work directory itself for ""). */
+static const char *abs_of(wt_walk *w)
 {
-	size_t b, e;
-
-	if (!idx)
-		return 0;
-	gs_index_prefix_range(idx, dir_slash, &b, &e);
-	return b < e;
+	gs_buf_set(&w->abs, w->src->workdir, w->top_len);
+	if (w->rel.size) {
+		if (w->top_len && w->abs.ptr[w->top_len - 1] != '/')
+			gs_buf_putc(&w->abs, '/');
+		gs_buf_put(&w->abs, w->rel.ptr, w->rel.size);
+	}
+	return w->abs.ptr;
 }
 
 static int has_dot_git(const char *abs_dir)
@@ -1061,9 +1113,9 @@ static int has_dot_git(const char *abs_dir)
 }
 
 /* Take the blob id from the index when the file is as git last saw it. */
-static void stat_match(wt_walk *w, gs_source_entry *e, const struct stat *st)
+static void stat_match(wt_walk *w, gs_source_entry *e, const gs_index_entry *ie,
+		       const struct stat *st)
 {
-	const gs_index_entry *ie = w->src->idx ? gs_index_find(w->src->idx, e->path) : NULL;
 	gs_index_stat is;
 
 	if (!ie || ie->intent_to_add || ie->mode != e->mode)
@@ -1109,6 +1161,233 @@ static int dir_name_cmp(const void *a, const void *b)
 }
 
 /*
+ * ---- the listing cache ----
+ *
+ * Reading a directory costs an open, two getdents and a close; its stat
+ * data says whether its entries changed since (creating, removing or
+ * renaming an entry updates the directory's mtime and ctime). So the walk
+ * keeps each directory's sorted names with the stat data it had when they
+ * were read, in the cache, and the next walk reads only the directories
+ * whose stat data differ: one fstatat a directory instead of four system
+ * calls. As with racily clean files, a directory changed in the last two
+ * seconds before a walk is never kept: a later change could leave its
+ * timestamps as they were. The names are only what the directory holds;
+ * which of them count (ignored, tracked) is decided afresh every time.
+ */
+#define DIRS_NS "wt-dirs"
+#define DIRS_MAGIC "gitspec-wt-dirs-1"
+
+static void put_u64(gs_buf *b, uint64_t v)
+{
+	gs_buf_put_u32le(b, (uint32_t)v);
+	gs_buf_put_u32le(b, (uint32_t)(v >> 32));
+}
+
+static uint64_t get_u64(gs_reader *r)
+{
+	uint64_t lo = gs_reader_u32le(r);
+
+	return lo | ((uint64_t)gs_reader_u32le(r) << 32);
+}
+
+static int dir_rec_cmp(const void *a, const void *b)
+{
+	const dir_rec *x = a, *y = b;
+	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
+	int c = memcmp(x->path, y->path, n);
+
+	return c ? c : (x->path_len > y->path_len) - (x->path_len < y->path_len);
+}
+
+static int dirs_key(git_oid *out, const wt_walk *w)
+{
+	gs_buf k = GS_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	/*
+	 * One listing per work tree (worktrees may share the cache) and per
+	 * ignore list: walks with another list (the configuration's, after
+	 * the defaults') skip other directories and keep other listings.
+	 */
+	gs_buf_printf(&k, "%s%c%s", DIRS_MAGIC, 0, w->src->workdir);
+	for (i = 0; w->ignore_dirs && i < w->ignore_dirs->nr; i++)
+		gs_buf_printf(&k, "%c%s", 0, w->ignore_dirs->v[i]);
+	if (gs_sha1_blob(out->id, k.ptr, k.size) < 0)
+		error = -1;
+	gs_buf_release(&k);
+	return error;
+}
+
+/* Read the cached listings into w->recs; anything malformed is no cache. */
+static void dirs_load(wt_walk *w)
+{
+	gs_reader r;
+	git_oid key;
+	size_t alloc = 0;
+
+	if (!w->cache || dirs_key(&key, w) < 0 ||
+	    gs_cache_get(&w->dirs_old, w->cache, DIRS_NS, &key) < 0) {
+		gs_error_clear();
+		gs_buf_clear(&w->dirs_old);
+		return;
+	}
+	r.p = (const unsigned char *)w->dirs_old.ptr;
+	r.end = r.p + w->dirs_old.size;
+	r.bad = 0;
+	while (r.p < r.end && !r.bad) {
+		dir_rec d;
+		const unsigned char *start = r.p;
+		const char *p, *end;
+		uint32_t k;
+
+		d.path_len = gs_reader_u32le(&r);
+		if (r.bad || (size_t)(r.end - r.p) < d.path_len)
+			goto bad;
+		d.path = (const char *)r.p;
+		r.p += d.path_len;
+		d.ino = get_u64(&r);
+		d.mtime_sec = (int64_t)get_u64(&r);
+		d.mtime_nsec = gs_reader_u32le(&r);
+		d.ctime_sec = (int64_t)get_u64(&r);
+		d.ctime_nsec = gs_reader_u32le(&r);
+		d.nr = gs_reader_u32le(&r);
+		d.names_len = gs_reader_u32le(&r);
+		if (r.bad || (size_t)(r.end - r.p) < d.names_len ||
+		    (d.names_len && r.p[d.names_len - 1] != 0))
+			goto bad;
+		d.names = (const char *)r.p;
+		r.p += d.names_len;
+		/* nr names, each a type byte and a non-empty name */
+		for (k = 0, p = d.names, end = d.names + d.names_len; p < end; k++)
+			p += 1 + strlen(p + 1) + 1;
+		if (k != d.nr || p != end)
+			goto bad;
+		d.raw = start;
+		d.raw_len = (size_t)(r.p - start);
+		d.pos = w->recs_nr;
+		GS_ALLOC_GROW(w->recs, w->recs_nr + 1, alloc);
+		w->recs[w->recs_nr++] = d;
+	}
+	if (r.bad)
+		goto bad;
+	return;
+bad:
+	free(w->recs);
+	w->recs = NULL;
+	w->recs_nr = 0;
+}
+
+/*
+ * The record of the directory `path`: the next one in walk order when the
+ * tree did not change shape, else found by path.
+ */
+static const dir_rec *dirs_find(wt_walk *w, const char *path, size_t len)
+{
+	const dir_rec *d;
+	dir_rec key;
+
+	if (w->next < w->recs_nr && w->recs[w->next].path_len == len &&
+	    !memcmp(w->recs[w->next].path, path, len))
+		return &w->recs[w->next++];
+	if (!w->sorted) {
+		w->sorted = gs_xcalloc(w->recs_nr, sizeof(*w->sorted));
+		memcpy(w->sorted, w->recs, w->recs_nr * sizeof(*w->sorted));
+		qsort(w->sorted, w->recs_nr, sizeof(*w->sorted), dir_rec_cmp);
+	}
+	key.path = path;
+	key.path_len = len;
+	d = bsearch(&key, w->sorted, w->recs_nr, sizeof(*w->sorted), dir_rec_cmp);
+	if (d)
+		w->next = d->pos + 1;
+	return d;
+}
+
+/* Whether the directory's stat data say it may be kept (not changed just now). */
+static int dir_settled(const wt_walk *w, const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec + 2 <= w->now && (int64_t)st->st_ctim.tv_sec + 2 <= w->now;
+}
+
+static int dir_rec_matches(const dir_rec *d, const struct stat *st)
+{
+	return d->ino == (uint64_t)st->st_ino &&
+	       d->mtime_sec == (int64_t)st->st_mtim.tv_sec &&
+	       d->mtime_nsec == (uint32_t)st->st_mtim.tv_nsec &&
+	       d->ctime_sec == (int64_t)st->st_ctim.tv_sec &&
+	       d->ctime_nsec == (uint32_t)st->st_ctim.tv_nsec;
+}
+
+/* Keep the listing just read of the directory at w->rel. */
+static void dirs_keep(wt_walk *w, const struct stat *st, const struct dir_name *names, size_t nr)
+{
+	size_t i, names_len = 0;
+
+	if (!w->cache || !dir_settled(w, st))
+		return;
+	for (i = 0; i < nr; i++)
+		names_len += strlen(names[i].name) + 2;
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)w->rel.size);
+	gs_buf_put(&w->dirs_new, w->rel.ptr, w->rel.size);
+	put_u64(&w->dirs_new, (uint64_t)st->st_ino);
+	put_u64(&w->dirs_new, (uint64_t)st->st_mtim.tv_sec);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)st->st_mtim.tv_nsec);
+	put_u64(&w->dirs_new, (uint64_t)st->st_ctim.tv_sec);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)st->st_ctim.tv_nsec);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)nr);
+	gs_buf_put_u32le(&w->dirs_new, (uint32_t)names_len);
+	for (i = 0; i < nr; i++) {
+		gs_buf_putc(&w->dirs_new, (char)names[i].type);
+		gs_buf_put(&w->dirs_new, names[i].name, strlen(names[i].name) + 1);
+	}
+}
+
+/* Store what this walk kept, when it differs from what it found. */
+static void dirs_save(wt_walk *w)
+{
+	git_oid key;
+
+	if (!w->cache || (w->dirs_new.size == w->dirs_old.size &&
+			  !memcmp(w->dirs_new.ptr, w->dirs_old.ptr, w->dirs_new.size)))
+		return;
+	if (dirs_key(&key, w) < 0 ||
+	    gs_cache_put(w->cache, DIRS_NS, &key, w->dirs_new.ptr, w->dirs_new.size) < 0)
+		gs_error_clear();  /* only a cache */
+}
+
+/*
+ * The cached names of the directory at w->rel when its stat data (taken
+ * now, never through a symbolic link) are those they were read with; they
+ * point into the cache's record. 1 on a hit, 0 on a miss (read it).
+ */
+static int dirs_lookup(struct dir_name **out, size_t *nr_out, wt_walk *w)
+{
+	const dir_rec *d = dirs_find(w, w->rel.ptr, w->rel.size);
+	struct dir_name *v;
+	struct stat st;
+	const char *p;
+	size_t i;
+
+	if (!d)
+		return 0;
+	if (w->rel.size ? fstatat(w->src->workdir_fd, w->rel.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 :
+	    fstat(w->src->workdir_fd, &st) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode) || !dir_rec_matches(d, &st) || !dir_settled(w, &st))
+		return 0;
+	v = gs_xcalloc(d->nr ? d->nr : 1, sizeof(*v));
+	for (i = 0, p = d->names; i < d->nr; i++) {
+		v[i].type = (unsigned char)p[0];
+		v[i].name = (char *)p + 1;
+		p += 1 + strlen(p + 1) + 1;
+	}
+	gs_buf_put(&w->dirs_new, (const char *)d->raw, d->raw_len);
+	*out = v;
+	*nr_out = d->nr;
+	return 1;
+}
+
+/*
  * The entries of the directory being walked, sorted by name, and the
  * directory left open in *fd_out. getdents64 directly: opendir() would
  * fstat the directory, and a stat per subdirectory would repeat what the
@@ -1117,11 +1396,12 @@ static int dir_name_cmp(const void *a, const void *b)
 static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk *w)
 {
 	struct dir_name *v = NULL;
+	struct stat dst;
 	size_t nr = 0, alloc = 0;
-	int fd, error = 0;
+	int fd, error = 0, keep = 0;
 
 	/* below the top, never through a link swapped in after its stat */
-	fd = open(w->abs.size ? w->abs.ptr : ".",
+	fd = open(abs_of(w),
 		  O_RDONLY | O_DIRECTORY | O_CLOEXEC | (w->rel.size ? O_NOFOLLOW : 0));
 	if (fd < 0 && w->rel.size && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
 		goto done;  /* removed or replaced while we walk */
@@ -1130,6 +1410,9 @@ static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk 
 				     w->rel.size ? w->rel.ptr : ".", strerror(errno));
 		goto done;
 	}
+	/* the stat data the listing is kept with: taken before it is read */
+	if (w->cache && fstat(fd, &dst) == 0 && S_ISDIR(dst.st_mode))
+		keep = 1;
 	if (!w->dents)
 		w->dents = gs_xmalloc(DENTS_SIZE);
 	for (;;) {
@@ -1158,6 +1441,8 @@ static int list_dir(struct dir_name **out, size_t *nr_out, int *fd_out, wt_walk 
 	}
 	/* readdir order is arbitrary; walk in a fixed one */
 	GS_QSORT(v, nr, dir_name_cmp);
+	if (keep)
+		dirs_keep(w, &dst, v, nr);
 done:
 	*out = v;
 	*nr_out = nr;
@@ -1165,41 +1450,93 @@ done:
 	return error;
 }
 
-static int walk_dir(wt_walk *w, int parent_ignored)
+/*
+ * The stage-0 entry of `path` among the index entries [lo, hi), the ones
+ * below the directory being walked: a search among a few entries, not
+ * among the whole index, for every file.
+ */
+static const gs_index_entry *index_find_in(const gs_index *idx, const char *path,
+					   size_t lo, size_t hi)
+{
+	const gs_index_entry *ie;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(gs_index_get(idx, mid)->path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= gs_index_entrycount(idx))
+		return NULL;
+	ie = gs_index_get(idx, lo);
+	return !strcmp(ie->path, path) && ie->stage == 0 ? ie : NULL;
+}
+
+/* The index entries below the directory `dir_slash` ("a/b/"), as [*lo, *hi). */
+static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t *lo, size_t *hi)
+{
+	*lo = *hi = 0;
+	if (idx)
+		gs_index_prefix_range(idx, dir_slash, lo, hi);
+}
+
+/* [ilo, ihi): the index entries below this directory (all of them at the top). */
+static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi)
 {
 	struct dir_name *names = NULL;
 	struct stat *sts = NULL;
-	int *errs = NULL, dirfd = -1;
-	size_t nr = 0, i, abs_base = w->abs.size, rel_base = w->rel.size;
+	int *errs = NULL, dirfd = -1, cached = 0;
+	size_t nr = 0, i, rel_base = w->rel.size;
 	int error = 0;
 
-	if ((error = list_dir(&names, &nr, &dirfd, w)) < 0 || dirfd < 0)
+	if (w->recs_nr && (cached = dirs_lookup(&names, &nr, w)))
+		;
+	else if ((error = list_dir(&names, &nr, &dirfd, w)) < 0 || dirfd < 0)
 		goto done;
 	/*
 	 * lstat relative to the directory (the kernel resolves one component,
 	 * not the whole path), then close it: no descriptor stays open per
-	 * level of nesting. A directory's type is known from getdents.
+	 * level of nesting. A directory's type is known from getdents. A
+	 * listing from the cache was not opened: its files are stat'ed from
+	 * the top of the work tree, whose every directory on the way this
+	 * walk has just found to be one (not a link).
 	 */
-	sts = gs_xcalloc(nr ? nr : 1, sizeof(*sts));
-	errs = gs_xcalloc(nr ? nr : 1, sizeof(*errs));
+	/* one block: the stat data, then the errors */
+	sts = gs_xmalloc(gs_st_mult(nr ? nr : 1, sizeof(*sts) + sizeof(*errs)));
+	errs = (int *)(sts + (nr ? nr : 1));
 	for (i = 0; i < nr; i++) {
-		if (names[i].type == DT_DIR)
+		int r;
+
+		errs[i] = 0;
+		if (names[i].type == DT_DIR) {
+			memset(&sts[i], 0, sizeof(sts[i]));
 			sts[i].st_mode = S_IFDIR;
-		else if (fstatat(dirfd, names[i].name, &sts[i], AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		}
+		if (cached) {
+			gs_buf_setlen(&w->rel, rel_base);
+			if (rel_base)
+				gs_buf_putc(&w->rel, '/');
+			gs_buf_puts(&w->rel, names[i].name);
+			r = fstatat(w->src->workdir_fd, w->rel.ptr, &sts[i], AT_SYMLINK_NOFOLLOW);
+		} else {
+			r = fstatat(dirfd, names[i].name, &sts[i], AT_SYMLINK_NOFOLLOW);
+		}
+		if (r < 0)
 			errs[i] = errno ? errno : EIO;
 	}
-	close(dirfd);
+	gs_buf_setlen(&w->rel, rel_base);
+	if (dirfd >= 0)
+		close(dirfd);
 	dirfd = -1;
 	for (i = 0; i < nr; i++) {
 		const struct stat st = sts[i];
 		const gs_index_entry *ie;
 		int ignored = 0;
 
-		gs_buf_setlen(&w->abs, abs_base);
 		gs_buf_setlen(&w->rel, rel_base);
-		if (abs_base && w->abs.ptr[abs_base - 1] != '/')
-			gs_buf_putc(&w->abs, '/');
-		gs_buf_puts(&w->abs, names[i].name);
 		if (rel_base)
 			gs_buf_putc(&w->rel, '/');
 		gs_buf_puts(&w->rel, names[i].name);
@@ -1210,14 +1547,15 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errs[i]));
 			goto done;
 		}
-		ie = w->src->idx ? gs_index_find(w->src->idx, w->rel.ptr) : NULL;
+		ie = w->src->idx ? index_find_in(w->src->idx, w->rel.ptr, ilo, ihi) : NULL;
 
 		if (S_ISDIR(st.st_mode)) {
-			size_t len = w->rel.size;
+			size_t len = w->rel.size, sub_lo, sub_hi;
 			int tracked;
 
 			gs_buf_putc(&w->rel, '/');
-			tracked = index_has_dir(w->src->idx, w->rel.ptr);
+			index_dir_range(w->src->idx, w->rel.ptr, &sub_lo, &sub_hi);
+			tracked = sub_lo < sub_hi;
 			gs_buf_setlen(&w->rel, len);
 			/*
 			 * The ignore setting decides which directories hold packages
@@ -1229,14 +1567,14 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 			if (!tracked && ignored_dir_name(w, names[i].name))
 				continue;
 			/* git treats a directory whose files it tracks as one, .git or not */
-			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(w->abs.ptr))) {
+			if ((ie && ie->mode == GS_MODE_GITLINK) || (!tracked && has_dot_git(abs_of(w)))) {
 				if (!ie && parent_ignored)
 					continue;
 				if (!ie && (error = is_ignored(w, w->rel.ptr, &ignored)) < 0)
 					goto done;
 				if (!ie && ignored)
 					continue;
-				add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), GS_MODE_GITLINK);
+				add_entry(w->src, keep_path(w->src, w->rel.ptr, w->rel.size), GS_MODE_GITLINK);
 				continue;
 			}
 			/*
@@ -1252,7 +1590,7 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				if (ignored)
 					continue;
 			}
-			if ((error = walk_dir(w, ignored)) < 0)
+			if ((error = walk_dir(w, ignored, sub_lo, sub_hi)) < 0)
 				goto done;
 		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
 			gs_source_entry *e;
@@ -1272,25 +1610,23 @@ static int walk_dir(wt_walk *w, int parent_ignored)
 				mode = ie->mode;  /* core.fileMode=false: the executable bit is the index's */
 			else
 				mode = (st.st_mode & S_IXUSR) ? GS_MODE_EXEC : GS_MODE_FILE;
-			e = add_entry(w->src, gs_strvec_push(&w->src->paths, w->rel.ptr), mode);
+			e = add_entry(w->src, keep_path(w->src, w->rel.ptr, w->rel.size), mode);
 			e->size = (uint64_t)st.st_size;
 			e->mtime_sec = (int64_t)st.st_mtim.tv_sec;
 			e->mtime_nsec = st.st_mtim.tv_nsec;
 			e->ctime_sec = (int64_t)st.st_ctim.tv_sec;
 			e->ctime_nsec = st.st_ctim.tv_nsec;
 			e->ino = (uint64_t)st.st_ino;
-			stat_match(w, e, &st);
+			stat_match(w, e, ie, &st);
 		}
 		/* fifos, sockets, devices: git does not track them */
 	}
 done:
-	gs_buf_setlen(&w->abs, abs_base);
 	gs_buf_setlen(&w->rel, rel_base);
-	for (i = 0; i < nr; i++)
+	for (i = 0; !cached && i < nr; i++)
 		free(names[i].name);
 	free(names);
 	free(sts);
-	free(errs);
 	if (dirfd >= 0)
 		close(dirfd);
 	return error;
@@ -1348,14 +1684,27 @@ int gs_source_outside_checkout(const gs_source *src, const char *path)
 int gs_source_open_worktree(gs_source **out, git_repository *repo,
 			    const gs_strvec *ignore_dirs)
 {
+	return gs_source_open_worktree_cached(out, repo, ignore_dirs, NULL);
+}
+
+int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
+				   const gs_strvec *ignore_dirs, struct gs_cache *cache)
+{
 	gs_source *src = source_new(GS_SOURCE_WORKTREE, repo, "the work tree");
-	wt_walk w = { src, ignore_dirs, GS_BUF_INIT, GS_BUF_INIT, 0, NULL };
+	wt_walk w;
 	gs_buf index_path = GS_BUF_INIT;
 	git_config *cfg = NULL;
 	const char *wd = git_repository_workdir(repo);
 	int error = 0, filemode = 1;
 	uint32_t nsec;
 
+	memset(&w, 0, sizeof(w));
+	w.src = src;
+	w.ignore_dirs = ignore_dirs;
+	gs_buf_init(&w.abs, 0);
+	gs_buf_init(&w.rel, 0);
+	gs_buf_init(&w.dirs_old, 0);
+	gs_buf_init(&w.dirs_new, 0);
 	if (!wd) {
 		error = gs_error_set(GS_EUSAGE, "this operation must be run in a work tree");
 		goto done;
@@ -1374,17 +1723,32 @@ int gs_source_open_worktree(gs_source **out, git_repository *repo,
 		goto done;
 	gs_index_mtime(src->idx, &w.index_mtime, &nsec);
 
-	gs_buf_sets(&w.abs, wd);
-	if (w.abs.size > 1 && w.abs.ptr[w.abs.size - 1] == '/')
-		gs_buf_setlen(&w.abs, w.abs.size - 1);
-	if ((error = walk_dir(&w, 0)) < 0 ||
+	w.top_len = strlen(wd);
+	if (w.top_len > 1 && wd[w.top_len - 1] == '/')
+		w.top_len--;
+	if (src->workdir_fd >= 0 && cache) {
+		w.cache = cache;
+		w.now = (int64_t)time(NULL);
+		dirs_load(&w);
+		/* the listings kept are mostly those found: one allocation */
+		gs_buf_grow(&w.dirs_new, w.dirs_old.size + 1);
+	}
+	/* about as many files as the index tracks: no growing, no copying */
+	if (src->idx)
+		GS_ALLOC_GROW(src->entries, gs_index_entrycount(src->idx) + 16, src->alloc);
+	if ((error = walk_dir(&w, 0, 0, src->idx ? gs_index_entrycount(src->idx) : 0)) < 0 ||
 	    (error = add_not_checked_out(src)) < 0)
 		goto done;
+	dirs_save(&w);
 done:
 	git_config_free(cfg);
 	gs_buf_release(&index_path);
 	gs_buf_release(&w.abs);
 	gs_buf_release(&w.rel);
+	gs_buf_release(&w.dirs_old);
+	gs_buf_release(&w.dirs_new);
+	free(w.recs);
+	free(w.sorted);
 	free(w.dents);
 	if (error < 0) {
 		gs_source_free(src);

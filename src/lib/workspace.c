@@ -108,13 +108,13 @@ static int open_worktree(gs_workspace *ws)
 	if ((error = gs_workspace_need_worktree(ws)) < 0)
 		return error;
 	gs_config_init(&defaults);
-	error = gs_source_open_worktree(&ws->src, ws->repo, &defaults.ignore);
+	error = gs_source_open_worktree_cached(&ws->src, ws->repo, &defaults.ignore, ws->cache);
 	if (!error)
 		error = load_config(ws);
 	if (!error && !same_strvec(&defaults.ignore, &ws->cfg.ignore)) {
 		gs_source_free(ws->src);
 		ws->src = NULL;
-		error = gs_source_open_worktree(&ws->src, ws->repo, &ws->cfg.ignore);
+		error = gs_source_open_worktree_cached(&ws->src, ws->repo, &ws->cfg.ignore, ws->cache);
 	}
 	gs_config_release(&defaults);
 	if (!error)
