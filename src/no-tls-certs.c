@@ -31,7 +31,7 @@ int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path
  * built-in engines): about a million instructions on every run, for an SSH
  * transport git-spec never opens. Its programs count on that: an unchanged
  * `git spec check` costs little more than starting the program
- * (docs/adr/0019). libssh2_exit() does nothing when this one ran, as
+ * (docs/adr/0021). libssh2_exit() does nothing when this one ran, as
  * libssh2 counts its own initialisations.
  */
 int libssh2_init(int flags);

@@ -80,7 +80,7 @@ typedef struct gs_check_report {
 	gs_change_list refused;
 	/*
 	 * Set by the caller before gs_check_workspace() judges every contract:
-	 * the verdict may come from the check memo (ADR 0019), when the last
+	 * the verdict may come from the check memo (ADR 0021), when the last
 	 * such check found every contract fresh from exactly the same inputs.
 	 * `items` is then empty; the counts and `packages` are as judged.
 	 */

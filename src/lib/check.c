@@ -354,7 +354,7 @@ done:
 }
 
 /*
- * ---- the check memo (ADR 0019) ----
+ * ---- the check memo (ADR 0021) ----
  *
  * A check of every contract depends on the source (every path, mode and
  * blob id: sources, specs, contracts, the configuration file, pyproject
