@@ -60,6 +60,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (b > e || e > n)
 			abort();
 	}
+	/*
+	 * The lazy reader (the hook's): it refuses the file, or reports a
+	 * problem once every entry was read, exactly when the full one does.
+	 */
+	{
+		gs_index *lazy = NULL;
+		int full_ok = idx != NULL, lazy_ok = 0;
+
+		if (gs_index_parse_lazy(&lazy, data, size, "fuzz") == 0) {
+			n = gs_index_entrycount(lazy);
+			for (i = 0; i < n; i++) {
+				const gs_index_entry *ent = gs_index_get(lazy, i);
+				size_t len;
+
+				if (!ent || gs_index_path_at(lazy, i, &len) != ent->path || len != ent->path_len)
+					abort();
+			}
+			lazy_ok = gs_index_error(lazy) == 0;
+		}
+		/* (in memory a split index is refused; from a file it needs its shared index) */
+		if (lazy_ok != full_ok && !(full_ok && gs_index_is_split(idx))) {
+			fprintf(stderr, "fuzz_index: the lazy reader %s what the full one %s\n",
+				lazy_ok ? "accepts" : "refuses", full_ok ? "accepts" : "refuses");
+			abort();
+		}
+		gs_index_free(lazy);
+	}
 	gs_index_free(idx);
 	gs_error_clear();
 	return 0;

@@ -57,6 +57,21 @@ void gs_tempfile_unregister(int slot);
  */
 int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode);
 /*
+ * Several files below one `root`, each written as gs_write_file_atomic()
+ * writes one, for a caller writing many (sync): the directory of the last
+ * file stays open for the next file in it, and `root` is opened once.
+ * `expect_new`: the caller believes `path` does not exist (its work-tree
+ * walk did not see it); the file is then renamed into place without
+ * looking first, and examined only if it turns out to be there (keeping
+ * its permission bits, refusing a link). A wrong belief costs two system
+ * calls, never a different result. gs_tree_writer_free accepts NULL.
+ */
+typedef struct gs_tree_writer gs_tree_writer;
+void gs_tree_writer_init(gs_tree_writer **out, const char *root);
+int gs_tree_writer_put(gs_tree_writer *w, const char *path, const char *data, size_t len,
+		       mode_t mode, int expect_new);
+void gs_tree_writer_free(gs_tree_writer *w);
+/*
  * Replace the file at `path` (any path, absolute or relative to the current
  * directory) atomically: write a temporary file beside it, give it exactly
  * `mode` (not masked by the umask), rename it over `path`. On any error the

@@ -66,10 +66,30 @@ int gs_index_open(gs_index **out, const char *path);
  */
 int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path);
 /*
+ * gs_index_open_repo(), but read lazily (docs/adr/0019-lazy-index.md), for
+ * a caller that reads a small part of a large index: the whole file is
+ * checksummed and every entry's bounds, flags and mode are checked, but an
+ * entry is decoded, and its path's validity and order checked, only when
+ * it is first read (gs_index_get(), gs_index_find(), the comparison of
+ * gs_index_changed_paths()). A problem found then is reported by
+ * gs_index_error(), which the caller must check before trusting anything
+ * it computed from the index. Versions 2 and 3 only (a version 4 or split
+ * index is read whole). Reading it is not thread-safe (gs_index_get()
+ * writes the entry on first use).
+ */
+int gs_index_open_repo_lazy(gs_index **out, git_repository *repo, const char *index_path);
+/*
+ * 0, or GS_ERROR "corrupt index 'PATH': ..." for the first entry of a lazy
+ * index found wrong when it was read. Always 0 for an index read whole.
+ */
+int gs_index_error(const gs_index *idx);
+/*
  * Parse an index held in memory (`name` is used in messages). The bytes
  * are borrowed and must outlive the index. For tests and fuzzing.
  */
 int gs_index_parse(gs_index **out, const void *data, size_t len, const char *name);
+/* The same, read lazily (see gs_index_open_repo_lazy()). */
+int gs_index_parse_lazy(gs_index **out, const void *data, size_t len, const char *name);
 void gs_index_free(gs_index *idx);
 
 /* The file's format version (2, 3 or 4; 0 for a missing file). */
@@ -86,6 +106,17 @@ void gs_index_mtime(const gs_index *idx, int64_t *sec, uint32_t *nsec);
 size_t gs_index_entrycount(const gs_index *idx);
 /* Entries sorted by path (byte order), then stage. */
 const gs_index_entry *gs_index_get(const gs_index *idx, size_t n);
+/*
+ * Entry `n`'s path (NUL-terminated; its length in *len), or NULL past the
+ * end, without decoding a lazy index's entry: for scans of paths only.
+ */
+const char *gs_index_path_at(const gs_index *idx, size_t n, size_t *len);
+/*
+ * The position of the first entry at or after `pos` (any stage) whose
+ * file name is `name` (its path is `name` or ends with "/" `name`), or
+ * gs_index_entrycount() when there is none; reads paths only.
+ */
+size_t gs_index_next_named(const gs_index *idx, const char *name, size_t pos);
 /* Stage-0 entry at exactly `path`, or NULL. */
 const gs_index_entry *gs_index_find(const gs_index *idx, const char *path);
 /* Position of the first entry (any stage) at exactly `path`, or -1. */

@@ -207,6 +207,7 @@ static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_
 	gs_stage_entry *osg = gs_xcalloc(t->nr ? t->nr : 1, sizeof(*osg));
 	gs_buf conv = GS_BUF_INIT;
 	gs_eol_session *eol = NULL;
+	gs_tree_writer *w = NULL;
 	size_t i, nout = 0;
 	int error = 0;
 
@@ -216,12 +217,14 @@ static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_
 			continue;
 		}
 		/* What git would check out (eol.h). */
-		if (!eol)
+		if (!eol) {
 			gs_eol_session_init(&eol, ctx->repo, ctx->src);
+			gs_tree_writer_init(&w, ctx->workdir);
+		}
 		if ((error = gs_eol_convert_in(&conv, eol, t->items[i]->path, t->items[i]->content.ptr,
 					       t->items[i]->content.size, 1)) < 0 ||
-		    (error = gs_write_file_atomic(ctx->workdir, t->items[i]->path, conv.ptr,
-						  conv.size, 0666)) < 0)
+		    (error = gs_tree_writer_put(w, t->items[i]->path, conv.ptr, conv.size, 0666,
+						t->items[i]->missing)) < 0)
 			goto done;
 		if (!cmd_quiet && !cmd_json)
 			print_updated(ctx->repo, t->items[i]->path, "");
@@ -235,6 +238,7 @@ static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_
 	for (i = 0; !cmd_quiet && !cmd_json && i < nout; i++)
 		print_updated(ctx->repo, osg[i].item->path, " (index only: outside the sparse checkout)");
 done:
+	gs_tree_writer_free(w);
 	gs_eol_session_free(eol);
 	free(osg);
 	gs_buf_release(&conv);

@@ -273,19 +273,43 @@ static void remember_hash(gs_engine *eng, const gs_source *src, const char *path
 
 /* ---- computing one model ------------------------------------------------- */
 
+/*
+ * A parse tree takes about a hundred times the size of its source: two
+ * threads each parsing a generated 1.5 MB test file of SymPy would need
+ * 300 MiB at once. Files past this size are parsed one at a time: a thread
+ * holds the token while it parses one.
+ */
+#define BIG_FILE (256u << 10)
+
+struct big_token {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	int busy;
+};
+
 struct job {
 	gs_engine *eng;
 	gs_source *src;
 	pthread_mutex_t *lock;   /* NULL when single-threaded */
-	pthread_mutex_t *big;    /* held while parsing a big file; NULL when single-threaded */
+	struct big_token *big;   /* NULL when single-threaded */
 };
 
-/*
- * A parse tree takes about a hundred times the size of its source: two
- * threads each parsing a generated 1.5 MB test file of SymPy would need
- * 300 MiB at once. Files past this size are parsed one at a time.
- */
-#define BIG_FILE (256u << 10)
+static void big_acquire(struct big_token *big)
+{
+	pthread_mutex_lock(&big->lock);
+	while (big->busy)
+		pthread_cond_wait(&big->freed, &big->lock);
+	big->busy = 1;
+	pthread_mutex_unlock(&big->lock);
+}
+
+static void big_release(struct big_token *big)
+{
+	pthread_mutex_lock(&big->lock);
+	big->busy = 0;
+	pthread_cond_broadcast(&big->freed);
+	pthread_mutex_unlock(&big->lock);
+}
 
 static void job_lock(struct job *job)
 {
@@ -314,7 +338,7 @@ static struct slot *compute(struct job *job, gs_parser *py, const gs_source_entr
 {
 	struct slot *s = gs_xcalloc(1, sizeof(*s));
 	gs_buf data = GS_BUF_INIT, cached = GS_BUF_INIT;
-	int have_data = 0, rc;
+	int have_data = 0, rc, big;
 	size_t plen = strlen(e->path);
 
 	s->path = gs_xstrdup(e->path);
@@ -389,11 +413,12 @@ static struct slot *compute(struct job *job, gs_parser *py, const gs_source_entr
 			goto done;
 		}
 	}
-	if (job->big && data.size >= BIG_FILE)
-		pthread_mutex_lock(job->big);
+	big = job->big && data.size >= BIG_FILE;
+	if (big)
+		big_acquire(job->big);
 	rc = job->eng->lang->extract(&s->mod, py, e->path, data.ptr, data.size);
-	if (job->big && data.size >= BIG_FILE)
-		pthread_mutex_unlock(job->big);
+	if (big)
+		big_release(job->big);
 	gs_buf_clear(&cached);
 	if (rc == GS_EINPUT) {
 		const char *msg = gs_error_last();
@@ -435,44 +460,98 @@ static int ensure_parser(const gs_engine *eng, gs_parser **py)
 
 /* ---- prefetch on several threads ----------------------------------------- */
 
+/*
+ * The files to extract, taken in `order`, the largest first: the calling
+ * thread takes them from the front, the other threads from the back, so
+ * that they meet on small files and finish together. The big files (past
+ * BIG_FILE) are all the calling thread's: their trees are freed into the
+ * arena that made them (the main one), and never grow a second one. Files
+ * of unknown size (not from the work tree) are in input order; one that
+ * turns out to be big waits for the token (compute).
+ */
 struct pool {
 	struct job job;
 	const gs_source_entry **todo;
 	struct slot **results;
-	size_t nr, next;
+	size_t *order;
+	size_t nr, lo, hi;
 	pthread_mutex_t next_lock;
 };
+
+/* The next file for a thread; 0 when none is left for it. */
+static int pool_next(struct pool *pool, size_t *i, int main_thread)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&pool->next_lock);
+	if (pool->lo < pool->hi) {
+		if (main_thread) {
+			*i = pool->order[pool->lo++];
+			found = 1;
+		} else if (pool->todo[pool->order[pool->hi - 1]]->size < BIG_FILE) {
+			*i = pool->order[--pool->hi];
+			found = 1;
+		}
+	}
+	pthread_mutex_unlock(&pool->next_lock);
+	return found;
+}
+
+struct sized {
+	uint64_t size;
+	size_t i;
+};
+
+/* By size, the largest first; equal sizes in input order. */
+static int cmp_size_desc(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void pool_order_by_size(struct pool *pool)
+{
+	struct sized *v = gs_xcalloc(pool->nr ? pool->nr : 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < pool->nr; i++) {
+		v[i].size = pool->todo[i]->size;
+		v[i].i = i;
+	}
+	qsort(v, pool->nr, sizeof(*v), cmp_size_desc);
+	for (i = 0; i < pool->nr; i++)
+		pool->order[i] = v[i].i;
+	free(v);
+}
 
 struct worker {
 	struct pool *pool;
 	gs_parser *py;
 };
 
-static void pool_run(struct pool *pool, gs_parser *py)
+static void pool_run(struct pool *pool, gs_parser *py, int main_thread)
 {
-	for (;;) {
-		size_t i;
+	size_t i;
 
-		pthread_mutex_lock(&pool->next_lock);
-		i = pool->next++;
-		pthread_mutex_unlock(&pool->next_lock);
-		if (i >= pool->nr)
-			break;
+	while (pool_next(pool, &i, main_thread))
 		pool->results[i] = compute(&pool->job, py, pool->todo[i]);
-	}
 }
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
-	pool_run(w->pool, w->py);
+	pool_run(w->pool, w->py, 0);
 	return NULL;
 }
 
 int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **entries, size_t nr)
 {
-	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER, big_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct big_token big = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	struct pool pool;
 	struct worker *workers = NULL;
 	pthread_t *tids = NULL;
@@ -501,6 +580,11 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 	pool.job.src = src;
 	pool.nr = todo_nr;
 	pool.results = gs_xcalloc(todo_nr, sizeof(*pool.results));
+	pool.order = gs_xcalloc(todo_nr, sizeof(*pool.order));
+	for (i = 0; i < todo_nr; i++)
+		pool.order[i] = i;
+	pool.lo = 0;
+	pool.hi = todo_nr;
 	pthread_mutex_init(&pool.next_lock, NULL);
 
 	nthreads = (size_t)eng->threads;
@@ -508,7 +592,8 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 		nthreads = todo_nr;
 	if (nthreads > 1) {
 		pool.job.lock = &io_lock;
-		pool.job.big = &big_lock;
+		pool.job.big = &big;
+		pool_order_by_size(&pool);
 		if (eng->workers_nr < nthreads - 1) {
 			eng->workers = gs_xrealloc(eng->workers,
 						   gs_st_mult(nthreads - 1, sizeof(*eng->workers)));
@@ -528,7 +613,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 			started++;
 		}
 	}
-	pool_run(&pool, eng->py);
+	pool_run(&pool, eng->py, 1);
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&pool.next_lock);
@@ -543,10 +628,12 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 done:
 	free(pool.todo);
 	free(pool.results);
+	free(pool.order);
 	free(workers);
 	free(tids);
 	pthread_mutex_destroy(&io_lock);
-	pthread_mutex_destroy(&big_lock);
+	pthread_mutex_destroy(&big.lock);
+	pthread_cond_destroy(&big.freed);
 	return error;
 }
 

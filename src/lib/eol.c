@@ -122,7 +122,7 @@ void gs_eol_session_init(gs_eol_session **out, git_repository *repo, const gs_so
 {
 	gs_eol_session *s = gs_xcalloc(1, sizeof(*s));
 	const gs_index *idx = src ? gs_source_stat_index(src) : NULL;
-	size_t i, n;
+	size_t i, n, len;
 
 	s->repo = repo;
 	if (!src || global_filters_possible(repo))
@@ -131,7 +131,7 @@ void gs_eol_session_init(gs_eol_session **out, git_repository *repo, const gs_so
 		if (is_attributes_path(gs_source_get(src, i)->path))
 			goto done;
 	for (i = 0, n = idx ? gs_index_entrycount(idx) : 0; i < n; i++)
-		if (is_attributes_path(gs_index_get(idx, i)->path))
+		if (is_attributes_path(gs_index_path_at(idx, i, &len)))
 			goto done;
 	s->none = 1;
 done:

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -68,13 +69,16 @@ static int refuse_link(const char *path, const char *prefix)
 }
 
 /*
- * Open the directory holding the last component of `path` below `root`,
- * one component at a time with O_NOFOLLOW, so that a symbolic link swapped
- * in between the check and the open is refused rather than followed.
- * `scratch` receives a copy of `path` whose separators are cut as the walk
- * proceeds; *base points at the last component inside it.
+ * Open the directory holding the last component of `path` below `root`
+ * (opened as *rootfd, or -1: then opened here when needed and left in
+ * *rootfd for the caller to close), one component at a time with
+ * O_NOFOLLOW, so that a symbolic link swapped in between the check and the
+ * open is refused rather than followed. `scratch` receives a copy of
+ * `path` whose separators are cut as the walk proceeds; *base points at
+ * the last component inside it. *out may be *rootfd itself (a path without
+ * a slash): the caller closes it only when it is not.
  */
-static int open_parent(int *out, const char **base, gs_buf *scratch,
+static int open_parent(int *out, const char **base, gs_buf *scratch, int *rootfd,
 		       const char *root, const char *path, int create)
 {
 	int error = 0, dirfd = -1, next;
@@ -88,7 +92,7 @@ static int open_parent(int *out, const char **base, gs_buf *scratch,
 	 * paths without "." or ".." components): the parent in one call.
 	 * A link in `root` itself is allowed, and takes the way below.
 	 */
-	if ((slash = strrchr(scratch->ptr, '/'))) {
+	if ((slash = strrchr(scratch->ptr, '/')) && *rootfd < 0) {
 		struct open_how how;
 		gs_buf full = GS_BUF_INIT;
 		long fd;
@@ -108,11 +112,11 @@ static int open_parent(int *out, const char **base, gs_buf *scratch,
 		}
 	}
 #endif
-	dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
+	if (*rootfd < 0 && (*rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		error = gs_error_set(GS_ERROR, "cannot open directory '%s': %s", root, strerror(errno));
 		goto done;
 	}
+	dirfd = *rootfd;
 	comp = scratch->ptr;
 #ifdef SYS_openat2
 	/*
@@ -160,7 +164,6 @@ static int open_parent(int *out, const char **base, gs_buf *scratch,
 		}
 		*slash = '/';
 		if (fd >= 0) {
-			close(dirfd);
 			*base = slash + 1;
 			*out = (int)fd;
 			return 0;
@@ -200,7 +203,8 @@ static int open_parent(int *out, const char **base, gs_buf *scratch,
 						     scratch->ptr, strerror(errno));
 			goto done;
 		}
-		close(dirfd);
+		if (dirfd != *rootfd)
+			close(dirfd);
 		dirfd = next;
 		*slash = '/';
 		comp = slash + 1;
@@ -209,7 +213,7 @@ static int open_parent(int *out, const char **base, gs_buf *scratch,
 	*out = dirfd;
 	dirfd = -1;
 done:
-	if (dirfd >= 0)
+	if (dirfd >= 0 && dirfd != *rootfd)
 		close(dirfd);
 	return error;
 }
@@ -224,6 +228,36 @@ done:
  */
 static char *scratch_dir;
 static atomic_uint tmp_counter;
+
+/*
+ * getpid(2), asked once: glibc no longer caches it, and every temporary
+ * file names and registers it (two calls a contract in a sync). A child
+ * after fork(2) asks again.
+ */
+static atomic_long self_pid;
+static pthread_once_t self_pid_once = PTHREAD_ONCE_INIT;
+
+static void self_pid_forget(void)
+{
+	atomic_store(&self_pid, 0);
+}
+
+static void self_pid_init(void)
+{
+	pthread_atfork(NULL, NULL, self_pid_forget);
+}
+
+static long self_pid_get(void)
+{
+	long pid = atomic_load(&self_pid);
+
+	if (!pid) {
+		pthread_once(&self_pid_once, self_pid_init);
+		pid = (long)getpid();
+		atomic_store(&self_pid, pid);
+	}
+	return pid;
+}
 
 static int tempfile_register(const char *path);
 static void tempfile_unregister(int slot);
@@ -254,7 +288,7 @@ static void sweep_stale(const char *dir)
 			if (strncmp(de->d_name, prefixes[i], n))
 				continue;
 			pid = strtol(de->d_name + n, &end, 10);
-			if (end == de->d_name + n || pid == (long)getpid() || !pid_is_dead(pid))
+			if (end == de->d_name + n || pid == self_pid_get() || !pid_is_dead(pid))
 				continue;
 			gs_buf_clear(&path);
 			gs_buf_printf(&path, "%s/%s", dir, de->d_name);
@@ -301,7 +335,7 @@ static int tempfile_create(gs_buf *tmp, int *slot, int dirfd, const char *dir_pa
 
 		gs_buf_clear(tmp);
 		if (scratch_dir && !*beside) {
-			gs_buf_printf(tmp, "%s/gitspec-tmp-%ld-%u", scratch_dir, (long)getpid(), n);
+			gs_buf_printf(tmp, "%s/gitspec-tmp-%ld-%u", scratch_dir, self_pid_get(), n);
 			fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 			if (fd < 0 && errno != EEXIST) {
 				*beside = 1;
@@ -314,7 +348,7 @@ static int tempfile_create(gs_buf *tmp, int *slot, int dirfd, const char *dir_pa
 			*beside = 1;
 			gs_buf_puts(tmp, dir_path);
 			dlen = tmp->size;
-			gs_buf_printf(tmp, ".gitspec-tmp-%ld-%u", (long)getpid(), n);
+			gs_buf_printf(tmp, ".gitspec-tmp-%ld-%u", self_pid_get(), n);
 			fd = openat(dirfd, dirfd == AT_FDCWD ? tmp->ptr : tmp->ptr + dlen,
 				    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		}
@@ -349,14 +383,68 @@ struct temp_target {
 	const char *base; /* the target, relative to dirfd */
 	const char *path; /* the target as the messages name it */
 	int replace;      /* gs_replace_file()'s messages, not gs_write_file_atomic()'s */
+	int expect_new;   /* not examined yet: believed absent (see rename_new) */
 };
+
+/*
+ * What is at the target: a link or anything but a regular file is refused;
+ * a regular file's permission bits go to *mode (*exists set).
+ */
+static int examine_target(const struct temp_target *t, int *exists, mode_t *mode)
+{
+	struct stat st;
+
+	*exists = 0;
+	if (fstatat(t->dirfd, t->base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return refuse_link(t->path, t->path);
+		if (!S_ISREG(st.st_mode))
+			return gs_error_set(GS_EINPUT, "refusing to write '%s': not a regular file", t->path);
+		*exists = 1;
+		*mode = st.st_mode & 07777;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return gs_error_set(GS_ERROR, "cannot write '%s': %s", t->path, strerror(errno));
+	return 0;
+}
+
+#ifndef RENAME_NOREPLACE
+# define RENAME_NOREPLACE (1 << 0)
+#endif
+
+/*
+ * Rename a temporary file to a target believed absent, without looking
+ * first: renameat2(RENAME_NOREPLACE) fails when something is there after
+ * all (then 1: examine it and rename as usual) or when the file system
+ * cannot (EINVAL: likewise). 0 when done; -1 with errno otherwise.
+ */
+static int rename_new(int olddirfd, const char *old, int newdirfd, const char *new)
+{
+#ifdef SYS_renameat2
+	if (syscall(SYS_renameat2, olddirfd, old, newdirfd, new, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST || errno == EINVAL || errno == ENOSYS)
+		return 1;
+	return -1;
+#else
+	(void)olddirfd;
+	(void)old;
+	(void)newdirfd;
+	(void)new;
+	return 1;
+#endif
+}
 
 /*
  * Write `data` to a temporary file and rename it over the target: in the
  * scratch directory, or beside the target when the rename crosses file
  * systems (EXDEV). `set_mode`: give the file exactly `mode`; otherwise it
- * is created with `mode` (the umask applies). On any error the temporary
- * file is removed and the target is left as it was.
+ * is created with `mode` (the umask applies). A target believed absent
+ * (t->expect_new) is examined only when the rename finds it there after
+ * all, and then keeps its permission bits as gs_write_file_atomic()
+ * promises. On any error the temporary file is removed and the target is
+ * left as it was.
  *
  * O_EXCL: never reuse a file someone else created. rename() is atomic;
  * it replaces a symlink swapped in meanwhile and never follows it.
@@ -365,8 +453,9 @@ static int write_through_temp(const struct temp_target *t, const char *data, siz
 			      int set_mode, mode_t mode)
 {
 	gs_buf tmp = GS_BUF_INIT;
-	int fd, error = 0, slot = -1, beside = 0, have_tmp = 0;
+	int fd, error = 0, slot = -1, beside = 0, have_tmp = 0, rc, exists;
 	size_t skip = 0;
+	mode_t old_mode = 0;
 
 	for (;;) {
 		fd = tempfile_create(&tmp, &slot, t->dirfd, t->dir, &beside, set_mode ? 0600 : mode);
@@ -380,7 +469,23 @@ static int write_through_temp(const struct temp_target *t, const char *data, siz
 		skip = beside && t->dirfd != AT_FDCWD ? strlen(t->dir) : 0;
 		if ((error = fill_temp(fd, t->path, data, len, set_mode, mode)) < 0)
 			goto done;
-		if (!renameat(beside ? t->dirfd : AT_FDCWD, tmp.ptr + skip, t->dirfd, t->base))
+		rc = -1;
+		if (t->expect_new &&
+		    (rc = rename_new(beside ? t->dirfd : AT_FDCWD, tmp.ptr + skip, t->dirfd, t->base)) == 0)
+			break;
+		if (rc == 1) {
+			/* there after all: as if it had been examined first */
+			if ((error = examine_target(t, &exists, &old_mode)) < 0)
+				goto done;
+			if (exists && fchmodat(beside ? t->dirfd : AT_FDCWD, tmp.ptr + skip,
+					       old_mode, 0) < 0) {
+				error = gs_error_set(GS_ERROR, "cannot write '%s': %s", t->path,
+						     strerror(errno));
+				goto done;
+			}
+		}
+		if ((rc == 1 || !t->expect_new) &&
+		    !renameat(beside ? t->dirfd : AT_FDCWD, tmp.ptr + skip, t->dirfd, t->base))
 			break;
 		if (errno != EXDEV || beside) {
 			error = gs_error_set(errno == EISDIR && !t->replace ? GS_EINPUT : GS_ERROR,
@@ -405,49 +510,108 @@ done:
 	return error;
 }
 
-int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode)
+struct gs_tree_writer {
+	char *root;
+	int rootfd;    /* opened when first needed, else -1 */
+	gs_buf dir;    /* the directory part of the last path, with its slash; "" for root */
+	int dirfd;     /* that directory, or -1 */
+	gs_buf dirpath; /* root "/" dir, for a temporary file beside the target */
+};
+
+void gs_tree_writer_init(gs_tree_writer **out, const char *root)
 {
-	int error = 0, dirfd = -1, keep_mode = 0;
-	gs_buf scratch = GS_BUF_INIT, dir = GS_BUF_INIT;
-	struct temp_target target = { -1, NULL, NULL, NULL, 0 };
+	gs_tree_writer *w = gs_xcalloc(1, sizeof(*w));
+
+	w->root = gs_xstrdup(root);
+	w->rootfd = -1;
+	w->dirfd = -1;
+	gs_buf_init(&w->dir, 0);
+	gs_buf_init(&w->dirpath, 0);
+	*out = w;
+}
+
+static void writer_close_dir(gs_tree_writer *w)
+{
+	if (w->dirfd >= 0 && w->dirfd != w->rootfd)
+		close(w->dirfd);
+	w->dirfd = -1;
+	gs_buf_clear(&w->dir);
+}
+
+void gs_tree_writer_free(gs_tree_writer *w)
+{
+	if (!w)
+		return;
+	writer_close_dir(w);
+	if (w->rootfd >= 0)
+		close(w->rootfd);
+	free(w->root);
+	gs_buf_release(&w->dir);
+	gs_buf_release(&w->dirpath);
+	free(w);
+}
+
+int gs_tree_writer_put(gs_tree_writer *w, const char *path, const char *data, size_t len,
+		       mode_t mode, int expect_new)
+{
+	int error = 0, keep_mode = 0, exists;
+	gs_buf scratch = GS_BUF_INIT;
+	struct temp_target target = { -1, NULL, NULL, NULL, 0, 0 };
 	const char *base = NULL, *slash;
-	struct stat st;
+	size_t dlen;
+	mode_t old_mode = 0;
 
 	if ((error = check_relative(path)) < 0)
 		goto done;
-	if ((error = open_parent(&dirfd, &base, &scratch, root, path, 1)) < 0)
-		goto done;
-
-	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISLNK(st.st_mode)) {
-			error = refuse_link(path, path);
+	slash = strrchr(path, '/');
+	dlen = slash ? (size_t)(slash - path) + 1 : 0;
+	/*
+	 * The directory of the previous file, still open: contracts come a
+	 * spec directory at a time. It was opened without following links;
+	 * an fd keeps naming the directory it opened.
+	 */
+	if (w->dirfd >= 0 && w->dir.size == dlen && !memcmp(w->dir.ptr, path, dlen)) {
+		base = path + dlen;
+	} else {
+		writer_close_dir(w);
+		if ((error = open_parent(&w->dirfd, &base, &scratch, &w->rootfd, w->root, path, 1)) < 0) {
+			w->dirfd = -1;
 			goto done;
 		}
-		if (!S_ISREG(st.st_mode)) {
-			error = gs_error_set(GS_EINPUT, "refusing to write '%s': not a regular file", path);
-			goto done;
-		}
-		keep_mode = 1;
-		mode = st.st_mode & 07777;
-	} else if (errno != ENOENT) {
-		error = gs_error_set(GS_ERROR, "cannot write '%s': %s", path, strerror(errno));
-		goto done;
+		gs_buf_set(&w->dir, path, dlen);
+		gs_buf_clear(&w->dirpath);
+		gs_buf_printf(&w->dirpath, "%s/", w->root);
+		gs_buf_put(&w->dirpath, path, dlen);
+		base = path + dlen;
 	}
-	/* The target's directory as a path, for a temporary file beside it. */
-	gs_buf_printf(&dir, "%s/", root);
-	if ((slash = strrchr(path, '/')) != NULL)
-		gs_buf_put(&dir, path, (size_t)(slash - path) + 1);
 
-	target.dirfd = dirfd;
-	target.dir = dir.ptr;
+	target.dirfd = w->dirfd;
+	target.dir = w->dirpath.ptr;
 	target.base = base;
 	target.path = path;
+	if (!expect_new) {
+		if ((error = examine_target(&target, &exists, &old_mode)) < 0)
+			goto done;
+		if (exists) {
+			keep_mode = 1;
+			mode = old_mode;
+		}
+	}
+	target.expect_new = expect_new;
 	error = write_through_temp(&target, data, len, keep_mode, mode);
 done:
-	if (dirfd >= 0)
-		close(dirfd);
 	gs_buf_release(&scratch);
-	gs_buf_release(&dir);
+	return error;
+}
+
+int gs_write_file_atomic(const char *root, const char *path, const char *data, size_t len, mode_t mode)
+{
+	gs_tree_writer *w;
+	int error;
+
+	gs_tree_writer_init(&w, root);
+	error = gs_tree_writer_put(w, path, data, len, mode, 0);
+	gs_tree_writer_free(w);
 	return error;
 }
 
@@ -661,7 +825,7 @@ static int lock_register(const char *lock_path)
 
 		if (atomic_compare_exchange_strong(&lock_state[i], &expected, 1)) {
 			memcpy(lock_paths[i], lock_path, len + 1);
-			lock_owner[i] = getpid();
+			lock_owner[i] = (pid_t)self_pid_get();
 			atomic_store(&lock_state[i], 2);
 			return i;
 		}
@@ -848,7 +1012,7 @@ int gs_replace_file(const char *path, const char *data, size_t len, mode_t mode)
 {
 	gs_buf dir = GS_BUF_INIT;
 	const char *slash = strrchr(path, '/');
-	struct temp_target target = { AT_FDCWD, NULL, path, path, 1 };
+	struct temp_target target = { AT_FDCWD, NULL, path, path, 1, 0 };
 	int error;
 
 	if (slash)

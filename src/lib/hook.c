@@ -239,10 +239,10 @@ int gs_hook_check_source(gs_hook_report *out, git_repository *repo, gs_source *s
 /* Whether directory `dir` of the index holds a package marker itself. */
 static int dir_has_marker(const gs_index *idx, const char *dir, size_t len)
 {
-	size_t n = gs_index_entrycount(idx), pos;
+	size_t n = gs_index_entrycount(idx), pos, plen;
 
 	for (pos = gs_index_dir_next(idx, dir, len, 0); pos < n; pos = gs_index_dir_next(idx, dir, len, pos + 1))
-		if (gs_language_is_marker(gs_index_get(idx, pos)->path))
+		if (gs_language_is_marker(gs_index_path_at(idx, pos, &plen)))
 			return 1;
 	return 0;
 }
@@ -271,7 +271,9 @@ static void add_roots_files(gs_source_part *part, const gs_index *idx, gs_buf *t
 {
 	size_t n = gs_index_entrycount(idx), i, j, begin, end;
 
-	for (i = 0; i < n; i++) {
+	/* the paths alone, in the index (a lazy index decodes only the entries read) */
+	for (i = gs_index_next_named(idx, "pyproject.toml", 0); i < n;
+	     i = gs_index_next_named(idx, "pyproject.toml", i + 1)) {
 		const gs_index_entry *e = gs_index_get(idx, i);
 		const char *slash;
 
@@ -470,7 +472,7 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 	char *reg_specs_dir = NULL;
 	int error, r, whole = 1;
 
-	if ((error = gs_index_open_repo(&idx, repo, index_path)) < 0)
+	if ((error = gs_index_open_repo_lazy(&idx, repo, index_path)) < 0)
 		goto done;
 	/* One handle for the run: the cache is mapped once. It only saves time. */
 	if (gs_cache_open(&cache, repo) < 0)
@@ -494,6 +496,9 @@ int gs_hook_check_index(gs_hook_report *out, git_repository *repo, const char *i
 	error = check_source(out, repo, src, &changed, 0, whole ? NULL : &reg_ids, cache, &reg,
 			     reg_specs_dir);
 done:
+	/* an entry the verdict read was wrong (the index is read lazily): no verdict */
+	if (idx && (r = gs_index_error(idx)) < 0)
+		error = r;
 	gs_registry_free(reg);
 	free(reg_specs_dir);
 	gs_cache_free(cache);

@@ -51,16 +51,24 @@
 /* Deeper cache-trees than this are refused: no real path has 4096 components. */
 #define MAX_TREE_DEPTH 4096
 
+/*
+ * A cache-tree node, 32 bytes (60,000 of them at 1,000,000 files): its
+ * name and id stay in the file, named by their offsets.
+ */
 typedef struct ct_node {
-	const char *name;       /* one path component, not NUL-terminated */
-	size_t name_len;
-	long entry_count;       /* -1: invalidated */
-	git_oid oid;            /* valid when entry_count >= 0 */
-	size_t parent;
-	size_t subtree_nr;      /* declared in the file */
-	size_t child_begin;     /* into gs_index.ct_children, sorted by name */
-	size_t child_nr;
+	uint32_t name;          /* one path component, not NUL-terminated */
+	uint32_t name_len;
+	int32_t entry_count;    /* -1: invalidated */
+	uint32_t oid;           /* the 20-byte id, when entry_count >= 0 */
+	uint32_t parent;
+	uint32_t subtree_nr;    /* declared in the file */
+	uint32_t child_begin;   /* into gs_index.ct_children, in git's order */
+	uint32_t child_nr;
 } ct_node;
+
+typedef struct lazy_state {
+	const char *error;      /* the first problem of an entry read, or NULL */
+} lazy_state;
 
 struct gs_index {
 	char *path;
@@ -74,13 +82,22 @@ struct gs_index {
 	gs_index_entry *entries;
 	size_t entries_mapped;  /* entries come from big_alloc() with this length, or 0 */
 	size_t nr;
+	int want_lazy;
+	/*
+	 * A lazily read index (gs_index_open_repo_lazy) keeps, for every
+	 * entry, only where the boundary scan found it in the file (its
+	 * path's length and its stage are in its flags there); entries[i] is
+	 * decoded and checked when first read (when its path is NULL).
+	 */
+	uint32_t *slim;
+	size_t slim_mapped;     /* as entries_mapped */
+	lazy_state *lazy;
 	char *names;            /* version 4: reconstructed paths */
 	ct_node *ct;            /* ct[0] is the root, when ct_nr > 0 */
 	size_t ct_nr, ct_alloc;
-	ct_node **ct_children;  /* children of each node, grouped by parent */
+	uint32_t *ct_children;  /* children of each node (positions in ct), grouped by parent */
 	int has_conflicts;
 	int sparse;             /* has sparse directory entries */
-	int insiders;           /* entries below a sparse directory entry (settle_sparse()) */
 	char *settled_names;    /* paths of the entries settle_sparse() read from trees */
 	/*
 	 * Split index: the "link" extension names a shared index (the base)
@@ -158,28 +175,23 @@ static inline int path_cmp(const char *a, size_t alen, const char *b, size_t ble
  */
 static int valid_path(const char *p, size_t len)
 {
-	size_t i = 0;
+	const char *end = p + len;
 
 	if (!len)
 		return 0;
-	while (i < len) {
-		size_t start = i;
+	/* component by component, the slashes found by memchr (this runs on every entry read) */
+	for (;;) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t n = (size_t)((slash ? slash : end) - p);
 
-		while (i < len && p[i] != '/')
-			i++;
-		if (i == start)
+		if (!n || (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
 			return 0;
-		if (i - start == 1 && p[start] == '.')
+		if (!slash)
+			return 1;
+		p = slash + 1;
+		if (p == end)
 			return 0;
-		if (i - start == 2 && p[start] == '.' && p[start + 1] == '.')
-			return 0;
-		if (i < len) {
-			i++;
-			if (i == len)
-				return 0;
-		}
 	}
-	return 1;
 }
 
 /* git's varint (varint.c): 7 bits a byte, each continuation adding one. */
@@ -376,6 +388,25 @@ done:
  * Checked once the extensions are known, so that a split index (whose
  * entries may have empty names) is reported as such, not as corrupt.
  */
+/* What is wrong with entry `e` after the one at `prev` (NULL: the first), or NULL. */
+static const char *entry_problem(const gs_index_entry *e, const char *prev, size_t prev_len,
+				 unsigned char prev_stage)
+{
+	int dir = e->mode == MODE_DIR;
+
+	/* a sparse directory's name ends with a slash, a file's never does */
+	if (dir != (e->path_len && e->path[e->path_len - 1] == '/') ||
+	    !valid_path(e->path, e->path_len - (size_t)dir))
+		return "invalid path";
+	if (prev) {
+		int c = path_cmp(prev, prev_len, e->path, e->path_len);
+
+		if (c > 0 || (c == 0 && prev_stage >= e->stage))
+			return "entries out of order";
+	}
+	return NULL;
+}
+
 static int validate_entries(gs_index *idx)
 {
 	size_t i;
@@ -384,26 +415,12 @@ static int validate_entries(gs_index *idx)
 	idx->has_conflicts = 0;
 	for (i = 0; i < idx->nr; i++) {
 		const gs_index_entry *e = &idx->entries[i], *prev = i ? e - 1 : NULL;
-		int dir = e->mode == MODE_DIR;
+		const char *what = entry_problem(e, prev ? prev->path : NULL, prev ? prev->path_len : 0,
+						 prev ? prev->stage : 0);
 
-		/* a sparse directory's name ends with a slash, a file's never does */
-		if (dir != (e->path_len && e->path[e->path_len - 1] == '/') ||
-		    !valid_path(e->path, e->path_len - (size_t)dir)) {
-			error = corrupt(idx, "invalid path");
+		if (what) {
+			error = corrupt(idx, what);
 			goto done;
-		}
-		if (prev) {
-			int c = path_cmp(prev->path, prev->path_len, e->path, e->path_len);
-
-			/* git 2.39 appends a file below a sparse directory without expanding it */
-			if (prev->mode == MODE_DIR && prev->path_len < e->path_len &&
-			    !memcmp(prev->path, e->path, prev->path_len))
-				idx->insiders = 1;
-
-			if (c > 0 || (c == 0 && prev->stage >= e->stage)) {
-				error = corrupt(idx, "entries out of order");
-				goto done;
-			}
 		}
 		if (e->stage)
 			idx->has_conflicts = 1;
@@ -412,22 +429,218 @@ done:
 	return error;
 }
 
-static int ct_name_cmp(const ct_node *a, const ct_node *b)
+/*
+ * The boundary scan of a lazy index (versions 2 and 3): every entry's
+ * length, bounds, flags and mode are checked as parse_entries() checks
+ * them, but only its offset in the file is kept (4 bytes an entry: every
+ * fresh page of memory costs a page fault, 1,000,000 entries 4 MB); the rest of the
+ * entry (its id, its path's validity and order) waits until it is read
+ * (load_entry()). The checksum of the whole file is verified as for a
+ * full parse, before the index is returned.
+ */
+static int scan_entries(gs_index *idx, const unsigned char **pp, const unsigned char *end)
 {
-	return path_cmp(a->name, a->name_len, b->name, b->name_len);
+	const unsigned char *p = *pp;
+	uint32_t *s;
+	size_t i, nr = idx->nr;
+	int error = 0, conflicts = 0, sparse = 0;
+
+	/* every byte written: faulted in at once, as the full reader's entries */
+	idx->slim = big_alloc(nr, sizeof(*idx->slim), &idx->slim_mapped);
+	idx->lazy = gs_xcalloc(1, sizeof(*idx->lazy));
+	/* zeroed pages that only the entries read ever touch */
+	idx->entries = gs_xcalloc(nr ? nr : 1, sizeof(*idx->entries));
+	/* (locals, not idx's fields, in the loop: the stores to `s` cannot alias them) */
+	for (i = 0, s = idx->slim; i < nr; i++, s++) {
+		const unsigned char *name;
+		size_t fixed = ENTRY_FIXED, len, left = (size_t)(end - p), entry_size;
+		uint16_t flags, xflags = 0;
+		uint32_t raw_mode;
+		int ok = 1;
+
+		if (left < ENTRY_FIXED) {
+			error = corrupt(idx, "truncated entry");
+			goto done;
+		}
+		flags = be16(p + 60);
+		if (flags & FLAG_EXTENDED) {
+			if (idx->version < 3) {
+				error = corrupt(idx, "extended flags in a version 2 index");
+				goto done;
+			}
+			if (left < ENTRY_FIXED + 2) {
+				error = corrupt(idx, "truncated entry");
+				goto done;
+			}
+			xflags = be16(p + 62);
+			if (xflags & ~XFLAG_KNOWN) {
+				error = corrupt(idx, "unknown entry flags");
+				goto done;
+			}
+			fixed += 2;
+		}
+		raw_mode = be32(p + 24);
+		/* the common modes first; the rest as parse_entries() judges them */
+		if (raw_mode != 0100644 && raw_mode != 0100755) {
+			if ((raw_mode & 0170000) == MODE_DIR) {
+				ok = (xflags & XFLAG_SKIP_WORKTREE) && !(flags & FLAG_STAGE_MASK);
+				sparse = 1;
+			} else {
+				normalize_mode(raw_mode, &ok);
+			}
+			if (!ok) {
+				error = corrupt(idx, "bad entry mode");
+				goto done;
+			}
+		}
+		name = p + fixed;
+		len = flags & FLAG_NAME_MASK;
+		if (len == FLAG_NAME_MASK) {
+			const unsigned char *nul = memchr(name, 0, left - fixed);
+
+			if (!nul) {
+				error = corrupt(idx, "unterminated path");
+				goto done;
+			}
+			len = (size_t)(nul - name);
+			if (len > MAX_PATH_LEN) {
+				error = corrupt(idx, "path too long");
+				goto done;
+			}
+		} else if (len >= left - fixed || name[len]) {
+			/* (a NUL inside the path is found when the entry is read) */
+			error = corrupt(idx, "bad path length");
+			goto done;
+		}
+		entry_size = (fixed + len + 8) & ~(size_t)7;
+		if (entry_size > left) {
+			error = corrupt(idx, "truncated entry");
+			goto done;
+		}
+		*s = (uint32_t)(p - idx->data);
+		conflicts |= flags & FLAG_STAGE_MASK;
+		p += entry_size;
+	}
+	*pp = p;
+done:
+	idx->has_conflicts = conflicts != 0;
+	idx->sparse = sparse;
+	return error;
 }
 
-static int ct_child_cmp(const void *a, const void *b)
+/*
+ * The path of the entry at `p` in a lazy index, and its length: from the
+ * flags, or, for a path of 4,095 bytes or more, up to the NUL the scan
+ * found.
+ */
+static inline const unsigned char *lazy_path(const unsigned char *p, size_t *len)
 {
-	return ct_name_cmp(*(const ct_node *const *)a, *(const ct_node *const *)b);
+	uint16_t flags = be16(p + 60);
+	const unsigned char *name = p + (flags & FLAG_EXTENDED ? ENTRY_FIXED + 2 : ENTRY_FIXED);
+
+	*len = flags & FLAG_NAME_MASK;
+	if (*len == FLAG_NAME_MASK)
+		*len = strlen((const char *)name);
+	return name;
+}
+
+/*
+ * Entry `i`, decoded on its first read. An index read lazily is not
+ * checked whole: an entry that is never read is never judged (the
+ * checksum still covers it), and a problem found here is kept for
+ * gs_index_error(), which every caller checks before trusting a result.
+ */
+static const gs_index_entry *load_entry(const gs_index *idx, size_t i)
+{
+	gs_index_entry *e = &idx->entries[i];
+	const unsigned char *p, *name;
+	const char *what, *prev = NULL;
+	size_t prev_len = 0;
+	uint16_t flags, xflags = 0;
+	uint32_t raw_mode;
+	int ok;
+
+	if (e->path || !idx->slim)
+		return e;
+	p = idx->data + idx->slim[i];
+	flags = be16(p + 60);
+	if (flags & FLAG_EXTENDED)
+		xflags = be16(p + 62);
+	name = lazy_path(p, &e->path_len);
+	e->stat = p;
+	memcpy(e->oid.id, p + 40, HASH_SIZE);
+	e->stage = (unsigned char)((flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT);
+	e->skip_worktree = !!(xflags & XFLAG_SKIP_WORKTREE);
+	e->intent_to_add = !!(xflags & XFLAG_INTENT_TO_ADD);
+	raw_mode = be32(p + 24);
+	/* (the scan checked the mode) */
+	e->mode = (raw_mode & 0170000) == MODE_DIR ? MODE_DIR : normalize_mode(raw_mode, &ok);
+	e->path = (const char *)name;
+	if (i)
+		prev = (const char *)lazy_path(idx->data + idx->slim[i - 1], &prev_len);
+	if (memchr(name, 0, e->path_len))
+		what = "bad path length";
+	else
+		what = entry_problem(e, prev, prev_len,
+				     i ? (unsigned char)((be16(idx->data + idx->slim[i - 1] + 60) & FLAG_STAGE_MASK) >>
+							 FLAG_STAGE_SHIFT) : 0);
+	if (what && !idx->lazy->error)
+		idx->lazy->error = what;
+	return e;
+}
+
+/* Entry `i`'s path and its length, without decoding a lazy index's entry. */
+static inline const char *path_at(const gs_index *idx, size_t i, size_t *len)
+{
+	if (idx->slim)
+		return (const char *)lazy_path(idx->data + idx->slim[i], len);
+	*len = idx->entries[i].path_len;
+	return idx->entries[i].path;
+}
+
+/*
+ * git's order of a cache-tree node's children (cache-tree.c's
+ * subtree_name_cmp()): shorter names first, then bytes. git writes them
+ * so; lookups bisect in it.
+ */
+static inline int subtree_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+static inline const char *ct_name(const gs_index *idx, const ct_node *n)
+{
+	return (const char *)idx->data + n->name;
+}
+
+static int ct_name_cmp(const gs_index *idx, uint32_t a, uint32_t b)
+{
+	const ct_node *x = &idx->ct[a], *y = &idx->ct[b];
+
+	return subtree_cmp(ct_name(idx, x), x->name_len, ct_name(idx, y), y->name_len);
+}
+
+/* A child being sorted: its name, and its position in idx->ct. */
+typedef struct ct_sort_item {
+	const char *name;
+	uint32_t len, pos;
+} ct_sort_item;
+
+static int ct_sort_cmp(const void *a, const void *b)
+{
+	const ct_sort_item *x = a, *y = b;
+
+	return subtree_cmp(x->name, x->len, y->name, y->len);
 }
 
 /*
  * The TREE extension: the cache-tree, written depth-first from the root,
  * each node as
  *   NAME NUL ENTRY_COUNT SP SUBTREE_COUNT LF [20-byte id unless count is -1]
- * Children are written in git's own order (by length, then bytes); they are
- * re-sorted by name here so that lookups can bisect.
+ * Children are written in git's own order (by length, then bytes), which
+ * lookups bisect in: a file written otherwise has them sorted here first.
  */
 static int parse_number(long *out, const unsigned char **pp, const unsigned char *end,
 			unsigned char term, int allow_negative)
@@ -456,13 +669,16 @@ static int parse_number(long *out, const unsigned char **pp, const unsigned char
 
 static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned char *end)
 {
-	size_t *stack = NULL, depth = 0, stack_alloc = 0, i, pos = 0, *fill = NULL;
+	size_t *stack = NULL, depth = 0, stack_alloc = 0, i, pos = 0;
+	ct_sort_item *sorting = NULL;
 	int error = 0;
 
 	if (idx->ct_nr) {
 		error = corrupt(idx, "two cache-tree extensions");
 		goto done;
 	}
+	if (idx->len > UINT32_MAX)
+		goto done;  /* offsets would not fit: no cache-tree, every directory compared */
 	do {
 		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
 		ct_node *n;
@@ -473,18 +689,19 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 		GS_ALLOC_GROW(idx->ct, idx->ct_nr + 1, idx->ct_alloc);
 		n = &idx->ct[idx->ct_nr];
 		memset(n, 0, sizeof(*n));
-		n->name = (const char *)p;
-		n->name_len = (size_t)(nul - p);
+		n->name = (uint32_t)(p - idx->data);
+		n->name_len = (uint32_t)(nul - p);
 		p = nul + 1;
 		if (parse_number(&count, &p, end, ' ', 1) < 0 || count < -1 ||
 		    parse_number(&sub, &p, end, '\n', 0) < 0)
 			goto bad;
-		n->entry_count = count;
-		n->subtree_nr = (size_t)sub;
+		/* (parse_number() stops near a billion) */
+		n->entry_count = (int32_t)count;
+		n->subtree_nr = (uint32_t)sub;
 		if (count >= 0) {
 			if ((size_t)(end - p) < HASH_SIZE)
 				goto bad;
-			git_oid_fromraw(&n->oid, p);
+			n->oid = (uint32_t)(p - idx->data);
 			p += HASH_SIZE;
 		}
 		if (!depth) {
@@ -493,9 +710,9 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 		} else {
 			ct_node *parent = &idx->ct[stack[depth - 1]];
 
-			if (!n->name_len || memchr(n->name, '/', n->name_len))
+			if (!n->name_len || memchr(ct_name(idx, n), '/', n->name_len))
 				goto bad;
-			n->parent = stack[depth - 1];
+			n->parent = (uint32_t)stack[depth - 1];
 			/* the parent is complete once its last declared child has started */
 			if (++parent->child_nr == parent->subtree_nr)
 				depth--;
@@ -511,27 +728,39 @@ static int parse_tree_ext(gs_index *idx, const unsigned char *p, const unsigned 
 	if (p != end)
 		goto bad;
 
-	/* group the children by parent, then sort each group by name to bisect */
-	idx->ct_children = gs_xcalloc(idx->ct_nr, sizeof(*idx->ct_children));
-	fill = gs_xcalloc(idx->ct_nr, sizeof(size_t));
+	/* group the children by parent (counted again as they are placed), each group in git's order */
+	idx->ct_children = gs_xmalloc(gs_st_mult(idx->ct_nr, sizeof(*idx->ct_children)));
 	for (i = 0; i < idx->ct_nr; i++) {
-		idx->ct[i].child_begin = pos;
+		idx->ct[i].child_begin = (uint32_t)pos;
 		pos += idx->ct[i].child_nr;
+		idx->ct[i].child_nr = 0;
 	}
 	for (i = 1; i < idx->ct_nr; i++) {
-		size_t parent = idx->ct[i].parent;
+		ct_node *parent = &idx->ct[idx->ct[i].parent];
 
-		idx->ct_children[idx->ct[parent].child_begin + fill[parent]++] = &idx->ct[i];
+		idx->ct_children[parent->child_begin + parent->child_nr++] = (uint32_t)i;
 	}
 	for (i = 0; i < idx->ct_nr; i++) {
-		ct_node *n = &idx->ct[i];
+		const ct_node *n = &idx->ct[i];
+		uint32_t *kids = idx->ct_children + n->child_begin;
 		size_t k;
+		int c = -1;
 
-		if (n->child_nr > 1)
-			GS_QSORT(idx->ct_children + n->child_begin, n->child_nr, ct_child_cmp);
-		for (k = 1; k < n->child_nr; k++) {
-			if (!ct_name_cmp(idx->ct_children[n->child_begin + k - 1],
-					 idx->ct_children[n->child_begin + k]))
+		for (k = 1; k < n->child_nr && c < 0; k++)
+			c = ct_name_cmp(idx, kids[k - 1], kids[k]);
+		if (c < 0 || n->child_nr < 2)
+			continue;
+		/* not in git's order (another writer): sorted, and no name twice */
+		sorting = gs_xrealloc(sorting, gs_st_mult(n->child_nr, sizeof(*sorting)));
+		for (k = 0; k < n->child_nr; k++) {
+			sorting[k].name = ct_name(idx, &idx->ct[kids[k]]);
+			sorting[k].len = idx->ct[kids[k]].name_len;
+			sorting[k].pos = kids[k];
+		}
+		GS_QSORT(sorting, n->child_nr, ct_sort_cmp);
+		for (k = 0; k < n->child_nr; k++) {
+			kids[k] = sorting[k].pos;
+			if (k && !ct_sort_cmp(&sorting[k - 1], &sorting[k]))
 				goto bad;
 		}
 	}
@@ -540,7 +769,7 @@ bad:
 	error = corrupt(idx, "bad cache-tree extension");
 done:
 	free(stack);
-	free(fill);
+	free(sorting);
 	return error;
 }
 
@@ -688,7 +917,9 @@ done:
  * thread while this one parses, when the file is large enough to repay
  * starting a thread (about 13,000 entries).
  */
-#define PARALLEL_HASH_MIN (1u << 20)
+#ifndef PARALLEL_HASH_MIN
+# define PARALLEL_HASH_MIN (1u << 20)
+#endif
 
 typedef struct hash_job {
 	const unsigned char *data;
@@ -767,6 +998,22 @@ static int parse(gs_index *idx)
 		goto done;
 	}
 	idx->nr = count;
+	if (idx->want_lazy && idx->version != 4 && idx->len <= UINT32_MAX) {
+		if ((error = scan_entries(idx, &p, end)) < 0 ||
+		    (error = parse_extensions(idx, p, end)) < 0)
+			goto done;
+		if (!is_split(idx))
+			goto done;
+		/* a split index is merged with its shared index whole: parse it so */
+		big_free(idx->slim, idx->slim_mapped);
+		free(idx->entries);
+		idx->slim = NULL;
+		idx->entries = NULL;
+		p = idx->data + HEADER_SIZE;
+		idx->entries = big_alloc(count, sizeof(*idx->entries), &idx->entries_mapped);
+		error = parse_entries(idx, &p, end);
+		goto done;
+	}
 	idx->entries = big_alloc(count, sizeof(*idx->entries), &idx->entries_mapped);
 	if ((error = parse_entries(idx, &p, end)) < 0 ||
 	    (error = parse_extensions(idx, p, end)) < 0)
@@ -803,6 +1050,9 @@ void gs_index_free(gs_index *idx)
 	if (idx->entries)
 		big_free(idx->entries, idx->entries_mapped);
 	free(idx->names);
+	if (idx->slim)
+		big_free(idx->slim, idx->slim_mapped);
+	free(idx->lazy);
 	free(idx->settled_names);
 	free(idx->ct);
 	free(idx->ct_children);
@@ -811,11 +1061,12 @@ void gs_index_free(gs_index *idx)
 	free(idx);
 }
 
-int gs_index_parse(gs_index **out, const void *data, size_t len, const char *name)
+static int index_parse(gs_index **out, const void *data, size_t len, const char *name, int lazy)
 {
 	gs_index *idx = index_new(name);
 	int error;
 
+	idx->want_lazy = lazy;
 	idx->data = data;
 	idx->len = len;
 	if ((error = parse(idx)) < 0)
@@ -830,6 +1081,16 @@ done:
 	}
 	*out = idx;
 	return error;
+}
+
+int gs_index_parse(gs_index **out, const void *data, size_t len, const char *name)
+{
+	return index_parse(out, data, len, name, 0);
+}
+
+int gs_index_parse_lazy(gs_index **out, const void *data, size_t len, const char *name)
+{
+	return index_parse(out, data, len, name, 1);
 }
 
 /* Map and parse the file at idx->path; a missing file is an empty index. */
@@ -1156,6 +1417,8 @@ static int settle_sparse(gs_index *idx, const char *gitdir)
 		error = gs_error_set_git("cannot open the repository of the sparse index");
 		goto done;
 	}
+	for (i = 0; i < idx->nr; i++)
+		load_entry(idx, i);
 	for (i = 0; i < idx->nr; i = j) {
 		const gs_index_entry *d = &idx->entries[i];
 		size_t start = l.nr;
@@ -1204,6 +1467,11 @@ static int settle_sparse(gs_index *idx, const char *gitdir)
 	for (i = 0; i < l.nr; i++)
 		entries[i] = l.v[i].e;
 	big_free(idx->entries, idx->entries_mapped);
+	if (idx->slim) {
+		/* every entry is decoded now: the index is no longer lazy */
+		big_free(idx->slim, idx->slim_mapped);
+		idx->slim = NULL;
+	}
 	idx->entries = entries;
 	idx->entries_mapped = mapped;
 	idx->nr = l.nr;
@@ -1219,16 +1487,34 @@ done:
 	return error;
 }
 
-int gs_index_open_in(gs_index **out, const char *path, const char *gitdir)
+/* Whether an entry sits below the sparse directory entry before it. */
+static int has_insiders(const gs_index *idx)
+{
+	size_t i, len, next_len;
+	const char *p, *next;
+
+	for (i = 0; idx->sparse && i + 1 < idx->nr; i++) {
+		p = path_at(idx, i, &len);
+		if (!len || p[len - 1] != '/')
+			continue;  /* a file: only a sparse directory's name ends with a slash */
+		next = path_at(idx, i + 1, &next_len);
+		if (next_len > len && !memcmp(p, next, len))
+			return 1;
+	}
+	return 0;
+}
+
+static int open_in(gs_index **out, const char *path, const char *gitdir, int lazy)
 {
 	gs_index *idx = index_new(path);
 	int error, missing;
 
+	idx->want_lazy = lazy;
 	if ((error = open_file(idx, &missing)) < 0)
 		goto done;
 	if (is_split(idx) && (error = read_shared(idx, gitdir)) < 0)
 		goto done;
-	if (idx->insiders)
+	if (has_insiders(idx))
 		error = settle_sparse(idx, gitdir);
 done:
 	if (error < 0) {
@@ -1239,7 +1525,12 @@ done:
 	return error;
 }
 
-int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path)
+int gs_index_open_in(gs_index **out, const char *path, const char *gitdir)
+{
+	return open_in(out, path, gitdir, 0);
+}
+
+static int open_repo(gs_index **out, git_repository *repo, const char *index_path, int lazy)
 {
 	gs_buf path = GS_BUF_INIT;
 	int error = 0;
@@ -1249,10 +1540,25 @@ int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_p
 		gs_buf_sets(&path, index_path);
 	else if ((error = gs_repo_index_path(&path, repo)) < 0)
 		goto done;
-	error = gs_index_open_in(out, path.ptr, git_repository_path(repo));
+	error = open_in(out, path.ptr, git_repository_path(repo), lazy);
 done:
 	gs_buf_release(&path);
 	return error;
+}
+
+int gs_index_open_repo(gs_index **out, git_repository *repo, const char *index_path)
+{
+	return open_repo(out, repo, index_path, 0);
+}
+
+int gs_index_open_repo_lazy(gs_index **out, git_repository *repo, const char *index_path)
+{
+	return open_repo(out, repo, index_path, 1);
+}
+
+int gs_index_error(const gs_index *idx)
+{
+	return idx->lazy && idx->lazy->error ? corrupt(idx, idx->lazy->error) : 0;
 }
 
 int gs_index_open(gs_index **out, const char *path)
@@ -1283,7 +1589,13 @@ size_t gs_index_entrycount(const gs_index *idx)
 
 const gs_index_entry *gs_index_get(const gs_index *idx, size_t n)
 {
-	return n < idx->nr ? &idx->entries[n] : NULL;
+	return n < idx->nr ? load_entry(idx, n) : NULL;
+}
+
+const char *gs_index_path_at(const gs_index *idx, size_t n, size_t *len)
+{
+	*len = 0;
+	return n < idx->nr ? path_at(idx, n, len) : NULL;
 }
 
 int gs_index_has_conflicts(const gs_index *idx)
@@ -1302,10 +1614,10 @@ static size_t lower_bound(const gs_index *idx, const char *path, size_t len)
 	size_t lo = 0, hi = idx->nr;
 
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const gs_index_entry *e = &idx->entries[mid];
+		size_t mid = lo + (hi - lo) / 2, mlen;
+		const char *mpath = path_at(idx, mid, &mlen);
 
-		if (path_cmp(e->path, e->path_len, path, len) < 0)
+		if (path_cmp(mpath, mlen, path, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1313,12 +1625,42 @@ static size_t lower_bound(const gs_index *idx, const char *path, size_t len)
 	return lo;
 }
 
+size_t gs_index_next_named(const gs_index *idx, const char *name, size_t pos)
+{
+	size_t nlen = strlen(name), len;
+	const char *path;
+
+	if (!nlen)
+		return idx->nr;
+	/* the last byte first: this runs over every entry */
+	for (; pos < idx->nr; pos++) {
+		if (idx->slim) {
+			path = (const char *)lazy_path(idx->data + idx->slim[pos], &len);
+		} else {
+			len = idx->entries[pos].path_len;
+			path = idx->entries[pos].path;
+		}
+		if (len >= nlen && path[len - 1] == name[nlen - 1] && !memcmp(path + len - nlen, name, nlen) &&
+		    (len == nlen || path[len - nlen - 1] == '/'))
+			return pos;
+	}
+	return idx->nr;
+}
+
+/* Whether entry `pos` (< idx->nr) has exactly the path `path`. */
+static int path_is(const gs_index *idx, size_t pos, const char *path, size_t len)
+{
+	size_t plen;
+	const char *p = path_at(idx, pos, &plen);
+
+	return plen == len && !memcmp(p, path, len);
+}
+
 long gs_index_find_pos(const gs_index *idx, const char *path)
 {
 	size_t len = strlen(path), pos = lower_bound(idx, path, len);
 
-	if (pos < idx->nr && idx->entries[pos].path_len == len &&
-	    !memcmp(idx->entries[pos].path, path, len))
+	if (pos < idx->nr && path_is(idx, pos, path, len))
 		return (long)pos;
 	return -1;
 }
@@ -1326,10 +1668,9 @@ long gs_index_find_pos(const gs_index *idx, const char *path)
 const gs_index_entry *gs_index_find(const gs_index *idx, const char *path)
 {
 	long pos = gs_index_find_pos(idx, path);
+	const gs_index_entry *e = pos < 0 ? NULL : load_entry(idx, (size_t)pos);
 
-	if (pos < 0 || idx->entries[pos].stage != 0)
-		return NULL;
-	return &idx->entries[pos];
+	return e && !e->stage ? e : NULL;
 }
 
 /* First entry at or after `from` that does not start with `prefix`. */
@@ -1338,10 +1679,10 @@ static size_t prefix_end(const gs_index *idx, size_t from, const char *prefix, s
 	size_t lo = from, hi = idx->nr;
 
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const gs_index_entry *e = &idx->entries[mid];
+		size_t mid = lo + (hi - lo) / 2, mlen;
+		const char *mpath = path_at(idx, mid, &mlen);
 
-		if (e->path_len >= len && !memcmp(e->path, prefix, len))
+		if (mlen >= len && !memcmp(mpath, prefix, len))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1358,29 +1699,31 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 	*end = prefix_end(idx, *begin, prefix, len);
 }
 
-/* Where `e` sorts against the directory "DIR/": < 0 before, 0 below it, > 0 after. */
-static int dir_cmp(const gs_index_entry *e, const char *dir, size_t dir_len)
+/* Where entry `i` sorts against the directory "DIR/": < 0 before, 0 below it, > 0 after. */
+static int dir_cmp(const gs_index *idx, size_t i, const char *dir, size_t dir_len)
 {
-	int c = memcmp(e->path, dir, e->path_len < dir_len ? e->path_len : dir_len);
+	size_t len;
+	const char *path = path_at(idx, i, &len);
+	int c = memcmp(path, dir, len < dir_len ? len : dir_len);
 
 	if (c)
 		return c;
-	if (e->path_len <= dir_len)
+	if (len <= dir_len)
 		return -1;  /* "DIR" itself, or a prefix of it */
-	return (unsigned char)e->path[dir_len] - '/';
+	return (unsigned char)path[dir_len] - '/';
 }
 
 size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, size_t pos)
 {
 	size_t plen = dir_len ? dir_len + 1 : 0;
 
-	if (dir_len && pos < idx->nr && dir_cmp(&idx->entries[pos], dir, dir_len) < 0) {
+	if (dir_len && pos < idx->nr && dir_cmp(idx, pos, dir, dir_len) < 0) {
 		size_t lo = pos, hi = idx->nr;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (dir_cmp(&idx->entries[mid], dir, dir_len) < 0)
+			if (dir_cmp(idx, mid, dir, dir_len) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -1388,16 +1731,16 @@ size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, s
 		pos = lo;
 	}
 	while (pos < idx->nr) {
-		const gs_index_entry *e = &idx->entries[pos];
-		const char *slash;
+		size_t len;
+		const char *path = path_at(idx, pos, &len), *slash;
 
-		if (dir_len && dir_cmp(e, dir, dir_len) != 0)
+		if (dir_len && dir_cmp(idx, pos, dir, dir_len) != 0)
 			break;
-		slash = memchr(e->path + plen, '/', e->path_len - plen);
+		slash = memchr(path + plen, '/', len - plen);
 		if (!slash)
 			return pos;
 		/* a subdirectory (or a sparse directory entry): skip it whole */
-		pos = prefix_end(idx, pos, e->path, (size_t)(slash - e->path) + 1);
+		pos = prefix_end(idx, pos, path, (size_t)(slash - path) + 1);
 	}
 	return idx->nr;
 }
@@ -1411,8 +1754,8 @@ static const ct_node *ct_child(const gs_index *idx, const ct_node *n, const char
 	hi = n->child_nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const ct_node *c = idx->ct_children[n->child_begin + mid];
-		int cmp = path_cmp(c->name, c->name_len, name, len);
+		const ct_node *c = &idx->ct[idx->ct_children[n->child_begin + mid]];
+		int cmp = subtree_cmp(ct_name(idx, c), c->name_len, name, len);
 
 		if (!cmp)
 			return c;
@@ -1439,7 +1782,7 @@ int gs_index_cache_tree_oid(git_oid *oid, const gs_index *idx, const char *dir)
 	}
 	if (!n || n->entry_count < 0)
 		return 0;
-	git_oid_cpy(oid, &n->oid);
+	git_oid_fromraw(oid, idx->data + n->oid);
 	return 1;
 }
 
@@ -1598,9 +1941,13 @@ done:
 	return error;
 }
 
-static inline int entry_in_dir(const gs_index_entry *e, const gs_buf *dir)
+/* Whether entry `i` (< idx->nr) lies below the directory `dir` ("DIR/"). */
+static inline int entry_in_dir(const gs_index *idx, size_t i, const gs_buf *dir)
 {
-	return e->path_len > dir->size && !memcmp(e->path, dir->ptr, dir->size);
+	size_t len;
+	const char *path = path_at(idx, i, &len);
+
+	return len > dir->size && !memcmp(path, dir->ptr, dir->size);
 }
 
 /* Whether the `count` entries from `pos` are exactly those below the directory `dir`. */
@@ -1608,9 +1955,9 @@ static int range_is_dir(const gs_index *idx, size_t pos, long count, const gs_bu
 {
 	if (count <= 0 || (size_t)count > idx->nr - pos)
 		return 0;
-	if (!entry_in_dir(&idx->entries[pos + (size_t)count - 1], dir))
+	if (!entry_in_dir(idx, pos + (size_t)count - 1, dir))
 		return 0;
-	return pos + (size_t)count == idx->nr || !entry_in_dir(&idx->entries[pos + (size_t)count], dir);
+	return pos + (size_t)count == idx->nr || !entry_in_dir(idx, pos + (size_t)count, dir);
 }
 
 static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
@@ -1627,8 +1974,8 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 		size_t tlen = 0, ilen = 0;
 		int tdir = 0, idir = 0, cmp;
 
-		if (w->pos < idx->nr && entry_in_dir(&idx->entries[w->pos], &w->path)) {
-			ie = &idx->entries[w->pos];
+		if (w->pos < idx->nr && entry_in_dir(idx, w->pos, &w->path)) {
+			ie = load_entry(idx, w->pos);
 			if (ie->intent_to_add) {
 				/* not part of the next commit: invisible, as in git */
 				w->pos++;
@@ -1688,8 +2035,8 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			/* in the index only: added (a whole directory of them, maybe) */
 			if (idir) {
 				gs_buf_put(&w->path, iname, ilen + 1);
-				while (w->pos < idx->nr && entry_in_dir(&idx->entries[w->pos], &w->path)) {
-					const gs_index_entry *ae = &idx->entries[w->pos++];
+				while (w->pos < idx->nr && entry_in_dir(idx, w->pos, &w->path)) {
+					const gs_index_entry *ae = load_entry(idx, w->pos++);
 					size_t dir_len = w->path.size;
 
 					if (ae->mode == MODE_DIR) {
@@ -1712,7 +2059,8 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			const ct_node *cct = ct_child(idx, ct, iname, ilen);
 
 			gs_buf_put(&w->path, iname, ilen + 1);
-			if (cct && cct->entry_count >= 0 && git_oid_equal(&cct->oid, git_tree_entry_id(te)) &&
+			if (cct && cct->entry_count >= 0 &&
+			    !memcmp(idx->data + cct->oid, git_tree_entry_id(te)->id, HASH_SIZE) &&
 			    range_is_dir(idx, w->pos, cct->entry_count, &w->path)) {
 				w->pos += (size_t)cct->entry_count;
 			} else {
@@ -1732,8 +2080,7 @@ static int diff_dir(diff_walk *w, const git_tree *tree, const ct_node *ct)
 			/* the same file name on both sides */
 			if (ie->stage) {
 				gs_strvec_push(w->out, ie->path);
-				while (w->pos < idx->nr && idx->entries[w->pos].path_len == ie->path_len &&
-				       !memcmp(idx->entries[w->pos].path, ie->path, ie->path_len))
+				while (w->pos < idx->nr && path_is(idx, w->pos, ie->path, ie->path_len))
 					w->pos++;
 			} else {
 				if (ie->mode != (uint32_t)git_tree_entry_filemode(te) ||
@@ -1757,10 +2104,11 @@ int gs_index_changed_paths(gs_strvec *out, const gs_index *idx,
 	int error = 0;
 
 	if (head && root && root->entry_count >= 0 && (size_t)root->entry_count == idx->nr &&
-	    git_oid_equal(&root->oid, git_tree_id(head)))
+	    !memcmp(idx->data + root->oid, git_tree_id(head)->id, HASH_SIZE))
 		goto done;  /* the index is HEAD's tree */
 	error = diff_dir(&w, head, root);
-	if (error < 0)
+	/* an entry read lazily and found wrong: the comparison cannot be trusted */
+	if (error < 0 || (error = gs_index_error(idx)) < 0)
 		goto done;
 	/* conflicted entries sharing a path with stage-0 ones, D/F swaps: one name each */
 	gs_strvec_sort_uniq(out);
@@ -1894,7 +2242,7 @@ int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
 	put_be32(out, 3);
 	put_be32(out, 0);  /* the count, once known */
 	for (i = 0; i < idx->nr; i++) {
-		const gs_index_entry *e = &idx->entries[i];
+		const gs_index_entry *e = load_entry(idx, i);
 
 		if (e->mode == MODE_DIR) {
 			gs_buf_set(&path, e->path, e->path_len);
@@ -1927,15 +2275,16 @@ int gs_index_outside_checkout(const gs_index *idx, const char *path)
 {
 	size_t len = strlen(path), pos = lower_bound(idx, path, len), b, e;
 	const char *slash = strrchr(path, '/');
+	const gs_index_entry *ie;
 	int outside = 0;
 
-	if (pos < idx->nr && idx->entries[pos].path_len == len && !memcmp(idx->entries[pos].path, path, len)) {
-		outside = idx->entries[pos].skip_worktree;
+	if (pos < idx->nr && path_is(idx, pos, path, len)) {
+		outside = load_entry(idx, pos)->skip_worktree;
 		goto done;
 	}
 	/* below a sparse directory: it sorts just before what it stands for */
-	if (pos && idx->entries[pos - 1].mode == MODE_DIR && idx->entries[pos - 1].path_len < len &&
-	    !memcmp(idx->entries[pos - 1].path, path, idx->entries[pos - 1].path_len)) {
+	if (pos && (ie = load_entry(idx, pos - 1))->mode == MODE_DIR && ie->path_len < len &&
+	    !memcmp(ie->path, path, ie->path_len)) {
 		outside = 1;
 		goto done;
 	}
@@ -1945,8 +2294,8 @@ int gs_index_outside_checkout(const gs_index *idx, const char *path)
 	len = (size_t)(slash - path) + 1;
 	b = lower_bound(idx, path, len);
 	e = b;
-	while (e < idx->nr && idx->entries[e].path_len > len && !memcmp(idx->entries[e].path, path, len)) {
-		if (!idx->entries[e].skip_worktree)
+	while (e < idx->nr && (ie = load_entry(idx, e))->path_len > len && !memcmp(ie->path, path, len)) {
+		if (!ie->skip_worktree)
 			goto done;
 		e++;
 	}

@@ -503,15 +503,32 @@ static void test_plan(void **state)
 	git_repository_free(fx.repo);
 }
 
-/* Plans of a package of many files on 1 and on 2 threads are byte-identical. */
+/* A work-tree source and engine for `fx` (its sizes known: the big files go first). */
+static void open_worktree_fixture(struct fixture *fx, gs_cache *cache)
+{
+	gs_strvec ignore = GS_STRVEC_INIT;
+
+	gs_config_init(&fx->cfg);
+	assert_int_equal(gs_source_open_worktree(&fx->src, fx->repo, &ignore), 0);
+	fx->pkgs = (gs_package_list)GS_PACKAGE_LIST_INIT;
+	assert_int_equal(gs_packages_scan(&fx->pkgs, fx->src, &fx->cfg), 0);
+	assert_int_equal(gs_engine_new(&fx->eng, &fx->cfg, cache), 0);
+}
+
+/*
+ * Plans of a package of many files, three of them past the size parsed
+ * one at a time, are byte-identical on 1 thread and on several, from a
+ * commit (sizes unknown) and from the work tree (largest first, the big
+ * files on the calling thread).
+ */
 static void test_threads_identical(void **state)
 {
 	struct fixture fx = { 0 };
-	gs_plan plans[3] = { GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT };
-	gs_registry *regs[3] = { NULL, NULL, NULL };
+	gs_plan plans[5] = { GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT };
+	gs_registry *regs[5] = { NULL, NULL, NULL, NULL, NULL };
 	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT, dir = GS_BUF_INIT;
 	gs_cache *cache = NULL;
-	static const char *const threads[] = { "1", "2", "2" };
+	static const char *const threads[] = { "1", "2", "2", "2", "3" };
 	size_t i, r;
 
 	(void)state;
@@ -528,6 +545,19 @@ static void test_threads_identical(void **state)
 			      "    pass\nclass K%zu(Base):\n    def m(self): pass\n", i, i, i, i, i);
 		put(path.ptr, text.ptr);
 	}
+	for (i = 0; i < 3; i++) {
+		size_t k;
+
+		/* past BIG_FILE (256 KiB) */
+		gs_buf_clear(&path);
+		gs_buf_clear(&text);
+		gs_buf_printf(&path, "many/sub%zu/big%zu.py", i, i);
+		gs_buf_printf(&text, "\"\"\"Big %zu.\"\"\"\n", i);
+		for (k = 0; text.size < (300u << 10) + i * 1000; k++)
+			gs_buf_printf(&text, "def big%zu_%zu(x: int = %zu) -> int:\n    return x + %zu\n",
+				      i, k, k, k);
+		put(path.ptr, text.ptr);
+	}
 	put("many/__init__.py", "");
 	spec_file("SPEC-001", "many", "  rollup: true\n");
 	for (i = 0; i < 7; i++) {
@@ -541,16 +571,22 @@ static void test_threads_identical(void **state)
 	gs_buf_printf(&dir, "%s/cache%d", tmpdir, repo_counter);
 	assert_int_equal(gs_cache_open_dir(&cache, dir.ptr), 0);
 
-	/* 1 thread without cache, 2 threads filling the cache, 2 threads from it */
-	for (r = 0; r < 3; r++) {
+	/*
+	 * 1 thread without cache, 2 threads filling the cache, 2 threads from
+	 * it; then the work tree on 2 and 3 threads without cache.
+	 */
+	for (r = 0; r < 5; r++) {
 		setenv("GIT_SPEC_THREADS", threads[r], 1);
-		open_fixture(&fx, r ? cache : NULL);
+		if (r < 3)
+			open_fixture(&fx, r ? cache : NULL);
+		else
+			open_worktree_fixture(&fx, NULL);
 		build_plan(&plans[r], &fx, &regs[r], NULL);
 		close_fixture(&fx);
 	}
 	unsetenv("GIT_SPEC_THREADS");
 	assert_int_equal(plans[0].nr, 24);
-	for (r = 1; r < 3; r++) {
+	for (r = 1; r < 5; r++) {
 		assert_int_equal(plans[r].nr, plans[0].nr);
 		for (i = 0; i < plans[0].nr; i++) {
 			assert_null(plans[r].items[i].error);
@@ -562,7 +598,8 @@ static void test_threads_identical(void **state)
 		}
 	}
 	assert_non_null(strstr(plans[0].items[0].content.ptr, "## `many/sub3/m59.py`"));
-	for (r = 0; r < 3; r++) {
+	assert_non_null(strstr(plans[0].items[0].content.ptr, "big2_"));
+	for (r = 0; r < 5; r++) {
 		gs_plan_clear(&plans[r]);
 		gs_registry_free(regs[r]);
 	}

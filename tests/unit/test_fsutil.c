@@ -246,6 +246,62 @@ static void test_failed_write_leaves_target(void **state)
 	assert_no_temp(f);
 }
 
+/*
+ * The writer of many files: the same results as gs_write_file_atomic
+ * whatever its caller believes about the target (expect_new), and it
+ * leaves no temporary file behind.
+ */
+static void test_tree_writer(void **state)
+{
+	struct fixture *f = *state;
+	gs_tree_writer *w;
+	struct stat st;
+
+	put_file(f, "old.md", "old\n");
+	assert_int_equal(chmod(at(f, "old.md"), 0600), 0);
+	put_file(f, "real.md", "keep\n");
+	assert_int_equal(symlink("real.md", at(f, "link.md")), 0);
+	assert_int_equal(mkdir(at(f, "dir.md"), 0755), 0);
+
+	gs_tree_writer_init(&w, f->root);
+	/* new files in new directories, two in one directory, one at the top */
+	assert_int_equal(gs_tree_writer_put(w, "s/one/contracts/a.md", "a\n", 2, 0666, 1), 0);
+	assert_int_equal(gs_tree_writer_put(w, "s/one/contracts/b.md", "b\n", 2, 0666, 1), 0);
+	assert_int_equal(gs_tree_writer_put(w, "s/two/contracts/a.md", "2\n", 2, 0666, 0), 0);
+	assert_int_equal(gs_tree_writer_put(w, "top.md", "t\n", 2, 0666, 1), 0);
+	/* back to a directory written before */
+	assert_int_equal(gs_tree_writer_put(w, "s/one/contracts/a.md", "A\n", 2, 0666, 0), 0);
+	/* believed new but there: it keeps its mode */
+	assert_int_equal(gs_tree_writer_put(w, "old.md", "new\n", 4, 0666, 1), 0);
+	/* believed new but a link or a directory: refused, untouched */
+	assert_int_equal(gs_tree_writer_put(w, "link.md", "x", 1, 0666, 1), GS_EINPUT);
+	assert_string_equal(gs_error_last(),
+			    "refusing to write 'link.md': 'link.md' is a symbolic link");
+	assert_int_equal(gs_tree_writer_put(w, "dir.md", "x", 1, 0666, 1), GS_EINPUT);
+	assert_string_equal(gs_error_last(), "refusing to write 'dir.md': not a regular file");
+	assert_int_equal(gs_tree_writer_put(w, "../x.md", "x", 1, 0666, 1), GS_EINPUT);
+	/* and it goes on after a refusal */
+	assert_int_equal(gs_tree_writer_put(w, "s/one/contracts/c.md", "c\n", 2, 0666, 1), 0);
+	gs_tree_writer_free(w);
+	gs_tree_writer_free(NULL);
+
+	assert_content(f, "s/one/contracts/a.md", "A\n");
+	assert_content(f, "s/one/contracts/b.md", "b\n");
+	assert_content(f, "s/one/contracts/c.md", "c\n");
+	assert_content(f, "s/two/contracts/a.md", "2\n");
+	assert_content(f, "top.md", "t\n");
+	assert_content(f, "old.md", "new\n");
+	assert_int_equal(stat(at(f, "old.md"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(at(f, "top.md"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_content(f, "real.md", "keep\n");
+	assert_int_equal(lstat(at(f, "link.md"), &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(count_named(f->root, ".gitspec-tmp-"), 0);
+	assert_int_equal(count_named(f->root, "gitspec-tmp-"), 0);
+}
+
 static void test_read_missing(void **state)
 {
 	struct fixture *f = *state;
@@ -530,6 +586,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_non_regular_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_leaves_target, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_bounded, setup, teardown),
 		cmocka_unit_test(test_exe_dir),

@@ -130,6 +130,25 @@ static void check_with(const char *index_file)
 			fail_msg("changed path %zu: git says '%s', we say '%s'", i,
 				 i < want.nr ? want.v[i] : "(end)", i < got.nr ? got.v[i] : "(end)");
 	}
+	gs_index_free(idx);
+	idx = NULL;
+
+	/*
+	 * The lazy reader: the same changed paths (computed first, reading
+	 * only what the comparison needs), then the same entries, no error.
+	 */
+	gs_strvec_clear(&got);
+	rc = gs_index_open_repo_lazy(&idx, repo, index_file);
+	if (rc < 0)
+		fail_msg("gs_index_open_repo_lazy: %s", gs_error_last());
+	rc = gs_index_changed_paths(&got, idx, repo, tree);
+	if (rc < 0)
+		fail_msg("gs_index_changed_paths (lazy): %s", gs_error_last());
+	assert_int_equal(got.nr, want.nr);
+	for (i = 0; i < want.nr; i++)
+		assert_string_equal(got.v[i], want.v[i]);
+	check_entries(idx, index_file);
+	assert_int_equal(gs_index_error(idx), 0);
 	gs_strvec_clear(&want);
 	gs_strvec_clear(&got);
 	gs_buf_release(&cmd);
@@ -612,6 +631,45 @@ static void rehash(unsigned char *data, size_t len)
 	gs_sha1(data + len - 20, data, len - 20);
 }
 
+/*
+ * The lazy reader on the same bytes: it refuses the file when opening it,
+ * or reports the problem (gs_index_error()) once every entry was read,
+ * exactly when the full reader refuses it.
+ */
+static void parse_lazy_copy(const unsigned char *copy, size_t len, int full_rc)
+{
+	gs_index *idx = NULL;
+	gs_buf full_msg = GS_BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (full_rc < 0)
+		gs_buf_sets(&full_msg, gs_error_last());
+	rc = gs_index_parse_lazy(&idx, copy, len, "x/index");
+	if (rc == 0) {
+		for (i = 0; i < gs_index_entrycount(idx); i++) {
+			size_t plen;
+			const char *path = gs_index_path_at(idx, i, &plen);
+
+			assert_int_equal(gs_index_get(idx, i)->path_len, plen);
+			assert_ptr_equal(gs_index_get(idx, i)->path, path);
+		}
+		rc = gs_index_error(idx);
+	} else {
+		assert_null(idx);
+	}
+	if ((rc < 0) != (full_rc < 0))
+		fail_msg("lazy reader: %s; full reader: %s", rc < 0 ? gs_error_last() : "accepted",
+			 full_rc < 0 ? full_msg.ptr : "accepted");
+	if (rc < 0)
+		assert_non_null(strstr(gs_error_last(), "index 'x/index': "));
+	gs_index_free(idx);
+	/* the caller reads the full reader's message */
+	if (full_rc < 0)
+		gs_error_set(GS_ERROR, "%s", full_msg.ptr);
+	gs_buf_release(&full_msg);
+}
+
 /* Parse a private, exactly-sized copy, so that the sanitizers see any over-read. */
 static int parse_copy(const unsigned char *data, size_t len)
 {
@@ -621,6 +679,7 @@ static int parse_copy(const unsigned char *data, size_t len)
 
 	memcpy(copy, data, len);
 	rc = gs_index_parse(&idx, copy, len, "x/index");
+	parse_lazy_copy(copy, len, rc);
 	if (rc == 0) {
 		gs_strvec paths = GS_STRVEC_INIT;
 		size_t i;
@@ -875,6 +934,279 @@ static void test_long_paths(void **state)
 	gs_buf_release(&path);
 }
 
+/* Write `data` as the index file `path` (with a fresh checksum when `rehash_it`). */
+static void write_index(const char *path, unsigned char *data, size_t len, int rehash_it)
+{
+	FILE *f;
+
+	if (rehash_it)
+		rehash(data, len);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* The offset of the path `path` in the index file `data` (it must be there once). */
+static size_t path_offset(const unsigned char *data, size_t len, const char *path)
+{
+	size_t n = strlen(path), i, at = 0, found = 0;
+
+	for (i = 12; i + n < len; i++) {
+		if (!memcmp(data + i, path, n + 1)) {
+			at = i;
+			found++;
+		}
+	}
+	assert_int_equal(found, 1);
+	return at;
+}
+
+/*
+ * The hook reads the index lazily (ADR 0019): entries below a directory
+ * the cache-tree says is unchanged are only scanned for their length.
+ * Damage there is still refused by the trailer checksum, verified before
+ * the index is returned; an entry written wrong behind a valid checksum
+ * is refused when read, and the comparison with HEAD reads every entry of
+ * every changed directory.
+ */
+static void test_lazy(void **state)
+{
+	git_repository *repo = NULL;
+	git_object *head = NULL;
+	gs_index *idx = NULL;
+	gs_strvec got = GS_STRVEC_INIT;
+	unsigned char *data, *mut;
+	size_t len, skipped, read, i;
+	const gs_index_entry *e;
+
+	(void)state;
+	populate();
+	th_run("git add . && git commit -q -m one");
+	write_file("d/one", "changed\n");
+	th_run("git add d/one");
+	check();
+	assert_int_equal(git_repository_open(&repo, "."), 0);
+	assert_int_equal(git_revparse_single(&head, repo, "HEAD^{tree}"), 0);
+	data = slurp(".git/index", &len);
+	mut = malloc(len);
+	/* a/b/mod.py is in a/, unchanged (cache-tree); d/two is in d/, changed */
+	skipped = path_offset(data, len, "a/b/mod.py");
+	read = path_offset(data, len, "d/two");
+
+	/* damage in a skipped entry (its path, its id): the checksum */
+	for (i = 0; i < 2; i++) {
+		memcpy(mut, data, len);
+		mut[i ? skipped - 22 : skipped + 2] ^= 0x01;
+		write_index(".git/index-mut", mut, len, 0);
+		assert_int_equal(gs_index_open_repo_lazy(&idx, repo, ".git/index-mut"), GS_ERROR);
+		assert_string_equal(gs_error_last(), "corrupt index '.git/index-mut': bad checksum");
+		assert_null(idx);
+	}
+
+	/*
+	 * A skipped entry written wrong behind a valid checksum ("a/b/mod.p/"):
+	 * the comparison does not read it, and is right (git commits the
+	 * cache-tree's id for a/, not these entries); reading it reports it.
+	 */
+	memcpy(mut, data, len);
+	mut[skipped + 9] = '/';
+	write_index(".git/index-mut", mut, len, 1);
+	assert_int_equal(gs_index_open_repo_lazy(&idx, repo, ".git/index-mut"), 0);
+	assert_int_equal(gs_index_changed_paths(&got, idx, repo, (git_tree *)head), 0);
+	assert_int_equal(got.nr, 1);
+	assert_string_equal(got.v[0], "d/one");
+	assert_int_equal(gs_index_error(idx), 0);
+	e = gs_index_find(idx, "a/b/c/deep.py");
+	assert_non_null(e);
+	assert_int_equal(gs_index_error(idx), 0);
+	e = gs_index_get(idx, (size_t)gs_index_find_pos(idx, "a/b/c/deep.py") + 1);
+	assert_int_equal(gs_index_error(idx), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index '.git/index-mut': invalid path");
+	gs_index_free(idx);
+	gs_strvec_clear(&got);
+	/* the full reader refuses it at once */
+	assert_int_equal(gs_index_open(&idx, ".git/index-mut"), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index '.git/index-mut': invalid path");
+
+	/* the same in a changed directory: the comparison reads it and fails */
+	memcpy(mut, data, len);
+	mut[read + 2] = '/';  /* "d//wo" */
+	write_index(".git/index-mut", mut, len, 1);
+	assert_int_equal(gs_index_open_repo_lazy(&idx, repo, ".git/index-mut"), 0);
+	assert_int_equal(gs_index_changed_paths(&got, idx, repo, (git_tree *)head), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index '.git/index-mut': invalid path");
+	gs_index_free(idx);
+	gs_strvec_clear(&got);
+
+	/* out of order ("d/two" -> "d/ane", before "d/one"), and a NUL inside a path */
+	for (i = 0; i < 2; i++) {
+		memcpy(mut, data, len);
+		if (i)
+			mut[read + 3] = 0;
+		else
+			memcpy(mut + read + 2, "ane", 3);
+		write_index(".git/index-mut", mut, len, 1);
+		assert_int_equal(gs_index_open_repo_lazy(&idx, repo, ".git/index-mut"), 0);
+		assert_int_equal(gs_index_changed_paths(&got, idx, repo, (git_tree *)head), GS_ERROR);
+		assert_string_equal(gs_error_last(), i ? "corrupt index '.git/index-mut': bad path length" :
+				    "corrupt index '.git/index-mut': entries out of order");
+		gs_index_free(idx);
+		gs_strvec_clear(&got);
+	}
+
+	/* bad flags or a bad mode anywhere: refused when opening, as by the full reader */
+	memcpy(mut, data, len);
+	mut[skipped - 2] |= 0x40;  /* extended flags, in a version 2 index */
+	write_index(".git/index-mut", mut, len, 1);
+	assert_int_equal(gs_index_open_repo_lazy(&idx, repo, ".git/index-mut"), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index '.git/index-mut': extended flags in a version 2 index");
+	assert_null(idx);
+	memcpy(mut, data, len);
+	mut[skipped - 62 + 26] = 0x71;  /* the mode: type 0070000 */
+	write_index(".git/index-mut", mut, len, 1);
+	assert_int_equal(gs_index_open_repo_lazy(&idx, repo, ".git/index-mut"), GS_ERROR);
+	assert_string_equal(gs_error_last(), "corrupt index '.git/index-mut': bad entry mode");
+	assert_null(idx);
+
+	free(mut);
+	free(data);
+	git_object_free(head);
+	git_repository_free(repo);
+	th_run("rm -f .git/index-mut");
+}
+
+/* Append one version 2 entry (mode 100644, id all `fill`) for `path` to `out`. */
+static void put_entry(gs_buf *out, const char *path, unsigned char fill)
+{
+	unsigned char fixed[62];
+	size_t len = strlen(path), pad = ((62 + len + 8) & ~(size_t)7) - 62 - len;
+
+	memset(fixed, 0, sizeof(fixed));
+	fixed[24 + 2] = 0x81;
+	fixed[24 + 3] = 0xa4;
+	memset(fixed + 40, fill, 20);
+	fixed[60] = (unsigned char)(len >> 8);
+	fixed[61] = (unsigned char)len;
+	gs_buf_put(out, (const char *)fixed, sizeof(fixed));
+	gs_buf_put(out, path, len);
+	gs_buf_put(out, "\0\0\0\0\0\0\0\0", pad);
+}
+
+/* One cache-tree node: NAME NUL COUNT SP SUBTREES LF, then a 20-byte id of `fill`. */
+static void put_node(gs_buf *out, const char *name, int count, int subtrees, unsigned char fill)
+{
+	unsigned char id[20];
+
+	gs_buf_put(out, name, strlen(name) + 1);
+	gs_buf_printf(out, "%d %d\n", count, subtrees);
+	memset(id, fill, sizeof(id));
+	gs_buf_put(out, (const char *)id, sizeof(id));
+}
+
+/*
+ * The cache-tree's children are bisected in git's order (shorter names
+ * first): as git writes them, or, from another writer, sorted first.
+ */
+static void test_cache_tree_order(void **state)
+{
+	static const char *const orders[][3] = {
+		{ "b", "aa", "ab" },  /* git's order */
+		{ "ab", "aa", "b" },  /* another */
+		{ "aa", "b", "aa" },  /* a name twice */
+	};
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < GS_ARRAY_SIZE(orders); k++) {
+		gs_buf file = GS_BUF_INIT, ext = GS_BUF_INIT;
+		gs_index *idx = NULL;
+		git_oid oid;
+		int rc, lazy;
+
+		gs_buf_put(&file, "DIRC\0\0\0\2\0\0\0\3", 12);
+		put_entry(&file, "aa/x", 0xaa);
+		put_entry(&file, "ab/x", 0xab);
+		put_entry(&file, "b/x", 0xbb);
+		put_node(&ext, "", 3, 3, 0x11);
+		for (i = 0; i < 3; i++)
+			put_node(&ext, orders[k][i], 1, 0, (unsigned char)(orders[k][i][0] == 'b' ? 0xbb :
+									 orders[k][i][1] == 'a' ? 0xaa : 0xab));
+		gs_buf_put(&file, "TREE", 4);
+		gs_buf_putc(&file, 0);
+		gs_buf_putc(&file, 0);
+		gs_buf_putc(&file, (char)(ext.size >> 8));
+		gs_buf_putc(&file, (char)ext.size);
+		gs_buf_put(&file, ext.ptr, ext.size);
+		gs_buf_put(&file, "01234567890123456789", 20);
+		rehash((unsigned char *)file.ptr, file.size);
+		for (lazy = 0; lazy < 2; lazy++) {
+			rc = lazy ? gs_index_parse_lazy(&idx, file.ptr, file.size, "x/index") :
+				    gs_index_parse(&idx, file.ptr, file.size, "x/index");
+			if (k == 2) {
+				assert_int_equal(rc, GS_ERROR);
+				assert_string_equal(gs_error_last(), "corrupt index 'x/index': bad cache-tree extension");
+				continue;
+			}
+			assert_int_equal(rc, 0);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "aa"), 1);
+			assert_int_equal(oid.id[0], 0xaa);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "ab"), 1);
+			assert_int_equal(oid.id[0], 0xab);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "b"), 1);
+			assert_int_equal(oid.id[0], 0xbb);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "a"), 0);
+			assert_int_equal(gs_index_cache_tree_oid(&oid, idx, "c"), 0);
+			gs_index_free(idx);
+		}
+		gs_buf_release(&file);
+		gs_buf_release(&ext);
+	}
+}
+
+/* Paths that would leave the work tree are refused, by both readers; odd but safe ones are not. */
+static void test_path_checks(void **state)
+{
+	static const char *const bad[] = {
+		".", "..", "/a", "a/", "a//b", "./a", "../a", "a/.", "a/..", "a/./b", "a/../b", "/", "//",
+	};
+	static const char *const good[] = {
+		"a", ".a", "a.", "..a", "a..", "...", "a/.b", "a/b..", "a/...", ".git-like/x", "a/b/c",
+	};
+	size_t i;
+	int lazy;
+
+	(void)state;
+	for (i = 0; i < GS_ARRAY_SIZE(bad) + GS_ARRAY_SIZE(good); i++) {
+		const char *path = i < GS_ARRAY_SIZE(bad) ? bad[i] : good[i - GS_ARRAY_SIZE(bad)];
+		gs_buf file = GS_BUF_INIT;
+
+		gs_buf_put(&file, "DIRC\0\0\0\2\0\0\0\1", 12);
+		put_entry(&file, path, 0x11);
+		gs_buf_put(&file, "01234567890123456789", 20);
+		rehash((unsigned char *)file.ptr, file.size);
+		for (lazy = 0; lazy < 2; lazy++) {
+			gs_index *idx = NULL;
+			int rc = lazy ? gs_index_parse_lazy(&idx, file.ptr, file.size, "x/index") :
+					gs_index_parse(&idx, file.ptr, file.size, "x/index");
+
+			if (rc == 0 && lazy) {
+				assert_non_null(gs_index_get(idx, 0));
+				rc = gs_index_error(idx);
+			}
+			if (i < GS_ARRAY_SIZE(bad)) {
+				if (rc != GS_ERROR)
+					fail_msg("'%s' accepted (lazy: %d)", path, lazy);
+				assert_string_equal(gs_error_last(), "corrupt index 'x/index': invalid path");
+			} else if (rc != 0) {
+				fail_msg("'%s' refused (lazy: %d): %s", path, lazy, gs_error_last());
+			}
+			gs_index_free(idx);
+		}
+		gs_buf_release(&file);
+	}
+}
+
 static void test_lookup(void **state)
 {
 	gs_index *idx = NULL;
@@ -895,6 +1227,16 @@ static void test_lookup(void **state)
 	gs_index_prefix_range(idx, "", &b, &e);
 	assert_int_equal(e - b, gs_index_entrycount(idx));
 	assert_null(gs_index_get(idx, gs_index_entrycount(idx)));
+	/* by file name: "a.py" is not "a/b.py", "b.py" is */
+	b = gs_index_next_named(idx, "a.py", 0);
+	assert_string_equal(gs_index_get(idx, b)->path, "a.py");
+	assert_int_equal(gs_index_next_named(idx, "a.py", b + 1), gs_index_entrycount(idx));
+	b = gs_index_next_named(idx, "b.py", 0);
+	assert_string_equal(gs_index_get(idx, b)->path, "a/b.py");
+	assert_int_equal(gs_index_next_named(idx, "b.py", b + 1), gs_index_entrycount(idx));
+	assert_int_equal(gs_index_next_named(idx, "mod.py", 0), (size_t)gs_index_find_pos(idx, "a/b/mod.py"));
+	assert_int_equal(gs_index_next_named(idx, "od.py", 0), gs_index_entrycount(idx));
+	assert_int_equal(gs_index_next_named(idx, "", 0), gs_index_entrycount(idx));
 	gs_index_free(idx);
 }
 
@@ -1135,6 +1477,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_long_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lazy, setup, teardown),
+		cmocka_unit_test(test_cache_tree_order),
+		cmocka_unit_test(test_path_checks),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--perf"))
