@@ -98,6 +98,7 @@ struct gs_index {
 	uint32_t *ct_children;  /* children of each node (positions in ct), grouped by parent */
 	int has_conflicts;
 	int sparse;             /* has sparse directory entries */
+	char *settled_names;    /* paths of the entries settle_sparse() read from trees */
 	/*
 	 * Split index: the "link" extension names a shared index (the base)
 	 * whose entries this file's entries replace, delete or add to. After
@@ -1052,6 +1053,7 @@ void gs_index_free(gs_index *idx)
 	if (idx->slim)
 		big_free(idx->slim, idx->slim_mapped);
 	free(idx->lazy);
+	free(idx->settled_names);
 	free(idx->ct);
 	free(idx->ct_children);
 	gs_index_free(idx->base);
@@ -1316,6 +1318,192 @@ done:
 	return error;
 }
 
+/*
+ * A file entry below a sparse directory entry: git 2.39's update-index
+ * appends a path that sorts after every entry without looking for the
+ * sparse directory that holds it (add_index_entry_with_check()'s fast
+ * path), where anywhere else it expands that directory first; its own
+ * write-tree then lists the file twice. Such an index is read as git
+ * meant it: the directory expanded into its tree's files (skip-worktree),
+ * the entries staged below it replacing the tree's at their paths. The
+ * cache-tree no longer counts these entries: it is dropped.
+ */
+typedef struct {
+	gs_index_entry e;
+	size_t off;             /* into the names read from trees; SIZE_MAX: an entry of the file */
+} settle_item;
+
+typedef struct {
+	settle_item *v;
+	size_t nr, alloc;
+	gs_buf names;
+} settle_list;
+
+static int settle_item_cmp(const void *a, const void *b)
+{
+	const settle_item *x = a, *y = b;
+	int c = entry_cmp(&x->e, &y->e);
+
+	/* at one path and stage the file's entry comes first, and wins */
+	return c ? c : (x->off != SIZE_MAX) - (y->off != SIZE_MAX);
+}
+
+static int settle_tree(settle_list *l, git_repository *repo, const git_oid *oid, gs_buf *path)
+{
+	git_tree *tree = NULL;
+	size_t i, n, base = path->size;
+	int error = 0;
+
+	if (path->size > MAX_PATH_LEN) {
+		error = gs_error_set(GS_ERROR, "cannot expand the sparse index: path too long below '%.64s'",
+				     path->ptr);
+		goto done;
+	}
+	if (git_tree_lookup(&tree, repo, oid) < 0) {
+		error = gs_error_set_git("cannot read a tree of the sparse index");
+		goto done;
+	}
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
+
+		gs_buf_puts(path, git_tree_entry_name(te));
+		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+			gs_buf_putc(path, '/');
+			error = settle_tree(l, repo, git_tree_entry_id(te), path);
+		} else {
+			settle_item *it;
+
+			GS_ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+			it = &l->v[l->nr++];
+			memset(it, 0, sizeof(*it));
+			it->e.path_len = path->size;
+			it->e.mode = (uint32_t)git_tree_entry_filemode(te);
+			it->e.skip_worktree = 1;
+			git_oid_cpy(&it->e.oid, git_tree_entry_id(te));
+			it->off = l->names.size;
+			gs_buf_put(&l->names, path->ptr, path->size + 1);
+		}
+		gs_buf_setlen(path, base);
+		if (error < 0)
+			goto done;
+	}
+done:
+	git_tree_free(tree);
+	return error;
+}
+
+static void settle_paths(settle_list *l, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < l->nr; i++)
+		if (l->v[i].off != SIZE_MAX)
+			l->v[i].e.path = l->names.ptr + l->v[i].off;
+}
+
+static int settle_sparse(gs_index *idx, const char *gitdir)
+{
+	git_repository *repo = NULL;
+	settle_list l = { NULL, 0, 0, GS_BUF_INIT };
+	gs_buf path = GS_BUF_INIT;
+	gs_index_entry *entries = NULL;
+	size_t i, j, k, out, mapped = 0;
+	int error = 0;
+
+	if (!gitdir)
+		goto done;  /* no object database to read the trees from */
+	if (git_repository_open_ext(&repo, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		error = gs_error_set_git("cannot open the repository of the sparse index");
+		goto done;
+	}
+	for (i = 0; i < idx->nr; i++)
+		load_entry(idx, i);
+	for (i = 0; i < idx->nr; i = j) {
+		const gs_index_entry *d = &idx->entries[i];
+		size_t start = l.nr;
+
+		j = i + 1;
+		if (d->mode == MODE_DIR)
+			while (j < idx->nr && idx->entries[j].path_len > d->path_len &&
+			       !memcmp(idx->entries[j].path, d->path, d->path_len))
+				j++;
+		if (j == i + 1) {
+			GS_ALLOC_GROW(l.v, l.nr + 1, l.alloc);
+			l.v[l.nr].e = *d;
+			l.v[l.nr++].off = SIZE_MAX;
+			continue;
+		}
+		gs_buf_set(&path, d->path, d->path_len);
+		if ((error = settle_tree(&l, repo, &d->oid, &path)) < 0)
+			goto done;
+		for (k = i + 1; k < j; k++) {
+			GS_ALLOC_GROW(l.v, l.nr + 1, l.alloc);
+			l.v[l.nr].e = idx->entries[k];
+			l.v[l.nr++].off = SIZE_MAX;
+		}
+		settle_paths(&l, start);
+		qsort(l.v + start, l.nr - start, sizeof(*l.v), settle_item_cmp);
+		/* a path staged below the directory: the tree's entries for it go */
+		for (out = start, k = start; k < l.nr; k++) {
+			settle_item *it = &l.v[k];
+			int shadowed = 0;
+
+			if (it->off != SIZE_MAX) {
+				size_t m;
+
+				for (m = k; !shadowed && m-- > start && same_path(&l.v[m].e, &it->e);)
+					shadowed = l.v[m].off == SIZE_MAX;
+				for (m = k + 1; !shadowed && m < l.nr && same_path(&l.v[m].e, &it->e); m++)
+					shadowed = l.v[m].off == SIZE_MAX;
+			}
+			if (!shadowed)
+				l.v[out++] = *it;
+		}
+		l.nr = out;
+	}
+	settle_paths(&l, 0);
+	entries = big_alloc(l.nr, sizeof(*entries), &mapped);
+	for (i = 0; i < l.nr; i++)
+		entries[i] = l.v[i].e;
+	big_free(idx->entries, idx->entries_mapped);
+	if (idx->slim) {
+		/* every entry is decoded now: the index is no longer lazy */
+		big_free(idx->slim, idx->slim_mapped);
+		idx->slim = NULL;
+	}
+	idx->entries = entries;
+	idx->entries_mapped = mapped;
+	idx->nr = l.nr;
+	free(idx->settled_names);
+	/* the paths point into it: handed over as they are */
+	idx->settled_names = gs_buf_detach(&l.names, NULL);
+	idx->ct_nr = 0;
+done:
+	git_repository_free(repo);
+	free(l.v);
+	gs_buf_release(&l.names);
+	gs_buf_release(&path);
+	return error;
+}
+
+/* Whether an entry sits below the sparse directory entry before it. */
+static int has_insiders(const gs_index *idx)
+{
+	size_t i, len, next_len;
+	const char *p, *next;
+
+	for (i = 0; idx->sparse && i + 1 < idx->nr; i++) {
+		p = path_at(idx, i, &len);
+		if (!len || p[len - 1] != '/')
+			continue;  /* a file: only a sparse directory's name ends with a slash */
+		next = path_at(idx, i + 1, &next_len);
+		if (next_len > len && !memcmp(p, next, len))
+			return 1;
+	}
+	return 0;
+}
+
 static int open_in(gs_index **out, const char *path, const char *gitdir, int lazy)
 {
 	gs_index *idx = index_new(path);
@@ -1324,8 +1512,10 @@ static int open_in(gs_index **out, const char *path, const char *gitdir, int laz
 	idx->want_lazy = lazy;
 	if ((error = open_file(idx, &missing)) < 0)
 		goto done;
-	if (is_split(idx))
-		error = read_shared(idx, gitdir);
+	if (is_split(idx) && (error = read_shared(idx, gitdir)) < 0)
+		goto done;
+	if (has_insiders(idx))
+		error = settle_sparse(idx, gitdir);
 done:
 	if (error < 0) {
 		gs_index_free(idx);
