@@ -1348,7 +1348,15 @@ static int settle_item_cmp(const void *a, const void *b)
 	return c ? c : (x->off != SIZE_MAX) - (y->off != SIZE_MAX);
 }
 
-static int settle_tree(settle_list *l, git_repository *repo, const git_oid *oid, gs_buf *path)
+/*
+ * Calls fn for every file below the tree oid, depth first in the tree's
+ * order, with path holding the file's path (the directory's path, ending
+ * in '/', on entry; restored on return).
+ */
+typedef int (*tree_file_fn)(void *payload, const git_tree_entry *te, const gs_buf *path);
+
+static int walk_tree_files(git_repository *repo, const git_oid *oid, gs_buf *path, tree_file_fn fn,
+			   void *payload)
 {
 	git_tree *tree = NULL;
 	size_t i, n, base = path->size;
@@ -1370,19 +1378,9 @@ static int settle_tree(settle_list *l, git_repository *repo, const git_oid *oid,
 		gs_buf_puts(path, git_tree_entry_name(te));
 		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
 			gs_buf_putc(path, '/');
-			error = settle_tree(l, repo, git_tree_entry_id(te), path);
+			error = walk_tree_files(repo, git_tree_entry_id(te), path, fn, payload);
 		} else {
-			settle_item *it;
-
-			GS_ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-			it = &l->v[l->nr++];
-			memset(it, 0, sizeof(*it));
-			it->e.path_len = path->size;
-			it->e.mode = (uint32_t)git_tree_entry_filemode(te);
-			it->e.skip_worktree = 1;
-			git_oid_cpy(&it->e.oid, git_tree_entry_id(te));
-			it->off = l->names.size;
-			gs_buf_put(&l->names, path->ptr, path->size + 1);
+			error = fn(payload, te, path);
 		}
 		gs_buf_setlen(path, base);
 		if (error < 0)
@@ -1391,6 +1389,23 @@ static int settle_tree(settle_list *l, git_repository *repo, const git_oid *oid,
 done:
 	git_tree_free(tree);
 	return error;
+}
+
+static int settle_file(void *payload, const git_tree_entry *te, const gs_buf *path)
+{
+	settle_list *l = payload;
+	settle_item *it;
+
+	GS_ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	it = &l->v[l->nr++];
+	memset(it, 0, sizeof(*it));
+	it->e.path_len = path->size;
+	it->e.mode = (uint32_t)git_tree_entry_filemode(te);
+	it->e.skip_worktree = 1;
+	git_oid_cpy(&it->e.oid, git_tree_entry_id(te));
+	it->off = l->names.size;
+	gs_buf_put(&l->names, path->ptr, path->size + 1);
+	return 0;
 }
 
 static void settle_paths(settle_list *l, size_t from)
@@ -1435,7 +1450,7 @@ static int settle_sparse(gs_index *idx, const char *gitdir)
 			continue;
 		}
 		gs_buf_set(&path, d->path, d->path_len);
-		if ((error = settle_tree(&l, repo, &d->oid, &path)) < 0)
+		if ((error = walk_tree_files(repo, &d->oid, &path, settle_file, &l)) < 0)
 			goto done;
 		for (k = i + 1; k < j; k++) {
 			GS_ALLOC_GROW(l.v, l.nr + 1, l.alloc);
@@ -2188,53 +2203,30 @@ static void write_entry(gs_buf *out, const gs_index_entry *e, const char *path, 
 }
 
 /* The files below a sparse directory, as skip-worktree entries. */
-static int write_tree_entries(gs_buf *out, size_t *count, git_repository *repo, const git_oid *oid,
-			      gs_buf *path)
+typedef struct {
+	gs_buf *out;
+	size_t count;
+} flat_writer;
+
+static int write_tree_file(void *payload, const git_tree_entry *te, const gs_buf *path)
 {
-	git_tree *tree = NULL;
-	size_t i, n, base = path->size;
-	int error = 0;
+	flat_writer *w = payload;
+	gs_index_entry e;
 
-	if (path->size > MAX_PATH_LEN) {
-		error = gs_error_set(GS_ERROR, "cannot expand the sparse index: path too long below '%.64s'",
-				     path->ptr);
-		goto done;
-	}
-	if (git_tree_lookup(&tree, repo, oid) < 0) {
-		error = gs_error_set_git("cannot read a tree of the sparse index");
-		goto done;
-	}
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n; i++) {
-		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
-
-		gs_buf_puts(path, git_tree_entry_name(te));
-		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
-			gs_buf_putc(path, '/');
-			error = write_tree_entries(out, count, repo, git_tree_entry_id(te), path);
-		} else {
-			gs_index_entry e;
-
-			memset(&e, 0, sizeof(e));
-			e.mode = (uint32_t)git_tree_entry_filemode(te);
-			git_oid_cpy(&e.oid, git_tree_entry_id(te));
-			write_entry(out, &e, path->ptr, path->size, 1);
-			(*count)++;
-		}
-		gs_buf_setlen(path, base);
-		if (error < 0)
-			goto done;
-	}
-done:
-	git_tree_free(tree);
-	return error;
+	memset(&e, 0, sizeof(e));
+	e.mode = (uint32_t)git_tree_entry_filemode(te);
+	git_oid_cpy(&e.oid, git_tree_entry_id(te));
+	write_entry(w->out, &e, path->ptr, path->size, 1);
+	w->count++;
+	return 0;
 }
 
 int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
 {
 	gs_buf path = GS_BUF_INIT;
 	unsigned char sum[HASH_SIZE];
-	size_t i, count = 0;
+	flat_writer w = { out, 0 };
+	size_t i;
 	int error = 0;
 
 	gs_buf_clear(out);
@@ -2246,21 +2238,21 @@ int gs_index_write_flat(gs_buf *out, const gs_index *idx, git_repository *repo)
 
 		if (e->mode == MODE_DIR) {
 			gs_buf_set(&path, e->path, e->path_len);
-			if ((error = write_tree_entries(out, &count, repo, &e->oid, &path)) < 0)
+			if ((error = walk_tree_files(repo, &e->oid, &path, write_tree_file, &w)) < 0)
 				goto done;
 			continue;
 		}
 		write_entry(out, e, e->path, e->path_len, e->skip_worktree);
-		count++;
+		w.count++;
 	}
-	if (count > UINT32_MAX) {
+	if (w.count > UINT32_MAX) {
 		error = gs_error_set(GS_ERROR, "cannot write index: too many entries");
 		goto done;
 	}
-	out->ptr[8] = (char)(count >> 24);
-	out->ptr[9] = (char)(count >> 16);
-	out->ptr[10] = (char)(count >> 8);
-	out->ptr[11] = (char)count;
+	out->ptr[8] = (char)(w.count >> 24);
+	out->ptr[9] = (char)(w.count >> 16);
+	out->ptr[10] = (char)(w.count >> 8);
+	out->ptr[11] = (char)w.count;
 	if (gs_sha1(sum, out->ptr, out->size) < 0) {
 		error = gs_error_set(GS_ERROR, "cannot write index: SHA-1 failed");
 		goto done;
