@@ -253,6 +253,19 @@ static void registry_serialize(gs_buf *out, const gs_registry *reg)
 	gs_buf_release(&one);
 }
 
+/* Add the spec serialised at path (n bytes, no NUL) as body; -1 when it is not one. */
+static int add_serialized(gs_registry *reg, const char *path, size_t n, const char *body, size_t m)
+{
+	char *p = gs_xstrndup(path, n);
+	gs_spec *spec;
+	int error = gs_spec_deserialize(&spec, p, body, m);
+
+	if (error >= 0)
+		registry_add(reg, spec);
+	free(p);
+	return error < 0 ? -1 : 0;
+}
+
 /* Fill `reg` from a cached serialisation; -1 (and `reg` emptied) when it is not one. */
 static int registry_deserialize(gs_registry *reg, const char *data, size_t len, const gs_strvec *ids)
 {
@@ -266,20 +279,14 @@ static int registry_deserialize(gs_registry *reg, const char *data, size_t len, 
 	nr = gs_reader_u32le(&r);
 	for (i = 0; i < nr && !r.bad; i++) {
 		const char *path = get_bytes(&r, &n), *body;
-		char *p;
-		gs_spec *spec;
 
 		body = get_bytes(&r, &m);
 		if (r.bad || memchr(path, '\0', n))
 			break;
 		if (ids && !gs_spec_serialized_covers(body, m, ids))
 			continue;
-		p = gs_xstrndup(path, n);
-		if (gs_spec_deserialize(&spec, p, body, m) < 0)
+		if (add_serialized(reg, path, n, body, m) < 0)
 			r.bad = 1;
-		else
-			registry_add(reg, spec);
-		free(p);
 	}
 	get_errors(reg, &r);
 	if (r.bad || r.p != r.end) {
@@ -482,19 +489,13 @@ static int load_shard(gs_registry *reg, const char *data, size_t len, const gs_s
 	for (i = 0; i < nr && !r.bad; i++) {
 		size_t n = 0, m = 0;
 		const char *path = get_bytes(&r, &n), *body = get_bytes(&r, &m);
-		gs_spec *spec;
-		char *p;
 
 		if (r.bad || memchr(path, '\0', n))
 			return -1;
 		if (!gs_spec_serialized_covers(body, m, ids) || has_spec_path(reg, path, n))
 			continue;
-		p = gs_xstrndup(path, n);
-		if (gs_spec_deserialize(&spec, p, body, m) < 0)
+		if (add_serialized(reg, path, n, body, m) < 0)
 			r.bad = 1;
-		else
-			registry_add(reg, spec);
-		free(p);
 	}
 	return r.bad || r.p != r.end ? -1 : 0;
 }
