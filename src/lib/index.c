@@ -262,6 +262,24 @@ static int expand_v4_paths(gs_index *idx, const size_t *keep)
 	return 0;
 }
 
+/*
+ * The extended flags of the entry at p (left bytes to the end of the
+ * entries), for both readers: the corruption checks in one place.
+ */
+static inline int extended_flags(const gs_index *idx, const unsigned char *p, size_t left,
+				 uint16_t *xflags, size_t *fixed)
+{
+	if (idx->version < 3)
+		return corrupt(idx, "extended flags in a version 2 index");
+	if (left < ENTRY_FIXED + 2)
+		return corrupt(idx, "truncated entry");
+	*xflags = be16(p + 62);
+	if (*xflags & ~XFLAG_KNOWN)
+		return corrupt(idx, "unknown entry flags");
+	*fixed += 2;
+	return 0;
+}
+
 static int parse_entries(gs_index *idx, const unsigned char **pp, const unsigned char *end)
 {
 	const unsigned char *p = *pp;
@@ -289,22 +307,9 @@ static int parse_entries(gs_index *idx, const unsigned char **pp, const unsigned
 		flags = be16(p + 60);
 		e->stage = (unsigned char)((flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT);
 
-		if (flags & FLAG_EXTENDED) {
-			if (idx->version < 3) {
-				error = corrupt(idx, "extended flags in a version 2 index");
-				goto done;
-			}
-			if ((size_t)(end - p) < ENTRY_FIXED + 2) {
-				error = corrupt(idx, "truncated entry");
-				goto done;
-			}
-			xflags = be16(p + 62);
-			if (xflags & ~XFLAG_KNOWN) {
-				error = corrupt(idx, "unknown entry flags");
-				goto done;
-			}
-			fixed += 2;
-		}
+		if ((flags & FLAG_EXTENDED) &&
+		    (error = extended_flags(idx, p, (size_t)(end - p), &xflags, &fixed)) < 0)
+			goto done;
 		e->skip_worktree = !!(xflags & XFLAG_SKIP_WORKTREE);
 		e->intent_to_add = !!(xflags & XFLAG_INTENT_TO_ADD);
 
@@ -463,22 +468,9 @@ static int scan_entries(gs_index *idx, const unsigned char **pp, const unsigned 
 			goto done;
 		}
 		flags = be16(p + 60);
-		if (flags & FLAG_EXTENDED) {
-			if (idx->version < 3) {
-				error = corrupt(idx, "extended flags in a version 2 index");
-				goto done;
-			}
-			if (left < ENTRY_FIXED + 2) {
-				error = corrupt(idx, "truncated entry");
-				goto done;
-			}
-			xflags = be16(p + 62);
-			if (xflags & ~XFLAG_KNOWN) {
-				error = corrupt(idx, "unknown entry flags");
-				goto done;
-			}
-			fixed += 2;
-		}
+		if ((flags & FLAG_EXTENDED) &&
+		    (error = extended_flags(idx, p, left, &xflags, &fixed)) < 0)
+			goto done;
 		raw_mode = be32(p + 24);
 		/* the common modes first; the rest as parse_entries() judges them */
 		if (raw_mode != 0100644 && raw_mode != 0100755) {
