@@ -274,10 +274,12 @@ static void remember_hash(gs_engine *eng, const gs_source *src, const char *path
 /* ---- computing one model ------------------------------------------------- */
 
 /*
- * A parse tree takes about a hundred times the size of its source: two
- * threads each parsing a generated 1.5 MB test file of SymPy would need
- * 300 MiB at once. Files past this size are parsed one at a time: a thread
- * holds the token while it parses one.
+ * A parse tree takes about a hundred times the size of its source. Files
+ * past this size are parsed in pieces where the source has cut points
+ * (python_pieces.h, ADR 0020), but one without them (SymPy's
+ * rubi/constraints.py, 295 KB inside a single `if`) is still parsed whole,
+ * about 30 MiB of tree: such files are parsed one at a time, a thread
+ * holding the token while it parses one.
  */
 #define BIG_FILE (256u << 10)
 
