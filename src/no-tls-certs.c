@@ -12,13 +12,25 @@
  * empty CA chain any TLS connection would fail to verify, which is the
  * right failure for programs that must not open one. A libgit2 built on
  * OpenSSL never calls it; then it is simply unused.
+ *
+ * Linked from the archives (the default, docs/adr/0022), the libraries'
+ * own definitions are in the executable too, in members it needs for other
+ * functions: two definitions of one name. There the functions below are
+ * named __wrap_NAME and the Makefile links with -Wl,--wrap=NAME, which
+ * sends every call from the archives to NAME here.
  */
+
+#ifdef GITSPEC_LINK_STATIC
+# define REPLACE(name) __wrap_##name
+#else
+# define REPLACE(name) name
+#endif
 
 struct mbedtls_x509_crt;
 
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int REPLACE(mbedtls_x509_crt_parse_file)(struct mbedtls_x509_crt *chain, const char *path);
 
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+int REPLACE(mbedtls_x509_crt_parse_file)(struct mbedtls_x509_crt *chain, const char *path)
 {
 	(void)chain;
 	(void)path;
@@ -34,9 +46,9 @@ int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path
  * (docs/adr/0021). libssh2_exit() does nothing when this one ran, as
  * libssh2 counts its own initialisations.
  */
-int libssh2_init(int flags);
+int REPLACE(libssh2_init)(int flags);
 
-int libssh2_init(int flags)
+int REPLACE(libssh2_init)(int flags)
 {
 	(void)flags;
 	return 0;
@@ -56,7 +68,9 @@ int libssh2_init(int flags)
 #  include <string.h>
 #  include <mbedtls/havege.h>
 
-void mbedtls_havege_init(mbedtls_havege_state *hs)
+void REPLACE(mbedtls_havege_init)(mbedtls_havege_state *hs);
+
+void REPLACE(mbedtls_havege_init)(mbedtls_havege_state *hs)
 {
 	memset(hs, 0, sizeof(*hs));
 }
