@@ -47,9 +47,11 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 # Static: 21 shared objects fewer to map and relocate at every start, half
 # the hook's start-up. The C library's own parts (libm, libdl, librt,
 # libpthread; glibc 2.34 merged the last three into libc) stay dynamic, and
-# so does cmocka (Debian ships no archive of it). Debian's libgit2.pc does
-# not name libgssapi_krb5, of which there is no archive: src/no-gssapi.c
-# refuses its nine functions instead.
+# so does cmocka (Debian ships no archive of it). Two of libgit2's
+# dependencies serve only transports git-spec never opens, and are
+# replaced by functions that refuse (libno-transport.a below): GSS-API
+# (Debian's libgit2.pc does not name libgssapi_krb5, of which there is no
+# archive) and libssh2 (whose archive would pull in most of libcrypto).
 LINK ?= auto
 SYSTEM_LIBS = -lc -lm -ldl -lrt -lpthread
 ifeq ($(filter $(LINK),auto static shared),)
@@ -81,22 +83,26 @@ LINK_MODE = shared
 endif
 
 GITSPEC_VERSION = 0.1.0
+# src/no-gssapi.c and src/no-ssh.c, after the archives in the link: the
+# linker takes a member only for a symbol libgit2.a still needs.
+NO_TRANSPORT = $(BUILD)/libno-transport.a
+NO_TRANSPORT_OBJS = $(BUILD)/src/no-gssapi.o $(BUILD)/src/no-ssh.o
 ifeq ($(LINK_MODE),static)
 # In $(BUILD)/FLAGS too, so that changing the mode rebuilds everything.
 LINK_CPPFLAGS = -DGITSPEC_LINK_STATIC
-LIBS = $(STATIC_LIBS_DIRS) -Wl,-Bstatic $(ARCHIVE_LIBS) -Wl,-Bdynamic \
-	$(filter $(SYSTEM_LIBS),$(STATIC_LIBS_L)) $(STATIC_LIBS_OTHER) -lpthread
-# Linked into whatever links libgit2.a: the programs, the unit tests, the
-# fuzz targets.
-STATIC_OBJS = $(BUILD)/src/no-gssapi.o
+LIBS = $(STATIC_LIBS_DIRS) -Wl,-Bstatic $(filter-out -lssh2,$(ARCHIVE_LIBS)) -Wl,-Bdynamic \
+	$(NO_TRANSPORT) $(filter $(SYSTEM_LIBS),$(STATIC_LIBS_L)) $(STATIC_LIBS_OTHER) -lpthread
+# What links $(LIBS) depends on it: the programs, the unit tests, the fuzz
+# targets, bench/parse_only.
+STATIC_DEPS = $(NO_TRANSPORT)
 # The functions src/no-tls-certs.c replaces: an executable's definition
 # takes the place of a shared library's, but not of an archive member's
 # (both would be linked); --wrap sends the archives' calls to it instead.
-PROG_WRAP = $(addprefix -Wl$(comma)--wrap=,mbedtls_x509_crt_parse_file mbedtls_havege_init libssh2_init)
+PROG_WRAP = $(addprefix -Wl$(comma)--wrap=,mbedtls_x509_crt_parse_file mbedtls_havege_init)
 else
 LINK_CPPFLAGS =
 LIBS = $(PKG_LIBS) -lpthread
-STATIC_OBJS =
+STATIC_DEPS =
 PROG_WRAP =
 endif
 comma = ,
@@ -134,13 +140,13 @@ CMD_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(CMD_SRCS))
 
 PROGRAMS = $(BUILD)/bin/git-spec $(BUILD)/bin/git-spec-hook $(BUILD)/bin/git-spec-merge
 # Linked into the programs only, not the library: see src/no-tls-certs.c.
-PROG_OBJS = $(BUILD)/src/no-tls-certs.o $(STATIC_OBJS)
+PROG_OBJS = $(BUILD)/src/no-tls-certs.o
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_OBJS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(UNIT_SRCS))
 
-ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(BUILD)/src/no-gssapi.o $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
+ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(NO_TRANSPORT_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
 	$(BUILD)/src/git-spec-merge.o $(UNIT_OBJS)
 
 .PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check \
@@ -197,11 +203,16 @@ $(LIB): $(LIB_OBJS) $(GRAMMAR_OBJS) $(TOML_GRAMMAR_OBJS)
 	$(Q)rm -f $@
 	$(QUIET_AR)ar rcs $@ $^
 
-$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB)
+$(NO_TRANSPORT): $(NO_TRANSPORT_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(QUIET_AR)ar rcs $@ $^
+
+$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(LIBS)
 
-$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LIB)
+$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(LIBS)
 
@@ -209,9 +220,9 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/FLAGS | deps-check test-deps-ch
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(STATIC_OBJS) $(LIB) | test-deps-check
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB) $(STATIC_DEPS) | test-deps-check
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(STATIC_OBJS) $(LIB) $(LIBS) $(CMOCKA_LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(CMOCKA_LIBS)
 
 unit: test-deps-check $(UNIT_BINS)
 	@tests/run-unit.sh $(BUILD)
@@ -269,11 +280,11 @@ $(BUILD)/bench/measure: bench/measure.c
 	$(QUIET_LINK)$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARNFLAGS) -o $@ $<
 
 # Linked as the programs are (LINK), for a like-for-like parse floor.
-$(BUILD)/bench/parse_only: bench/parse_only.c $(GRAMMAR_OBJS)
+$(BUILD)/bench/parse_only: bench/parse_only.c $(GRAMMAR_OBJS) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) -std=c11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNFLAGS) $(PKG_CFLAGS) -o $@ $< \
 		$(GRAMMAR_OBJS) $(LIBS)
 
-$(BUILD)/fuzz/%: fuzz/%.c $(STATIC_OBJS) $(LIB)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -fsanitize=fuzzer -o $@ $< $(STATIC_OBJS) $(LIB) $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)

@@ -15,8 +15,8 @@
  *
  * Linked from the archives (the default, docs/adr/0022), the libraries'
  * own definitions are in the executable too, in members it needs for other
- * functions: two definitions of one name. There the functions below are
- * named __wrap_NAME and the Makefile links with -Wl,--wrap=NAME, which
+ * functions: two definitions of one name. There the mbedTLS functions below
+ * are named __wrap_NAME and the Makefile links with -Wl,--wrap=NAME, which
  * sends every call from the archives to NAME here.
  */
 
@@ -44,15 +44,18 @@ int REPLACE(mbedtls_x509_crt_parse_file)(struct mbedtls_x509_crt *chain, const c
  * transport git-spec never opens. Its programs count on that: an unchanged
  * `git spec check` costs little more than starting the program
  * (docs/adr/0021). libssh2_exit() does nothing when this one ran, as
- * libssh2 counts its own initialisations.
+ * libssh2 counts its own initialisations. A static build links no libssh2
+ * at all: src/no-ssh.c takes its place.
  */
-int REPLACE(libssh2_init)(int flags);
+#ifndef GITSPEC_LINK_STATIC
+int libssh2_init(int flags);
 
-int REPLACE(libssh2_init)(int flags)
+int libssh2_init(int flags)
 {
 	(void)flags;
 	return 0;
 }
+#endif
 
 /*
  * And for mbedTLS's HAVEGE entropy source, which libgit2's TLS set-up

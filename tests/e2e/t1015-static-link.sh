@@ -43,12 +43,12 @@ test_expect_success 'setup' '
 '
 
 if all_archives; then
-	test_expect_success 'by default the programs link the archives, with the GSS-API refusals and the wraps' '
+	test_expect_success 'by default the programs link the archives, the refusals of GSS-API and SSH, and the wraps' '
 		link_line &&
-		test_grep -e "-Wl,-Bstatic -lgit2 .*-lcrypto -Wl,-Bdynamic" link.out &&
-		test_grep -e "no-gssapi.o" link.out &&
+		test_grep -e "-Wl,-Bstatic -lgit2 .*-lcrypto -Wl,-Bdynamic $TRASH/b/libno-transport.a" link.out &&
 		test_grep -e "-Wl,--wrap=mbedtls_x509_crt_parse_file" link.out &&
-		! grep -e "lgssapi" link.out
+		! grep -e "-lgssapi" link.out &&
+		! grep -e "-lssh2" link.out
 	'
 else
 	test_expect_success "by default the shared libraries, with a note, when archives are missing" '
@@ -62,7 +62,7 @@ test_expect_success 'LINK=shared: the shared libraries, and no refusals' '
 	link_line LINK=shared &&
 	test_grep -e "-lgit2" link.out &&
 	! grep -e "-Bstatic" link.out &&
-	! grep -e "no-gssapi" link.out &&
+	! grep -e "no-transport" link.out &&
 	! grep -e "--wrap" link.out &&
 	! grep "^note:" make.out
 '
@@ -89,7 +89,8 @@ test_expect_success 'the link mode is in FLAGS, so that changing it rebuilds' '
 	fi
 '
 
-# The build under test: a static one must load no library of libgit2's.
+# The build under test: a static one loads no library of libgit2's and
+# holds no libssh2 code (src/no-ssh.c stands in for it).
 if grep -q -e "-DGITSPEC_LINK_STATIC" "$B/FLAGS"; then
 	for prog in git-spec git-spec-hook git-spec-merge; do
 		test_expect_success "$prog loads none of the archived libraries' shared objects" '
@@ -97,6 +98,8 @@ if grep -q -e "-DGITSPEC_LINK_STATIC" "$B/FLAGS"; then
 			! grep -E "NEEDED.*($banned)" dyn &&
 			ldd "$B/bin/'"$prog"'" >ldd.out &&
 			! grep -E "$banned" ldd.out &&
+			nm "$B/bin/'"$prog"'" >syms &&
+			! grep " T _libssh2_" syms &&
 			"$B/bin/'"$prog"'" --version
 		'
 	done
