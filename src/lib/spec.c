@@ -70,6 +70,54 @@ static int yaml_error_at(const yaml_mark_t *mark, size_t line_offset, const char
 			       "line %zu column %zu: %s", line, column, problem);
 }
 
+/*
+ * Why the document is refused at `ev`, or NULL: the limits that keep a
+ * hostile front matter from costing more than its own size (DESIGN 3.6).
+ */
+static const char *event_refused(const yaml_event_t *ev, size_t depth, size_t *docs)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		return ++*docs > 1 ? "more than one YAML document" : NULL;
+	case YAML_ALIAS_EVENT:
+		return "aliases are not allowed";
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor)
+			return "anchors are not allowed";
+		if (ev->data.scalar.length > YAML_SCALAR_MAX)
+			return "scalar longer than 64 KiB";
+		return NULL;
+	case YAML_SEQUENCE_START_EVENT:
+		if (ev->data.sequence_start.anchor)
+			return "anchors are not allowed";
+		return depth >= YAML_DEPTH_MAX ? "nested deeper than 64 levels" : NULL;
+	case YAML_MAPPING_START_EVENT:
+		if (ev->data.mapping_start.anchor)
+			return "anchors are not allowed";
+		return depth >= YAML_DEPTH_MAX ? "nested deeper than 64 levels" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static gs_yaml_node *scalar_node(const yaml_event_t *ev, size_t line_offset)
+{
+	gs_yaml_node *node = yaml_node_new(GS_YAML_SCALAR, ev, line_offset);
+
+	node->len = ev->data.scalar.length;
+	node->value = gs_xmalloc(node->len + 1);
+	memcpy(node->value, ev->data.scalar.value, node->len);
+	node->value[node->len] = '\0';
+	node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return node;
+}
+
+/*
+ * One loop over libyaml's events, kept whole: the open-collection stack,
+ * its depth, the root and the node count are the loop's state, and every
+ * event reads or moves them. What is refused (event_refused) and how a
+ * scalar is copied (scalar_node) live outside it.
+ */
 int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_offset)
 {
 	yaml_parser_t parser;
@@ -87,6 +135,7 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 
 	while (!done_parsing) {
 		gs_yaml_node *node = NULL;
+		const char *refused;
 		int opens = 0;
 
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -97,60 +146,24 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 			goto done;
 		}
 		have_event = 1;
+		if ((refused = event_refused(&ev, depth, &docs))) {
+			error = yaml_error_at(&ev.start_mark, line_offset, refused, NULL);
+			goto done;
+		}
 
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			done_parsing = 1;
 			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "more than one YAML document", NULL);
-				goto done;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			error = yaml_error_at(&ev.start_mark, line_offset,
-					      "aliases are not allowed", NULL);
-			goto done;
 		case YAML_SCALAR_EVENT:
-			if (ev.data.scalar.anchor) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "anchors are not allowed", NULL);
-				goto done;
-			}
-			if (ev.data.scalar.length > YAML_SCALAR_MAX) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "scalar longer than 64 KiB", NULL);
-				goto done;
-			}
-			node = yaml_node_new(GS_YAML_SCALAR, &ev, line_offset);
-			node->len = ev.data.scalar.length;
-			node->value = gs_xmalloc(node->len + 1);
-			memcpy(node->value, ev.data.scalar.value, node->len);
-			node->value[node->len] = '\0';
-			node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+			node = scalar_node(&ev, line_offset);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			const yaml_char_t *anchor = ev.type == YAML_SEQUENCE_START_EVENT ?
-				ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
-
-			if (anchor) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "anchors are not allowed", NULL);
-				goto done;
-			}
-			if (depth >= YAML_DEPTH_MAX) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "nested deeper than 64 levels", NULL);
-				goto done;
-			}
+		case YAML_MAPPING_START_EVENT:
 			node = yaml_node_new(ev.type == YAML_SEQUENCE_START_EVENT ?
 					     GS_YAML_SEQUENCE : GS_YAML_MAPPING, &ev, line_offset);
 			opens = 1;
 			break;
-		}
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			if (depth)
