@@ -402,6 +402,39 @@ static void set_field(struct parse_ctx *ctx, const char *prefix, const char *key
 }
 
 /*
+ * The field `key` of `map` (*out NULL when absent), named and placed in
+ * `ctx` for the messages about it; an error when it is given twice.
+ */
+static int get_field(const gs_yaml_node **out, struct parse_ctx *ctx, const gs_yaml_node *map,
+		     const char *prefix, const char *key)
+{
+	int dup;
+
+	set_field(ctx, prefix, key);
+	*out = gs_yaml_get(map, key, &dup);
+	/* a missing field is placed at the mapping that lacks it */
+	ctx->node = *out ? *out : map;
+	if (dup)
+		return field_error(ctx, "given twice; keep one");
+	return 0;
+}
+
+/* A list field of `map` that must be there: `missing` says what to write. */
+static int get_list(const gs_yaml_node **out, struct parse_ctx *ctx, const gs_yaml_node *map,
+		    const char *prefix, const char *key, const char *missing)
+{
+	int error;
+
+	if ((error = get_field(out, ctx, map, prefix, key)) < 0)
+		return error;
+	if (gs_yaml_is_null(*out))
+		return field_error(ctx, "missing; %s", missing);
+	if ((*out)->type != GS_YAML_SEQUENCE)
+		return field_error(ctx, "expected a list, found %s", type_name(*out));
+	return 0;
+}
+
+/*
  * A string field of `map`. *out stays NULL when absent or null; an error
  * when `required` and absent, or when it is not a scalar.
  */
@@ -409,15 +442,11 @@ static int get_string(char **out, struct parse_ctx *ctx, const gs_yaml_node *map
 		      const char *prefix, const char *key, int required)
 {
 	const gs_yaml_node *n;
-	int dup;
+	int error;
 
 	*out = NULL;
-	set_field(ctx, prefix, key);
-	n = gs_yaml_get(map, key, &dup);
-	/* a missing field is placed at the mapping that lacks it */
-	ctx->node = n ? n : map;
-	if (dup)
-		return field_error(ctx, "given twice; keep one");
+	if ((error = get_field(&n, ctx, map, prefix, key)) < 0)
+		return error;
 	if (gs_yaml_is_null(n)) {
 		if (required)
 			return field_error(ctx, "missing; add it to the front matter");
@@ -543,7 +572,7 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 {
 	const gs_yaml_node *vars, *rollup;
 	gs_buf vprefix = GS_BUF_INIT;
-	int error = 0, dup;
+	int error = 0;
 	size_t i;
 
 	*skip = 0;
@@ -568,34 +597,16 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 	if ((error = get_string(&s->module, ctx, n, prefix, "module", 0)) < 0)
 		goto done;
 
-	set_field(ctx, prefix, "rollup");
-	rollup = gs_yaml_get(n, "rollup", &dup);
-	ctx->node = rollup ? rollup : n;
-	if (dup) {
-		error = field_error(ctx, "given twice; keep one");
+	if ((error = get_field(&rollup, ctx, n, prefix, "rollup")) < 0)
 		goto done;
-	}
 	if (!gs_yaml_is_null(rollup) && gs_yaml_bool(&s->rollup, rollup) < 0) {
 		error = field_error(ctx, "expected true or false");
 		goto done;
 	}
 
-	set_field(ctx, prefix, "variants");
-	vars = gs_yaml_get(n, "variants", &dup);
-	ctx->node = vars ? vars : n;
-	if (dup) {
-		error = field_error(ctx, "given twice; keep one");
+	if ((error = get_list(&vars, ctx, n, prefix, "variants", "list the variants (public, "
+			      "all, tests) and their contract paths")) < 0)
 		goto done;
-	}
-	if (gs_yaml_is_null(vars)) {
-		error = field_error(ctx, "missing; list the variants (public, all, tests) "
-				    "and their contract paths");
-		goto done;
-	}
-	if (vars->type != GS_YAML_SEQUENCE) {
-		error = field_error(ctx, "expected a list, found %s", type_name(vars));
-		goto done;
-	}
 	s->variants = gs_xcalloc(vars->nr ? vars->nr : 1, sizeof(*s->variants));
 	for (i = 0; i < vars->nr; i++) {
 		gs_buf_clear(&vprefix);
@@ -624,7 +635,7 @@ static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *r
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	const gs_yaml_node *sources;
 	gs_buf prefix = GS_BUF_INIT;
-	int error = 0, dup;
+	int error = 0;
 	size_t i;
 
 	spec->path = gs_xstrdup(path);
@@ -642,21 +653,9 @@ static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *r
 	    (error = get_string(&spec->status, &ctx, root, "", "status", 0)) < 0)
 		goto done;
 
-	set_field(&ctx, "", "sources");
-	sources = gs_yaml_get(root, "sources", &dup);
-	ctx.node = sources ? sources : root;
-	if (dup) {
-		error = field_error(&ctx, "given twice; keep one");
+	if ((error = get_list(&sources, &ctx, root, "", "sources",
+			      "list the packages this spec covers")) < 0)
 		goto done;
-	}
-	if (gs_yaml_is_null(sources)) {
-		error = field_error(&ctx, "missing; list the packages this spec covers");
-		goto done;
-	}
-	if (sources->type != GS_YAML_SEQUENCE) {
-		error = field_error(&ctx, "expected a list, found %s", type_name(sources));
-		goto done;
-	}
 	spec->sources = gs_xcalloc(sources->nr ? sources->nr : 1, sizeof(*spec->sources));
 	for (i = 0; i < sources->nr; i++) {
 		gs_spec_source *s = &spec->sources[spec->sources_nr];
