@@ -317,6 +317,11 @@ int cmd_sync(int argc, const char **argv)
 	    (error = gs_plan_build(&plan, ctx.eng, ctx.src, ctx.reg, &ctx.pkgs,
 				   argc ? &targets : NULL)) < 0)
 		goto done;
+	/*
+	 * The cache's new values (every model and contract of a cold sync)
+	 * are written while the contracts are.
+	 */
+	gs_cache_flush_start(ctx.cache);
 	/* A package with a syntax error gets none of its contracts written. */
 	syntax_errors = collect_todo(&todo, &failed, &report, &plan, &ctx);
 	if (!staged)
