@@ -4,8 +4,9 @@
 # into a repository at bench time from Debian's python3-django and
 # python3-sympy. For each corpus, in interleaved rounds:
 #   - `git spec sync` from nothing (no contracts, no cache; reset before
-#     every run, untimed) against bench/parse_only, tree-sitter alone
-#     parsing the same files on one thread (the floor);
+#     every run, untimed, by moving them away: see "reset" below) against
+#     bench/parse_only, tree-sitter alone parsing the same files on one
+#     thread (the floor);
 #   - `git spec check` without the cache against `git spec check` with
 #     nothing changed (the cache warm);
 # then one cold sync under `strace -f -c` for the system calls per source
@@ -51,7 +52,20 @@ corpus() {
 
 echo "== cold generation (issue 13)"
 echo "cores:  $(nproc); runs: median of $runs interleaved rounds after $warm warm-up round(s)"
-reset='rm -rf .git/gitspec specify/tech/*/contracts'
+# The reset moves what a sync made out of the way instead of deleting it,
+# and a corpus's repository stays until the end: ext4 without a journal
+# (this VM's root file system) skips, on every inode it allocates, each
+# free inode of the group that was freed in the last one to six minutes,
+# one buffer lookup each (fs/ext4/ialloc.c, recently_deleted()). Deleting
+# the 756 files and directories of the previous run just before the timed
+# one made each of its creations scan past hundreds of them: 10-15% of
+# a cold sync's CPU time, none of which a fresh clone pays (nor ext4 with
+# a journal, which never checks). The files are deleted with $work.
+mkdir -p "$work/trash"
+reset="python3 -c 'import glob, os, sys, tempfile
+t = tempfile.mkdtemp(dir=sys.argv[1])
+for i, p in enumerate([\".git/gitspec\"] + sorted(glob.glob(\"specify/tech/*/contracts\"))):
+    os.path.exists(p) and os.rename(p, os.path.join(t, str(i)))' '$work/trash'"
 for name in $corpora; do
 	src=$(corpus "$name") || { echo "bench: cannot find python3-$name" >&2; continue; }
 	repo="$work/$name"
@@ -84,7 +98,7 @@ for name in $corpora; do
 		awk '$NF == "total" { print $4 }' "$work/$name.strace" >"$work/res/$name.calls"
 		sed -n '3,12p' "$work/$name.strace" | sed 's/^/  strace: /'
 	fi
-	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$repo"
+	# $repo is deleted with $work, at the end (see "reset")
 done
 
 echo

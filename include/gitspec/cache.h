@@ -52,6 +52,14 @@ int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *ke
  */
 int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char *data, size_t len);
 
+/*
+ * Start writing the buffered puts on a thread of their own, for a caller
+ * with other work to do meanwhile (sync writing its contracts): every
+ * later call on `cache` waits for it first. A failure leaves those
+ * values uncached, as at gs_cache_free. Does nothing for a NULL cache.
+ */
+void gs_cache_flush_start(gs_cache *cache);
+
 /* Change the bounds (0 keeps the current value). */
 void gs_cache_set_limits(gs_cache *cache, size_t max_files, uint64_t max_bytes);
 /*

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -78,7 +79,12 @@ struct gs_cache {
 	struct slot *tab;
 	size_t tab_cap, tab_nr;
 	gs_buf pending;
+	/* gs_cache_flush_start()'s thread, joined before any other use */
+	pthread_t flusher;
+	int flushing, flush_errno;
 };
+
+static int settle(gs_cache *c);
 
 /* An entry of the index being written (host order). */
 struct ient {
@@ -139,6 +145,7 @@ void gs_cache_set_limits(gs_cache *cache, size_t max_files, uint64_t max_bytes)
 {
 	if (!cache)
 		return;
+	settle(cache);
 	if (max_files)
 		cache->max_files = max_files;
 	if (max_bytes)
@@ -508,6 +515,20 @@ static const unsigned char *lookup(gs_cache *c, const char *ns, const git_oid *k
 	return rec + 29 + n;
 }
 
+/* Wait for the flush gs_cache_flush_start() started: 0, or the errno of its failure. */
+static int settle(gs_cache *c)
+{
+	int err = 0;
+
+	if (c->flushing) {
+		pthread_join(c->flusher, NULL);
+		c->flushing = 0;
+		err = c->flush_errno;
+		c->flush_errno = 0;
+	}
+	return err;
+}
+
 int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *key)
 {
 	const unsigned char *p;
@@ -517,6 +538,7 @@ int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *ke
 	gs_buf_clear(out);
 	if (!cache)
 		return GS_ENOTFOUND;
+	settle(cache);
 	if ((error = check_ns(ns)) < 0)
 		return error;
 	if (!(p = lookup(cache, ns, key, &len)))
@@ -925,7 +947,8 @@ done:
 	return error;
 }
 
-static int flush(gs_cache *c)
+/* Append the pending puts: 0, or -1 with errno. */
+static int flush_pending(gs_cache *c)
 {
 	int error;
 
@@ -935,9 +958,38 @@ static int flush(gs_cache *c)
 	gs_buf_clear(&c->pending);
 	/* the pending slots pointed into the buffer: map again on the next get */
 	unload(c);
-	if (error < 0)
-		return gs_error_set(GS_ERROR, "cannot write the cache in '%s': %s", c->dir, strerror(errno));
-	return 0;
+	return error;
+}
+
+static int flush_failed(const gs_cache *c, int err)
+{
+	return gs_error_set(GS_ERROR, "cannot write the cache in '%s': %s", c->dir, strerror(err));
+}
+
+static int flush(gs_cache *c)
+{
+	int err = settle(c);
+
+	if (!err && flush_pending(c) < 0)
+		err = errno;
+	return err ? flush_failed(c, err) : 0;
+}
+
+static void *flush_main(void *arg)
+{
+	gs_cache *c = arg;
+
+	if (flush_pending(c) < 0)
+		c->flush_errno = errno ? errno : EIO;
+	return NULL;
+}
+
+void gs_cache_flush_start(gs_cache *cache)
+{
+	if (!cache || cache->flushing || !cache->pending.size)
+		return;
+	/* without a thread, the puts are written at the next flush as before */
+	cache->flushing = !pthread_create(&cache->flusher, NULL, flush_main, cache);
 }
 
 int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char *data, size_t len)
@@ -951,6 +1003,7 @@ int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char
 		return 0;
 	if ((error = check_ns(ns)) < 0)
 		return error;
+	settle(cache);  /* its failure only left those values uncached */
 	if (len > MAX_PAYLOAD)
 		return gs_error_set(GS_ERROR, "cache value too large (%zu bytes)", len);
 	/* the same value again (a warm run, another variant): nothing to write */

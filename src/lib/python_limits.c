@@ -18,6 +18,19 @@ static int too_deep(const char *path, size_t line, const char *what)
 			    what[0] == 'l' ? GS_PYTHON_MAX_INDENT : GS_PYTHON_MAX_BRACKETS, what);
 }
 
+/*
+ * The bytes the scan below stops at, on a line and inside a string
+ * quoted with ' or ": everything else is skipped in a tight loop (the
+ * scan reads every byte of every file, about 1.5% of a cold sync's
+ * instructions when it looked at each byte in turn).
+ */
+static const unsigned char stop_line[256] = {
+	['\n'] = 1, ['#'] = 1, ['\\'] = 1, ['('] = 1, ['['] = 1, ['{'] = 1,
+	[')'] = 1, [']'] = 1, ['}'] = 1, ['\''] = 1, ['"'] = 1,
+};
+static const unsigned char stop_single[256] = { ['\n'] = 1, ['\\'] = 1, ['\''] = 1 };
+static const unsigned char stop_double[256] = { ['\n'] = 1, ['\\'] = 1, ['"'] = 1 };
+
 int gs_python_check_nesting(const char *path, const char *src, size_t len)
 {
 	size_t indents[GS_PYTHON_MAX_INDENT + 1];
@@ -47,11 +60,17 @@ int gs_python_check_nesting(const char *path, const char *src, size_t len)
 		continued = 0;
 		/* The rest of the line, through its end (strings may span lines). */
 		while (i < len && src[i] != '\n') {
-			char c = src[i];
+			char c;
 
+			while (i < len && !stop_line[(unsigned char)src[i]])
+				i++;
+			if (i == len || src[i] == '\n')
+				break;
+			c = src[i];
 			if (c == '#') {
-				while (i < len && src[i] != '\n')
-					i++;
+				const char *nl = memchr(src + i, '\n', len - i);
+
+				i = nl ? (size_t)(nl - src) : len;
 				break;
 			}
 			if (c == '\\' && i + 1 < len && src[i + 1] == '\n') {
@@ -67,9 +86,14 @@ int gs_python_check_nesting(const char *path, const char *src, size_t len)
 					brackets--;
 			} else if (c == '\'' || c == '"') {
 				int triple = i + 2 < len && src[i + 1] == c && src[i + 2] == c;
+				const unsigned char *stop = c == '"' ? stop_double : stop_single;
 
 				i += triple ? 3 : 1;
 				while (i < len) {
+					while (i < len && !stop[(unsigned char)src[i]])
+						i++;
+					if (i == len)
+						break;
 					if (src[i] == '\\' && i + 1 < len) {
 						if (src[i + 1] == '\n')
 							line++;

@@ -281,6 +281,55 @@ static void test_no_rewrite(void **state)
 	expect_values(f, 0, 50, 1);
 }
 
+/*
+ * A flush on a thread of its own: the puts before it are in the pack, and
+ * every call after it, get, put, prune or free, waits for it first.
+ */
+static void test_flush_start(void **state)
+{
+	struct fixture *f = *state;
+	gs_buf dir = GS_BUF_INIT;
+	gs_cache *c = NULL;
+	git_oid key;
+	FILE *fp;
+
+	gs_cache_flush_start(NULL);
+	gs_cache_flush_start(f->cache);  /* nothing to write: no thread */
+	put_values(f, 0, 0, 300);
+	gs_cache_flush_start(f->cache);
+	gs_cache_flush_start(f->cache);  /* already started: nothing more */
+	expect_values(f, 0, 300, 1);
+	assert_true(file_size(f, "pack") > 300 * 64);
+	put_values(f, 0, 300, 400);
+	gs_cache_flush_start(f->cache);
+	put_values(f, 0, 400, 500);
+	expect_values(f, 0, 500, 1);
+	gs_cache_flush_start(f->cache);
+	assert_int_equal(gs_cache_prune(f->cache, "model"), 0);
+	put_values(f, 0, 500, 600);
+	gs_cache_flush_start(f->cache);
+	reopen(f);
+	expect_values(f, 0, 600, 1);
+
+	/* a flush that fails leaves the values uncached; prune, which flushes, says so */
+	gs_buf_printf(&dir, "%s/file", f->root);
+	fp = fopen(dir.ptr, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	gs_buf_puts(&dir, "/cache");
+	assert_int_equal(gs_cache_open_dir(&c, dir.ptr), 0);
+	assert_non_null(c);
+	make_key(&key, 5);
+	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), 0);
+	gs_cache_flush_start(c);
+	assert_int_equal(gs_cache_prune(c, "model"), GS_ERROR);
+	assert_non_null(strstr(gs_error_last(), "cannot write the cache in '"));
+	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), 0);
+	gs_cache_flush_start(c);
+	gs_cache_free(c);
+	gs_buf_release(&dir);
+}
+
 static void test_unwritable(void **state)
 {
 	struct fixture *f = *state;
@@ -566,6 +615,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_repo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_rewrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
