@@ -204,7 +204,7 @@ static size_t collect_todo(struct todo *t, gs_strvec *failed, gs_check_report *r
  * One thread writes them (and gs_cache_flush_start() the cache meanwhile).
  * Making the temporary files on a second thread, renamed into place in
  * order by this one, made a cold Django sync's writes 20-50% slower
- * (ADR 0022): creating a file holds its directory's lock while ext4 looks
+ * (ADR 0023): creating a file holds its directory's lock while ext4 looks
  * for a free inode, the rename out of the scratch directory waits for it,
  * and both threads contend for the same inode bitmap.
  */

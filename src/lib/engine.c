@@ -535,7 +535,7 @@ struct worker {
 };
 
 /*
- * No malloc tuning (ADR 0022): a cold Django sync's page faults (4,350
+ * No malloc tuning (ADR 0023): a cold Django sync's page faults (4,350
  * against the bare parse's 890) are first touches of memory it keeps (the
  * models until their contracts are rendered, the cache's buffered records,
  * the rendered contracts), not memory given back and taken again:
