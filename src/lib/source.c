@@ -1177,7 +1177,8 @@ static int dir_name_cmp(const void *a, const void *b)
  * calls. As with racily clean files, a directory changed in the last two
  * seconds before a walk is never kept: a later change could leave its
  * timestamps as they were. The names are only what the directory holds;
- * which of them count (ignored, tracked) is decided afresh every time.
+ * which of them are tracked is decided afresh every time, and which are
+ * ignored comes with them only in the same ignore context (below).
  */
 #define DIRS_NS "wt-dirs"
 #define DIRS_MAGIC "gitspec-wt-dirs-2"
