@@ -201,16 +201,27 @@ done:
 	return error;
 }
 
-int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
-		  const gs_package_list *pkgs, const gs_strvec *packages)
+/* The sources of the selected specs, in spec order, each with its spec. */
+struct selection {
+	const gs_spec_source **sources;
+	const gs_spec **specs;
+	char *need;              /* per source: its contract is not in the cache */
+	size_t nr;
+};
+
+static void selection_release(struct selection *sel)
+{
+	free(sel->sources);
+	free(sel->specs);
+	free(sel->need);
+}
+
+/* The sources to derive: every one, or with `packages` those it covers. */
+static void select_sources(struct selection *sel, const gs_registry *reg,
+			   const gs_strvec *packages)
 {
 	const char **wanted = NULL;
-	const gs_spec_source **sel = NULL;
-	const gs_spec **sel_spec = NULL;
-	const gs_source_entry **fetch = NULL;
-	size_t wanted_nr = 0, sel_nr = 0, fetch_nr = 0, fetch_alloc = 0, first, i, j, k;
-	char *need = NULL;
-	int error = 0;
+	size_t wanted_nr = 0, nr = 0, i, j;
 
 	if (packages) {
 		wanted = gs_xcalloc(packages->nr ? packages->nr : 1, sizeof(*wanted));
@@ -218,39 +229,43 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			wanted[wanted_nr++] = packages->v[i];
 		GS_QSORT(wanted, wanted_nr, cmp_str);
 	}
-
-	/* the sources to derive, in spec order */
 	for (i = 0; i < reg->specs_nr; i++)
-		sel_nr += reg->specs[i]->sources_nr;
-	sel = gs_xcalloc(sel_nr ? sel_nr : 1, sizeof(*sel));
-	sel_spec = gs_xcalloc(sel_nr ? sel_nr : 1, sizeof(*sel_spec));
-	sel_nr = 0;
+		nr += reg->specs[i]->sources_nr;
+	sel->sources = gs_xcalloc(nr ? nr : 1, sizeof(*sel->sources));
+	sel->specs = gs_xcalloc(nr ? nr : 1, sizeof(*sel->specs));
+	sel->need = gs_xcalloc(nr ? nr : 1, 1);
+	sel->nr = 0;
 	for (i = 0; i < reg->specs_nr; i++) {
 		for (j = 0; j < reg->specs[i]->sources_nr; j++) {
 			const gs_spec_source *s = &reg->specs[i]->sources[j];
 
 			if (packages && !source_wanted(s, wanted, wanted_nr))
 				continue;
-			sel_spec[sel_nr] = reg->specs[i];
-			sel[sel_nr++] = s;
+			sel->specs[sel->nr] = reg->specs[i];
+			sel->sources[sel->nr++] = s;
 		}
 	}
+	free(wanted);
+}
 
-	/*
-	 * Every item, its contract taken from the cache when it is there:
-	 * then that package needs no model at all.
-	 */
-	first = out->nr;
-	need = gs_xcalloc(sel_nr ? sel_nr : 1, 1);
-	for (i = 0; i < sel_nr; i++) {
-		const gs_spec_source *s = sel[i];
+/*
+ * Every item, its contract taken from the cache when it is there: then
+ * that package needs no model at all. The others are marked in sel->need.
+ */
+static void add_items(gs_plan *out, struct selection *sel, gs_engine *eng, gs_source *src,
+		      const gs_package_list *pkgs)
+{
+	size_t i, j;
+
+	for (i = 0; i < sel->nr; i++) {
+		const gs_spec_source *s = sel->sources[i];
 		const gs_package *pkg = gs_packages_find(pkgs, s->identifier);
 
 		for (j = 0; j < s->variants_nr; j++) {
 			const gs_spec_variant *v = &s->variants[j];
 			gs_plan_item *item = plan_add(out);
 
-			item->spec = sel_spec[i];
+			item->spec = sel->specs[i];
 			item->source = s;
 			item->variant = v;
 			item->package = s->identifier;
@@ -267,19 +282,29 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 			else if (gs_engine_contract_lookup(&item->content, eng, src, pkgs, pkg,
 							   s->module, s->rollup, v->variant,
 							   GS_FORMAT_MARKDOWN) < 0)
-				need[i] = 1;
+				sel->need[i] = 1;
 		}
 	}
+}
 
-	/* every file the others need, extracted at once */
-	for (i = 0; i < sel_nr; i++) {
-		const gs_package *pkg = need[i] ? gs_packages_find(pkgs, sel[i]->identifier) : NULL;
+/* Every file the sources in sel->need read, extracted at once. */
+static int prefetch_needed(gs_engine *eng, gs_source *src, const gs_package_list *pkgs,
+			   const struct selection *sel)
+{
+	const gs_source_entry **fetch = NULL;
+	size_t fetch_nr = 0, fetch_alloc = 0, i, k;
+	int error = 0;
+
+	for (i = 0; i < sel->nr; i++) {
+		const gs_package *pkg = sel->need[i] ?
+			gs_packages_find(pkgs, sel->sources[i]->identifier) : NULL;
 		const gs_source_entry **files = NULL, *init;
 		size_t files_nr = 0;
 
 		if (!pkg)
 			continue;
-		if ((error = gs_package_files(&files, &files_nr, src, pkgs, pkg, sel[i]->rollup)) < 0)
+		if ((error = gs_package_files(&files, &files_nr, src, pkgs, pkg,
+					      sel->sources[i]->rollup)) < 0)
 			goto done;
 		GS_ALLOC_GROW(fetch, fetch_nr + files_nr + 1, fetch_alloc);
 		for (k = 0; k < files_nr; k++)
@@ -295,32 +320,56 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 				fetch[k++] = fetch[i];
 		fetch_nr = k;
 	}
-	if ((error = gs_engine_prefetch(eng, src, fetch, fetch_nr)) < 0)
+	error = gs_engine_prefetch(eng, src, fetch, fetch_nr);
+done:
+	free(fetch);
+	return error;
+}
+
+/*
+ * Derive the contract of `item`, not found in the cache. A source that
+ * cannot be read is the item's error, not the plan's.
+ */
+static int derive_item(gs_plan_item *item, gs_engine *eng, gs_source *src,
+		       const gs_package_list *pkgs, const gs_package *pkg)
+{
+	int error = gs_engine_contract(&item->content, eng, src, pkgs, pkg,
+				       item->source->module, item->source->rollup,
+				       item->variant->variant, GS_FORMAT_MARKDOWN);
+
+	if (error == GS_EINPUT) {
+		const char *where = gs_error_last_path(&item->error_line, &item->error_column);
+
+		item->error = gs_xstrdup(gs_error_last());
+		item->error_kind = GS_PLAN_SOURCE;
+		item->error_path = gs_xstrdup(where);
+		gs_buf_clear(&item->content);
+		error = 0;
+	}
+	return error;
+}
+
+int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
+		  const gs_package_list *pkgs, const gs_strvec *packages)
+{
+	struct selection sel = { NULL, NULL, NULL, 0 };
+	size_t first = out->nr, i, j, k;
+	int error = 0;
+
+	select_sources(&sel, reg, packages);
+	add_items(out, &sel, eng, src, pkgs);
+	if ((error = prefetch_needed(eng, src, pkgs, &sel)) < 0)
 		goto done;
 
-	for (i = first, k = 0; k < sel_nr; k++) {
-		const gs_package *pkg = gs_packages_find(pkgs, sel[k]->identifier);
+	for (i = first, k = 0; k < sel.nr; k++) {
+		const gs_package *pkg = gs_packages_find(pkgs, sel.sources[k]->identifier);
 
-		for (j = 0; j < sel[k]->variants_nr; j++, i++) {
+		for (j = 0; j < sel.sources[k]->variants_nr; j++, i++) {
 			gs_plan_item *item = &out->items[i];
 
-			if (!item->error && need[k] && !item->content.size) {
-				error = gs_engine_contract(&item->content, eng, src, pkgs, pkg,
-							   item->source->module, item->source->rollup,
-							   item->variant->variant, GS_FORMAT_MARKDOWN);
-				if (error == GS_EINPUT) {
-					const char *where = gs_error_last_path(&item->error_line,
-									       &item->error_column);
-
-					item->error = gs_xstrdup(gs_error_last());
-					item->error_kind = GS_PLAN_SOURCE;
-					item->error_path = gs_xstrdup(where);
-					gs_buf_clear(&item->content);
-					error = 0;
-				} else if (error < 0) {
-					goto done;
-				}
-			}
+			if (!item->error && sel.need[k] && !item->content.size &&
+			    (error = derive_item(item, eng, src, pkgs, pkg)) < 0)
+				goto done;
 			if (!item->error && (error = plan_compare(item, src)) < 0)
 				goto done;
 			if (item->error)
@@ -330,10 +379,6 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		}
 	}
 done:
-	free(need);
-	free(wanted);
-	free(sel);
-	free(sel_spec);
-	free(fetch);
+	selection_release(&sel);
 	return error;
 }

@@ -602,14 +602,75 @@ done:
 	return error;
 }
 
+/* The spec files below the specs directory, and what keys their registry. */
+struct spec_listing {
+	const gs_source_entry **entries;
+	git_oid *oids;           /* the blob id of each entry */
+	size_t nr, alloc;
+	gs_buf key;              /* magic, then each path and raw blob id */
+};
+
+static void spec_listing_release(struct spec_listing *l)
+{
+	free(l->entries);
+	free(l->oids);
+	gs_buf_release(&l->key);
+}
+
+/*
+ * List the spec files of the source below `cfg->specs_dir`, and put into
+ * reg->names every directory name there, spec or not: a new id takes none.
+ */
+static int list_spec_files(struct spec_listing *out, gs_registry *reg, gs_source *src,
+			   const gs_config *cfg)
+{
+	gs_buf prefix = GS_BUF_INIT;
+	size_t begin, end, i;
+	int error = 0;
+
+	gs_buf_printf(&prefix, "%s/", cfg->specs_dir);
+	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
+
+	gs_buf_put(&out->key, REGISTRY_KEY_MAGIC, sizeof(REGISTRY_KEY_MAGIC));
+	for (i = begin; i < end; i++) {
+		const gs_source_entry *e = gs_source_get(src, i);
+		const char *rest = e->path + prefix.size, *slash = strchr(rest, '/');
+		size_t name_len;
+
+		if (slash) {
+			size_t n = (size_t)(slash - rest);
+			const char *last = reg->names.nr ? reg->names.v[reg->names.nr - 1] : NULL;
+
+			if (!last || strlen(last) != n || memcmp(last, rest, n))
+				gs_strvec_push_nodup(&reg->names, gs_xstrndup(rest, n));
+		}
+		if (!GS_MODE_IS_REGULAR(e->mode) || !is_spec_file(rest, &name_len))
+			continue;
+		GS_ALLOC_GROW(out->entries, out->nr + 1, out->alloc);
+		out->oids = gs_xrealloc(out->oids, gs_st_mult(out->alloc, sizeof(*out->oids)));
+		out->entries[out->nr] = e;
+		if (e->has_oid)
+			git_oid_cpy(&out->oids[out->nr], &e->oid);
+		else if ((error = gs_source_oid(&out->oids[out->nr], src, e)) < 0)
+			goto done;
+		gs_buf_put(&out->key, e->path, strlen(e->path) + 1);
+		gs_buf_put(&out->key, (const char *)out->oids[out->nr].id, GIT_OID_RAWSZ);
+		out->nr++;
+	}
+	gs_strvec_sort_uniq(&reg->names);
+done:
+	gs_buf_release(&prefix);
+	return error;
+}
+
 static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg, gs_cache *cache,
 			 const gs_strvec *ids)
 {
 	gs_registry *reg = gs_xcalloc(1, sizeof(*reg));
-	gs_buf prefix = GS_BUF_INIT, listing = GS_BUF_INIT, data = GS_BUF_INIT;
-	const gs_source_entry **entries = NULL;
-	git_oid *oids = NULL, key, tkey;
-	size_t begin, end, i, nr = 0, alloc = 0;
+	struct spec_listing listing = { NULL, NULL, 0, 0, GS_BUF_INIT };
+	gs_buf data = GS_BUF_INIT;
+	git_oid key, tkey;
+	size_t i;
 	int error = 0, tree = 0;
 
 	*out = NULL;
@@ -625,39 +686,11 @@ static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg
 		registry_index(reg);
 		goto done;
 	}
-	gs_buf_printf(&prefix, "%s/", cfg->specs_dir);
-	gs_source_prefix_range(src, prefix.ptr, &begin, &end);
-
-	gs_buf_put(&listing, REGISTRY_KEY_MAGIC, sizeof(REGISTRY_KEY_MAGIC));
-	for (i = begin; i < end; i++) {
-		const gs_source_entry *e = gs_source_get(src, i);
-		const char *rest = e->path + prefix.size, *slash = strchr(rest, '/');
-		size_t name_len;
-
-		if (slash) {
-			size_t n = (size_t)(slash - rest);
-			const char *last = reg->names.nr ? reg->names.v[reg->names.nr - 1] : NULL;
-
-			if (!last || strlen(last) != n || memcmp(last, rest, n))
-				gs_strvec_push_nodup(&reg->names, gs_xstrndup(rest, n));
-		}
-		if (!GS_MODE_IS_REGULAR(e->mode) || !is_spec_file(rest, &name_len))
-			continue;
-		GS_ALLOC_GROW(entries, nr + 1, alloc);
-		oids = gs_xrealloc(oids, gs_st_mult(alloc, sizeof(*oids)));
-		entries[nr] = e;
-		if (e->has_oid)
-			git_oid_cpy(&oids[nr], &e->oid);
-		else if ((error = gs_source_oid(&oids[nr], src, e)) < 0)
-			goto done;
-		gs_buf_put(&listing, e->path, strlen(e->path) + 1);
-		gs_buf_put(&listing, (const char *)oids[nr].id, GIT_OID_RAWSZ);
-		nr++;
-	}
-	gs_strvec_sort_uniq(&reg->names);
+	if ((error = list_spec_files(&listing, reg, src, cfg)) < 0)
+		goto done;
 
 	if (cache) {
-		if (gs_sha1_blob(key.id, listing.ptr, listing.size) < 0) {
+		if (gs_sha1_blob(key.id, listing.key.ptr, listing.key.size) < 0) {
 			error = gs_error_set(GS_ERROR, "cannot hash the spec listing: SHA-1 failed in libcrypto");
 			goto done;
 		}
@@ -668,8 +701,8 @@ static int registry_load(gs_registry **out, gs_source *src, const gs_config *cfg
 			goto built;
 		}
 	}
-	for (i = 0; i < nr; i++)
-		if ((error = load_one(reg, src, entries[i], &oids[i], cache)) < 0)
+	for (i = 0; i < listing.nr; i++)
+		if ((error = load_one(reg, src, listing.entries[i], &listing.oids[i], cache)) < 0)
 			goto done;
 	registry_index(reg);
 	if (cache) {
@@ -681,11 +714,8 @@ built:
 	if (tree)
 		registry_put_tree(cache, &tkey, reg);
 done:
-	gs_buf_release(&prefix);
-	gs_buf_release(&listing);
+	spec_listing_release(&listing);
 	gs_buf_release(&data);
-	free(entries);
-	free(oids);
 	if (error < 0)
 		gs_registry_free(reg);
 	else
@@ -979,52 +1009,54 @@ void gs_registry_problems_clear(gs_registry_problems *p)
 	p->nr = p->alloc = 0;
 }
 
-size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
-			 const gs_source *src, const gs_package_list *pkgs)
+/* Two specs with one id: specs are sorted by id. */
+static void check_ids(gs_registry_problems *found, const gs_registry *reg)
 {
-	gs_registry_problems found = GS_REGISTRY_PROBLEMS_INIT;
-	gs_strvec spec_paths = GS_STRVEC_INIT;
-	gs_buf scratch = GS_BUF_INIT, ok_dir = GS_BUF_INIT;
 	char *next = gs_registry_next_id(reg);
-	size_t i, j, k, nr;
+	size_t i;
 
-	/* sorted, for the "is a spec file" check of every contract path */
-	for (i = 0; i < reg->specs_nr; i++)
-		gs_strvec_push(&spec_paths, reg->specs[i]->path);
-	gs_strvec_sort_uniq(&spec_paths);
-
-	/* duplicate ids: specs are sorted by id */
 	for (i = 1; i < reg->specs_nr; i++) {
 		const gs_spec *a = reg->specs[i - 1], *b = reg->specs[i];
 
 		if (!strcmp(a->id, b->id))
-			add_problem(&found, GS_REGISTRY_INVALID, b->path, "%s: id: '%s' is also the id of %s; give one "
+			add_problem(found, GS_REGISTRY_INVALID, b->path, "%s: id: '%s' is also the id of %s; give one "
 					"of them a new id (the next free one is %s)", b->path, b->id, a->path, next);
 	}
+	free(next);
+}
 
-	/* packages covered twice: by_package is sorted by identifier */
+/* Packages covered twice: by_package is sorted by identifier. */
+static void check_packages_twice(gs_registry_problems *found, const gs_registry *reg)
+{
+	size_t i;
+
 	for (i = 1; i < reg->by_package_nr; i++) {
 		const gs_registry_entry *a = &reg->by_package[i - 1], *b = &reg->by_package[i];
 
 		if (strcmp(a->source->identifier, b->source->identifier))
 			continue;
 		if (a->spec == b->spec)
-			add_problem(&found, GS_REGISTRY_INVALID, b->spec->path, "%s: sources[%zu].identifier: '%s' is listed "
+			add_problem(found, GS_REGISTRY_INVALID, b->spec->path, "%s: sources[%zu].identifier: '%s' is listed "
 					"twice in this spec; remove one", b->spec->path,
 					source_index(b->spec, b->source), b->source->identifier);
 		else
-			add_problem(&found, GS_REGISTRY_INVALID, b->spec->path, "%s: sources[%zu].identifier: '%s' is also "
+			add_problem(found, GS_REGISTRY_INVALID, b->spec->path, "%s: sources[%zu].identifier: '%s' is also "
 					"covered by %s (%s); remove it from one of them", b->spec->path, source_index(b->spec, b->source),
 					b->source->identifier, a->spec->id, a->spec->path);
 	}
+}
 
-	/* two variants writing one path: by_contract is sorted by path */
+/* Two variants writing one path: by_contract is sorted by path. */
+static void check_paths_twice(gs_registry_problems *found, const gs_registry *reg)
+{
+	size_t i;
+
 	for (i = 1; i < reg->by_contract_nr; i++) {
 		const gs_registry_contract *a = &reg->by_contract[i - 1], *b = &reg->by_contract[i];
 
 		if (strcmp(a->path, b->path))
 			continue;
-		add_problem(&found, GS_REGISTRY_INVALID, b->entry.spec->path, "%s: sources[%zu].variants[%zu].path: '%s' is also "
+		add_problem(found, GS_REGISTRY_INVALID, b->entry.spec->path, "%s: sources[%zu].variants[%zu].path: '%s' is also "
 				"written by %s sources[%zu].variants[%zu]; give each variant "
 				"its own path", b->entry.spec->path,
 				source_index(b->entry.spec, b->entry.source),
@@ -1032,80 +1064,122 @@ size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
 				a->entry.spec->id, source_index(a->entry.spec, a->entry.source),
 				variant_index(a->entry.source, a->variant));
 	}
+}
 
-	for (i = 0; i < reg->specs_nr; i++) {
-		const gs_spec *spec = reg->specs[i];
+/* Source `j` of `spec`: its package exists and has the module written. */
+static void check_package(gs_registry_problems *found, const gs_spec *spec, size_t j,
+			  const gs_source *src, const gs_package_list *pkgs)
+{
+	const gs_spec_source *s = &spec->sources[j];
+	const gs_package *pkg = pkgs ? gs_packages_find(pkgs, s->identifier) : NULL;
 
-		for (j = 0; j < spec->sources_nr; j++) {
-			const gs_spec_source *s = &spec->sources[j];
-			const gs_package *pkg;
+	/*
+	 * The written module wins when contracts are derived: one that the
+	 * roots no longer give (they changed, or were read from
+	 * pyproject.toml) would silently disagree with `packages`.
+	 */
+	if (pkg && s->module && pkg->module && strcmp(s->module, pkg->module))
+		add_problem(found, GS_REGISTRY_INVALID, spec->path,
+			    "%s: sources[%zu].module: '%s' is not the module of '%s', "
+			    "which the import roots name '%s'; write `module: %s` in the "
+			    "spec (or remove the line) and run `git spec sync %s`, or set "
+			    "`roots` in " GS_CONFIG_FILE " so that the package is named '%s'",
+			    spec->path, j, s->module, s->identifier, pkg->module,
+			    pkg->module, spec->id, s->module);
+	if (pkg)
+		return;
+	if (has_entries_below(src, s->identifier))
+		add_problem(found, GS_REGISTRY_NO_PACKAGE, spec->path,
+			    "%s: sources[%zu].identifier: '%s' is not a package "
+			    "(no %s); fix the identifier or restore the package",
+			    spec->path, j, s->identifier,
+			    gs_language_default()->package_marker);
+	else
+		add_problem(found, GS_REGISTRY_NO_PACKAGE, spec->path,
+			    "%s: sources[%zu].identifier: '%s' does not exist; "
+			    "fix the identifier or restore the package",
+			    spec->path, j, s->identifier);
+}
 
-			pkg = pkgs ? gs_packages_find(pkgs, s->identifier) : NULL;
-			/*
-			 * The written module wins when contracts are derived: one
-			 * that the roots no longer give (they changed, or were
-			 * read from pyproject.toml) would silently disagree with
-			 * `packages`.
-			 */
-			if (pkg && s->module && pkg->module && strcmp(s->module, pkg->module))
-				add_problem(&found, GS_REGISTRY_INVALID, spec->path,
-					    "%s: sources[%zu].module: '%s' is not the module of '%s', "
-					    "which the import roots name '%s'; write `module: %s` in the "
-					    "spec (or remove the line) and run `git spec sync %s`, or set "
-					    "`roots` in " GS_CONFIG_FILE " so that the package is named '%s'",
-					    spec->path, j, s->module, s->identifier, pkg->module,
-					    pkg->module, spec->id, s->module);
-			if (!pkg) {
-				if (has_entries_below(src, s->identifier))
-					add_problem(&found, GS_REGISTRY_NO_PACKAGE, spec->path,
-						    "%s: sources[%zu].identifier: '%s' is not a package "
-						    "(no %s); fix the identifier or restore the package",
-						    spec->path, j, s->identifier,
-						    gs_language_default()->package_marker);
-				else
-					add_problem(&found, GS_REGISTRY_NO_PACKAGE, spec->path,
-						    "%s: sources[%zu].identifier: '%s' does not exist; "
-						    "fix the identifier or restore the package",
-						    spec->path, j, s->identifier);
-			}
-			for (k = 0; k < s->variants_nr; k++) {
-				const gs_spec_variant *v = &s->variants[k];
-				const char *why;
-				int link = 0;
+/* What checking the contract paths keeps from one path to the next. */
+struct path_check {
+	gs_strvec spec_paths;    /* sorted, for "is a spec file" */
+	const gs_source *src;
+	gs_buf scratch, ok_dir;  /* see contract_path_problem() */
+};
 
-				if (!v->repo_path) {
-					add_problem(&found, GS_REGISTRY_INVALID, spec->path, "%s: sources[%zu].variants[%zu].path: "
-							"'%s' is not a safe path", spec->path, j, k,
-							v->path);
-					continue;
-				}
-				why = contract_path_problem(&spec_paths, src, v->repo_path,
-							    &scratch, &ok_dir, &link);
-				if (why)
-					add_problem(&found, link ? GS_REGISTRY_LINK : GS_REGISTRY_INVALID, spec->path, "%s: sources[%zu].variants[%zu].path: "
-							"'%s' %s", spec->path, j, k, v->path, why);
-			}
+/* Source `j` of `spec`: every variant's contract path can be written. */
+static void check_contract_paths(gs_registry_problems *found, const gs_spec *spec, size_t j,
+				 struct path_check *pc)
+{
+	const gs_spec_source *s = &spec->sources[j];
+	size_t k;
+
+	for (k = 0; k < s->variants_nr; k++) {
+		const gs_spec_variant *v = &s->variants[k];
+		const char *why;
+		int link = 0;
+
+		if (!v->repo_path) {
+			add_problem(found, GS_REGISTRY_INVALID, spec->path, "%s: sources[%zu].variants[%zu].path: "
+					"'%s' is not a safe path", spec->path, j, k,
+					v->path);
+			continue;
 		}
+		why = contract_path_problem(&pc->spec_paths, pc->src, v->repo_path,
+					    &pc->scratch, &pc->ok_dir, &link);
+		if (why)
+			add_problem(found, link ? GS_REGISTRY_LINK : GS_REGISTRY_INVALID, spec->path, "%s: sources[%zu].variants[%zu].path: "
+					"'%s' %s", spec->path, j, k, v->path, why);
 	}
+}
 
-	/* sorted by message, each once */
-	GS_QSORT(found.v, found.nr, problem_cmp);
-	nr = 0;
-	for (i = 0; i < found.nr; i++) {
-		if (nr && !strcmp(problems->v[problems->nr - 1].message, found.v[i].message)) {
-			free(found.v[i].spec_path);
-			free(found.v[i].message);
+/* Move `found` to the end of `problems`, sorted by message, each once. */
+static size_t add_sorted_unique(gs_registry_problems *problems, gs_registry_problems *found)
+{
+	size_t i, nr = 0;
+
+	GS_QSORT(found->v, found->nr, problem_cmp);
+	for (i = 0; i < found->nr; i++) {
+		if (nr && !strcmp(problems->v[problems->nr - 1].message, found->v[i].message)) {
+			free(found->v[i].spec_path);
+			free(found->v[i].message);
 			continue;
 		}
 		GS_ALLOC_GROW(problems->v, problems->nr + 1, problems->alloc);
-		problems->v[problems->nr++] = found.v[i];
+		problems->v[problems->nr++] = found->v[i];
 		nr++;
 	}
-	free(found.v);
-	gs_strvec_clear(&spec_paths);
-	gs_buf_release(&scratch);
-	gs_buf_release(&ok_dir);
-	free(next);
+	free(found->v);
+	found->v = NULL;
+	found->nr = found->alloc = 0;
+	return nr;
+}
+
+size_t gs_registry_check(gs_registry_problems *problems, const gs_registry *reg,
+			 const gs_source *src, const gs_package_list *pkgs)
+{
+	gs_registry_problems found = GS_REGISTRY_PROBLEMS_INIT;
+	struct path_check pc = { GS_STRVEC_INIT, src, GS_BUF_INIT, GS_BUF_INIT };
+	size_t i, j, nr;
+
+	for (i = 0; i < reg->specs_nr; i++)
+		gs_strvec_push(&pc.spec_paths, reg->specs[i]->path);
+	gs_strvec_sort_uniq(&pc.spec_paths);
+
+	check_ids(&found, reg);
+	check_packages_twice(&found, reg);
+	check_paths_twice(&found, reg);
+	for (i = 0; i < reg->specs_nr; i++) {
+		for (j = 0; j < reg->specs[i]->sources_nr; j++) {
+			check_package(&found, reg->specs[i], j, src, pkgs);
+			check_contract_paths(&found, reg->specs[i], j, &pc);
+		}
+	}
+	nr = add_sorted_unique(problems, &found);
+	gs_strvec_clear(&pc.spec_paths);
+	gs_buf_release(&pc.scratch);
+	gs_buf_release(&pc.ok_dir);
 	return nr;
 }
 

@@ -70,6 +70,54 @@ static int yaml_error_at(const yaml_mark_t *mark, size_t line_offset, const char
 			       "line %zu column %zu: %s", line, column, problem);
 }
 
+/*
+ * Why the document is refused at `ev`, or NULL: the limits that keep a
+ * hostile front matter from costing more than its own size (DESIGN 3.6).
+ */
+static const char *event_refused(const yaml_event_t *ev, size_t depth, size_t *docs)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		return ++*docs > 1 ? "more than one YAML document" : NULL;
+	case YAML_ALIAS_EVENT:
+		return "aliases are not allowed";
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor)
+			return "anchors are not allowed";
+		if (ev->data.scalar.length > YAML_SCALAR_MAX)
+			return "scalar longer than 64 KiB";
+		return NULL;
+	case YAML_SEQUENCE_START_EVENT:
+		if (ev->data.sequence_start.anchor)
+			return "anchors are not allowed";
+		return depth >= YAML_DEPTH_MAX ? "nested deeper than 64 levels" : NULL;
+	case YAML_MAPPING_START_EVENT:
+		if (ev->data.mapping_start.anchor)
+			return "anchors are not allowed";
+		return depth >= YAML_DEPTH_MAX ? "nested deeper than 64 levels" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static gs_yaml_node *scalar_node(const yaml_event_t *ev, size_t line_offset)
+{
+	gs_yaml_node *node = yaml_node_new(GS_YAML_SCALAR, ev, line_offset);
+
+	node->len = ev->data.scalar.length;
+	node->value = gs_xmalloc(node->len + 1);
+	memcpy(node->value, ev->data.scalar.value, node->len);
+	node->value[node->len] = '\0';
+	node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return node;
+}
+
+/*
+ * One loop over libyaml's events, kept whole: the open-collection stack,
+ * its depth, the root and the node count are the loop's state, and every
+ * event reads or moves them. What is refused (event_refused) and how a
+ * scalar is copied (scalar_node) live outside it.
+ */
 int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_offset)
 {
 	yaml_parser_t parser;
@@ -87,6 +135,7 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 
 	while (!done_parsing) {
 		gs_yaml_node *node = NULL;
+		const char *refused;
 		int opens = 0;
 
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -97,60 +146,24 @@ int gs_yaml_parse(gs_yaml_node **out, const char *data, size_t len, size_t line_
 			goto done;
 		}
 		have_event = 1;
+		if ((refused = event_refused(&ev, depth, &docs))) {
+			error = yaml_error_at(&ev.start_mark, line_offset, refused, NULL);
+			goto done;
+		}
 
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			done_parsing = 1;
 			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "more than one YAML document", NULL);
-				goto done;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			error = yaml_error_at(&ev.start_mark, line_offset,
-					      "aliases are not allowed", NULL);
-			goto done;
 		case YAML_SCALAR_EVENT:
-			if (ev.data.scalar.anchor) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "anchors are not allowed", NULL);
-				goto done;
-			}
-			if (ev.data.scalar.length > YAML_SCALAR_MAX) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "scalar longer than 64 KiB", NULL);
-				goto done;
-			}
-			node = yaml_node_new(GS_YAML_SCALAR, &ev, line_offset);
-			node->len = ev.data.scalar.length;
-			node->value = gs_xmalloc(node->len + 1);
-			memcpy(node->value, ev.data.scalar.value, node->len);
-			node->value[node->len] = '\0';
-			node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+			node = scalar_node(&ev, line_offset);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			const yaml_char_t *anchor = ev.type == YAML_SEQUENCE_START_EVENT ?
-				ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
-
-			if (anchor) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "anchors are not allowed", NULL);
-				goto done;
-			}
-			if (depth >= YAML_DEPTH_MAX) {
-				error = yaml_error_at(&ev.start_mark, line_offset,
-						      "nested deeper than 64 levels", NULL);
-				goto done;
-			}
+		case YAML_MAPPING_START_EVENT:
 			node = yaml_node_new(ev.type == YAML_SEQUENCE_START_EVENT ?
 					     GS_YAML_SEQUENCE : GS_YAML_MAPPING, &ev, line_offset);
 			opens = 1;
 			break;
-		}
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			if (depth)
@@ -389,6 +402,39 @@ static void set_field(struct parse_ctx *ctx, const char *prefix, const char *key
 }
 
 /*
+ * The field `key` of `map` (*out NULL when absent), named and placed in
+ * `ctx` for the messages about it; an error when it is given twice.
+ */
+static int get_field(const gs_yaml_node **out, struct parse_ctx *ctx, const gs_yaml_node *map,
+		     const char *prefix, const char *key)
+{
+	int dup;
+
+	set_field(ctx, prefix, key);
+	*out = gs_yaml_get(map, key, &dup);
+	/* a missing field is placed at the mapping that lacks it */
+	ctx->node = *out ? *out : map;
+	if (dup)
+		return field_error(ctx, "given twice; keep one");
+	return 0;
+}
+
+/* A list field of `map` that must be there: `missing` says what to write. */
+static int get_list(const gs_yaml_node **out, struct parse_ctx *ctx, const gs_yaml_node *map,
+		    const char *prefix, const char *key, const char *missing)
+{
+	int error;
+
+	if ((error = get_field(out, ctx, map, prefix, key)) < 0)
+		return error;
+	if (gs_yaml_is_null(*out))
+		return field_error(ctx, "missing; %s", missing);
+	if ((*out)->type != GS_YAML_SEQUENCE)
+		return field_error(ctx, "expected a list, found %s", type_name(*out));
+	return 0;
+}
+
+/*
  * A string field of `map`. *out stays NULL when absent or null; an error
  * when `required` and absent, or when it is not a scalar.
  */
@@ -396,15 +442,11 @@ static int get_string(char **out, struct parse_ctx *ctx, const gs_yaml_node *map
 		      const char *prefix, const char *key, int required)
 {
 	const gs_yaml_node *n;
-	int dup;
+	int error;
 
 	*out = NULL;
-	set_field(ctx, prefix, key);
-	n = gs_yaml_get(map, key, &dup);
-	/* a missing field is placed at the mapping that lacks it */
-	ctx->node = n ? n : map;
-	if (dup)
-		return field_error(ctx, "given twice; keep one");
+	if ((error = get_field(&n, ctx, map, prefix, key)) < 0)
+		return error;
 	if (gs_yaml_is_null(n)) {
 		if (required)
 			return field_error(ctx, "missing; add it to the front matter");
@@ -530,7 +572,7 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 {
 	const gs_yaml_node *vars, *rollup;
 	gs_buf vprefix = GS_BUF_INIT;
-	int error = 0, dup;
+	int error = 0;
 	size_t i;
 
 	*skip = 0;
@@ -555,34 +597,16 @@ static int parse_source(gs_spec_source *s, int *skip, struct parse_ctx *ctx,
 	if ((error = get_string(&s->module, ctx, n, prefix, "module", 0)) < 0)
 		goto done;
 
-	set_field(ctx, prefix, "rollup");
-	rollup = gs_yaml_get(n, "rollup", &dup);
-	ctx->node = rollup ? rollup : n;
-	if (dup) {
-		error = field_error(ctx, "given twice; keep one");
+	if ((error = get_field(&rollup, ctx, n, prefix, "rollup")) < 0)
 		goto done;
-	}
 	if (!gs_yaml_is_null(rollup) && gs_yaml_bool(&s->rollup, rollup) < 0) {
 		error = field_error(ctx, "expected true or false");
 		goto done;
 	}
 
-	set_field(ctx, prefix, "variants");
-	vars = gs_yaml_get(n, "variants", &dup);
-	ctx->node = vars ? vars : n;
-	if (dup) {
-		error = field_error(ctx, "given twice; keep one");
+	if ((error = get_list(&vars, ctx, n, prefix, "variants", "list the variants (public, "
+			      "all, tests) and their contract paths")) < 0)
 		goto done;
-	}
-	if (gs_yaml_is_null(vars)) {
-		error = field_error(ctx, "missing; list the variants (public, all, tests) "
-				    "and their contract paths");
-		goto done;
-	}
-	if (vars->type != GS_YAML_SEQUENCE) {
-		error = field_error(ctx, "expected a list, found %s", type_name(vars));
-		goto done;
-	}
 	s->variants = gs_xcalloc(vars->nr ? vars->nr : 1, sizeof(*s->variants));
 	for (i = 0; i < vars->nr; i++) {
 		gs_buf_clear(&vprefix);
@@ -611,7 +635,7 @@ static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *r
 	gs_spec *spec = gs_xcalloc(1, sizeof(*spec));
 	const gs_yaml_node *sources;
 	gs_buf prefix = GS_BUF_INIT;
-	int error = 0, dup;
+	int error = 0;
 	size_t i;
 
 	spec->path = gs_xstrdup(path);
@@ -629,21 +653,9 @@ static int spec_from_yaml(gs_spec **out, const char *path, const gs_yaml_node *r
 	    (error = get_string(&spec->status, &ctx, root, "", "status", 0)) < 0)
 		goto done;
 
-	set_field(&ctx, "", "sources");
-	sources = gs_yaml_get(root, "sources", &dup);
-	ctx.node = sources ? sources : root;
-	if (dup) {
-		error = field_error(&ctx, "given twice; keep one");
+	if ((error = get_list(&sources, &ctx, root, "", "sources",
+			      "list the packages this spec covers")) < 0)
 		goto done;
-	}
-	if (gs_yaml_is_null(sources)) {
-		error = field_error(&ctx, "missing; list the packages this spec covers");
-		goto done;
-	}
-	if (sources->type != GS_YAML_SEQUENCE) {
-		error = field_error(&ctx, "expected a list, found %s", type_name(sources));
-		goto done;
-	}
 	spec->sources = gs_xcalloc(sources->nr ? sources->nr : 1, sizeof(*spec->sources));
 	for (i = 0; i < sources->nr; i++) {
 		gs_spec_source *s = &spec->sources[spec->sources_nr];

@@ -56,6 +56,25 @@ setup_repo() {
 	)
 }
 
+# setup_pkg2 DIR: setup_repo DIR, and a second package, pkg2, covered by
+# SPEC-002, its contracts fresh and committed (the sparse-checkout tests
+# leave it outside the cone).
+setup_pkg2() {
+	setup_repo "$1" &&
+	(
+		cd "$1" &&
+		write_file pkg2/__init__.py </dev/null &&
+		write_file pkg2/mod.py <<-\PY &&
+		def one(x: int) -> int:
+		    return x
+		PY
+		write_spec SPEC-002 pkg2 &&
+		git spec sync -q &&
+		git add -A &&
+		git commit -q -m pkg2
+	)
+}
+
 # add_func FILE NAME [BODY]: append a top-level function.
 add_func() {
 	printf '\n\ndef %s(value: int) -> int:\n    return %s\n' "$2" "${3:-value}" >>"$1"

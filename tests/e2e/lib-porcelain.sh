@@ -16,6 +16,15 @@ exclude_scratch() {
 	for f in $SCRATCH; do echo "/$f"; done >>"$1/.git/info/exclude"
 }
 
+# rewrite_forged PATH: PATH's content from stdin, written in place, its mtime
+# put back to what it was: only the content tells the change (the stat and
+# memo tests forge mtimes so).
+rewrite_forged() {
+	old=$(stat -c %Y "$1") &&
+	cat >"$1" &&
+	touch -d "@$old" "$1"
+}
+
 # example_repo DIR: share/example committed as a fresh repository in DIR.
 example_repo() {
 	cp -R "$TEST_SRC/share/example" "$1" &&

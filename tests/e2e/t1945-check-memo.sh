@@ -21,6 +21,17 @@ restore() {
 	for f; do git show "HEAD:$f" >"$f" || return 1; done
 }
 
+# seen_then_memo PATTERN PATH...: the check sees the change just made (it
+# fails, saying PATTERN); once PATH... are restored and aged, the memo
+# answers again.
+seen_then_memo() {
+	seen_pattern=$1 && shift &&
+	test_expect_code 1 git spec check >../out 2>&1 &&
+	test_grep "$seen_pattern" ../out &&
+	restore "$@" && age "$@" &&
+	memo_check 2>../err && test_grep "memo" ../err
+}
+
 test_expect_success 'setup: two packages, one covered, contracts committed' '
 	test_create_repo repo && exclude_scratch repo &&
 	cd repo &&
@@ -56,47 +67,28 @@ test_expect_success 'a changed source, same size, within the same second as the 
 	git add pkg/mod.py &&
 	printf "def cccc(): pass\n" > pkg/mod.py &&
 	touch -d "@$(stat -c %Y .git/index)" pkg/mod.py &&
-	test_expect_code 1 git spec check >../out 2>&1 &&
-	test_grep "stale contract .specify/tech/SPEC-001/contracts/public.md" ../out &&
-	restore pkg/mod.py && age pkg/mod.py &&
-	memo_check 2>../err && test_grep "memo" ../err
+	seen_then_memo "stale contract .specify/tech/SPEC-001/contracts/public.md" pkg/mod.py
 '
 
 test_expect_success 'a changed source, same size, its old mtime forged' '
 	cd repo &&
-	old=$(stat -c %Y pkg/mod.py) &&
-	printf "def dddd(): pass\n" > pkg/mod.py &&
-	touch -d "@$old" pkg/mod.py &&
-	test_expect_code 1 git spec check >../out 2>&1 &&
-	test_grep "stale contract" ../out &&
-	restore pkg/mod.py && age pkg/mod.py &&
-	memo_check 2>../err && test_grep "memo" ../err
+	printf "def dddd(): pass\n" | rewrite_forged pkg/mod.py &&
+	seen_then_memo "stale contract" pkg/mod.py
 '
 
 test_expect_success 'a changed contract, same size, its old mtime forged' '
 	cd repo &&
 	c=specify/tech/SPEC-001/contracts/public.md &&
-	old=$(stat -c %Y $c) &&
-	sed "s/aaaa/zzzz/" $c >../edited && cat ../edited >$c &&
-	touch -d "@$old" $c &&
-	test_expect_code 1 git spec check >../out 2>&1 &&
-	test_grep "stale contract .$c" ../out &&
-	restore $c && age $c &&
-	memo_check 2>../err && test_grep "memo" ../err
+	sed "s/aaaa/zzzz/" $c >../edited && rewrite_forged $c <../edited &&
+	seen_then_memo "stale contract .$c" $c
 '
 
 test_expect_success 'a deleted contract, a deleted source' '
 	cd repo &&
 	rm specify/tech/SPEC-001/contracts/tests.md &&
-	test_expect_code 1 git spec check >../out 2>&1 &&
-	test_grep "missing contract" ../out &&
-	restore specify/tech/SPEC-001/contracts/tests.md && age specify/tech/SPEC-001/contracts/tests.md &&
-	memo_check 2>../err && test_grep "memo" ../err &&
+	seen_then_memo "missing contract" specify/tech/SPEC-001/contracts/tests.md &&
 	rm pkg/mod.py &&
-	test_expect_code 1 git spec check >../out 2>&1 &&
-	test_grep "stale contract" ../out &&
-	restore pkg/mod.py && age pkg/mod.py &&
-	memo_check 2>../err && test_grep "memo" ../err
+	seen_then_memo "stale contract" pkg/mod.py
 '
 
 test_expect_success 'a new untracked source' '
@@ -113,10 +105,8 @@ test_expect_success 'a changed spec' '
 	sed "s/path: contracts\/tests.md/path: contracts\/tests2.md/" \
 		specify/tech/SPEC-001/SPEC-001.md >../edited &&
 	cat ../edited >specify/tech/SPEC-001/SPEC-001.md &&
-	test_expect_code 1 git spec check >../out 2>&1 &&
-	test_grep "missing contract .specify/tech/SPEC-001/contracts/tests2.md" ../out &&
-	restore specify/tech/SPEC-001/SPEC-001.md && age specify/tech/SPEC-001/SPEC-001.md &&
-	memo_check 2>../err && test_grep "memo" ../err
+	seen_then_memo "missing contract .specify/tech/SPEC-001/contracts/tests2.md" \
+		specify/tech/SPEC-001/SPEC-001.md
 '
 
 test_expect_success 'a changed configuration file' '

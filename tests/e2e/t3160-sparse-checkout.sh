@@ -9,18 +9,9 @@ ALL2=specify/tech/SPEC-002/contracts/all.md
 # setup_sparse DIR [--sparse-index]: two covered packages, pkg2's contracts
 # stale in HEAD, and a cone checkout of pkg and SPEC-001 only.
 setup_sparse() {
-	setup_repo "$1" &&
+	setup_pkg2 "$1" &&
 	(
 		cd "$1" &&
-		write_file pkg2/__init__.py </dev/null &&
-		write_file pkg2/mod.py <<-\PY &&
-		def one(x: int) -> int:
-		    return x
-		PY
-		write_spec SPEC-002 pkg2 &&
-		git spec sync -q &&
-		git add -A &&
-		git commit -q -m pkg2 &&
 		add_func pkg2/mod.py two &&
 		git commit -q --no-verify -a -m "pkg2: stale contracts" &&
 		git sparse-checkout init --cone $2 &&

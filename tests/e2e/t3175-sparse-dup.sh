@@ -9,18 +9,9 @@ API2=specify/tech/SPEC-002/contracts/api.md
 # setup_sparse DIR: SPEC-002 outside the cone, the last entry of a sparse
 # index, as a sparse directory.
 setup_sparse() {
-	setup_repo "$1" &&
+	setup_pkg2 "$1" &&
 	(
 		cd "$1" &&
-		write_file pkg2/__init__.py </dev/null &&
-		write_file pkg2/mod.py <<-\PY &&
-		def one(x: int) -> int:
-		    return x
-		PY
-		write_spec SPEC-002 pkg2 &&
-		git spec sync -q &&
-		git add -A &&
-		git commit -q -m pkg2 &&
 		git sparse-checkout init --cone --sparse-index &&
 		git sparse-checkout set pkg pkg2 specify/tech/SPEC-001 &&
 		git ls-files --sparse -s | tail -n 1 | grep -q "^040000 .*	specify/tech/SPEC-002/\$"

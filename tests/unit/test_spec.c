@@ -276,6 +276,29 @@ static void test_error_places(void **state)
 	expect_place("no front matter\n", 1, 1);
 }
 
+/* A field given twice, a list missing: the whole message, and its place. */
+static void test_fields_twice_lists_missing(void **state)
+{
+	(void)state;
+	BAD("---\nid: SPEC-001\nsources: []\nsources: []\n---\n",
+	    SPEC_PATH ": sources: given twice; keep one");
+	BAD("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  rollup: true\n  rollup: false\n"
+	    "  variants: []\n---\n", SPEC_PATH ": sources[0].rollup: given twice; keep one");
+	BAD("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  variants: []\n  variants: []\n---\n",
+	    SPEC_PATH ": sources[0].variants: given twice; keep one");
+	BAD("---\nid: SPEC-001\nsources: ~\n---\n",
+	    SPEC_PATH ": sources: missing; list the packages this spec covers");
+	BAD("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  variants: ~\n---\n",
+	    SPEC_PATH ": sources[0].variants: missing; list the variants (public, all, tests) "
+	    "and their contract paths");
+	expect_place("---\nid: SPEC-001\nsources: []\nsources: []\n---\n", 3, 10);
+	expect_place("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  rollup: true\n"
+		     "  rollup: false\n  variants: []\n---\n", 5, 11);
+	expect_place("---\nid: SPEC-001\n---\n", 2, 1);
+	expect_place("---\nid: SPEC-001\nsources: ~\n---\n", 3, 10);
+	expect_place("---\nid: SPEC-001\nsources:\n- identifier: pkg\n  variants: x\n---\n", 5, 13);
+}
+
 static void test_unknown_variant(void **state)
 {
 	(void)state;
@@ -464,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_huge_inputs),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_error_places),
+		cmocka_unit_test(test_fields_twice_lists_missing),
 		cmocka_unit_test(test_unknown_variant),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_serialize_roundtrip),
