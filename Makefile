@@ -12,6 +12,11 @@
 # builds with those sanitizers. V=1 shows the commands. DEVELOPER=1 adds -Werror.
 # CPPFLAGS, CFLAGS and LDFLAGS are added to the build's own flags. Only the
 # unit tests need libcmocka-dev: `make` builds the programs without it.
+# LINK=shared links libgit2, libyaml, libtree-sitter, libcrypto and their
+# dependencies as shared libraries, so that the distribution's security
+# updates of them reach the programs without a rebuild; by default they are
+# linked from their archives (.a) when all are installed, for the start-up
+# time of the hook (docs/adr/0022). LINK=static insists on the archives.
 
 BUILD ?= build
 # git spells it `prefix`; PREFIX is the other common spelling.
@@ -38,11 +43,73 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
+# ---- static or shared libraries (docs/adr/0022) ------------------------------
+# Static: 21 shared objects fewer to map and relocate at every start, half
+# the hook's start-up. The C library's own parts (libm, libdl, librt,
+# libpthread; glibc 2.34 merged the last three into libc) stay dynamic, and
+# so does cmocka (Debian ships no archive of it). Two of libgit2's
+# dependencies serve only transports git-spec never opens, and are
+# replaced by functions that refuse (libno-transport.a below): GSS-API
+# (Debian's libgit2.pc does not name libgssapi_krb5, of which there is no
+# archive) and libssh2 (whose archive would pull in most of libcrypto).
+LINK ?= auto
+SYSTEM_LIBS = -lc -lm -ldl -lrt -lpthread
+ifeq ($(filter $(LINK),auto static shared),)
+$(error LINK=$(LINK): say auto, static or shared)
+endif
+ifneq ($(LINK),shared)
+STATIC_LIBS_L := $(shell $(PKG_CONFIG) --static --libs-only-l $(PKGS) 2>/dev/null)
+STATIC_LIBS_DIRS := $(shell $(PKG_CONFIG) --static --libs-only-L $(PKGS) 2>/dev/null)
+STATIC_LIBS_OTHER := $(shell $(PKG_CONFIG) --static --libs-only-other $(PKGS) 2>/dev/null)
+ARCHIVE_LIBS := $(filter-out $(SYSTEM_LIBS),$(STATIC_LIBS_L))
+# The archives neither pkg-config's -L directories nor the compiler's own
+# search path holds.
+MISSING_ARCHIVES := $(shell for a in $(patsubst -l%,lib%.a,$(ARCHIVE_LIBS)); do \
+	for d in $(patsubst -L%,%,$(STATIC_LIBS_DIRS)); do test -f "$$d/$$a" && continue 2; done; \
+	p=$$($(CC) -print-file-name=$$a); test "$${p#/}" != "$$p" || echo "$$a"; done)
+endif
+ifeq ($(LINK),shared)
+LINK_MODE = shared
+else ifeq ($(strip $(ARCHIVE_LIBS)),)
+# pkg-config knows none of them: deps-check says what to install.
+LINK_MODE = shared
+else ifeq ($(strip $(MISSING_ARCHIVES)),)
+LINK_MODE = static
+else ifeq ($(LINK),static)
+$(error LINK=static: no $(MISSING_ARCHIVES) (see scripts/install-deps.sh))
+else
+$(info note: no $(MISSING_ARCHIVES): linking the shared libraries (LINK=shared))
+LINK_MODE = shared
+endif
+
 GITSPEC_VERSION = 0.1.0
-ALL_CFLAGS = -DGITSPEC_VERSION=\"$(GITSPEC_VERSION)\" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPTFLAGS) $(SANFLAGS) \
-	-Iinclude -Isrc/lib $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+# src/no-gssapi.c and src/no-ssh.c, after the archives in the link: the
+# linker takes a member only for a symbol libgit2.a still needs.
+NO_TRANSPORT = $(BUILD)/libno-transport.a
+NO_TRANSPORT_OBJS = $(BUILD)/src/no-gssapi.o $(BUILD)/src/no-ssh.o
+ifeq ($(LINK_MODE),static)
+# In $(BUILD)/FLAGS too, so that changing the mode rebuilds everything.
+LINK_CPPFLAGS = -DGITSPEC_LINK_STATIC
+LIBS = $(STATIC_LIBS_DIRS) -Wl,-Bstatic $(filter-out -lssh2,$(ARCHIVE_LIBS)) -Wl,-Bdynamic \
+	$(NO_TRANSPORT) $(filter $(SYSTEM_LIBS),$(STATIC_LIBS_L)) $(STATIC_LIBS_OTHER) -lpthread
+# What links $(LIBS) depends on it: the programs, the unit tests, the fuzz
+# targets, bench/parse_only.
+STATIC_DEPS = $(NO_TRANSPORT)
+# The functions src/no-tls-certs.c replaces: an executable's definition
+# takes the place of a shared library's, but not of an archive member's
+# (both would be linked); --wrap sends the archives' calls to it instead.
+PROG_WRAP = $(addprefix -Wl$(comma)--wrap=,mbedtls_x509_crt_parse_file mbedtls_havege_init)
+else
+LINK_CPPFLAGS =
 LIBS = $(PKG_LIBS) -lpthread
+STATIC_DEPS =
+PROG_WRAP =
+endif
+comma = ,
+
+ALL_CFLAGS = -DGITSPEC_VERSION=\"$(GITSPEC_VERSION)\" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPTFLAGS) $(SANFLAGS) \
+	$(LINK_CPPFLAGS) -Iinclude -Isrc/lib $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 ifeq ($(V),1)
 Q =
@@ -79,7 +146,7 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_OBJS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(UNIT_SRCS))
 
-ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
+ALL_OBJS = $(LIB_OBJS) $(CMD_OBJS) $(PROG_OBJS) $(NO_TRANSPORT_OBJS) $(BUILD)/src/git-spec.o $(BUILD)/src/git-spec-hook.o \
 	$(BUILD)/src/git-spec-merge.o $(UNIT_OBJS)
 
 .PHONY: all unit e2e test check install uninstall clean bench fuzz valgrind grammar deps-check \
@@ -106,6 +173,9 @@ $(BUILD)/FLAGS: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(ALL_CFLAGS) $(WARNFLAGS) $(ALL_LDFLAGS)' > $@.new
 	@if cmp -s $@ $@.new; then rm -f $@.new; else mv $@.new $@; fi
+# Phony, or .SECONDARY would take the missing file for an intermediate one
+# that needs no remaking, and FLAGS would never be rewritten.
+.PHONY: FORCE
 FORCE:
 
 $(GRAMMAR_DIR)/src/parser.c:
@@ -133,19 +203,24 @@ $(LIB): $(LIB_OBJS) $(GRAMMAR_OBJS) $(TOML_GRAMMAR_OBJS)
 	$(Q)rm -f $@
 	$(QUIET_AR)ar rcs $@ $^
 
-$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB)
+$(NO_TRANSPORT): $(NO_TRANSPORT_OBJS)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(LIBS)
+	$(Q)rm -f $@
+	$(QUIET_AR)ar rcs $@ $^
 
-$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LIB)
+$(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(LIBS)
+
+$(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(STATIC_DEPS)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(LIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/FLAGS | deps-check test-deps-check
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB) | test-deps-check
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB) $(STATIC_DEPS) | test-deps-check
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(CMOCKA_LIBS)
 
@@ -204,11 +279,12 @@ $(BUILD)/bench/measure: bench/measure.c
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARNFLAGS) -o $@ $<
 
-$(BUILD)/bench/parse_only: bench/parse_only.c $(GRAMMAR_OBJS)
+# Linked as the programs are (LINK), for a like-for-like parse floor.
+$(BUILD)/bench/parse_only: bench/parse_only.c $(GRAMMAR_OBJS) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) -std=c11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNFLAGS) $(PKG_CFLAGS) -o $@ $< \
-		$(GRAMMAR_OBJS) $(PKG_LIBS) -lpthread
+		$(GRAMMAR_OBJS) $(LIBS)
 
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(WARNFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)

@@ -27,6 +27,11 @@ need_cmd griffe python3-griffe
 [ -f /usr/lib/python3/dist-packages/django/utils/text.py ] || missing="$missing python3-django"
 # the sensitivity suite's second corpus (tests/e2e/t5210)
 [ -f /usr/lib/python3/dist-packages/sympy/__init__.py ] || missing="$missing python3-sympy"
+# make links these from their archives (docs/adr/0022); the -dev packages
+# ship them: libgit2-dev depends on zlib1g-dev, libmbedtls-dev,
+# libssh2-1-dev, libhttp-parser-dev and libpcre2-dev, whose archives its
+# static link needs too (`pkg-config --static --libs libgit2`). Without
+# them make links the shared libraries and says so.
 need_lib libgit2 libgit2-dev
 need_lib yaml-0.1 libyaml-dev
 need_lib tree-sitter libtree-sitter-dev

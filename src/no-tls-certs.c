@@ -12,13 +12,25 @@
  * empty CA chain any TLS connection would fail to verify, which is the
  * right failure for programs that must not open one. A libgit2 built on
  * OpenSSL never calls it; then it is simply unused.
+ *
+ * Linked from the archives (the default, docs/adr/0022), the libraries'
+ * own definitions are in the executable too, in members it needs for other
+ * functions: two definitions of one name. There the mbedTLS functions below
+ * are named __wrap_NAME and the Makefile links with -Wl,--wrap=NAME, which
+ * sends every call from the archives to NAME here.
  */
+
+#ifdef GITSPEC_LINK_STATIC
+# define REPLACE(name) __wrap_##name
+#else
+# define REPLACE(name) name
+#endif
 
 struct mbedtls_x509_crt;
 
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int REPLACE(mbedtls_x509_crt_parse_file)(struct mbedtls_x509_crt *chain, const char *path);
 
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+int REPLACE(mbedtls_x509_crt_parse_file)(struct mbedtls_x509_crt *chain, const char *path)
 {
 	(void)chain;
 	(void)path;
@@ -32,8 +44,10 @@ int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path
  * transport git-spec never opens. Its programs count on that: an unchanged
  * `git spec check` costs little more than starting the program
  * (docs/adr/0021). libssh2_exit() does nothing when this one ran, as
- * libssh2 counts its own initialisations.
+ * libssh2 counts its own initialisations. A static build links no libssh2
+ * at all: src/no-ssh.c takes its place.
  */
+#ifndef GITSPEC_LINK_STATIC
 int libssh2_init(int flags);
 
 int libssh2_init(int flags)
@@ -41,6 +55,7 @@ int libssh2_init(int flags)
 	(void)flags;
 	return 0;
 }
+#endif
 
 /*
  * And for mbedTLS's HAVEGE entropy source, which libgit2's TLS set-up
@@ -56,7 +71,9 @@ int libssh2_init(int flags)
 #  include <string.h>
 #  include <mbedtls/havege.h>
 
-void mbedtls_havege_init(mbedtls_havege_state *hs)
+void REPLACE(mbedtls_havege_init)(mbedtls_havege_state *hs);
+
+void REPLACE(mbedtls_havege_init)(mbedtls_havege_state *hs)
 {
 	memset(hs, 0, sizeof(*hs));
 }
