@@ -16,6 +16,15 @@ exclude_scratch() {
 	for f in $SCRATCH; do echo "/$f"; done >>"$1/.git/info/exclude"
 }
 
+# age_worktree: every file and directory of the work tree a minute old, and
+# git's stat data refreshed, so that the index and the listing cache vouch
+# for them (t1946, t1947).
+age_worktree() {
+	t="@$(( $(date +%s) - 60 ))" &&
+	find . -path ./.git -prune -o -print | xargs touch -h -d "$t" &&
+	git update-index -q --refresh
+}
+
 # rewrite_forged PATH: PATH's content from stdin, written in place, its mtime
 # put back to what it was: only the content tells the change (the stat and
 # memo tests forge mtimes so).

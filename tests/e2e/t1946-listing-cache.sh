@@ -3,14 +3,6 @@ test_description='the work-tree walk rereads every directory whose entries chang
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_SRC/tests/e2e/lib-porcelain.sh"
 
-# age: every file and directory of the work tree a minute old, and git's
-# stat data refreshed, so that the index and the listing cache vouch for them.
-age() {
-	t="@$(( $(date +%s) - 60 ))" &&
-	find . -path ./.git -prune -o -print | xargs touch -h -d "$t" &&
-	git update-index -q --refresh
-}
-
 # forge DIR: put DIR's mtime back to what it was before the change just made.
 forge() {
 	touch -d "@$old" "$1"
@@ -27,7 +19,7 @@ test_expect_success 'setup: a package and a sub-package, contracts committed' '
 	write_spec SPEC-002 pkg/sub &&
 	git spec sync -q &&
 	git add -A && git commit -q -m all &&
-	age &&
+	age_worktree &&
 	git spec check -q && git spec check -q
 '
 
@@ -66,7 +58,7 @@ test_expect_success 'a deleted file, its directory mtime forged' '
 	forge pkg/sub &&
 	test_expect_code 1 git spec check >../out 2>&1 &&
 	test_grep "stale contract .specify/tech/SPEC-002/contracts/public.md" ../out &&
-	git checkout -q HEAD -- pkg/sub/s.py && age &&
+	git checkout -q HEAD -- pkg/sub/s.py && age_worktree &&
 	git spec check -q
 '
 
@@ -77,7 +69,7 @@ test_expect_success 'a renamed file, its directory mtime forged' '
 	forge pkg &&
 	test_expect_code 1 git spec check >../out 2>&1 &&
 	test_grep "stale contract .specify/tech/SPEC-001/contracts/public.md" ../out &&
-	mv pkg/mod2.py pkg/mod.py && age &&
+	mv pkg/mod2.py pkg/mod.py && age_worktree &&
 	git spec check -q
 '
 
@@ -88,7 +80,7 @@ test_expect_success 'a directory replaced by a symbolic link to a copy of it' '
 	rm -r pkg/sub && ln -s ../../sub-copy pkg/sub &&
 	forge pkg && touch -h -d "@$old" pkg/sub &&
 	test_expect_code 1 git spec check >../out 2>&1 &&
-	rm pkg/sub && mv ../sub-copy pkg/sub && age &&
+	rm pkg/sub && mv ../sub-copy pkg/sub && age_worktree &&
 	git spec check -q
 '
 

@@ -9,14 +9,6 @@ test_description='the cached ignore verdicts of untracked files follow every ign
 # only the ignore files and settings do, so a cached verdict that missed
 # one of them would answer wrong.
 
-# age: every file and directory of the work tree a minute old, and git's
-# stat data refreshed.
-age() {
-	t="@$(( $(date +%s) - 60 ))" &&
-	find . -path ./.git -prune -o -print | xargs touch -h -d "$t" &&
-	git update-index -q --refresh
-}
-
 # same_size FILE TEXT: FILE's content replaced by TEXT (of the same length),
 # its mtime (to the nanosecond) put back: only the ctime tells the change.
 same_size() {
@@ -60,7 +52,7 @@ test_expect_success 'setup: a package, its contracts, an untracked module' '
 	printf "# no rule\n" >.gitignore &&
 	git add -A && git commit -q -m all &&
 	mkdir pkg/gen && printf "def gggg(): pass\n" >pkg/gen/g.py &&
-	age && settle &&
+	age_worktree && settle &&
 	agree >../out && test_grep "agreed: 1" ../out
 '
 
@@ -198,7 +190,7 @@ test_expect_success 'many untracked files: about one stat per entry and per dire
 		echo "$d" >notes/n$d/deep/x.txt || return 1
 	done &&
 	printf "*.log\n" >notes/.gitignore &&
-	age && settle &&
+	age_worktree && settle &&
 	git spec check -q && git spec check -q &&
 	if command -v strace >/dev/null; then
 		entries=$(find . -path ./.git -prune -o -print | wc -l) &&

@@ -282,6 +282,27 @@ static void test_no_rewrite(void **state)
 }
 
 /*
+ * A cache whose directory cannot be made (a regular file stands where a
+ * directory of it should be), holding one value not yet written: key 5.
+ */
+static gs_cache *unwritable_cache(struct fixture *f, gs_buf *dir, git_oid *key)
+{
+	gs_cache *c = NULL;
+	FILE *fp;
+
+	gs_buf_printf(dir, "%s/file", f->root);
+	fp = fopen(dir->ptr, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	gs_buf_puts(dir, "/cache");
+	assert_int_equal(gs_cache_open_dir(&c, dir->ptr), 0);
+	assert_non_null(c);
+	make_key(key, 5);
+	assert_int_equal(gs_cache_put(c, "model", key, "x", 1), 0);
+	return c;
+}
+
+/*
  * A flush on a thread of its own: the puts before it are in the pack, and
  * every call after it, get, put, prune or free, waits for it first.
  */
@@ -291,7 +312,6 @@ static void test_flush_start(void **state)
 	gs_buf dir = GS_BUF_INIT;
 	gs_cache *c = NULL;
 	git_oid key;
-	FILE *fp;
 
 	gs_cache_flush_start(NULL);
 	gs_cache_flush_start(f->cache);  /* nothing to write: no thread */
@@ -312,15 +332,7 @@ static void test_flush_start(void **state)
 	expect_values(f, 0, 600, 1);
 
 	/* a flush that fails leaves the values uncached; prune, which flushes, says so */
-	gs_buf_printf(&dir, "%s/file", f->root);
-	fp = fopen(dir.ptr, "w");
-	assert_non_null(fp);
-	fclose(fp);
-	gs_buf_puts(&dir, "/cache");
-	assert_int_equal(gs_cache_open_dir(&c, dir.ptr), 0);
-	assert_non_null(c);
-	make_key(&key, 5);
-	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), 0);
+	c = unwritable_cache(f, &dir, &key);
 	gs_cache_flush_start(c);
 	assert_int_equal(gs_cache_prune(c, "model"), GS_ERROR);
 	assert_non_null(strstr(gs_error_last(), "cannot write the cache in '"));
@@ -336,18 +348,8 @@ static void test_unwritable(void **state)
 	gs_buf dir = GS_BUF_INIT, b = GS_BUF_INIT;
 	gs_cache *c = NULL;
 	git_oid key;
-	FILE *fp;
 
-	/* A regular file where a directory of the cache should be. */
-	gs_buf_printf(&dir, "%s/file", f->root);
-	fp = fopen(dir.ptr, "w");
-	assert_non_null(fp);
-	fclose(fp);
-	gs_buf_puts(&dir, "/cache");
-	assert_int_equal(gs_cache_open_dir(&c, dir.ptr), 0);
-	assert_non_null(c);
-	make_key(&key, 5);
-	assert_int_equal(gs_cache_put(c, "model", &key, "x", 1), 0);
+	c = unwritable_cache(f, &dir, &key);
 	assert_int_equal(gs_cache_prune(c, "model"), GS_ERROR);
 	assert_non_null(strstr(gs_error_last(), "cannot write the cache in '"));
 	assert_int_equal(gs_cache_get(&b, c, "model", &key), GS_ENOTFOUND);
