@@ -61,13 +61,15 @@ static void cuts_of(gs_buf *out, const char *src, size_t piece)
 	free(cuts);
 }
 
-#define check_cuts(src, expect) do { \
+/* The cuts of src into pieces of at least `piece` bytes (0: every cut). */
+#define check_cuts_of(src, piece, expect) do { \
 	gs_buf b_ = GS_BUF_INIT; \
-	cuts_of(&b_, (src), 0); \
+	cuts_of(&b_, (src), (piece)); \
 	if (strcmp(b_.ptr, (expect))) \
 		fail_msg("source:\n%s\nexpected cuts: %s\ngot: %s", (src), (expect), b_.ptr); \
 	gs_buf_release(&b_); \
 } while (0)
+#define check_cuts(src, expect) check_cuts_of(src, 0, expect)
 
 static void dump(gs_buf *out, const gs_module *mod)
 {
@@ -157,15 +159,8 @@ static void test_top_level(void **state)
 	check_cuts("x = 1\n  y = 2\n", "");
 	check_cuts("x = 1\n\fy = 2\n", "");
 	/* Pieces of at least N bytes. */
-	{
-		gs_buf b = GS_BUF_INIT;
-
-		cuts_of(&b, "a = 1\nb = 2\nc = 3\nd = 4\n", 12);
-		assert_string_equal(b.ptr, "3");
-		cuts_of(&b, "a = 1\nb = 2\nc = 3\nd = 4\n", 1000);
-		assert_string_equal(b.ptr, "");
-		gs_buf_release(&b);
-	}
+	check_cuts_of("a = 1\nb = 2\nc = 3\nd = 4\n", 12, "3");
+	check_cuts_of("a = 1\nb = 2\nc = 3\nd = 4\n", 1000, "");
 }
 
 static void test_strings(void **state)
@@ -249,15 +244,8 @@ static void test_function_bodies(void **state)
 	check_cuts("class C:\n    a = 1\n    b = 2\n", "");
 	check_cuts("@d\ndef f():\n    def g():\n        a = 1\n        b = 2\n", "");
 	/* What follows a cut body is a piece of its own, or the body is not cut. */
-	{
-		gs_buf b = GS_BUF_INIT;
-
-		cuts_of(&b, "def f():\n    a = 1\n    b = 2\n    c = 3\nx = 1\ny = 2\n", 12);
-		assert_string_equal(b.ptr, "3+ 5");
-		cuts_of(&b, "def f():\n    a = 1\n    b = 2\n    c = 3\n(x) = 1\ny = 2\n", 12);
-		assert_string_equal(b.ptr, "6");
-		gs_buf_release(&b);
-	}
+	check_cuts_of("def f():\n    a = 1\n    b = 2\n    c = 3\nx = 1\ny = 2\n", 12, "3+ 5");
+	check_cuts_of("def f():\n    a = 1\n    b = 2\n    c = 3\n(x) = 1\ny = 2\n", 12, "6");
 	same("def f():\n    a = 1\n    b = 2\n    c = 3\nx = 1\ny = 2\n", "doc -");
 	same("def f():\n    a = 1\n    b = 2\n    c = 3\n(x) = 1\ny = 2\n", "doc -");
 	/* Tabs: the same bytes of indentation, or no more cuts. */
