@@ -8,6 +8,7 @@
  */
 
 #include <stddef.h>
+#include <pthread.h>
 #include <git2.h>
 #include "buf.h"
 #include "config.h"
@@ -32,6 +33,8 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 /* The model of one entry; owned by the engine. GS_EINPUT on a syntax error. */
 int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 		     const gs_source_entry *entry);
+/* How many threads the engine works on (GIT_SPEC_THREADS, default 2). */
+int gs_engine_threads(const gs_engine *eng);
 
 typedef enum gs_format { GS_FORMAT_MARKDOWN, GS_FORMAT_JSON } gs_format;
 
@@ -43,6 +46,19 @@ typedef enum gs_format { GS_FORMAT_MARKDOWN, GS_FORMAT_JSON } gs_format;
 int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		       const gs_package_list *pkgs, const gs_package *pkg,
 		       const char *module, int rollup, gs_variant variant, gs_format format);
+/*
+ * gs_engine_contract from several threads at once, after the models it
+ * reads were prefetched (gs_engine_prefetch): it reads the engine and
+ * never changes it, and uses the cache only under `lock`, which every
+ * caller passes. Nothing else may use the engine or the cache meanwhile.
+ * The same bytes and errors (in the calling thread's error state) as
+ * gs_engine_contract, or 1 when a model it needs is not in the engine:
+ * then nothing was rendered, and gs_engine_contract (on one thread) does it.
+ */
+int gs_engine_contract_shared(gs_buf *out, gs_engine *eng, gs_source *src,
+			      const gs_package_list *pkgs, const gs_package *pkg,
+			      const char *module, int rollup, gs_variant variant, gs_format format,
+			      pthread_mutex_t *lock);
 /*
  * The same contract when the cache holds it (namespace "contract", keyed
  * by a hash of everything it is derived from: version, package, module,

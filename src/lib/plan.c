@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
@@ -157,14 +158,17 @@ void gs_plan_format1_message(gs_buf *out, size_t nr)
 		gs_buf_printf(out, "%zu contracts are in contract format 1; `git spec sync` rewrites them", nr);
 }
 
-/* Compare the derived content of `item` with the source. */
-static int plan_compare(gs_plan_item *item, gs_source *src)
+/*
+ * Compare the derived content of `item` with the source; `hashed`: its
+ * blob id is already in item->oid.
+ */
+static int plan_compare(gs_plan_item *item, gs_source *src, int hashed)
 {
 	const gs_source_entry *e;
 	gs_buf have = GS_BUF_INIT;
 	int error = 0;
 
-	if ((error = blob_id(&item->oid, item->content.ptr, item->content.size)) < 0)
+	if (!hashed && (error = blob_id(&item->oid, item->content.ptr, item->content.size)) < 0)
 		goto done;
 	e = gs_source_lookup(src, item->path);
 	if (!e) {
@@ -326,6 +330,17 @@ done:
 	return error;
 }
 
+/* An item's syntax error (GS_EINPUT), from the calling thread's error state. */
+static void item_error(gs_plan_item *item)
+{
+	const char *where = gs_error_last_path(&item->error_line, &item->error_column);
+
+	item->error = gs_xstrdup(gs_error_last());
+	item->error_kind = GS_PLAN_SOURCE;
+	item->error_path = gs_xstrdup(where);
+	gs_buf_clear(&item->content);
+}
+
 /*
  * Derive the contract of `item`, not found in the cache. A source that
  * cannot be read is the item's error, not the plan's.
@@ -338,15 +353,131 @@ static int derive_item(gs_plan_item *item, gs_engine *eng, gs_source *src,
 				       item->variant->variant, GS_FORMAT_MARKDOWN);
 
 	if (error == GS_EINPUT) {
-		const char *where = gs_error_last_path(&item->error_line, &item->error_column);
-
-		item->error = gs_xstrdup(gs_error_last());
-		item->error_kind = GS_PLAN_SOURCE;
-		item->error_path = gs_xstrdup(where);
-		gs_buf_clear(&item->content);
+		item_error(item);
 		error = 0;
 	}
 	return error;
+}
+
+/* ---- deriving on several threads ----------------------------------------- */
+
+/*
+ * After the prefetch every model is in the engine, and rendering a
+ * contract (and hashing it) only reads them: the contracts are derived on
+ * all the engine's threads, each taking the next item in order. Whatever
+ * a thread cannot do without changing the engine (a model that is not
+ * there) or fails at for another reason than a syntax error is left
+ * undone, and the serial loop of gs_plan_build does it as before: so an
+ * error stops the plan at the same item with the same message. The
+ * contracts and errors are the same bytes whatever the thread timing:
+ * each item is derived by one thread, from the same models.
+ */
+struct derive_job {
+	gs_plan_item *item;
+	const gs_package *pkg;
+	int done;                /* content and oid (or the syntax error) are set */
+};
+
+struct derive_pool {
+	struct derive_job *jobs;
+	size_t nr, next;
+	pthread_mutex_t next_lock, cache_lock;
+	gs_engine *eng;
+	gs_source *src;
+	const gs_package_list *pkgs;
+};
+
+static void derive_shared(struct derive_pool *pool, struct derive_job *job)
+{
+	gs_plan_item *item = job->item;
+	int error = gs_engine_contract_shared(&item->content, pool->eng, pool->src, pool->pkgs,
+					      job->pkg, item->source->module,
+					      item->source->rollup, item->variant->variant,
+					      GS_FORMAT_MARKDOWN, &pool->cache_lock);
+
+	if (!error)
+		error = blob_id(&item->oid, item->content.ptr, item->content.size);
+	if (error == GS_EINPUT)
+		item_error(item);
+	if (!error || error == GS_EINPUT)
+		job->done = 1;
+	else
+		gs_buf_clear(&item->content);  /* done again, in order, on one thread */
+	/* what is left in this thread's error state concerns no one */
+	gs_error_clear();
+}
+
+static void *derive_main(void *arg)
+{
+	struct derive_pool *pool = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&pool->next_lock);
+		i = pool->next < pool->nr ? pool->next++ : pool->nr;
+		pthread_mutex_unlock(&pool->next_lock);
+		if (i == pool->nr)
+			break;
+		derive_shared(pool, &pool->jobs[i]);
+	}
+	return NULL;
+}
+
+/*
+ * Derive the items of out->items[first...] that need it on the engine's
+ * threads; `done[i - first]` tells which were.
+ */
+static void derive_parallel(char *done, gs_plan *out, size_t first, gs_engine *eng,
+			    gs_source *src, const gs_package_list *pkgs,
+			    const struct selection *sel)
+{
+	struct derive_pool pool;
+	pthread_t *tids = NULL;
+	size_t i, j, k, started = 0, nthreads = (size_t)gs_engine_threads(eng);
+
+	memset(&pool, 0, sizeof(pool));
+	if (nthreads < 2)
+		return;
+	pool.jobs = gs_xcalloc(out->nr - first + 1, sizeof(*pool.jobs));
+	for (i = first, k = 0; k < sel->nr; k++) {
+		const gs_package *pkg = sel->need[k] ?
+			gs_packages_find(pkgs, sel->sources[k]->identifier) : NULL;
+
+		for (j = 0; j < sel->sources[k]->variants_nr; j++, i++) {
+			gs_plan_item *item = &out->items[i];
+
+			if (pkg && !item->error && !item->content.size) {
+				pool.jobs[pool.nr].item = item;
+				pool.jobs[pool.nr++].pkg = pkg;
+			}
+		}
+	}
+	if (pool.nr < 2)
+		goto done;
+	if (nthreads > pool.nr)
+		nthreads = pool.nr;
+	pool.eng = eng;
+	pool.src = src;
+	pool.pkgs = pkgs;
+	pthread_mutex_init(&pool.next_lock, NULL);
+	pthread_mutex_init(&pool.cache_lock, NULL);
+	tids = gs_xcalloc(nthreads - 1, sizeof(*tids));
+	for (i = 0; i < nthreads - 1; i++) {
+		if (pthread_create(&tids[i], NULL, derive_main, &pool))
+			break;  /* fewer threads; the work still gets done below */
+		started++;
+	}
+	derive_main(&pool);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&pool.next_lock);
+	pthread_mutex_destroy(&pool.cache_lock);
+	for (i = 0; i < pool.nr; i++)
+		done[pool.jobs[i].item - out->items - first] = (char)pool.jobs[i].done;
+done:
+	free(pool.jobs);
+	free(tids);
 }
 
 int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
@@ -354,23 +485,27 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 {
 	struct selection sel = { NULL, NULL, NULL, 0 };
 	size_t first = out->nr, i, j, k;
+	char *done = NULL;
 	int error = 0;
 
 	select_sources(&sel, reg, packages);
 	add_items(out, &sel, eng, src, pkgs);
 	if ((error = prefetch_needed(eng, src, pkgs, &sel)) < 0)
 		goto done;
+	done = gs_xcalloc(out->nr - first + 1, 1);
+	derive_parallel(done, out, first, eng, src, pkgs, &sel);
 
 	for (i = first, k = 0; k < sel.nr; k++) {
 		const gs_package *pkg = gs_packages_find(pkgs, sel.sources[k]->identifier);
 
 		for (j = 0; j < sel.sources[k]->variants_nr; j++, i++) {
 			gs_plan_item *item = &out->items[i];
+			int derived = done[i - first];
 
-			if (!item->error && sel.need[k] && !item->content.size &&
+			if (!item->error && !derived && sel.need[k] && !item->content.size &&
 			    (error = derive_item(item, eng, src, pkgs, pkg)) < 0)
 				goto done;
-			if (!item->error && (error = plan_compare(item, src)) < 0)
+			if (!item->error && (error = plan_compare(item, src, derived)) < 0)
 				goto done;
 			if (item->error)
 				out->error_nr++;
@@ -379,6 +514,7 @@ int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registr
 		}
 	}
 done:
+	free(done);
 	selection_release(&sel);
 	return error;
 }
