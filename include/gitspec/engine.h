@@ -23,6 +23,13 @@ typedef struct gs_engine gs_engine;
 /* `cache` may be NULL; it is borrowed. */
 int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache);
 void gs_engine_free(gs_engine *eng);
+/*
+ * The models extracted so far are not needed any more (a command has
+ * rendered what it needed): free them on a thread of their own, while the
+ * caller goes on. Every later call on the engine waits for it first, and
+ * extracts a model again if it needs one. Accepts NULL.
+ */
+void gs_engine_drop_models(gs_engine *eng);
 
 /*
  * Extract (or fetch from cache) the models of many entries of `src` at once,
@@ -54,6 +61,7 @@ int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
  * The same bytes and errors (in the calling thread's error state) as
  * gs_engine_contract, or 1 when a model it needs is not in the engine:
  * then nothing was rendered, and gs_engine_contract (on one thread) does it.
+ * Not while models are being dropped: gs_engine_prefetch waits for that.
  */
 int gs_engine_contract_shared(gs_buf *out, gs_engine *eng, gs_source *src,
 			      const gs_package_list *pkgs, const gs_package *pkg,

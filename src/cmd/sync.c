@@ -326,9 +326,11 @@ int cmd_sync(int argc, const char **argv)
 		goto done;
 	/*
 	 * The cache's new values (every model and contract of a cold sync)
-	 * are written while the contracts are.
+	 * are written, and the models freed, on other threads while the
+	 * contracts are written.
 	 */
 	gs_cache_flush_start(ctx.cache);
+	gs_engine_drop_models(ctx.eng);
 	/* A package with a syntax error gets none of its contracts written. */
 	syntax_errors = collect_todo(&todo, &failed, &report, &plan, &ctx);
 	if (!staged)

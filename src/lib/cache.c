@@ -983,6 +983,8 @@ static void *flush_main(void *arg)
 
 	if (flush_pending(c) < 0)
 		c->flush_errno = errno ? errno : EIO;
+	/* written: given back here rather than on the calling thread at exit */
+	gs_buf_release(&c->pending);
 	return NULL;
 }
 

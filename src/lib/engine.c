@@ -85,6 +85,10 @@ struct gs_engine {
 	struct table hashed;
 	const gs_source *hashed_src;
 	int threads;
+	/* gs_engine_drop_models()'s thread and the models it frees, joined before any other use */
+	pthread_t dropper;
+	struct table dropped;
+	int dropping;
 };
 
 static int engine_threads(void)
@@ -148,12 +152,39 @@ int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache)
 	return 0;
 }
 
+/* Wait for the models gs_engine_drop_models() is freeing. */
+static void settle(gs_engine *eng)
+{
+	if (!eng->dropping)
+		return;
+	pthread_join(eng->dropper, NULL);
+	eng->dropping = 0;
+}
+
+static void *drop_main(void *arg)
+{
+	table_release(arg);
+	return NULL;
+}
+
+void gs_engine_drop_models(gs_engine *eng)
+{
+	if (!eng || eng->dropping || !eng->models.nr)
+		return;
+	eng->dropped = eng->models;
+	table_init(&eng->models, 0);
+	eng->dropping = !pthread_create(&eng->dropper, NULL, drop_main, &eng->dropped);
+	if (!eng->dropping)
+		table_release(&eng->dropped);
+}
+
 void gs_engine_free(gs_engine *eng)
 {
 	size_t i;
 
 	if (!eng)
 		return;
+	settle(eng);
 	table_release(&eng->models);
 	table_release(&eng->hashed);
 	for (i = 0; i < eng->workers_nr; i++)
@@ -569,6 +600,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 	size_t i, todo_nr = 0, started = 0, nthreads;
 	int error = 0;
 
+	settle(eng);
 	memset(&pool, 0, sizeof(pool));
 	pool.todo = gs_xcalloc(nr ? nr : 1, sizeof(*pool.todo));
 	for (i = 0; i < nr; i++) {
@@ -691,6 +723,7 @@ static int module_of(const gs_module **out, gs_engine *eng, gs_source *src,
 int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 		     const gs_source_entry *entry)
 {
+	settle(eng);
 	return module_of(out, eng, src, entry, 1);
 }
 
@@ -799,6 +832,7 @@ int gs_engine_contract_lookup(gs_buf *out, gs_engine *eng, gs_source *src,
 
 	if (!eng->cache)
 		return gs_error_set(GS_ENOTFOUND, "no cache");
+	settle(eng);
 	if ((error = select_files(&s, eng, src, pkgs, pkg, rollup, variant)) < 0)
 		goto done;
 	if (!contract_key(&key, eng, src, &s, pkg, module, rollup, variant, format)) {
@@ -844,6 +878,8 @@ static int contract(gs_buf *out, gs_engine *eng, gs_source *src,
 	size_t i, start = out->size;
 	int error, keyed;
 
+	if (!lock)
+		settle(eng);
 	if ((error = select_files(&s, eng, src, pkgs, pkg, rollup, variant)) < 0)
 		goto done;
 	keyed = contract_key(&key, eng, src, &s, pkg, module, rollup, variant, format);
