@@ -371,11 +371,17 @@ static int derive_item(gs_plan_item *item, gs_engine *eng, gs_source *src,
  * error stops the plan at the same item with the same message. The
  * contracts and errors are the same bytes whatever the thread timing:
  * each item is derived by one thread, from the same models.
+ *
+ * With a `ready` callback, the calling thread also finishes the items in
+ * order as they come (compares them with the source: libgit2 and the
+ * source stay on that thread) and tells the caller, which can write them
+ * while the other threads derive the rest.
  */
 struct derive_job {
 	gs_plan_item *item;
 	const gs_package *pkg;
 	int done;                /* content and oid (or the syntax error) are set */
+	int finished;            /* under next_lock: the job is over, `done` says how */
 };
 
 struct derive_pool {
@@ -385,6 +391,17 @@ struct derive_pool {
 	gs_engine *eng;
 	gs_source *src;
 	const gs_package_list *pkgs;
+};
+
+/* What gs_plan_build knows of each item of out->items[first...]. */
+struct build {
+	gs_plan *out;
+	size_t first;
+	gs_source *src;
+	const gs_package **pkg;  /* the package to derive the item from, or NULL */
+	char *done;              /* derived on the threads: content and oid set */
+	ptrdiff_t *job;          /* the item's job in the pool, or -1 */
+	size_t final;            /* items before it are compared and counted */
 };
 
 static void derive_shared(struct derive_pool *pool, struct derive_job *job)
@@ -405,60 +422,111 @@ static void derive_shared(struct derive_pool *pool, struct derive_job *job)
 		gs_buf_clear(&item->content);  /* done again, in order, on one thread */
 	/* what is left in this thread's error state concerns no one */
 	gs_error_clear();
+	pthread_mutex_lock(&pool->next_lock);
+	job->finished = 1;
+	pthread_mutex_unlock(&pool->next_lock);
+}
+
+/* The next job to do, 0 when none is left. */
+static int take_job(struct derive_pool *pool, size_t *i)
+{
+	int found;
+
+	pthread_mutex_lock(&pool->next_lock);
+	found = pool->next < pool->nr;
+	if (found)
+		*i = pool->next++;
+	pthread_mutex_unlock(&pool->next_lock);
+	return found;
 }
 
 static void *derive_main(void *arg)
 {
 	struct derive_pool *pool = arg;
+	size_t i;
 
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&pool->next_lock);
-		i = pool->next < pool->nr ? pool->next++ : pool->nr;
-		pthread_mutex_unlock(&pool->next_lock);
-		if (i == pool->nr)
-			break;
+	while (take_job(pool, &i))
 		derive_shared(pool, &pool->jobs[i]);
-	}
 	return NULL;
 }
 
+/* Compare item `i` (derived: `hashed`) with the source and count it. */
+static int finish_item(struct build *b, size_t i, int hashed)
+{
+	gs_plan_item *item = &b->out->items[i];
+	int error;
+
+	if (!item->error && (error = plan_compare(item, b->src, hashed)) < 0)
+		return error;
+	if (item->error)
+		b->out->error_nr++;
+	else if (!item->fresh)
+		b->out->stale_nr++;
+	return 0;
+}
+
 /*
- * Derive the items of out->items[first...] that need it on the engine's
- * threads; `done[i - first]` tells which were.
+ * Finish the items whose jobs are over, in order from b->final, up to the
+ * first that is not (or that a thread left undone).
  */
-static void derive_parallel(char *done, gs_plan *out, size_t first, gs_engine *eng,
-			    gs_source *src, const gs_package_list *pkgs,
-			    const struct selection *sel)
+static int finish_ready(struct build *b, struct derive_pool *pool)
+{
+	int error;
+
+	while (b->final < b->out->nr) {
+		ptrdiff_t j = b->job[b->final - b->first];
+
+		if (j >= 0) {
+			int finished;
+
+			pthread_mutex_lock(&pool->next_lock);
+			finished = pool->jobs[j].finished;
+			pthread_mutex_unlock(&pool->next_lock);
+			if (!finished || !pool->jobs[j].done)
+				break;
+		}
+		if ((error = finish_item(b, b->final, j >= 0)) < 0)
+			return error;
+		b->final++;
+	}
+	return 0;
+}
+
+/*
+ * Derive the items that need it on the engine's threads (b->done tells
+ * which were); with `ready`, finish the items in order meanwhile, calling
+ * it whenever more are final.
+ */
+static int derive_parallel(struct build *b, gs_engine *eng, const gs_package_list *pkgs,
+			   gs_plan_ready_fn ready, void *arg)
 {
 	struct derive_pool pool;
 	pthread_t *tids = NULL;
-	size_t i, j, k, started = 0, nthreads = (size_t)gs_engine_threads(eng);
+	size_t i, started = 0, nthreads = (size_t)gs_engine_threads(eng);
+	int error = 0;
 
 	memset(&pool, 0, sizeof(pool));
 	if (nthreads < 2)
-		return;
-	pool.jobs = gs_xcalloc(out->nr - first + 1, sizeof(*pool.jobs));
-	for (i = first, k = 0; k < sel->nr; k++) {
-		const gs_package *pkg = sel->need[k] ?
-			gs_packages_find(pkgs, sel->sources[k]->identifier) : NULL;
+		return 0;
+	pool.jobs = gs_xcalloc(b->out->nr - b->first + 1, sizeof(*pool.jobs));
+	for (i = b->first; i < b->out->nr; i++) {
+		gs_plan_item *item = &b->out->items[i];
 
-		for (j = 0; j < sel->sources[k]->variants_nr; j++, i++) {
-			gs_plan_item *item = &out->items[i];
-
-			if (pkg && !item->error && !item->content.size) {
-				pool.jobs[pool.nr].item = item;
-				pool.jobs[pool.nr++].pkg = pkg;
-			}
+		if (b->pkg[i - b->first] && !item->error && !item->content.size) {
+			b->job[i - b->first] = (ptrdiff_t)pool.nr;
+			pool.jobs[pool.nr].item = item;
+			pool.jobs[pool.nr++].pkg = b->pkg[i - b->first];
 		}
 	}
-	if (pool.nr < 2)
+	if (pool.nr < 2) {
+		for (i = b->first; i < b->out->nr; i++)
+			b->job[i - b->first] = -1;
 		goto done;
+	}
 	if (nthreads > pool.nr)
 		nthreads = pool.nr;
 	pool.eng = eng;
-	pool.src = src;
+	pool.src = b->src;
 	pool.pkgs = pkgs;
 	pthread_mutex_init(&pool.next_lock, NULL);
 	pthread_mutex_init(&pool.cache_lock, NULL);
@@ -468,53 +536,89 @@ static void derive_parallel(char *done, gs_plan *out, size_t first, gs_engine *e
 			break;  /* fewer threads; the work still gets done below */
 		started++;
 	}
-	derive_main(&pool);
+	for (;;) {
+		size_t before = b->final;
+
+		if (ready) {
+			if ((error = finish_ready(b, &pool)) < 0) {
+				/* the plan stops here: take no more jobs */
+				pthread_mutex_lock(&pool.next_lock);
+				pool.next = pool.nr;
+				pthread_mutex_unlock(&pool.next_lock);
+				break;
+			}
+			if (b->final > before)
+				ready(b->out, b->final, arg);
+		}
+		if (!take_job(&pool, &i))
+			break;
+		derive_shared(&pool, &pool.jobs[i]);
+	}
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&pool.next_lock);
 	pthread_mutex_destroy(&pool.cache_lock);
 	for (i = 0; i < pool.nr; i++)
-		done[pool.jobs[i].item - out->items - first] = (char)pool.jobs[i].done;
+		b->done[pool.jobs[i].item - b->out->items - b->first] = (char)pool.jobs[i].done;
 done:
 	free(pool.jobs);
 	free(tids);
+	return error;
+}
+
+int gs_plan_build_ready(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
+			const gs_package_list *pkgs, const gs_strvec *packages,
+			gs_plan_ready_fn ready, void *arg)
+{
+	struct selection sel = { NULL, NULL, NULL, 0 };
+	struct build b;
+	size_t i, j, k, n;
+	int error = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.out = out;
+	b.first = b.final = out->nr;
+	b.src = src;
+	select_sources(&sel, reg, packages);
+	add_items(out, &sel, eng, src, pkgs);
+	if ((error = prefetch_needed(eng, src, pkgs, &sel)) < 0)
+		goto done;
+	n = out->nr - b.first;
+	b.pkg = gs_xcalloc(n + 1, sizeof(*b.pkg));
+	b.done = gs_xcalloc(n + 1, 1);
+	b.job = gs_xcalloc(n + 1, sizeof(*b.job));
+	for (i = 0, k = 0; k < sel.nr; k++) {
+		const gs_package *pkg = sel.need[k] ?
+			gs_packages_find(pkgs, sel.sources[k]->identifier) : NULL;
+
+		for (j = 0; j < sel.sources[k]->variants_nr; j++, i++) {
+			b.pkg[i] = pkg;
+			b.job[i] = -1;
+		}
+	}
+	if ((error = derive_parallel(&b, eng, pkgs, ready, arg)) < 0)
+		goto done;
+
+	for (i = b.final; i < out->nr; i++) {
+		gs_plan_item *item = &out->items[i];
+		int derived = b.done[i - b.first];
+
+		if (!item->error && !derived && b.pkg[i - b.first] && !item->content.size &&
+		    (error = derive_item(item, eng, src, pkgs, b.pkg[i - b.first])) < 0)
+			goto done;
+		if ((error = finish_item(&b, i, derived)) < 0)
+			goto done;
+	}
+done:
+	free(b.pkg);
+	free(b.done);
+	free(b.job);
+	selection_release(&sel);
+	return error;
 }
 
 int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
 		  const gs_package_list *pkgs, const gs_strvec *packages)
 {
-	struct selection sel = { NULL, NULL, NULL, 0 };
-	size_t first = out->nr, i, j, k;
-	char *done = NULL;
-	int error = 0;
-
-	select_sources(&sel, reg, packages);
-	add_items(out, &sel, eng, src, pkgs);
-	if ((error = prefetch_needed(eng, src, pkgs, &sel)) < 0)
-		goto done;
-	done = gs_xcalloc(out->nr - first + 1, 1);
-	derive_parallel(done, out, first, eng, src, pkgs, &sel);
-
-	for (i = first, k = 0; k < sel.nr; k++) {
-		const gs_package *pkg = gs_packages_find(pkgs, sel.sources[k]->identifier);
-
-		for (j = 0; j < sel.sources[k]->variants_nr; j++, i++) {
-			gs_plan_item *item = &out->items[i];
-			int derived = done[i - first];
-
-			if (!item->error && !derived && sel.need[k] && !item->content.size &&
-			    (error = derive_item(item, eng, src, pkgs, pkg)) < 0)
-				goto done;
-			if (!item->error && (error = plan_compare(item, src, derived)) < 0)
-				goto done;
-			if (item->error)
-				out->error_nr++;
-			else if (!item->fresh)
-				out->stale_nr++;
-		}
-	}
-done:
-	free(done);
-	selection_release(&sel);
-	return error;
+	return gs_plan_build_ready(out, eng, src, reg, pkgs, packages, NULL, NULL);
 }
