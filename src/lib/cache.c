@@ -50,8 +50,14 @@
 #define IDX_ENT 40
 #define MAX_PAYLOAD (1ULL << 30)
 #define NS_MAX 32
-/* Buffered puts past this are appended at once (bounds memory). */
-#define FLUSH_BYTES (4u << 20)
+/*
+ * Buffered puts past this are appended at once. It bounds memory, and the
+ * buffer's pages are written again after each append instead of new ones
+ * touched: a first touch costs 10-19 us on a VM like ours. 1 MiB rather
+ * than 4 took 620 of a cold Django sync's 3,900 page faults away and 5 MiB
+ * off its peak memory (ADR 0025), for three more appends.
+ */
+#define FLUSH_BYTES (1u << 20)
 /* Reserved past FLUSH_BYTES for the record that crosses it. */
 #define PENDING_SLACK (64u << 10)
 /* The idx is rewritten when the unindexed tail outgrows either. */
