@@ -456,9 +456,9 @@ int cmd_sync(int argc, const char **argv)
 		goto done;
 	}
 	/*
-	 * The cache's new values (every model and contract of a cold sync)
-	 * are written, and the models freed, on other threads while the
-	 * contracts are written.
+	 * The cache's last new values are written, and the models freed, on
+	 * other threads while the last contracts are written (most were,
+	 * during the plan) and the rest is freed.
 	 */
 	gs_cache_flush_start(ctx.cache);
 	gs_engine_drop_models(ctx.eng);
