@@ -246,35 +246,39 @@ struct early {
 	int stopped;
 };
 
-static const gs_plan *sort_plan;
+struct by_package {
+	const char *package;
+	size_t i;
+};
 
 static int cmp_by_package(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(sort_plan->items[x].package, sort_plan->items[y].package);
+	const struct by_package *x = a, *y = b;
+	int c = strcmp(x->package, y->package);
 
-	return c ? c : (x > y) - (x < y);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
 /* The items of each package (collect_todo() matches failed packages by name). */
 static void early_groups(struct early *e, const gs_plan *plan)
 {
-	size_t *order = gs_xcalloc(plan->nr + 1, sizeof(*order)), i, g = 0;
+	struct by_package *order = gs_xcalloc(plan->nr + 1, sizeof(*order));
+	size_t i, g = 0;
 
-	for (i = 0; i < plan->nr; i++)
-		order[i] = i;
-	sort_plan = plan;
+	for (i = 0; i < plan->nr; i++) {
+		order[i].package = plan->items[i].package;
+		order[i].i = i;
+	}
 	qsort(order, plan->nr, sizeof(*order), cmp_by_package);
-	sort_plan = NULL;
 	e->grp = gs_xcalloc(plan->nr + 1, sizeof(*e->grp));
 	e->grp_end = gs_xcalloc(plan->nr + 1, sizeof(*e->grp_end));
 	e->grp_failed = gs_xcalloc(plan->nr + 1, 1);
 	e->written = gs_xcalloc(plan->nr + 1, 1);
 	for (i = 0; i < plan->nr; i++) {
-		if (i && strcmp(plan->items[order[i]].package, plan->items[order[i - 1]].package))
+		if (i && strcmp(order[i].package, order[i - 1].package))
 			g++;
-		e->grp[order[i]] = g;
-		e->grp_end[g] = order[i];  /* ascending within a group: the last wins */
+		e->grp[order[i].i] = g;
+		e->grp_end[g] = order[i].i;  /* ascending within a group: the last wins */
 		e->grp_failed[g] = -1;
 	}
 	free(order);
