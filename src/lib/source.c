@@ -1896,7 +1896,8 @@ static int walk_file(wt_walk *w, wt_dir *d, size_t i, const struct stat *st, con
 		mode = ie->mode;  /* core.fileMode=false: the executable bit is the index's */
 	else
 		mode = (st->st_mode & S_IXUSR) ? GS_MODE_EXEC : GS_MODE_FILE;
-	e = add_entry(w->src, keep_path(w->src, w->rel.ptr, w->rel.size), mode);
+	/* a tracked file's path is its index entry's, which the source keeps: no copy */
+	e = add_entry(w->src, ie ? ie->path : keep_path(w->src, w->rel.ptr, w->rel.size), mode);
 	e->size = (uint64_t)st->st_size;
 	e->mtime_sec = (int64_t)st->st_mtim.tv_sec;
 	e->mtime_nsec = st->st_mtim.tv_nsec;
