@@ -98,7 +98,11 @@ STATIC_DEPS = $(NO_TRANSPORT)
 # The functions src/no-tls-certs.c replaces: an executable's definition
 # takes the place of a shared library's, but not of an archive member's
 # (both would be linked); --wrap sends the archives' calls to it instead.
-PROG_WRAP = $(addprefix -Wl$(comma)--wrap=,mbedtls_x509_crt_parse_file mbedtls_havege_init)
+# The same for libgit2's TLS stream, set up in git_libgit2_init() for
+# connections git-spec never makes: refused instead.
+PROG_WRAP = $(addprefix -Wl$(comma)--wrap=,mbedtls_x509_crt_parse_file mbedtls_havege_init \
+	git_mbedtls_stream_global_init git_mbedtls_stream_new git_mbedtls_stream_wrap \
+	git_mbedtls__set_cert_location)
 else
 LINK_CPPFLAGS =
 LIBS = $(PKG_LIBS) -lpthread
@@ -223,6 +227,13 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/FLAGS | deps-check test-deps-ch
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB) $(STATIC_DEPS) | test-deps-check
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(CMOCKA_LIBS)
+
+# Linked as the programs are, with their replacements: it checks that the
+# transports they refuse fail cleanly.
+$(BUILD)/tests/test_no_transport: $(BUILD)/tests/unit/test_no_transport.o $(PROG_OBJS) $(LIB) $(STATIC_DEPS) \
+		| test-deps-check
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(LIBS) $(CMOCKA_LIBS)
 
 unit: test-deps-check $(UNIT_BINS)
 	@tests/run-unit.sh $(BUILD)
