@@ -250,12 +250,12 @@ $(NO_TRANSPORT): $(NO_TRANSPORT_OBJS)
 
 $(BUILD)/bin/git-spec: $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) $(PROG_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) \
+	$(QUIET_LINK)$(CC) $(PROG_LDFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/src/git-spec.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) \
 		$(PROG_WRAP) $(PROG_LIBS)
 
 $(BUILD)/bin/git-spec-%: $(BUILD)/src/git-spec-%.o $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(STATIC_DEPS)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) $(PROG_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(PROG_LIBS)
+	$(QUIET_LINK)$(CC) $(PROG_LDFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJS) $(PROG_OBJS) $(LIB) $(PROG_WRAP) $(PROG_LIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/FLAGS | deps-check test-deps-check
 	@mkdir -p $(dir $@)
