@@ -1611,35 +1611,87 @@ done:
 }
 
 /*
- * The stage-0 entry of `path` among the index entries [lo, hi), the ones
- * below the directory being walked: a search among a few entries, not
- * among the whole index, for every file.
+ * Where index entry `i` sorts against `path` (`len` bytes): git's order,
+ * bytes then length, which is strcmp()'s for paths without NULs. The path
+ * is read without decoding the entry (gs_index_path_at()).
  */
-static const gs_index_entry *index_find_in(const gs_index *idx, const char *path,
-					   size_t lo, size_t hi)
+static int index_path_cmp(const gs_index *idx, size_t i, const char *path, size_t len)
 {
-	const gs_index_entry *ie;
+	size_t plen;
+	const char *p = gs_index_path_at(idx, i, &plen);
+	int c = memcmp(p, path, plen < len ? plen : len);
 
+	return c ? c : (plen > len) - (plen < len);
+}
+
+/*
+ * The first of the index entries [lo, hi) that does not sort before
+ * `path`. The walk asks for paths in order, each most often right after
+ * the previous answer: `hint` is tried first (two comparisons), then the
+ * range is bisected.
+ */
+static size_t index_lower_bound(const gs_index *idx, const char *path, size_t len, size_t lo, size_t hi,
+				size_t hint)
+{
+	if (hint >= lo && hint < hi && index_path_cmp(idx, hint, path, len) >= 0 &&
+	    (hint == lo || index_path_cmp(idx, hint - 1, path, len) < 0))
+		return hint;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(gs_index_get(idx, mid)->path, path) < 0)
+		if (index_path_cmp(idx, mid, path, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo >= gs_index_entrycount(idx))
-		return NULL;
-	ie = gs_index_get(idx, lo);
-	return !strcmp(ie->path, path) && ie->stage == 0 ? ie : NULL;
+	return lo;
 }
 
-/* The index entries below the directory `dir_slash` ("a/b/"), as [*lo, *hi). */
-static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t *lo, size_t *hi)
+/*
+ * The stage-0 entry of `path` among the index entries [lo, hi), the ones
+ * below the directory being walked: a search among a few entries, not
+ * among the whole index, for every file. *hint: where to look first, set
+ * to where the next path is likely to be.
+ */
+static const gs_index_entry *index_find_in(const gs_index *idx, const char *path, size_t len,
+					   size_t lo, size_t hi, size_t *hint)
 {
-	*lo = *hi = 0;
-	if (idx)
-		gs_index_prefix_range(idx, dir_slash, lo, hi);
+	const gs_index_entry *ie;
+
+	lo = index_lower_bound(idx, path, len, lo, hi, *hint);
+	*hint = lo;
+	if (lo >= hi || index_path_cmp(idx, lo, path, len))
+		return NULL;
+	*hint = lo + 1;
+	ie = gs_index_get(idx, lo);
+	return ie && ie->stage == 0 ? ie : NULL;
+}
+
+/*
+ * The index entries below the directory `dir_slash` ("a/b/", `len` bytes)
+ * among [lo, hi) (its parent's), as [*begin, *end); *hint as for
+ * index_find_in().
+ */
+static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t len, size_t lo,
+			    size_t hi, size_t *hint, size_t *begin, size_t *end)
+{
+	size_t b, e;
+
+	*begin = *end = 0;
+	if (!idx)
+		return;
+	*begin = b = index_lower_bound(idx, dir_slash, len, lo, hi, *hint);
+	/* then the first that does not start with it: the entries below it are contiguous */
+	for (e = hi; b < e;) {
+		size_t mid = b + (e - b) / 2, plen;
+		const char *p = gs_index_path_at(idx, mid, &plen);
+
+		if (plen >= len && !memcmp(p, dir_slash, len))
+			b = mid + 1;
+		else
+			e = mid;
+	}
+	*end = *hint = b;
 }
 
 /*
@@ -1811,6 +1863,7 @@ static const unsigned char *ign_context(unsigned char own[GS_SHA1_SIZE], const w
 typedef struct wt_dir {
 	size_t rel_base;               /* w->rel's length for the directory */
 	size_t ilo, ihi;               /* the index entries below it */
+	size_t hint;                   /* where in them the next entry is likely to be */
 	int parent_ignored;            /* inside an ignored directory: nothing is asked */
 	const unsigned char *ctx;      /* its ignore context; NULL: none, nothing kept */
 	const unsigned char *old;      /* the verdicts the last walk kept, when they hold */
@@ -1838,7 +1891,7 @@ static int walk_subdir(wt_walk *w, wt_dir *d, size_t i, const char *name, const 
 	int tracked, ignored = 0, error = 0;
 
 	gs_buf_putc(&w->rel, '/');
-	index_dir_range(w->src->idx, w->rel.ptr, &sub_lo, &sub_hi);
+	index_dir_range(w->src->idx, w->rel.ptr, w->rel.size, d->ilo, d->ihi, &d->hint, &sub_lo, &sub_hi);
 	tracked = sub_lo < sub_hi;
 	gs_buf_setlen(&w->rel, len);
 	/*
@@ -1964,7 +2017,7 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 
 	memset(&d, 0, sizeof(d));
 	d.rel_base = w->rel.size;
-	d.ilo = ilo;
+	d.ilo = d.hint = ilo;
 	d.ihi = ihi;
 	d.parent_ignored = parent_ignored;
 	if (w->old && (cached = dirs_lookup(&names, &nr, &rec, &ign_off, w)))
@@ -1997,7 +2050,7 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errs[i]));
 			goto done;
 		}
-		ie = w->src->idx ? index_find_in(w->src->idx, w->rel.ptr, ilo, ihi) : NULL;
+		ie = w->src->idx ? index_find_in(w->src->idx, w->rel.ptr, w->rel.size, ilo, ihi, &d.hint) : NULL;
 		if (S_ISDIR(sts[i].st_mode))
 			error = walk_subdir(w, &d, i, names[i].name, ie);
 		else if (S_ISREG(sts[i].st_mode) || S_ISLNK(sts[i].st_mode))

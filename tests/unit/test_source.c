@@ -606,7 +606,7 @@ static void test_worktree_ids(void **state)
 	(void)state;
 	populate();
 	/* files last changed long before the index was written: their ids come from it */
-	th_run("touch -d '2020-01-01 00:00:00' a.py a/b.py a/b/c.py pkg/__init__.py && git add -A");
+	th_run("touch -d '2020-01-01 00:00:00' a.py a-b a/b.py a/b/c.py pkg/__init__.py && git add -A");
 	write_file("a/b/c.py", "C\n");          /* same size, new content */
 	write_file("fresh.py", "f\n");
 	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
@@ -616,6 +616,8 @@ static void test_worktree_ids(void **state)
 	expect_hash(src, "a.py");
 	assert_int_equal(e->size, 2);
 	assert_true(gs_source_lookup(src, "a/b.py")->has_oid);
+	/* after the directory a/ in the walk's order, before its files in the index's */
+	assert_true(gs_source_lookup(src, "a-b")->has_oid);
 	assert_false(gs_source_lookup(src, "a/b/c.py")->has_oid);
 	expect_hash(src, "a/b/c.py");
 	assert_false(gs_source_lookup(src, "fresh.py")->has_oid);
