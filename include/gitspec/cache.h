@@ -44,6 +44,14 @@ void gs_cache_free(gs_cache *cache);
  */
 int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *key);
 /*
+ * The same without a copy: *out points at the value in the mapped pack (or
+ * in this handle's buffered puts), valid until the next put, prune or
+ * flush on `cache` and its release. For a large value read once (the
+ * walk's listings), where copying it would cost fresh pages.
+ */
+int gs_cache_get_ref(const unsigned char **out, size_t *len, gs_cache *cache, const char *ns,
+		     const git_oid *key);
+/*
  * Store a value (a NULL cache does nothing): buffered, visible to this
  * handle's gets at once, written at gs_cache_free or when the buffer holds
  * a few MiB. A failure (GS_ERROR, e.g. a read-only git directory) is not

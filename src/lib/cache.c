@@ -55,7 +55,7 @@
  * buffer's pages are written again after each append instead of new ones
  * touched: a first touch costs 10-19 us on a VM like ours. 1 MiB rather
  * than 4 took 620 of a cold Django sync's 3,900 page faults away and 5 MiB
- * off its peak memory (ADR 0025), for three more appends.
+ * off its peak memory (ADR 0026), for three more appends.
  */
 #define FLUSH_BYTES (1u << 20)
 /* Reserved past FLUSH_BYTES for the record that crosses it. */
@@ -65,6 +65,8 @@
 #define TAIL_MAX_RECORDS 2048
 /* A writer waits this long for the lock, then leaves its values uncached. */
 #define LOCK_WAIT_MS 2000
+/* Gets that hop over the unindexed tail before it is put in a table. */
+#define TAIL_SCANS 8
 /* Compaction keeps the newest entries up to this share of the bounds. */
 #define KEEP_PERCENT 75
 
@@ -83,9 +85,18 @@ struct gs_cache {
 	/* the pack and the idx as mapped on the first get */
 	unsigned char *pack, *idx;
 	size_t pack_len, idx_len, idx_nr;
-	/* the unindexed tail of the pack and this run's puts, by key */
+	/*
+	 * The unindexed tail of the pack (from tail_from) and this run's puts,
+	 * by key. The tail is put in the table only at the first put or after
+	 * TAIL_SCANS gets (tail_tabled); until then a get hops over it: a run
+	 * that makes a couple of gets (an unchanged check) does not fault in
+	 * a table of thousands of slots it would barely use.
+	 */
 	struct slot *tab;
 	size_t tab_cap, tab_nr;
+	uint64_t tail_from;
+	int tail_tabled;
+	unsigned tail_gets;
 	gs_buf pending;
 	/* gs_cache_flush_start()'s thread, joined before any other use */
 	pthread_t flusher;
@@ -399,6 +410,9 @@ static void unload(gs_cache *c)
 	free(c->tab);
 	c->tab = NULL;
 	c->tab_cap = c->tab_nr = 0;
+	c->tail_from = 0;
+	c->tail_tabled = 0;
+	c->tail_gets = 0;
 	c->loaded = 0;
 }
 
@@ -467,7 +481,46 @@ static void load(gs_cache *c)
 		covered = PACK_HDR;  /* no usable idx: hop over the whole pack */
 		c->idx_nr = 0;
 	}
-	scan_tail(c, c->pack, c->pack_len, covered, NULL);
+	c->tail_from = covered;
+}
+
+/* Put the records of the unindexed tail in the table (once, before any pending put). */
+static void table_tail(gs_cache *c)
+{
+	load(c);
+	if (c->tail_tabled)
+		return;
+	c->tail_tabled = 1;
+	if (c->pack)
+		scan_tail(c, c->pack, c->pack_len, c->tail_from, NULL);
+}
+
+/*
+ * The last record of the tail with the slot key `key` (a later record of
+ * a key wins), by hopping over the tail as scan_tail() does; NULL if none.
+ */
+static const unsigned char *tail_find(const gs_cache *c, const unsigned char key[24], size_t *rlen)
+{
+	const unsigned char *found = NULL;
+	uint64_t off = c->tail_from;
+
+	while (c->pack && off < c->pack_len) {
+		const unsigned char *rec = c->pack + off;
+		size_t rl = record_len(rec, c->pack_len - off);
+		unsigned char k[24];
+
+		if (!rl)
+			break;
+		if (!memcmp(rec + 8, key, GIT_OID_RAWSZ)) {
+			record_slot_key(k, rec);
+			if (!memcmp(k + GIT_OID_RAWSZ, key + GIT_OID_RAWSZ, 4)) {
+				found = rec;
+				*rlen = rl;
+			}
+		}
+		off += rl;
+	}
+	return found;
 }
 
 /* The record of `key` in the idx, or NULL. */
@@ -507,7 +560,13 @@ static const unsigned char *lookup(gs_cache *c, const char *ns, const git_oid *k
 
 	load(c);
 	make_slot_key(k, key, ns);
-	if ((s = tab_find(c, k))) {
+	if (!c->tail_tabled && ++c->tail_gets > TAIL_SCANS)
+		table_tail(c);
+	if (!c->tail_tabled) {
+		/* nothing pending yet (a put tables the tail first): the tail, then the idx */
+		if (!(rec = tail_find(c, k, &rlen)) && c->idx_nr)
+			rec = idx_find(c, k, &rlen);
+	} else if ((s = tab_find(c, k))) {
 		if (s->pending)
 			rec = (const unsigned char *)c->pending.ptr + s->off;
 		else if (s->off <= c->pack_len && s->len <= c->pack_len - s->off)
@@ -537,6 +596,25 @@ static int settle(gs_cache *c)
 	return err;
 }
 
+int gs_cache_get_ref(const unsigned char **out, size_t *len, gs_cache *cache, const char *ns,
+		     const git_oid *key)
+{
+	const unsigned char *p;
+	int error;
+
+	*out = NULL;
+	*len = 0;
+	if (!cache)
+		return GS_ENOTFOUND;
+	settle(cache);
+	if ((error = check_ns(ns)) < 0)
+		return error;
+	if (!(p = lookup(cache, ns, key, len)))
+		return GS_ENOTFOUND;
+	*out = p;
+	return 0;
+}
+
 int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *key)
 {
 	const unsigned char *p;
@@ -544,13 +622,8 @@ int gs_cache_get(gs_buf *out, gs_cache *cache, const char *ns, const git_oid *ke
 	int error;
 
 	gs_buf_clear(out);
-	if (!cache)
-		return GS_ENOTFOUND;
-	settle(cache);
-	if ((error = check_ns(ns)) < 0)
+	if ((error = gs_cache_get_ref(&p, &len, cache, ns, key)) < 0)
 		return error;
-	if (!(p = lookup(cache, ns, key, &len)))
-		return GS_ENOTFOUND;
 	gs_buf_set(out, p, len);
 	return 0;
 }
@@ -1019,6 +1092,8 @@ int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char
 	/* the same value again (a warm run, another variant): nothing to write */
 	if ((old = lookup(cache, ns, key, &old_len)) && old_len == len && !memcmp(old, data, len))
 		return 0;
+	/* the tail's records in the table first: a pending put overrides them there */
+	table_tail(cache);
 	/*
 	 * Room for every put until the next flush, reserved once: grown by
 	 * doubling, the buffer of a cold Django sync (3.6 MB) was copied at

@@ -387,11 +387,37 @@ static void memo_list(gs_sha1_ctx *ctx, const gs_strvec *v)
 }
 
 /* The memo key of the open workspace: 1, or 0 when there is none (a file vanished). */
+/* Append `len` bytes to the block of `size` (`*used` of it full), hashing each block filled. */
+static void memo_block(gs_sha1_ctx *ctx, unsigned char *block, size_t size, size_t *used,
+		       const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len) {
+		size_t n = size - *used < len ? size - *used : len;
+
+		memcpy(block + *used, p, n);
+		*used += n;
+		p += n;
+		len -= n;
+		if (*used == size) {
+			gs_sha1_update(ctx, block, size);
+			*used = 0;
+		}
+	}
+}
+
 static int memo_key(git_oid *out, gs_workspace *ws)
 {
 	const gs_config *cfg = &ws->cfg;
 	gs_sha1_ctx ctx;
-	gs_buf list = GS_BUF_INIT;
+	/*
+	 * The list is hashed a block at a time (the same digest as hashing it
+	 * whole): one SHA-1 update per block, not two a file, and no buffer
+	 * of the whole list (fresh pages) either.
+	 */
+	unsigned char block[8192];
+	size_t used = 0;
 	char meta[64];
 	size_t i, n = gs_source_count(ws->src);
 	int keyed;
@@ -424,18 +450,15 @@ static int memo_key(git_oid *out, gs_workspace *ws)
 				/* the full check says what is wrong with it */
 				gs_error_clear();
 				gs_sha1_abort(&ctx);
-				gs_buf_release(&list);
 				return 0;
 			}
 			memcpy(rec + 5, oid.id, GIT_OID_RAWSZ);
 		}
-		/* hashed at once: one SHA-1 update, not two a file */
-		gs_buf_put(&list, e->path, strlen(e->path) + 1);
-		gs_buf_put(&list, (const char *)rec, sizeof(rec));
+		memo_block(&ctx, block, sizeof(block), &used, e->path, strlen(e->path) + 1);
+		memo_block(&ctx, block, sizeof(block), &used, rec, sizeof(rec));
 	}
-	gs_sha1_update(&ctx, list.ptr, list.size);
+	gs_sha1_update(&ctx, block, used);
 	keyed = gs_sha1_final(out->id, &ctx) == 0;
-	gs_buf_release(&list);
 	return keyed;
 }
 

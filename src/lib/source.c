@@ -1035,13 +1035,12 @@ done:
 /*
  * A directory's listing as the last walk read it (the listing cache): its
  * path, the stat data it had then, and its names (each a d_type byte, the
- * name, a NUL), pointing into the cached record.
+ * name, a NUL), pointing into the cached value, decoded when met.
  */
 typedef struct dir_rec {
 	const char *path;
 	size_t path_len;
-	const unsigned char *raw;     /* the whole record, to keep it as it is */
-	size_t raw_len;
+	size_t off, raw_len;          /* the whole record in the cached value (in walk order) */
 	uint64_t ino;
 	int64_t mtime_sec, ctime_sec;
 	uint32_t mtime_nsec, ctime_nsec;
@@ -1050,8 +1049,13 @@ typedef struct dir_rec {
 	uint32_t nr;
 	/* the ignore verdicts of the names (IGN_*) and the context they hold in; NULL: none */
 	const unsigned char *ign_ctx, *verdicts;
-	size_t pos;                   /* in the record, which is in walk order */
 } dir_rec;
+
+/* A record's path and place, to find it by path once the walk strays from the order. */
+typedef struct dir_pos {
+	const char *path;
+	size_t path_len, off;
+} dir_pos;
 
 typedef struct wt_walk {
 	gs_source *src;
@@ -1061,12 +1065,29 @@ typedef struct wt_walk {
 	gs_buf rel;      /* repository-relative path being looked at */
 	int64_t index_mtime;
 	char *dents;     /* getdents64's buffer, DENTS_SIZE bytes */
-	/* the listing cache (NULL: none), what it held, and what to keep */
+	/*
+	 * The listing cache (NULL: none) and what it held: the cached value
+	 * itself, in the cache's map (not copied: tens of KiB of fresh pages),
+	 * records in the order the last walk met them. `next`: the offset of
+	 * the one this walk should meet next when nothing changed; `sorted`:
+	 * all of them by path, made on the first surprise. old_ok: 0 once a
+	 * malformed record was met (no cache from then on).
+	 */
 	struct gs_cache *cache;
-	gs_buf dirs_old, dirs_new;
-	dir_rec *recs;   /* of dirs_old, in the order the last walk met them */
-	size_t recs_nr, next;   /* the one this walk should meet next, when nothing changed */
-	dir_rec *sorted; /* the same sorted by path, made on the first surprise */
+	const unsigned char *old;
+	size_t old_len, next;
+	int old_ok;
+	dir_pos *sorted;
+	size_t sorted_nr;
+	/*
+	 * What this walk keeps. While it meets the old records in order and
+	 * keeps each as it was, that is old[0, same) and nothing is written;
+	 * at the first difference (diverge()) it is copied into dirs_new,
+	 * which then grows with every listing kept.
+	 */
+	size_t same;
+	int diverged;
+	gs_buf dirs_new;
 	int64_t now;     /* when the walk began (seconds) */
 	/* the ignore context of the top (ign_init()), when ign_ok */
 	int ign_ok;
@@ -1207,15 +1228,6 @@ static uint64_t get_u64(gs_reader *r)
 	return lo | ((uint64_t)gs_reader_u32le(r) << 32);
 }
 
-static int dir_rec_cmp(const void *a, const void *b)
-{
-	const dir_rec *x = a, *y = b;
-	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
-	int c = memcmp(x->path, y->path, n);
-
-	return c ? c : (x->path_len > y->path_len) - (x->path_len < y->path_len);
-}
-
 static int dirs_key(git_oid *out, const wt_walk *w)
 {
 	gs_buf k = GS_BUF_INIT;
@@ -1236,98 +1248,140 @@ static int dirs_key(git_oid *out, const wt_walk *w)
 	return error;
 }
 
-/* Read the cached listings into w->recs; anything malformed is no cache. */
-static void dirs_load(wt_walk *w)
+/*
+ * The record of the cached value at `off` into *d; 0 when it is malformed
+ * (or there is none).
+ */
+static int dir_rec_parse(dir_rec *d, const wt_walk *w, size_t off)
 {
 	gs_reader r;
-	git_oid key;
-	size_t alloc = 0;
+	const char *p, *end;
+	uint32_t k;
 
-	if (!w->cache || dirs_key(&key, w) < 0 ||
-	    gs_cache_get(&w->dirs_old, w->cache, DIRS_NS, &key) < 0) {
-		gs_error_clear();
-		gs_buf_clear(&w->dirs_old);
-		return;
-	}
-	r.p = (const unsigned char *)w->dirs_old.ptr;
-	r.end = r.p + w->dirs_old.size;
+	if (off >= w->old_len)
+		return 0;
+	r.p = w->old + off;
+	r.end = w->old + w->old_len;
 	r.bad = 0;
-	while (r.p < r.end && !r.bad) {
-		dir_rec d;
-		const unsigned char *start = r.p;
-		const char *p, *end;
-		uint32_t k;
-
-		d.path_len = gs_reader_u32le(&r);
-		if (r.bad || (size_t)(r.end - r.p) < d.path_len)
-			goto bad;
-		d.path = (const char *)r.p;
-		r.p += d.path_len;
-		d.ino = get_u64(&r);
-		d.mtime_sec = (int64_t)get_u64(&r);
-		d.mtime_nsec = gs_reader_u32le(&r);
-		d.ctime_sec = (int64_t)get_u64(&r);
-		d.ctime_nsec = gs_reader_u32le(&r);
-		d.nr = gs_reader_u32le(&r);
-		d.names_len = gs_reader_u32le(&r);
-		if (r.bad || (size_t)(r.end - r.p) < d.names_len ||
-		    (d.names_len && r.p[d.names_len - 1] != 0))
-			goto bad;
-		d.names = (const char *)r.p;
-		r.p += d.names_len;
-		/* nr names, each a type byte and a non-empty name */
-		for (k = 0, p = d.names, end = d.names + d.names_len; p < end; k++)
-			p += 1 + strlen(p + 1) + 1;
-		if (k != d.nr || p != end || (size_t)(r.end - r.p) < IGN_SECTION(d.nr) || r.p[0] > 1)
-			goto bad;
-		d.ign_ctx = d.verdicts = NULL;
-		if (r.p[0]) {
-			d.ign_ctx = r.p + 1;
-			d.verdicts = r.p + 1 + GS_SHA1_SIZE;
-			for (k = 0; k < d.nr; k++) {
-				if (d.verdicts[k] > IGN_YES)
-					goto bad;
-			}
+	d->off = off;
+	d->path_len = gs_reader_u32le(&r);
+	if (r.bad || (size_t)(r.end - r.p) < d->path_len)
+		return 0;
+	d->path = (const char *)r.p;
+	r.p += d->path_len;
+	d->ino = get_u64(&r);
+	d->mtime_sec = (int64_t)get_u64(&r);
+	d->mtime_nsec = gs_reader_u32le(&r);
+	d->ctime_sec = (int64_t)get_u64(&r);
+	d->ctime_nsec = gs_reader_u32le(&r);
+	d->nr = gs_reader_u32le(&r);
+	d->names_len = gs_reader_u32le(&r);
+	if (r.bad || (size_t)(r.end - r.p) < d->names_len ||
+	    (d->names_len && r.p[d->names_len - 1] != 0))
+		return 0;
+	d->names = (const char *)r.p;
+	r.p += d->names_len;
+	/* nr names, each a type byte and a non-empty name */
+	for (k = 0, p = d->names, end = d->names + d->names_len; p < end; k++)
+		p += 1 + strlen(p + 1) + 1;
+	if (k != d->nr || p != end || (size_t)(r.end - r.p) < IGN_SECTION(d->nr) || r.p[0] > 1)
+		return 0;
+	d->ign_ctx = d->verdicts = NULL;
+	if (r.p[0]) {
+		d->ign_ctx = r.p + 1;
+		d->verdicts = r.p + 1 + GS_SHA1_SIZE;
+		for (k = 0; k < d->nr; k++) {
+			if (d->verdicts[k] > IGN_YES)
+				return 0;
 		}
-		r.p += IGN_SECTION(d.nr);
-		d.raw = start;
-		d.raw_len = (size_t)(r.p - start);
-		d.pos = w->recs_nr;
-		GS_ALLOC_GROW(w->recs, w->recs_nr + 1, alloc);
-		w->recs[w->recs_nr++] = d;
 	}
-	if (r.bad)
-		goto bad;
-	return;
-bad:
-	free(w->recs);
-	w->recs = NULL;
-	w->recs_nr = 0;
+	r.p += IGN_SECTION(d->nr);
+	d->raw_len = (size_t)(r.p - (w->old + off));
+	return 1;
 }
 
 /*
- * The record of the directory `path`: the next one in walk order when the
- * tree did not change shape, else found by path.
+ * Find the cached listings (no copy: they stay in the cache's map, which
+ * nothing changes before dirs_save()). Records are decoded as the walk
+ * meets them; a malformed one ends the use of the cache there.
  */
-static const dir_rec *dirs_find(wt_walk *w, const char *path, size_t len)
+static void dirs_load(wt_walk *w)
 {
-	const dir_rec *d;
-	dir_rec key;
+	git_oid key;
 
-	if (w->next < w->recs_nr && w->recs[w->next].path_len == len &&
-	    !memcmp(w->recs[w->next].path, path, len))
-		return &w->recs[w->next++];
-	if (!w->sorted) {
-		w->sorted = gs_xcalloc(w->recs_nr, sizeof(*w->sorted));
-		memcpy(w->sorted, w->recs, w->recs_nr * sizeof(*w->sorted));
-		qsort(w->sorted, w->recs_nr, sizeof(*w->sorted), dir_rec_cmp);
+	w->old = NULL;
+	w->old_len = 0;
+	if (!w->cache || dirs_key(&key, w) < 0 ||
+	    gs_cache_get_ref(&w->old, &w->old_len, w->cache, DIRS_NS, &key) < 0) {
+		gs_error_clear();
+		w->old = NULL;
+		w->old_len = 0;
+		return;
 	}
+	if (!w->old_len)
+		w->old = NULL;  /* nothing kept: as no value */
+	w->old_ok = w->old != NULL;
+}
+
+static int dir_pos_cmp(const void *a, const void *b)
+{
+	const dir_pos *x = a, *y = b;
+	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
+	int c = memcmp(x->path, y->path, n);
+
+	return c ? c : (x->path_len > y->path_len) - (x->path_len < y->path_len);
+}
+
+/* Every record by path (w->sorted); 0 when one is malformed (then no cache). */
+static int dirs_sort(wt_walk *w)
+{
+	size_t off, alloc = 0;
+	dir_rec d;
+
+	for (off = 0; off < w->old_len; off += d.raw_len) {
+		if (!dir_rec_parse(&d, w, off)) {
+			w->old_ok = 0;
+			return 0;
+		}
+		GS_ALLOC_GROW(w->sorted, w->sorted_nr + 1, alloc);
+		w->sorted[w->sorted_nr].path = d.path;
+		w->sorted[w->sorted_nr].path_len = d.path_len;
+		w->sorted[w->sorted_nr++].off = off;
+	}
+	GS_QSORT(w->sorted, w->sorted_nr, dir_pos_cmp);
+	return 1;
+}
+
+/*
+ * The record of the directory `path` into *d: the next one in walk order
+ * when the tree did not change shape, else found by path. 0: none.
+ */
+static int dirs_find(dir_rec *d, wt_walk *w, const char *path, size_t len)
+{
+	const dir_pos *found;
+	dir_pos key;
+
+	if (!w->old_ok)
+		return 0;
+	if (w->next < w->old_len) {
+		if (!dir_rec_parse(d, w, w->next)) {
+			w->old_ok = 0;
+			return 0;
+		}
+		if (d->path_len == len && !memcmp(d->path, path, len)) {
+			w->next += d->raw_len;
+			return 1;
+		}
+	}
+	if (!w->sorted && !dirs_sort(w))
+		return 0;
 	key.path = path;
 	key.path_len = len;
-	d = bsearch(&key, w->sorted, w->recs_nr, sizeof(*w->sorted), dir_rec_cmp);
-	if (d)
-		w->next = d->pos + 1;
-	return d;
+	found = w->sorted_nr ? bsearch(&key, w->sorted, w->sorted_nr, sizeof(*w->sorted), dir_pos_cmp) : NULL;
+	if (!found || !dir_rec_parse(d, w, found->off))
+		return 0;
+	w->next = d->off + d->raw_len;
+	return 1;
 }
 
 /* Whether the directory's stat data say it may be kept (not changed just now). */
@@ -1345,9 +1399,23 @@ static int dir_rec_matches(const dir_rec *d, const struct stat *st)
 	       d->ctime_nsec == (uint32_t)st->st_ctim.tv_nsec;
 }
 
+/* What this walk keeps stops being the old value's beginning: copy that into dirs_new. */
+static void diverge(wt_walk *w)
+{
+	if (w->diverged)
+		return;
+	w->diverged = 1;
+	/* the listings kept are mostly those found: one allocation */
+	gs_buf_grow(&w->dirs_new, w->old_len + 1);
+	if (w->same)
+		gs_buf_set(&w->dirs_new, w->old, w->same);
+	else
+		gs_buf_clear(&w->dirs_new);
+}
+
 /*
  * Keep the listing just read of the directory at w->rel; *ign_off: where
- * its verdicts go in w->dirs_new (NO_SECTION: not kept).
+ * its verdicts go in what this walk keeps (NO_SECTION: not kept).
  */
 static void dirs_keep(wt_walk *w, const struct stat *st, const struct dir_name *names, size_t nr,
 		      size_t *ign_off)
@@ -1357,6 +1425,7 @@ static void dirs_keep(wt_walk *w, const struct stat *st, const struct dir_name *
 	*ign_off = NO_SECTION;
 	if (!w->cache || !dir_settled(w, st))
 		return;
+	diverge(w);
 	for (i = 0; i < nr; i++)
 		names_len += strlen(names[i].name) + 2;
 	gs_buf_put_u32le(&w->dirs_new, (uint32_t)w->rel.size);
@@ -1378,14 +1447,59 @@ static void dirs_keep(wt_walk *w, const struct stat *st, const struct dir_name *
 	gs_buf_setlen(&w->dirs_new, w->dirs_new.size + IGN_SECTION(nr));
 }
 
+/*
+ * The verdicts of a directory's `nr` entries and their context (NULL:
+ * none, nothing kept) into the section at `ign_off` of what this walk
+ * keeps; nothing is written when they are those already there.
+ */
+static void dirs_verdicts(wt_walk *w, size_t ign_off, const unsigned char *ctx,
+			  const unsigned char *verdicts, size_t nr)
+{
+	unsigned char *p;
+	size_t i;
+
+	if (!w->diverged) {
+		const unsigned char *o = w->old + ign_off;
+		int same = o[0] == (ctx != NULL);
+
+		if (same && ctx)
+			same = !memcmp(o + 1, ctx, GS_SHA1_SIZE) && !memcmp(o + 1 + GS_SHA1_SIZE, verdicts, nr);
+		for (i = 0; same && !ctx && i < GS_SHA1_SIZE + nr; i++)
+			same = o[1 + i] == 0;
+		if (same)
+			return;
+		diverge(w);
+	}
+	p = (unsigned char *)w->dirs_new.ptr + ign_off;
+	p[0] = ctx != NULL;
+	if (ctx)
+		memcpy(p + 1, ctx, GS_SHA1_SIZE);
+	else
+		memset(p + 1, 0, GS_SHA1_SIZE);
+	if (ctx)
+		memcpy(p + 1 + GS_SHA1_SIZE, verdicts, nr);
+	else
+		memset(p + 1 + GS_SHA1_SIZE, IGN_UNKNOWN, nr);
+}
+
 /* Store what this walk kept, when it differs from what it found. */
 static void dirs_save(wt_walk *w)
 {
 	git_oid key;
 
-	if (!w->cache || (w->dirs_new.size == w->dirs_old.size &&
-			  !memcmp(w->dirs_new.ptr, w->dirs_old.ptr, w->dirs_new.size)))
+	if (!w->cache)
 		return;
+	if (!w->diverged) {
+		if (w->same == w->old_len)
+			return;  /* every listing met in order and kept as it was */
+		diverge(w);  /* the last ones were not met */
+	}
+	if (w->dirs_new.size == w->old_len && !memcmp(w->dirs_new.ptr, w->old, w->old_len))
+		return;
+	/* the put may flush the cache and unmap w->old: nothing reads it after this */
+	w->old = NULL;
+	w->old_len = 0;
+	w->old_ok = 0;
 	if (dirs_key(&key, w) < 0 ||
 	    gs_cache_put(w->cache, DIRS_NS, &key, w->dirs_new.ptr, w->dirs_new.size) < 0)
 		gs_error_clear();  /* only a cache */
@@ -1394,36 +1508,41 @@ static void dirs_save(wt_walk *w)
 /*
  * The cached names of the directory at w->rel when its stat data (taken
  * now, never through a symbolic link) are those they were read with; they
- * point into the cache's record, *rec_out. 1 on a hit, 0 on a miss (read
- * it). *ign_off as for dirs_keep().
+ * point into the cached value, whose record *rec holds. 1 on a hit, 0 on a
+ * miss (read it). *ign_off as for dirs_keep().
  */
-static int dirs_lookup(struct dir_name **out, size_t *nr_out, const dir_rec **rec_out,
+static int dirs_lookup(struct dir_name **out, size_t *nr_out, dir_rec *rec,
 		       size_t *ign_off, wt_walk *w)
 {
-	const dir_rec *d = dirs_find(w, w->rel.ptr, w->rel.size);
 	struct dir_name *v;
 	struct stat st;
 	const char *p;
 	size_t i;
 
-	if (!d)
+	if (!dirs_find(rec, w, w->rel.ptr, w->rel.size))
 		return 0;
 	if (w->rel.size ? fstatat(w->src->workdir_fd, w->rel.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 :
 	    fstat(w->src->workdir_fd, &st) < 0)
 		return 0;
-	if (!S_ISDIR(st.st_mode) || !dir_rec_matches(d, &st) || !dir_settled(w, &st))
+	if (!S_ISDIR(st.st_mode) || !dir_rec_matches(rec, &st) || !dir_settled(w, &st))
 		return 0;
-	v = gs_xcalloc(d->nr ? d->nr : 1, sizeof(*v));
-	for (i = 0, p = d->names; i < d->nr; i++) {
+	v = gs_xmalloc(gs_st_mult(rec->nr ? rec->nr : 1, sizeof(*v)));
+	for (i = 0, p = rec->names; i < rec->nr; i++) {
 		v[i].type = (unsigned char)p[0];
 		v[i].name = (char *)p + 1;
 		p += 1 + strlen(p + 1) + 1;
 	}
-	gs_buf_put(&w->dirs_new, (const char *)d->raw, d->raw_len);
-	*ign_off = w->dirs_new.size - IGN_SECTION(d->nr);
+	/* kept as it was: in place when it is the next of the old value, else copied */
+	if (!w->diverged && rec->off == w->same) {
+		w->same += rec->raw_len;
+		*ign_off = w->same - IGN_SECTION(rec->nr);
+	} else {
+		diverge(w);
+		gs_buf_put(&w->dirs_new, (const char *)w->old + rec->off, rec->raw_len);
+		*ign_off = w->dirs_new.size - IGN_SECTION(rec->nr);
+	}
 	*out = v;
-	*nr_out = d->nr;
-	*rec_out = d;
+	*nr_out = rec->nr;
 	return 1;
 }
 
@@ -1492,35 +1611,87 @@ done:
 }
 
 /*
- * The stage-0 entry of `path` among the index entries [lo, hi), the ones
- * below the directory being walked: a search among a few entries, not
- * among the whole index, for every file.
+ * Where index entry `i` sorts against `path` (`len` bytes): git's order,
+ * bytes then length, which is strcmp()'s for paths without NULs. The path
+ * is read without decoding the entry (gs_index_path_at()).
  */
-static const gs_index_entry *index_find_in(const gs_index *idx, const char *path,
-					   size_t lo, size_t hi)
+static int index_path_cmp(const gs_index *idx, size_t i, const char *path, size_t len)
 {
-	const gs_index_entry *ie;
+	size_t plen;
+	const char *p = gs_index_path_at(idx, i, &plen);
+	int c = memcmp(p, path, plen < len ? plen : len);
 
+	return c ? c : (plen > len) - (plen < len);
+}
+
+/*
+ * The first of the index entries [lo, hi) that does not sort before
+ * `path`. The walk asks for paths in order, each most often right after
+ * the previous answer: `hint` is tried first (two comparisons), then the
+ * range is bisected.
+ */
+static size_t index_lower_bound(const gs_index *idx, const char *path, size_t len, size_t lo, size_t hi,
+				size_t hint)
+{
+	if (hint >= lo && hint < hi && index_path_cmp(idx, hint, path, len) >= 0 &&
+	    (hint == lo || index_path_cmp(idx, hint - 1, path, len) < 0))
+		return hint;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(gs_index_get(idx, mid)->path, path) < 0)
+		if (index_path_cmp(idx, mid, path, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo >= gs_index_entrycount(idx))
-		return NULL;
-	ie = gs_index_get(idx, lo);
-	return !strcmp(ie->path, path) && ie->stage == 0 ? ie : NULL;
+	return lo;
 }
 
-/* The index entries below the directory `dir_slash` ("a/b/"), as [*lo, *hi). */
-static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t *lo, size_t *hi)
+/*
+ * The stage-0 entry of `path` among the index entries [lo, hi), the ones
+ * below the directory being walked: a search among a few entries, not
+ * among the whole index, for every file. *hint: where to look first, set
+ * to where the next path is likely to be.
+ */
+static const gs_index_entry *index_find_in(const gs_index *idx, const char *path, size_t len,
+					   size_t lo, size_t hi, size_t *hint)
 {
-	*lo = *hi = 0;
-	if (idx)
-		gs_index_prefix_range(idx, dir_slash, lo, hi);
+	const gs_index_entry *ie;
+
+	lo = index_lower_bound(idx, path, len, lo, hi, *hint);
+	*hint = lo;
+	if (lo >= hi || index_path_cmp(idx, lo, path, len))
+		return NULL;
+	*hint = lo + 1;
+	ie = gs_index_get(idx, lo);
+	return ie && ie->stage == 0 ? ie : NULL;
+}
+
+/*
+ * The index entries below the directory `dir_slash` ("a/b/", `len` bytes)
+ * among [lo, hi) (its parent's), as [*begin, *end); *hint as for
+ * index_find_in().
+ */
+static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t len, size_t lo,
+			    size_t hi, size_t *hint, size_t *begin, size_t *end)
+{
+	size_t b, e;
+
+	*begin = *end = 0;
+	if (!idx)
+		return;
+	*begin = b = index_lower_bound(idx, dir_slash, len, lo, hi, *hint);
+	/* then the first that does not start with it: the entries below it are contiguous */
+	for (e = hi; b < e;) {
+		size_t mid = b + (e - b) / 2, plen;
+		const char *p = gs_index_path_at(idx, mid, &plen);
+
+		if (plen >= len && !memcmp(p, dir_slash, len))
+			b = mid + 1;
+		else
+			e = mid;
+	}
+	*end = *hint = b;
 }
 
 /*
@@ -1692,6 +1863,7 @@ static const unsigned char *ign_context(unsigned char own[GS_SHA1_SIZE], const w
 typedef struct wt_dir {
 	size_t rel_base;               /* w->rel's length for the directory */
 	size_t ilo, ihi;               /* the index entries below it */
+	size_t hint;                   /* where in them the next entry is likely to be */
 	int parent_ignored;            /* inside an ignored directory: nothing is asked */
 	const unsigned char *ctx;      /* its ignore context; NULL: none, nothing kept */
 	const unsigned char *old;      /* the verdicts the last walk kept, when they hold */
@@ -1719,7 +1891,7 @@ static int walk_subdir(wt_walk *w, wt_dir *d, size_t i, const char *name, const 
 	int tracked, ignored = 0, error = 0;
 
 	gs_buf_putc(&w->rel, '/');
-	index_dir_range(w->src->idx, w->rel.ptr, &sub_lo, &sub_hi);
+	index_dir_range(w->src->idx, w->rel.ptr, w->rel.size, d->ilo, d->ihi, &d->hint, &sub_lo, &sub_hi);
 	tracked = sub_lo < sub_hi;
 	gs_buf_setlen(&w->rel, len);
 	/*
@@ -1777,7 +1949,8 @@ static int walk_file(wt_walk *w, wt_dir *d, size_t i, const struct stat *st, con
 		mode = ie->mode;  /* core.fileMode=false: the executable bit is the index's */
 	else
 		mode = (st->st_mode & S_IXUSR) ? GS_MODE_EXEC : GS_MODE_FILE;
-	e = add_entry(w->src, keep_path(w->src, w->rel.ptr, w->rel.size), mode);
+	/* a tracked file's path is its index entry's, which the source keeps: no copy */
+	e = add_entry(w->src, ie ? ie->path : keep_path(w->src, w->rel.ptr, w->rel.size), mode);
 	e->size = (uint64_t)st->st_size;
 	e->mtime_sec = (int64_t)st->st_mtim.tv_sec;
 	e->mtime_nsec = st->st_mtim.tv_nsec;
@@ -1835,7 +2008,7 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 		    const unsigned char *parent_ctx)
 {
 	struct dir_name *names = NULL;
-	const dir_rec *rec = NULL;
+	dir_rec rec;
 	struct stat *sts = NULL;
 	int *errs = NULL, dirfd = -1, cached = 0, error = 0;
 	size_t nr = 0, i, ign_off = NO_SECTION;
@@ -1844,10 +2017,10 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 
 	memset(&d, 0, sizeof(d));
 	d.rel_base = w->rel.size;
-	d.ilo = ilo;
+	d.ilo = d.hint = ilo;
 	d.ihi = ihi;
 	d.parent_ignored = parent_ignored;
-	if (w->recs_nr && (cached = dirs_lookup(&names, &nr, &rec, &ign_off, w)))
+	if (w->old && (cached = dirs_lookup(&names, &nr, &rec, &ign_off, w)))
 		;
 	else if ((error = list_dir(&names, &nr, &dirfd, &ign_off, w)) < 0 || dirfd < 0)
 		goto done;
@@ -1862,8 +2035,8 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 		close(dirfd);
 	dirfd = -1;
 	d.ctx = ign_context(own_ctx, w, parent_ctx, names, sts, errs, nr);
-	if (d.ctx && rec && rec->ign_ctx && !memcmp(rec->ign_ctx, d.ctx, GS_SHA1_SIZE))
-		d.old = rec->verdicts;
+	if (d.ctx && cached && rec.ign_ctx && !memcmp(rec.ign_ctx, d.ctx, GS_SHA1_SIZE))
+		d.old = rec.verdicts;
 	for (i = 0; i < nr; i++) {
 		const gs_index_entry *ie;
 
@@ -1877,7 +2050,7 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 			error = gs_error_set(GS_ERROR, "cannot stat '%s': %s", w->rel.ptr, strerror(errs[i]));
 			goto done;
 		}
-		ie = w->src->idx ? index_find_in(w->src->idx, w->rel.ptr, ilo, ihi) : NULL;
+		ie = w->src->idx ? index_find_in(w->src->idx, w->rel.ptr, w->rel.size, ilo, ihi, &d.hint) : NULL;
 		if (S_ISDIR(sts[i].st_mode))
 			error = walk_subdir(w, &d, i, names[i].name, ie);
 		else if (S_ISREG(sts[i].st_mode) || S_ISLNK(sts[i].st_mode))
@@ -1887,19 +2060,8 @@ static int walk_dir(wt_walk *w, int parent_ignored, size_t ilo, size_t ihi,
 			goto done;
 	}
 	/* the verdicts with the listing, in the section kept for them */
-	if (ign_off != NO_SECTION) {
-		unsigned char *p = (unsigned char *)w->dirs_new.ptr + ign_off;
-
-		p[0] = d.ctx != NULL;
-		if (d.ctx)
-			memcpy(p + 1, d.ctx, GS_SHA1_SIZE);
-		else
-			memset(p + 1, 0, GS_SHA1_SIZE);
-		if (d.ctx)
-			memcpy(p + 1 + GS_SHA1_SIZE, d.verdicts, nr);
-		else
-			memset(p + 1 + GS_SHA1_SIZE, IGN_UNKNOWN, nr);
-	}
+	if (ign_off != NO_SECTION)
+		dirs_verdicts(w, ign_off, d.ctx, d.verdicts, nr);
 done:
 	gs_buf_setlen(&w->rel, d.rel_base);
 	for (i = 0; !cached && i < nr; i++)
@@ -1982,7 +2144,6 @@ int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
 	w.ignore_dirs = ignore_dirs;
 	gs_buf_init(&w.abs, 0);
 	gs_buf_init(&w.rel, 0);
-	gs_buf_init(&w.dirs_old, 0);
 	gs_buf_init(&w.dirs_new, 0);
 	if (!wd) {
 		error = gs_error_set(GS_EUSAGE, "this operation must be run in a work tree");
@@ -2010,8 +2171,6 @@ int gs_source_open_worktree_cached(gs_source **out, git_repository *repo,
 		w.now = (int64_t)time(NULL);
 		dirs_load(&w);
 		ign_init(&w, cfg);
-		/* the listings kept are mostly those found: one allocation */
-		gs_buf_grow(&w.dirs_new, w.dirs_old.size + 1);
 	}
 	/* about as many files as the index tracks: no growing, no copying */
 	if (src->idx)
@@ -2026,9 +2185,7 @@ done:
 	gs_buf_release(&index_path);
 	gs_buf_release(&w.abs);
 	gs_buf_release(&w.rel);
-	gs_buf_release(&w.dirs_old);
 	gs_buf_release(&w.dirs_new);
-	free(w.recs);
 	free(w.sorted);
 	free(w.dents);
 	if (error < 0) {

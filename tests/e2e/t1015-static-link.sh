@@ -42,14 +42,34 @@ test_expect_success 'setup' '
 	chmod +x fakepc/pkg-config
 '
 
+# Whether the C library has an archive (docs/adr/0025).
+libc_archive() {
+	p=$(cc -print-file-name=libc.a) && test "${p#/}" != "$p"
+}
+
 if all_archives; then
 	test_expect_success 'by default the programs link the archives, the refusals of GSS-API and SSH, and the wraps' '
 		link_line &&
-		test_grep -e "-Wl,-Bstatic -lgit2 .*-lcrypto -Wl,-Bdynamic $TRASH/b/libno-transport.a" link.out &&
+		test_grep -e "-Wl,-Bstatic -lgit2 .*-lcrypto  *$TRASH/b/libno-transport.a" link.out &&
 		test_grep -e "-Wl,--wrap=mbedtls_x509_crt_parse_file" link.out &&
+		test_grep -e "-Wl,--wrap=git_mbedtls_stream_global_init" link.out &&
 		! grep -e "-lgssapi" link.out &&
 		! grep -e "-lssh2" link.out
 	'
+	if libc_archive; then
+		test_expect_success 'by default the programs link the C library from its archive too (a static PIE)' '
+			link_line &&
+			test_grep -e "-static-pie " link.out &&
+			! grep -e "-Bdynamic" link.out &&
+			link_line SANITIZE=address,undefined &&
+			! grep -e "-static-pie" link.out &&
+			test_grep -e "-Bdynamic" link.out &&
+			link_line LIBC=shared &&
+			! grep -e "-static-pie" link.out &&
+			test_must_fail make -n -C "$TEST_SRC" BUILD="$TRASH/b" LIBC=sometimes 2>err &&
+			test_grep "LIBC=sometimes" err
+		'
+	fi
 else
 	test_expect_success "by default the shared libraries, with a note, when archives are missing" '
 		link_line &&
@@ -64,7 +84,10 @@ test_expect_success 'LINK=shared: the shared libraries, and no refusals' '
 	! grep -e "-Bstatic" link.out &&
 	! grep -e "no-transport" link.out &&
 	! grep -e "--wrap" link.out &&
-	! grep "^note:" make.out
+	! grep -e "-static-pie" link.out &&
+	! grep "^note:" make.out &&
+	test_must_fail make -n -C "$TEST_SRC" BUILD="$TRASH/b" LINK=shared LIBC=static 2>err &&
+	test_grep "LIBC=static needs the static link" err
 '
 
 test_expect_success 'a missing archive: the shared link and a one-line note; LINK=static refuses' '
@@ -100,7 +123,13 @@ if grep -q -e "-DGITSPEC_LINK_STATIC" "$B/FLAGS"; then
 			! grep -E "$banned" ldd.out &&
 			nm "$B/bin/'"$prog"'" >syms &&
 			! grep " T _libssh2_" syms &&
-			"$B/bin/'"$prog"'" --version
+			"$B/bin/'"$prog"'" --version &&
+			if grep -q -e "-DGITSPEC_LIBC_STATIC" "$B/FLAGS"; then
+				# a static PIE: no program interpreter, nothing NEEDED at all
+				readelf -l "$B/bin/'"$prog"'" >phdr &&
+				! grep INTERP phdr &&
+				! grep NEEDED dyn
+			fi
 		'
 	done
 elif all_archives; then

@@ -4,7 +4,7 @@ test_description='git spec sync on one thread and on several: the same output, e
 . "$TEST_SRC/tests/e2e/lib-porcelain.sh"
 
 # With several threads, contracts are derived on all of them and written
-# while the later ones are still being derived (ADR 0025): what is written,
+# while the later ones are still being derived (ADR 0026): what is written,
 # printed and returned must not tell.
 
 C=specify/tech

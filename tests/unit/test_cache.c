@@ -471,6 +471,76 @@ static void test_corruption(void **state)
 	gs_buf_release(&p);
 }
 
+/* The value of `key` in `ns` is the string `want`, read with and without a copy. */
+static void expect_value_is(struct fixture *f, const char *ns, const git_oid *key, const char *want)
+{
+	gs_buf b = GS_BUF_INIT;
+	const unsigned char *p;
+	size_t len;
+
+	assert_int_equal(gs_cache_get_ref(&p, &len, f->cache, ns, key), 0);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(p, want, len);
+	assert_int_equal(gs_cache_get(&b, f->cache, ns, key), 0);
+	assert_int_equal(b.size, strlen(want));
+	assert_memory_equal(b.ptr, want, b.size);
+	gs_buf_release(&b);
+}
+
+/*
+ * The records the idx does not cover (the tail) are found by hopping over
+ * them for the first gets, then from a table: in both the latest record of
+ * a key wins, over an older one in the tail and over the idx's, and a put
+ * (which tables the tail) overrides both.
+ */
+static void test_tail(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned char *p;
+	size_t len;
+	git_oid k1, k2, k3;
+	unsigned int i, run;
+
+	make_key(&k1, 1);
+	make_key(&k2, 2);
+	make_key(&k3, 3);
+	/* an idx covering an old value of k1, then two newer ones in the tail */
+	assert_int_equal(gs_cache_put(f->cache, "model", &k1, "indexed", 7), 0);
+	put_values(f, 0, 100, 3100);
+	reopen(f);
+	/* written by the append at 1 MiB of puts (past 2048 unindexed records) */
+	assert_true(file_size(f, "idx") > 2048 * 40);
+	assert_int_equal(gs_cache_put(f->cache, "model", &k1, "older", 5), 0);
+	assert_int_equal(gs_cache_put(f->cache, "spec", &k1, "other ns", 8), 0);
+	reopen(f);
+	assert_int_equal(gs_cache_put(f->cache, "model", &k1, "newest", 6), 0);
+	reopen(f);
+	for (run = 0; run < 2; run++) {
+		/* well past the gets that hop: every answer the same either way */
+		for (i = 0; i < 20; i++) {
+			expect_value_is(f, "model", &k1, "newest");
+			expect_value_is(f, "spec", &k1, "other ns");
+			assert_int_equal(gs_cache_get_ref(&p, &len, f->cache, "model", &k3), GS_ENOTFOUND);
+			assert_null(p);
+			if (i == 3)
+				expect_values(f, 100, 110, 1);
+		}
+		reopen(f);
+	}
+	/* a put after a few hopping gets: the tail and the put are both seen */
+	expect_value_is(f, "model", &k1, "newest");
+	assert_int_equal(gs_cache_put(f->cache, "model", &k2, "two", 3), 0);
+	expect_value_is(f, "model", &k2, "two");
+	expect_value_is(f, "model", &k1, "newest");
+	assert_int_equal(gs_cache_put(f->cache, "model", &k1, "put", 3), 0);
+	expect_value_is(f, "model", &k1, "put");
+	reopen(f);
+	expect_value_is(f, "model", &k1, "put");
+	expect_value_is(f, "model", &k2, "two");
+	expect_value_is(f, "spec", &k1, "other ns");
+	expect_values(f, 100, 3100, 1);
+}
+
 #define WRITERS 2
 #define KEYS 1500
 #define ROUNDS 6
@@ -624,6 +694,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flush_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_layout_removed, setup, teardown),

@@ -1,7 +1,8 @@
 /*
  * The transports a static build refuses (src/no-gssapi.c, src/no-ssh.c,
- * docs/adr/0022): libgit2 asked to use them fails cleanly, with an error,
- * instead of crashing or hanging. Servers on the loopback address only.
+ * src/no-tls-certs.c, docs/adr/0022): libgit2 asked to use them fails
+ * cleanly, with an error, instead of crashing or hanging. Linked as the
+ * programs are (the Makefile). Servers on the loopback address only.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,11 +145,61 @@ static void test_ssh_fails_cleanly(void **state)
 	assert_non_null(strstr(e->message, "failed to initialize SSH session"));
 }
 
+/* A server that closes every connection at once, until the test shuts its socket down. */
+static void *closing_server(void *arg)
+{
+	int lfd = *(int *)arg;
+
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0)
+			break;
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * HTTPS: the static programs replace libgit2's TLS stream, whose set-up
+ * git_libgit2_init() would otherwise run for nothing. Opening one fails
+ * before any connection; so does giving libgit2 certificate locations.
+ * (The real stream fails too here: the server closes the connection.)
+ */
+static void test_tls_fails_cleanly(void **state)
+{
+	pthread_t server;
+	char url[64];
+	int port, lfd, error;
+	const git_error *e;
+
+	(void)state;
+	lfd = listen_loopback(&port);
+	assert_int_equal(pthread_create(&server, NULL, closing_server, &lfd), 0);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/repo.git", port);
+	error = connect_remote(url);
+	e = git_error_last();
+	shutdown(lfd, SHUT_RDWR);
+	pthread_join(server, NULL);
+	close(lfd);
+	assert_true(error < 0);
+	assert_non_null(e);
+	assert_non_null(e->message);
+#ifdef GITSPEC_LINK_STATIC
+	assert_non_null(strstr(e->message, "TLS is not linked into git-spec"));
+	assert_true(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, "/nonexistent/ca.pem", NULL) < 0);
+	e = git_error_last();
+	assert_non_null(e);
+	assert_non_null(strstr(e->message, "TLS is not linked into git-spec"));
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negotiate_fails_cleanly),
 		cmocka_unit_test(test_ssh_fails_cleanly),
+		cmocka_unit_test(test_tls_fails_cleanly),
 	};
 	int rc;
 

@@ -15,6 +15,8 @@
 #include "gitspec/strvec.h"
 #include "gitspec/index.h"
 #include "gitspec/source.h"
+#include "gitspec/cache.h"
+#include "gitspec/sha1.h"
 
 /*
  * The three sources, checked against what git itself lists (ls-tree,
@@ -461,6 +463,126 @@ static void test_worktree_listing(void **state)
 	gs_strvec_clear(&ignore);
 }
 
+/* The listings the walk of this repository keeps in the cache at `dir` (source.c's key). */
+static void kept_listings(gs_buf *out, const char *dir)
+{
+	gs_cache *c = NULL;
+	gs_buf k = GS_BUF_INIT;
+	git_oid key;
+
+	assert_int_equal(gs_cache_open_dir(&c, dir), 0);
+	gs_buf_printf(&k, "gitspec-wt-dirs-2%c%s", 0, git_repository_workdir(repo));
+	assert_int_equal(gs_sha1_blob(key.id, k.ptr, k.size), 0);
+	assert_int_equal(gs_cache_get(out, c, "wt-dirs", &key), 0);
+	assert_true(out->size > 0);
+	gs_cache_free(c);
+	gs_buf_release(&k);
+}
+
+/*
+ * A walk with the cache at `dir`: it lists what a walk without the cache
+ * lists, and keeps what a walk with an empty cache would keep.
+ */
+static void walk_cached(const char *dir)
+{
+	gs_source *src = NULL;
+	gs_cache *c = NULL;
+	gs_strvec got = GS_STRVEC_INIT, want = GS_STRVEC_INIT;
+	gs_buf kept = GS_BUF_INIT, fresh = GS_BUF_INIT;
+	size_t i;
+
+	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
+	worktree_paths(&want, src);
+	gs_source_free(src);
+	assert_int_equal(gs_cache_open_dir(&c, dir), 0);
+	assert_int_equal(gs_source_open_worktree_cached(&src, repo, NULL, c), 0);
+	worktree_paths(&got, src);
+	gs_source_free(src);
+	gs_cache_free(c);
+	assert_int_equal(got.nr, want.nr);
+	for (i = 0; i < got.nr; i++)
+		assert_string_equal(got.v[i], want.v[i]);
+	kept_listings(&kept, dir);
+	th_run("rm -rf ../cache-fresh");
+	assert_int_equal(gs_cache_open_dir(&c, "../cache-fresh"), 0);
+	assert_int_equal(gs_source_open_worktree_cached(&src, repo, NULL, c), 0);
+	gs_source_free(src);
+	gs_cache_free(c);
+	kept_listings(&fresh, "../cache-fresh");
+	assert_int_equal(kept.size, fresh.size);
+	assert_memory_equal(kept.ptr, fresh.ptr, kept.size);
+	gs_strvec_clear(&got);
+	gs_strvec_clear(&want);
+	gs_buf_release(&kept);
+	gs_buf_release(&fresh);
+}
+
+static off_t size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : st.st_size;
+}
+
+/*
+ * The listing cache across walks: an unchanged walk writes nothing; one
+ * that meets a changed directory in the middle and misses the last one
+ * keeps the rest as it was, verdicts of untracked entries at their place,
+ * and the next walk, answering from them, lists the same files.
+ */
+static void test_worktree_listing_cache(void **state)
+{
+	off_t size;
+
+	(void)state;
+	write_file(".gitignore", "*.tmp\n");
+	th_run("mkdir -p a b c d z/y");
+	write_file("a/t.py", "a\n");
+	write_file("b/t.py", "b\n");
+	write_file("c/t.py", "c\n");
+	write_file("d/t.py", "d\n");
+	write_file("z/y/t.py", "z\n");
+	th_run("git add . && git commit -q -m base");
+	write_file("a/u.tmp", "ignored\n");
+	write_file("a/u.py", "untracked\n");
+	write_file("c/v.tmp", "ignored\n");
+	write_file("c/v.py", "untracked\n");
+	write_file("d/w.tmp", "ignored\n");
+	write_file("z/y/w.py", "untracked\n");
+	th_run("mkdir zz");
+	write_file("zz/u.py", "untracked\n");
+	/* kept only when settled: changed more than two seconds before the walk */
+	sleep(3);
+	walk_cached("../cache");
+	size = size_of("../cache/pack");
+	assert_true(size > 0);
+	walk_cached("../cache");
+	assert_int_equal(size_of("../cache/pack"), size);
+
+	write_file("b/new.py", "new\n");
+	th_run("rm -rf z");
+	sleep(3);
+	walk_cached("../cache");
+	assert_true(size_of("../cache/pack") > size);
+	size = size_of("../cache/pack");
+	walk_cached("../cache");
+	assert_int_equal(size_of("../cache/pack"), size);
+	/* a verdict that changes with nothing else: the untracked file becomes ignored */
+	write_file(".gitignore", "*.tmp\nv.py\n");
+	sleep(3);
+	walk_cached("../cache");
+	walk_cached("../cache");
+	/*
+	 * The last directory not walked any more (it became a repository of
+	 * its own), nothing else changed: the listings before it are kept
+	 * without its own.
+	 */
+	write_file("zz/.git", "gitdir: ../nowhere\n");
+	sleep(3);
+	walk_cached("../cache");
+	walk_cached("../cache");
+}
+
 static void expect_hash(gs_source *src, const char *path)
 {
 	gs_buf cmd = GS_BUF_INIT, want = GS_BUF_INIT;
@@ -484,7 +606,7 @@ static void test_worktree_ids(void **state)
 	(void)state;
 	populate();
 	/* files last changed long before the index was written: their ids come from it */
-	th_run("touch -d '2020-01-01 00:00:00' a.py a/b.py a/b/c.py pkg/__init__.py && git add -A");
+	th_run("touch -d '2020-01-01 00:00:00' a.py a-b a/b.py a/b/c.py pkg/__init__.py && git add -A");
 	write_file("a/b/c.py", "C\n");          /* same size, new content */
 	write_file("fresh.py", "f\n");
 	assert_int_equal(gs_source_open_worktree(&src, repo, NULL), 0);
@@ -494,6 +616,8 @@ static void test_worktree_ids(void **state)
 	expect_hash(src, "a.py");
 	assert_int_equal(e->size, 2);
 	assert_true(gs_source_lookup(src, "a/b.py")->has_oid);
+	/* after the directory a/ in the walk's order, before its files in the index's */
+	assert_true(gs_source_lookup(src, "a-b")->has_oid);
 	assert_false(gs_source_lookup(src, "a/b/c.py")->has_oid);
 	expect_hash(src, "a/b/c.py");
 	assert_false(gs_source_lookup(src, "fresh.py")->has_oid);
@@ -728,6 +852,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_part, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worktree_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_listing_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worktree_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worktree_no_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_names, setup, teardown),
