@@ -59,6 +59,22 @@ typedef struct gs_plan {
  */
 int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
 		  const gs_package_list *pkgs, const gs_strvec *packages);
+/*
+ * Called by gs_plan_build_ready, on its calling thread, whenever more items
+ * are final: out->items[0...nr) are derived, compared and counted, and
+ * will not change; the later ones are being derived on other threads.
+ */
+typedef void (*gs_plan_ready_fn)(gs_plan *plan, size_t nr, void *arg);
+/*
+ * gs_plan_build, calling `ready` (when not NULL) while it works, so that
+ * the caller can use the first items (write the contracts) while the rest
+ * are derived; not at all when the plan is built on one thread. The items
+ * and the result are the same as gs_plan_build's. `ready` must not use
+ * the engine or the cache.
+ */
+int gs_plan_build_ready(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
+			const gs_package_list *pkgs, const gs_strvec *packages,
+			gs_plan_ready_fn ready, void *arg);
 void gs_plan_clear(gs_plan *plan);
 
 /*

@@ -196,10 +196,145 @@ static size_t collect_todo(struct todo *t, gs_strvec *failed, gs_check_report *r
 	return failed->nr;
 }
 
+/* Writes contracts to the work tree: what git would check out (eol.h). */
+struct writer {
+	gs_eol_session *eol;     /* both made for the first file */
+	gs_tree_writer *w;
+	gs_buf conv;
+};
+
+static int write_one(struct writer *wr, gs_workspace *ctx, const gs_plan_item *item)
+{
+	int error;
+
+	if (!wr->eol) {
+		gs_eol_session_init(&wr->eol, ctx->repo, ctx->src);
+		gs_tree_writer_init(&wr->w, ctx->workdir);
+	}
+	if ((error = gs_eol_convert_in(&wr->conv, wr->eol, item->path, item->content.ptr,
+				       item->content.size, 1)) < 0)
+		return error;
+	return gs_tree_writer_put(wr->w, item->path, wr->conv.ptr, wr->conv.size, 0666,
+				  item->missing);
+}
+
+static void writer_release(struct writer *wr)
+{
+	gs_tree_writer_free(wr->w);
+	gs_eol_session_free(wr->eol);
+	gs_buf_release(&wr->conv);
+}
+
 /*
- * Work-tree mode: write the files. Outside a sparse checkout no file is
- * written (git keeps none there): the contract is updated in the index
- * only, skip-worktree, as if checked out, changed and staged.
+ * Contracts written while the plan is still being derived on the other
+ * threads (work-tree mode, not --json): once every item of a package is
+ * final, its contracts that collect_todo() will choose are written, in
+ * plan order, as write_worktree() would write them; it then skips them
+ * (`written`) but reports them, in the same order as before. A write that
+ * fails stops this; write_worktree() tries that file again and reports
+ * it. Only the files are written early: what is printed, and when, is the
+ * same as on one thread.
+ */
+struct early {
+	gs_workspace *ctx;
+	struct writer *wr;
+	size_t *grp;             /* per item: its package's group */
+	size_t *grp_end;         /* per group: its last item */
+	signed char *grp_failed; /* per group: an item is in error; -1 not known yet */
+	char *written;           /* per item */
+	size_t next;             /* the next item to consider */
+	int stopped;
+};
+
+struct by_package {
+	const char *package;
+	size_t i;
+};
+
+static int cmp_by_package(const void *a, const void *b)
+{
+	const struct by_package *x = a, *y = b;
+	int c = strcmp(x->package, y->package);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The items of each package (collect_todo() matches failed packages by name). */
+static void early_groups(struct early *e, const gs_plan *plan)
+{
+	struct by_package *order = gs_xcalloc(plan->nr + 1, sizeof(*order));
+	size_t i, g = 0;
+
+	for (i = 0; i < plan->nr; i++) {
+		order[i].package = plan->items[i].package;
+		order[i].i = i;
+	}
+	qsort(order, plan->nr, sizeof(*order), cmp_by_package);
+	e->grp = gs_xcalloc(plan->nr + 1, sizeof(*e->grp));
+	e->grp_end = gs_xcalloc(plan->nr + 1, sizeof(*e->grp_end));
+	e->grp_failed = gs_xcalloc(plan->nr + 1, 1);
+	e->written = gs_xcalloc(plan->nr + 1, 1);
+	for (i = 0; i < plan->nr; i++) {
+		if (i && strcmp(order[i].package, order[i - 1].package))
+			g++;
+		e->grp[order[i].i] = g;
+		e->grp_end[g] = order[i].i;  /* ascending within a group: the last wins */
+		e->grp_failed[g] = -1;
+	}
+	free(order);
+}
+
+static int early_failed(struct early *e, const gs_plan *plan, size_t g, size_t nr)
+{
+	size_t i;
+
+	if (e->grp_failed[g] < 0) {
+		e->grp_failed[g] = 0;
+		for (i = 0; i < nr; i++)
+			if (e->grp[i] == g && plan->items[i].error)
+				e->grp_failed[g] = 1;
+	}
+	return e->grp_failed[g];
+}
+
+static void write_early(gs_plan *plan, size_t nr, void *arg)
+{
+	struct early *e = arg;
+
+	if (!e->grp)
+		early_groups(e, plan);
+	while (!e->stopped && e->next < nr) {
+		size_t i = e->next, g = e->grp[i];
+		const gs_plan_item *item = &plan->items[i];
+
+		if (e->grp_end[g] >= nr)
+			break;  /* its package is not final yet */
+		e->next++;
+		if (item->error || item->fresh || early_failed(e, plan, g, nr) ||
+		    gs_source_outside_checkout(e->ctx->src, item->path))
+			continue;
+		if (write_one(e->wr, e->ctx, item) < 0) {
+			e->stopped = 1;
+			gs_error_clear();
+			break;
+		}
+		e->written[i] = 1;
+	}
+}
+
+static void early_release(struct early *e)
+{
+	free(e->grp);
+	free(e->grp_end);
+	free(e->grp_failed);
+	free(e->written);
+}
+
+/*
+ * Work-tree mode: write the files (those not `written` early already).
+ * Outside a sparse checkout no file is written (git keeps none there):
+ * the contract is updated in the index only, skip-worktree, as if checked
+ * out, changed and staged.
  *
  * One thread writes them (and gs_cache_flush_start() the cache meanwhile).
  * Making the temporary files on a second thread, renamed into place in
@@ -209,12 +344,10 @@ static size_t collect_todo(struct todo *t, gs_strvec *failed, gs_check_report *r
  * and both threads contend for the same inode bitmap.
  */
 static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_workspace *ctx,
-			  const struct todo *t)
+			  const struct todo *t, struct writer *wr, const gs_plan *plan,
+			  const char *written)
 {
 	gs_stage_entry *osg = gs_xcalloc(t->nr ? t->nr : 1, sizeof(*osg));
-	gs_buf conv = GS_BUF_INIT;
-	gs_eol_session *eol = NULL;
-	gs_tree_writer *w = NULL;
 	size_t i, nout = 0;
 	int error = 0;
 
@@ -223,15 +356,8 @@ static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_
 			osg[nout++] = t->sg[i];
 			continue;
 		}
-		/* What git would check out (eol.h). */
-		if (!eol) {
-			gs_eol_session_init(&eol, ctx->repo, ctx->src);
-			gs_tree_writer_init(&w, ctx->workdir);
-		}
-		if ((error = gs_eol_convert_in(&conv, eol, t->items[i]->path, t->items[i]->content.ptr,
-					       t->items[i]->content.size, 1)) < 0 ||
-		    (error = gs_tree_writer_put(w, t->items[i]->path, conv.ptr, conv.size, 0666,
-						t->items[i]->missing)) < 0)
+		if ((!written || !written[t->items[i] - plan->items]) &&
+		    (error = write_one(wr, ctx, t->items[i])) < 0)
 			goto done;
 		if (!cmd_quiet && !cmd_json)
 			print_updated(ctx->repo, t->items[i]->path, "");
@@ -245,10 +371,7 @@ static int write_worktree(gs_strvec *warnings, gs_lockfile *lk, int *locked, gs_
 	for (i = 0; !cmd_quiet && !cmd_json && i < nout; i++)
 		print_updated(ctx->repo, osg[i].item->path, " (index only: outside the sparse checkout)");
 done:
-	gs_tree_writer_free(w);
-	gs_eol_session_free(eol);
 	free(osg);
-	gs_buf_release(&conv);
 	return error;
 }
 
@@ -294,9 +417,12 @@ int cmd_sync(int argc, const char **argv)
 	gs_check_report report;
 	gs_plan plan = GS_PLAN_INIT;
 	struct todo todo = { NULL, NULL, 0 };
+	struct writer wr = { NULL, NULL, GS_BUF_INIT };
+	struct early early;
 	size_t i, syntax_errors = 0;
 
 	memset(&lk, 0, sizeof(lk));
+	memset(&early, 0, sizeof(early));
 	lk.fd = -1;
 	gs_check_report_init(&report);
 	argc = cmd_parse_options(argc, argv, opts, sync_usage);
@@ -320,19 +446,30 @@ int cmd_sync(int argc, const char **argv)
 			gs_check_report_add_failure(&report);
 		goto done;
 	}
-	if ((error = refuse_early(&targets, &report, &ctx, argc, argv)) < 0 ||
-	    (error = gs_plan_build(&plan, ctx.eng, ctx.src, ctx.reg, &ctx.pkgs,
-				   argc ? &targets : NULL)) < 0)
+	if ((error = refuse_early(&targets, &report, &ctx, argc, argv)) < 0)
 		goto done;
+	early.ctx = &ctx;
+	early.wr = &wr;
+	if ((error = gs_plan_build_ready(&plan, ctx.eng, ctx.src, ctx.reg, &ctx.pkgs,
+					 argc ? &targets : NULL, staged || cmd_json ? NULL : write_early,
+					 &early)) < 0) {
+		/* stopped by a git or system error: say what was written all the same */
+		for (i = 0; early.written && !cmd_quiet && i < plan.nr; i++)
+			if (early.written[i])
+				print_updated(ctx.repo, plan.items[i].path, "");
+		goto done;
+	}
 	/*
-	 * The cache's new values (every model and contract of a cold sync)
-	 * are written while the contracts are.
+	 * The cache's last new values are written, and the models freed, on
+	 * other threads while the last contracts are written (most were,
+	 * during the plan) and the rest is freed.
 	 */
 	gs_cache_flush_start(ctx.cache);
+	gs_engine_drop_models(ctx.eng);
 	/* A package with a syntax error gets none of its contracts written. */
 	syntax_errors = collect_todo(&todo, &failed, &report, &plan, &ctx);
 	if (!staged)
-		error = write_worktree(&warnings, &lk, &locked, &ctx, &todo);
+		error = write_worktree(&warnings, &lk, &locked, &ctx, &todo, &wr, &plan, early.written);
 	else
 		error = write_staged(&warnings, &lk, &locked, &ctx, &todo);
 	if (error < 0)
@@ -372,6 +509,8 @@ done:
 		gs_lockfile_rollback(&lk);
 	free(todo.items);
 	free(todo.sg);
+	writer_release(&wr);
+	early_release(&early);
 	gs_plan_clear(&plan);
 	gs_strvec_clear(&targets);
 	gs_strvec_clear(&failed);

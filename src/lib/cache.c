@@ -50,8 +50,16 @@
 #define IDX_ENT 40
 #define MAX_PAYLOAD (1ULL << 30)
 #define NS_MAX 32
-/* Buffered puts past this are appended at once (bounds memory). */
-#define FLUSH_BYTES (4u << 20)
+/*
+ * Buffered puts past this are appended at once. It bounds memory, and the
+ * buffer's pages are written again after each append instead of new ones
+ * touched: a first touch costs 10-19 us on a VM like ours. 1 MiB rather
+ * than 4 took 620 of a cold Django sync's 3,900 page faults away and 5 MiB
+ * off its peak memory (ADR 0026), for three more appends.
+ */
+#define FLUSH_BYTES (1u << 20)
+/* Reserved past FLUSH_BYTES for the record that crosses it. */
+#define PENDING_SLACK (64u << 10)
 /* The idx is rewritten when the unindexed tail outgrows either. */
 #define TAIL_MAX_BYTES (1u << 20)
 #define TAIL_MAX_RECORDS 2048
@@ -1054,6 +1062,8 @@ static void *flush_main(void *arg)
 
 	if (flush_pending(c) < 0)
 		c->flush_errno = errno ? errno : EIO;
+	/* written: given back here rather than on the calling thread at exit */
+	gs_buf_release(&c->pending);
 	return NULL;
 }
 
@@ -1084,6 +1094,15 @@ int gs_cache_put(gs_cache *cache, const char *ns, const git_oid *key, const char
 		return 0;
 	/* the tail's records in the table first: a pending put overrides them there */
 	table_tail(cache);
+	/*
+	 * Room for every put until the next flush, reserved once: grown by
+	 * doubling, the buffer of a cold Django sync (3.6 MB) was copied at
+	 * every step, each copy on fresh pages, about a tenth of the CPU
+	 * time after its parse. Reserved, a page is only touched when a
+	 * record is written to it.
+	 */
+	if (!cache->pending.asize)
+		gs_buf_grow(&cache->pending, FLUSH_BYTES + PENDING_SLACK);
 	at = cache->pending.size;
 	encode_record(&cache->pending, ns, key, data, len);
 	make_slot_key(k, key, ns);

@@ -85,6 +85,10 @@ struct gs_engine {
 	struct table hashed;
 	const gs_source *hashed_src;
 	int threads;
+	/* gs_engine_drop_models()'s thread and the models it frees, joined before any other use */
+	pthread_t dropper;
+	struct table dropped;
+	int dropping;
 };
 
 static int engine_threads(void)
@@ -148,12 +152,39 @@ int gs_engine_new(gs_engine **out, const gs_config *cfg, gs_cache *cache)
 	return 0;
 }
 
+/* Wait for the models gs_engine_drop_models() is freeing. */
+static void settle(gs_engine *eng)
+{
+	if (!eng->dropping)
+		return;
+	pthread_join(eng->dropper, NULL);
+	eng->dropping = 0;
+}
+
+static void *drop_main(void *arg)
+{
+	table_release(arg);
+	return NULL;
+}
+
+void gs_engine_drop_models(gs_engine *eng)
+{
+	if (!eng || eng->dropping || !eng->models.nr)
+		return;
+	eng->dropped = eng->models;
+	table_init(&eng->models, 0);
+	eng->dropping = !pthread_create(&eng->dropper, NULL, drop_main, &eng->dropped);
+	if (!eng->dropping)
+		table_release(&eng->dropped);
+}
+
 void gs_engine_free(gs_engine *eng)
 {
 	size_t i;
 
 	if (!eng)
 		return;
+	settle(eng);
 	table_release(&eng->models);
 	table_release(&eng->hashed);
 	for (i = 0; i < eng->workers_nr; i++)
@@ -569,6 +600,7 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 	size_t i, todo_nr = 0, started = 0, nthreads;
 	int error = 0;
 
+	settle(eng);
 	memset(&pool, 0, sizeof(pool));
 	pool.todo = gs_xcalloc(nr ? nr : 1, sizeof(*pool.todo));
 	for (i = 0; i < nr; i++) {
@@ -614,9 +646,15 @@ int gs_engine_prefetch(gs_engine *eng, gs_source *src, const gs_source_entry **e
 		}
 		workers = gs_xcalloc(nthreads - 1, sizeof(*workers));
 		tids = gs_xcalloc(nthreads - 1, sizeof(*tids));
-		for (i = 0; i < nthreads - 1; i++) {
+		/*
+		 * Every parser before any thread: making one sets the parsing
+		 * library's allocator, a global every running parse reads.
+		 */
+		for (i = 0; i < nthreads - 1; i++)
 			if (ensure_parser(eng, &eng->workers[i]) < 0)
 				break;
+		nthreads = i + 1;
+		for (i = 0; i < nthreads - 1; i++) {
 			workers[i].pool = &pool;
 			workers[i].py = eng->workers[i];
 			if (pthread_create(&tids[i], NULL, worker_main, &workers[i]))
@@ -648,8 +686,12 @@ done:
 	return error;
 }
 
-int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
-		     const gs_source_entry *entry)
+/*
+ * The model of `entry`: 1 instead, leaving the engine as it was, when it
+ * is not in the engine yet and `may_compute` is 0.
+ */
+static int module_of(const gs_module **out, gs_engine *eng, gs_source *src,
+		     const gs_source_entry *entry, int may_compute)
 {
 	struct slot *s = NULL;
 	git_oid oid;
@@ -660,6 +702,8 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 		return gs_error_set(GS_EINPUT, "cannot read '%s': not a regular file", entry->path);
 	if (known_oid(&oid, eng, src, entry))
 		s = slot_find(eng, entry->path, &oid);
+	if (!s && !may_compute)
+		return 1;
 	if (!s) {
 		struct job job = { eng, src, NULL, NULL };
 
@@ -674,6 +718,18 @@ int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
 		return gs_error_set_at(s->code, s->path, s->line, s->column, "%s", s->error);
 	*out = s->mod;
 	return 0;
+}
+
+int gs_engine_module(const gs_module **out, gs_engine *eng, gs_source *src,
+		     const gs_source_entry *entry)
+{
+	settle(eng);
+	return module_of(out, eng, src, entry, 1);
+}
+
+int gs_engine_threads(const gs_engine *eng)
+{
+	return eng->threads;
 }
 
 /* ---- contracts ----------------------------------------------------------- */
@@ -776,6 +832,7 @@ int gs_engine_contract_lookup(gs_buf *out, gs_engine *eng, gs_source *src,
 
 	if (!eng->cache)
 		return gs_error_set(GS_ENOTFOUND, "no cache");
+	settle(eng);
 	if ((error = select_files(&s, eng, src, pkgs, pkg, rollup, variant)) < 0)
 		goto done;
 	if (!contract_key(&key, eng, src, &s, pkg, module, rollup, variant, format)) {
@@ -791,9 +848,27 @@ done:
 	return error;
 }
 
-int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
-		       const gs_package_list *pkgs, const gs_package *pkg,
-		       const char *module, int rollup, gs_variant variant, gs_format format)
+static int cache_get_locked(gs_buf *out, gs_engine *eng, const git_oid *key, pthread_mutex_t *lock)
+{
+	int rc;
+
+	if (lock)
+		pthread_mutex_lock(lock);
+	rc = gs_cache_get(out, eng->cache, CONTRACT_NS, key);
+	if (lock)
+		pthread_mutex_unlock(lock);
+	return rc;
+}
+
+/*
+ * gs_engine_contract; with `lock` (gs_engine_contract_shared), the models
+ * must be in the engine already (1 when one is not), and the cache is used
+ * under `lock`.
+ */
+static int contract(gs_buf *out, gs_engine *eng, gs_source *src,
+		    const gs_package_list *pkgs, const gs_package *pkg,
+		    const char *module, int rollup, gs_variant variant, gs_format format,
+		    pthread_mutex_t *lock)
 {
 	struct selection s;
 	const gs_module **mods = NULL, *init = NULL;
@@ -803,23 +878,25 @@ int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 	size_t i, start = out->size;
 	int error, keyed;
 
+	if (!lock)
+		settle(eng);
 	if ((error = select_files(&s, eng, src, pkgs, pkg, rollup, variant)) < 0)
 		goto done;
 	keyed = contract_key(&key, eng, src, &s, pkg, module, rollup, variant, format);
-	if (keyed && !gs_cache_get(&val, eng->cache, CONTRACT_NS, &key)) {
+	if (keyed && !cache_get_locked(&val, eng, &key, lock)) {
 		gs_buf_put(out, val.ptr, val.size);
 		goto done;
 	}
 	/* the prefetch list is sel plus the package marker in the spare slot */
 	s.sel[s.sel_nr] = s.init;
-	if ((error = gs_engine_prefetch(eng, src, s.sel, s.sel_nr + (s.init != NULL))) < 0)
+	if (!lock && (error = gs_engine_prefetch(eng, src, s.sel, s.sel_nr + (s.init != NULL))) < 0)
 		goto done;
 
 	mods = gs_xcalloc(s.sel_nr ? s.sel_nr : 1, sizeof(*mods));
 	for (i = 0; i < s.sel_nr; i++)
-		if ((error = gs_engine_module(&mods[i], eng, src, s.sel[i])) < 0)
+		if ((error = module_of(&mods[i], eng, src, s.sel[i], !lock)))
 			goto done;
-	if (s.init && (error = gs_engine_module(&init, eng, src, s.init)) < 0)
+	if (s.init && (error = module_of(&init, eng, src, s.init, !lock)))
 		goto done;
 
 	memset(&view, 0, sizeof(view));
@@ -833,11 +910,31 @@ int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
 		gs_render_json(out, &view);
 	else
 		gs_render_markdown(out, &view);
-	if (keyed)
+	if (keyed) {
+		if (lock)
+			pthread_mutex_lock(lock);
 		gs_cache_put(eng->cache, CONTRACT_NS, &key, out->ptr + start, out->size - start);
+		if (lock)
+			pthread_mutex_unlock(lock);
+	}
 done:
 	selection_release(&s);
 	free(mods);
 	gs_buf_release(&val);
 	return error;
+}
+
+int gs_engine_contract(gs_buf *out, gs_engine *eng, gs_source *src,
+		       const gs_package_list *pkgs, const gs_package *pkg,
+		       const char *module, int rollup, gs_variant variant, gs_format format)
+{
+	return contract(out, eng, src, pkgs, pkg, module, rollup, variant, format, NULL);
+}
+
+int gs_engine_contract_shared(gs_buf *out, gs_engine *eng, gs_source *src,
+			      const gs_package_list *pkgs, const gs_package *pkg,
+			      const char *module, int rollup, gs_variant variant, gs_format format,
+			      pthread_mutex_t *lock)
+{
+	return contract(out, eng, src, pkgs, pkg, module, rollup, variant, format, lock);
 }

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <git2.h>
 #include "gitspec/common.h"
 #include "gitspec/buf.h"
@@ -157,14 +158,17 @@ void gs_plan_format1_message(gs_buf *out, size_t nr)
 		gs_buf_printf(out, "%zu contracts are in contract format 1; `git spec sync` rewrites them", nr);
 }
 
-/* Compare the derived content of `item` with the source. */
-static int plan_compare(gs_plan_item *item, gs_source *src)
+/*
+ * Compare the derived content of `item` with the source; `hashed`: its
+ * blob id is already in item->oid.
+ */
+static int plan_compare(gs_plan_item *item, gs_source *src, int hashed)
 {
 	const gs_source_entry *e;
 	gs_buf have = GS_BUF_INIT;
 	int error = 0;
 
-	if ((error = blob_id(&item->oid, item->content.ptr, item->content.size)) < 0)
+	if (!hashed && (error = blob_id(&item->oid, item->content.ptr, item->content.size)) < 0)
 		goto done;
 	e = gs_source_lookup(src, item->path);
 	if (!e) {
@@ -326,6 +330,17 @@ done:
 	return error;
 }
 
+/* An item's syntax error (GS_EINPUT), from the calling thread's error state. */
+static void item_error(gs_plan_item *item)
+{
+	const char *where = gs_error_last_path(&item->error_line, &item->error_column);
+
+	item->error = gs_xstrdup(gs_error_last());
+	item->error_kind = GS_PLAN_SOURCE;
+	item->error_path = gs_xstrdup(where);
+	gs_buf_clear(&item->content);
+}
+
 /*
  * Derive the contract of `item`, not found in the cache. A source that
  * cannot be read is the item's error, not the plan's.
@@ -338,47 +353,272 @@ static int derive_item(gs_plan_item *item, gs_engine *eng, gs_source *src,
 				       item->variant->variant, GS_FORMAT_MARKDOWN);
 
 	if (error == GS_EINPUT) {
-		const char *where = gs_error_last_path(&item->error_line, &item->error_column);
-
-		item->error = gs_xstrdup(gs_error_last());
-		item->error_kind = GS_PLAN_SOURCE;
-		item->error_path = gs_xstrdup(where);
-		gs_buf_clear(&item->content);
+		item_error(item);
 		error = 0;
 	}
+	return error;
+}
+
+/* ---- deriving on several threads ----------------------------------------- */
+
+/*
+ * After the prefetch every model is in the engine, and rendering a
+ * contract (and hashing it) only reads them: the contracts are derived on
+ * all the engine's threads, each taking the next item in order. Whatever
+ * a thread cannot do without changing the engine (a model that is not
+ * there) or fails at for another reason than a syntax error is left
+ * undone, and the serial loop of gs_plan_build does it as before: so an
+ * error stops the plan at the same item with the same message. The
+ * contracts and errors are the same bytes whatever the thread timing:
+ * each item is derived by one thread, from the same models.
+ *
+ * With a `ready` callback, the calling thread also finishes the items in
+ * order as they come (compares them with the source: libgit2 and the
+ * source stay on that thread) and tells the caller, which can write them
+ * while the other threads derive the rest.
+ */
+struct derive_job {
+	gs_plan_item *item;
+	const gs_package *pkg;
+	int done;                /* content and oid (or the syntax error) are set */
+	int finished;            /* under next_lock: the job is over, `done` says how */
+};
+
+struct derive_pool {
+	struct derive_job *jobs;
+	size_t nr, next;
+	pthread_mutex_t next_lock, cache_lock;
+	gs_engine *eng;
+	gs_source *src;
+	const gs_package_list *pkgs;
+};
+
+/* What gs_plan_build knows of each item of out->items[first...]. */
+struct build {
+	gs_plan *out;
+	size_t first;
+	gs_source *src;
+	const gs_package **pkg;  /* the package to derive the item from, or NULL */
+	char *done;              /* derived on the threads: content and oid set */
+	ptrdiff_t *job;          /* the item's job in the pool, or -1 */
+	size_t final;            /* items before it are compared and counted */
+};
+
+static void derive_shared(struct derive_pool *pool, struct derive_job *job)
+{
+	gs_plan_item *item = job->item;
+	int error = gs_engine_contract_shared(&item->content, pool->eng, pool->src, pool->pkgs,
+					      job->pkg, item->source->module,
+					      item->source->rollup, item->variant->variant,
+					      GS_FORMAT_MARKDOWN, &pool->cache_lock);
+
+	if (!error)
+		error = blob_id(&item->oid, item->content.ptr, item->content.size);
+	if (error == GS_EINPUT)
+		item_error(item);
+	if (!error || error == GS_EINPUT)
+		job->done = 1;
+	else
+		gs_buf_clear(&item->content);  /* done again, in order, on one thread */
+	/* what is left in this thread's error state concerns no one */
+	gs_error_clear();
+	pthread_mutex_lock(&pool->next_lock);
+	job->finished = 1;
+	pthread_mutex_unlock(&pool->next_lock);
+}
+
+/* The next job to do, 0 when none is left. */
+static int take_job(struct derive_pool *pool, size_t *i)
+{
+	int found;
+
+	pthread_mutex_lock(&pool->next_lock);
+	found = pool->next < pool->nr;
+	if (found)
+		*i = pool->next++;
+	pthread_mutex_unlock(&pool->next_lock);
+	return found;
+}
+
+static void *derive_main(void *arg)
+{
+	struct derive_pool *pool = arg;
+	size_t i;
+
+	while (take_job(pool, &i))
+		derive_shared(pool, &pool->jobs[i]);
+	return NULL;
+}
+
+/* Compare item `i` (derived: `hashed`) with the source and count it. */
+static int finish_item(struct build *b, size_t i, int hashed)
+{
+	gs_plan_item *item = &b->out->items[i];
+	int error;
+
+	if (!item->error && (error = plan_compare(item, b->src, hashed)) < 0)
+		return error;
+	if (item->error)
+		b->out->error_nr++;
+	else if (!item->fresh)
+		b->out->stale_nr++;
+	return 0;
+}
+
+/*
+ * Finish the items whose jobs are over, in order from b->final, up to the
+ * first that is not (or that a thread left undone).
+ */
+static int finish_ready(struct build *b, struct derive_pool *pool)
+{
+	int error;
+
+	while (b->final < b->out->nr) {
+		ptrdiff_t j = b->job[b->final - b->first];
+
+		if (j >= 0) {
+			int finished;
+
+			pthread_mutex_lock(&pool->next_lock);
+			finished = pool->jobs[j].finished;
+			pthread_mutex_unlock(&pool->next_lock);
+			if (!finished || !pool->jobs[j].done)
+				break;
+		}
+		if ((error = finish_item(b, b->final, j >= 0)) < 0)
+			return error;
+		b->final++;
+	}
+	return 0;
+}
+
+/*
+ * Derive the items that need it on the engine's threads (b->done tells
+ * which were); with `ready`, finish the items in order meanwhile, calling
+ * it whenever more are final.
+ */
+static int derive_parallel(struct build *b, gs_engine *eng, const gs_package_list *pkgs,
+			   gs_plan_ready_fn ready, void *arg)
+{
+	struct derive_pool pool;
+	pthread_t *tids = NULL;
+	size_t i, started = 0, nthreads = (size_t)gs_engine_threads(eng);
+	int error = 0;
+
+	memset(&pool, 0, sizeof(pool));
+	if (nthreads < 2)
+		return 0;
+	pool.jobs = gs_xcalloc(b->out->nr - b->first + 1, sizeof(*pool.jobs));
+	for (i = b->first; i < b->out->nr; i++) {
+		gs_plan_item *item = &b->out->items[i];
+
+		if (b->pkg[i - b->first] && !item->error && !item->content.size) {
+			b->job[i - b->first] = (ptrdiff_t)pool.nr;
+			pool.jobs[pool.nr].item = item;
+			pool.jobs[pool.nr++].pkg = b->pkg[i - b->first];
+		}
+	}
+	if (pool.nr < 2) {
+		for (i = b->first; i < b->out->nr; i++)
+			b->job[i - b->first] = -1;
+		goto done;
+	}
+	if (nthreads > pool.nr)
+		nthreads = pool.nr;
+	pool.eng = eng;
+	pool.src = b->src;
+	pool.pkgs = pkgs;
+	pthread_mutex_init(&pool.next_lock, NULL);
+	pthread_mutex_init(&pool.cache_lock, NULL);
+	tids = gs_xcalloc(nthreads - 1, sizeof(*tids));
+	for (i = 0; i < nthreads - 1; i++) {
+		if (pthread_create(&tids[i], NULL, derive_main, &pool))
+			break;  /* fewer threads; the work still gets done below */
+		started++;
+	}
+	for (;;) {
+		size_t before = b->final;
+
+		if (ready) {
+			if ((error = finish_ready(b, &pool)) < 0) {
+				/* the plan stops here: take no more jobs */
+				pthread_mutex_lock(&pool.next_lock);
+				pool.next = pool.nr;
+				pthread_mutex_unlock(&pool.next_lock);
+				break;
+			}
+			if (b->final > before)
+				ready(b->out, b->final, arg);
+		}
+		if (!take_job(&pool, &i))
+			break;
+		derive_shared(&pool, &pool.jobs[i]);
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&pool.next_lock);
+	pthread_mutex_destroy(&pool.cache_lock);
+	for (i = 0; i < pool.nr; i++)
+		b->done[pool.jobs[i].item - b->out->items - b->first] = (char)pool.jobs[i].done;
+done:
+	free(pool.jobs);
+	free(tids);
+	return error;
+}
+
+int gs_plan_build_ready(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
+			const gs_package_list *pkgs, const gs_strvec *packages,
+			gs_plan_ready_fn ready, void *arg)
+{
+	struct selection sel = { NULL, NULL, NULL, 0 };
+	struct build b;
+	size_t i, j, k, n;
+	int error = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.out = out;
+	b.first = b.final = out->nr;
+	b.src = src;
+	select_sources(&sel, reg, packages);
+	add_items(out, &sel, eng, src, pkgs);
+	if ((error = prefetch_needed(eng, src, pkgs, &sel)) < 0)
+		goto done;
+	n = out->nr - b.first;
+	b.pkg = gs_xcalloc(n + 1, sizeof(*b.pkg));
+	b.done = gs_xcalloc(n + 1, 1);
+	b.job = gs_xcalloc(n + 1, sizeof(*b.job));
+	for (i = 0, k = 0; k < sel.nr; k++) {
+		const gs_package *pkg = sel.need[k] ?
+			gs_packages_find(pkgs, sel.sources[k]->identifier) : NULL;
+
+		for (j = 0; j < sel.sources[k]->variants_nr; j++, i++) {
+			b.pkg[i] = pkg;
+			b.job[i] = -1;
+		}
+	}
+	if ((error = derive_parallel(&b, eng, pkgs, ready, arg)) < 0)
+		goto done;
+
+	for (i = b.final; i < out->nr; i++) {
+		gs_plan_item *item = &out->items[i];
+		int derived = b.done[i - b.first];
+
+		if (!item->error && !derived && b.pkg[i - b.first] && !item->content.size &&
+		    (error = derive_item(item, eng, src, pkgs, b.pkg[i - b.first])) < 0)
+			goto done;
+		if ((error = finish_item(&b, i, derived)) < 0)
+			goto done;
+	}
+done:
+	free(b.pkg);
+	free(b.done);
+	free(b.job);
+	selection_release(&sel);
 	return error;
 }
 
 int gs_plan_build(gs_plan *out, gs_engine *eng, gs_source *src, const gs_registry *reg,
 		  const gs_package_list *pkgs, const gs_strvec *packages)
 {
-	struct selection sel = { NULL, NULL, NULL, 0 };
-	size_t first = out->nr, i, j, k;
-	int error = 0;
-
-	select_sources(&sel, reg, packages);
-	add_items(out, &sel, eng, src, pkgs);
-	if ((error = prefetch_needed(eng, src, pkgs, &sel)) < 0)
-		goto done;
-
-	for (i = first, k = 0; k < sel.nr; k++) {
-		const gs_package *pkg = gs_packages_find(pkgs, sel.sources[k]->identifier);
-
-		for (j = 0; j < sel.sources[k]->variants_nr; j++, i++) {
-			gs_plan_item *item = &out->items[i];
-
-			if (!item->error && sel.need[k] && !item->content.size &&
-			    (error = derive_item(item, eng, src, pkgs, pkg)) < 0)
-				goto done;
-			if (!item->error && (error = plan_compare(item, src)) < 0)
-				goto done;
-			if (item->error)
-				out->error_nr++;
-			else if (!item->fresh)
-				out->stale_nr++;
-		}
-	}
-done:
-	selection_release(&sel);
-	return error;
+	return gs_plan_build_ready(out, eng, src, reg, pkgs, packages, NULL, NULL);
 }

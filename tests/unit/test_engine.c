@@ -197,7 +197,7 @@ static int teardown(void **state)
 static void test_contract_variants(void **state)
 {
 	struct fixture fx = { 0 };
-	gs_buf out = GS_BUF_INIT;
+	gs_buf out = GS_BUF_INIT, again = GS_BUF_INIT;
 
 	(void)state;
 	fx.repo = new_repo();
@@ -240,9 +240,27 @@ static void test_contract_variants(void **state)
 					    gs_packages_find(&fx.pkgs, "pkg"), NULL, 1,
 					    GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
 	CONTAINS(out, "## `pkg/inner/deep.py`");
+
+	/*
+	 * Models dropped (freed on a thread of their own): the next call
+	 * waits for it and extracts again, the same bytes; dropped and freed
+	 * at once, the engine waits too (ASan would see a leak or a use
+	 * after free otherwise).
+	 */
+	gs_buf_sets(&again, out.ptr);
+	gs_engine_drop_models(fx.eng);
+	gs_engine_drop_models(fx.eng);
+	gs_buf_clear(&out);
+	assert_int_equal(gs_engine_contract(&out, fx.eng, fx.src, &fx.pkgs,
+					    gs_packages_find(&fx.pkgs, "pkg"), NULL, 1,
+					    GS_VARIANT_PUBLIC, GS_FORMAT_MARKDOWN), 0);
+	assert_string_equal(out.ptr, again.ptr);
+	gs_engine_drop_models(fx.eng);
 	close_fixture(&fx);
+	gs_engine_drop_models(NULL);
 	git_repository_free(fx.repo);
 	gs_buf_release(&out);
+	gs_buf_release(&again);
 }
 
 static void test_syntax_errors(void **state)
@@ -610,6 +628,147 @@ static void test_threads_identical(void **state)
 	gs_buf_release(&dir);
 }
 
+/* Item by item: the same contract or the same error. */
+static void assert_plans_equal(const gs_plan *a, const gs_plan *b)
+{
+	size_t i;
+
+	assert_int_equal(b->nr, a->nr);
+	assert_int_equal(b->error_nr, a->error_nr);
+	assert_int_equal(b->stale_nr, a->stale_nr);
+	for (i = 0; i < a->nr; i++) {
+		const gs_plan_item *x = &a->items[i], *y = &b->items[i];
+
+		assert_string_equal(y->path, x->path);
+		assert_int_equal(y->error_kind, x->error_kind);
+		if (x->error) {
+			assert_non_null(y->error);
+			assert_string_equal(y->error, x->error);
+			assert_string_equal(y->error_path, x->error_path);
+			assert_int_equal(y->error_line, x->error_line);
+			assert_int_equal(y->error_column, x->error_column);
+		} else {
+			assert_null(y->error);
+		}
+		assert_int_equal(y->content.size, x->content.size);
+		if (x->content.size)
+			assert_memory_equal(y->content.ptr, x->content.ptr, x->content.size);
+		assert_true(git_oid_equal(&y->oid, &x->oid));
+		assert_int_equal(y->fresh, x->fresh);
+		assert_int_equal(y->missing, x->missing);
+	}
+}
+
+/*
+ * Contracts derived on several threads while other packages fail (a
+ * syntax error in a file, in a package's __init__.py, a file that cannot
+ * be read): the same contracts and errors, item by item, as on one.
+ */
+static void test_threads_errors(void **state)
+{
+	struct fixture fx = { 0 };
+	gs_plan plans[6] = { GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT, GS_PLAN_INIT,
+			     GS_PLAN_INIT };
+	gs_registry *regs[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT, dir = GS_BUF_INIT, msg = GS_BUF_INIT;
+	gs_cache *cache = NULL;
+	static const char *const threads[] = { "1", "2", "3", "2", "2", "1" };
+	size_t i, r;
+
+	(void)state;
+	fx.repo = new_repo();
+	for (i = 0; i < 12; i++) {
+		size_t k;
+
+		gs_buf_clear(&path);
+		gs_buf_printf(&path, "p%02zu/__init__.py", i);
+		put(path.ptr, i == 7 ? "x = = 1\n" : "__all__ = ['f0']\n");
+		for (k = 0; k < 4; k++) {
+			gs_buf_clear(&path);
+			gs_buf_clear(&text);
+			gs_buf_printf(&path, "p%02zu/%sm%zu.py", i, k == 3 ? "test_" : "", k);
+			if (i == 3 && k == 1)
+				gs_buf_puts(&text, "def broken(:\n    pass\n");
+			else
+				gs_buf_printf(&text, "def f%zu(a: int = %zu) -> int:\n    return a\n"
+					      "class K%zu:\n    def m(self): pass\n", k, i, k);
+			put(path.ptr, text.ptr);
+		}
+		gs_buf_clear(&path);
+		gs_buf_printf(&path, "SPEC-%03zu", i + 1);
+		gs_buf_clear(&text);
+		gs_buf_printf(&text, "p%02zu", i);
+		spec_file(path.ptr, text.ptr, NULL);
+	}
+	commit();
+	gs_buf_printf(&dir, "%s/cache%d", tmpdir, repo_counter);
+	assert_int_equal(gs_cache_open_dir(&cache, dir.ptr), 0);
+
+	/* 1, 2 and 3 threads without cache, 2 filling it, 2 from it, 1 from it */
+	for (r = 0; r < 6; r++) {
+		setenv("GIT_SPEC_THREADS", threads[r], 1);
+		open_fixture(&fx, r >= 3 ? cache : NULL);
+		build_plan(&plans[r], &fx, &regs[r], NULL);
+		close_fixture(&fx);
+	}
+	assert_int_equal(plans[0].nr, 36);
+	/* p03: public and all read the broken file; p07: every variant but tests */
+	assert_int_equal(plans[0].error_nr, 4);
+	assert_non_null(plans[0].items[9].error);
+	assert_true(!strncmp(plans[0].items[9].error, "p03/m1.py:1:", 12));
+	assert_null(plans[0].items[11].error);
+	assert_true(!strncmp(plans[0].items[21].error, "p07/__init__.py:1:", 18));
+	assert_non_null(strstr(plans[0].items[0].content.ptr, "`def f0(a: int = 0) -> int`"));
+	for (r = 1; r < 6; r++)
+		assert_plans_equal(&plans[0], &plans[r]);
+	for (r = 0; r < 6; r++) {
+		gs_plan_clear(&plans[r]);
+		gs_registry_free(regs[r]);
+	}
+
+	/*
+	 * Files that go away between the listing and the read, tracked and
+	 * not, and a blob missing from the object database (its id known,
+	 * the model an error the engine keeps): the plan fails at the same
+	 * item with the same message.
+	 */
+	put("p05/new.py", "def new(): pass\n");
+	for (r = 0; r < 6; r++) {
+		gs_plan plan = GS_PLAN_INIT;
+		gs_registry *reg = NULL;
+		static const char *const gone[] = { "p05/new.py", "p09/m2.py", "p10/m1.py" };
+
+		setenv("GIT_SPEC_THREADS", r % 2 ? "2" : "1", 1);
+		if (r < 4)
+			open_worktree_fixture(&fx, NULL);
+		else
+			open_fixture(&fx, NULL);
+		assert_int_equal(gs_registry_load(&reg, fx.src, &fx.cfg, NULL), 0);
+		if (r < 4)
+			assert_int_equal(sh("rm %s", r < 2 ? "p05/new.py" : "p09/m2.py"), 0);
+		else if (r == 4)
+			assert_int_equal(sh("f=$(git rev-parse HEAD:p10/m1.py) && "
+					    "rm .git/objects/$(echo $f | cut -c1-2)/$(echo $f | cut -c3-)"), 0);
+		assert_true(gs_plan_build(&plan, fx.eng, fx.src, reg, &fx.pkgs, NULL) < 0);
+		if (r % 2 == 0)
+			gs_buf_sets(&msg, gs_error_last());
+		assert_string_equal(gs_error_last(), msg.ptr);
+		assert_non_null(strstr(msg.ptr, gone[r / 2]));
+		if (r < 4)
+			assert_int_equal(sh("git checkout -q -- . && echo 'def new(): pass' >p05/new.py"), 0);
+		gs_plan_clear(&plan);
+		gs_registry_free(reg);
+		close_fixture(&fx);
+	}
+	unsetenv("GIT_SPEC_THREADS");
+	gs_cache_free(cache);
+	git_repository_free(fx.repo);
+	gs_buf_release(&path);
+	gs_buf_release(&text);
+	gs_buf_release(&dir);
+	gs_buf_release(&msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -617,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_threads_identical),
+		cmocka_unit_test(test_threads_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
