@@ -121,6 +121,14 @@ size_t gs_index_next_named(const gs_index *idx, const char *name, size_t pos);
 const gs_index_entry *gs_index_find(const gs_index *idx, const char *path);
 /* Position of the first entry (any stage) at exactly `path`, or -1. */
 long gs_index_find_pos(const gs_index *idx, const char *path);
+/*
+ * The first position in [from, to) whose path does not start with the
+ * `len` bytes of `prefix` (`to` when all do), the entries from `from` on
+ * all sorting at or after it: those that do are contiguous. Reads paths
+ * only.
+ */
+size_t gs_index_prefix_end(const gs_index *idx, size_t from, size_t to, const char *prefix,
+			  size_t len);
 /* [*begin, *end) of the entries whose path starts with `prefix`. */
 void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 			   size_t *begin, size_t *end);

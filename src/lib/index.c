@@ -1680,10 +1680,10 @@ const gs_index_entry *gs_index_find(const gs_index *idx, const char *path)
 	return e && !e->stage ? e : NULL;
 }
 
-/* First entry at or after `from` that does not start with `prefix`. */
-static size_t prefix_end(const gs_index *idx, size_t from, const char *prefix, size_t len)
+size_t gs_index_prefix_end(const gs_index *idx, size_t from, size_t to, const char *prefix,
+			  size_t len)
 {
-	size_t lo = from, hi = idx->nr;
+	size_t lo = from, hi = to < idx->nr ? to : idx->nr;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2, mlen;
@@ -1703,7 +1703,7 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 	size_t len = strlen(prefix);
 
 	*begin = lower_bound(idx, prefix, len);
-	*end = prefix_end(idx, *begin, prefix, len);
+	*end = gs_index_prefix_end(idx, *begin, idx->nr, prefix, len);
 }
 
 /* Where entry `i` sorts against the directory "DIR/": < 0 before, 0 below it, > 0 after. */
@@ -1747,7 +1747,7 @@ size_t gs_index_dir_next(const gs_index *idx, const char *dir, size_t dir_len, s
 		if (!slash)
 			return pos;
 		/* a subdirectory (or a sparse directory entry): skip it whole */
-		pos = prefix_end(idx, pos, path, (size_t)(slash - path) + 1);
+		pos = gs_index_prefix_end(idx, pos, idx->nr, path, (size_t)(slash - path) + 1);
 	}
 	return idx->nr;
 }

@@ -1675,23 +1675,12 @@ static const gs_index_entry *index_find_in(const gs_index *idx, const char *path
 static void index_dir_range(const gs_index *idx, const char *dir_slash, size_t len, size_t lo,
 			    size_t hi, size_t *hint, size_t *begin, size_t *end)
 {
-	size_t b, e;
-
 	*begin = *end = 0;
 	if (!idx)
 		return;
-	*begin = b = index_lower_bound(idx, dir_slash, len, lo, hi, *hint);
+	*begin = index_lower_bound(idx, dir_slash, len, lo, hi, *hint);
 	/* then the first that does not start with it: the entries below it are contiguous */
-	for (e = hi; b < e;) {
-		size_t mid = b + (e - b) / 2, plen;
-		const char *p = gs_index_path_at(idx, mid, &plen);
-
-		if (plen >= len && !memcmp(p, dir_slash, len))
-			b = mid + 1;
-		else
-			e = mid;
-	}
-	*end = *hint = b;
+	*end = *hint = gs_index_prefix_end(idx, *begin, hi, dir_slash, len);
 }
 
 /*
