@@ -97,23 +97,35 @@ static int connect_remote(const char *url)
 	return error;
 }
 
-static void test_negotiate_fails_cleanly(void **state)
+/*
+ * Connect to SCHEME://127.0.0.1:PORT/repo.git, served by `serve` on a
+ * thread of its own for as long as the attempt lasts; *e: libgit2's error.
+ */
+static int connect_served(const char *scheme, void *(*serve)(void *), const git_error **e)
 {
 	pthread_t server;
 	char url[64];
 	int port, lfd, error;
-	const git_error *e;
 
-	(void)state;
 	lfd = listen_loopback(&port);
-	assert_int_equal(pthread_create(&server, NULL, negotiate_server, &lfd), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/repo.git", port);
+	assert_int_equal(pthread_create(&server, NULL, serve, &lfd), 0);
+	snprintf(url, sizeof(url), "%s://127.0.0.1:%d/repo.git", scheme, port);
 	error = connect_remote(url);
-	e = git_error_last();
+	*e = git_error_last();
 	/* Let the server's accept() end. */
 	shutdown(lfd, SHUT_RDWR);
 	pthread_join(server, NULL);
 	close(lfd);
+	return error;
+}
+
+static void test_negotiate_fails_cleanly(void **state)
+{
+	const git_error *e;
+	int error;
+
+	(void)state;
+	error = connect_served("http", negotiate_server, &e);
 	assert_true(error < 0);
 	assert_non_null(e);
 	assert_non_null(e->message);
@@ -168,20 +180,11 @@ static void *closing_server(void *arg)
  */
 static void test_tls_fails_cleanly(void **state)
 {
-	pthread_t server;
-	char url[64];
-	int port, lfd, error;
 	const git_error *e;
+	int error;
 
 	(void)state;
-	lfd = listen_loopback(&port);
-	assert_int_equal(pthread_create(&server, NULL, closing_server, &lfd), 0);
-	snprintf(url, sizeof(url), "https://127.0.0.1:%d/repo.git", port);
-	error = connect_remote(url);
-	e = git_error_last();
-	shutdown(lfd, SHUT_RDWR);
-	pthread_join(server, NULL);
-	close(lfd);
+	error = connect_served("https", closing_server, &e);
 	assert_true(error < 0);
 	assert_non_null(e);
 	assert_non_null(e->message);
