@@ -1459,13 +1459,16 @@ static void dirs_verdicts(wt_walk *w, size_t ign_off, const unsigned char *ctx,
 	size_t i;
 
 	if (!w->diverged) {
+		/* the same test as the writing below: a context and its verdicts, or zeros and IGN_UNKNOWN */
 		const unsigned char *o = w->old + ign_off;
 		int same = o[0] == (ctx != NULL);
 
 		if (same && ctx)
 			same = !memcmp(o + 1, ctx, GS_SHA1_SIZE) && !memcmp(o + 1 + GS_SHA1_SIZE, verdicts, nr);
-		for (i = 0; same && !ctx && i < GS_SHA1_SIZE + nr; i++)
+		for (i = 0; same && !ctx && i < GS_SHA1_SIZE; i++)
 			same = o[1 + i] == 0;
+		for (i = 0; same && !ctx && i < nr; i++)
+			same = o[1 + GS_SHA1_SIZE + i] == IGN_UNKNOWN;
 		if (same)
 			return;
 		diverge(w);
