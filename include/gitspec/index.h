@@ -122,6 +122,12 @@ const gs_index_entry *gs_index_find(const gs_index *idx, const char *path);
 /* Position of the first entry (any stage) at exactly `path`, or -1. */
 long gs_index_find_pos(const gs_index *idx, const char *path);
 /*
+ * The first position in [lo, hi) whose path does not sort before the
+ * `len` bytes of `path` (git's order: bytes, then length), the entries
+ * in [lo, hi) being sorted. Reads paths only.
+ */
+size_t gs_index_lower_bound(const gs_index *idx, size_t lo, size_t hi, const char *path, size_t len);
+/*
  * The first position in [from, to) whose path does not start with the
  * `len` bytes of `prefix` (`to` when all do), the entries from `from` on
  * all sorting at or after it: those that do are contiguous. Reads paths

@@ -1616,10 +1616,10 @@ int gs_index_is_sparse(const gs_index *idx)
 }
 
 /* First entry whose path is not less than `path` (any stage). */
-static size_t lower_bound(const gs_index *idx, const char *path, size_t len)
+size_t gs_index_lower_bound(const gs_index *idx, size_t lo, size_t hi, const char *path, size_t len)
 {
-	size_t lo = 0, hi = idx->nr;
-
+	if (hi > idx->nr)
+		hi = idx->nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2, mlen;
 		const char *mpath = path_at(idx, mid, &mlen);
@@ -1665,7 +1665,7 @@ static int path_is(const gs_index *idx, size_t pos, const char *path, size_t len
 
 long gs_index_find_pos(const gs_index *idx, const char *path)
 {
-	size_t len = strlen(path), pos = lower_bound(idx, path, len);
+	size_t len = strlen(path), pos = gs_index_lower_bound(idx, 0, idx->nr, path, len);
 
 	if (pos < idx->nr && path_is(idx, pos, path, len))
 		return (long)pos;
@@ -1702,7 +1702,7 @@ void gs_index_prefix_range(const gs_index *idx, const char *prefix,
 {
 	size_t len = strlen(prefix);
 
-	*begin = lower_bound(idx, prefix, len);
+	*begin = gs_index_lower_bound(idx, 0, idx->nr, prefix, len);
 	*end = gs_index_prefix_end(idx, *begin, idx->nr, prefix, len);
 }
 
@@ -2257,7 +2257,7 @@ done:
 
 int gs_index_outside_checkout(const gs_index *idx, const char *path)
 {
-	size_t len = strlen(path), pos = lower_bound(idx, path, len), b, e;
+	size_t len = strlen(path), pos = gs_index_lower_bound(idx, 0, idx->nr, path, len), b, e;
 	const char *slash = strrchr(path, '/');
 	const gs_index_entry *ie;
 	int outside = 0;
@@ -2276,7 +2276,7 @@ int gs_index_outside_checkout(const gs_index *idx, const char *path)
 		goto done;  /* the top directory is always checked out */
 	/* a new file: outside when nothing in its directory is checked out */
 	len = (size_t)(slash - path) + 1;
-	b = lower_bound(idx, path, len);
+	b = gs_index_lower_bound(idx, 0, idx->nr, path, len);
 	e = b;
 	while (e < idx->nr && (ie = load_entry(idx, e))->path_len > len && !memcmp(ie->path, path, len)) {
 		if (!ie->skip_worktree)

@@ -1639,15 +1639,7 @@ static size_t index_lower_bound(const gs_index *idx, const char *path, size_t le
 	if (hint >= lo && hint < hi && index_path_cmp(idx, hint, path, len) >= 0 &&
 	    (hint == lo || index_path_cmp(idx, hint - 1, path, len) < 0))
 		return hint;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (index_path_cmp(idx, mid, path, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return gs_index_lower_bound(idx, lo, hi, path, len);
 }
 
 /*
