@@ -2367,6 +2367,11 @@ static int stat_key(git_oid *out, const gs_source_entry *e)
 	return error;
 }
 
+int gs_source_stat_settled(const gs_source_entry *e, int64_t now)
+{
+	return e->mtime_sec && e->mtime_sec + 2 <= now && e->ctime_sec + 2 <= now;
+}
+
 int gs_source_oid(git_oid *out, gs_source *src, const gs_source_entry *e)
 {
 	int error = gs_source_oid_read(out, NULL, src, e);
@@ -2406,12 +2411,8 @@ int gs_source_oid_read(git_oid *out, gs_buf *content, gs_source *src, const gs_s
 		gs_buf_init(&data, 0);
 		have = 1;
 	}
-	/*
-	 * Racy git: a file changed again within its timestamp's granularity
-	 * keeps its stat data. Remember only files at least two seconds old,
-	 * which no later write can leave looking the same.
-	 */
-	if (keyed && e->mtime_sec + 2 <= (int64_t)time(NULL) && e->ctime_sec + 2 <= (int64_t)time(NULL))
+	/* racy git: a file changed again within its timestamp's granularity keeps its stat data */
+	if (keyed && gs_source_stat_settled(e, (int64_t)time(NULL)))
 		gs_cache_put(src->cache, "stat", &key, (const char *)out->id, GIT_OID_RAWSZ);
 done:
 	gs_buf_release(&data);

@@ -83,6 +83,29 @@ test_expect_success 'a changed contract, same size, its old mtime forged' '
 	seen_then_memo "stale contract .$c" $c
 '
 
+# A racily clean file (as old as the index) whose stat data are settled
+# (two seconds old) is keyed by its stat data, not read: a change that
+# leaves it settled must change the key all the same.
+test_expect_success 'a changed racily clean file whose stat data are settled' '
+	cd repo &&
+	t=$(( $(date +%s) - 60 )) &&
+	touch -d "@$t" $(git ls-files) &&
+	git update-index -q --refresh &&
+	touch -d "@$t" .git/index &&
+	sleep 2 &&
+	git spec check -q &&
+	memo_check 2>../err && test_grep "memo" ../err &&
+	printf "def eeee(): pass\n" >pkg/mod.py &&
+	touch -d "@$t" pkg/mod.py &&
+	sleep 2 &&
+	test_expect_code 1 git spec check >../out 2>&1 &&
+	test_grep "stale contract .specify/tech/SPEC-001/contracts/public.md" ../out &&
+	# a fresh index vouches for the files again: their ids key the memo
+	touch .git/index &&
+	restore pkg/mod.py && age pkg/mod.py &&
+	memo_check 2>../err && test_grep "memo" ../err
+'
+
 test_expect_success 'a deleted contract, a deleted source' '
 	cd repo &&
 	rm specify/tech/SPEC-001/contracts/tests.md &&
