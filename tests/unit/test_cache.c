@@ -541,6 +541,44 @@ static void test_tail(void **state)
 	expect_values(f, 100, 3100, 1);
 }
 
+/*
+ * A tail longer than 64 KiB and than the idx is indexed at the append that
+ * makes it so: what a sync leaves is not hopped over by every later run.
+ */
+static void test_tail_indexed(void **state)
+{
+	struct fixture *f = *state;
+	gs_buf v = GS_BUF_INIT;
+	unsigned int k;
+	git_oid key;
+	off_t idx;
+
+	/* 50 small values: a short tail, no idx */
+	put_values(f, 0, 0, 50);
+	reopen(f);
+	assert_int_equal(file_size(f, "idx"), -1);
+	/* then 20 of 4 KiB: past 64 KiB, and the idx is none */
+	for (k = 50; k < 70; k++) {
+		make_key(&key, k);
+		make_value_sized(&v, 0, k, 4096);
+		assert_int_equal(gs_cache_put(f->cache, "model", &key, v.ptr, v.size), 0);
+	}
+	reopen(f);
+	/* 40 bytes of header and 40 an entry */
+	assert_int_equal(file_size(f, "idx"), 40 + 70 * 40);
+	/* a tail that stays short next to the idx leaves it as it is */
+	put_values(f, 0, 70, 80);
+	reopen(f);
+	idx = file_size(f, "idx");
+	assert_int_equal(idx, 40 + 70 * 40);
+	expect_values(f, 0, 50, 1);
+	expect_values(f, 70, 80, 1);
+	make_key(&key, 69);
+	assert_int_equal(gs_cache_get(&v, f->cache, "model", &key), 0);
+	assert_int_equal(v.size, 4096);
+	gs_buf_release(&v);
+}
+
 #define WRITERS 2
 #define KEYS 1500
 #define ROUNDS 6
@@ -695,6 +733,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tail_indexed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_layout_removed, setup, teardown),
