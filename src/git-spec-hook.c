@@ -256,6 +256,7 @@ int main(int argc, const char **argv)
 	int error = 0, status, after;
 
 	setlocale(LC_ALL, "C");
+	gs_heap_on_huge_pages();
 	if (argc == 2 && !strcmp(argv[1], "--version")) {
 		printf("git-spec-hook version %s\n", GITSPEC_VERSION);
 		return GS_EXIT_OK;

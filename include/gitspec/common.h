@@ -73,6 +73,12 @@ int gs_exit_status(int code);
 void gs_set_oom_status(int status);
 /* Report an allocation of `size` bytes that failed and exit; never returns. */
 void gs_die_oom(size_t size) GS_NORETURN;
+/*
+ * Put the C library's heap on transparent huge pages from here on, where
+ * it can (docs/adr/0027): a program's first call, before it allocates
+ * much. Only speed depends on it.
+ */
+void gs_heap_on_huge_pages(void);
 void *gs_xmalloc(size_t size);
 void *gs_xcalloc(size_t nmemb, size_t size);
 void *gs_xrealloc(void *ptr, size_t size);
