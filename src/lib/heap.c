@@ -48,8 +48,12 @@ void gs_heap_on_huge_pages(void)
 	next = malloc(1);
 	end = sbrk(0);
 	if (heap_pad && (char *)heap_pad > top && next && (uintptr_t)next < b &&
-	    (uintptr_t)next >= b - 4096 && end != (void *)-1 && (uintptr_t)end >= b + huge)
+	    (uintptr_t)next >= b - 4096 && end != (void *)-1 && (uintptr_t)end >= b + huge) {
 		madvise((void *)b, ((uintptr_t)end - b) & ~(huge - 1), MADV_HUGEPAGE);
+	} else {
+		free(heap_pad);
+		heap_pad = NULL;
+	}
 	free(next);
 	free(top);
 }
