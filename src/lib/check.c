@@ -365,10 +365,11 @@ done:
  * the cache under the hash of all of that, and the next check with the
  * same key answers from it without loading the registry, the packages or
  * the engine. The blob ids come from the source as every check gets them
- * (the index's stat data, racily clean files hashed). A file the index
- * cannot vouch for but whose stat data are settled (gs_source_stat_settled)
- * is keyed by those instead of its id, the rule by which the stat cache
- * would give its id: so a memo hit is exactly as right as a full check.
+ * (the index's stat data, the stat cache, racily clean files hashed).
+ * In the quick key, looked up first, a file the index cannot vouch for
+ * but whose stat data are settled (gs_source_stat_settled) is keyed by
+ * those instead, the rule by which the stat cache would give its id: so a
+ * memo hit is exactly as right as a full check (ADR 0027).
  */
 #define MEMO_NS "check-memo"
 #define MEMO_MAGIC "gitspec-check-memo-2"

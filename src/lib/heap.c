@@ -1,10 +1,3 @@
-#include <malloc.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include "gitspec/common.h"
-
 /*
  * The main arena's next pages on transparent huge pages (docs/adr/0027).
  * A first touch of a page costs 10-20 us on a virtual machine like the
@@ -23,6 +16,13 @@
  * valgrind, no brk heap, no THP), nothing is asked: only speed depends on
  * it, never what the program does.
  */
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "gitspec/common.h"
+
 static void *heap_pad;
 
 void gs_heap_on_huge_pages(void)
