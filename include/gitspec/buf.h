@@ -67,6 +67,10 @@ typedef struct gs_reader {
 
 uint32_t gs_reader_u32le(gs_reader *r);
 
+/* Fixed-width big-endian integers into `p` (the cache's pack and idx, keys). */
+void gs_put_be32(unsigned char *p, uint32_t v);
+void gs_put_be64(unsigned char *p, uint64_t v);
+
 /* Length of the valid UTF-8 sequence at `s` (at most `n` bytes), or 0. */
 size_t gs_utf8_seq_len(const char *s, size_t n);
 

@@ -186,8 +186,8 @@ int gs_source_oid_read(git_oid *out, gs_buf *content, gs_source *src, const gs_s
  * Whether a work-tree entry's stat data stand for its content at `now`
  * (seconds): its modification and change times are at least two seconds
  * old, so no later write can leave them looking the same (racy git). The
- * stat cache keeps blob ids only for such files; the check memo keys them
- * by their stat data instead of their ids.
+ * stat cache keeps blob ids only for such files; the check memo's quick
+ * key takes their stat data instead of their ids.
  */
 int gs_source_stat_settled(const gs_source_entry *e, int64_t now);
 /*

@@ -236,6 +236,22 @@ void gs_buf_put_u32le(gs_buf *buf, uint32_t v)
 	gs_buf_put(buf, b, 4);
 }
 
+void gs_put_be32(unsigned char *p, uint32_t v)
+{
+	int i;
+
+	for (i = 3; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+void gs_put_be64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
 uint32_t gs_reader_u32le(gs_reader *r)
 {
 	uint32_t v;

@@ -63,9 +63,10 @@
 /*
  * The idx is rewritten when the unindexed tail outgrows either, or
  * TAIL_MIN_BYTES and the idx itself: a run's first gets hop over the tail,
- * a page fault every 16 pages of it (460 KiB after a cold sync of Django,
- * 8 of an unchanged check's 157 faults), and a rewrite of an idx no larger
- * than what was appended since the last one costs each put a bounded share.
+ * touching a record header every few KiB (460 KiB after a cold sync of
+ * Django: 8 of an unchanged check's 157 page faults), and a rewrite of an
+ * idx no larger than what was appended since the last one costs each put
+ * a bounded share.
  */
 #define TAIL_MAX_BYTES (1u << 20)
 #define TAIL_MAX_RECORDS 2048
@@ -195,22 +196,6 @@ static int check_ns(const char *ns)
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static void put_be32(unsigned char *p, uint32_t v)
-{
-	int i;
-
-	for (i = 3; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-}
-
-static void put_be64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-}
-
 static uint32_t get_be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -272,7 +257,7 @@ static uint32_t ns_tag(const char *ns)
 static void make_slot_key(unsigned char out[24], const git_oid *key, const char *ns)
 {
 	memcpy(out, key->id, GIT_OID_RAWSZ);
-	put_be32(out + GIT_OID_RAWSZ, ns_tag(ns));
+	gs_put_be32(out + GIT_OID_RAWSZ, ns_tag(ns));
 }
 
 /*
@@ -305,7 +290,7 @@ static void record_slot_key(unsigned char out[24], const unsigned char *rec)
 	memcpy(out, rec + 8, GIT_OID_RAWSZ);
 	for (i = 0; i < rec[28]; i++)
 		h = (h ^ rec[29 + i]) * 16777619u;
-	put_be32(out + GIT_OID_RAWSZ, h);
+	gs_put_be32(out + GIT_OID_RAWSZ, h);
 }
 
 static void encode_record(gs_buf *out, const char *ns, const git_oid *key, const char *data, size_t len)
@@ -313,14 +298,14 @@ static void encode_record(gs_buf *out, const char *ns, const git_oid *key, const
 	unsigned char h[29];
 	size_t start = out->size, n = strlen(ns);
 
-	put_be32(h, REC_MAGIC);
-	put_be32(h + 4, (uint32_t)len);
+	gs_put_be32(h, REC_MAGIC);
+	gs_put_be32(h + 4, (uint32_t)len);
 	memcpy(h + 8, key->id, GIT_OID_RAWSZ);
 	h[28] = (unsigned char)n;
 	gs_buf_put(out, h, sizeof(h));
 	gs_buf_put(out, ns, n);
 	gs_buf_put(out, data, len);
-	put_be64(h, checksum((const unsigned char *)out->ptr + start, out->size - start));
+	gs_put_be64(h, checksum((const unsigned char *)out->ptr + start, out->size - start));
 	gs_buf_put(out, h, 8);
 }
 
@@ -782,10 +767,10 @@ static void encode_idx(gs_buf *out, const struct ient *v, size_t nr, uint64_t pa
 	size_t i;
 
 	memcpy(h, IDX_MAGIC, 8);
-	put_be64(h + 8, pack_id);
-	put_be64(h + 16, covered);
-	put_be64(h + 24, nr);
-	put_be64(h + 32, checksum(h, 32));
+	gs_put_be64(h + 8, pack_id);
+	gs_put_be64(h + 16, covered);
+	gs_put_be64(h + 24, nr);
+	gs_put_be64(h + 32, checksum(h, 32));
 	gs_buf_clear(out);
 	gs_buf_grow(out, IDX_HDR + nr * IDX_ENT);
 	gs_buf_put(out, h, IDX_HDR);
@@ -793,8 +778,8 @@ static void encode_idx(gs_buf *out, const struct ient *v, size_t nr, uint64_t pa
 		unsigned char e[IDX_ENT];
 
 		memcpy(e, v[i].key, 24);
-		put_be64(e + 24, v[i].off);
-		put_be32(e + 32, v[i].len);
+		gs_put_be64(e + 24, v[i].off);
+		gs_put_be32(e + 32, v[i].len);
 		memset(e + 36, 0, 4);
 		gs_buf_put(out, e, IDX_ENT);
 	}
@@ -828,7 +813,7 @@ static int compact(const gs_cache *c, const unsigned char *pack, struct ient *v,
 	}
 	memmove(v, v + nr - k, k * sizeof(*v));
 	memcpy(h, PACK_MAGIC, 8);
-	put_be64(h + 8, id);
+	gs_put_be64(h + 8, id);
 	gs_buf_grow(&out, (size_t)bytes);
 	gs_buf_put(&out, h, PACK_HDR);
 	for (i = 0; i < k; i++) {
@@ -950,7 +935,7 @@ static int open_pack(const gs_cache *c, unsigned char **map, size_t *len)
 
 		remove_old_layout(c);
 		memcpy(h, PACK_MAGIC, 8);
-		put_be64(h + 8, new_pack_id());
+		gs_put_be64(h + 8, new_pack_id());
 		if (replace_file(c, "pack", h, sizeof(h)) == 0)
 			fd = open(path.ptr, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0 && ((*map = mmap(NULL, PACK_HDR, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED ||

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <git2.h>
 #include "gitspec/check.h"
+#include "gitspec/buf.h"
 #include "gitspec/cache.h"
 #include "gitspec/coverage.h"
 #include "gitspec/common.h"
@@ -412,15 +413,6 @@ static void memo_block(gs_sha1_ctx *ctx, unsigned char *block, size_t size, size
 	}
 }
 
-/* `v`'s low `n` bytes, big endian. */
-static void memo_be(unsigned char *p, uint64_t v, size_t n)
-{
-	while (n--) {
-		p[n] = (unsigned char)v;
-		v >>= 8;
-	}
-}
-
 /*
  * The memo key of the open workspace: 1, or 0 when there is none (a file
  * vanished). With `by_stat`, the quick key: a file the index cannot vouch
@@ -461,7 +453,7 @@ static int memo_key(git_oid *out, size_t *by_stat, gs_workspace *ws)
 		git_oid oid;
 
 		memset(rec, 0, sizeof(rec));
-		memo_be(rec, e->mode, 4);
+		gs_put_be32(rec, e->mode);
 		rec[4] = (unsigned char)!!e->conflicted;
 		/* links and submodules are never read: their mode is all that counts */
 		if (!GS_MODE_IS_REGULAR(e->mode)) {
@@ -475,12 +467,12 @@ static int memo_key(git_oid *out, size_t *by_stat, gs_workspace *ws)
 			 */
 			(*by_stat)++;
 			rec[4] |= 2;
-			memo_be(rec + 5, (uint64_t)e->mtime_sec, 8);
-			memo_be(rec + 13, (uint64_t)e->mtime_nsec, 4);
-			memo_be(rec + 17, (uint64_t)e->ctime_sec, 8);
-			memo_be(rec + 25, (uint64_t)e->ctime_nsec, 4);
-			memo_be(rec + 29, e->size, 8);
-			memo_be(rec + 37, e->ino, 8);
+			gs_put_be64(rec + 5, (uint64_t)e->mtime_sec);
+			gs_put_be32(rec + 13, (uint32_t)e->mtime_nsec);
+			gs_put_be64(rec + 17, (uint64_t)e->ctime_sec);
+			gs_put_be32(rec + 25, (uint32_t)e->ctime_nsec);
+			gs_put_be64(rec + 29, e->size);
+			gs_put_be64(rec + 37, e->ino);
 			len = 5 + MEMO_STAT_LEN;
 		} else {
 			if (gs_source_oid(&oid, ws->src, e) < 0) {
