@@ -8,7 +8,13 @@
 #     bench/parse_only, tree-sitter alone parsing the same files on one
 #     thread (the floor);
 #   - `git spec check` without the cache against `git spec check` with
-#     nothing changed (the cache warm);
+#     nothing changed (the cache warm), and in the same rounds two
+#     commands to read the warm one against (ADR 0028): `git diff
+#     --quiet`, git's cheapest "did a tracked file change?" (without
+#     optional locks, as tools ask it: the contracts, committed in the
+#     second they were written, stay racily clean and git rehashes them
+#     each time), and bench/stat_only, the floor: one lstat of each
+#     tracked file and directory in a program that does nothing else;
 # then one cold sync under `strace -f -c` for the system calls per source
 # file. Ratios are what count; the machine's load is printed with them.
 #
@@ -99,9 +105,15 @@ for name in $corpora; do
 	sleep 3
 	(cd "$repo" && "$bin/git-spec" check -q) || :
 	bench_prep=
-	bench "$repo" "$name-coldcheck $name-warmcheck" \
+	# every path an unchanged check must stat: the tracked files, and the
+	# directories (a file added changes only its directory)
+	(cd "$repo" && { git ls-files; find . -path ./.git -prune -o -type d ! -name . -print |
+		sed 's|^\./||'; } | sort -u) >"$work/$name.paths"
+	bench "$repo" "$name-coldcheck $name-warmcheck $name-gitdiff $name-statfloor" \
 		env GIT_SPEC_NO_CACHE=1 "$bin/git-spec" check -q :: \
-		"$bin/git-spec" check -q
+		"$bin/git-spec" check -q :: \
+		git --no-optional-locks diff --quiet :: \
+		"$stat_only" "$work/$name.paths"
 	if command -v strace >/dev/null; then
 		note "$name: system calls of one cold sync"
 		(cd "$repo" && git rm -rq --cached specify/tech/*/contracts && git commit -q --no-verify -m - &&
@@ -118,7 +130,8 @@ echo
 printf '%-46s %10s %10s\n' "command" "median ms" "max RSS"
 for name in $corpora; do
 	for k in "sync:git spec sync, cold (no contracts, no cache)" "parse1:tree-sitter parse only, 1 thread" \
-		 "coldcheck:git spec check, no cache" "warmcheck:git spec check, nothing changed"; do
+		 "coldcheck:git spec check, no cache" "warmcheck:git spec check, nothing changed" \
+		 "gitdiff:git diff --quiet (no optional locks)" "statfloor:stat_only, one lstat a path"; do
 		key=${k%%:*} label=${k#*:}
 		m=$(field "$name-$key" 1)
 		printf '%-46s %10s %6s MiB\n' "$name: $label" "${m:-FAILED}" "$(mib "$name-$key")"
@@ -139,6 +152,20 @@ for name in $corpora; do
 	[ "$name" = sympy ] && limit=128
 	check "$name: peak memory, cold sync" "$(mib "$name-sync")" "<" "$limit" " MiB"
 	check "$name: peak memory, cold check" "$(mib "$name-coldcheck")" "<" "$limit" " MiB"
+done
+echo
+# Not targets: where the unchanged check stands (ADR 0028). Its floor is
+# starting a program and one lstat a path (stat_only, timed in the same
+# rounds, so right after a cold check as well); "best possible" is the
+# speed-up that a check costing only that would show on this machine.
+printf '%-52s %10s\n' "beside the unchanged check" "ratio"
+for name in $corpora; do
+	v=$(ratio "$name-warmcheck" "$name-gitdiff")
+	printf '%-52s %10s\n' "$name: unchanged check / git diff --quiet" "${v:-n/a}${v:+x}"
+	v=$(ratio "$name-warmcheck" "$name-statfloor")
+	printf '%-52s %10s\n' "$name: unchanged check / stat floor" "${v:-n/a}${v:+x}"
+	v=$(ratio "$name-coldcheck" "$name-statfloor")
+	printf '%-52s %10s\n' "$name: best possible speed-up (cold / stat floor)" "${v:-n/a}${v:+x}"
 done
 echo "load:   $(uptime)"
 echo "cold: $pass passed, $fail failed"

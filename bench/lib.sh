@@ -1,8 +1,8 @@
 # Shared by bench/run.sh and bench/cold.sh (sourced, not run): the
 # environment, the helpers, the temporary directory and the measurement.
 # The caller sets top, build, bin, runs and warm first; bench_init NAME
-# then sets work (removed on exit unless BENCH_KEEP is set), measure and
-# parse_only.
+# then sets work (removed on exit unless BENCH_KEEP is set), measure,
+# parse_only and stat_only.
 
 export LC_ALL=C TZ=UTC NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_SPEC_NO_CACHE
@@ -19,6 +19,7 @@ bench_init() {
 	make -s -C "$top" BUILD="$build" bench-progs || { echo "bench: cannot build the helpers" >&2; exit 1; }
 	measure="$build/bench/measure"
 	parse_only="$build/bench/parse_only"
+	stat_only="$build/bench/stat_only"
 	work=$(mktemp -d "${TMPDIR:-/tmp}/git-spec-$1.XXXXXX")
 	export HOME="$work/home"
 	mkdir -p "$HOME" "$work/res"
