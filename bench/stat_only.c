@@ -26,29 +26,26 @@ int main(int argc, char **argv)
 	FILE *f;
 	long len;
 
-	if (argc != 2 || !(f = fopen(argv[1], "rb"))) {
+	if (argc != 2) {
 		fprintf(stderr, "usage: stat_only LIST\n");
 		return 2;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
-	    !(buf = malloc((size_t)len + 1)) || fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		fprintf(stderr, "stat_only: cannot read %s\n", argv[1]);
+	if (!(f = fopen(argv[1], "rb")) || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) || !(buf = malloc((size_t)len + 1)) ||
+	    fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		fprintf(stderr, "stat_only: cannot read '%s'\n", argv[1]);
 		return 2;
 	}
 	fclose(f);
 	buf[len] = '\0';
-	for (p = buf; *p; p = nl + 1) {
-		if (!(nl = strchr(p, '\n')))
-			nl = p + strlen(p) - 1;
-		else
-			*nl = '\0';
-		if (*p) {
-			n++;
-			if (lstat(p, &st))
-				missing++;
-		}
-		if (!nl[1])
-			break;
+	for (p = buf; p && *p; p = nl) {
+		if ((nl = strchr(p, '\n')))
+			*nl++ = '\0';
+		if (!*p)
+			continue;
+		n++;
+		if (lstat(p, &st))
+			missing++;
 	}
 	printf("%zu %zu\n", n, missing);
 	free(buf);
